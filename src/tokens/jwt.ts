@@ -1,6 +1,6 @@
 // JWS compact serialisation, the shape of every IVS participant token. ES384 signatures travel in the
 // JOSE form (raw r||s, 96 bytes), which node:crypto produces and checks with dsaEncoding 'ieee-p1363'.
-import { createSign, createVerify, type KeyLike } from 'node:crypto';
+import { createSign, createVerify, type KeyObject } from 'node:crypto';
 
 export interface JwtHeader {
   alg: string;
@@ -47,13 +47,13 @@ export function decodeJwt(token: string): DecodedJwt {
   };
 }
 
-export function signEs384(header: JwtHeader, payload: Record<string, unknown>, privateKey: KeyLike): string {
+export function signEs384(header: JwtHeader, payload: Record<string, unknown>, privateKey: KeyObject): string {
   const signingInput = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(payload))}`;
   const signature = createSign('SHA384').update(signingInput).sign({ key: privateKey, dsaEncoding: 'ieee-p1363' });
   return `${signingInput}.${base64url(signature)}`;
 }
 
-export function verifyEs384(decoded: DecodedJwt, publicKey: KeyLike): boolean {
+export function verifyEs384(decoded: DecodedJwt, publicKey: KeyObject): boolean {
   try {
     return createVerify('SHA384').update(decoded.signingInput).verify({ key: publicKey, dsaEncoding: 'ieee-p1363' }, decoded.signature);
   } catch {
