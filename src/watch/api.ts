@@ -1,0 +1,113 @@
+// Every request the watcher makes goes through here, so each one waits for the shared rate limiter and
+// can be cancelled when the watch stops.
+import {
+  DisconnectParticipantCommand,
+  GetCompositionCommand,
+  GetStageCommand,
+  GetStageSessionCommand,
+  ListCompositionsCommand,
+  ListParticipantEventsCommand,
+  ListParticipantsCommand,
+  ListStageSessionsCommand,
+  ListStagesCommand,
+  StopCompositionCommand,
+  type GetCompositionCommandOutput,
+  type GetStageCommandOutput,
+  type GetStageSessionCommandOutput,
+  type ListCompositionsCommandOutput,
+  type ListCompositionsCommandInput,
+  type ListParticipantEventsCommandInput,
+  type ListParticipantEventsCommandOutput,
+  type ListParticipantsCommandInput,
+  type ListParticipantsCommandOutput,
+  type ListStageSessionsCommandInput,
+  type ListStageSessionsCommandOutput,
+  type ListStagesCommandInput,
+  type ListStagesCommandOutput,
+} from '@aws-sdk/client-ivs-realtime';
+import type { RateLimiter } from './rate-limiter.js';
+
+/**
+ * An IVSRealTimeClient, or anything with its `send`. The client should not retry by itself
+ * (`maxAttempts: 1`): the poller backs off on errors, and SDK retries would bypass the limiter.
+ */
+export interface CommandSender {
+  // The SDK's overloaded, per-command generic `send` cannot be named precisely here.
+  send(command: any, options?: { abortSignal?: AbortSignal }): Promise<any>;
+}
+
+/** The largest page every list operation the watcher uses accepts. */
+export const MAX_PAGE_SIZE = 100;
+
+export class WatchApi {
+  constructor(
+    private readonly sender: CommandSender,
+    readonly limiter: RateLimiter,
+    private readonly signal?: AbortSignal,
+  ) {}
+
+  getStage(arn: string): Promise<GetStageCommandOutput> {
+    return this.call('GetStage', new GetStageCommand({ arn }));
+  }
+
+  listStages(input: ListStagesCommandInput): Promise<ListStagesCommandOutput> {
+    return this.call('ListStages', new ListStagesCommand(input));
+  }
+
+  getStageSession(stageArn: string, sessionId: string): Promise<GetStageSessionCommandOutput> {
+    return this.call('GetStageSession', new GetStageSessionCommand({ stageArn, sessionId }));
+  }
+
+  listStageSessions(input: ListStageSessionsCommandInput): Promise<ListStageSessionsCommandOutput> {
+    return this.call('ListStageSessions', new ListStageSessionsCommand(input));
+  }
+
+  listParticipants(input: ListParticipantsCommandInput): Promise<ListParticipantsCommandOutput> {
+    return this.call('ListParticipants', new ListParticipantsCommand(input));
+  }
+
+  listParticipantEvents(input: ListParticipantEventsCommandInput): Promise<ListParticipantEventsCommandOutput> {
+    return this.call('ListParticipantEvents', new ListParticipantEventsCommand(input));
+  }
+
+  listCompositions(input: ListCompositionsCommandInput): Promise<ListCompositionsCommandOutput> {
+    return this.call('ListCompositions', new ListCompositionsCommand(input));
+  }
+
+  getComposition(arn: string): Promise<GetCompositionCommandOutput> {
+    return this.call('GetComposition', new GetCompositionCommand({ arn }));
+  }
+
+  async disconnectParticipant(stageArn: string, participantId: string, reason: string): Promise<void> {
+    await this.call('DisconnectParticipant', new DisconnectParticipantCommand({ stageArn, participantId, reason }));
+  }
+
+  async stopComposition(arn: string): Promise<void> {
+    await this.call('StopComposition', new StopCompositionCommand({ arn }));
+  }
+
+  private call<T>(operation: string, command: object): Promise<T> {
+    return this.limiter.schedule(
+      operation,
+      () => this.sender.send(command, { abortSignal: this.signal }) as Promise<T>,
+      this.signal,
+    );
+  }
+}
+
+/** Follows nextToken through every page, `maxPages` at most. */
+export async function collectPages<T, P extends { nextToken?: string }>(
+  fetchPage: (nextToken: string | undefined) => Promise<P>,
+  items: (page: P) => T[] | undefined,
+  maxPages = Infinity,
+): Promise<T[]> {
+  const all: T[] = [];
+  let nextToken: string | undefined;
+  for (let pages = 0; pages < maxPages; pages++) {
+    const page = await fetchPage(nextToken);
+    all.push(...(items(page) ?? []));
+    nextToken = page.nextToken;
+    if (!nextToken) break;
+  }
+  return all;
+}

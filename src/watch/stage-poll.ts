@@ -1,0 +1,166 @@
+// One poll of a single stage: stage, recent sessions, the followed session's participants, the stage's
+// compositions and the focused participant's events. Keeps what must survive between polls (the roster
+// pass, fetched compositions, the event log) and returns a fresh immutable snapshot each time.
+import type { Event, StageSession } from '@aws-sdk/client-ivs-realtime';
+import { MAX_PAGE_SIZE, collectPages, type WatchApi } from './api.js';
+import {
+  TERMINAL_COMPOSITION_STATES,
+  emptySnapshot,
+  eventKey,
+  type SessionHeadcount,
+  type WatchSnapshot,
+  type WatchedComposition,
+} from './model.js';
+import { Roster } from './roster.js';
+
+export interface StagePollOptions {
+  intervalMs: number;
+  /** How many of the latest sessions to show. */
+  recentSessions?: number;
+  /** Events kept in memory for the focused participant(s). */
+  eventLogSize?: number;
+}
+
+/** The poll of a focused participant's events reads at most this many pages (newest first). */
+const EVENT_PAGES = 2;
+
+export class StagePoll {
+  private roster: Roster | undefined;
+  /** Set when the followed session ended: its roster is listed once more, then left alone. */
+  private finalPass: number | undefined;
+  private readonly knownSessions = new Map<string, StageSession>();
+  private readonly compositions = new Map<string, WatchedComposition>();
+  private readonly events = new Map<string, Event>();
+  private readonly headcounts = new Map<string, SessionHeadcount>();
+
+  constructor(
+    private readonly api: WatchApi,
+    readonly stageArn: string,
+    private readonly options: StagePollOptions,
+  ) {}
+
+  async poll(focusedParticipantId?: string): Promise<WatchSnapshot> {
+    const { stage } = await this.api.getStage(this.stageArn);
+    const activeSessionId = stage?.activeSessionId || undefined;
+    this.follow(activeSessionId);
+    const sessions = await this.fetchSessions();
+
+    let participantPages = this.api.limiter.budget('ListParticipants', this.options.intervalMs);
+    const uncounted = [...sessions.values()].find(
+      (s) => s.endTime && s.sessionId !== this.roster?.sessionId && !this.headcounts.has(s.sessionId!),
+    );
+    if (uncounted) {
+      await this.countSession(uncounted.sessionId!);
+      participantPages--;
+    }
+    await this.refreshRoster(participantPages);
+    await this.fetchCompositions();
+    if (focusedParticipantId && this.roster) await this.fetchEvents(this.roster.sessionId, focusedParticipantId);
+
+    return {
+      ...emptySnapshot(this.stageArn),
+      sessionId: this.roster?.sessionId,
+      rosterComplete: this.roster?.complete ?? true,
+      headcounts: new Map(this.headcounts),
+      focusedParticipantId,
+      stage: stage ? new Map([[this.stageArn, stage]]) : new Map(),
+      session: sessions,
+      participant: this.roster?.entries() ?? new Map(),
+      composition: new Map(this.compositions),
+      event: new Map(this.events),
+    };
+  }
+
+  private follow(activeSessionId: string | undefined): void {
+    if (activeSessionId && activeSessionId !== this.roster?.sessionId) {
+      this.roster = new Roster(this.api, this.stageArn, activeSessionId);
+      this.finalPass = undefined;
+    } else if (!activeSessionId && this.roster && this.finalPass === undefined) {
+      this.roster.restartPass();
+      this.finalPass = this.roster.completedPasses + 1;
+    }
+  }
+
+  private async refreshRoster(pageBudget: number): Promise<void> {
+    const roster = this.roster;
+    if (!roster || (this.finalPass !== undefined && roster.completedPasses >= this.finalPass)) return;
+    await roster.refresh(pageBudget);
+    this.headcounts.set(roster.sessionId, { count: roster.size, more: !roster.complete });
+  }
+
+  /**
+   * The latest sessions, plus the followed one even if the list leaves it out (the list's order is not
+   * documented), so that its end is always seen.
+   */
+  private async fetchSessions(): Promise<Map<string, StageSession>> {
+    const limit = this.options.recentSessions ?? 10;
+    const { stageSessions = [] } = await this.api.listStageSessions({ stageArn: this.stageArn, maxResults: limit });
+    for (const session of stageSessions) this.knownSessions.set(session.sessionId!, session);
+    const followed = this.roster?.sessionId;
+    if (followed && !stageSessions.some((s) => s.sessionId === followed) && !this.knownSessions.get(followed)?.endTime) {
+      const { stageSession } = await this.api.getStageSession(this.stageArn, followed);
+      if (stageSession) this.knownSessions.set(followed, stageSession);
+    }
+    const shown = [...this.knownSessions.values()].sort(newestFirst).slice(0, limit);
+    const followedSession = followed ? this.knownSessions.get(followed) : undefined;
+    if (followedSession && !shown.includes(followedSession)) shown.splice(limit - 1, 1, followedSession);
+    for (const id of this.knownSessions.keys()) if (!shown.some((s) => s.sessionId === id)) this.knownSessions.delete(id);
+    return new Map(shown.map((s) => [s.sessionId!, s]));
+  }
+
+  /** Ended sessions never change, so one page each is enough: "100+" beyond that. */
+  private async countSession(sessionId: string): Promise<void> {
+    const page = await this.api.listParticipants({ stageArn: this.stageArn, sessionId, maxResults: MAX_PAGE_SIZE });
+    this.headcounts.set(sessionId, { count: page.participants?.length ?? 0, more: Boolean(page.nextToken) });
+  }
+
+  /**
+   * Full objects for live compositions; a composition that reached STOPPED or FAILED is fetched once more
+   * for its final state, and disappears when the service cleans it up (about 5 minutes later).
+   */
+  private async fetchCompositions(): Promise<void> {
+    const summaries = await collectPages(
+      (nextToken) => this.api.listCompositions({ filterByStageArn: this.stageArn, nextToken, maxResults: MAX_PAGE_SIZE }),
+      (page) => page.compositions,
+    );
+    const listed = new Set(summaries.map((s) => s.arn!));
+    for (const arn of this.compositions.keys()) if (!listed.has(arn)) this.compositions.delete(arn);
+    for (const summary of summaries) {
+      const known = this.compositions.get(summary.arn!);
+      const settled = TERMINAL_COMPOSITION_STATES.has(summary.state!) && known?.state === summary.state;
+      if (settled) continue;
+      const composition = await this.api.getComposition(summary.arn!).then(
+        (out) => out.composition ?? summary,
+        (error: { name?: string }) => {
+          if (error.name === 'ResourceNotFoundException') return summary;
+          throw error;
+        },
+      );
+      this.compositions.set(summary.arn!, composition);
+    }
+  }
+
+  private async fetchEvents(sessionId: string, participantId: string): Promise<void> {
+    const events = await collectPages(
+      (nextToken) =>
+        this.api.listParticipantEvents({
+          stageArn: this.stageArn,
+          sessionId,
+          participantId,
+          nextToken,
+          maxResults: MAX_PAGE_SIZE,
+        }),
+      (page) => page.events,
+      EVENT_PAGES,
+    );
+    for (const event of events) this.events.set(eventKey(event), event);
+    const excess = this.events.size - (this.options.eventLogSize ?? 1000);
+    if (excess > 0) {
+      const oldest = [...this.events].sort(([, a], [, b]) => time(a) - time(b)).slice(0, excess);
+      for (const [key] of oldest) this.events.delete(key);
+    }
+  }
+}
+
+const time = (event: Event) => event.eventTime?.getTime() ?? 0;
+const newestFirst = (a: StageSession, b: StageSession) => (b.startTime?.getTime() ?? 0) - (a.startTime?.getTime() ?? 0);
