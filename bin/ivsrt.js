@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+// Kept tiny on purpose: start-up time is a feature. It loads one bundled file through a V8 code cache
+// (compiled once per version, then reused), and keeps Node and SDK warnings off the user's stderr.
+import { createRequire } from 'node:module';
+import { loadBundle } from '../dist/boot.js';
+
+if (!process.argv.includes('--debug')) {
+  const emit = process.emitWarning;
+  process.emitWarning = (warning, ...rest) => {
+    if (process.env.IVSRT_SHOW_WARNINGS) emit.call(process, warning, ...rest);
+  };
+}
+const { main } = loadBundle(createRequire(import.meta.url).resolve('../dist/cli.cjs'));
+process.exitCode = await main(process.argv.slice(2));

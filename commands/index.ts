@@ -1,0 +1,42 @@
+// The one registry of commands: it drives commander, help, completion and the docs. Verb modules are
+// imported only when that verb runs (or when help/completion needs every flag), which keeps start-up fast.
+import type { VerbModule } from '../src/cli/command.js';
+
+export interface Noun {
+  name: string;
+  summary: string;
+  /** Group heading in `ivsrt --help`. */
+  group: 'Stages' | 'Media' | 'Configuration' | 'Local' | 'Tools';
+}
+
+export interface Entry {
+  /** [noun, verb], or [command] for a top-level command such as `watch`. */
+  path: string[];
+  summary: string;
+  aliases?: string[];
+  hidden?: boolean;
+  load: () => Promise<VerbModule>;
+}
+
+export const NOUNS: Noun[] = [
+  { name: 'stage', summary: 'Create, inspect, update and delete stages', group: 'Stages' },
+  { name: 'token', summary: 'Create, sign and decode participant tokens', group: 'Stages' },
+  { name: 'session', summary: 'List and inspect stage sessions', group: 'Stages' },
+  { name: 'participant', summary: 'See who is on a stage, their events, and disconnect them', group: 'Stages' },
+  { name: 'replication', summary: 'Replicate a participant into another stage', group: 'Stages' },
+  { name: 'composition', summary: 'Start and stop server-side compositions', group: 'Media' },
+  { name: 'encoder-config', summary: 'Manage encoder configurations for compositions', group: 'Media' },
+  { name: 'storage-config', summary: 'Manage S3 storage configurations for recordings', group: 'Media' },
+  { name: 'ingest-config', summary: 'Manage RTMP(S) ingest configurations', group: 'Media' },
+  { name: 'public-key', summary: 'Manage public keys for self-signed participant tokens', group: 'Configuration' },
+  { name: 'tag', summary: 'List, add and remove tags on any resource', group: 'Configuration' },
+  { name: 'local', summary: 'Run and drive the local IVS real-time emulator', group: 'Local' },
+];
+
+export const COMMANDS: Entry[] = [
+  { path: ['stage', 'create'], summary: 'Create a stage, optionally with participant tokens', load: () => import('./stage/create.js') },
+  { path: ['stage', 'get'], summary: 'Show a stage', load: () => import('./stage/get.js') },
+  { path: ['stage', 'update'], summary: 'Rename a stage or change its recording configuration', load: () => import('./stage/update.js') },
+  { path: ['stage', 'delete'], summary: 'Delete a stage, disconnecting everyone on it', load: () => import('./stage/delete.js') },
+  { path: ['stage', 'list'], summary: 'List stages', aliases: ['ls'], load: () => import('./stage/list.js') },
+];

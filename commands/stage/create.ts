@@ -1,0 +1,31 @@
+import { defineVerb } from '../../src/cli/command.js';
+import { stageColumns, tagsOption } from './shared.js';
+
+export const verb = defineVerb({
+  operation: 'CreateStage',
+  description:
+    'Creates a stage. With --tokens N it also issues N participant tokens in the same call (up to 12), using --capabilities, --user-id, --duration and --attributes for each; pass --input for per-token settings and auto-recording.',
+  examples: [
+    { command: 'ivsrt stage create --name demo' },
+    { command: 'ivsrt stage create --name demo --tokens 2 --capabilities publish,subscribe --json', description: 'a stage and two tokens' },
+    { command: 'ivsrt stage create --input stage.json', description: 'the full CreateStage request from a file' },
+  ],
+  options: [
+    { flags: '--name <name>', description: 'stage name (letters, digits, - and _; up to 128)', field: 'name' },
+    tagsOption,
+    { flags: '--tokens <count>', description: 'issue this many participant tokens with the stage', parse: 'int' },
+    { flags: '--capabilities <list>', description: 'token capabilities: publish, subscribe or both', parse: 'upperList', choices: ['publish', 'subscribe'] },
+    { flags: '--user-id <id>', description: 'user id carried by each token', parse: 'string' },
+    { flags: '--duration <minutes>', description: 'token lifetime in minutes (1-20160, default 720)', parse: 'int' },
+    { flags: '--attributes <key=value,...>', description: 'attributes carried by each token', parse: 'keyValues' },
+  ],
+  async prepare(_ctx, request, options) {
+    const count = options.tokens as number | undefined;
+    if (count === undefined) return;
+    const configuration = Object.fromEntries(
+      Object.entries({ capabilities: options.capabilities, userId: options.userId, duration: options.duration, attributes: options.attributes }).filter(([, v]) => v !== undefined),
+    );
+    request.participantTokenConfigurations = Array.from({ length: count }, () => structuredClone(configuration));
+  },
+  output: { root: 'stage', columns: stageColumns },
+});

@@ -1,0 +1,13 @@
+import { defineVerb } from '../../src/cli/command.js';
+import { stageArgument, stageColumns } from './shared.js';
+
+export const verb = defineVerb({
+  operation: 'GetStage',
+  description: 'Shows a stage: its ARN, name, active session, endpoints, recording configuration and tags.',
+  examples: [
+    { command: 'ivsrt stage get demo', description: 'by name' },
+    { command: 'ivsrt stage get demo --query stage.activeSessionId', description: 'just the active session id' },
+  ],
+  args: [stageArgument],
+  output: { root: 'stage', columns: stageColumns },
+});

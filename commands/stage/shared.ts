@@ -1,0 +1,12 @@
+import type { Column, OptionSpec } from '../../src/cli/command.js';
+
+export const stageColumns: Column[] = [
+  { header: 'NAME', field: 'name' },
+  { header: 'ID', field: 'arn' },
+  { header: 'ACTIVE SESSION', field: 'activeSessionId' },
+  { header: 'TAGS', field: 'tags' },
+];
+
+export const stageArgument = { name: 'stage', description: 'stage name, id or ARN', field: 'arn', resource: 'stage' } as const;
+
+export const tagsOption: OptionSpec = { flags: '--tags <key=value,...>', description: 'tags to attach (repeatable)', field: 'tags', parse: 'keyValues' };

@@ -1,0 +1,18 @@
+import { defineVerb } from '../../src/cli/command.js';
+import { stageArgument, stageColumns } from './shared.js';
+
+export const verb = defineVerb({
+  operation: 'UpdateStage',
+  description: 'Renames a stage or changes its automatic participant recording. Recording settings cannot change while recording is active.',
+  examples: [
+    { command: 'ivsrt stage update demo --name town-hall' },
+    { command: 'ivsrt stage update demo --recording-storage <storage-config> --recording-media AUDIO_VIDEO', description: 'record every participant' },
+  ],
+  args: [stageArgument],
+  options: [
+    { flags: '--name <name>', description: 'new stage name', field: 'name' },
+    { flags: '--recording-storage <storage-config>', description: 'storage configuration for automatic participant recording ("" turns it off)', field: 'autoParticipantRecordingConfiguration.storageConfigurationArn', resource: 'storage-config' },
+    { flags: '--recording-media <type>', description: 'what to record: AUDIO_VIDEO, AUDIO_ONLY or NONE', field: 'autoParticipantRecordingConfiguration.mediaTypes', parse: 'upperList', choices: ['AUDIO_VIDEO', 'AUDIO_ONLY', 'NONE'] },
+  ],
+  output: { root: 'stage', columns: stageColumns },
+});

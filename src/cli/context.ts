@@ -1,0 +1,123 @@
+// gh's Factory: everything a verb might need, created only when the verb asks for it, so `--help`
+// or `token decode` never pay for the SDK, the credential chain or a local emulator.
+import type { IVSRealTimeClient } from '@aws-sdk/client-ivs-realtime';
+import type { GlobalOptions, Target } from './config.js';
+import type { IO } from './io.js';
+import { CancelledError, UsageError } from './errors.js';
+
+export interface Context {
+  io: IO;
+  env: NodeJS.ProcessEnv;
+  globals: GlobalOptions;
+  now(): Date;
+  /** Where requests go; starts the local emulator when that is the target. */
+  target(): Promise<Target>;
+  client(): Promise<IVSRealTimeClient>;
+  /** Sends one API operation and returns its output without `$metadata`. */
+  call(operation: string, input: Record<string, unknown>): Promise<Record<string, unknown>>;
+  /** Asks a yes/no question on the terminal; throws where nobody can answer. */
+  confirm(question: string): Promise<boolean>;
+  /** A line on stderr for a person (hints, notices); suppressed nowhere, never on stdout. */
+  info(line: string): void;
+  debug(line: string): void;
+}
+
+export interface ContextSeed {
+  io: IO;
+  env: NodeJS.ProcessEnv;
+  globals: GlobalOptions;
+  now?: () => Date;
+  /** Answers confirm() in tests and from --yes. */
+  assumeYes?: boolean;
+}
+
+const LOCAL_CREDENTIALS = { accessKeyId: 'ivsrt-local', secretAccessKey: 'ivsrt-local-secret' };
+
+function lazy<T>(make: () => Promise<T>): () => Promise<T> {
+  let value: Promise<T> | undefined;
+  return () => (value ??= make());
+}
+
+export function createContext(seed: ContextSeed): Context {
+  const { io, env, globals } = seed;
+  const debug = (line: string) => {
+    if (globals.debug) io.stderr.write(`[debug] ${line}\n`);
+  };
+
+  const target = lazy(async () => {
+    const { resolveTarget } = await import('./config.js');
+    const resolved = await resolveTarget(globals, env, async () => {
+      const { ensureLocalEmulator } = await import('../local/background.js');
+      return ensureLocalEmulator({ env });
+    });
+    debug(`target: ${resolved.kind} region=${resolved.region}${resolved.endpoint ? ` endpoint=${resolved.endpoint}` : ''}`);
+    if (resolved.note && io.stderrIsTTY) io.stderr.write(`${resolved.note}\n`);
+    return resolved;
+  });
+
+  const client = lazy(async () => {
+    const resolved = await target();
+    const { IVSRealTimeClient } = await import('@aws-sdk/client-ivs-realtime');
+    let credentials;
+    if (resolved.kind === 'local' && !env.AWS_ACCESS_KEY_ID) {
+      credentials = LOCAL_CREDENTIALS;
+    } else {
+      const { fromNodeProviderChain } = await import('@aws-sdk/credential-providers');
+      credentials = fromNodeProviderChain({ profile: resolved.profile });
+    }
+    const instance = new IVSRealTimeClient({
+      region: resolved.region,
+      endpoint: resolved.endpoint,
+      credentials,
+      // A CLI call should fail fast on a dead endpoint rather than retry for a minute.
+      maxAttempts: Number(env.AWS_MAX_ATTEMPTS) || 3,
+    });
+    if (globals.debug) {
+      const { attachDebugLogging } = await import('./debug.js');
+      attachDebugLogging(instance, debug);
+    }
+    return instance;
+  });
+
+  return {
+    io,
+    env,
+    globals,
+    now: seed.now ?? (() => new Date()),
+    target,
+    client,
+    async call(operation, input) {
+      const [{ SDK_COMMANDS, isOperationName }, sdk] = await Promise.all([import('../api/operations.js'), client()]);
+      if (!isOperationName(operation)) throw new Error(`unknown operation ${operation}`);
+      const Command = SDK_COMMANDS[operation] as unknown as new (input: unknown) => Parameters<IVSRealTimeClient['send']>[0];
+      debug(`calling ${operation}`);
+      const output = (await sdk.send(new Command(input))) as unknown as Record<string, unknown>;
+      const { $metadata: _metadata, ...rest } = output;
+      return rest;
+    },
+    async confirm(question) {
+      if (seed.assumeYes) return true;
+      if (!io.stdinIsTTY || !io.stderrIsTTY) {
+        throw new UsageError(`${question.replace(/\?$/, '')}: confirmation needed`, 'Pass --yes to confirm when not on a terminal.');
+      }
+      const { createInterface } = await import('node:readline/promises');
+      const rl = createInterface({ input: io.stdin, output: io.stderr });
+      const onSigint = () => {
+        rl.close();
+      };
+      rl.on('SIGINT', onSigint);
+      try {
+        const answer = await rl.question(`${question} [y/N] `);
+        return /^y(es)?$/i.test(answer.trim());
+      } catch {
+        throw new CancelledError();
+      } finally {
+        rl.close();
+      }
+    },
+    info(line) {
+      io.stderr.write(`${line}\n`);
+    },
+    debug,
+  };
+}

@@ -1,0 +1,37 @@
+// --debug: every HTTP request and response on stderr, secrets redacted (the AWS CLI's --debug, minus the leaks).
+import { Readable } from 'node:stream';
+import type { IVSRealTimeClient } from '@aws-sdk/client-ivs-realtime';
+import { redactBody, redactHeaders } from './redact.js';
+
+type Log = (line: string) => void;
+
+async function collect(body: unknown): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of body as AsyncIterable<Buffer | string>) chunks.push(Buffer.from(chunk));
+  return Buffer.concat(chunks);
+}
+
+export function attachDebugLogging(client: IVSRealTimeClient, log: Log): void {
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const request = args.request as { method: string; protocol: string; hostname: string; port?: number; path: string; query?: Record<string, unknown>; headers: Record<string, string>; body?: unknown };
+      const query = request.query && Object.keys(request.query).length ? `?${new URLSearchParams(request.query as Record<string, string>).toString()}` : '';
+      log(`> ${request.method} ${request.protocol}//${request.hostname}${request.port ? `:${request.port}` : ''}${request.path}${query}`);
+      for (const [k, v] of Object.entries(redactHeaders(request.headers))) log(`> ${k}: ${v}`);
+      if (typeof request.body === 'string' && request.body) log(`> ${redactBody(request.body)}`);
+      const started = performance.now();
+      const result = await next(args);
+      const response = result.response as { statusCode: number; headers: Record<string, string>; body?: unknown };
+      log(`< ${response.statusCode} (${Math.round(performance.now() - started)} ms)`);
+      for (const [k, v] of Object.entries(redactHeaders(response.headers))) log(`< ${k}: ${v}`);
+      if (response.body) {
+        // The deserializer reads the body after us, so hand it a fresh stream over the same bytes.
+        const bytes = await collect(response.body);
+        log(`< ${redactBody(bytes.toString('utf8'))}`);
+        response.body = Readable.from([bytes]);
+      }
+      return result;
+    },
+    { step: 'deserialize', priority: 'low', name: 'ivsrtDebugLog' },
+  );
+}

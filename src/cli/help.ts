@@ -1,0 +1,65 @@
+import type { Noun } from '../../commands/index.js';
+import type { Verb } from './command.js';
+
+const GROUPS: Noun['group'][] = ['Stages', 'Media', 'Configuration', 'Local', 'Tools'];
+
+export function rootHelpText(nouns: Noun[]): string {
+  const lines = ['', 'Command groups:'];
+  for (const group of GROUPS) {
+    const inGroup = nouns.filter((n) => n.group === group);
+    if (inGroup.length) lines.push(`  ${group}: ${inGroup.map((n) => n.name).join(', ')}`);
+  }
+  lines.push(
+    '',
+    'Examples:',
+    '  $ ivsrt stage create --name demo',
+    '  $ ivsrt token create demo --user-id alice --json',
+    '  $ ivsrt participant list demo',
+    '  $ ivsrt watch demo',
+    '',
+    'Help topics: ivsrt help exit-codes | ivsrt help environment',
+    'With no AWS configuration, ivsrt uses its local emulator (see `ivsrt local --help`).',
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+export function verbHelpText(verb: Verb<any>): string {
+  const lines = ['', 'Examples:'];
+  for (const example of verb.examples) {
+    lines.push(`  $ ${example.command}${example.description ? `   # ${example.description}` : ''}`);
+  }
+  if (verb.operation) lines.push('', `API operation: ${verb.operation}. --json prints its response; --input takes its request.`);
+  return `${lines.join('\n')}\n`;
+}
+
+export const HELP_TOPICS: Record<string, string> = {
+  'exit-codes': `Exit codes (the same as the AWS CLI's, so scripts can switch):
+
+  0    the command succeeded
+  130  interrupted (Ctrl-C)
+  252  usage or validation error: a bad flag, argument or --input; nothing was sent
+  253  configuration or credentials problem: no region, unknown profile, no credentials
+  254  the service returned an error (the message names its code, e.g. ResourceNotFoundException)
+  255  anything else, such as an unreachable endpoint
+`,
+  environment: `Environment variables:
+
+  AWS_PROFILE                     profile from ~/.aws/config and ~/.aws/credentials (--profile)
+  AWS_REGION, AWS_DEFAULT_REGION  region, in that order (--region)
+  AWS_ENDPOINT_URL_IVS_REALTIME   endpoint for IVS real-time only (--endpoint-url)
+  AWS_ENDPOINT_URL                endpoint for every service
+  AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN
+                                  credentials; SSO, process, container and instance credentials
+                                  are found through the standard AWS provider chain
+  AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE
+                                  other locations for the AWS config files
+  AWS_MAX_ATTEMPTS                attempts per request (default 3)
+  IVSRT_LOCAL=1                   always use the local emulator (--local)
+  IVSRT_HOME                      where ivsrt keeps local state (default ~/.ivsrt)
+  NO_COLOR, FORCE_COLOR           turn colour off, or on when piped
+  IVSRT_FORCE_TTY=<columns>       lay output out for a terminal even when piped
+
+With no endpoint, profile, region or credentials configured at all, ivsrt talks to its local
+emulator, starting it in the background on first use.
+`,
+};

@@ -1,0 +1,140 @@
+// Presentation only: turns a verb's result into JSON (--json), a query result (--query), a table (TTY)
+// or tab-separated values (pipe). Data never changes shape here.
+import type { Column, OutputSpec } from '../command.js';
+import type { Context } from '../context.js';
+import { UsageError } from '../errors.js';
+import { asDate, flatten, getField, relativeTime, toPlain } from './format.js';
+import { paint, type Painter } from './paint.js';
+
+export function writeJson(ctx: Context, value: unknown): void {
+  ctx.io.stdout.write(`${JSON.stringify(toPlain(value), null, 4)}\n`);
+}
+
+async function applyQuery(expression: string, data: unknown): Promise<unknown> {
+  const { search } = (await import('jmespath')).default ?? (await import('jmespath'));
+  try {
+    return search(toPlain(data) as never, expression);
+  } catch (error) {
+    throw new UsageError(`bad value for --query ${expression}: ${(error as Error).message}`);
+  }
+}
+
+function cellText(value: unknown, column: Column | undefined, tty: boolean, now: Date, painter: Painter): string {
+  if (value === undefined || value === null) return tty ? painter.dim('-') : '';
+  const date = asDate(value);
+  if (date) return tty ? relativeTime(date, now) : date.toISOString();
+  if (Array.isArray(value)) {
+    if (column?.format === 'count') return String(value.length);
+    return value.map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v))).join(',');
+  }
+  if (typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>);
+    if (column?.format === 'count') return String(entries.length);
+    return entries.map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(',');
+  }
+  const text = String(value);
+  if (tty && (column?.format === 'state' || typeof value === 'string')) return painter.state(text);
+  return text;
+}
+
+async function table(ctx: Context, head: string[], rows: string[][]): Promise<string> {
+  const { default: Table } = await import('cli-table3');
+  const width = Math.max(ctx.io.columns, 40);
+  const natural = head.map((h, i) => Math.max(visible(h), ...rows.map((r) => visible(r[i] ?? ''))) + 2);
+  // Shrink the widest columns first until the table fits the terminal.
+  const budget = width - (head.length + 1);
+  const widths = [...natural];
+  while (widths.reduce((a, b) => a + b, 0) > budget) {
+    const widest = widths.indexOf(Math.max(...widths));
+    if (widths[widest]! <= 8) break;
+    widths[widest]! -= 1;
+  }
+  const painter = paint(ctx.io.color);
+  const t = new Table({
+    head: head.map((h) => painter.header(h)),
+    colWidths: widths,
+    style: { head: [], border: [], compact: true, 'padding-left': 1, 'padding-right': 1 },
+    chars: { top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: ' ' },
+    truncate: '…',
+  });
+  t.push(...rows);
+  return `${t.toString().split('\n').map((l) => l.trimEnd()).join('\n')}\n`;
+}
+
+const ANSI = /\x1b\[[0-9;]*m/g;
+function visible(text: string): number {
+  return text.replace(ANSI, '').length;
+}
+
+function listColumns(spec: OutputSpec | undefined, rows: Record<string, unknown>[]): Column[] {
+  if (spec?.columns?.length) return spec.columns;
+  const keys = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  return keys.map((k) => ({ header: k.replace(/([A-Z])/g, ' $1').toUpperCase(), field: k }));
+}
+
+async function renderList(ctx: Context, spec: OutputSpec | undefined, rows: Record<string, unknown>[]): Promise<void> {
+  const tty = ctx.io.stdoutIsTTY;
+  const now = ctx.now();
+  const painter = paint(ctx.io.color);
+  const columns = listColumns(spec, rows);
+  const cells = rows.map((row) => columns.map((c) => cellText(getField(row, c.field), c, tty, now, painter)));
+  if (!tty) {
+    for (const line of cells) ctx.io.stdout.write(`${line.join('\t')}\n`);
+    return;
+  }
+  if (!rows.length) return;
+  ctx.io.stdout.write(await table(ctx, columns.map((c) => c.header), cells));
+}
+
+async function renderObject(ctx: Context, spec: OutputSpec | undefined, value: Record<string, unknown>): Promise<void> {
+  const tty = ctx.io.stdoutIsTTY;
+  const now = ctx.now();
+  const painter = paint(ctx.io.color);
+  const first = new Set((spec?.columns ?? []).map((c) => c.field));
+  const pairs = flatten(value).sort(([a], [b]) => Number(!first.has(b)) - Number(!first.has(a)));
+  if (!tty) {
+    for (const [k, v] of pairs) ctx.io.stdout.write(`${k}\t${cellText(v, undefined, false, now, painter)}\n`);
+    return;
+  }
+  const keyWidth = Math.max(...pairs.map(([k]) => k.length), 0);
+  for (const [k, v] of pairs) {
+    ctx.io.stdout.write(`${painter.dim(k.padEnd(keyWidth))}  ${cellText(v, undefined, true, now, painter)}\n`);
+  }
+}
+
+/** Prints a verb's result in the form the caller asked for. */
+export async function render(ctx: Context, spec: OutputSpec | undefined, result: unknown, options: Record<string, unknown> = {}): Promise<void> {
+  if (result === undefined) return;
+  const { globals } = ctx;
+  if (globals.query !== undefined) {
+    const selected = await applyQuery(globals.query, result);
+    if (!globals.json && (typeof selected === 'string' || typeof selected === 'number' || typeof selected === 'boolean')) {
+      ctx.io.stdout.write(`${selected}\n`);
+    } else if (!globals.json && Array.isArray(selected) && selected.every((s) => typeof s !== 'object' || s === null)) {
+      for (const item of selected) ctx.io.stdout.write(`${item ?? ''}\n`);
+    } else if (selected !== null || globals.json) {
+      writeJson(ctx, selected);
+    }
+    return;
+  }
+  const record = (result ?? {}) as Record<string, unknown>;
+  const isEmpty = typeof result === 'object' && result !== null && !Array.isArray(result) && Object.keys(record).length === 0;
+  if (globals.json) {
+    // Like the AWS CLI, a response that is exactly {} prints nothing.
+    if (!isEmpty) writeJson(ctx, result);
+    return;
+  }
+  if (isEmpty) {
+    if (spec?.done && ctx.io.stderrIsTTY) ctx.info(paint(ctx.io.colorErr).ok(spec.done(options)));
+    return;
+  }
+  const body = spec?.root ? record[spec.root] : result;
+  if (Array.isArray(body)) {
+    await renderList(ctx, spec, body as Record<string, unknown>[]);
+    if (typeof record.NextToken === 'string') ctx.info(`More results: pass --starting-token ${record.NextToken}`);
+  } else if (body && typeof body === 'object') {
+    await renderObject(ctx, spec, body as Record<string, unknown>);
+  } else if (body !== undefined) {
+    ctx.io.stdout.write(`${String(body)}\n`);
+  }
+}

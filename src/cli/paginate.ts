@@ -1,0 +1,63 @@
+// Every list verb pages through all results by default (the AWS CLI auto-paginates only 3 of the 10
+// IVS list calls). --max-items cuts the output and hands back a NextToken for --starting-token.
+import type { Context } from './context.js';
+import { UsageError } from './errors.js';
+
+export interface PagingOptions {
+  maxItems?: number;
+  pageSize?: number;
+  startingToken?: string;
+}
+
+interface Resume {
+  /** The service's token for the page to fetch next. */
+  nextToken?: string;
+  /** Items of that page already printed. */
+  skip: number;
+}
+
+export function encodeResume(resume: Resume): string {
+  return Buffer.from(JSON.stringify(resume)).toString('base64url');
+}
+
+export function decodeResume(token: string): Resume {
+  try {
+    const value = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as Resume;
+    if (typeof value !== 'object' || value === null || typeof value.skip !== 'number' || value.skip < 0) throw new Error();
+    if (value.nextToken !== undefined && typeof value.nextToken !== 'string') throw new Error();
+    return value;
+  } catch {
+    throw new UsageError('--starting-token is not a token ivsrt printed (use the NextToken of an earlier output)');
+  }
+}
+
+export interface Page {
+  items: Record<string, unknown>[];
+  /** Set when --max-items stopped before the end. */
+  nextToken?: string;
+}
+
+export async function paginate(ctx: Context, operation: string, request: Record<string, unknown>, resultKey: string, paging: PagingOptions = {}): Promise<Page> {
+  const items: Record<string, unknown>[] = [];
+  let resume: Resume = paging.startingToken ? decodeResume(paging.startingToken) : { skip: 0 };
+  const limit = paging.maxItems ?? Infinity;
+  for (;;) {
+    const input = { ...request, ...(resume.nextToken ? { nextToken: resume.nextToken } : {}), ...(paging.pageSize ? { maxResults: paging.pageSize } : {}) };
+    const output = await ctx.call(operation, input);
+    const page = ((output[resultKey] as Record<string, unknown>[] | undefined) ?? []).slice(resume.skip);
+    const room = limit - items.length;
+    const next = output.nextToken as string | undefined;
+    if (page.length > room) {
+      items.push(...page.slice(0, room));
+      return { items, nextToken: encodeResume({ nextToken: resume.nextToken, skip: resume.skip + room }) };
+    }
+    items.push(...page);
+    if (!next) return { items };
+    resume = { nextToken: next, skip: 0 };
+    if (items.length >= limit) return { items, nextToken: encodeResume(resume) };
+  }
+}
+
+export async function listAll(ctx: Context, operation: string, request: Record<string, unknown>, resultKey: string): Promise<Record<string, unknown>[]> {
+  return (await paginate(ctx, operation, request, resultKey)).items;
+}

@@ -1,0 +1,69 @@
+// Flag text → request values. Every failure names the flag and the rule.
+import { readFileSync } from 'node:fs';
+import type { OptionSpec, Parser } from './command.js';
+import { UsageError } from './errors.js';
+import { flagName } from './request.js';
+
+function splitShorthand(text: string): string[] {
+  // Commas separate items; a backslash keeps one inside a value (`note=a\,b`).
+  return text.split(/(?<!\\),/).map((part) => part.replace(/\\,/g, ',')).filter((part) => part !== '');
+}
+
+export function parseKeyValues(flag: string, text: string, previous?: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = { ...(previous ?? {}) };
+  for (const pair of splitShorthand(text)) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new UsageError(`${flag} must be key=value pairs separated by commas, got "${pair}"`);
+    out[pair.slice(0, eq).trim()] = pair.slice(eq + 1);
+  }
+  return out;
+}
+
+export function parseValue(option: OptionSpec, parser: Parser, text: string, previous: unknown): unknown {
+  const flag = flagName(option.flags);
+  switch (parser) {
+    case 'string':
+      return text;
+    case 'int': {
+      if (!/^-?\d+$/.test(text.trim())) throw new UsageError(`${flag} must be a whole number, got "${text}"`);
+      return Number.parseInt(text, 10);
+    }
+    case 'float': {
+      const value = Number(text);
+      if (text.trim() === '' || !Number.isFinite(value)) throw new UsageError(`${flag} must be a number, got "${text}"`);
+      return value;
+    }
+    case 'boolean': {
+      if (/^(true|yes|1)$/i.test(text)) return true;
+      if (/^(false|no|0)$/i.test(text)) return false;
+      throw new UsageError(`${flag} must be true or false, got "${text}"`);
+    }
+    case 'keyValues':
+      return parseKeyValues(flag, text, previous as Record<string, string> | undefined);
+    case 'list':
+      return [...((previous as string[] | undefined) ?? []), ...splitShorthand(text)];
+    case 'upperList':
+      return [...((previous as string[] | undefined) ?? []), ...splitShorthand(text).map((v) => v.trim().toUpperCase())];
+    case 'upper':
+      return text.trim().toUpperCase();
+  }
+}
+
+/** --input file.json, --input file://file.json or --input - (standard input): the full request as JSON. */
+export function parseInputFile(text: string): Record<string, unknown> {
+  const path = text.startsWith('file://') ? text.slice('file://'.length) : text;
+  let raw: string;
+  try {
+    raw = path === '-' ? readFileSync(0, 'utf8') : readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--input could not be read: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? `no such file ${path}` : (error as Error).message}`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch (error) {
+    throw new UsageError(`--input is not valid JSON: ${(error as Error).message}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UsageError('--input must hold a JSON object (the request)');
+  return value as Record<string, unknown>;
+}
