@@ -1,0 +1,70 @@
+// Runs the real bin/ivsrt.js as a user would, with an isolated home and AWS configuration.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const BIN = fileURLToPath(new URL('../../bin/ivsrt.js', import.meta.url));
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** stdout parsed as JSON (throws if it is not). */
+  json<T = any>(): T;
+}
+
+export interface RunOptions {
+  env?: NodeJS.ProcessEnv;
+  input?: string;
+  /** Emulator URL to target with --endpoint-url. */
+  endpoint?: string;
+  timeoutMs?: number;
+}
+
+/** Dummy credentials and a clean AWS environment, so the developer's own ~/.aws never leaks into a test. */
+export function testEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (!k.startsWith('AWS_') && !k.startsWith('IVSRT_') && k !== 'NO_COLOR' && k !== 'FORCE_COLOR') env[k] = v;
+  }
+  return {
+    ...env,
+    AWS_ACCESS_KEY_ID: 'AKIDTEST',
+    AWS_SECRET_ACCESS_KEY: 'secret-test',
+    AWS_REGION: 'us-east-1',
+    AWS_CONFIG_FILE: '/nonexistent/ivsrt-test-config',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/ivsrt-test-credentials',
+    AWS_MAX_ATTEMPTS: '1',
+    ...extra,
+  };
+}
+
+export function runCli(args: string[], options: RunOptions = {}): Promise<RunResult> {
+  const fullArgs = options.endpoint ? [...args, '--endpoint-url', options.endpoint] : args;
+  const child = spawn(process.execPath, [BIN, ...fullArgs], { env: testEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  child.stdin.end(options.input ?? '');
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`ivsrt ${fullArgs.join(' ')} timed out\nstdout: ${stdout}\nstderr: ${stderr}`));
+    }, options.timeoutMs ?? 20_000);
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({
+        code: code ?? (signal ? 128 : -1),
+        stdout,
+        stderr,
+        json() {
+          try {
+            return JSON.parse(stdout);
+          } catch {
+            throw new Error(`stdout is not JSON (exit ${code}):\n${stdout}\nstderr: ${stderr}`);
+          }
+        },
+      });
+    });
+  });
+}
