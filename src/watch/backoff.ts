@@ -16,3 +16,15 @@ export function isThrottling(error: unknown): boolean {
   const e = error as { name?: string; $metadata?: { httpStatusCode?: number } } | undefined;
   return /throttl|toomanyrequests/i.test(e?.name ?? '') || e?.$metadata?.httpStatusCode === 429;
 }
+
+const CREDENTIAL_ERRORS = new Set(['CredentialsProviderError', 'TokenProviderError', 'ExpiredTokenException']);
+
+/**
+ * Errors that waiting will not fix (no such stage, no permission, bad credentials). A watch that has
+ * never succeeded stops on them instead of retrying forever; network errors and throttling are retried.
+ */
+export function isPermanent(error: unknown): boolean {
+  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } } | undefined;
+  const status = e?.$metadata?.httpStatusCode ?? 0;
+  return CREDENTIAL_ERRORS.has(e?.name ?? '') || (status >= 400 && status < 500 && status !== 408 && status !== 429);
+}

@@ -31,6 +31,8 @@ export interface PollError {
   message: string;
   throttled: boolean;
   at: number;
+  /** What was thrown, for callers that classify it further. */
+  cause: unknown;
 }
 
 export interface PollStatus {
@@ -244,5 +246,6 @@ function describeError(error: unknown, at: number): PollError {
     message: e?.message || e?.code || String(error),
     throttled: isThrottling(error),
     at,
+    cause: error,
   };
 }

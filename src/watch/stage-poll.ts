@@ -1,7 +1,7 @@
 // One poll of a single stage: stage, recent sessions, the followed session's participants, the stage's
 // compositions and the focused participant's events. Keeps what must survive between polls (the roster
 // pass, fetched compositions, the event log) and returns a fresh immutable snapshot each time.
-import type { Event, StageSession } from '@aws-sdk/client-ivs-realtime';
+import type { Event, Stage, StageSession } from '@aws-sdk/client-ivs-realtime';
 import { MAX_PAGE_SIZE, collectPages, type WatchApi } from './api.js';
 import {
   TERMINAL_COMPOSITION_STATES,
@@ -32,6 +32,7 @@ export class StagePoll {
   private readonly compositions = new Map<string, WatchedComposition>();
   private readonly events = new Map<string, Event>();
   private readonly headcounts = new Map<string, SessionHeadcount>();
+  private seen = false;
 
   constructor(
     private readonly api: WatchApi,
@@ -40,8 +41,9 @@ export class StagePoll {
   ) {}
 
   async poll(focusedParticipantId?: string): Promise<WatchSnapshot> {
-    const { stage } = await this.api.getStage(this.stageArn);
-    const activeSessionId = stage?.activeSessionId || undefined;
+    const stage = await this.fetchStage();
+    if (!stage) return emptySnapshot(this.stageArn);
+    const activeSessionId = stage.activeSessionId || undefined;
     this.follow(activeSessionId);
     const sessions = await this.fetchSessions();
 
@@ -63,12 +65,27 @@ export class StagePoll {
       rosterComplete: this.roster?.complete ?? true,
       headcounts: new Map(this.headcounts),
       focusedParticipantId,
-      stage: stage ? new Map([[this.stageArn, stage]]) : new Map(),
+      stage: new Map([[this.stageArn, stage]]),
       session: sessions,
       participant: this.roster?.entries() ?? new Map(),
       composition: new Map(this.compositions),
       event: new Map(this.events),
     };
+  }
+
+  /**
+   * Undefined once a stage seen earlier has been deleted, so that everything on it is reported REMOVED;
+   * a stage that never existed is an error for the caller to report.
+   */
+  private async fetchStage(): Promise<Stage | undefined> {
+    try {
+      const { stage } = await this.api.getStage(this.stageArn);
+      this.seen = true;
+      return stage;
+    } catch (error) {
+      if (this.seen && (error as { name?: string }).name === 'ResourceNotFoundException') return undefined;
+      throw error;
+    }
   }
 
   private follow(activeSessionId: string | undefined): void {
