@@ -31,6 +31,7 @@ export const NOUNS: Noun[] = [
   { name: 'public-key', summary: 'Manage public keys for self-signed participant tokens', group: 'Configuration' },
   { name: 'tag', summary: 'List, add and remove tags on any resource', group: 'Configuration' },
   { name: 'local', summary: 'Run and drive the local IVS real-time emulator', group: 'Local' },
+  { name: 'completion', summary: 'Print shell completion scripts for bash, zsh and fish', group: 'Tools' },
 ];
 
 export const COMMANDS: Entry[] = [
@@ -39,4 +40,10 @@ export const COMMANDS: Entry[] = [
   { path: ['stage', 'update'], summary: 'Rename a stage or change its recording configuration', load: () => import('./stage/update.js') },
   { path: ['stage', 'delete'], summary: 'Delete a stage, disconnecting everyone on it', load: () => import('./stage/delete.js') },
   { path: ['stage', 'list'], summary: 'List stages', aliases: ['ls'], load: () => import('./stage/list.js') },
+  { path: ['token', 'sign'], summary: 'Sign a participant token with your own key, offline where possible', load: () => import('./token/sign.js') },
+  { path: ['token', 'decode'], summary: 'Show the header, claims and expiry of any participant token', load: () => import('./token/decode.js') },
+  { path: ['public-key', 'create'], summary: 'Make a key pair, keep the private key in a file, import the public key', load: () => import('./public-key/create.js') },
+  { path: ['completion', 'bash'], summary: 'Print the bash completion script', load: () => import('./completion/bash.js') },
+  { path: ['completion', 'zsh'], summary: 'Print the zsh completion script', load: () => import('./completion/zsh.js') },
+  { path: ['completion', 'fish'], summary: 'Print the fish completion script', load: () => import('./completion/fish.js') },
 ];

@@ -71,11 +71,12 @@ export function attributesSize(attributes: Record<string, string>): number {
 
 export function buildClaims(request: ClaimRequest): SelfSignedClaims {
   const iat = Math.floor((request.now ?? new Date()).getTime() / 1000);
-  const duration = request.durationMinutes ?? DEFAULT_DURATION_MINUTES;
+  const requested = request.durationMinutes ?? DEFAULT_DURATION_MINUTES;
   const problems: string[] = [];
-  if (!Number.isInteger(duration) || duration < 1 || duration > MAX_DURATION_MINUTES) {
-    problems.push(`duration must be a whole number of minutes from 1 to ${MAX_DURATION_MINUTES} (14 days), not ${duration}`);
-  }
+  const durationOk = Number.isInteger(requested) && requested >= 1 && requested <= MAX_DURATION_MINUTES;
+  if (!durationOk) problems.push(`duration must be a whole number of minutes from 1 to ${MAX_DURATION_MINUTES} (14 days), not ${requested}`);
+  // A stand-in keeps exp checkable, so the duration is reported once and the other claims still are.
+  const duration = durationOk ? requested : DEFAULT_DURATION_MINUTES;
   const capabilities = request.capabilities ?? CAPABILITIES;
   const claims: SelfSignedClaims = {
     exp: iat + duration * 60,

@@ -1,0 +1,3 @@
+import { scriptVerb } from './shared.js';
+
+export const verb = scriptVerb('fish');

@@ -1,0 +1,39 @@
+import { defineVerb } from '../../src/cli/command.js';
+import { UsageError } from '../../src/cli/errors.js';
+import { JwtFormatError } from '../../src/tokens/jwt.js';
+import { describeTimeLeft, inspectToken } from '../../src/tokens/decode.js';
+
+export const verb = defineVerb<{ token: string }>({
+  description:
+    'Shows what a participant token says: its header, its claims (participant id, stage, capabilities, user id, attributes) and when it expires. ' +
+    'It does not check the signature and makes no API call. Works for self-signed tokens, API-issued tokens and the emulator\'s. ' +
+    'Warnings (expired, rules a self-signed token breaks) go to stderr.',
+  examples: [
+    { command: 'ivsrt token decode eyJhbGciOi...' },
+    { command: 'pbpaste | ivsrt token decode -', description: 'from standard input, so the token stays out of shell history' },
+    { command: 'ivsrt token decode "$TOKEN" --query claims.jti', description: 'just the participant id' },
+  ],
+  args: [{ name: 'token', description: 'the token, or - to read it from standard input' }],
+  async run(ctx, options) {
+    const text = options.token === '-' ? await readAll(ctx.io.stdin) : options.token;
+    let report;
+    try {
+      report = inspectToken(text, ctx.now());
+    } catch (error) {
+      if (error instanceof JwtFormatError) throw new UsageError(error.message);
+      throw error;
+    }
+    if (report.secondsLeft !== undefined) {
+      if (report.expired) ctx.info(`warning: this token ${describeTimeLeft(report.secondsLeft)} (${report.expiresAt})`);
+      else if (ctx.io.stderrIsTTY) ctx.info(describeTimeLeft(report.secondsLeft));
+    }
+    for (const problem of report.problems) ctx.info(`warning: ${problem}`);
+    return report;
+  },
+});
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8').trim();
+}
