@@ -51,6 +51,8 @@ export interface Column {
   /** Dot path into the row. */
   field: string;
   format?: 'time' | 'state' | 'bool' | 'count' | 'list';
+  /** Computes the cell from the whole row when one field is not enough (e.g. each destination's id and state). */
+  value?: (row: Record<string, unknown>) => unknown;
 }
 
 /** How a response is shown to a person (tables) or a pipe (TSV); --json ignores it. */
@@ -61,6 +63,8 @@ export interface OutputSpec {
   columns?: Column[];
   /** A line on stderr (TTY only) after a call whose response is empty. */
   done?: (request: Record<string, unknown>) => string;
+  /** Member names (at any depth) kept out of tables and TSV, given the verb's options (secrets); --json and --query show them. */
+  conceal?: (options: Record<string, unknown>) => string[];
 }
 
 export interface Verb<Options = Record<string, unknown>> {

@@ -53,8 +53,8 @@ export function endpointFromEnv(env: NodeJS.ProcessEnv): string | undefined {
 }
 
 export async function resolveTarget(globals: GlobalOptions, env: NodeJS.ProcessEnv, startLocal: () => Promise<string>): Promise<Target> {
-  const explicitProfile = globals.profile ?? env.AWS_PROFILE;
-  let region = globals.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  const explicitProfile = globals.profile || env.AWS_PROFILE || undefined;
+  let region = globals.region || env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined;
 
   if (explicitProfile !== undefined || region === undefined) {
     const needProfile = explicitProfile !== undefined;

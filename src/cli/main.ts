@@ -100,8 +100,25 @@ function printError(io: IO, error: CliError, debug: boolean, original: unknown):
   if (debug && original instanceof Error && original.stack) io.stderr.write(`${original.stack}\n`);
 }
 
+/** Process-wide behaviour a CLI owes its shell: quiet exits on a closed pipe, 130 on Ctrl-C. */
+function installProcessHandlers(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      // `ivsrt stage list | head -1`: the reader left, which is not our failure.
+      if (error.code === 'EPIPE') process.exit(EXIT.ok);
+    });
+  }
+  // Watch mode and prompts install their own handlers first and restore the terminal before exiting.
+  process.once('SIGINT', () => process.exit(EXIT.interrupted));
+}
+
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const io = systemIO(env, argv.includes('--no-color') ? false : undefined);
+  installProcessHandlers();
+  return runCommand(argv, env);
+}
+
+/** Runs one command line; tests call it in-process with their own streams. */
+export async function runCommand(argv: string[], env: NodeJS.ProcessEnv, io: IO = systemIO(env, argv.includes('--no-color') ? false : undefined)): Promise<number> {
   const debug = argv.includes('--debug');
   const program = new Command('ivsrt');
   program
@@ -120,7 +137,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   program.addHelpText('after', rootHelpText(NOUNS));
 
   const words = locate(argv);
-  if (words[0] === 'help') return showHelp(program, argv, io);
+  if (words[0] === 'help') return showHelp(program, argv, io, env);
   const entry = findEntry(words);
 
   for (const noun of NOUNS) {
@@ -169,7 +186,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   return exitCode;
 }
 
-async function showHelp(program: Command, argv: string[], io: IO): Promise<number> {
+async function showHelp(program: Command, argv: string[], io: IO, env: NodeJS.ProcessEnv): Promise<number> {
   const rest = locate(argv.slice(argv.indexOf('help') + 1));
   const topic = rest[0] ? HELP_TOPICS[rest[0]] : undefined;
   if (topic) {
@@ -180,5 +197,5 @@ async function showHelp(program: Command, argv: string[], io: IO): Promise<numbe
     program.outputHelp();
     return EXIT.ok;
   }
-  return main([...rest, '--help']);
+  return runCommand([...rest, '--help'], env, io);
 }

@@ -19,7 +19,7 @@ export async function sendRequest(ctx: Context, verb: Verb<any>, request: Record
 /** Builds the request from options, checks it against the model, resolves names, then sends it. */
 export async function sendOperation(ctx: Context, verb: Verb<any>, options: Record<string, unknown>): Promise<Record<string, unknown>> {
   const request = buildRequest(verb, options);
-  checkRequest(verb, request);
+  checkRequest(verb, request, options as PagingOptions);
   await resolveReferences(ctx, verb, request);
   if (verb.prepare) {
     await verb.prepare(ctx, request, options);

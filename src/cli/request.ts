@@ -37,7 +37,9 @@ type Bound = { field: string; label: string; resource?: OptionSpec['resource'] }
 function boundInputs(verb: Verb<any>): Bound[] {
   const fromArgs = (verb.args ?? []).filter((a): a is ArgSpec & { field: string } => Boolean(a.field)).map((a) => ({ field: a.field, label: `<${a.name}>`, resource: a.resource }));
   const fromOptions = (verb.options ?? []).filter((o): o is OptionSpec & { field: string } => Boolean(o.field)).map((o) => ({ field: o.field, label: flagName(o.flags), resource: o.resource }));
-  return [...fromArgs, ...fromOptions];
+  // --page-size becomes each request's maxResults, whose range differs per operation (1-50 for ListParticipantReplicas).
+  const paging = verb.paginated ? [{ field: 'maxResults', label: '--page-size' }] : [];
+  return [...fromArgs, ...fromOptions, ...paging];
 }
 
 export function argKey(arg: ArgSpec): string {
@@ -62,6 +64,9 @@ function labelFor(verb: Verb<any>, path: string): string {
   const match = boundInputs(verb)
     .filter((b) => path === b.field || path.startsWith(`${b.field}.`) || path.startsWith(`${b.field}[`) || path.startsWith(`${b.field} `))
     .sort((a, b) => b.field.length - a.field.length)[0];
+  // A missing parent (`s3 is required`) is named by the flag that fills it (`--bucket`).
+  const child = match ? undefined : boundInputs(verb).find((b) => b.field.startsWith(`${path}.`));
+  if (child) return `${child.label} (${path})`;
   if (!match) return `input member ${path}`;
   return path === match.field ? match.label : `${match.label} (${path})`;
 }
@@ -71,11 +76,15 @@ export function describe(verb: Verb<any>, violations: Violation[]): string {
   return lines.length === 1 ? lines[0]! : `${lines.length} problems:\n  ${lines.join('\n  ')}`;
 }
 
-/** Checks the request against the operation's input shape; names are validated as the ARNs they will become. */
-export function checkRequest(verb: Verb<any>, request: Record<string, unknown>): void {
+/**
+ * Checks the request against the operation's input shape; names are validated as the ARNs they will
+ * become, and --page-size as the maxResults it will become.
+ */
+export function checkRequest(verb: Verb<any>, request: Record<string, unknown>, paging?: { pageSize?: number }): void {
   if (!verb.operation) return;
   const shapeName = OPERATIONS[verb.operation]!.input;
   const probe = structuredClone(request);
+  if (verb.paginated && paging?.pageSize !== undefined) probe.maxResults = paging.pageSize;
   for (const [field, standIn] of Object.entries(verb.filledLater ?? {})) {
     if (getPath(probe, field) === undefined) setPath(probe, field, standIn);
   }

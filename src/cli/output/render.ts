@@ -77,7 +77,7 @@ async function renderList(ctx: Context, spec: OutputSpec | undefined, rows: Reco
   const now = ctx.now();
   const painter = paint(ctx.io.color);
   const columns = listColumns(spec, rows);
-  const cells = rows.map((row) => columns.map((c) => cellText(getField(row, c.field), c, tty, now, painter)));
+  const cells = rows.map((row) => columns.map((c) => cellText(c.value ? c.value(row) : getField(row, c.field), c, tty, now, painter)));
   if (!tty) {
     for (const line of cells) ctx.io.stdout.write(`${line.join('\t')}\n`);
     return;
@@ -86,12 +86,14 @@ async function renderList(ctx: Context, spec: OutputSpec | undefined, rows: Reco
   ctx.io.stdout.write(await table(ctx, columns.map((c) => c.header), cells));
 }
 
-async function renderObject(ctx: Context, spec: OutputSpec | undefined, value: Record<string, unknown>): Promise<void> {
+async function renderObject(ctx: Context, spec: OutputSpec | undefined, value: Record<string, unknown>, concealed: Set<string>): Promise<void> {
   const tty = ctx.io.stdoutIsTTY;
   const now = ctx.now();
   const painter = paint(ctx.io.color);
   const first = new Set((spec?.columns ?? []).map((c) => c.field));
-  const pairs = flatten(value).sort(([a], [b]) => Number(!first.has(b)) - Number(!first.has(a)));
+  const pairs = flatten(value)
+    .filter(([k]) => !concealed.has(k.slice(k.lastIndexOf('.') + 1).replace(/\[\d+\]$/, '')))
+    .sort(([a], [b]) => Number(!first.has(b)) - Number(!first.has(a)));
   if (!tty) {
     for (const [k, v] of pairs) ctx.io.stdout.write(`${k}\t${cellText(v, undefined, false, now, painter)}\n`);
     return;
@@ -118,13 +120,16 @@ export async function render(ctx: Context, spec: OutputSpec | undefined, result:
     return;
   }
   const record = (result ?? {}) as Record<string, unknown>;
-  const isEmpty = typeof result === 'object' && result !== null && !Array.isArray(result) && Object.keys(record).length === 0;
+  const isObject = typeof result === 'object' && result !== null && !Array.isArray(result);
+  const isEmpty = isObject && Object.keys(record).length === 0;
   if (globals.json) {
     // Like the AWS CLI, a response that is exactly {} prints nothing.
     if (!isEmpty) writeJson(ctx, result);
     return;
   }
-  if (isEmpty) {
+  // A response with nothing left to show (e.g. only echoed HTTP headers) reads as done.
+  const hidden = new Set(spec?.conceal?.(options) ?? []);
+  if (isObject && Object.keys(record).every((key) => hidden.has(key))) {
     if (spec?.done && ctx.io.stderrIsTTY) ctx.info(paint(ctx.io.colorErr).ok(spec.done(options)));
     return;
   }
@@ -133,7 +138,7 @@ export async function render(ctx: Context, spec: OutputSpec | undefined, result:
     await renderList(ctx, spec, body as Record<string, unknown>[]);
     if (typeof record.NextToken === 'string') ctx.info(`More results: pass --starting-token ${record.NextToken}`);
   } else if (body && typeof body === 'object') {
-    await renderObject(ctx, spec, body as Record<string, unknown>);
+    await renderObject(ctx, spec, body as Record<string, unknown>, hidden);
   } else if (body !== undefined) {
     ctx.io.stdout.write(`${String(body)}\n`);
   }

@@ -1,0 +1,150 @@
+// Every exit-code class, no stack traces, no warnings, and no request on a validation failure.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, runCli, testEnv } from '../helpers/cli.js';
+import { fakeEndpoint, type FakeEndpoint } from '../helpers/fake-endpoint.js';
+
+const STACK = /\n\s+at .+\(.+:\d+:\d+\)/;
+const SECRET_TOKEN = 'eyJhbGciOiJLTVMiLCJ0eXAiOiJKV1QifQ.eyJqdGkiOiJhYmMifQ.c2lnbmF0dXJl';
+
+let counting: FakeEndpoint;
+let hanging: FakeEndpoint;
+
+beforeAll(async () => {
+  counting = await fakeEndpoint((req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ stage: { arn: 'arn:aws:ivs:us-east-1:123456789012:stage/abcdABCD1234', name: 'x' }, participantTokens: [{ participantId: 'abc', token: SECRET_TOKEN, duration: 720 }] }));
+  });
+  hanging = await fakeEndpoint(() => {
+    // Never answers: the CLI must still stop on Ctrl-C.
+  });
+});
+afterAll(async () => {
+  await counting.close();
+  await hanging.close();
+});
+
+describe('exit codes', () => {
+  it('0 for --version and --help, with the version from package.json', async () => {
+    const version = await runCli(['--version']);
+    expect(version.code).toBe(0);
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    const help = await runCli(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('stage');
+    expect(help.stdout).toContain('exit-codes');
+  });
+
+  it('help topics for exit codes and environment', async () => {
+    const codes = await runCli(['help', 'exit-codes']);
+    expect(codes.code).toBe(0);
+    for (const code of ['130', '252', '253', '254', '255']) expect(codes.stdout).toContain(code);
+    const environment = await runCli(['help', 'environment']);
+    expect(environment.stdout).toContain('AWS_ENDPOINT_URL_IVS_REALTIME');
+    expect(environment.stdout).toContain('AWS_DEFAULT_REGION');
+  });
+
+  it('252 for an unknown command, an unknown flag and a missing argument', async () => {
+    for (const args of [['stage', 'explode'], ['stage', 'list', '--bogus'], ['stage', 'get']]) {
+      const r = await runCli(args, { endpoint: counting.url });
+      expect(r.code, args.join(' ')).toBe(252);
+      expect(r.stderr).toMatch(/^error: /);
+      expect(r.stderr).not.toMatch(STACK);
+    }
+  });
+
+  it('252 on a validation failure, naming the flag and the rule, with no request sent', async () => {
+    const before = counting.requests.length;
+    const r = await runCli(['stage', 'create', '--name', 'bad name!'], { endpoint: counting.url });
+    expect(r.code).toBe(252);
+    expect(r.stderr).toContain('--name must match the pattern');
+    expect(counting.requests.length).toBe(before);
+    const tokens = await runCli(['stage', 'create', '--name', 'ok', '--tokens', '13'], { endpoint: counting.url });
+    expect(tokens.code).toBe(252);
+    expect(tokens.stderr).toContain('at most 12');
+    const number = await runCli(['stage', 'create', '--tokens', 'many'], { endpoint: counting.url });
+    expect(number.code).toBe(252);
+    expect(number.stderr).toContain('--tokens must be a whole number');
+    expect(counting.requests.length).toBe(before);
+  });
+
+  it('252 for --input that is missing, not JSON, or holds unknown members; no request sent', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ivsrt-input-'));
+    writeFileSync(join(dir, 'bad.json'), '{"name": ');
+    writeFileSync(join(dir, 'unknown.json'), '{"nmae": "typo"}');
+    const before = counting.requests.length;
+    for (const [file, message] of [['missing.json', 'no such file'], ['bad.json', 'not valid JSON'], ['unknown.json', 'nmae is not a known member']]) {
+      const r = await runCli(['stage', 'create', '--input', join(dir, file!)], { endpoint: counting.url });
+      expect(r.code, file).toBe(252);
+      expect(r.stderr).toContain(message);
+    }
+    expect(counting.requests.length).toBe(before);
+  });
+
+  it('253 for an unknown profile, a missing region and a malformed endpoint', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ivsrt-cfg-'));
+    writeFileSync(join(dir, 'config'), '[default]\noutput = json\n');
+    const profile = await runCli(['stage', 'list', '--profile', 'nope'], { env: { AWS_CONFIG_FILE: join(dir, 'config') } });
+    expect(profile.code).toBe(253);
+    expect(profile.stderr).toContain('profile (nope) could not be found');
+    const region = await runCli(['stage', 'list'], { env: { AWS_CONFIG_FILE: join(dir, 'config'), AWS_REGION: '' } });
+    expect(region.code).toBe(253);
+    expect(region.stderr).toContain('you must specify a region');
+    const endpoint = await runCli(['stage', 'list', '--endpoint-url', 'ftp://nowhere']);
+    expect(endpoint.code).toBe(253);
+  });
+
+  it('AWS_DEFAULT_REGION is honoured when AWS_REGION is absent (the JS SDK alone ignores it)', async () => {
+    const before = counting.requests.length;
+    const r = await runCli(['stage', 'list', '--debug'], { endpoint: counting.url, env: { AWS_REGION: '', AWS_DEFAULT_REGION: 'eu-west-1' } });
+    expect(counting.requests.length).toBe(before + 1);
+    expect(String(counting.requests.at(-1)!.headers.authorization)).toContain('/eu-west-1/ivs/aws4_request');
+    expect(r.stderr).toContain('region=eu-west-1');
+  });
+
+  it('254 for a service error, one line with its code', async () => {
+    const failing = await fakeEndpoint((_req, res) => {
+      res.writeHead(404, { 'content-type': 'application/json', 'x-amzn-ErrorType': 'ResourceNotFoundException' });
+      res.end(JSON.stringify({ exceptionMessage: 'Stage not found', message: 'Stage not found' }));
+    });
+    const r = await runCli(['stage', 'get', 'arn:aws:ivs:us-east-1:123456789012:stage/abcdABCD1234'], { endpoint: failing.url });
+    await failing.close();
+    expect(r.code).toBe(254);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('ResourceNotFoundException: Stage not found');
+  });
+
+  it('255 for an unreachable endpoint, without a stack trace or an SDK warning', async () => {
+    const r = await runCli(['stage', 'list'], { endpoint: 'http://127.0.0.1:9' });
+    expect(r.code).toBe(255);
+    expect(r.stderr).not.toMatch(STACK);
+    expect(r.stderr).not.toMatch(/Warning/);
+  });
+
+  it('--debug shows the stack trace and logs HTTP with secrets redacted', async () => {
+    const r = await runCli(['stage', 'create', '--name', 'x', '--tokens', '1', '--debug'], { endpoint: counting.url });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('> POST');
+    expect(r.stderr).toContain('/CreateStage');
+    expect(r.stderr).toContain('Signature=***');
+    expect(r.stderr).toContain('"token":"***"');
+    expect(r.stderr).not.toContain(SECRET_TOKEN);
+    const unreachable = await runCli(['stage', 'list', '--debug'], { endpoint: 'http://127.0.0.1:9' });
+    expect(unreachable.stderr).toMatch(STACK);
+  });
+
+  it('130 on Ctrl-C while a request is in flight', async () => {
+    const child = spawn(process.execPath, [BIN, 'stage', 'list', '--endpoint-url', hanging.url], { env: testEnv(), stdio: 'ignore' });
+    const deadline = Date.now() + 10_000;
+    while (hanging.requests.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    expect(hanging.requests.length).toBeGreaterThan(0);
+    const code = await new Promise<number | null>((resolve) => {
+      child.once('exit', (c) => resolve(c));
+      child.kill('SIGINT');
+    });
+    expect(code).toBe(130);
+  });
+});
