@@ -1,0 +1,314 @@
+// What participants do on a stage: join, publish, subscribe, leave, replicate. The admin routes,
+// DisconnectParticipant, DeleteStage, ingest and replication all act through these functions, so
+// sessions, events and counters follow one set of rules (behaviour reference §3, §9).
+import { stageOccupancyChanged } from './composition-lifecycle.js';
+import type { Emulator } from './emulator.js';
+import { accessDenied, conflict, notFound, quotaExceeded, validationError } from './errors.js';
+import { newSessionId } from './ids.js';
+import { CAN_PUBLISH, CAN_SUBSCRIBE, type Attributes, type EventRec, type ParticipantRec, type ReplicationRec, type StageRec } from './store.js';
+import { TokenError } from './tokens.js';
+
+export interface Joiner {
+  participantId: string;
+  userId?: string;
+  attributes?: Attributes;
+  capabilities: number;
+}
+
+export interface JoinOptions {
+  protocol?: string;
+  clientInfo?: Record<string, string>;
+  ingestConfigurationArn?: string;
+  redundantIngest?: boolean;
+  replicaOf?: { stageArn: string; sessionId: string };
+}
+
+export function sessionMembers(emu: Emulator, sessionId: string | undefined): Map<string, ParticipantRec> {
+  return (sessionId && emu.store.participants.get(sessionId)) || new Map();
+}
+
+/** The participant as currently connected to `stage`, or ResourceNotFoundException. */
+export function connectedParticipant(emu: Emulator, stage: StageRec, participantId: string): ParticipantRec {
+  const p = sessionMembers(emu, stage.activeSessionId).get(participantId);
+  if (!p || !p.connected) throw notFound(`participant ${participantId} is not connected to stage ${stage.arn}`);
+  return p;
+}
+
+function event(emu: Emulator, p: ParticipantRec, name: string, extra: Omit<EventRec, 'name' | 'time'> = {}): void {
+  const e: EventRec = { name, time: emu.now(), ...extra };
+  if (p.replicationType === 'REPLICA') e.replica = true;
+  emu.addEvent(p, e);
+}
+
+function startSession(emu: Emulator, stage: StageRec): string {
+  const id = newSessionId();
+  emu.save({ k: 'session', v: { id, stageArn: stage.arn, startTime: emu.now() } });
+  stage.activeSessionId = id;
+  emu.save({ k: 'stage', v: stage });
+  stageOccupancyChanged(emu, stage.arn);
+  return id;
+}
+
+function endSessionIfEmpty(emu: Emulator, stage: StageRec): void {
+  const sessionId = stage.activeSessionId;
+  if (!sessionId) return;
+  for (const p of sessionMembers(emu, sessionId).values()) if (p.connected) return;
+  const session = emu.store.sessions.get(sessionId)!;
+  session.endTime = emu.now();
+  emu.save({ k: 'session', v: session });
+  stage.activeSessionId = undefined;
+  emu.save({ k: 'stage', v: stage });
+  stageOccupancyChanged(emu, stage.arn);
+}
+
+export function joinStage(emu: Emulator, stage: StageRec, who: Joiner, options: JoinOptions = {}): ParticipantRec {
+  if (stage.revoked?.includes(who.participantId)) {
+    throw new TokenError('revoked', `participant ${who.participantId} was disconnected from ${stage.arn} and its token revoked`);
+  }
+  const existing = sessionMembers(emu, stage.activeSessionId).get(who.participantId);
+  if (existing?.connected) throw conflict(`participant ${who.participantId} is already connected to stage ${stage.arn}`);
+  const sessionId = stage.activeSessionId ?? startSession(emu, stage);
+  let p: ParticipantRec;
+  if (existing) {
+    // A reconnect within the same session keeps the participant's first join time and history.
+    p = existing;
+    p.connected = true;
+    p.capabilities = who.capabilities;
+  } else {
+    p = {
+      id: who.participantId,
+      stageArn: stage.arn,
+      sessionId,
+      connected: true,
+      firstJoinTime: emu.now(),
+      published: false,
+      publishing: false,
+      capabilities: who.capabilities,
+      protocol: options.protocol ?? 'WHIP',
+      events: [],
+    };
+    if (who.userId !== undefined) p.userId = who.userId;
+    if (who.attributes !== undefined) p.attributes = who.attributes;
+    if (options.clientInfo) p.clientInfo = options.clientInfo;
+    if (options.ingestConfigurationArn) p.ingestConfigurationArn = options.ingestConfigurationArn;
+    if (options.redundantIngest !== undefined) p.redundantIngest = options.redundantIngest;
+    if (options.replicaOf) {
+      p.replicationType = 'REPLICA';
+      p.replicationState = 'ACTIVE';
+      p.sourceStageArn = options.replicaOf.stageArn;
+      p.sourceSessionId = options.replicaOf.sessionId;
+    }
+  }
+  emu.save({ k: 'participant', v: p });
+  event(emu, p, 'JOINED');
+  return p;
+}
+
+export function leaveStage(emu: Emulator, p: ParticipantRec): void {
+  if (!p.connected) return;
+  unpublish(emu, p);
+  for (const publisherId of p.subscriptions ?? []) event(emu, p, 'SUBSCRIBE_STOPPED', { remote: publisherId });
+  p.subscriptions = undefined;
+  p.connected = false;
+  emu.save({ k: 'participant', v: p });
+  event(emu, p, 'LEFT');
+  if (p.replicationType === 'REPLICA') replicaGone(emu, p);
+  if (p.ingestConfigurationArn) {
+    const config = emu.store.ingests.get(p.ingestConfigurationArn);
+    if (config && config.state === 'ACTIVE') {
+      config.state = 'INACTIVE';
+      emu.save({ k: 'ingest', v: config });
+    }
+  }
+  const stage = emu.store.stages.get(p.stageArn);
+  if (stage && stage.activeSessionId === p.sessionId) endSessionIfEmpty(emu, stage);
+}
+
+function countIn(emu: Emulator, sessionId: string, test: (p: ParticipantRec) => boolean): number {
+  let n = 0;
+  for (const p of sessionMembers(emu, sessionId).values()) if (p.connected && test(p)) n++;
+  return n;
+}
+
+export function publish(emu: Emulator, p: ParticipantRec): void {
+  if (!p.connected) throw conflict(`participant ${p.id} is not connected`);
+  if (p.publishing) return;
+  if (!(p.capabilities & CAN_PUBLISH)) {
+    event(emu, p, 'PUBLISH_ERROR', { errorCode: 'INSUFFICIENT_CAPABILITIES' });
+    throw accessDenied(`participant ${p.id}'s token does not allow publishing`);
+  }
+  if (countIn(emu, p.sessionId, (q) => q.publishing) >= emu.quotas.publishersPerStage) {
+    event(emu, p, 'PUBLISH_ERROR', { errorCode: 'QUOTA_EXCEEDED' });
+    throw quotaExceeded(`stage ${p.stageArn} already has ${emu.quotas.publishersPerStage} publishers`);
+  }
+  p.publishing = true;
+  p.published = true;
+  startRecording(emu, p);
+  emu.clearTimer(replicationWindowTimer(p));
+  emu.save({ k: 'participant', v: p });
+  event(emu, p, 'PUBLISH_STARTED');
+}
+
+export function unpublish(emu: Emulator, p: ParticipantRec): void {
+  if (!p.publishing) return;
+  p.publishing = false;
+  if (p.recordingState === 'ACTIVE') p.recordingState = 'STOPPED';
+  emu.save({ k: 'participant', v: p });
+  event(emu, p, 'PUBLISH_STOPPED');
+  for (const q of sessionMembers(emu, p.sessionId).values()) {
+    if (q.subscriptions?.includes(p.id)) unsubscribe(emu, q, p.id);
+  }
+  if (p.replications?.some((r) => r.state === 'ACTIVE')) {
+    // The replicas live on through the reconnect window, then end (REPL: "if the publisher reconnects within ...").
+    const windowMs = Math.max(...p.replications.filter((r) => r.state === 'ACTIVE').map((r) => r.reconnectWindowSeconds)) * 1000;
+    if (windowMs === 0) endAllReplications(emu, p);
+    else emu.setTimer(replicationWindowTimer(p), windowMs, () => endAllReplications(emu, p));
+  }
+}
+
+function startRecording(emu: Emulator, p: ParticipantRec): void {
+  const stage = emu.store.stages.get(p.stageArn);
+  const config = stage?.autoRecording;
+  const storageArn = config?.storageConfigurationArn;
+  if (!stage || typeof storageArn !== 'string' || storageArn === '') return;
+  if ((config!.mediaTypes as string[] | undefined)?.[0] === 'NONE') return;
+  if (p.replicationType === 'REPLICA' && config!.recordParticipantReplicas === false) return;
+  const storage = emu.store.storages.get(storageArn);
+  if (!storage) return;
+  p.recordingState = 'ACTIVE';
+  p.recordingBucket = storage.s3.bucketName;
+  p.recordingPrefix = `${stage.id}/${p.sessionId}/${p.id}`;
+}
+
+export function subscribe(emu: Emulator, p: ParticipantRec, publisherId: string): void {
+  if (!p.connected) throw conflict(`participant ${p.id} is not connected`);
+  if (p.subscriptions?.includes(publisherId)) return;
+  if (!(p.capabilities & CAN_SUBSCRIBE)) {
+    event(emu, p, 'SUBSCRIBE_ERROR', { errorCode: 'INSUFFICIENT_CAPABILITIES', remote: publisherId });
+    throw accessDenied(`participant ${p.id}'s token does not allow subscribing`);
+  }
+  const publisher = sessionMembers(emu, p.sessionId).get(publisherId);
+  if (!publisher || !publisher.publishing) {
+    event(emu, p, 'SUBSCRIBE_ERROR', { errorCode: 'PUBLISHER_NOT_FOUND', remote: publisherId });
+    throw notFound(`participant ${publisherId} is not publishing on stage ${p.stageArn}`);
+  }
+  if (!p.subscriptions?.length && countIn(emu, p.sessionId, (q) => (q.subscriptions?.length ?? 0) > 0) >= emu.quotas.subscribersPerStage) {
+    event(emu, p, 'SUBSCRIBE_ERROR', { errorCode: 'QUOTA_EXCEEDED', remote: publisherId });
+    throw quotaExceeded(`stage ${p.stageArn} already has ${emu.quotas.subscribersPerStage} subscribers`);
+  }
+  p.subscriptions = [...(p.subscriptions ?? []), publisherId];
+  emu.save({ k: 'participant', v: p });
+  const e: Omit<EventRec, 'name' | 'time'> = { remote: publisherId };
+  if (publisher.replicationType === 'REPLICA') e.replica = true;
+  event(emu, p, 'SUBSCRIBE_STARTED', e);
+}
+
+export function unsubscribe(emu: Emulator, p: ParticipantRec, publisherId: string): void {
+  if (!p.subscriptions?.includes(publisherId)) return;
+  p.subscriptions = p.subscriptions.filter((id) => id !== publisherId);
+  emu.save({ k: 'participant', v: p });
+  event(emu, p, 'SUBSCRIBE_STOPPED', { remote: publisherId });
+}
+
+// ---- Replication -------------------------------------------------------------------------------
+
+const replicationWindowTimer = (p: ParticipantRec): string => `replication-window:${p.sessionId}:${p.id}`;
+
+export function startReplication(
+  emu: Emulator,
+  source: StageRec,
+  destination: StageRec,
+  participantId: string,
+  reconnectWindowSeconds: number,
+  attributes: Attributes | undefined,
+): void {
+  if (source.arn === destination.arn) throw validationError('1 validation error detected: destinationStageArn must differ from sourceStageArn');
+  const p = connectedParticipant(emu, source, participantId);
+  if (p.replicationType === 'REPLICA') throw validationError(`participant ${participantId} is itself a replica and cannot be replicated`);
+  if (!p.publishing) throw validationError(`participant ${participantId} is not publishing; only publishers can be replicated`);
+  const active = p.replications?.filter((r) => r.state === 'ACTIVE') ?? [];
+  if (active.some((r) => r.destinationStageArn === destination.arn)) {
+    throw conflict(`participant ${participantId} is already replicated to ${destination.arn}`);
+  }
+  if (active.length >= emu.quotas.replicationsPerParticipant) {
+    throw quotaExceeded(`participant ${participantId} already has ${emu.quotas.replicationsPerParticipant} active replications`);
+  }
+  if (sessionMembers(emu, destination.activeSessionId).get(participantId)?.connected) {
+    throw conflict(`a participant ${participantId} is already connected to ${destination.arn}`);
+  }
+  const replica = joinStage(
+    emu,
+    destination,
+    { participantId, userId: p.userId, attributes: { ...p.attributes, ...attributes }, capabilities: CAN_PUBLISH },
+    { protocol: p.protocol, replicaOf: { stageArn: source.arn, sessionId: p.sessionId } },
+  );
+  try {
+    publish(emu, replica);
+  } catch (error) {
+    leaveStage(emu, replica);
+    throw error;
+  }
+  const rec: ReplicationRec = {
+    destinationStageArn: destination.arn,
+    destinationSessionId: replica.sessionId,
+    state: 'ACTIVE',
+    reconnectWindowSeconds,
+  };
+  p.replications = [...(p.replications ?? []).filter((r) => r.destinationStageArn !== destination.arn), rec];
+  p.replicationType = 'SOURCE';
+  p.replicationState = 'ACTIVE';
+  emu.save({ k: 'participant', v: p });
+  event(emu, p, 'REPLICATION_STARTED', { destinationStageArn: destination.arn, destinationSessionId: replica.sessionId });
+}
+
+/** The newest record of `participantId` on `stage` across its sessions. */
+export function latestParticipant(emu: Emulator, stageArn: string, participantId: string): ParticipantRec | undefined {
+  const sessions = emu.store.stageSessions.get(stageArn) ?? [];
+  for (let i = sessions.length - 1; i >= 0; i--) {
+    const p = emu.store.participants.get(sessions[i]!.id)?.get(participantId);
+    if (p) return p;
+  }
+  return undefined;
+}
+
+export function stopReplication(emu: Emulator, sourceStageArn: string, destinationStageArn: string, participantId: string): void {
+  const p = latestParticipant(emu, sourceStageArn, participantId);
+  const rec = p?.replications?.find((r) => r.destinationStageArn === destinationStageArn && r.state === 'ACTIVE');
+  if (!p || !rec) throw notFound(`participant ${participantId} of ${sourceStageArn} is not being replicated to ${destinationStageArn}`);
+  endReplication(emu, p, rec);
+}
+
+function endAllReplications(emu: Emulator, p: ParticipantRec): void {
+  for (const rec of p.replications ?? []) if (rec.state === 'ACTIVE') endReplication(emu, p, rec);
+}
+
+function endReplication(emu: Emulator, p: ParticipantRec, rec: ReplicationRec): void {
+  rec.state = 'STOPPED';
+  if (!p.replications!.some((r) => r.state === 'ACTIVE')) p.replicationState = 'STOPPED';
+  emu.save({ k: 'participant', v: p });
+  event(emu, p, 'REPLICATION_STOPPED', { destinationStageArn: rec.destinationStageArn, destinationSessionId: rec.destinationSessionId });
+  const replica = emu.store.participants.get(rec.destinationSessionId)?.get(p.id);
+  if (replica?.connected) {
+    replica.replicationState = 'STOPPED';
+    leaveStage(emu, replica);
+  }
+}
+
+/** A replica left on its own (disconnected, stage deleted): its source's replication is over. */
+function replicaGone(emu: Emulator, replica: ParticipantRec): void {
+  replica.replicationState = 'STOPPED';
+  emu.save({ k: 'participant', v: replica });
+  const source = emu.store.participants.get(replica.sourceSessionId!)?.get(replica.id);
+  const rec = source?.replications?.find((r) => r.destinationStageArn === replica.stageArn && r.state === 'ACTIVE');
+  if (source && rec) endReplication(emu, source, rec);
+}
+
+/** Disconnects everyone from a stage that is going away. */
+export function emptyStage(emu: Emulator, stage: StageRec): void {
+  for (const p of [...sessionMembers(emu, stage.activeSessionId).values()]) {
+    if (p.connected) {
+      endAllReplications(emu, p);
+      leaveStage(emu, p);
+    }
+  }
+}

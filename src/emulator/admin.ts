@@ -1,0 +1,201 @@
+// The emulator's own routes under /_ivsrt/: the local tooling's control panel and the stand-in for
+// real media clients (join, publish, subscribe, RTMP ingest). No SigV4: they answer loopback callers only.
+import { connectedParticipant, joinStage, leaveStage, publish, subscribe, unpublish, unsubscribe, type Joiner } from './activity.js';
+import type { Emulator } from './emulator.js';
+import { notFound, validationError } from './errors.js';
+import { ingestConnect } from './handlers/ingest.js';
+import { participantToken } from './handlers/stages.js';
+import { newResourceId } from './ids.js';
+import type { ParticipantRec } from './store.js';
+import { TokenError } from './tokens.js';
+import { validateInput } from './validation.js';
+import { capabilityBits, iso, participantView, stageEndpoints } from './views.js';
+
+export interface AdminControl {
+  info(): { pid: number; url: string; dataDir: string | null; region: string; accountId: string; version: string; startedAt: number };
+  reset(): Promise<void>;
+  shutdown(): void;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Body = Record<string, any>;
+type AdminHandler = (emu: Emulator, body: Body, control: AdminControl) => unknown;
+
+function str(body: Body, name: string, optional = false): string {
+  const v = body[name];
+  if (v === undefined && optional) return v as unknown as string;
+  if (typeof v !== 'string' || v === '') throw validationError(`1 validation error detected: ${name} must be a non-empty string`);
+  return v;
+}
+
+function bool(body: Body, name: string): boolean {
+  const v = body[name];
+  if (v === undefined) return false;
+  if (typeof v !== 'boolean') throw validationError(`1 validation error detected: ${name} must be true or false`);
+  return v;
+}
+
+const CLIENT_FIELDS = ['ispName', 'osName', 'osVersion', 'browserName', 'browserVersion', 'sdkVersion'];
+
+function clientInfo(body: Body): Record<string, string> | undefined {
+  const info = body.clientInfo;
+  if (info === undefined) return undefined;
+  if (typeof info !== 'object' || info === null) throw validationError('1 validation error detected: clientInfo must be an object');
+  const out: Record<string, string> = {};
+  for (const field of CLIENT_FIELDS) {
+    if (info[field] === undefined) continue;
+    validateInput('ParticipantClientAttribute', info[field]);
+    out[field] = info[field];
+  }
+  return out;
+}
+
+/** The participant a body names: `{stageArn, participantId}`, or the `{token}` it joined with. */
+function named(emu: Emulator, body: Body): ParticipantRec {
+  if (typeof body.token === 'string') {
+    // Expiry is irrelevant here: an expired token still names the participant that joined with it.
+    const grant = emu.tokens.verify(body.token, (arn) => emu.store.keys.get(arn)?.publicKeyMaterial, 0);
+    return connectedParticipant(emu, emu.stage(grant.stageArn), grant.participantId);
+  }
+  return connectedParticipant(emu, emu.stage(str(body, 'stageArn')), str(body, 'participantId'));
+}
+
+function joined(p: ParticipantRec): Record<string, unknown> {
+  return { participant: participantView(p), stageArn: p.stageArn, sessionId: p.sessionId };
+}
+
+const status: AdminHandler = (emu, _body, control) => {
+  const { store } = emu;
+  let connected = 0;
+  let participants = 0;
+  let activeSessions = 0;
+  for (const stage of store.stages.values()) if (stage.activeSessionId) activeSessions++;
+  for (const members of store.participants.values()) {
+    participants += members.size;
+    for (const p of members.values()) if (p.connected) connected++;
+  }
+  const info = control.info();
+  return {
+    ...info,
+    startedAt: iso(info.startedAt),
+    clock: { now: iso(emu.now()), speed: emu.clock.speed, advancedSeconds: emu.clock.offsetMs / 1000 },
+    counts: {
+      stages: store.stages.size,
+      sessions: store.sessions.size,
+      activeSessions,
+      participants,
+      connectedParticipants: connected,
+      compositions: store.compositions.size,
+      encoderConfigurations: store.encoders.size,
+      storageConfigurations: store.storages.size,
+      ingestConfigurations: store.ingests.size,
+      publicKeys: store.keys.size,
+    },
+  };
+};
+
+const join: AdminHandler = (emu, body) => {
+  let who: Joiner;
+  let stageArn: string;
+  if (body.token !== undefined) {
+    const grant = emu.tokens.verify(str(body, 'token'), (arn) => emu.store.keys.get(arn)?.publicKeyMaterial, emu.now());
+    const stage = emu.store.stages.get(grant.stageArn);
+    if (!stage) throw notFound(`the token's stage ${grant.stageArn} does not exist (deleted?)`);
+    const endpoints = stageEndpoints(stage);
+    if (grant.topic !== stage.id || grant.eventsUrl !== endpoints.events || grant.whipUrl !== endpoints.whip) {
+      throw new TokenError('invalid-claims', `the token's topic, events_url or whip_url do not match stage ${stage.arn}`);
+    }
+    stageArn = stage.arn;
+    who = grant;
+  } else {
+    // Without a token the caller is trusted (it is the local tooling); it names the stage directly.
+    stageArn = str(body, 'stageArn');
+    validateInput('ParticipantTokenConfiguration', { userId: body.userId, attributes: body.attributes, capabilities: body.capabilities });
+    const participantId = body.participantId === undefined ? newResourceId() : str(body, 'participantId');
+    validateInput('ParticipantTokenId', participantId);
+    who = { participantId, userId: body.userId, attributes: body.attributes, capabilities: capabilityBits(body.capabilities) };
+  }
+  const protocol = body.protocol === undefined ? undefined : str(body, 'protocol');
+  if (protocol !== undefined) validateInput('ParticipantProtocol', protocol);
+  const p = joinStage(emu, emu.stage(stageArn), who, { clientInfo: clientInfo(body), protocol });
+  if (bool(body, 'publish')) publish(emu, p);
+  return joined(p);
+};
+
+const leave: AdminHandler = (emu, body) => {
+  const p = named(emu, body);
+  leaveStage(emu, p);
+  return joined(p);
+};
+
+const startPublishing: AdminHandler = (emu, body) => {
+  const p = named(emu, body);
+  publish(emu, p);
+  return joined(p);
+};
+
+const stopPublishing: AdminHandler = (emu, body) => {
+  const p = named(emu, body);
+  unpublish(emu, p);
+  return joined(p);
+};
+
+const startSubscribing: AdminHandler = (emu, body) => {
+  const p = named(emu, body);
+  subscribe(emu, p, str(body, 'publisherId'));
+  return joined(p);
+};
+
+const stopSubscribing: AdminHandler = (emu, body) => {
+  const p = named(emu, body);
+  unsubscribe(emu, p, str(body, 'publisherId'));
+  return joined(p);
+};
+
+const token: AdminHandler = (emu, body) => {
+  validateInput('CreateParticipantTokenRequest', body);
+  return { participantToken: participantToken(emu, emu.stage(body.stageArn), body, 'input') };
+};
+
+const ingest: AdminHandler = (emu, body) => {
+  const protocol = body.protocol === undefined ? undefined : str(body, 'protocol');
+  if (protocol !== undefined) validateInput('IngestProtocol', protocol);
+  return joined(ingestConnect(emu, str(body, 'streamKey'), protocol));
+};
+
+const clock: AdminHandler = (emu, body) => {
+  const seconds = body.advanceSeconds;
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) {
+    throw validationError('1 validation error detected: advanceSeconds must be a number >= 0');
+  }
+  emu.clock.advance(seconds * 1000);
+  emu.save({ k: 'clock', offsetMs: emu.clock.offsetMs });
+  return { now: iso(emu.now()), advancedSeconds: emu.clock.offsetMs / 1000 };
+};
+
+const reset: AdminHandler = async (_emu, _body, control) => {
+  await control.reset();
+  return { reset: true };
+};
+
+const shutdown: AdminHandler = (_emu, _body, control) => {
+  setImmediate(() => control.shutdown());
+  return { shuttingDown: true };
+};
+
+export const ADMIN_PREFIX = '/_ivsrt/';
+
+export const ADMIN_ROUTES: Record<string, AdminHandler> = {
+  'GET status': status,
+  'POST join': join,
+  'POST leave': leave,
+  'POST publish': startPublishing,
+  'POST unpublish': stopPublishing,
+  'POST subscribe': startSubscribing,
+  'POST unsubscribe': stopSubscribing,
+  'POST token': token,
+  'POST ingest': ingest,
+  'POST clock': clock,
+  'POST reset': reset,
+  'POST shutdown': shutdown,
+};

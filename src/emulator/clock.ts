@@ -1,0 +1,81 @@
+// The emulator's notion of time. Every lifecycle timer (composition start-up, idle shutdown, purge,
+// replication reconnect windows) runs on it, so tests and demos can run time faster (`speed`) or
+// jump ahead (`advance`) without waiting in real time.
+
+export interface ClockTimer {
+  readonly due: number;
+  readonly fire: () => void;
+  cancelled: boolean;
+}
+
+export class VirtualClock {
+  private anchorReal = Date.now();
+  private anchorVirtual: number;
+  private timers: ClockTimer[] = [];
+  private wakeup: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly speed = 1,
+    /** Milliseconds the clock has been pushed ahead of real time by `advance` (persisted across restarts). */
+    private advancedMs = 0,
+  ) {
+    if (!(speed > 0) || !Number.isFinite(speed)) throw new RangeError('clock speed must be a positive number');
+    this.anchorVirtual = this.anchorReal + advancedMs;
+  }
+
+  now(): number {
+    return this.anchorVirtual + (Date.now() - this.anchorReal) * this.speed;
+  }
+
+  get offsetMs(): number {
+    return this.advancedMs;
+  }
+
+  /** Runs `fire` once `delayMs` of virtual time has passed. */
+  schedule(delayMs: number, fire: () => void): ClockTimer {
+    const timer: ClockTimer = { due: this.now() + delayMs, fire, cancelled: false };
+    let i = this.timers.length;
+    while (i > 0 && this.timers[i - 1]!.due > timer.due) i--;
+    this.timers.splice(i, 0, timer);
+    if (i === 0) this.arm();
+    return timer;
+  }
+
+  cancel(timer: ClockTimer | undefined): void {
+    if (timer) timer.cancelled = true;
+  }
+
+  advance(ms: number): void {
+    this.advancedMs += ms;
+    this.anchorVirtual += ms;
+    this.runDue();
+  }
+
+  /** Forgets every pending timer (reset and shutdown). */
+  clear(): void {
+    this.timers = [];
+    if (this.wakeup) clearTimeout(this.wakeup);
+    this.wakeup = undefined;
+  }
+
+  private runDue(): void {
+    const now = this.now();
+    while (this.timers.length > 0 && this.timers[0]!.due <= now) {
+      const timer = this.timers.shift()!;
+      if (!timer.cancelled) timer.fire();
+    }
+    this.arm();
+  }
+
+  private arm(): void {
+    if (this.wakeup) clearTimeout(this.wakeup);
+    this.wakeup = undefined;
+    while (this.timers.length > 0 && this.timers[0]!.cancelled) this.timers.shift();
+    const next = this.timers[0];
+    if (!next) return;
+    const realDelay = Math.max(0, (next.due - this.now()) / this.speed);
+    // Node caps timeouts at 2^31-1 ms; a longer wait simply re-arms when it wakes.
+    this.wakeup = setTimeout(() => this.runDue(), Math.min(realDelay + 1, 2 ** 31 - 1));
+    this.wakeup.unref();
+  }
+}

@@ -1,0 +1,30 @@
+// What every handler shares: its signature and the one place tags and ARN kinds are interpreted.
+import type { Emulator } from '../emulator.js';
+import { parseArn } from '../ids.js';
+import type { ArnKind, Tags } from '../store.js';
+
+/** A request body that has already passed validateShape for the operation's input shape. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Input = Record<string, any>;
+export type Handler = (emu: Emulator, input: Input) => Record<string, unknown>;
+
+/** Tags as given on create, copied so later TagResource calls cannot alias the request object. */
+export function tagsOf(input: Input): Tags {
+  return { ...(input.tags as Tags | undefined) };
+}
+
+const KIND_BY_ARN_TYPE: Record<string, ArnKind> = {
+  stage: 'stage',
+  composition: 'composition',
+  'encoder-configuration': 'encoder',
+  'storage-configuration': 'storage',
+  'ingest-configuration': 'ingest',
+  'public-key': 'key',
+};
+
+/** Which record map a resource ARN of this account and region belongs to, if any. */
+export function kindOfArn(emu: Emulator, arn: string): ArnKind | undefined {
+  const parsed = parseArn(arn);
+  if (!parsed || parsed.region !== emu.region || parsed.account !== emu.accountId) return undefined;
+  return KIND_BY_ARN_TYPE[parsed.type];
+}

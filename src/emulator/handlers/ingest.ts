@@ -1,0 +1,137 @@
+// Ingest configurations: RTMP(S) publishers with a stream key (behaviour reference §9).
+import { joinStage, leaveStage, publish } from '../activity.js';
+import type { Emulator } from '../emulator.js';
+import { ApiError, conflict, notFound, quotaExceeded, validationError } from '../errors.js';
+import { alphanumeric, newResourceId } from '../ids.js';
+import { paginate } from '../pagination.js';
+import { CAN_PUBLISH, type IngestConfigurationRec, type ParticipantRec } from '../store.js';
+import { checkAttributesSize, checkExclusive } from '../validation.js';
+import { ingestSummary, ingestView } from '../views.js';
+import { tagsOf, type Handler } from './common.js';
+
+function streamKey(emu: Emulator, configId: string): string {
+  return `rt_${emu.accountId}_${emu.region}_${configId}_${alphanumeric(28)}`;
+}
+
+export const createIngestConfiguration: Handler = (emu, input) => {
+  if (emu.store.ingests.size >= emu.quotas.ingestConfigurations) {
+    throw quotaExceeded(`the account already has ${emu.quotas.ingestConfigurations} ingest configurations`);
+  }
+  const insecureIngest: boolean = input.insecureIngest ?? false;
+  if (input.ingestProtocol === 'RTMP' && !insecureIngest) {
+    throw validationError('1 validation error detected: insecureIngest must be true when ingestProtocol is RTMP');
+  }
+  checkAttributesSize('attributes', input.attributes);
+  const stageArn: string = input.stageArn ?? '';
+  if (stageArn && !emu.store.stages.has(stageArn)) throw validationError(`1 validation error detected: stageArn ${stageArn} does not exist`);
+  const id = newResourceId();
+  const redundantIngest: boolean = input.redundantIngest ?? false;
+  const rec: IngestConfigurationRec = {
+    arn: emu.arn('ingest-configuration', id),
+    id,
+    name: input.name ?? '',
+    ingestProtocol: input.ingestProtocol,
+    insecureIngest,
+    streamKey: streamKey(emu, id),
+    stageArn,
+    participantId: newResourceId(),
+    state: 'INACTIVE',
+    redundantIngest,
+    tags: tagsOf(input),
+  };
+  if (input.userId !== undefined) rec.userId = input.userId;
+  if (input.attributes !== undefined) rec.attributes = input.attributes;
+  if (redundantIngest) rec.redundantIngestCredentials = [{ participantId: newResourceId(), streamKey: streamKey(emu, id) }];
+  emu.save({ k: 'ingest', v: rec });
+  return { ingestConfiguration: ingestView(rec) };
+};
+
+export const getIngestConfiguration: Handler = (emu, input) => ({ ingestConfiguration: ingestView(emu.ingest(input.arn)) });
+
+export const updateIngestConfiguration: Handler = (emu, input) => {
+  const rec = emu.ingest(input.arn);
+  if (rec.state === 'ACTIVE') throw conflict(`ingest configuration ${rec.arn} is ACTIVE (a publisher is live); stop it first`);
+  if (input.stageArn !== undefined) {
+    if (input.stageArn !== '') emu.stage(input.stageArn);
+    rec.stageArn = input.stageArn;
+  }
+  if (input.redundantIngest !== undefined && input.redundantIngest !== rec.redundantIngest) {
+    rec.redundantIngest = input.redundantIngest;
+    rec.redundantIngestCredentials = input.redundantIngest ? [{ participantId: newResourceId(), streamKey: streamKey(emu, rec.id) }] : undefined;
+  }
+  emu.save({ k: 'ingest', v: rec });
+  return { ingestConfiguration: ingestView(rec) };
+};
+
+export const deleteIngestConfiguration: Handler = (emu, input) => {
+  const rec = emu.ingest(input.arn);
+  if (rec.state === 'ACTIVE') {
+    if (!input.force) throw conflict(`ingest configuration ${rec.arn} is ACTIVE; pass force=true to disconnect its publisher and delete it`);
+    const publisher = ingestPublisher(emu, rec);
+    if (publisher) leaveStage(emu, publisher);
+  }
+  emu.save({ k: 'delete', kind: 'ingest', arn: rec.arn });
+  return {};
+};
+
+export const listIngestConfigurations: Handler = (emu, input) => {
+  checkExclusive(input, ['filterByStageArn', 'filterByState']);
+  const all = [...emu.store.ingests.values()].filter(
+    (c) => (input.filterByStageArn === undefined || c.stageArn === input.filterByStageArn) && (input.filterByState === undefined || c.state === input.filterByState),
+  );
+  const page = paginate('ListIngestConfigurations', all, input, 50);
+  return { ingestConfigurations: page.items.map(ingestSummary), nextToken: page.nextToken };
+};
+
+function ingestPublisher(emu: Emulator, rec: IngestConfigurationRec): ParticipantRec | undefined {
+  const stage = emu.store.stages.get(rec.stageArn);
+  if (!stage?.activeSessionId) return undefined;
+  for (const p of emu.store.participants.get(stage.activeSessionId)!.values()) {
+    if (p.connected && p.ingestConfigurationArn === rec.arn) return p;
+  }
+  return undefined;
+}
+
+/**
+ * What an RTMP(S) encoder connecting with `key` causes: a publishing participant on the configuration's
+ * stage and the configuration ACTIVE. Errors carry the event error codes of the real service.
+ */
+export function ingestConnect(emu: Emulator, key: string, protocol: string | undefined): ParticipantRec {
+  let rec: IngestConfigurationRec | undefined;
+  let participantId = '';
+  for (const c of emu.store.ingests.values()) {
+    if (c.streamKey === key) participantId = c.participantId;
+    else {
+      const backup = c.redundantIngestCredentials?.find((r) => r.streamKey === key);
+      if (!backup) continue;
+      participantId = backup.participantId;
+    }
+    rec = c;
+    break;
+  }
+  if (!rec) throw new ApiError('InvalidStreamKeyException', 'INVALID_STREAM_KEY: no ingest configuration has this stream key', 403);
+  const used = protocol ?? rec.ingestProtocol;
+  if (rec.ingestProtocol === 'RTMPS' && used === 'RTMP') {
+    throw new ApiError('InvalidProtocolException', `INVALID_PROTOCOL: ingest configuration ${rec.arn} accepts RTMPS only`, 400);
+  }
+  if (!rec.stageArn) throw notFound(`ingest configuration ${rec.arn} is not attached to a stage`);
+  const stage = emu.stage(rec.stageArn);
+  if (rec.state === 'ACTIVE' && ingestPublisher(emu, rec)?.id === participantId) {
+    throw conflict(`REUSE_OF_STREAM_KEY: the stream key of ${rec.arn} is already live on ${stage.arn}`);
+  }
+  const p = joinStage(
+    emu,
+    stage,
+    { participantId, userId: rec.userId, attributes: rec.attributes, capabilities: CAN_PUBLISH },
+    { protocol: used, ingestConfigurationArn: rec.arn, redundantIngest: rec.redundantIngest },
+  );
+  try {
+    publish(emu, p);
+  } catch (error) {
+    leaveStage(emu, p);
+    throw error;
+  }
+  rec.state = 'ACTIVE';
+  emu.save({ k: 'ingest', v: rec });
+  return p;
+}

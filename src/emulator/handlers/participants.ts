@@ -1,0 +1,97 @@
+// Participants, their events, disconnection and replication.
+import { latestParticipant, leaveStage, sessionMembers, startReplication, stopReplication } from '../activity.js';
+import { notFound } from '../errors.js';
+import { paginate } from '../pagination.js';
+import type { EventRec, ParticipantRec } from '../store.js';
+import { checkAttributesSize, checkExclusive } from '../validation.js';
+import { eventView, participantSummary, participantView } from '../views.js';
+import type { Handler, Input } from './common.js';
+
+const LIST_FILTERS = ['filterByUserId', 'filterByPublished', 'filterByState', 'filterByRecordingState'];
+
+function matches(p: ParticipantRec, input: Input): boolean {
+  if (input.filterByUserId !== undefined) return p.userId === input.filterByUserId;
+  if (input.filterByPublished !== undefined) return p.published === input.filterByPublished;
+  if (input.filterByState !== undefined) return (p.connected ? 'CONNECTED' : 'DISCONNECTED') === input.filterByState;
+  if (input.filterByRecordingState !== undefined) return (p.recordingState ?? 'DISABLED') === input.filterByRecordingState;
+  return true;
+}
+
+/** The session's participants, if the session belongs to the stage (List operations answer empty otherwise). */
+function members(emu: Parameters<Handler>[0], stageArn: string, sessionId: string): Map<string, ParticipantRec> {
+  const session = emu.store.sessions.get(sessionId);
+  return session && session.stageArn === stageArn ? sessionMembers(emu, sessionId) : new Map();
+}
+
+export const getParticipant: Handler = (emu, input) => {
+  const stage = emu.stage(input.stageArn);
+  const p = members(emu, stage.arn, input.sessionId).get(input.participantId);
+  if (!p) throw notFound(`participant ${input.participantId} was not found in session ${input.sessionId}`);
+  return { participant: participantView(p) };
+};
+
+export const listParticipants: Handler = (emu, input) => {
+  checkExclusive(input, LIST_FILTERS);
+  const all = [...members(emu, input.stageArn, input.sessionId).values()].filter((p) => matches(p, input));
+  const page = paginate('ListParticipants', all, input, 50);
+  return { participants: page.items.map(participantSummary), nextToken: page.nextToken };
+};
+
+export const listParticipantEvents: Handler = (emu, input) => {
+  const p = members(emu, input.stageArn, input.sessionId).get(input.participantId);
+  const newestFirst: EventRec[] = p ? [...p.events].reverse() : [];
+  const page = paginate('ListParticipantEvents', newestFirst, input, 50);
+  return { events: page.items.map((e) => eventView(input.participantId, e)), nextToken: page.nextToken };
+};
+
+export const disconnectParticipant: Handler = (emu, input) => {
+  const stage = emu.stage(input.stageArn);
+  const id: string = input.participantId;
+  const connected = sessionMembers(emu, stage.activeSessionId).get(id);
+  if (!connected?.connected && !latestParticipant(emu, stage.arn, id)) {
+    throw notFound(`participant ${id} has never joined stage ${stage.arn}`);
+  }
+  if (connected?.connected) {
+    const config = connected.ingestConfigurationArn ? emu.store.ingests.get(connected.ingestConfigurationArn) : undefined;
+    leaveStage(emu, connected);
+    if (config) {
+      // DisconnectParticipant detaches an ingest publisher's configuration from the stage (model doc).
+      config.stageArn = '';
+      emu.save({ k: 'ingest', v: config });
+    }
+  }
+  if (!stage.revoked?.includes(id)) {
+    stage.revoked = [...(stage.revoked ?? []), id];
+    emu.save({ k: 'stage', v: stage });
+  }
+  return {};
+};
+
+export const startParticipantReplication: Handler = (emu, input) => {
+  checkAttributesSize('attributes', input.attributes);
+  const source = emu.stage(input.sourceStageArn);
+  const destination = emu.stage(input.destinationStageArn);
+  startReplication(emu, source, destination, input.participantId, input.reconnectWindowSeconds ?? 0, input.attributes);
+  return {};
+};
+
+export const stopParticipantReplication: Handler = (emu, input) => {
+  emu.stage(input.sourceStageArn);
+  emu.stage(input.destinationStageArn);
+  stopReplication(emu, input.sourceStageArn, input.destinationStageArn, input.participantId);
+  return {};
+};
+
+export const listParticipantReplicas: Handler = (emu, input) => {
+  const p = latestParticipant(emu, input.sourceStageArn, input.participantId);
+  const replicas = (p?.replications ?? []).map((r) => ({
+    sourceStageArn: input.sourceStageArn,
+    participantId: input.participantId,
+    sourceSessionId: p!.sessionId,
+    destinationStageArn: r.destinationStageArn,
+    destinationSessionId: r.destinationSessionId,
+    replicationState: r.state,
+  }));
+  const page = paginate('ListParticipantReplicas', replicas, input, 50);
+  return { replicas: page.items, nextToken: page.nextToken };
+};

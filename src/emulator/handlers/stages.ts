@@ -1,0 +1,132 @@
+// Stages, their sessions, and participant tokens.
+import { emptyStage } from '../activity.js';
+import { isRunning, stopComposition } from '../composition-lifecycle.js';
+import type { Emulator } from '../emulator.js';
+import { conflict, notFound, quotaExceeded, validationError } from '../errors.js';
+import { arnId, newHostLabel, newResourceId } from '../ids.js';
+import { paginate } from '../pagination.js';
+import type { StageRec } from '../store.js';
+import { checkAttributesSize } from '../validation.js';
+import { capabilityBits, capabilityList, iso, sessionView, stageEndpoints, stageSummary, stageView } from '../views.js';
+import { tagsOf, type Handler, type Input } from './common.js';
+
+const DEFAULT_TOKEN_MINUTES = 720;
+
+/** The stage's participant-recording settings with the service's defaults filled in. */
+function autoRecording(emu: Emulator, input: Input | undefined): Record<string, unknown> {
+  const storageArn: string = input?.storageConfigurationArn ?? '';
+  if (storageArn && !emu.store.storages.has(storageArn)) {
+    throw validationError(`1 validation error detected: autoParticipantRecordingConfiguration.storageConfigurationArn ${storageArn} does not exist`);
+  }
+  return {
+    storageConfigurationArn: storageArn,
+    mediaTypes: input?.mediaTypes ?? ['AUDIO_VIDEO'],
+    thumbnailConfiguration: { targetIntervalSeconds: 60, storage: ['SEQUENTIAL'], recordingMode: 'INTERVAL', ...input?.thumbnailConfiguration },
+    recordingReconnectWindowSeconds: input?.recordingReconnectWindowSeconds ?? 0,
+    hlsConfiguration: { targetSegmentDurationSeconds: 6, ...input?.hlsConfiguration },
+    recordParticipantReplicas: input?.recordParticipantReplicas ?? true,
+  };
+}
+
+/** A token for `stage` as CreateParticipantToken / CreateStage return it. */
+export function participantToken(emu: Emulator, stage: StageRec, config: Input, field: string): Record<string, unknown> {
+  checkAttributesSize(`${field}.attributes`, config.attributes);
+  const duration: number = config.duration ?? DEFAULT_TOKEN_MINUTES;
+  const capabilities = capabilityBits(config.capabilities);
+  const participantId = newResourceId();
+  const now = emu.now();
+  const endpoints = stageEndpoints(stage);
+  const token = emu.tokens.issue({
+    participantId,
+    stageArn: stage.arn,
+    stageId: stage.id,
+    eventsUrl: endpoints.events,
+    whipUrl: endpoints.whip,
+    durationMinutes: duration,
+    userId: config.userId,
+    attributes: config.attributes,
+    capabilities,
+    nowMs: now,
+  });
+  return {
+    participantId,
+    token,
+    userId: config.userId,
+    attributes: config.attributes,
+    duration,
+    capabilities: capabilityList(capabilities),
+    expirationTime: iso(Math.floor(now / 1000) * 1000 + duration * 60_000),
+  };
+}
+
+export const createParticipantToken: Handler = (emu, input) => ({
+  participantToken: participantToken(emu, emu.stage(input.stageArn), input, 'input'),
+});
+
+export const createStage: Handler = (emu, input) => {
+  if (emu.store.stages.size >= emu.quotas.stages) throw quotaExceeded(`the account already has ${emu.quotas.stages} stages`);
+  const configs: Input[] = input.participantTokenConfigurations ?? [];
+  configs.forEach((c, i) => checkAttributesSize(`participantTokenConfigurations[${i}].attributes`, c.attributes));
+  const id = newResourceId();
+  const stage: StageRec = {
+    arn: emu.arn('stage', id),
+    id,
+    name: input.name ?? '',
+    tags: tagsOf(input),
+    host: newHostLabel(),
+    autoRecording: autoRecording(emu, input.autoParticipantRecordingConfiguration),
+  };
+  emu.save({ k: 'stage', v: stage });
+  return {
+    stage: stageView(stage),
+    participantTokens: configs.map((c, i) => participantToken(emu, stage, c, `participantTokenConfigurations[${i}]`)),
+  };
+};
+
+export const getStage: Handler = (emu, input) => ({ stage: stageView(emu.stage(input.arn)) });
+
+export const updateStage: Handler = (emu, input) => {
+  const stage = emu.stage(input.arn);
+  if (input.autoParticipantRecordingConfiguration) {
+    const next = autoRecording(emu, input.autoParticipantRecordingConfiguration);
+    const members = stage.activeSessionId ? emu.store.participants.get(stage.activeSessionId)!.values() : [];
+    for (const p of members) {
+      if (p.recordingState === 'ACTIVE') throw conflict(`stage ${stage.arn} is recording participants; its recording configuration cannot change now`);
+    }
+    stage.autoRecording = next;
+  }
+  if (input.name !== undefined) stage.name = input.name;
+  emu.save({ k: 'stage', v: stage });
+  return { stage: stageView(stage) };
+};
+
+export const deleteStage: Handler = (emu, input) => {
+  const stage = emu.stage(input.arn);
+  const activeIngest = [...emu.store.ingests.values()].filter((c) => c.stageArn === stage.arn && c.state === 'ACTIVE');
+  emptyStage(emu, stage);
+  for (const config of activeIngest) {
+    config.stageArn = '';
+    emu.save({ k: 'ingest', v: config });
+  }
+  for (const c of emu.store.compositions.values()) if (c.stageArn === stage.arn && isRunning(c)) stopComposition(emu, c);
+  emu.save({ k: 'delete', kind: 'stage', arn: stage.arn });
+  return {};
+};
+
+export const listStages: Handler = (emu, input) => {
+  const page = paginate('ListStages', [...emu.store.stages.values()], input, 50);
+  return { stages: page.items.map(stageSummary), nextToken: page.nextToken };
+};
+
+export const listStageSessions: Handler = (emu, input) => {
+  const sessions = emu.store.stageSessions.get(input.stageArn) ?? [];
+  const page = paginate('ListStageSessions', sessions, input, 50);
+  return { stageSessions: page.items.map(sessionView), nextToken: page.nextToken };
+};
+
+export const getStageSession: Handler = (emu, input) => {
+  const stage = emu.stage(input.stageArn);
+  const session = emu.store.sessions.get(input.sessionId);
+  if (!session || session.stageArn !== stage.arn) throw notFound(`session ${input.sessionId} of stage ${arnId(stage.arn)} was not found`);
+  return { stageSession: sessionView(session) };
+};

@@ -1,0 +1,227 @@
+// The emulator's HTTP front: plain node:http with keep-alive. It reads the body, finds the operation,
+// checks the signature, validates the input against the model, runs the handler, waits for the journal,
+// and replies; anything unexpected becomes a 500 InternalServerException and the server carries on.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { OPERATIONS } from '../model/api.js';
+import { ADMIN_PREFIX, ADMIN_ROUTES, type AdminControl } from './admin.js';
+import { VirtualClock } from './clock.js';
+import { scheduleComposition } from './composition-lifecycle.js';
+import { DEFAULT_QUOTAS, Emulator, type Quotas } from './emulator.js';
+import { ApiError } from './errors.js';
+import { HANDLERS } from './handlers/index.js';
+import { Journal } from './journal.js';
+import { queryList, resolveRoute } from './router.js';
+import { Authenticator, type Credential } from './sigv4.js';
+import { serializeOp, Store } from './store.js';
+import { TokenAuthority, TokenError } from './tokens.js';
+import { validateInput } from './validation.js';
+import { EMULATOR_VERSION } from './version.js';
+import { sendError, sendJson } from './wire.js';
+
+export interface EmulatorOptions {
+  host?: string;
+  port?: number;
+  /** Where state survives restarts; memory only when absent. */
+  dataDir?: string;
+  region?: string;
+  accountId?: string;
+  /** When set, requests must be signed by one of these (SigV4 verified for real). */
+  credentials?: Credential[];
+  quotas?: Partial<Quotas>;
+  /** Lifecycle timers run this many times faster than real time. */
+  clockSpeed?: number;
+  log?: (line: string) => void;
+  /** Journal lines between snapshots. */
+  compactAfterLines?: number;
+}
+
+export interface RunningEmulator {
+  url: string;
+  port: number;
+  host: string;
+  dataDir?: string;
+  emulator: Emulator;
+  /** Resolves when the emulator has stopped, whether by close() or by POST /_ivsrt/shutdown. */
+  closed: Promise<void>;
+  close(): Promise<void>;
+}
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > MAX_BODY_BYTES) return Promise.reject(tooLarge());
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        req.removeAllListeners('data');
+        reject(tooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function tooLarge(): ApiError {
+  return new ApiError('RequestEntityTooLargeException', `request bodies are limited to ${MAX_BODY_BYTES} bytes`, 413);
+}
+
+function parseJson(body: Buffer): Record<string, unknown> {
+  if (body.length === 0) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new ApiError('SerializationException', 'the request body is not valid JSON', 400);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ApiError('SerializationException', 'the request body must be a JSON object', 400);
+  }
+  return value as Record<string, unknown>;
+}
+
+function asApiError(error: unknown, log: (line: string) => void): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error instanceof TokenError) {
+    const status = error.reason === 'revoked' || error.reason === 'expired' ? 403 : 401;
+    return new ApiError('InvalidTokenException', `${error.reason}: ${error.message}`, status, { reason: error.reason });
+  }
+  log(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  return new ApiError('InternalServerException', 'the emulator hit an unexpected error; see its log');
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const log = options.log ?? (() => {});
+  const host = options.host ?? '127.0.0.1';
+  const store = new Store();
+  const journal = options.dataDir
+    ? await Journal.open(options.dataDir, (op) => store.apply(op), function* () {
+        for (const op of store.snapshot()) yield serializeOp(op, true);
+      }, { compactAfterLines: options.compactAfterLines, log })
+    : undefined;
+  const clock = new VirtualClock(options.clockSpeed ?? 1, store.clockOffsetMs);
+  const emu = new Emulator(
+    store,
+    options.region ?? 'us-east-1',
+    options.accountId ?? '123456789012',
+    { ...DEFAULT_QUOTAS, ...options.quotas },
+    clock,
+    TokenAuthority.load(options.dataDir),
+    journal,
+    log,
+  );
+  for (const c of store.compositions.values()) scheduleComposition(emu, c);
+  const auth = new Authenticator(options.credentials);
+
+  let server: Server;
+  let url = '';
+  let stopping: Promise<void> | undefined;
+  let markClosed: () => void = () => {};
+  const closed = new Promise<void>((resolve) => (markClosed = resolve));
+  const startedAt = Date.now();
+
+  const control: AdminControl = {
+    info: () => ({
+      pid: process.pid,
+      url,
+      dataDir: options.dataDir ?? null,
+      region: emu.region,
+      accountId: emu.accountId,
+      version: EMULATOR_VERSION,
+      startedAt,
+    }),
+    reset: async () => {
+      emu.clearAllTimers();
+      emu.save({ k: 'reset' });
+      await emu.settle();
+      await emu.compact();
+    },
+    shutdown: () => void close(),
+  };
+
+  async function handleAdmin(req: IncomingMessage, res: ServerResponse, path: string, body: Buffer): Promise<void> {
+    if (!LOOPBACK.has(req.socket.remoteAddress ?? '')) throw new ApiError('AccessDeniedException', 'the /_ivsrt/ routes answer loopback clients only');
+    const handler = ADMIN_ROUTES[`${req.method} ${path.slice(ADMIN_PREFIX.length)}`];
+    if (!handler) throw new ApiError('UnknownOperationException', `no emulator route ${req.method} ${path.slice(0, 200)}`, 404);
+    const output = await handler(emu, parseJson(body), control);
+    await emu.settle();
+    sendJson(res, 200, output);
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const rawUrl = req.url ?? '/';
+    const q = rawUrl.indexOf('?');
+    const path = q < 0 ? rawUrl : rawUrl.slice(0, q);
+    const query = q < 0 ? '' : rawUrl.slice(q + 1);
+    const method = req.method ?? 'GET';
+    const body = await readBody(req);
+    if (path.startsWith(ADMIN_PREFIX)) return handleAdmin(req, res, path, body);
+    const route = resolveRoute(method, path);
+    await auth.check(req, path, query, body);
+    let input: Record<string, unknown>;
+    if (route.resourceArn === undefined) input = parseJson(body);
+    else if (route.operation === 'TagResource') input = { ...parseJson(body), resourceArn: route.resourceArn };
+    else if (route.operation === 'UntagResource') input = { resourceArn: route.resourceArn, tagKeys: queryList(query, 'tagKeys') };
+    else input = { resourceArn: route.resourceArn };
+    validateInput(OPERATIONS[route.operation]!.input, input);
+    const output = HANDLERS[route.operation]!(emu, input);
+    await emu.settle();
+    sendJson(res, 200, output);
+  }
+
+  server = createServer({ keepAliveTimeout: 30_000 }, (req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      const apiError = asApiError(error, log);
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      // An oversized body is left unread, so this connection cannot carry another request.
+      sendError(res, apiError, apiError.status === 413 ? { Connection: 'close' } : undefined);
+    });
+  });
+  server.on('clientError', (_error, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const text = JSON.stringify({ exceptionMessage: 'malformed HTTP request', message: 'malformed HTTP request' });
+    socket.end(
+      `HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nx-amzn-ErrorType: SerializationException\r\n` +
+        `Connection: close\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
+    );
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  log(`emulator listening on ${url}${options.dataDir ? ` (data: ${options.dataDir})` : ' (memory only)'}`);
+
+  function close(): Promise<void> {
+    stopping ??= (async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        setTimeout(() => server.closeAllConnections(), 1_000).unref();
+      });
+      await emu.close();
+      markClosed();
+    })();
+    return stopping;
+  }
+
+  return { url, port, host, dataDir: options.dataDir, emulator: emu, closed, close };
+}
+
+

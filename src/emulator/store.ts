@@ -1,0 +1,266 @@
+// The emulator's state as plain records, and the one function (`apply`) that changes it. Live requests
+// and journal replay both go through `apply`, so what is on disk always rebuilds what was in memory.
+// Times are epoch milliseconds on the virtual clock; views.ts turns them into ISO-8601.
+
+export type Tags = Record<string, string>;
+export type Attributes = Record<string, string>;
+
+export interface StageRec {
+  arn: string;
+  id: string;
+  name: string;
+  tags: Tags;
+  /** The random 12-hex host label of the WHIP/RTMP endpoints (not the stage id, as in the real service). */
+  host: string;
+  autoRecording: Record<string, unknown>;
+  activeSessionId?: string;
+  /** Participant ids that DisconnectParticipant revoked: their tokens can never join this stage again. */
+  revoked?: string[];
+}
+
+export interface SessionRec {
+  id: string;
+  stageArn: string;
+  startTime: number;
+  endTime?: number;
+}
+
+export interface EventRec {
+  name: string;
+  time: number;
+  remote?: string;
+  errorCode?: string;
+  destinationStageArn?: string;
+  destinationSessionId?: string;
+  replica?: boolean;
+}
+
+export interface ReplicationRec {
+  destinationStageArn: string;
+  destinationSessionId: string;
+  state: 'ACTIVE' | 'STOPPED';
+  reconnectWindowSeconds: number;
+}
+
+export const CAN_PUBLISH = 1;
+export const CAN_SUBSCRIBE = 2;
+
+export interface ParticipantRec {
+  id: string;
+  stageArn: string;
+  sessionId: string;
+  userId?: string;
+  attributes?: Attributes;
+  connected: boolean;
+  firstJoinTime: number;
+  /** Ever published in this session (the API's `published`); `publishing` is "right now". */
+  published: boolean;
+  publishing: boolean;
+  /** Bit set of CAN_PUBLISH / CAN_SUBSCRIBE from the token. */
+  capabilities: number;
+  protocol: string;
+  clientInfo?: Record<string, string>;
+  /** Publishers this participant currently subscribes to. */
+  subscriptions?: string[];
+  recordingState?: string;
+  recordingBucket?: string;
+  recordingPrefix?: string;
+  replicationType?: 'SOURCE' | 'REPLICA';
+  replicationState?: 'ACTIVE' | 'STOPPED';
+  sourceStageArn?: string;
+  sourceSessionId?: string;
+  replications?: ReplicationRec[];
+  ingestConfigurationArn?: string;
+  redundantIngest?: boolean;
+  /** Oldest first; not journaled with the participant (events have their own journal records). */
+  events: EventRec[];
+}
+
+export interface DestinationRec {
+  id: string;
+  state: string;
+  startTime?: number;
+  endTime?: number;
+  configuration: Record<string, unknown>;
+  detail?: { s3: { recordingPrefix: string } };
+}
+
+export interface CompositionRec {
+  arn: string;
+  id: string;
+  stageArn: string;
+  state: string;
+  layout: Record<string, unknown>;
+  destinations: DestinationRec[];
+  tags: Tags;
+  startTime: number;
+  endTime?: number;
+  idempotencyToken?: string;
+}
+
+export interface Video {
+  width: number;
+  height: number;
+  framerate: number;
+  bitrate: number;
+}
+
+export interface EncoderConfigurationRec {
+  arn: string;
+  id: string;
+  name: string;
+  video: Video;
+  tags: Tags;
+}
+
+export interface StorageConfigurationRec {
+  arn: string;
+  id: string;
+  name: string;
+  s3: { bucketName: string };
+  tags: Tags;
+}
+
+export interface IngestConfigurationRec {
+  arn: string;
+  id: string;
+  name: string;
+  ingestProtocol: string;
+  insecureIngest: boolean;
+  streamKey: string;
+  stageArn: string;
+  participantId: string;
+  state: 'ACTIVE' | 'INACTIVE';
+  userId?: string;
+  attributes?: Attributes;
+  redundantIngest: boolean;
+  redundantIngestCredentials?: { participantId: string; streamKey: string }[];
+  tags: Tags;
+}
+
+export interface PublicKeyRec {
+  arn: string;
+  id: string;
+  name: string;
+  publicKeyMaterial: string;
+  fingerprint: string;
+  tags: Tags;
+}
+
+/** Record kinds addressed by ARN; each has its own map and is taggable. */
+export type ArnKind = 'stage' | 'composition' | 'encoder' | 'storage' | 'ingest' | 'key';
+
+export type Op =
+  | { k: 'stage'; v: StageRec }
+  | { k: 'composition'; v: CompositionRec }
+  | { k: 'encoder'; v: EncoderConfigurationRec }
+  | { k: 'storage'; v: StorageConfigurationRec }
+  | { k: 'ingest'; v: IngestConfigurationRec }
+  | { k: 'key'; v: PublicKeyRec }
+  | { k: 'session'; v: SessionRec }
+  | { k: 'participant'; v: ParticipantRec }
+  | { k: 'event'; s: string; p: string; e: EventRec }
+  | { k: 'delete'; kind: ArnKind; arn: string }
+  | { k: 'clock'; offsetMs: number }
+  | { k: 'reset' };
+
+export class Store {
+  readonly stages = new Map<string, StageRec>();
+  readonly compositions = new Map<string, CompositionRec>();
+  readonly encoders = new Map<string, EncoderConfigurationRec>();
+  readonly storages = new Map<string, StorageConfigurationRec>();
+  readonly ingests = new Map<string, IngestConfigurationRec>();
+  readonly keys = new Map<string, PublicKeyRec>();
+  readonly sessions = new Map<string, SessionRec>();
+  /** Sessions of each stage in creation order. */
+  readonly stageSessions = new Map<string, SessionRec[]>();
+  /** Participants of each session, keyed by participant id, in join order. */
+  readonly participants = new Map<string, Map<string, ParticipantRec>>();
+  clockOffsetMs = 0;
+
+  byKind(kind: ArnKind): Map<string, { arn: string; tags: Tags }> {
+    switch (kind) {
+      case 'stage': return this.stages;
+      case 'composition': return this.compositions;
+      case 'encoder': return this.encoders;
+      case 'storage': return this.storages;
+      case 'ingest': return this.ingests;
+      case 'key': return this.keys;
+    }
+  }
+
+  apply(op: Op): void {
+    switch (op.k) {
+      case 'stage': case 'composition': case 'encoder': case 'storage': case 'ingest': case 'key':
+        (this.byKind(op.k) as Map<string, unknown>).set(op.v.arn, op.v);
+        return;
+      case 'session': {
+        if (!this.sessions.has(op.v.id)) {
+          let list = this.stageSessions.get(op.v.stageArn);
+          if (!list) this.stageSessions.set(op.v.stageArn, (list = []));
+          list.push(op.v);
+          this.participants.set(op.v.id, new Map());
+        } else {
+          const list = this.stageSessions.get(op.v.stageArn)!;
+          list[list.findIndex((s) => s.id === op.v.id)] = op.v;
+        }
+        this.sessions.set(op.v.id, op.v);
+        return;
+      }
+      case 'participant': {
+        const members = this.participants.get(op.v.sessionId);
+        if (!members) return;
+        op.v.events ??= members.get(op.v.id)?.events ?? [];
+        members.set(op.v.id, op.v);
+        return;
+      }
+      case 'event':
+        this.participants.get(op.s)?.get(op.p)?.events.push(op.e);
+        return;
+      case 'delete':
+        this.byKind(op.kind).delete(op.arn);
+        if (op.kind === 'stage') this.dropSessions(op.arn);
+        return;
+      case 'clock':
+        this.clockOffsetMs = op.offsetMs;
+        return;
+      case 'reset':
+        for (const kind of ['stage', 'composition', 'encoder', 'storage', 'ingest', 'key'] as const) this.byKind(kind).clear();
+        this.sessions.clear();
+        this.stageSessions.clear();
+        this.participants.clear();
+        return;
+    }
+  }
+
+  private dropSessions(stageArn: string): void {
+    for (const session of this.stageSessions.get(stageArn) ?? []) {
+      this.sessions.delete(session.id);
+      this.participants.delete(session.id);
+    }
+    this.stageSessions.delete(stageArn);
+  }
+
+  /** The whole state as a list of ops that rebuilds it (the journal snapshot). */
+  *snapshot(): Generator<Op> {
+    yield { k: 'clock', offsetMs: this.clockOffsetMs };
+    for (const v of this.encoders.values()) yield { k: 'encoder', v };
+    for (const v of this.storages.values()) yield { k: 'storage', v };
+    for (const v of this.keys.values()) yield { k: 'key', v };
+    for (const v of this.stages.values()) {
+      yield { k: 'stage', v };
+      for (const session of this.stageSessions.get(v.arn) ?? []) {
+        yield { k: 'session', v: session };
+        for (const p of this.participants.get(session.id)!.values()) yield { k: 'participant', v: p };
+      }
+    }
+    for (const v of this.ingests.values()) yield { k: 'ingest', v };
+    for (const v of this.compositions.values()) yield { k: 'composition', v };
+  }
+}
+
+/** Journal form of an op: a participant's events travel separately, except in snapshots. */
+export function serializeOp(op: Op, withEvents = false): string {
+  if (op.k === 'participant' && !withEvents) return JSON.stringify({ k: op.k, v: { ...op.v, events: undefined } });
+  return JSON.stringify(op);
+}

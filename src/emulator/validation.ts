@@ -1,0 +1,27 @@
+// Request validation: the model's constraints through the shared validator, plus the rules the model
+// states only in prose.
+import { validateShape } from '../model/validate.js';
+import { validationError, violationsError } from './errors.js';
+
+export function validateInput(shapeName: string, input: unknown): void {
+  const violations = validateShape(shapeName, input);
+  if (violations.length > 0) throw violationsError(violations);
+}
+
+const ONE_KB = 1024;
+
+/** Token and ingest attributes: "at most 1 KB total" (keys and values, UTF-8). */
+export function checkAttributesSize(field: string, attributes: Record<string, string> | undefined): void {
+  if (!attributes) return;
+  let bytes = 0;
+  for (const [k, v] of Object.entries(attributes)) bytes += Buffer.byteLength(k) + Buffer.byteLength(v);
+  if (bytes > ONE_KB) throw validationError(`1 validation error detected: ${field} must total at most 1 KB (got ${bytes} bytes)`);
+}
+
+/** Filters of which the API allows at most one per request. */
+export function checkExclusive(input: Record<string, unknown>, names: string[]): void {
+  const given = names.filter((n) => input[n] !== undefined && input[n] !== null);
+  if (given.length > 1) {
+    throw validationError(`1 validation error detected: only one of ${names.join(', ')} may be given (got ${given.join(' and ')})`);
+  }
+}

@@ -1,0 +1,179 @@
+// Records as the API shows them: ISO-8601 times, optional members left out when unset, summaries as
+// the subsets the model defines.
+import type {
+  CompositionRec,
+  EncoderConfigurationRec,
+  EventRec,
+  IngestConfigurationRec,
+  ParticipantRec,
+  PublicKeyRec,
+  SessionRec,
+  StageRec,
+  StorageConfigurationRec,
+} from './store.js';
+import { CAN_PUBLISH, CAN_SUBSCRIBE } from './store.js';
+
+export const iso = (ms: number): string => new Date(ms).toISOString();
+const isoOrUndefined = (ms: number | undefined): string | undefined => (ms === undefined ? undefined : iso(ms));
+
+export const EVENTS_ENDPOINT = 'wss://global.events.live-video.net';
+
+export function stageEndpoints(stage: StageRec): { events: string; whip: string; rtmp: string; rtmps: string } {
+  return {
+    events: EVENTS_ENDPOINT,
+    whip: `https://${stage.host}.global-bm.whip.live-video.net`,
+    rtmp: `rtmp://${stage.host}.global-contribute.live-video.net/app/`,
+    rtmps: `rtmps://${stage.host}.global-contribute.live-video.net:443/app/`,
+  };
+}
+
+export function stageView(stage: StageRec): Record<string, unknown> {
+  return {
+    arn: stage.arn,
+    name: stage.name,
+    activeSessionId: stage.activeSessionId,
+    tags: stage.tags,
+    autoParticipantRecordingConfiguration: stage.autoRecording,
+    endpoints: stageEndpoints(stage),
+  };
+}
+
+export function stageSummary(stage: StageRec): Record<string, unknown> {
+  return { arn: stage.arn, name: stage.name, activeSessionId: stage.activeSessionId, tags: stage.tags };
+}
+
+export function sessionView(session: SessionRec): Record<string, unknown> {
+  return { sessionId: session.id, startTime: iso(session.startTime), endTime: isoOrUndefined(session.endTime) };
+}
+
+export function capabilityList(bits: number): string[] {
+  const out: string[] = [];
+  if (bits & CAN_PUBLISH) out.push('PUBLISH');
+  if (bits & CAN_SUBSCRIBE) out.push('SUBSCRIBE');
+  return out;
+}
+
+export function capabilityBits(list: string[] | undefined): number {
+  if (!list) return CAN_PUBLISH | CAN_SUBSCRIBE;
+  return (list.includes('PUBLISH') ? CAN_PUBLISH : 0) | (list.includes('SUBSCRIBE') ? CAN_SUBSCRIBE : 0);
+}
+
+export function participantSummary(p: ParticipantRec): Record<string, unknown> {
+  return {
+    participantId: p.id,
+    userId: p.userId,
+    state: p.connected ? 'CONNECTED' : 'DISCONNECTED',
+    firstJoinTime: iso(p.firstJoinTime),
+    published: p.published,
+    recordingState: p.recordingState ?? 'DISABLED',
+    replicationType: p.replicationType ?? 'NONE',
+    replicationState: p.replicationState,
+    sourceStageArn: p.sourceStageArn ?? (p.replicationType === 'SOURCE' ? '' : undefined),
+    sourceSessionId: p.sourceSessionId ?? (p.replicationType === 'SOURCE' ? '' : undefined),
+    redundantIngest: p.redundantIngest,
+    ingestConfigurationArn: p.ingestConfigurationArn,
+  };
+}
+
+export function participantView(p: ParticipantRec): Record<string, unknown> {
+  return {
+    ...participantSummary(p),
+    attributes: p.attributes ?? {},
+    ...p.clientInfo,
+    recordingS3BucketName: p.recordingBucket ?? '',
+    recordingS3Prefix: p.recordingPrefix ?? '',
+    protocol: p.protocol,
+  };
+}
+
+export function eventView(participantId: string, e: EventRec): Record<string, unknown> {
+  return {
+    name: e.name,
+    participantId,
+    eventTime: iso(e.time),
+    remoteParticipantId: e.remote,
+    errorCode: e.errorCode,
+    destinationStageArn: e.destinationStageArn,
+    destinationSessionId: e.destinationSessionId,
+    replica: e.replica ?? false,
+  };
+}
+
+function destinationView(d: CompositionRec['destinations'][number]): Record<string, unknown> {
+  return {
+    id: d.id,
+    state: d.state,
+    startTime: isoOrUndefined(d.startTime),
+    endTime: isoOrUndefined(d.endTime),
+    configuration: d.configuration,
+    detail: d.detail,
+  };
+}
+
+export function compositionView(c: CompositionRec): Record<string, unknown> {
+  return {
+    arn: c.arn,
+    stageArn: c.stageArn,
+    state: c.state,
+    layout: c.layout,
+    destinations: c.destinations.map(destinationView),
+    tags: c.tags,
+    startTime: iso(c.startTime),
+    endTime: isoOrUndefined(c.endTime),
+  };
+}
+
+export function compositionSummary(c: CompositionRec): Record<string, unknown> {
+  return {
+    arn: c.arn,
+    stageArn: c.stageArn,
+    destinations: c.destinations.map((d) => ({ id: d.id, state: d.state, startTime: isoOrUndefined(d.startTime), endTime: isoOrUndefined(d.endTime) })),
+    state: c.state,
+    tags: c.tags,
+    startTime: iso(c.startTime),
+    endTime: isoOrUndefined(c.endTime),
+  };
+}
+
+export function encoderView(e: EncoderConfigurationRec): Record<string, unknown> {
+  return { arn: e.arn, name: e.name, video: e.video, tags: e.tags };
+}
+
+export function encoderSummary(e: EncoderConfigurationRec): Record<string, unknown> {
+  return { arn: e.arn, name: e.name, tags: e.tags };
+}
+
+export function storageView(s: StorageConfigurationRec): Record<string, unknown> {
+  return { arn: s.arn, name: s.name, s3: s.s3, tags: s.tags };
+}
+
+export function ingestView(i: IngestConfigurationRec): Record<string, unknown> {
+  return {
+    ...ingestSummary(i),
+    streamKey: i.streamKey,
+    attributes: i.attributes ?? {},
+    redundantIngestCredentials: i.redundantIngestCredentials,
+    tags: i.tags,
+  };
+}
+
+export function ingestSummary(i: IngestConfigurationRec): Record<string, unknown> {
+  return {
+    name: i.name,
+    arn: i.arn,
+    ingestProtocol: i.ingestProtocol,
+    stageArn: i.stageArn,
+    participantId: i.participantId,
+    state: i.state,
+    userId: i.userId,
+    redundantIngest: i.redundantIngest,
+  };
+}
+
+export function publicKeyView(k: PublicKeyRec): Record<string, unknown> {
+  return { arn: k.arn, name: k.name, publicKeyMaterial: k.publicKeyMaterial, fingerprint: k.fingerprint, tags: k.tags };
+}
+
+export function publicKeySummary(k: PublicKeyRec): Record<string, unknown> {
+  return { arn: k.arn, name: k.name, tags: k.tags };
+}

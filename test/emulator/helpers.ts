@@ -1,0 +1,48 @@
+// Shared set-up for the emulator tests: an in-process emulator on a free loopback port, the real SDK
+// client pointed at it, and a raw HTTP helper for what the SDK cannot send.
+import { IVSRealTimeClient } from '@aws-sdk/client-ivs-realtime';
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/server.js';
+
+export const CREDENTIALS = { accessKeyId: 'AKIDEMULATORTEST', secretAccessKey: 'emulator-test-secret' };
+
+export async function startTestEmulator(options: EmulatorOptions = {}): Promise<{ emu: RunningEmulator; client: IVSRealTimeClient }> {
+  const emu = await startEmulator({ port: 0, ...options });
+  const client = new IVSRealTimeClient({ region: 'us-east-1', endpoint: emu.url, credentials: CREDENTIALS, maxAttempts: 1 });
+  return { emu, client };
+}
+
+export interface RawReply {
+  status: number;
+  headers: Headers;
+  body: Record<string, unknown>;
+  text: string;
+}
+
+/** A request outside the SDK; signed-looking unless `unsigned`. */
+export async function raw(url: string, method: string, path: string, body?: string | Buffer, options: { unsigned?: boolean; headers?: Record<string, string> } = {}): Promise<RawReply> {
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
+  if (!options.unsigned) headers.authorization = 'AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/ivs/aws4_request, SignedHeaders=host, Signature=' + '0'.repeat(64);
+  const res = await fetch(url + path, { method, headers, body });
+  const text = await res.text();
+  let parsed: Record<string, unknown> = {};
+  try {
+    parsed = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    // left empty: callers assert on status and text
+  }
+  return { status: res.status, headers: res.headers, body: parsed, text };
+}
+
+export async function admin(url: string, method: string, route: string, body?: unknown): Promise<RawReply> {
+  return raw(url, method, `/_ivsrt/${route}`, body === undefined ? undefined : JSON.stringify(body), { unsigned: true });
+}
+
+/** The rejected error of a promise, for asserting on its name/status. */
+export async function failure(promise: Promise<unknown>): Promise<{ name: string; message: string; $metadata?: { httpStatusCode?: number } }> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
+  }
+  throw new Error('expected the call to fail, but it succeeded');
+}
