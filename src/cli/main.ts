@@ -39,7 +39,7 @@ export function findEntry(words: string[]): Entry | undefined {
   return COMMANDS.find((e) => (e.path.length === 1 ? e.path[0] === first : e.path[0] === first && (e.path[1] === second || e.aliases?.includes(second ?? ''))));
 }
 
-function addGlobalOptions(program: Command): void {
+export function addGlobalOptions(program: Command): void {
   program
     .option('--region <region>', 'AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, then the profile)')
     .option('--profile <name>', 'named profile from ~/.aws/config (default: AWS_PROFILE)')
@@ -62,7 +62,7 @@ function commanderOption(spec: OptionSpec): Option {
   return option;
 }
 
-function configureVerb(command: Command, verb: Verb<any>): void {
+export function configureVerb(command: Command, verb: Verb<any>): void {
   command.description(verb.description);
   for (const arg of verb.args ?? []) command.argument(arg.optional ? `[${arg.name}]` : `<${arg.name}>`, arg.description);
   for (const spec of verb.options ?? []) command.addOption(commanderOption(spec));
