@@ -35,6 +35,7 @@ export const NOUNS: Noun[] = [
 ];
 
 export const COMMANDS: Entry[] = [
+  { path: ['__docs'], summary: 'Print the command reference as Markdown', hidden: true, load: () => import('./docs/reference.js') },
   { path: ['stage', 'create'], summary: 'Create a stage, optionally with participant tokens', load: () => import('./stage/create.js') },
   { path: ['stage', 'get'], summary: 'Show a stage', load: () => import('./stage/get.js') },
   { path: ['stage', 'update'], summary: 'Rename a stage or change its recording configuration', load: () => import('./stage/update.js') },
