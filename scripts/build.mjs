@@ -1,10 +1,12 @@
 // Bundles the CLI into dist/: one CommonJS file for every command (loaded through a code cache by
 // bin/ivsrt.js), and the Ink watch UI as a separate ES module imported only in watch mode.
+// Each output is written to a temporary file and renamed into place, so a build never leaves a
+// half-written bundle for a process that starts at the same moment.
 import { build } from 'esbuild';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 
 const common = {
   bundle: true,
@@ -12,12 +14,22 @@ const common = {
   target: 'node20',
   legalComments: 'none',
   logLevel: 'warning',
+  write: false,
   define: { __IVSRT_VERSION__: JSON.stringify(version) },
 };
 
-await build({ ...common, entryPoints: ['src/boot/boot.ts'], format: 'esm', outfile: 'dist/boot.js' });
-await build({
-  ...common,
+async function bundle(options) {
+  const result = await build({ ...common, ...options });
+  for (const file of result.outputFiles) {
+    mkdirSync(dirname(file.path), { recursive: true });
+    const temporary = `${file.path}.${process.pid}.tmp`;
+    writeFileSync(temporary, file.contents);
+    renameSync(temporary, file.path);
+  }
+}
+
+await bundle({ entryPoints: ['src/boot/boot.ts'], format: 'esm', outfile: 'dist/boot.js' });
+await bundle({
   entryPoints: ['src/cli/main.ts'],
   format: 'cjs',
   outfile: 'dist/cli.cjs',
@@ -29,5 +41,5 @@ await build({
   logOverride: { 'empty-import-meta': 'silent' },
 });
 if (existsSync('src/watch/ui/main.tsx')) {
-  await build({ ...common, entryPoints: ['src/watch/ui/main.tsx'], format: 'esm', outfile: 'dist/watch.mjs', packages: 'external', jsx: 'automatic' });
+  await bundle({ entryPoints: ['src/watch/ui/main.tsx'], format: 'esm', outfile: 'dist/watch.mjs', packages: 'external', jsx: 'automatic' });
 }

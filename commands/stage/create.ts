@@ -1,5 +1,5 @@
 import { defineVerb } from '../../src/cli/command.js';
-import { stageColumns, tagsOption } from './shared.js';
+import { tagsOption } from './shared.js';
 
 export const verb = defineVerb({
   operation: 'CreateStage',
@@ -27,5 +27,6 @@ export const verb = defineVerb({
     );
     request.participantTokenConfigurations = Array.from({ length: count }, () => structuredClone(configuration));
   },
-  output: { root: 'stage', columns: stageColumns },
+  // No root: the tokens issued with the stage are part of what a person needs to see.
+  output: { columns: [{ header: 'STAGE', field: 'stage' }, { header: 'TOKENS', field: 'participantTokens' }] },
 });

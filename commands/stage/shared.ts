@@ -2,7 +2,7 @@ import type { Column, OptionSpec } from '../../src/cli/command.js';
 
 export const stageColumns: Column[] = [
   { header: 'NAME', field: 'name' },
-  { header: 'ID', field: 'arn' },
+  { header: 'ARN', field: 'arn' },
   { header: 'ACTIVE SESSION', field: 'activeSessionId' },
   { header: 'TAGS', field: 'tags' },
 ];

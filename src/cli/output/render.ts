@@ -86,22 +86,50 @@ async function renderList(ctx: Context, spec: OutputSpec | undefined, rows: Reco
   ctx.io.stdout.write(await table(ctx, columns.map((c) => c.header), cells));
 }
 
-async function renderObject(ctx: Context, spec: OutputSpec | undefined, value: Record<string, unknown>, concealed: Set<string>): Promise<void> {
-  const tty = ctx.io.stdoutIsTTY;
+/** Fields named by the output spec come first, in its order; the rest keep the API's order. */
+function ordered(value: Record<string, unknown>, spec: OutputSpec | undefined): [string, unknown][] {
+  const first = (spec?.columns ?? []).map((c) => c.field.split('.')[0]!);
+  const rank = (key: string) => (first.includes(key) ? first.indexOf(key) : first.length);
+  return Object.entries(value)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => rank(a) - rank(b));
+}
+
+function treeLines(entries: [string, unknown][], indent: string, now: Date, painter: Painter, out: string[]): void {
+  const width = Math.max(0, ...entries.filter(([, v]) => !isNested(v)).map(([k]) => k.length));
+  for (const [key, value] of entries) {
+    if (isNested(value)) {
+      out.push(`${indent}${painter.dim(key)}`);
+      if (Array.isArray(value)) {
+        value.forEach((item, i) => {
+          out.push(`${indent}  ${painter.dim(`[${i + 1}]`)}`);
+          treeLines(Object.entries(item as Record<string, unknown>), `${indent}    `, now, painter, out);
+        });
+      } else {
+        treeLines(Object.entries(value as Record<string, unknown>), `${indent}  `, now, painter, out);
+      }
+    } else {
+      out.push(`${indent}${painter.dim(key.padEnd(width))}  ${cellText(value, undefined, true, now, painter)}`);
+    }
+  }
+}
+
+function isNested(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some((v) => v && typeof v === 'object' && !(v instanceof Date));
+  return Boolean(value) && typeof value === 'object' && !(value instanceof Date) && Object.keys(value as object).length > 0;
+}
+
+async function renderObject(ctx: Context, spec: OutputSpec | undefined, value: Record<string, unknown>): Promise<void> {
   const now = ctx.now();
   const painter = paint(ctx.io.color);
-  const first = new Set((spec?.columns ?? []).map((c) => c.field));
-  const pairs = flatten(value)
-    .filter(([k]) => !concealed.has(k.slice(k.lastIndexOf('.') + 1).replace(/\[\d+\]$/, '')))
-    .sort(([a], [b]) => Number(!first.has(b)) - Number(!first.has(a)));
-  if (!tty) {
-    for (const [k, v] of pairs) ctx.io.stdout.write(`${k}\t${cellText(v, undefined, false, now, painter)}\n`);
+  const entries = ordered(value, spec);
+  if (!ctx.io.stdoutIsTTY) {
+    for (const [k, v] of flatten(Object.fromEntries(entries))) ctx.io.stdout.write(`${k}\t${cellText(v, undefined, false, now, painter)}\n`);
     return;
   }
-  const keyWidth = Math.max(...pairs.map(([k]) => k.length), 0);
-  for (const [k, v] of pairs) {
-    ctx.io.stdout.write(`${painter.dim(k.padEnd(keyWidth))}  ${cellText(v, undefined, true, now, painter)}\n`);
-  }
+  const lines: string[] = [];
+  treeLines(entries, '', now, painter, lines);
+  ctx.io.stdout.write(`${lines.join('\n')}\n`);
 }
 
 /** Prints a verb's result in the form the caller asked for. */
