@@ -119,10 +119,20 @@ function isNested(value: unknown): boolean {
   return Boolean(value) && typeof value === 'object' && !(value instanceof Date) && Object.keys(value as object).length > 0;
 }
 
-async function renderObject(ctx: Context, spec: OutputSpec | undefined, value: Record<string, unknown>): Promise<void> {
+/** Drops concealed members at any depth (secrets such as stream keys) from what a table or TSV shows. */
+function withoutConcealed(value: unknown, concealed: Set<string>): unknown {
+  if (!concealed.size) return value;
+  if (Array.isArray(value)) return value.map((v) => withoutConcealed(v, concealed));
+  if (value && typeof value === 'object' && !(value instanceof Date)) {
+    return Object.fromEntries(Object.entries(value).filter(([k]) => !concealed.has(k)).map(([k, v]) => [k, withoutConcealed(v, concealed)]));
+  }
+  return value;
+}
+
+async function renderObject(ctx: Context, spec: OutputSpec | undefined, value: Record<string, unknown>, concealed: Set<string>): Promise<void> {
   const now = ctx.now();
   const painter = paint(ctx.io.color);
-  const entries = ordered(value, spec);
+  const entries = ordered(withoutConcealed(value, concealed) as Record<string, unknown>, spec);
   if (!ctx.io.stdoutIsTTY) {
     for (const [k, v] of flatten(Object.fromEntries(entries))) ctx.io.stdout.write(`${k}\t${cellText(v, undefined, false, now, painter)}\n`);
     return;
