@@ -1,0 +1,64 @@
+// `ivsrt __complete <words...>`: main.ts hands the words over before commander sees them (they are a
+// half-typed command line, not arguments to parse). Whatever goes wrong, the shell gets no candidates
+// and no error text: a completion must never write into the user's command line.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import type { IVSRealTimeClient } from '@aws-sdk/client-ivs-realtime';
+import { COMMANDS, NOUNS } from '../../commands/index.js';
+import { resolveTarget, type GlobalOptions } from '../cli/config.js';
+import { createContext } from '../cli/context.js';
+import type { IO } from '../cli/io.js';
+import { addGlobalOptions, configureVerb } from '../cli/main.js';
+import { complete, formatResult, type Connection } from './engine.js';
+import { createApiLookup, type Endpoint } from './lookup.js';
+import { buildTree } from './tree.js';
+
+export interface CompleteOptions {
+  env: NodeJS.ProcessEnv;
+  stdout: NodeJS.WritableStream;
+  /** The URL of an emulator that is already running, if any: completion never starts one. */
+  runningEmulator?: (env: NodeJS.ProcessEnv) => Promise<string | undefined>;
+}
+
+export function completionCacheDir(env: NodeJS.ProcessEnv): string {
+  return join(env.IVSRT_HOME || join(homedir(), '.ivsrt'), 'cache', 'completion');
+}
+
+export async function runComplete(words: string[], options: CompleteOptions): Promise<number> {
+  try {
+    const tree = await buildTree({ nouns: NOUNS, commands: COMMANDS, addGlobalOptions, configureVerb });
+    const lookup = createApiLookup({ connect: (connection) => connect(connection, options), cacheDir: completionCacheDir(options.env) });
+    options.stdout.write(formatResult(await complete(words, tree, lookup)));
+  } catch {
+    // Nothing at all: the scripts then offer nothing.
+  }
+  return 0;
+}
+
+async function connect(connection: Connection, options: CompleteOptions): Promise<Endpoint> {
+  const { env } = options;
+  const globals: GlobalOptions = { ...connection };
+  const target = await resolveTarget(globals, env, async () => {
+    const url = await options.runningEmulator?.(env);
+    if (!url) throw new Error('the local emulator is not running');
+    return url;
+  });
+  // One attempt: a retry would not fit in the time budget anyway.
+  const ctx = createContext({ io: silentIO(), env: { ...env, AWS_MAX_ATTEMPTS: '1' }, globals: target.kind === 'local' ? { ...globals, local: true } : globals });
+  const [{ SDK_COMMANDS, isOperationName }, client] = await Promise.all([import('../api/operations.js'), ctx.client()]);
+  return {
+    key: [target.kind, target.region, target.endpoint ?? '', target.profile ?? ''].join('|'),
+    async send(operation, input, signal) {
+      if (!isOperationName(operation)) throw new Error(`unknown operation ${operation}`);
+      const Command = SDK_COMMANDS[operation] as unknown as new (input: unknown) => Parameters<IVSRealTimeClient['send']>[0];
+      const { $metadata: _metadata, ...output } = (await client.send(new Command(input), { abortSignal: signal })) as unknown as Record<string, unknown>;
+      return output;
+    },
+  };
+}
+
+function silentIO(): IO {
+  const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
+  return { stdout: sink, stderr: sink, stdin: process.stdin, stdoutIsTTY: false, stderrIsTTY: false, stdinIsTTY: false, columns: 80, color: false, colorErr: false };
+}

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { buildTree, enumAt } from '../../src/completion/tree.js';
+import { complete, type CompletionNode, type Lookup } from '../../src/completion/engine.js';
+import { addGlobalOptions, configureVerb } from '../../src/cli/main.js';
+import { defineVerb } from '../../src/cli/command.js';
+import { COMMANDS, NOUNS } from '../../commands/index.js';
+
+const noLookup: Lookup = { list: async () => [] };
+const find = (node: CompletionNode, ...path: string[]) => path.reduce((n, name) => n.children.find((c) => c.name === name)!, node);
+
+describe('buildTree over a small registry', () => {
+  const verb = defineVerb({
+    operation: 'ListParticipants',
+    paginated: true,
+    description: 'List participants',
+    examples: [],
+    args: [
+      { name: 'stage', description: 'stage', field: 'stageArn', resource: 'stage' },
+      { name: 'session', description: 'session', field: 'sessionId', optional: true },
+    ],
+    options: [
+      { flags: '--state <state>', description: 'state', field: 'filterByState', parse: 'upper' },
+      { flags: '--published [bool]', description: 'published', field: 'filterByPublished', parse: 'boolean' },
+      { flags: '--participant <id>', description: 'who', field: 'participantId' },
+    ],
+  });
+  const source = {
+    nouns: [{ name: 'participant', summary: 'Participants' }],
+    commands: [
+      { path: ['participant', 'list'], summary: 'List participants', aliases: ['ls'], load: async () => ({ verb }) },
+      { path: ['secret'], summary: 'hidden', hidden: true, load: async () => ({ verb }) },
+    ],
+    addGlobalOptions,
+    configureVerb,
+  };
+
+  it('takes the global flags and the implicit verb flags from the commander set-up', async () => {
+    const tree = await buildTree(source);
+    expect(tree.options.map((o) => o.long)).toEqual(expect.arrayContaining(['--region', '--profile', '--endpoint-url', '--local', '--json', '--query']));
+    const list = find(tree, 'participant', 'list');
+    expect(list.options.map((o) => o.long)).toEqual(['--state', '--published', '--participant', '--input', '--max-items', '--page-size', '--starting-token']);
+    expect(tree.children.map((c) => c.name)).toEqual(['participant']);
+  });
+
+  it('reads enums from the model (lower-cased for upper-casing parsers) and resources from fields', async () => {
+    const list = find(await buildTree(source), 'participant', 'list');
+    expect(list.options.find((o) => o.long === '--state')).toMatchObject({ choices: ['connected', 'disconnected'], takesValue: true });
+    expect(list.options.find((o) => o.long === '--participant')).toMatchObject({ resource: 'participant' });
+    expect(list.options.find((o) => o.long === '--published')).toMatchObject({ takesValue: false });
+    expect(list.args).toEqual([
+      { name: 'stage', description: 'stage', resource: 'stage' },
+      { name: 'session', description: 'session', resource: 'session' },
+    ]);
+  });
+
+  it('parses aliases without offering them', async () => {
+    const tree = await buildTree(source);
+    expect((await complete(['participant', ''], tree, noLookup)).candidates.map((c) => c.value)).toEqual(['list']);
+    expect((await complete(['participant', 'ls', '--st'], tree, noLookup)).candidates.map((c) => c.value)).toEqual(['--state', '--starting-token']);
+  });
+});
+
+describe('enumAt', () => {
+  it('walks nested members and lists', () => {
+    expect(enumAt('CreateParticipantToken', 'capabilities')).toEqual({ values: ['PUBLISH', 'SUBSCRIBE'], list: true });
+    expect(enumAt('CreateIngestConfiguration', 'ingestProtocol')).toEqual({ values: ['RTMP', 'RTMPS'], list: false });
+    expect(enumAt('CreateStage', 'name')).toBeUndefined();
+    expect(enumAt('CreateStage', 'no.such.member')).toBeUndefined();
+  });
+});
+
+describe('buildTree over the real registry', () => {
+  it('completes the verbs of this issue', async () => {
+    const tree = await buildTree({ nouns: NOUNS, commands: COMMANDS, addGlobalOptions, configureVerb });
+    expect((await complete(['completion', ''], tree, noLookup)).candidates.map((c) => c.value)).toEqual(['bash', 'zsh', 'fish']);
+    expect((await complete(['token', 'sign', '--capabilities', 's'], tree, noLookup)).candidates.map((c) => c.value)).toEqual(['subscribe']);
+    const sign = find(tree, 'token', 'sign');
+    expect(sign.options.find((o) => o.long === '--stage')).toMatchObject({ resource: 'stage' });
+    expect(sign.options.find((o) => o.long === '--public-key')).toMatchObject({ resource: 'public-key' });
+    // --participant-id of token sign names a new participant: nothing to look up.
+    expect(sign.options.find((o) => o.long === '--participant-id')?.resource).toBeUndefined();
+  });
+});
