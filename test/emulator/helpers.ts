@@ -22,7 +22,7 @@ export interface RawReply {
 export async function raw(url: string, method: string, path: string, body?: string | Buffer, options: { unsigned?: boolean; headers?: Record<string, string> } = {}): Promise<RawReply> {
   const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
   if (!options.unsigned) headers.authorization = 'AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/ivs/aws4_request, SignedHeaders=host, Signature=' + '0'.repeat(64);
-  const res = await fetch(url + path, { method, headers, body });
+  const res = await fetch(url + path, { method, headers, body: typeof body === 'string' || body === undefined ? body : new Uint8Array(body) });
   const text = await res.text();
   let parsed: Record<string, unknown> = {};
   try {

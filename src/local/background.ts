@@ -1,0 +1,204 @@
+// The background emulator that ivsrt commands share: one per IVSRT_HOME, described by local.json.
+// ensureLocalEmulator() reuses a live instance or spawns `ivsrt local start` detached, with its output
+// in local.log, and waits until it answers.
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { AdminClient, type AdminStatus } from './admin-client.js';
+import { defaultDataDir, ivsrtHome, localLockPath, localLogPath, localStatePath } from './paths.js';
+
+export interface LocalState {
+  pid: number;
+  url: string;
+  dataDir: string | null;
+  logFile?: string;
+}
+
+export interface LocalOptions {
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface EnsureOptions extends LocalOptions {
+  /** The program and leading arguments that start an emulator; flags are appended. Default: this ivsrt's `local start`. */
+  command?: string[];
+  /** Extra flags for a newly started instance (e.g. ['--clock-speed', '10']). */
+  extraArgs?: string[];
+  timeoutMs?: number;
+}
+
+export function readLocalState(env?: NodeJS.ProcessEnv): LocalState | undefined {
+  try {
+    const state = JSON.parse(readFileSync(localStatePath(env), 'utf8')) as LocalState;
+    return typeof state.pid === 'number' && typeof state.url === 'string' ? state : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function writeLocalState(state: LocalState, env?: NodeJS.ProcessEnv): void {
+  mkdirSync(ivsrtHome(env), { recursive: true, mode: 0o700 });
+  writeFileSync(localStatePath(env), JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
+}
+
+/** Removes local.json if it still describes process `pid`. */
+export function clearLocalState(pid: number, env?: NodeJS.ProcessEnv): void {
+  if (readLocalState(env)?.pid === pid) rmSync(localStatePath(env), { force: true });
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The recorded instance's status if it is alive and answering as that process. */
+async function probe(state: LocalState): Promise<AdminStatus | undefined> {
+  if (!alive(state.pid)) return undefined;
+  try {
+    const status = await new AdminClient(state.url).status();
+    return status.pid === state.pid ? status : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The `ivsrt` entry point to re-launch: the running CLI itself, else bin/ivsrt.js of this package. */
+function defaultCommand(): string[] {
+  const running = process.argv[1];
+  if (running && /(^|[/\\])ivsrt(\.js)?$/.test(running)) return [process.execPath, running, 'local', 'start'];
+  // Bundled as CommonJS, __filename exists; as ESM, import.meta.url does.
+  const here = typeof __filename === 'string' ? __filename : fileURLToPath(import.meta.url);
+  let dir = dirname(here);
+  while (!existsSync(join(dir, 'bin', 'ivsrt.js')) && dirname(dir) !== dir) dir = dirname(dir);
+  return [process.execPath, join(dir, 'bin', 'ivsrt.js'), 'local', 'start'];
+}
+
+/** Serialises concurrent ensureLocalEmulator calls so that only one spawns. */
+async function withLock<T>(env: NodeJS.ProcessEnv | undefined, deadline: number, work: () => Promise<T>): Promise<T> {
+  const path = localLockPath(env);
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  for (;;) {
+    try {
+      closeSync(openSync(path, 'wx', 0o600));
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      try {
+        // A holder that died leaves the lock behind; locks older than the start timeout are stale.
+        if (Date.now() - statSync(path).mtimeMs > 20_000) rmSync(path, { force: true });
+      } catch {
+        // removed meanwhile
+      }
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${path}`);
+      await sleep(50);
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    rmSync(path, { force: true });
+  }
+}
+
+/** The URL of the background emulator, starting one if none is running. */
+export async function ensureLocalEmulator(options: EnsureOptions = {}): Promise<string> {
+  const { env } = options;
+  const known = readLocalState(env);
+  if (known && (await probe(known))) return known.url;
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const deadline = Date.now() + timeoutMs;
+  return withLock(env, deadline, async () => {
+    const again = readLocalState(env);
+    if (again && (await probe(again))) return again.url;
+    const dataDir = defaultDataDir(env);
+    const logFile = localLogPath(env);
+    mkdirSync(ivsrtHome(env), { recursive: true, mode: 0o700 });
+    const logStart = existsSync(logFile) ? statSync(logFile).size : 0;
+    const out = openSync(logFile, 'a', 0o600);
+    const [program, ...leading] = options.command ?? defaultCommand();
+    const child = spawn(program!, [...leading, '--port', '0', '--data-dir', dataDir, ...(options.extraArgs ?? [])], {
+      detached: true,
+      stdio: ['ignore', out, out],
+      env: { ...process.env, ...env },
+    });
+    closeSync(out);
+    child.unref();
+    const pid = child.pid!;
+    let exited: number | null | undefined;
+    child.once('exit', (code) => (exited = code));
+    while (Date.now() < deadline) {
+      if (exited !== undefined) break;
+      const url = /listening on (http:\/\/[^\s]+)/.exec(readTail(logFile, logStart))?.[1];
+      if (url) {
+        const state: LocalState = { pid, url, dataDir, logFile };
+        if (await probe(state)) {
+          writeLocalState(state, env);
+          return url;
+        }
+      }
+      await sleep(50);
+    }
+    if (exited === undefined) process.kill(pid, 'SIGTERM');
+    const tail = readTail(logFile, logStart).trim().split('\n').slice(-5).join('\n');
+    throw new Error(`the local emulator did not start (${exited !== undefined ? `exited with ${exited}` : 'timed out'}); see ${logFile}${tail ? `:\n${tail}` : ''}`);
+  });
+}
+
+function readTail(path: string, from: number): string {
+  try {
+    return readFileSync(path).subarray(from).toString('utf8');
+  } catch {
+    return '';
+  }
+}
+
+export interface LocalStatus {
+  running: boolean;
+  pid?: number;
+  url?: string;
+  dataDir?: string | null;
+  logFile?: string;
+  status?: AdminStatus;
+}
+
+export async function statusLocal(options: LocalOptions = {}): Promise<LocalStatus> {
+  const state = readLocalState(options.env);
+  if (!state) return { running: false };
+  const status = await probe(state);
+  if (!status) return { running: false };
+  return { running: true, pid: state.pid, url: state.url, dataDir: state.dataDir, logFile: state.logFile, status };
+}
+
+/** Stops the background emulator (gracefully, then by signal to its recorded pid). */
+export async function stopLocal(options: LocalOptions & { timeoutMs?: number } = {}): Promise<{ stopped: boolean; pid?: number }> {
+  const state = readLocalState(options.env);
+  if (!state) return { stopped: false };
+  if (!(await probe(state))) {
+    rmSync(localStatePath(options.env), { force: true });
+    return { stopped: false };
+  }
+  await new AdminClient(state.url).shutdown().catch(() => {});
+  const deadline = Date.now() + (options.timeoutMs ?? 5_000);
+  while (alive(state.pid) && Date.now() < deadline) await sleep(50);
+  if (alive(state.pid)) process.kill(state.pid, 'SIGTERM');
+  clearLocalState(state.pid, options.env);
+  return { stopped: true, pid: state.pid };
+}
+
+/** Clears all state of the running background emulator (the signing key stays, so nothing else changes). */
+export async function resetLocal(options: LocalOptions = {}): Promise<void> {
+  const state = readLocalState(options.env);
+  if (!state || !(await probe(state))) throw new Error('the local emulator is not running (start it with `ivsrt local start`)');
+  await new AdminClient(state.url).reset();
+}
+
+/** An admin client for the background emulator, starting it when needed. */
+export async function localAdmin(options: EnsureOptions = {}): Promise<AdminClient> {
+  return new AdminClient(await ensureLocalEmulator(options));
+}

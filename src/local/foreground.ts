@@ -1,0 +1,39 @@
+// `ivsrt local start` in the foreground: start the emulator, say where it listens, stop cleanly on
+// Ctrl-C / SIGTERM / POST /_ivsrt/shutdown.
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../emulator/server.js';
+import { clearLocalState, writeLocalState } from './background.js';
+
+export interface ForegroundIO {
+  /** The ready line (stdout). */
+  out(line: string): void;
+  /** Log lines (stderr). */
+  err(line: string): void;
+}
+
+export interface ForegroundOptions extends EmulatorOptions {
+  /** Record this instance in <IVSRT_HOME>/local.json so other ivsrt commands use it. */
+  register?: boolean;
+  env?: NodeJS.ProcessEnv;
+  /** Called once listening (tests use it to reach the instance). */
+  onReady?: (emulator: RunningEmulator) => void;
+}
+
+export async function runForeground(options: ForegroundOptions, io: ForegroundIO): Promise<void> {
+  const emulator = await startEmulator({ ...options, log: options.log ?? ((line) => io.err(`[ivsrt-local] ${line}`)) });
+  const stop = (signal: NodeJS.Signals): void => {
+    io.err(`[ivsrt-local] ${signal}: shutting down`);
+    void emulator.close();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  try {
+    if (options.register) writeLocalState({ pid: process.pid, url: emulator.url, dataDir: options.dataDir ?? null }, options.env);
+    io.out(`ivsrt local emulator listening on ${emulator.url} (${options.dataDir ? `data: ${options.dataDir}` : 'memory only'})`);
+    options.onReady?.(emulator);
+    await emulator.closed;
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    if (options.register) clearLocalState(process.pid, options.env);
+  }
+}
