@@ -3,6 +3,7 @@
 import {
   DisconnectParticipantCommand,
   GetCompositionCommand,
+  GetParticipantCommand,
   GetStageCommand,
   GetStageSessionCommand,
   ListCompositionsCommand,
@@ -12,6 +13,7 @@ import {
   ListStagesCommand,
   StopCompositionCommand,
   type GetCompositionCommandOutput,
+  type GetParticipantCommandOutput,
   type GetStageCommandOutput,
   type GetStageSessionCommandOutput,
   type ListCompositionsCommandOutput,
@@ -25,7 +27,7 @@ import {
   type ListStagesCommandInput,
   type ListStagesCommandOutput,
 } from '@aws-sdk/client-ivs-realtime';
-import type { RateLimiter } from './rate-limiter.js';
+import type { Priority, RateLimiter } from './rate-limiter.js';
 
 /**
  * An IVSRealTimeClient, or anything with its `send`. The client should not retry by itself
@@ -62,8 +64,12 @@ export class WatchApi {
     return this.call('ListStageSessions', new ListStageSessionsCommand(input));
   }
 
-  listParticipants(input: ListParticipantsCommandInput): Promise<ListParticipantsCommandOutput> {
-    return this.call('ListParticipants', new ListParticipantsCommand(input));
+  listParticipants(input: ListParticipantsCommandInput, priority?: Priority): Promise<ListParticipantsCommandOutput> {
+    return this.call('ListParticipants', new ListParticipantsCommand(input), priority);
+  }
+
+  getParticipant(stageArn: string, sessionId: string, participantId: string): Promise<GetParticipantCommandOutput> {
+    return this.call('GetParticipant', new GetParticipantCommand({ stageArn, sessionId, participantId }));
   }
 
   listParticipantEvents(input: ListParticipantEventsCommandInput): Promise<ListParticipantEventsCommandOutput> {
@@ -86,12 +92,11 @@ export class WatchApi {
     await this.call('StopComposition', new StopCompositionCommand({ arn }));
   }
 
-  private call<T>(operation: string, command: object): Promise<T> {
-    return this.limiter.schedule(
-      operation,
-      () => this.sender.send(command, { abortSignal: this.signal }) as Promise<T>,
-      this.signal,
-    );
+  private call<T>(operation: string, command: object, priority?: Priority): Promise<T> {
+    return this.limiter.schedule(operation, () => this.sender.send(command, { abortSignal: this.signal }) as Promise<T>, {
+      signal: this.signal,
+      priority,
+    });
   }
 }
 

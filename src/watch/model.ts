@@ -5,7 +5,7 @@ import type {
   Composition,
   CompositionSummary,
   Event,
-  ParticipantSummary,
+  Participant,
   Stage,
   StageSession,
   StageSummary,
@@ -20,7 +20,8 @@ export type WatchedComposition = Composition | CompositionSummary;
 export interface KindObjects {
   stage: WatchedStage;
   session: StageSession;
-  participant: ParticipantSummary;
+  /** A ListParticipants summary, completed with GetParticipant's fields once they have been fetched. */
+  participant: Participant;
   composition: WatchedComposition;
   event: Event;
 }
@@ -79,6 +80,6 @@ export function eventKey(event: Event): string {
   return [event.participantId, event.eventTime?.toISOString(), event.name, event.remoteParticipantId ?? ''].join('|');
 }
 
-export function isConnected(participant: ParticipantSummary): boolean {
+export function isConnected(participant: Participant): boolean {
   return participant.state === 'CONNECTED';
 }

@@ -86,8 +86,8 @@ export class Poller extends Emitter<PollerEvents> {
     this.focused = options.focusParticipantId;
     this.api = new WatchApi(options.client, this.limiter, this.abort.signal);
     this.source = options.stageArn
-      ? new StagePoll(this.api, options.stageArn, { intervalMs: this.intervalMs })
-      : new StagesPoll(this.api, this.intervalMs);
+      ? new StagePoll(this.api, options.stageArn)
+      : new StagesPoll(this.api);
     this.current = emptySnapshot(options.stageArn);
   }
 

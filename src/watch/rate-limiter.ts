@@ -36,6 +36,22 @@ export interface RateLimiterOptions {
   clock?: Clock;
 }
 
+export type Priority = 'high' | 'low';
+
+export interface ScheduleOptions {
+  signal?: AbortSignal;
+  /**
+   * Low-priority calls (background refreshes) wait while high-priority ones are queued and never take
+   * an operation's last token, so what a person is looking at is never stuck behind them.
+   */
+  priority?: Priority;
+}
+
+interface Waiter {
+  start: () => void;
+  priority: Priority;
+}
+
 interface OperationState {
   limit: number;
   /** Start times still holding a token (within the last window). */
@@ -43,7 +59,7 @@ interface OperationState {
   /** Start times within RATE_SAMPLE_MS, for the measured rate. */
   recent: number[];
   total: number;
-  waiting: Array<() => void>;
+  waiting: Waiter[];
   timer?: unknown;
 }
 
@@ -65,14 +81,16 @@ export class RateLimiter {
     return this.limits[operation] ?? this.defaultTps;
   }
 
-  /** How many requests of this operation fit in `ms` without waiting on the limiter. */
-  budget(operation: string, ms: number): number {
-    return Math.max(1, Math.floor((this.limitFor(operation) * ms) / this.windowMs));
+  /** Requests of this operation that could start right now without waiting. */
+  available(operation: string): number {
+    const state = this.state(operation);
+    this.prune(state, this.clock.now());
+    return Math.max(0, state.limit - state.spent.length - state.waiting.length);
   }
 
-  /** Runs `call` once a token for `operation` is free; calls of one operation start in FIFO order. */
-  async schedule<T>(operation: string, call: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    await this.acquire(operation, signal);
+  /** Runs `call` once a token for `operation` is free; calls of one priority start in FIFO order. */
+  async schedule<T>(operation: string, call: () => Promise<T>, options: ScheduleOptions = {}): Promise<T> {
+    await this.acquire(operation, options.signal, options.priority ?? 'high');
     return call();
   }
 
@@ -102,20 +120,26 @@ export class RateLimiter {
     return state;
   }
 
-  private acquire(operation: string, signal?: AbortSignal): Promise<void> {
+  private acquire(operation: string, signal: AbortSignal | undefined, priority: Priority): Promise<void> {
     signal?.throwIfAborted();
     const state = this.state(operation);
     return new Promise<void>((resolve, reject) => {
-      const start = () => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
+      const waiter: Waiter = {
+        priority,
+        start: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
       };
       const onAbort = () => {
-        state.waiting = state.waiting.filter((w) => w !== start);
+        state.waiting = state.waiting.filter((w) => w !== waiter);
         reject(signal?.reason);
       };
       signal?.addEventListener('abort', onAbort, { once: true });
-      state.waiting.push(start);
+      // High-priority waiters go ahead of every low-priority one, behind earlier high-priority ones.
+      const firstLow = state.waiting.findIndex((w) => w.priority === 'low');
+      if (priority === 'high' && firstLow >= 0) state.waiting.splice(firstLow, 0, waiter);
+      else state.waiting.push(waiter);
       this.drain(state);
     });
   }
@@ -123,11 +147,14 @@ export class RateLimiter {
   private drain(state: OperationState): void {
     const now = this.clock.now();
     this.prune(state, now);
-    while (state.waiting.length > 0 && state.spent.length < state.limit) {
+    const lowCap = state.limit > 1 ? state.limit - 1 : state.limit;
+    while (state.waiting.length > 0) {
+      const next = state.waiting[0]!;
+      if (state.spent.length >= (next.priority === 'high' ? state.limit : lowCap)) break;
       state.spent.push(now);
       state.recent.push(now);
       state.total++;
-      state.waiting.shift()!();
+      state.waiting.shift()!.start();
     }
     if (state.waiting.length > 0 && state.timer === undefined) {
       const wait = state.spent[0]! + this.windowMs - now;

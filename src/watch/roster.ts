@@ -1,15 +1,24 @@
-// The participants of one session. A session can hold 10,000 subscribers (100 pages), more than one poll
-// interval's request budget, so a full listing is a pass that continues across polls; meanwhile the
-// publishers, the participants people care about most, are listed on their own every poll.
-import type { ParticipantSummary } from '@aws-sdk/client-ivs-realtime';
+// The participants of one session. A session can hold 10,000 subscribers (100 pages at 5 requests per
+// second), far more than one poll can list, so:
+// - a small session is listed completely in every poll;
+// - a large one has its publishers listed in every poll (they are at most 12 at a time and the ones
+//   people watch), while a background pass pages through everyone at low priority, as fast as the
+//   limiter allows, and starts over at the next poll once it finishes.
+// GetParticipant adds what summaries lack (protocol, client details, attributes); it is asked once per
+// participant, only with tokens that are free at the time, so it never slows a poll.
+import type { Participant, ParticipantSummary } from '@aws-sdk/client-ivs-realtime';
 import { MAX_PAGE_SIZE, collectPages, type WatchApi } from './api.js';
+import type { Priority } from './rate-limiter.js';
 
 export class Roster {
-  private readonly participants = new Map<string, ParticipantSummary>();
+  private readonly participants = new Map<string, Participant>();
+  private readonly details = new Map<string, Participant>();
   /** nextToken where the pass in progress resumes; undefined at the start of a pass. */
   private cursor: string | undefined;
-  /** Set once a pass has not fitted in one poll: from then on publishers get their own query. */
   private large = false;
+  private background: Promise<void> | undefined;
+  private backgroundError: unknown;
+  private retired = false;
   completedPasses = 0;
 
   constructor(
@@ -18,32 +27,49 @@ export class Roster {
     readonly sessionId: string,
   ) {}
 
-  /** Lists what `pageBudget` ListParticipants requests allow; always makes at least one. */
-  async refresh(pageBudget: number): Promise<void> {
-    let budget = pageBudget;
-    if (this.large) {
-      const publishers = await collectPages(
-        (nextToken) => this.list({ filterByPublished: true, nextToken }),
+  /** One poll's worth of listing; rethrows what the background pass ran into since the last poll. */
+  async refresh(): Promise<void> {
+    if (this.backgroundError !== undefined) {
+      const error = this.backgroundError;
+      this.backgroundError = undefined;
+      throw error;
+    }
+    if (!this.large) {
+      const pages = Math.max(1, this.api.limiter.available('ListParticipants'));
+      for (let page = 0; page < pages; page++) if (await this.nextPage('high')) return;
+      this.large = true;
+    }
+    this.merge(
+      await collectPages(
+        (nextToken) => this.list({ filterByPublished: true, nextToken }, 'high'),
         (page) => page.participants,
-      );
-      this.merge(publishers);
-      budget -= Math.ceil(Math.max(publishers.length, 1) / MAX_PAGE_SIZE);
-    }
-    for (let pages = 0; pages < Math.max(1, budget); pages++) {
-      const page = await this.list({ nextToken: this.cursor });
-      this.merge(page.participants ?? []);
-      this.cursor = page.nextToken;
-      if (!this.cursor) {
-        this.completedPasses++;
-        return;
-      }
-    }
-    this.large = true;
+      ),
+    );
+    this.background ??= this.walk().finally(() => (this.background = undefined));
   }
 
-  /** Starts the next pass from the first page, e.g. to see the final state of a session that ended. */
-  restartPass(): void {
-    this.cursor = undefined;
+  /** GetParticipant for participants not yet detailed, most interesting first, with free tokens only. */
+  async addDetails(first: string | undefined): Promise<void> {
+    const wanted = [...this.participants.values()]
+      .filter((p) => !this.details.has(p.participantId!))
+      .sort((a, b) => interest(b, first) - interest(a, first))
+      .slice(0, this.api.limiter.available('GetParticipant'));
+    for (const { participantId } of wanted) {
+      const { participant } = await this.api.getParticipant(this.stageArn, this.sessionId, participantId!);
+      if (!participant) continue;
+      this.details.set(participantId!, participant);
+      this.participants.set(participantId!, { ...participant, ...this.participants.get(participantId!) });
+    }
+  }
+
+  /** Stops the background pass, e.g. when the watch follows a new session. */
+  retire(): void {
+    this.retired = true;
+  }
+
+  /** A pass in progress started before now, so only the pass after it is entirely newer. */
+  get passesUntilFresh(): number {
+    return this.cursor === undefined && !this.background ? 1 : 2;
   }
 
   get complete(): boolean {
@@ -55,22 +81,41 @@ export class Roster {
   }
 
   /** A copy, so snapshots already handed out never change. */
-  entries(): Map<string, ParticipantSummary> {
+  entries(): Map<string, Participant> {
     return new Map(this.participants);
   }
 
-  private list(filter: { filterByPublished?: boolean; nextToken?: string }) {
-    return this.api.listParticipants({
-      stageArn: this.stageArn,
-      sessionId: this.sessionId,
-      maxResults: MAX_PAGE_SIZE,
-      ...filter,
-    });
-  }
-
-  private merge(participants: ParticipantSummary[]): void {
-    for (const participant of participants) {
-      if (participant.participantId) this.participants.set(participant.participantId, participant);
+  private async walk(): Promise<void> {
+    try {
+      while (!this.retired && !(await this.nextPage('low')));
+    } catch (error) {
+      if (!this.retired) this.backgroundError = error;
     }
   }
+
+  /** Lists the page at the cursor; true when that finished a pass. */
+  private async nextPage(priority: Priority): Promise<boolean> {
+    const page = await this.list({ nextToken: this.cursor }, priority);
+    this.merge(page.participants ?? []);
+    this.cursor = page.nextToken;
+    if (this.cursor) return false;
+    this.completedPasses++;
+    return true;
+  }
+
+  private list(filter: { filterByPublished?: boolean; nextToken?: string }, priority: Priority) {
+    const input = { stageArn: this.stageArn, sessionId: this.sessionId, maxResults: MAX_PAGE_SIZE, ...filter };
+    return this.api.listParticipants(input, priority);
+  }
+
+  private merge(summaries: ParticipantSummary[]): void {
+    for (const summary of summaries) {
+      const id = summary.participantId;
+      if (id) this.participants.set(id, { ...this.details.get(id), ...summary });
+    }
+  }
+}
+
+function interest(p: ParticipantSummary, first: string | undefined): number {
+  return (p.participantId === first ? 4 : 0) + (p.published ? 2 : 0) + (p.state === 'CONNECTED' ? 1 : 0);
 }

@@ -14,7 +14,6 @@ import {
 import { Roster } from './roster.js';
 
 export interface StagePollOptions {
-  intervalMs: number;
   /** How many of the latest sessions to show. */
   recentSessions?: number;
   /** Events kept in memory for the focused participant(s). */
@@ -37,7 +36,7 @@ export class StagePoll {
   constructor(
     private readonly api: WatchApi,
     readonly stageArn: string,
-    private readonly options: StagePollOptions,
+    private readonly options: StagePollOptions = {},
   ) {}
 
   async poll(focusedParticipantId?: string): Promise<WatchSnapshot> {
@@ -47,15 +46,11 @@ export class StagePoll {
     this.follow(activeSessionId);
     const sessions = await this.fetchSessions();
 
-    let participantPages = this.api.limiter.budget('ListParticipants', this.options.intervalMs);
+    await this.refreshRoster(focusedParticipantId);
     const uncounted = [...sessions.values()].find(
       (s) => s.endTime && s.sessionId !== this.roster?.sessionId && !this.headcounts.has(s.sessionId!),
     );
-    if (uncounted) {
-      await this.countSession(uncounted.sessionId!);
-      participantPages--;
-    }
-    await this.refreshRoster(participantPages);
+    if (uncounted && this.api.limiter.available('ListParticipants') > 0) await this.countSession(uncounted.sessionId!);
     await this.fetchCompositions();
     if (focusedParticipantId && this.roster) await this.fetchEvents(this.roster.sessionId, focusedParticipantId);
 
@@ -90,18 +85,19 @@ export class StagePoll {
 
   private follow(activeSessionId: string | undefined): void {
     if (activeSessionId && activeSessionId !== this.roster?.sessionId) {
+      this.roster?.retire();
       this.roster = new Roster(this.api, this.stageArn, activeSessionId);
       this.finalPass = undefined;
     } else if (!activeSessionId && this.roster && this.finalPass === undefined) {
-      this.roster.restartPass();
-      this.finalPass = this.roster.completedPasses + 1;
+      this.finalPass = this.roster.completedPasses + this.roster.passesUntilFresh;
     }
   }
 
-  private async refreshRoster(pageBudget: number): Promise<void> {
+  private async refreshRoster(focusedParticipantId: string | undefined): Promise<void> {
     const roster = this.roster;
-    if (!roster || (this.finalPass !== undefined && roster.completedPasses >= this.finalPass)) return;
-    await roster.refresh(pageBudget);
+    if (!roster) return;
+    if (this.finalPass === undefined || roster.completedPasses < this.finalPass) await roster.refresh();
+    await roster.addDetails(focusedParticipantId);
     this.headcounts.set(roster.sessionId, { count: roster.size, more: !roster.complete });
   }
 

@@ -18,10 +18,7 @@ export class StagesPoll {
   /** Where the next poll's round of counting starts, so every stage gets its turn. */
   private turn = 0;
 
-  constructor(
-    private readonly api: WatchApi,
-    private readonly intervalMs: number,
-  ) {}
+  constructor(private readonly api: WatchApi) {}
 
   async poll(): Promise<WatchSnapshot> {
     const stages = await collectPages(
@@ -47,7 +44,7 @@ export class StagesPoll {
     for (const arn of this.headcounts.keys()) if (!arns.has(arn)) this.headcounts.delete(arn);
     if (active.length === 0) return;
 
-    let pages = this.api.limiter.budget('ListParticipants', this.intervalMs);
+    let pages = Math.max(1, this.api.limiter.available('ListParticipants'));
     let done = 0;
     for (; done < active.length && pages > 0; done++) {
       const stage = active[(this.turn + done) % active.length]!;

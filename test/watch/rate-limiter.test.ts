@@ -81,10 +81,31 @@ describe('RateLimiter', () => {
     const limiter = new RateLimiter({ clock, limits: { GetStage: 1 } });
     const abort = new AbortController();
     await limiter.schedule('GetStage', async () => undefined);
-    const queued = limiter.schedule('GetStage', async () => 'ran', abort.signal);
+    const queued = limiter.schedule('GetStage', async () => 'ran', { signal: abort.signal });
     abort.abort(new Error('stopped'));
     await expect(queued).rejects.toThrow('stopped');
     await clock.advance(2000);
     expect(limiter.totals()).toEqual({ GetStage: 1 });
+  });
+});
+
+describe('RateLimiter priorities', () => {
+  it('lets high-priority calls overtake queued low-priority ones and keeps a token for them', async () => {
+    const clock = new FakeClock();
+    const limiter = new RateLimiter({ clock });
+    const order: string[] = [];
+    const low = Array.from({ length: 8 }, (_, i) =>
+      limiter.schedule('ListParticipants', async () => order.push(`low${i}`), { priority: 'low' }),
+    );
+    await clock.advance(0);
+    // Low priority never takes the last token of a window.
+    expect(order).toEqual(['low0', 'low1', 'low2', 'low3']);
+    expect(limiter.available('ListParticipants')).toBe(0);
+    const high = limiter.schedule('ListParticipants', async () => order.push('high'));
+    await clock.advance(0);
+    expect(order.at(-1)).toBe('high');
+    await clock.advance(5000);
+    await Promise.all([...low, high]);
+    expect(order.slice(5)).toEqual(['low4', 'low5', 'low6', 'low7']);
   });
 });

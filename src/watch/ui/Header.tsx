@@ -1,0 +1,50 @@
+import { Box, Text } from 'ink';
+import type { PollStatus } from '../poller.js';
+import { ago, clockTime } from './format.js';
+
+export interface HeaderProps {
+  title: string;
+  /** The stage ARN, or a description of the all-stages view. */
+  subtitle: string;
+  sessionLine?: string;
+  status: PollStatus;
+  requestRate: number;
+  now: number;
+}
+
+export function Header({ title, subtitle, sessionLine, status, requestRate, now }: HeaderProps) {
+  const polled = status.lastSuccessAt === undefined ? 'not polled yet' : `polled ${ago(now - status.lastSuccessAt)}`;
+  return (
+    <Box flexDirection="column">
+      <Text wrap="truncate">
+        <Text bold>ivsrt watch</Text> <Text color="cyan" bold>{title}</Text> <Text dimColor>{subtitle}</Text>
+      </Text>
+      <Text wrap="truncate">
+        {sessionLine ? `${sessionLine} · ` : ''}
+        {polled} · {requestRate.toFixed(1)} req/s
+      </Text>
+      <StatusLine status={status} now={now} />
+    </Box>
+  );
+}
+
+function StatusLine({ status, now }: { status: PollStatus; now: number }) {
+  const error = status.lastError;
+  if (status.state === 'paused') return <Text color="yellow">PAUSED · p resumes, r polls once</Text>;
+  if (error && status.state === 'backoff') {
+    const retry = status.nextRetryAt === undefined ? '' : ` · retry in ${Math.max(0, Math.ceil((status.nextRetryAt - now) / 1000))}s`;
+    return (
+      <Text color="red" wrap="truncate">
+        {error.throttled ? 'throttled' : 'error'}: {error.name}: {error.message} · {status.consecutiveFailures} failed{retry}
+      </Text>
+    );
+  }
+  if (status.state === 'starting') return <Text dimColor>connecting…</Text>;
+  return <Text color="green">ok</Text>;
+}
+
+export function sessionLine(sessionId: string | undefined, startTime: Date | undefined, active: boolean, now: number): string {
+  if (!sessionId) return 'no active session';
+  const started = startTime ? ` started ${clockTime(startTime)} (${ago(now - startTime.getTime())})` : '';
+  return `${active ? 'session' : 'last session (ended)'} ${sessionId}${started}`;
+}

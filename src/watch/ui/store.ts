@@ -1,0 +1,125 @@
+// What the screen shows, derived from one poller: the latest snapshot and health, a bounded feed of
+// described changes, and which rows changed recently. Plain TypeScript so it can be tested without a
+// terminal; components read it through useWatchStore.
+import { describeChange, type FeedLine } from '../feed.js';
+import type { Change, ChangeType } from '../model.js';
+import type { Poller, PollStatus } from '../poller.js';
+import type { WatchSnapshot } from '../model.js';
+
+/** How a row is coloured for a few polls after it changed. */
+export type Highlight = ChangeType | 'LEFT';
+
+export interface WatchState {
+  snapshot: WatchSnapshot;
+  status: PollStatus;
+  paused: boolean;
+  /** Polls applied so far. */
+  polls: number;
+  feed: readonly FeedLine[];
+  /** Keyed by `${kind}:${id}`, only while the highlight lasts. */
+  highlights: ReadonlyMap<string, Highlight>;
+  /** Requests per second over all operations, as measured by the limiter. */
+  requestRate: number;
+}
+
+export interface StoreOptions {
+  feedSize?: number;
+  /** For how many polls a changed row stays coloured. */
+  highlightPolls?: number;
+}
+
+export function rowKey(change: Change): string {
+  switch (change.kind) {
+    case 'participant':
+      return `participant:${change.object.participantId}`;
+    case 'composition':
+    case 'stage':
+      return `${change.kind}:${change.object.arn}`;
+    case 'session':
+      return `session:${change.object.sessionId}`;
+    case 'event':
+      return 'event';
+  }
+}
+
+export class WatchStore {
+  private state: WatchState;
+  private readonly listeners = new Set<() => void>();
+  private readonly highlightUntil = new Map<string, { highlight: Highlight; until: number }>();
+  private readonly unsubscribe: Array<() => void>;
+
+  constructor(
+    readonly poller: Poller,
+    private readonly options: StoreOptions = {},
+  ) {
+    this.state = {
+      snapshot: poller.snapshot,
+      status: poller.status,
+      paused: poller.status.state === 'paused',
+      polls: 0,
+      feed: [],
+      highlights: new Map(),
+      requestRate: 0,
+    };
+    this.unsubscribe = [
+      poller.on('poll', ({ snapshot, changes }) => this.onPoll(snapshot, changes)),
+      poller.on('status', (status) => this.update({ status, paused: status.state === 'paused', requestRate: this.rate() })),
+    ];
+  }
+
+  getState = (): WatchState => this.state;
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  dispose(): void {
+    for (const off of this.unsubscribe) off();
+  }
+
+  /** A line of our own in the feed, e.g. the outcome of an action. */
+  note(text: string, tone: FeedLine['tone']): void {
+    this.update({ feed: this.trim([...this.state.feed, { at: new Date(), text, tone }]) });
+  }
+
+  private onPoll(snapshot: WatchSnapshot, changes: Change[]): void {
+    const polls = this.state.polls + 1;
+    // The first poll lists what already exists: that is the tables' job, not the feed's.
+    const initial = polls === 1;
+    const described = initial ? [] : changes.flatMap(describeChange);
+    const events = initial ? changes.filter((c) => c.kind === 'event').flatMap(describeChange) : [];
+    if (!initial) this.markHighlights(changes, polls);
+    for (const [key, { until }] of this.highlightUntil) if (until < polls) this.highlightUntil.delete(key);
+    this.update({
+      snapshot,
+      polls,
+      feed: this.trim([...this.state.feed, ...events, ...described]),
+      highlights: new Map([...this.highlightUntil].map(([key, { highlight }]) => [key, highlight])),
+      requestRate: this.rate(),
+    });
+  }
+
+  private markHighlights(changes: Change[], polls: number): void {
+    const until = polls + (this.options.highlightPolls ?? 3) - 1;
+    for (const change of changes) {
+      if (change.kind === 'event') continue;
+      const left = change.kind === 'participant' && change.type === 'MODIFIED' && change.object.state === 'DISCONNECTED' && change.previous?.state === 'CONNECTED';
+      this.highlightUntil.set(rowKey(change), { highlight: left ? 'LEFT' : change.type, until });
+    }
+  }
+
+  private trim(feed: FeedLine[]): FeedLine[] {
+    const size = this.options.feedSize ?? 200;
+    return feed.length > size ? feed.slice(-size) : feed;
+  }
+
+  private rate(): number {
+    return Object.values(this.poller.limiter.rates()).reduce((sum, rate) => sum + rate, 0);
+  }
+
+  private update(partial: Partial<WatchState>): void {
+    this.state = { ...this.state, ...partial };
+    for (const listener of this.listeners) listener();
+  }
+}
