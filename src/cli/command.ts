@@ -1,5 +1,6 @@
 import type { Context } from './context.js';
 import type { ResourceKind } from './resources.js';
+import type { Violation } from '../model/validate.js';
 import { sendOperation } from './operation.js';
 
 export interface Example {
@@ -84,6 +85,12 @@ export interface Verb<Options = Record<string, unknown>> {
    * session), for verbs that otherwise just send their operation.
    */
   prepare?: (ctx: Context, request: Record<string, unknown>, options: Options) => Promise<void>;
+  /**
+   * Rules the model states only in prose (one filter at a time, 1 KB of attributes, even dimensions),
+   * checked with the model's constraints before anything is sent. Paths are request members; the
+   * message names the flag bound to each.
+   */
+  validate?: (request: Record<string, unknown>) => Violation[];
   /** Stand-ins for the request members `prepare` fills, so the model check before any call passes. */
   filledLater?: Record<string, unknown>;
   run: (ctx: Context, options: Options) => Promise<unknown>;

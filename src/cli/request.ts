@@ -77,8 +77,8 @@ export function describe(verb: Verb<any>, violations: Violation[]): string {
 }
 
 /**
- * Checks the request against the operation's input shape; names are validated as the ARNs they will
- * become, and --page-size as the maxResults it will become.
+ * Checks the request against the operation's input shape and the verb's own rules; names are validated
+ * as the ARNs they will become, and --page-size as the maxResults it will become.
  */
 export function checkRequest(verb: Verb<any>, request: Record<string, unknown>, paging?: { pageSize?: number }): void {
   if (!verb.operation) return;
@@ -92,7 +92,7 @@ export function checkRequest(verb: Verb<any>, request: Record<string, unknown>, 
     const value = getPath(probe, bound.field);
     if (bound.resource && typeof value === 'string' && value !== '' && !isArn(value)) setPath(probe, bound.field, placeholderArn(bound.resource));
   }
-  const violations = validateShape(shapeName, probe, { rejectUnknown: true });
+  const violations = [...validateShape(shapeName, probe, { rejectUnknown: true }), ...(verb.validate?.(probe) ?? [])];
   if (violations.length) throw new UsageError(describe(verb, violations));
 }
 

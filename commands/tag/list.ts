@@ -1,0 +1,13 @@
+import { defineVerb } from '../../src/cli/command.js';
+import { resourceArgument } from './shared.js';
+
+export const verb = defineVerb({
+  operation: 'ListTagsForResource',
+  description: 'Shows the tags of any resource: a stage, composition, encoder, storage or ingest configuration, or public key.',
+  examples: [
+    { command: 'ivsrt tag list demo', description: 'by name' },
+    { command: 'ivsrt tag list arn:aws:ivs:us-west-2:123456789012:stage/abcdABCDefgh --query tags.team' },
+  ],
+  args: [resourceArgument],
+  output: { root: 'tags' },
+});

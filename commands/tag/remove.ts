@@ -1,0 +1,11 @@
+import { defineVerb } from '../../src/cli/command.js';
+import { resourceArgument } from './shared.js';
+
+export const verb = defineVerb({
+  operation: 'UntagResource',
+  description: 'Removes tags from a resource by key. Keys it does not have are ignored.',
+  examples: [{ command: 'ivsrt tag remove demo --keys env' }, { command: 'ivsrt tag remove demo --keys team,env' }],
+  args: [resourceArgument],
+  options: [{ flags: '--keys <key,...>', description: 'keys of the tags to remove (repeatable)', field: 'tagKeys', parse: 'list' }],
+  output: { done: (options) => `Removed tags ${((options.keys as string[] | undefined) ?? []).join(', ')} from ${String(options.resource)}` },
+});
