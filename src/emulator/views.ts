@@ -12,8 +12,9 @@ import type {
   StorageConfigurationRec,
 } from './store.js';
 import { CAN_PUBLISH, CAN_SUBSCRIBE } from './store.js';
+import { formatTimestamp } from '../model/timestamp.js';
 
-export const iso = (ms: number): string => new Date(ms).toISOString();
+export const iso = (ms: number): string => formatTimestamp(ms);
 const isoOrUndefined = (ms: number | undefined): string | undefined => (ms === undefined ? undefined : iso(ms));
 
 export const EVENTS_ENDPOINT = 'wss://global.events.live-video.net';

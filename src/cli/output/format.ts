@@ -1,15 +1,10 @@
 // Value formatting shared by the JSON, table and TSV renderers.
 
-/** Timestamps as the AWS CLI prints them (Python's isoformat), so `--json` output matches `aws` byte for byte. */
-export function awsTimestamp(date: Date): string {
-  const iso = date.toISOString(); // 2026-11-23T10:00:00.123Z
-  const millis = date.getUTCMilliseconds();
-  return `${iso.slice(0, 19)}${millis ? `.${String(millis).padStart(3, '0')}000` : ''}+00:00`;
-}
+import { formatTimestamp } from '../../model/timestamp.js';
 
 /** Deep copy with Dates turned into AWS-style strings; what --json and --query see. */
 export function toPlain(value: unknown): unknown {
-  if (value instanceof Date) return awsTimestamp(value);
+  if (value instanceof Date) return formatTimestamp(value);
   if (Array.isArray(value)) return value.map(toPlain);
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
