@@ -14,7 +14,7 @@ let counting: FakeEndpoint;
 let hanging: FakeEndpoint;
 
 beforeAll(async () => {
-  counting = await fakeEndpoint((req, res) => {
+  counting = await fakeEndpoint((_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ stage: { arn: 'arn:aws:ivs:us-east-1:123456789012:stage/abcdABCD1234', name: 'x' }, participantTokens: [{ participantId: 'abc', token: SECRET_TOKEN, duration: 720 }] }));
   });
