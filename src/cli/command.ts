@@ -29,6 +29,11 @@ export interface OptionSpec {
   description: string;
   /** Where the value goes in the API request (dot path, e.g. `video.width`). Without it the flag is the verb's own. */
   field?: string;
+  /**
+   * For a flag the verb places itself (in `prepare`): the request path it ends up at, with `[]` for
+   * any list item, so a model violation there is reported against the flag.
+   */
+  reportsAs?: string;
   parse?: Parser;
   /** Allowed values, for help and completion (validation still comes from the model). */
   choices?: readonly string[];

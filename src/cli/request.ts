@@ -39,7 +39,8 @@ function boundInputs(verb: Verb<any>): Bound[] {
   const fromOptions = (verb.options ?? []).filter((o): o is OptionSpec & { field: string } => Boolean(o.field)).map((o) => ({ field: o.field, label: flagName(o.flags), resource: o.resource }));
   // --page-size becomes each request's maxResults, whose range differs per operation (1-50 for ListParticipantReplicas).
   const paging = verb.paginated ? [{ field: 'maxResults', label: '--page-size' }] : [];
-  return [...fromArgs, ...fromOptions, ...paging];
+  const placed = (verb.options ?? []).filter((o): o is OptionSpec & { reportsAs: string } => Boolean(o.reportsAs)).map((o) => ({ field: o.reportsAs, label: flagName(o.flags) }));
+  return [...fromArgs, ...fromOptions, ...paging, ...placed];
 }
 
 export function argKey(arg: ArgSpec): string {
@@ -60,7 +61,9 @@ export function buildRequest(verb: Verb<any>, options: Record<string, unknown>):
   return request;
 }
 
-function labelFor(verb: Verb<any>, path: string): string {
+function labelFor(verb: Verb<any>, exactPath: string): string {
+  // List positions do not matter for naming the flag: `tokens[3].duration` is `tokens[].duration`.
+  const path = exactPath.replace(/\[\d+\]/g, '[]');
   const match = boundInputs(verb)
     .filter((b) => path === b.field || path.startsWith(`${b.field}.`) || path.startsWith(`${b.field}[`) || path.startsWith(`${b.field} `))
     .sort((a, b) => b.field.length - a.field.length)[0];
