@@ -14,10 +14,10 @@ export const verb = defineVerb({
     { flags: '--name <name>', description: 'stage name (letters, digits, - and _; up to 128)', field: 'name' },
     tagsOption,
     { flags: '--tokens <count>', description: 'issue this many participant tokens with the stage', parse: 'int' },
-    { flags: '--capabilities <list>', description: 'token capabilities: publish, subscribe or both', parse: 'upperList', choices: ['publish', 'subscribe'] },
-    { flags: '--user-id <id>', description: 'user id carried by each token', parse: 'string' },
-    { flags: '--duration <minutes>', description: 'token lifetime in minutes (1-20160, default 720)', parse: 'int' },
-    { flags: '--attributes <key=value,...>', description: 'attributes carried by each token', parse: 'keyValues' },
+    { flags: '--capabilities <list>', description: 'token capabilities: publish, subscribe or both', parse: 'upperList', choices: ['publish', 'subscribe'], reportsAs: 'participantTokenConfigurations[].capabilities' },
+    { flags: '--user-id <id>', description: 'user id carried by each token', parse: 'string', reportsAs: 'participantTokenConfigurations[].userId' },
+    { flags: '--duration <minutes>', description: 'token lifetime in minutes (1-20160, default 720)', parse: 'int', reportsAs: 'participantTokenConfigurations[].duration' },
+    { flags: '--attributes <key=value,...>', description: 'attributes carried by each token', parse: 'keyValues', reportsAs: 'participantTokenConfigurations[].attributes' },
   ],
   async prepare(_ctx, request, options) {
     const count = options.tokens as number | undefined;
