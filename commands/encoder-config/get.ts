@@ -1,0 +1,12 @@
+import { getVerb } from '../shared/config-verbs.js';
+import { encoderColumns } from './shared.js';
+
+export const verb = getVerb('encoder-config', {
+  operation: 'GetEncoderConfiguration',
+  description: 'Shows an encoder configuration: its video width, height, framerate and bitrate, and its tags.',
+  examples: [
+    { command: 'ivsrt encoder-config get hd', description: 'by name' },
+    { command: 'ivsrt encoder-config get hd --query encoderConfiguration.video', description: 'just the video settings' },
+  ],
+  output: { root: 'encoderConfiguration', columns: encoderColumns },
+});

@@ -1,0 +1,9 @@
+import { listVerb } from '../shared/config-verbs.js';
+import { publicKeyColumns } from './shared.js';
+
+export const verb = listVerb({
+  operation: 'ListPublicKeys',
+  description: 'Lists the public keys imported in the region (at most 3).',
+  examples: [{ command: 'ivsrt public-key list' }, { command: "ivsrt public-key list --query 'publicKeys[].arn'", description: 'only the ARNs' }],
+  output: { root: 'publicKeys', columns: publicKeyColumns.filter((c) => c.field !== 'fingerprint') },
+});
