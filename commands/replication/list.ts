@@ -4,7 +4,7 @@ import { fromOption, replicatedParticipant } from './shared.js';
 export const verb = defineVerb({
   operation: 'ListParticipantReplicas',
   paginated: true,
-  description: 'Lists the stages a participant is (or was) replicated into from its source stage, with each replica\'s session and state. --page-size is at most 50 here.',
+  description: 'Lists the stages a participant is (or was) replicated into from its source stage, with each replica\'s session and state.',
   examples: [
     { command: 'ivsrt replication list tU06DT5jCJeb --from studio' },
     { command: "ivsrt replication list tU06DT5jCJeb --from studio --json --query 'replicas[?replicationState==`ACTIVE`].destinationStageArn'", description: 'where it is live now' },

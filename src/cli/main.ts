@@ -10,7 +10,7 @@ import { systemIO, type IO } from './io.js';
 import { render } from './output/render.js';
 import { paint } from './output/paint.js';
 import { parseInputFile, parseValue } from './parsers.js';
-import { argKey } from './request.js';
+import { argKey, maxResultsOf } from './request.js';
 import { HELP_TOPICS, rootHelpText, verbHelpText } from './help.js';
 
 declare const __IVSRT_VERSION__: string;
@@ -78,7 +78,8 @@ export function configureVerb(command: Command, verb: Verb<any>): void {
       return value;
     };
     command.addOption(new Option('--max-items <n>', 'stop after this many items and print a NextToken').argParser(whole('--max-items', 1)));
-    command.addOption(new Option('--page-size <n>', 'items per request (1-100; the total is the same)').argParser(whole('--page-size', 1, 100)));
+    const maxPage = verb.operation ? maxResultsOf(verb.operation) : 100;
+    command.addOption(new Option('--page-size <n>', `items per request (1-${maxPage}; the total is the same)`).argParser(whole('--page-size', 1, maxPage)));
     command.addOption(new Option('--starting-token <token>', 'continue from the NextToken an earlier call printed'));
   }
   if (verb.confirm) command.option('-y, --yes', 'do not ask for confirmation');

@@ -108,6 +108,14 @@ export async function resolveReferences(ctx: Context, verb: Verb<any>, request: 
   }
 }
 
+/** The largest maxResults a list operation takes (100 for most, 50 for ListParticipantReplicas). */
+export function maxResultsOf(operation: string): number {
+  const input = SHAPES[OPERATIONS[operation]!.input]!;
+  const member = input.type === 'structure' ? input.members.maxResults : undefined;
+  const shape = member ? SHAPES[member.shape] : undefined;
+  return shape && shape.type === 'integer' && shape.max !== undefined ? shape.max : 100;
+}
+
 /** The member of a list operation's output that holds the items. */
 export function resultKeyOf(operation: string): string {
   const output = SHAPES[OPERATIONS[operation]!.output]!;
