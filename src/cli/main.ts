@@ -115,7 +115,7 @@ function installProcessHandlers(): void {
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   // The shells' completion scripts pass a half-typed line, which is not for commander to parse.
-  if (argv[0] === '__complete') return (await import('../completion/run.js')).runComplete(argv.slice(1), { env, stdout: process.stdout });
+  if (argv[0] === '__complete') return (await import('../completion/run.js')).runComplete(argv.slice(1), { env, stdout: process.stdout, stderr: process.stderr });
   installProcessHandlers();
   return runCommand(argv, env);
 }

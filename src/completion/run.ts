@@ -10,13 +10,15 @@ import { resolveTarget, type GlobalOptions } from '../cli/config.js';
 import { createContext } from '../cli/context.js';
 import type { IO } from '../cli/io.js';
 import { addGlobalOptions, configureVerb } from '../cli/main.js';
-import { complete, formatResult, type Connection } from './engine.js';
+import { complete, formatResult, type Connection, type Lookup } from './engine.js';
 import { createApiLookup, type Endpoint } from './lookup.js';
 import { buildTree } from './tree.js';
 
 export interface CompleteOptions {
   env: NodeJS.ProcessEnv;
   stdout: NodeJS.WritableStream;
+  /** The scripts send it to /dev/null; run by hand, `ivsrt __complete ...` says why it found nothing. */
+  stderr: NodeJS.WritableStream;
   /** The URL of an emulator that is already running, if any: completion never starts one. */
   runningEmulator?: (env: NodeJS.ProcessEnv) => Promise<string | undefined>;
 }
@@ -28,10 +30,18 @@ export function completionCacheDir(env: NodeJS.ProcessEnv): string {
 export async function runComplete(words: string[], options: CompleteOptions): Promise<number> {
   try {
     const tree = await buildTree({ nouns: NOUNS, commands: COMMANDS, addGlobalOptions, configureVerb });
-    const lookup = createApiLookup({ connect: (connection) => connect(connection, options), cacheDir: completionCacheDir(options.env) });
+    const api = createApiLookup({ connect: (connection) => connect(connection, options), cacheDir: completionCacheDir(options.env) });
+    const lookup: Lookup = {
+      list: (kind, scope) =>
+        api.list(kind, scope).catch((error: unknown) => {
+          report(options, error);
+          throw error;
+        }),
+    };
     options.stdout.write(formatResult(await complete(words, tree, lookup)));
-  } catch {
-    // Nothing at all: the scripts then offer nothing.
+  } catch (error) {
+    // Nothing on stdout: the scripts then offer nothing.
+    report(options, error);
   }
   return 0;
 }
@@ -56,6 +66,10 @@ async function connect(connection: Connection, options: CompleteOptions): Promis
       return output;
     },
   };
+}
+
+function report(options: CompleteOptions, error: unknown): void {
+  options.stderr.write(`ivsrt __complete: ${error instanceof Error ? error.message : String(error)}\n`);
 }
 
 function silentIO(): IO {
