@@ -59,7 +59,10 @@ export function createContext(seed: ContextSeed): Context {
     const resolved = await target();
     const { IVSRealTimeClient } = await import('@aws-sdk/client-ivs-realtime');
     let credentials;
-    if (resolved.kind === 'local' && !env.AWS_ACCESS_KEY_ID) {
+    if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
+      // The provider chain's first step, read from this context's environment rather than the process's.
+      credentials = { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, sessionToken: env.AWS_SESSION_TOKEN || undefined };
+    } else if (resolved.kind === 'local') {
       credentials = LOCAL_CREDENTIALS;
     } else {
       const { fromNodeProviderChain } = await import('@aws-sdk/credential-providers');

@@ -65,6 +65,9 @@ describe('exit codes', () => {
     const tokens = await runCli(['stage', 'create', '--name', 'ok', '--tokens', '13'], { endpoint: counting.url });
     expect(tokens.code).toBe(252);
     expect(tokens.stderr).toContain('at most 12');
+    const duration = await runCli(['stage', 'create', '--tokens', '1', '--duration', '99999'], { endpoint: counting.url });
+    expect(duration.code).toBe(252);
+    expect(duration.stderr).toContain('--duration must be at most 20160');
     const number = await runCli(['stage', 'create', '--tokens', 'many'], { endpoint: counting.url });
     expect(number.code).toBe(252);
     expect(number.stderr).toContain('--tokens must be a whole number');
