@@ -36,6 +36,7 @@ export const NOUNS: Noun[] = [
 
 export const COMMANDS: Entry[] = [
   { path: ['__docs'], summary: 'Print the command reference as Markdown', hidden: true, load: () => import('./docs/reference.js') },
+  { path: ['local', 'start'], summary: 'Run the local emulator in the foreground', load: () => import('./local/start.js') },
   { path: ['stage', 'create'], summary: 'Create a stage, optionally with participant tokens', load: () => import('./stage/create.js') },
   { path: ['stage', 'get'], summary: 'Show a stage', load: () => import('./stage/get.js') },
   { path: ['stage', 'update'], summary: 'Rename a stage or change its recording configuration', load: () => import('./stage/update.js') },
@@ -81,4 +82,5 @@ export const COMMANDS: Entry[] = [
   { path: ['completion', 'bash'], summary: 'Print the bash completion script', load: () => import('./completion/bash.js') },
   { path: ['completion', 'zsh'], summary: 'Print the zsh completion script', load: () => import('./completion/zsh.js') },
   { path: ['completion', 'fish'], summary: 'Print the fish completion script', load: () => import('./completion/fish.js') },
+  { path: ['demo'], summary: 'Start the emulator, fill a stage with simulated participants and watch them live', load: () => import('./demo/demo.js') },
 ];

@@ -12,6 +12,7 @@ import { paint } from './output/paint.js';
 import { parseInputFile, parseValue } from './parsers.js';
 import { argKey, maxResultsOf } from './request.js';
 import { HELP_TOPICS, rootHelpText, verbHelpText } from './help.js';
+import { installDefaultInterrupt } from './signals.js';
 
 declare const __IVSRT_VERSION__: string;
 export const VERSION = typeof __IVSRT_VERSION__ === 'string' ? __IVSRT_VERSION__ : '0.0.0-dev';
@@ -109,8 +110,7 @@ function installProcessHandlers(): void {
       if (error.code === 'EPIPE') process.exit(EXIT.ok);
     });
   }
-  // Watch mode and prompts install their own handlers first and restore the terminal before exiting.
-  process.once('SIGINT', () => process.exit(EXIT.interrupted));
+  installDefaultInterrupt();
 }
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
