@@ -6,23 +6,11 @@
 // before the condition holds exits 130 (SIGINT) or 143 (SIGTERM), so `watch --until ... && next-step`
 // does not run next-step after an interruption.
 import type { Writable } from 'node:stream';
-import type { CommandSender } from './api.js';
 import { isPermanent } from './backoff.js';
 import { NdjsonWriter } from './ndjson.js';
 import { Poller, type PollStatus } from './poller.js';
-import type { RateLimiter } from './rate-limiter.js';
-import { whenAnyMet, type UntilCondition } from './until.js';
-
-export interface WatchOptions {
-  client: CommandSender;
-  /** Without a stage, every stage of the account and region is watched. */
-  stageArn?: string;
-  intervalMs?: number;
-  until?: readonly UntilCondition[];
-  /** The participant whose events (ListParticipantEvents) are included from the start. */
-  participantId?: string;
-  limiter?: RateLimiter;
-}
+import type { WatchOptions } from './options.js';
+import { whenAnyMet } from './until.js';
 
 export interface SignalSource {
   on(signal: 'SIGINT' | 'SIGTERM', listener: () => void): unknown;

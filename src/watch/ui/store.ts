@@ -109,9 +109,11 @@ export class WatchStore {
     }
   }
 
+  /** Oldest first; participant events fetched late (on focus) slot in at their own time. */
   private trim(feed: FeedLine[]): FeedLine[] {
     const size = this.options.feedSize ?? 200;
-    return feed.length > size ? feed.slice(-size) : feed;
+    const sorted = feed.sort((a, b) => a.at.getTime() - b.at.getTime());
+    return sorted.length > size ? sorted.slice(-size) : sorted;
   }
 
   private rate(): number {

@@ -1,0 +1,129 @@
+import { Box, useInput } from 'ink';
+import { useCallback, useEffect, useState } from 'react';
+import type { Tone } from '../feed.js';
+import { Footer, type Prompt } from './Footer.js';
+import { HelpScreen } from './HelpScreen.js';
+import { useNow, useTerminalSize } from './hooks.js';
+import { errorText, type ScreenProps } from './screen.js';
+import { StageScreen } from './StageScreen.js';
+import { StagesScreen } from './StagesScreen.js';
+import type { WatchStore } from './store.js';
+
+export interface AppProps {
+  /** A stage's store, or the all-stages store. */
+  root: WatchStore;
+  /** All-stages mode: a store for one stage, sharing the root's rate limiter. */
+  openStage?: (stageArn: string) => WatchStore;
+  readonly: boolean;
+  /** 0 for q, 130 for Ctrl-C. */
+  onExit(code: number): void;
+}
+
+/** How long an outcome ("disconnected alice") stays in the footer. */
+const MESSAGE_MS = 5000;
+
+interface Confirmation {
+  question: string;
+  action: () => Promise<string>;
+}
+
+export function App({ root, openStage, readonly, onExit }: AppProps) {
+  const size = useTerminalSize();
+  const now = useNow();
+  const [help, setHelp] = useState(false);
+  const [filter, setFilter] = useState('');
+  const [editingFilter, setEditingFilter] = useState(false);
+  const [confirmation, setConfirmation] = useState<Confirmation>();
+  const [message, setMessage] = useState<{ text: string; tone: Tone }>();
+  const [hints, setHints] = useState('');
+  const [drilled, setDrilled] = useState<WatchStore>();
+
+  const notify = useCallback((text: string, tone: Tone) => setMessage({ text, tone }), []);
+  useEffect(() => {
+    if (!message) return;
+    const timer = setTimeout(() => setMessage(undefined), MESSAGE_MS);
+    return () => clearTimeout(timer);
+  }, [message]);
+
+  useInput((input, key) => {
+    if (key.ctrl && input === 'c') return onExit(130);
+    if (help) return setHelp(false);
+    if (confirmation) {
+      setConfirmation(undefined);
+      if (input.toLowerCase() !== 'y') return notify('cancelled', 'info');
+      notify(`${confirmation.question.replace(/\?$/, '')}…`, 'info');
+      confirmation.action().then(
+        (done) => notify(done, 'warn'),
+        (error: unknown) => notify(`failed: ${errorText(error)}`, 'bad'),
+      );
+      return;
+    }
+    if (editingFilter) {
+      if (key.escape) {
+        setFilter('');
+        setEditingFilter(false);
+      } else if (key.return) setEditingFilter(false);
+      else if (key.backspace || key.delete) setFilter((f) => f.slice(0, -1));
+      else if (input && !key.ctrl && !key.meta) setFilter((f) => f + input);
+      return;
+    }
+    if (input === 'q') onExit(0);
+    else if (input === '?') setHelp(true);
+    else if (input.startsWith('/')) {
+      // A pasted "/text" arrives as one input.
+      setFilter(input.slice(1));
+      setEditingFilter(true);
+    }
+  });
+
+  const modal = help || editingFilter || Boolean(confirmation);
+  const screen: ScreenProps = {
+    active: !modal,
+    hidden: help,
+    size: { columns: size.columns, rows: size.rows - 1 },
+    now,
+    readonly,
+    filter,
+    clearFilter: () => setFilter(''),
+    confirm: (question, action) => setConfirmation({ question, action }),
+    notify,
+    setHints,
+  };
+
+  const open = (stageArn: string) => {
+    if (!openStage) return;
+    root.poller.pause();
+    setFilter('');
+    setDrilled(openStage(stageArn));
+  };
+  const back = () => {
+    void drilled?.poller.stop();
+    drilled?.dispose();
+    setDrilled(undefined);
+    setFilter('');
+    root.poller.resume();
+  };
+
+  const prompt: Prompt = confirmation
+    ? { kind: 'confirm', question: confirmation.question }
+    : editingFilter
+      ? { kind: 'filter', text: filter }
+      : message
+        ? { kind: 'message', ...message }
+        : { kind: 'keys', hints };
+
+  return (
+    <Box flexDirection="column" height={size.rows}>
+      {help ? <HelpScreen readonly={readonly} /> : null}
+      {root.poller.stageArn ? (
+        <StageScreen {...screen} store={root} />
+      ) : (
+        // Stays mounted under a drill-down so the selection is still there on the way back.
+        <StagesScreen {...screen} active={screen.active && !drilled} hidden={help || Boolean(drilled)} store={root} onOpen={open} />
+      )}
+      {drilled ? <StageScreen key={drilled.poller.stageArn} {...screen} store={drilled} onBack={back} /> : null}
+      <Box flexGrow={1} />
+      <Footer prompt={prompt} />
+    </Box>
+  );
+}

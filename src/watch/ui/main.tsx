@@ -1,0 +1,52 @@
+// Entry of the interactive watch (bundled as dist/watch.mjs and loaded only when stdout and stdin are
+// terminals): the Ink app over one poller, or over the all-stages poller plus one per opened stage.
+// Resolves to the exit code: 0 for q or a met --until condition, 130 for Ctrl-C, 128+n for signal n.
+import { render } from 'ink';
+import type { WatchOptions } from '../options.js';
+import { Poller } from '../poller.js';
+import { RateLimiter } from '../rate-limiter.js';
+import { whenAnyMet } from '../until.js';
+import { App } from './App.js';
+import { WatchStore } from './store.js';
+import { takeOverTerminal } from './terminal.js';
+
+export interface WatchUiOptions extends WatchOptions {
+  /** Hides and refuses the mutating keys (d, x). */
+  readonly?: boolean;
+  stdout?: NodeJS.WriteStream;
+  stdin?: NodeJS.ReadStream;
+}
+
+export async function runWatchUi(options: WatchUiOptions): Promise<number> {
+  const stdout = options.stdout ?? process.stdout;
+  const stdin = options.stdin ?? process.stdin;
+  // One limiter for every poller of this process: the quotas are per account, not per view.
+  const limiter = options.limiter ?? new RateLimiter();
+  const stores = new Set<WatchStore>();
+  const watch = (stageArn: string | undefined, participantId?: string) => {
+    const poller = new Poller({ client: options.client, stageArn, intervalMs: options.intervalMs, limiter, focusParticipantId: participantId });
+    const store = new WatchStore(poller);
+    stores.add(store);
+    poller.start();
+    return store;
+  };
+
+  let finish: (code: number) => void = () => undefined;
+  const exited = new Promise<number>((resolve) => (finish = resolve));
+  const terminal = takeOverTerminal({ stdout, stdin, onSignal: (code) => finish(code) });
+  try {
+    const root = watch(options.stageArn, options.participantId);
+    whenAnyMet(root.poller, options.until ?? [], () => finish(0));
+    const app = render(
+      <App root={root} openStage={(arn) => watch(arn)} readonly={Boolean(options.readonly)} onExit={(code) => finish(code)} />,
+      { stdout, stdin, exitOnCtrlC: false, patchConsole: false },
+    );
+    const code = await Promise.race([exited, app.waitUntilExit().then(() => 0)]);
+    app.unmount();
+    await Promise.all([...stores].map((store) => store.poller.stop()));
+    return code;
+  } finally {
+    for (const store of stores) store.dispose();
+    terminal.restore();
+  }
+}

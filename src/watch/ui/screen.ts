@@ -1,0 +1,24 @@
+// What App hands each screen: the shared modal state (filter, confirmation, notes) lives in App so
+// that one key handler owns text entry and y/n answers, and screens only navigate.
+import type { Tone } from '../feed.js';
+import type { TerminalSize } from './hooks.js';
+
+export interface ScreenProps {
+  /** False while a modal (help, filter entry, confirmation) has the keyboard. */
+  active: boolean;
+  hidden: boolean;
+  size: TerminalSize;
+  now: number;
+  readonly: boolean;
+  filter: string;
+  clearFilter(): void;
+  confirm(question: string, action: () => Promise<string>): void;
+  notify(text: string, tone: Tone): void;
+  /** Hints for the footer while nothing else is shown there. */
+  setHints(hints: string): void;
+}
+
+export function errorText(error: unknown): string {
+  const e = error as { name?: string; message?: string };
+  return e?.name && e.name !== 'Error' ? `${e.name}: ${e.message}` : String(e?.message ?? error);
+}
