@@ -38,8 +38,7 @@ export const verb: Verb<ImportOptions> = defineVerb<ImportOptions>({
     'Imports the public half of an ECDSA P-384 key pair you made yourself, so participant tokens signed with its private key (`ivsrt token sign`) are accepted. ' +
     'Give the PEM with --file or --material. To make a new pair in one step use `ivsrt public-key create`. An account has at most 3 public keys per region.',
   examples: [
-    { command: 'openssl ecparam -name secp384r1 -genkey -noout -out key.pem && openssl ec -in key.pem -pubout -out key.pub.pem', description: 'make a pair first' },
-    { command: 'ivsrt public-key import --file key.pub.pem --name web-app' },
+    { command: 'ivsrt public-key import --file key.pub.pem --name web-app', description: 'after `openssl ecparam -name secp384r1 -genkey -noout -out key.pem && openssl ec -in key.pem -pubout -out key.pub.pem`' },
     { command: 'ivsrt public-key import --material "$(cat key.pub.pem)" --tags team=video --json' },
   ],
   options: [
