@@ -1,0 +1,148 @@
+// The HTTP surface: signatures, routing, malformed requests, size limits, response headers.
+import * as sdk from '@aws-sdk/client-ivs-realtime';
+import { request } from 'node:http';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { HANDLERS } from '../../src/emulator/handlers/index.js';
+import type { RunningEmulator } from '../../src/emulator/server.js';
+import { CREDENTIALS, failure, raw, startTestEmulator } from './helpers.js';
+
+const SECURITY_HEADERS = ['access-control-allow-origin', 'access-control-expose-headers', 'cache-control', 'content-security-policy', 'strict-transport-security', 'x-content-type-options', 'x-frame-options', 'x-amzn-requestid'];
+
+describe('without configured credentials', () => {
+  let emu: RunningEmulator;
+  beforeAll(async () => {
+    ({ emu } = await startTestEmulator());
+  });
+  afterAll(() => emu.close());
+
+  test('success and error replies carry the service headers; errors carry x-amzn-ErrorType and both message members', async () => {
+    const good = await raw(emu.url, 'POST', '/ListStages', '{}');
+    expect(good.status).toBe(200);
+    for (const h of SECURITY_HEADERS) expect(good.headers.get(h), h).toBeTruthy();
+    const bad = await raw(emu.url, 'POST', '/GetStage', JSON.stringify({ arn: 'arn:aws:ivs:us-east-1:123456789012:stage/missing' }));
+    expect(bad.status).toBe(404);
+    for (const h of SECURITY_HEADERS) expect(bad.headers.get(h), h).toBeTruthy();
+    expect(bad.headers.get('x-amzn-errortype')).toBe('ResourceNotFoundException');
+    expect(bad.body).toEqual({ exceptionMessage: expect.stringContaining('missing'), message: expect.stringContaining('missing') });
+  });
+
+  test('an unsigned request is refused with 403 AccessDeniedException', async () => {
+    const reply = await raw(emu.url, 'POST', '/ListStages', '{}', { unsigned: true });
+    expect(reply.status).toBe(403);
+    expect(reply.headers.get('x-amzn-errortype')).toBe('AccessDeniedException');
+    const basic = await raw(emu.url, 'POST', '/ListStages', '{}', { unsigned: true, headers: { authorization: 'Basic Zm9vOmJhcg==' } });
+    expect(basic.status).toBe(403);
+  });
+
+  test('unknown routes, wrong methods, malformed and non-object JSON', async () => {
+    const unknown = await raw(emu.url, 'POST', '/DoSomethingElse', '{}');
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('x-amzn-errortype')).toBe('UnknownOperationException');
+    const method = await raw(emu.url, 'GET', '/ListStages');
+    expect(method.status).toBe(405);
+    expect(method.body.message).toContain('POST');
+    const tagsMethod = await raw(emu.url, 'PUT', `/tags/${encodeURIComponent('arn:aws:ivs:us-east-1:123456789012:stage/abc')}`, '{}');
+    expect(tagsMethod.status).toBe(405);
+    const badJson = await raw(emu.url, 'POST', '/ListStages', '{"maxResults": ');
+    expect(badJson.status).toBe(400);
+    expect(badJson.headers.get('x-amzn-errortype')).toBe('SerializationException');
+    const array = await raw(emu.url, 'POST', '/ListStages', '[1,2]');
+    expect(array.status).toBe(400);
+    const badEncoding = await raw(emu.url, 'GET', '/tags/%E0%A4%A');
+    expect(badEncoding.status).toBe(400);
+  });
+
+  test('bodies over 1 MiB get 413, declared or streamed, and the server keeps serving', async () => {
+    const big = await raw(emu.url, 'POST', '/CreateStage', JSON.stringify({ name: 'x'.repeat(1024 * 1024 + 10) }));
+    expect(big.status).toBe(413);
+    expect(big.headers.get('x-amzn-errortype')).toBe('RequestEntityTooLargeException');
+    const streamed = await new Promise<number>((resolve, reject) => {
+      const req = request(`${emu.url}/CreateStage`, { method: 'POST', headers: { authorization: 'AWS4-HMAC-SHA256 x', 'transfer-encoding': 'chunked' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      });
+      req.on('error', reject);
+      const chunk = Buffer.alloc(64 * 1024, 'a');
+      for (let i = 0; i < 20; i++) req.write(chunk);
+      req.end();
+    });
+    expect(streamed).toBe(413);
+    expect((await raw(emu.url, 'POST', '/ListStages', '{}')).status).toBe(200);
+  });
+
+  test('an unexpected exception in a handler becomes 500 InternalServerException and the server carries on', async () => {
+    const original = HANDLERS.ListStages!;
+    HANDLERS.ListStages = () => {
+      throw new TypeError('boom');
+    };
+    try {
+      const reply = await raw(emu.url, 'POST', '/ListStages', '{}');
+      expect(reply.status).toBe(500);
+      expect(reply.headers.get('x-amzn-errortype')).toBe('InternalServerException');
+      expect(reply.body.message).not.toContain('boom');
+    } finally {
+      HANDLERS.ListStages = original;
+    }
+    expect((await raw(emu.url, 'POST', '/ListStages', '{}')).status).toBe(200);
+  });
+
+  test('admin routes need no signature and refuse what they cannot parse', async () => {
+    const status = await raw(emu.url, 'GET', '/_ivsrt/status', undefined, { unsigned: true });
+    expect(status.status).toBe(200);
+    const bad = await raw(emu.url, 'POST', '/_ivsrt/join', 'not json', { unsigned: true });
+    expect(bad.status).toBe(400);
+    const wrong = await raw(emu.url, 'POST', '/_ivsrt/join', JSON.stringify({ stageArn: 42 }), { unsigned: true });
+    expect(wrong.status).toBe(400);
+  });
+});
+
+describe('with configured credentials: SigV4 verified for real', () => {
+  let emu: RunningEmulator;
+  let client: sdk.IVSRealTimeClient;
+  beforeAll(async () => {
+    ({ emu, client } = await startTestEmulator({ credentials: [CREDENTIALS] }));
+  });
+  afterAll(async () => {
+    client.destroy();
+    await emu.close();
+  });
+
+  const other = (credentials: { accessKeyId: string; secretAccessKey: string }) =>
+    new sdk.IVSRealTimeClient({ region: 'us-east-1', endpoint: emu.url, credentials, maxAttempts: 1 });
+
+  test('a correctly signed request passes, including the double-encoded tag path and query', async () => {
+    const stage = (await client.send(new sdk.CreateStageCommand({ name: 'signed', tags: { a: '1', 'b c': '2' } }))).stage!;
+    await client.send(new sdk.UntagResourceCommand({ resourceArn: stage.arn, tagKeys: ['a', 'b c'] }));
+    expect((await client.send(new sdk.ListTagsForResourceCommand({ resourceArn: stage.arn }))).tags).toEqual({});
+    const withToken = new sdk.IVSRealTimeClient({ region: 'us-east-1', endpoint: emu.url, credentials: { ...CREDENTIALS, sessionToken: 'session' }, maxAttempts: 1 });
+    expect((await withToken.send(new sdk.ListStagesCommand({}))).stages).toHaveLength(1);
+  });
+
+  test('a wrong secret fails with 403 AccessDeniedException', async () => {
+    const e = await failure(other({ accessKeyId: CREDENTIALS.accessKeyId, secretAccessKey: 'wrong' }).send(new sdk.ListStagesCommand({})));
+    expect(e.name).toBe('AccessDeniedException');
+    expect(e.$metadata?.httpStatusCode).toBe(403);
+    expect(e.message).toContain('signature');
+  });
+
+  test('an unknown access key fails with 403', async () => {
+    const e = await failure(other({ accessKeyId: 'AKIDUNKNOWN', secretAccessKey: CREDENTIALS.secretAccessKey }).send(new sdk.ListStagesCommand({})));
+    expect(e.name).toBe('AccessDeniedException');
+    expect(e.$metadata?.httpStatusCode).toBe(403);
+    expect(e.message).toContain('AKIDUNKNOWN');
+  });
+
+  test('a signed body that was altered afterwards fails', async () => {
+    const signedFor = '{"name":"a"}';
+    const reply = await raw(emu.url, 'POST', '/CreateStage', '{"name":"b"}', {
+      unsigned: true,
+      headers: {
+        authorization: `AWS4-HMAC-SHA256 Credential=${CREDENTIALS.accessKeyId}/20260101/us-east-1/ivs/aws4_request, SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature=${'a'.repeat(64)}`,
+        'x-amz-date': '20260101T000000Z',
+        'x-amz-content-sha256': (await import('node:crypto')).createHash('sha256').update(signedFor).digest('hex'),
+      },
+    });
+    expect(reply.status).toBe(403);
+    expect(reply.body.message).toContain('x-amz-content-sha256');
+  });
+});
