@@ -83,8 +83,8 @@ export const verb: Verb<StartOptions> = defineVerb<StartOptions>({
   args: [{ name: 'stage', description: 'stage name, id or ARN', field: 'stageArn', resource: 'stage' }],
   options: [
     { flags: '--channel <channel-arn>', description: 'broadcast to this IVS channel (ARN; the channel must be offline)' },
-    { flags: '--s3 <storage-config>', description: 'record to the bucket of this storage configuration (name, id or ARN); needs --encoder' },
-    { flags: '--encoder <encoder-config>', description: 'encoder configuration (name, id or ARN) for the S3 recording, and for the channel if given' },
+    { flags: '--s3 <storage-config>', description: 'record to the bucket of this storage configuration (name, id or ARN); needs --encoder', resource: 'storage-config' },
+    { flags: '--encoder <encoder-config>', description: 'encoder configuration (name, id or ARN) for the S3 recording, and for the channel if given', resource: 'encoder-config' },
     { flags: '--layout <layout>', description: 'grid (everyone in tiles, the default) or pip (one featured, one inset)', choices: ['grid', 'pip'] },
     { flags: '--idempotency-token <token>', description: 'retry-safe token: a repeat start with it returns the same composition (default: a fresh UUID)', field: 'idempotencyToken' },
     tagsOption,
