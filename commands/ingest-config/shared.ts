@@ -36,5 +36,3 @@ export async function sendNoticingStreamKey(ctx: Context, verb: Verb<any>, optio
   }
   return result;
 }
-
-export const ingestArgument = { name: 'ingest-config', description: 'ingest configuration ARN, id or name', field: 'arn', resource: 'ingest-config' } as const;

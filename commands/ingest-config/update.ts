@@ -1,5 +1,6 @@
 import { defineVerb, type Verb } from '../../src/cli/command.js';
-import { ingestArgument, ingestOutput, sendNoticingStreamKey, showStreamKeyOption } from './shared.js';
+import { referenceArgument } from '../shared/config-verbs.js';
+import { ingestOutput, sendNoticingStreamKey, showStreamKeyOption } from './shared.js';
 
 export const verb: Verb = defineVerb({
   operation: 'UpdateIngestConfiguration',
@@ -9,7 +10,7 @@ export const verb: Verb = defineVerb({
     { command: 'ivsrt ingest-config update obs --stage town-hall' },
     { command: 'ivsrt ingest-config update obs --stage ""', description: 'detach it from every stage' },
   ],
-  args: [ingestArgument],
+  args: [referenceArgument('ingest-config')],
   options: [
     { flags: '--stage <stage>', description: 'stage name, id or ARN to attach to; "" detaches', field: 'stageArn', resource: 'stage' },
     showStreamKeyOption,

@@ -3,6 +3,7 @@
 // output; this module supplies what they would otherwise copy: the reference argument, the question
 // before a delete, the line after it, and pagination.
 import { defineVerb, type ArgSpec, type Example, type OptionSpec, type OutputSpec, type Verb } from '../../src/cli/command.js';
+import { argKey } from '../../src/cli/request.js';
 import { KINDS, type ResourceKind } from '../../src/cli/resources.js';
 
 type Kind = Exclude<ResourceKind, 'any'>;
@@ -38,17 +39,13 @@ export function deleteVerb(kind: Kind, spec: Common & { consequence?: string }):
     ...rest,
     args: [referenceArgument(kind)],
     confirm: (request) => `${consequence ? `${consequence} ` : ''}Delete ${noun} ${String(request.arn)}?`,
-    output: { done: (options) => `Deleted ${noun} ${String(options[argKeyOf(kind)])}.${after}` },
+    output: { done: (options) => `Deleted ${noun} ${String(options[argKey(referenceArgument(kind))])}.${after}` },
   });
 }
 
 /** Lists every resource of the kind, following pages unless --max-items is given. */
 export function listVerb(spec: Common & { output: OutputSpec; validate?: Verb['validate'] }): Verb {
   return defineVerb({ ...spec, paginated: true });
-}
-
-function argKeyOf(kind: Kind): string {
-  return kind.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
 /** The last path segment of an ARN: what the tables show and what every reference also accepts. */
