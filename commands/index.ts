@@ -82,5 +82,6 @@ export const COMMANDS: Entry[] = [
   { path: ['completion', 'bash'], summary: 'Print the bash completion script', load: () => import('./completion/bash.js') },
   { path: ['completion', 'zsh'], summary: 'Print the zsh completion script', load: () => import('./completion/zsh.js') },
   { path: ['completion', 'fish'], summary: 'Print the fish completion script', load: () => import('./completion/fish.js') },
+  { path: ['watch'], summary: 'Watch a stage (or every stage) live: participants, compositions, sessions, events', load: () => import('./watch/index.js') },
   { path: ['demo'], summary: 'Start the emulator, fill a stage with simulated participants and watch them live', load: () => import('./demo/demo.js') },
 ];

@@ -10,13 +10,13 @@ export interface UntilCondition {
 }
 
 export const UNTIL_FORMS = [
-  ['participant-count<op><n>', 'connected participants compared with n (op: = != < <= > >=)'],
+  ['participant-count<op><n>', 'connected participants vs n (= != < <= > >=)'],
   ['session-active', 'the stage has an active session'],
-  ['session-ended', 'a session seen active by this watch has ended'],
-  ['composition=<STATE>', 'a composition of the stage is in STATE (STARTING, ACTIVE, STOPPING, FAILED, STOPPED)'],
-  ['joined=<user>', 'a participant with this userId or participantId is CONNECTED'],
-  ['left=<user>', 'a participant with this userId or participantId has disconnected'],
-  ['published=<user>', 'a participant with this userId or participantId has published'],
+  ['session-ended', 'a session this watch saw active has ended'],
+  ['composition=<STATE>', 'a composition is in STATE (e.g. ACTIVE, STOPPED)'],
+  ['joined=<user>', 'user (userId or participantId) is connected'],
+  ['left=<user>', 'user has disconnected'],
+  ['published=<user>', 'user has published'],
 ] as const;
 
 export class UntilSyntaxError extends Error {}

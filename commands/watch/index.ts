@@ -1,0 +1,100 @@
+// `ivsrt watch [stage]`: a live view of a stage (or of every stage). On a terminal it is the Ink app,
+// loaded from its own bundle only then; piped or with --json it is an NDJSON change stream, which never
+// loads Ink or React.
+import { Script, constants as vmConstants } from 'node:vm';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { defineVerb } from '../../src/cli/command.js';
+import type { Context } from '../../src/cli/context.js';
+import { CliError, EXIT, UsageError } from '../../src/cli/errors.js';
+import { resolveReference } from '../../src/cli/resources.js';
+import { takeOverInterrupt } from '../../src/cli/signals.js';
+import { DEFAULT_INTERVAL_MS } from '../../src/watch/poller.js';
+import { runWatchStream } from '../../src/watch/run-stream.js';
+import { UNTIL_FORMS, UntilSyntaxError, parseUntil, type UntilCondition } from '../../src/watch/until.js';
+
+interface WatchFlags {
+  stage?: string;
+  interval?: number;
+  until?: string[];
+  participant?: string;
+  readonly?: boolean;
+}
+
+type UiModule = typeof import('../../src/watch/ui/main.js');
+
+/** Polls faster than this only burn the account's request quota (5 per second per operation). */
+const MIN_INTERVAL_S = 0.5;
+
+export const verb = defineVerb<WatchFlags>({
+  description: [
+    'Watches a stage live (participants, compositions, sessions, events), polling within the service rate limits. Without a stage, lists every stage with its active session and participant count.',
+    'On a terminal this is a full-screen view (press ? for keys). Piped or with --json it prints one change per line, {"type", "kind", "object", "timestamp"}, starting with what exists as ADDED.',
+    'Exit status: 0 when --until is met, on q, or when a stream is ended by Ctrl-C, SIGTERM or its reader; 130 on Ctrl-C in the full-screen view or before --until is met (143 for SIGTERM).',
+    `Conditions for --until (repeatable; any one ends the watch):\n${UNTIL_FORMS.map(([form, what]) => `  ${form.padEnd(25)} ${what}`).join('\n')}`,
+  ].join('\n\n'),
+  examples: [
+    { command: 'ivsrt watch demo', description: 'full-screen view of the stage named demo' },
+    { command: 'ivsrt watch', description: 'every stage, Enter opens one' },
+    { command: 'ivsrt watch demo --json | jq -c "select(.kind==\\"participant\\")"', description: 'participant changes as NDJSON' },
+    { command: 'ivsrt watch demo --json --until participant-count=0 > session.ndjson', description: 'record until everyone has left' },
+    { command: 'ivsrt watch demo --until composition=ACTIVE --json >/dev/null', description: 'wait for a composition to go live' },
+  ],
+  args: [{ name: 'stage', description: 'stage name, id or ARN; omit it to watch every stage', optional: true, resource: 'stage' }],
+  options: [
+    { flags: '--interval <seconds>', description: `seconds between polls (default ${DEFAULT_INTERVAL_MS / 1000})`, parse: 'float' },
+    { flags: '--until <condition>', description: 'end the watch when the condition holds (repeatable; see above)', parse: 'list' },
+    { flags: '--participant <id>', description: "include this participant's events (ListParticipantEvents) from the start" },
+    { flags: '--readonly', description: 'disable disconnecting participants and stopping compositions' },
+  ],
+  run: async (ctx, flags) => {
+    const until = parseConditions(flags.until ?? []);
+    const intervalMs = intervalOf(flags.interval);
+    // The poller owns retries and backs off itself; SDK retries would bypass its rate limiter.
+    ctx.env.AWS_MAX_ATTEMPTS ??= '1';
+    const stageArn = flags.stage ? await resolveReference(ctx, 'stage', flags.stage) : undefined;
+    if (until.length && !stageArn) throw new UsageError('--until needs a stage', 'Name the stage to watch: ivsrt watch <stage> --until ...');
+    const client = await ctx.client();
+    const options = { client, stageArn, intervalMs, until, participantId: flags.participant };
+    const interactive = !ctx.globals.json && ctx.io.stdoutIsTTY && ctx.io.stdinIsTTY;
+    // Both renderers end on SIGINT themselves, after flushing the stream or restoring the terminal.
+    takeOverInterrupt();
+    const code = interactive
+      ? await (await loadUi()).runWatchUi({ ...options, readonly: Boolean(flags.readonly) })
+      : await runWatchStream({ ...options, out: ctx.io.stdout, err: ctx.io.stderr });
+    return endWith(ctx, code);
+  },
+});
+
+function parseConditions(texts: string[]): UntilCondition[] {
+  try {
+    return texts.map(parseUntil);
+  } catch (error) {
+    if (error instanceof UntilSyntaxError) throw new UsageError(error.message, 'See `ivsrt watch --help` for the conditions.');
+    throw error;
+  }
+}
+
+function intervalOf(seconds: number | undefined): number {
+  if (seconds === undefined) return DEFAULT_INTERVAL_MS;
+  if (!(seconds >= MIN_INTERVAL_S)) throw new UsageError(`--interval must be at least ${MIN_INTERVAL_S} seconds, got ${seconds}`);
+  return Math.round(seconds * 1000);
+}
+
+function endWith(ctx: Context, code: number): undefined {
+  if (code === EXIT.ok) return undefined;
+  ctx.debug(`watch ended with ${code}`);
+  throw new CliError(code === EXIT.interrupted ? 'interrupted' : 'terminated', code);
+}
+
+/**
+ * The Ink app is a separate ES module beside the CommonJS bundle (dist/watch.mjs). The bundle runs in a
+ * vm.Script, where import() needs a loader; this Script borrows the main context's.
+ */
+async function loadUi(): Promise<UiModule> {
+  const url = pathToFileURL(join(__dirname, 'watch.mjs')).href;
+  const importer = new Script('(specifier) => import(specifier)', {
+    importModuleDynamically: vmConstants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  }).runInThisContext() as (specifier: string) => Promise<UiModule>;
+  return importer(url);
+}
