@@ -9,6 +9,7 @@ import { COMMANDS, NOUNS } from '../../commands/index.js';
 import { resolveTarget, type GlobalOptions } from '../cli/config.js';
 import { createContext } from '../cli/context.js';
 import type { IO } from '../cli/io.js';
+import { statusLocal } from '../local/background.js';
 import { addGlobalOptions, configureVerb } from '../cli/main.js';
 import { complete, formatResult, type Connection, type Lookup } from './engine.js';
 import { createApiLookup, type Endpoint } from './lookup.js';
@@ -19,8 +20,6 @@ export interface CompleteOptions {
   stdout: NodeJS.WritableStream;
   /** The scripts send it to /dev/null; run by hand, `ivsrt __complete ...` says why it found nothing. */
   stderr: NodeJS.WritableStream;
-  /** The URL of an emulator that is already running, if any: completion never starts one. */
-  runningEmulator?: (env: NodeJS.ProcessEnv) => Promise<string | undefined>;
 }
 
 export function completionCacheDir(env: NodeJS.ProcessEnv): string {
@@ -49,8 +48,9 @@ export async function runComplete(words: string[], options: CompleteOptions): Pr
 async function connect(connection: Connection, options: CompleteOptions): Promise<Endpoint> {
   const { env } = options;
   const globals: GlobalOptions = { ...connection };
+  // Completion never starts the background emulator, it only uses one that is running.
   const target = await resolveTarget(globals, env, async () => {
-    const url = await options.runningEmulator?.(env);
+    const { url } = await statusLocal({ env });
     if (!url) throw new Error('the local emulator is not running');
     return url;
   });

@@ -4,6 +4,7 @@
 import { createContext, type Context } from '../cli/context.js';
 import { UsageError } from '../cli/errors.js';
 import { listAll } from '../cli/paginate.js';
+import { takeOverInterrupt } from '../cli/signals.js';
 import { AdminClient } from '../local/admin-client.js';
 import { simulate, type SimulationStats } from '../local/simulate.js';
 
@@ -42,7 +43,11 @@ export async function runDemo(ctx: Context, options: DemoOptions, openWatch?: Wa
   ctx.info(`Stage ${options.stageName} (${stage.arn})${stage.reused ? ', reused' : ''}${leftovers ? `; ${leftovers} participant(s) from an earlier run left` : ''}.`);
   ctx.info(`Keeping ${options.participants} simulated participants on it, with churn.`);
 
+  // Ctrl-C ends the demo cleanly: the crowd leaves and the summary is printed (a second one kills it).
   const stop = new AbortController();
+  const onInterrupt = () => stop.abort();
+  takeOverInterrupt();
+  process.once('SIGINT', onInterrupt);
   const simulation = simulate({
     url: emulator,
     stageArn: stage.arn,
@@ -60,7 +65,7 @@ export async function runDemo(ctx: Context, options: DemoOptions, openWatch?: Wa
     await Promise.race([openWatch(local, stage.arn), simulation]);
     stop.abort();
   }
-  const stats = await simulation;
+  const stats = await simulation.finally(() => process.off('SIGINT', onInterrupt));
   const target = named ? `--endpoint-url ${emulator}` : '--local';
   ctx.info(
     `The emulator keeps running at ${emulator}: try \`ivsrt participant list ${options.stageName} ${target}\` or \`ivsrt watch ${options.stageName} ${target}\`` +

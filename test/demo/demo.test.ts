@@ -64,3 +64,28 @@ describe('ivsrt demo', () => {
     expect(size.code).toBe(252);
   });
 });
+
+describe('ivsrt demo without --duration', () => {
+  it('ends cleanly on Ctrl-C: the crowd leaves and the summary is printed', async () => {
+    const { spawn } = await import('node:child_process');
+    const { BIN, testEnv } = await import('../helpers/cli.js');
+    const child = spawn(process.execPath, [BIN, 'demo', '--no-watch', '--participants', '2', '--json', '--endpoint-url', emu.url], { env: testEnv() });
+    let stdout = '';
+    let stderr = '';
+    let interrupted = false;
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+      // Interrupt once the crowd is on the stage.
+      if (/connected/.test(stderr) && !interrupted) {
+        interrupted = true;
+        child.kill('SIGINT');
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    expect(code, `${stderr}\n${stdout}`).toBe(0);
+    const summary = JSON.parse(stdout);
+    expect(summary.participants.connectedAtEnd).toBe(0);
+    expect(summary.participants.left).toBe(summary.participants.joined);
+  });
+});
