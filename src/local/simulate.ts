@@ -13,8 +13,9 @@ export interface SimulateOptions {
   churn?: number;
   /** Milliseconds between ticks (default 1000). */
   tickMs?: number;
-  /** Stop after this long; otherwise run until `signal` aborts. */
+  /** Stop after this long, or after `maxTicks` ticks; otherwise run until `signal` aborts. */
   durationMs?: number;
+  maxTicks?: number;
   signal?: AbortSignal;
   /** Subscribers subscribe to every publisher (default true). */
   subscribe?: boolean;
@@ -100,7 +101,8 @@ export async function simulate(options: SimulateOptions): Promise<SimulationStat
   };
 
   const ends = options.durationMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + options.durationMs;
-  const running = (): boolean => !options.signal?.aborted && Date.now() < ends;
+  const maxTicks = options.maxTicks ?? Number.POSITIVE_INFINITY;
+  const running = (): boolean => !options.signal?.aborted && Date.now() < ends && stats.ticks < maxTicks;
   try {
     while (crowd.length < target && running()) await joinOne();
     record();
@@ -109,7 +111,8 @@ export async function simulate(options: SimulateOptions): Promise<SimulationStat
       if (!running()) break;
       const leaving = Math.round(crowd.length * churn);
       for (let i = 0; i < leaving; i++) await leaveOne(Math.floor(random() * crowd.length));
-      while (crowd.length < target && running()) await joinOne();
+      // A tick replaces whom it removed even if time runs out meanwhile, so every tick reports a full crowd.
+      for (let i = 0; i < leaving && crowd.length < target; i++) await joinOne();
       stats.ticks++;
       record();
       options.onTick?.({ ...stats });

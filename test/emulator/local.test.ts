@@ -1,0 +1,135 @@
+// src/local: the background instance (state file under IVSRT_HOME), the foreground runner, the admin
+// client and the crowd simulator.
+import * as sdk from '@aws-sdk/client-ivs-realtime';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { AdminClient, AdminError } from '../../src/local/admin-client.js';
+import { ensureLocalEmulator, readLocalState, resetLocal, statusLocal, stopLocal } from '../../src/local/background.js';
+import { runForeground } from '../../src/local/foreground.js';
+import { localStatePath } from '../../src/local/paths.js';
+import { simulate } from '../../src/local/simulate.js';
+import type { RunningEmulator } from '../../src/emulator/server.js';
+import { bundleEmulator } from './bundle.js';
+import { CREDENTIALS, startTestEmulator } from './helpers.js';
+
+const homes: string[] = [];
+function home(): NodeJS.ProcessEnv {
+  const dir = mkdtempSync(join(tmpdir(), 'ivsrt-home-'));
+  homes.push(dir);
+  return { IVSRT_HOME: dir };
+}
+afterAll(() => {
+  for (const dir of homes) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('background instance', () => {
+  test('ensure starts one instance per IVSRT_HOME, reuses it, resets and stops it', async () => {
+    const env = home();
+    const command = [process.execPath, await bundleEmulator()];
+    expect(await statusLocal({ env })).toEqual({ running: false });
+    const [a, b] = await Promise.all([ensureLocalEmulator({ env, command }), ensureLocalEmulator({ env, command })]);
+    expect(a).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(b).toBe(a);
+    const state = readLocalState(env)!;
+    expect(state).toMatchObject({ url: a, dataDir: join(env.IVSRT_HOME!, 'data') });
+    expect(statSync(localStatePath(env)).mode & 0o777).toBe(0o600);
+    expect(await ensureLocalEmulator({ env, command })).toBe(a);
+
+    const status = await statusLocal({ env });
+    expect(status).toMatchObject({ running: true, pid: state.pid, url: a });
+    expect(status.status!.dataDir).toBe(state.dataDir);
+
+    const client = new sdk.IVSRealTimeClient({ region: 'us-east-1', endpoint: a, credentials: CREDENTIALS, maxAttempts: 1 });
+    await client.send(new sdk.CreateStageCommand({ name: 'before-reset' }));
+    await resetLocal({ env });
+    expect((await client.send(new sdk.ListStagesCommand({}))).stages).toEqual([]);
+    client.destroy();
+
+    expect(await stopLocal({ env })).toEqual({ stopped: true, pid: state.pid });
+    expect(existsSync(localStatePath(env))).toBe(false);
+    expect(await statusLocal({ env })).toEqual({ running: false });
+    expect(await stopLocal({ env })).toEqual({ stopped: false });
+    await expect(resetLocal({ env })).rejects.toThrow('not running');
+    expect(readFileSync(join(env.IVSRT_HOME!, 'local.log'), 'utf8')).toContain('listening on');
+  });
+
+  test('a stale state file (dead pid) is replaced by a new instance', async () => {
+    const env = home();
+    const command = [process.execPath, await bundleEmulator()];
+    const { writeLocalState } = await import('../../src/local/background.js');
+    writeLocalState({ pid: 2 ** 22 + 12345, url: 'http://127.0.0.1:1', dataDir: null }, env);
+    const url = await ensureLocalEmulator({ env, command });
+    expect(url).not.toBe('http://127.0.0.1:1');
+    expect((await stopLocal({ env })).stopped).toBe(true);
+  });
+
+  test('a start that fails reports the log', async () => {
+    const env = home();
+    await expect(ensureLocalEmulator({ env, command: [process.execPath, '-e', 'console.error("cannot start: boom"); process.exit(3)', '--'], timeoutMs: 5000 })).rejects.toThrow(/exited with 3[\s\S]*boom/);
+  });
+});
+
+describe('runForeground', () => {
+  test('prints the URL once ready, registers itself, and returns after /_ivsrt/shutdown', async () => {
+    const env = home();
+    const lines: string[] = [];
+    let ready: RunningEmulator | undefined;
+    const done = runForeground({ port: 0, register: true, env, onReady: (e) => (ready = e) }, { out: (l) => lines.push(l), err: () => {} });
+    while (!ready) await new Promise((r) => setTimeout(r, 10));
+    expect(lines[0]).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+ \(memory only\)/);
+    expect(readLocalState(env)).toMatchObject({ pid: process.pid, url: ready.url });
+    await new AdminClient(ready.url).shutdown();
+    await done;
+    expect(readLocalState(env)).toBeUndefined();
+  });
+});
+
+describe('admin client and simulator', () => {
+  test('AdminError carries the type, status and token reason', async () => {
+    const { emu, client } = await startTestEmulator();
+    try {
+      const error = await new AdminClient(emu.url).join({ token: 'a.b.c' }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AdminError);
+      expect(error).toMatchObject({ type: 'InvalidTokenException', status: 401, reason: 'malformed' });
+    } finally {
+      client.destroy();
+      await emu.close();
+    }
+  });
+
+  test('simulate keeps a crowd churning, then everyone leaves', async () => {
+    const { emu, client } = await startTestEmulator();
+    try {
+      const stageArn = (await client.send(new sdk.CreateStageCommand({ name: 'crowd' }))).stage!.arn!;
+      const ticks: number[] = [];
+      let seed = 1;
+      const stats = await simulate({
+        url: emu.url,
+        stageArn,
+        participants: 8,
+        publishers: 2,
+        churn: 0.5,
+        tickMs: 20,
+        maxTicks: 4,
+        random: () => ((seed = (seed * 16807) % 2147483647) / 2147483647),
+        onTick: (s) => ticks.push(s.connected),
+      });
+      expect(ticks).toHaveLength(4);
+      expect(ticks.every((n) => n === 8)).toBe(true);
+      expect(stats.joined).toBeGreaterThan(8);
+      expect(stats.left).toBe(stats.joined);
+      expect(stats.errors).toBe(0);
+      const stage = (await client.send(new sdk.GetStageCommand({ arn: stageArn }))).stage!;
+      expect(stage.activeSessionId).toBeUndefined();
+      const session = (await client.send(new sdk.ListStageSessionsCommand({ stageArn }))).stageSessions![0]!;
+      const everyone = await client.send(new sdk.ListParticipantsCommand({ stageArn, sessionId: session.sessionId, maxResults: 100 }));
+      expect(everyone.participants!.length).toBe(stats.joined);
+      expect(everyone.participants!.filter((p) => p.published).length).toBeGreaterThanOrEqual(2);
+    } finally {
+      client.destroy();
+      await emu.close();
+    }
+  });
+});
