@@ -1,0 +1,105 @@
+// The package as a user gets it: `npm pack`, a global install of the tarball into a scratch prefix
+// (dependencies from the npm cache when it has them), then the installed command run from elsewhere.
+// Slow-ish (about 10 s): it packs the dist/ that `npm test` builds first, so it never rebuilds under
+// the feet of the other test files.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { testEnv } from '../helpers/cli.js';
+import { startTestEmulator } from '../emulator/helpers.js';
+import type { RunningEmulator } from '../../src/emulator/server.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const RUNTIME_ENTRIES = /^(bin\/|dist\/|completions\/|README\.md$|LICENSE$|package\.json$)/;
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Asynchronous: the emulator answering the installed command lives in this process. */
+function run(command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+let scratch: string;
+let emu: RunningEmulator;
+let tarball: string;
+let packedFiles: string[];
+let prefix: string;
+
+beforeAll(async () => {
+  expect(existsSync(join(ROOT, 'dist', 'cli.cjs')), 'dist/ is missing: run `npm run build` (npm test does) first').toBe(true);
+  scratch = await mkdtemp(join(tmpdir(), 'ivsrt-pack-'));
+  ({ emu } = await startTestEmulator());
+  // --ignore-scripts: `prepare` would rebuild dist/ while other test files use it.
+  const packed = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', scratch], { cwd: ROOT });
+  expect(packed.code, packed.stderr).toBe(0);
+  const [info] = JSON.parse(packed.stdout) as { filename: string; files: { path: string }[] }[];
+  tarball = join(scratch, info!.filename);
+  packedFiles = info!.files.map((f) => f.path);
+  prefix = join(scratch, 'prefix');
+  const installed = await run('npm', ['install', '--global', '--prefix', prefix, tarball, '--prefer-offline', '--no-audit', '--no-fund'], { cwd: scratch });
+  expect(installed.code, installed.stderr).toBe(0);
+}, 90_000);
+
+afterAll(async () => {
+  await emu?.close();
+  if (scratch) await rm(scratch, { recursive: true, force: true });
+});
+
+describe('npm pack', () => {
+  it('holds only what runs: bin, dist, completions, README, LICENSE, package.json', () => {
+    expect(packedFiles.filter((f) => !RUNTIME_ENTRIES.test(f))).toEqual([]);
+    expect(packedFiles).toEqual(expect.arrayContaining(['bin/ivsrt.js', 'dist/cli.cjs', 'dist/boot.js', 'completions/ivsrt.bash', 'completions/_ivsrt', 'completions/ivsrt.fish', 'package.json']));
+  });
+
+  it('declares the Node versions it runs on', async () => {
+    const manifest = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { engines?: { node?: string } };
+    expect(manifest.engines?.node).toBe('>=20');
+  });
+});
+
+describe('the installed package', () => {
+  const bin = () => join(prefix, 'bin', 'ivsrt');
+  const env = () => testEnv({ IVSRT_HOME: join(scratch, 'home'), HOME: scratch });
+
+  it('needs none of the development dependencies', async () => {
+    const modules = join(prefix, 'lib', 'node_modules', 'ivsrt', 'node_modules');
+    expect(await readdir(modules)).toContain('@aws-sdk');
+    const manifest = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
+    for (const dev of Object.keys(manifest.devDependencies)) expect(existsSync(join(modules, dev)), dev).toBe(false);
+  });
+
+  it('prints its version from another directory', async () => {
+    const manifest = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    const result = await run(bin(), ['--version'], { cwd: tmpdir(), env: env() });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout.trim()).toBe(manifest.version);
+  });
+
+  it('talks to the emulator, and completes from it', async () => {
+    const created = await run(bin(), ['stage', 'create', '--name', 'packed', '--json', '--endpoint-url', emu.url], { cwd: tmpdir(), env: env() });
+    expect(created.code, created.stderr).toBe(0);
+    const { stage } = JSON.parse(created.stdout) as { stage: { arn: string } };
+    const completed = await run(bin(), ['__complete', '--endpoint-url', emu.url, 'stage', 'get', 'pa'], { cwd: tmpdir(), env: env() });
+    expect(completed.stdout).toBe(`packed\t${stage.arn}\n:36\n`);
+  });
+
+  it('prints the completion scripts it ships', async () => {
+    const printed = await run(bin(), ['completion', 'zsh'], { cwd: tmpdir(), env: env() });
+    expect(printed.stdout).toBe(await readFile(join(prefix, 'lib', 'node_modules', 'ivsrt', 'completions', '_ivsrt'), 'utf8'));
+  });
+});
