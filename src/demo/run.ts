@@ -60,12 +60,15 @@ export async function runDemo(ctx: Context, options: DemoOptions, openWatch?: Wa
     // The watch view owns the terminal; progress lines would tear it.
     onTick: openWatch ? undefined : (stats) => ctx.info(progressLine(stats)),
   });
-  if (openWatch) {
-    // Until the user quits the view (or --duration ends the crowd); then the crowd leaves.
-    await Promise.race([openWatch(local, stage.arn), simulation]);
-    stop.abort();
+  // The view lasts until the user quits it (or --duration ends the crowd); then the crowd leaves,
+  // also when the view ends with an error such as Ctrl-C (130), which is passed on afterwards.
+  const viewing = openWatch ? Promise.race([openWatch(local, stage.arn), simulation]).finally(() => stop.abort()) : simulation;
+  let stats: SimulationStats | undefined;
+  try {
+    await viewing;
+  } finally {
+    stats = await simulation.finally(() => process.off('SIGINT', onInterrupt));
   }
-  const stats = await simulation.finally(() => process.off('SIGINT', onInterrupt));
   const target = named ? `--endpoint-url ${emulator}` : '--local';
   ctx.info(
     `The emulator keeps running at ${emulator}: try \`ivsrt participant list ${options.stageName} ${target}\` or \`ivsrt watch ${options.stageName} ${target}\`` +
