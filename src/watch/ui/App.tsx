@@ -1,10 +1,10 @@
 import { Box, useInput } from 'ink';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, type MutableRefObject } from 'react';
 import type { Tone } from '../feed.js';
 import { Footer, type Prompt } from './Footer.js';
 import { HelpScreen } from './HelpScreen.js';
 import { useNow, useTerminalSize } from './hooks.js';
-import { errorText, type ScreenProps } from './screen.js';
+import { errorText, type KeyHandler, type ScreenProps } from './screen.js';
 import { StageScreen } from './StageScreen.js';
 import { StagesScreen } from './StagesScreen.js';
 import type { WatchStore } from './store.js';
@@ -30,13 +30,18 @@ interface Confirmation {
 export function App({ root, openStage, readonly, onExit }: AppProps) {
   const size = useTerminalSize();
   const now = useNow();
-  const [help, setHelp] = useState(false);
-  const [filter, setFilter] = useState('');
-  const [editingFilter, setEditingFilter] = useState(false);
-  const [confirmation, setConfirmation] = useState<Confirmation>();
+  // Read by the key handler through refs: keys typed faster than React re-renders must still see the
+  // mode the previous key switched to (a "/" followed at once by filter text).
+  const [help, setHelp, helpRef] = useImmediateState(false);
+  const [filter, setFilter, filterRef] = useImmediateState('');
+  const [editingFilter, setEditingFilter, editingRef] = useImmediateState(false);
+  const [confirmation, setConfirmation, confirmationRef] = useImmediateState<Confirmation | undefined>(undefined);
   const [message, setMessage] = useState<{ text: string; tone: Tone }>();
   const [hints, setHints] = useState('');
-  const [drilled, setDrilled] = useState<WatchStore>();
+  const [drilled, setDrilled, drilledRef] = useImmediateState<WatchStore | undefined>(undefined);
+
+  const rootKeys = useRef<KeyHandler | undefined>(undefined);
+  const drilledKeys = useRef<KeyHandler | undefined>(undefined);
 
   const notify = useCallback((text: string, tone: Tone) => setMessage({ text, tone }), []);
   useEffect(() => {
@@ -47,7 +52,8 @@ export function App({ root, openStage, readonly, onExit }: AppProps) {
 
   useInput((input, key) => {
     if (key.ctrl && input === 'c') return onExit(130);
-    if (help) return setHelp(false);
+    if (helpRef.current) return setHelp(false);
+    const confirmation = confirmationRef.current;
     if (confirmation) {
       setConfirmation(undefined);
       if (input.toLowerCase() !== 'y') return notify('cancelled', 'info');
@@ -58,13 +64,13 @@ export function App({ root, openStage, readonly, onExit }: AppProps) {
       );
       return;
     }
-    if (editingFilter) {
+    if (editingRef.current) {
       if (key.escape) {
         setFilter('');
         setEditingFilter(false);
       } else if (key.return) setEditingFilter(false);
-      else if (key.backspace || key.delete) setFilter((f) => f.slice(0, -1));
-      else if (input && !key.ctrl && !key.meta) setFilter((f) => f + input);
+      else if (key.backspace || key.delete) setFilter(filterRef.current.slice(0, -1));
+      else if (input && !key.ctrl && !key.meta) setFilter(filterRef.current + input);
       return;
     }
     if (input === 'q') onExit(0);
@@ -73,12 +79,10 @@ export function App({ root, openStage, readonly, onExit }: AppProps) {
       // A pasted "/text" arrives as one input.
       setFilter(input.slice(1));
       setEditingFilter(true);
-    }
+    } else (drilledRef.current ? drilledKeys : rootKeys).current?.(input, key);
   });
 
-  const modal = help || editingFilter || Boolean(confirmation);
-  const screen: ScreenProps = {
-    active: !modal,
+  const screen: Omit<ScreenProps, 'keys'> = {
     hidden: help,
     size: { columns: size.columns, rows: size.rows - 1 },
     now,
@@ -116,14 +120,25 @@ export function App({ root, openStage, readonly, onExit }: AppProps) {
     <Box flexDirection="column" height={size.rows}>
       {help ? <HelpScreen readonly={readonly} /> : null}
       {root.poller.stageArn ? (
-        <StageScreen {...screen} store={root} />
+        <StageScreen {...screen} keys={rootKeys} store={root} />
       ) : (
         // Stays mounted under a drill-down so the selection is still there on the way back.
-        <StagesScreen {...screen} active={screen.active && !drilled} hidden={help || Boolean(drilled)} store={root} onOpen={open} />
+        <StagesScreen {...screen} keys={rootKeys} hidden={help || Boolean(drilled)} store={root} onOpen={open} />
       )}
-      {drilled ? <StageScreen key={drilled.poller.stageArn} {...screen} store={drilled} onBack={back} /> : null}
+      {drilled ? <StageScreen key={drilled.poller.stageArn} {...screen} keys={drilledKeys} store={drilled} onBack={back} /> : null}
       <Box flexGrow={1} />
       <Footer prompt={prompt} />
     </Box>
   );
+}
+
+/** useState whose latest value is also readable at once through a ref. */
+function useImmediateState<T>(initial: T): [T, (value: T) => void, MutableRefObject<T>] {
+  const [value, setValue] = useState(initial);
+  const ref = useRef(initial);
+  const set = useCallback((next: T) => {
+    ref.current = next;
+    setValue(next);
+  }, []);
+  return [value, set, ref];
 }

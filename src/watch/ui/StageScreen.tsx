@@ -1,5 +1,5 @@
 import type { Participant } from '@aws-sdk/client-ivs-realtime';
-import { Box, useInput } from 'ink';
+import { Box } from 'ink';
 import { useEffect, useMemo, useState } from 'react';
 import { participantLabel, shortArn } from '../feed.js';
 import type { WatchedComposition } from '../model.js';
@@ -79,46 +79,43 @@ export function StageScreen(props: StageScreenProps) {
     });
   };
 
-  useInput(
-    (input, key) => {
-      if (input === 'r') {
-        store.poller.refreshNow();
-        return props.notify('polling now', 'info');
-      }
-      if (input === 'p') {
-        if (state.paused) store.poller.resume();
-        else store.poller.pause();
-        return;
-      }
-      if (detail) {
-        if (key.escape) closeDetail();
-        else if (key.upArrow) setDetailScroll((s) => Math.max(0, s - 1));
-        else if (key.downArrow) setDetailScroll((s) => s + 1);
-        else if (input === 'd') askDisconnect(snapshot.participant.get(detail));
-        return;
-      }
-      if (key.escape) {
-        if (filter) props.clearFilter();
-        else props.onBack?.();
-      } else if (key.tab) {
-        setPane(PANES[(PANES.indexOf(pane) + (key.shift ? PANES.length - 1 : 1)) % PANES.length]!);
-      } else if (key.upArrow || key.downArrow) {
-        const step = key.upArrow ? -1 : 1;
-        if (pane === 'participants') setSelectedParticipant(participants[clamp(participantIndex + step, participants.length)]?.participantId);
-        else if (pane === 'compositions') setSelectedComposition(compositions[clamp(compositionIndex + step, compositions.length)]?.arn);
-        else setEventsScroll((s) => clamp(s - step, state.feed.length));
-      } else if (key.return && pane === 'participants' && participant?.participantId) {
-        setDetail(participant.participantId);
-        setDetailScroll(0);
-        store.poller.focus(participant.participantId);
-      } else if (input === 'd') {
-        askDisconnect(pane === 'participants' ? participant : undefined);
-      } else if (input === 'x') {
-        askStop(pane === 'compositions' ? composition : undefined);
-      }
-    },
-    { isActive: props.active },
-  );
+  props.keys.current = (input, key) => {
+    if (input === 'r') {
+      store.poller.refreshNow();
+      return props.notify('polling now', 'info');
+    }
+    if (input === 'p') {
+      if (state.paused) store.poller.resume();
+      else store.poller.pause();
+      return;
+    }
+    if (detail) {
+      if (key.escape) closeDetail();
+      else if (key.upArrow) setDetailScroll((s) => Math.max(0, s - 1));
+      else if (key.downArrow) setDetailScroll((s) => s + 1);
+      else if (input === 'd') askDisconnect(snapshot.participant.get(detail));
+      return;
+    }
+    if (key.escape) {
+      if (filter) props.clearFilter();
+      else props.onBack?.();
+    } else if (key.tab) {
+      setPane(PANES[(PANES.indexOf(pane) + (key.shift ? PANES.length - 1 : 1)) % PANES.length]!);
+    } else if (key.upArrow || key.downArrow) {
+      const step = key.upArrow ? -1 : 1;
+      if (pane === 'participants') setSelectedParticipant((id) => moved(participants, (p) => p.participantId === id, step)?.participantId);
+      else if (pane === 'compositions') setSelectedComposition((arn) => moved(compositions, (c) => c.arn === arn, step)?.arn);
+      else setEventsScroll((s) => clamp(s - step, state.feed.length));
+    } else if (key.return && pane === 'participants' && participant?.participantId) {
+      setDetail(participant.participantId);
+      setDetailScroll(0);
+      store.poller.focus(participant.participantId);
+    } else if (input === 'd') {
+      askDisconnect(pane === 'participants' ? participant : undefined);
+    } else if (input === 'x') {
+      askStop(pane === 'compositions' ? composition : undefined);
+    }
+  };
 
   const stage = snapshot.stage.get(snapshot.stageArn ?? '');
   const session = snapshot.sessionId ? snapshot.session.get(snapshot.sessionId) : undefined;
@@ -200,6 +197,11 @@ export function stageLayout(rows: number, compositions: number, sessions: number
 function indexOf<T>(items: readonly T[], selected: (item: T) => boolean): number {
   const index = items.findIndex(selected);
   return index >= 0 ? index : 0;
+}
+
+/** The item `step` rows away from the selected one, staying within the list. */
+function moved<T>(items: readonly T[], selected: (item: T) => boolean, step: number): T | undefined {
+  return items[clamp(indexOf(items, selected) + step, items.length)];
 }
 
 function clamp(index: number, length: number): number {

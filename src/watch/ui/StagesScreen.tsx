@@ -1,4 +1,4 @@
-import { Box, useInput } from 'ink';
+import { Box } from 'ink';
 import { useEffect, useMemo, useState } from 'react';
 import { Header } from './Header.js';
 import type { ScreenProps } from './screen.js';
@@ -27,24 +27,24 @@ export function StagesScreen(props: StagesScreenProps) {
     if (!props.hidden) props.setHints('↑↓ select · ⏎ open stage · / filter · r refresh · p pause · ? help · q quit');
   }, [props.hidden]);
 
-  useInput(
-    (input, key) => {
-      if (key.upArrow || key.downArrow) {
-        const next = Math.min(Math.max(0, index + (key.upArrow ? -1 : 1)), Math.max(0, stages.length - 1));
-        setSelected(stages[next]?.arn);
-      } else if (key.return && stages[index]?.arn) {
-        props.onOpen(stages[index]!.arn!);
-      } else if (key.escape && filter) {
-        props.clearFilter();
-      } else if (input === 'r') {
-        store.poller.refreshNow();
-      } else if (input === 'p') {
-        if (state.paused) store.poller.resume();
-        else store.poller.pause();
-      }
-    },
-    { isActive: props.active },
-  );
+  props.keys.current = (input, key) => {
+    if (key.upArrow || key.downArrow) {
+      const step = key.upArrow ? -1 : 1;
+      setSelected((arn) => {
+        const current = Math.max(0, stages.findIndex((s) => s.arn === arn));
+        return stages[Math.min(Math.max(0, current + step), Math.max(0, stages.length - 1))]?.arn;
+      });
+    } else if (key.return && stages[index]?.arn) {
+      props.onOpen(stages[index]!.arn!);
+    } else if (key.escape && filter) {
+      props.clearFilter();
+    } else if (input === 'r') {
+      store.poller.refreshNow();
+    } else if (input === 'p') {
+      if (state.paused) store.poller.resume();
+      else store.poller.pause();
+    }
+  };
 
   return (
     <Box flexDirection="column" display={props.hidden ? 'none' : 'flex'}>

@@ -1,11 +1,18 @@
 // What App hands each screen: the shared modal state (filter, confirmation, notes) lives in App so
 // that one key handler owns text entry and y/n answers, and screens only navigate.
+import type { Key } from 'ink';
+import type { MutableRefObject } from 'react';
 import type { Tone } from '../feed.js';
 import type { TerminalSize } from './hooks.js';
 
+export type KeyHandler = (input: string, key: Key) => void;
+
 export interface ScreenProps {
-  /** False while a modal (help, filter entry, confirmation) has the keyboard. */
-  active: boolean;
+  /**
+   * Where the screen puts its key handler (on every render, so it is never stale). App calls it for the
+   * keys no modal (help, filter entry, confirmation) took, so every key has exactly one taker.
+   */
+  keys: MutableRefObject<KeyHandler | undefined>;
   hidden: boolean;
   size: TerminalSize;
   now: number;

@@ -1,0 +1,85 @@
+// ink-testing-library's idea with a terminal of a chosen size (as Shopify's test helper does): fake
+// stdout with columns and rows, fake stdin, and waits on what the last frame shows.
+import { EventEmitter } from 'node:events';
+import { render } from 'ink';
+import type { ReactElement } from 'react';
+
+class FakeStdout extends EventEmitter {
+  readonly frames: string[] = [];
+  isTTY = true;
+  constructor(
+    public columns: number,
+    public rows: number,
+  ) {
+    super();
+  }
+  write = (frame: string) => {
+    this.frames.push(frame);
+    return true;
+  };
+}
+
+class FakeStdin extends EventEmitter {
+  isTTY = true;
+  private data: string | null = null;
+  write = (data: string) => {
+    this.data = data;
+    this.emit('readable');
+    this.emit('data', data);
+  };
+  read = () => {
+    const { data } = this;
+    this.data = null;
+    return data;
+  };
+  setEncoding() {}
+  setRawMode() {}
+  resume() {}
+  pause() {}
+  ref() {}
+  unref() {}
+}
+
+const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
+
+export const KEYS = { up: '\x1b[A', down: '\x1b[B', enter: '\r', escape: '\x1b', tab: '\t', ctrlC: '\x03', backspace: '\x7f' };
+
+export function renderAt(tree: ReactElement, size: { columns: number; rows: number }) {
+  const stdout = new FakeStdout(size.columns, size.rows);
+  const stdin = new FakeStdin();
+  const instance = render(tree, {
+    stdout: stdout as unknown as NodeJS.WriteStream,
+    stdin: stdin as unknown as NodeJS.ReadStream,
+    debug: true,
+    exitOnCtrlC: false,
+    patchConsole: false,
+  });
+  const lastFrame = () => (stdout.frames.at(-1) ?? '').replace(ANSI, '');
+  return {
+    lastFrame,
+    unmount: () => instance.unmount(),
+    /** Sends keys one at a time, as a person types, letting React settle after each. */
+    async press(...keys: string[]) {
+      for (const key of keys) {
+        stdin.write(key);
+        await settle();
+      }
+    },
+    /** Resolves with the frame once it satisfies `check` (a text it must contain, or a predicate). */
+    async waitFor(check: string | ((frame: string) => boolean), timeoutMs = 5000): Promise<string> {
+      const ok = typeof check === 'string' ? (f: string) => f.includes(check) : check;
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline) {
+        if (ok(lastFrame())) return lastFrame();
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      throw new Error(`timed out waiting for ${String(check)}; last frame:\n${lastFrame()}`);
+    },
+  };
+}
+
+/** React 19 flushes input-driven updates asynchronously. */
+export async function settle(): Promise<void> {
+  await new Promise((resolve) => setImmediate(resolve));
+  await new Promise((resolve) => setTimeout(resolve, 10));
+}
