@@ -1,0 +1,61 @@
+// `ivsrt demo` on a real terminal (tmux): the watch view opens on the demo stage with the crowd in it,
+// and q ends the demo cleanly with its summary. Skipped where tmux is not installed.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { BIN, testEnv } from '../helpers/cli.js';
+import { startTestEmulator } from '../emulator/helpers.js';
+import type { RunningEmulator } from '../../src/emulator/server.js';
+
+const hasTmux = spawnSync('sh', ['-c', 'command -v tmux']).status === 0;
+if (!hasTmux) console.warn('skipping the demo terminal test: tmux is not installed (apt-get install -y tmux)');
+
+const exec = promisify(execFile);
+const session = `ivsrt-demo-${process.pid}`;
+let emu: RunningEmulator;
+let dir: string;
+
+const screen = async () => (await exec('tmux', ['capture-pane', '-p', '-t', session])).stdout;
+
+async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${what}; screen:\n${await screen().catch(() => '')}`);
+}
+
+beforeAll(async () => {
+  if (!hasTmux) return;
+  ({ emu } = await startTestEmulator());
+  dir = await mkdtemp(join(tmpdir(), 'ivsrt-demo-tty-'));
+});
+
+afterAll(async () => {
+  if (!hasTmux) return;
+  await exec('tmux', ['kill-session', '-t', session]).catch(() => undefined);
+  await emu?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe.skipIf(!hasTmux)('ivsrt demo on a terminal', () => {
+  it('opens the watch view on the demo stage; q ends it and the crowd leaves', async () => {
+    const env = testEnv({ IVSRT_HOME: join(dir, 'home') });
+    const exports = Object.entries(env).map(([k, v]) => `export ${k}=${JSON.stringify(v ?? '')}`).join('\n');
+    const script = join(dir, 'demo.sh');
+    await writeFile(script, `${exports}\n"${process.execPath}" "${BIN}" demo --participants 3 --endpoint-url ${emu.url}\necho "EXIT=$?"\nsleep 60\n`);
+    await exec('tmux', ['new-session', '-d', '-s', session, '-x', '150', '-y', '40', `sh ${script}`]);
+    await waitFor(async () => /Participants \(3 connected/.test(await screen()), 'the watch view with 3 connected participants');
+    expect(await screen()).toMatch(/ivsrt watch demo arn:aws:ivs:/);
+    await exec('tmux', ['send-keys', '-t', session, 'q']);
+    await waitFor(async () => (await screen()).includes('EXIT='), 'the demo to end');
+    const out = await screen();
+    expect(out).toContain('EXIT=0');
+    expect(out).toMatch(/connectedAtEnd\s+0/);
+    expect(emu.emulator.store.stages.size).toBe(1);
+  }, 30_000);
+});
