@@ -15,8 +15,9 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: { clockSpeed?: number } = {}): Promise<Harness> {
-  const emulator = await startEmulator({ port: 0, clockSpeed: options.clockSpeed ?? 50 });
+/** The emulator's clock runs at real speed; tests move compositions along with admin.advanceClock(). */
+export async function startHarness(): Promise<Harness> {
+  const emulator = await startEmulator({ port: 0 });
   const client = new IVSRealTimeClient({
     region: 'us-east-1',
     endpoint: emulator.url,

@@ -89,8 +89,11 @@ describe('NDJSON stream', () => {
       new StartCompositionCommand({ stageArn, destinations: [{ channel: { channelArn: 'arn:aws:ivs:us-east-1:123456789012:channel/ndjsonChan01' } }] }),
     );
     await s.waitFor((l) => l.kind === 'composition' && l.type === 'ADDED' && l.object.state === 'STARTING');
+    await h.admin.advanceClock(3);
     await s.waitFor((l) => l.kind === 'composition' && l.type === 'MODIFIED' && l.object.state === 'ACTIVE');
     await h.client.send(new StopCompositionCommand({ arn: composition!.arn }));
+    await s.waitFor((l) => l.kind === 'composition' && l.object.state === 'STOPPING');
+    await h.admin.advanceClock(2);
     await s.waitFor((l) => l.kind === 'composition' && l.object.state === 'STOPPED');
 
     s.signals.emit('SIGTERM');

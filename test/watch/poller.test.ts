@@ -80,12 +80,16 @@ describe('Poller on one stage', () => {
       const arn = composition!.arn!;
       const active = log.next((c) => c.kind === 'composition' && c.type === 'MODIFIED' && c.object.state === 'ACTIVE');
       expect((await started).object).toMatchObject({ arn, state: 'STARTING' });
+      await h.admin.advanceClock(3);
       const modified = await active;
       // Full GetComposition objects, destinations included.
       expect(modified.object).toMatchObject({ arn, destinations: [{ state: 'ACTIVE', configuration: expect.any(Object) }] });
 
+      const stopping = log.next((c) => c.kind === 'composition' && c.object.state === 'STOPPING');
       const stopped = log.next((c) => c.kind === 'composition' && c.object.state === 'STOPPED');
       await poller.stopComposition(arn);
+      await stopping;
+      await h.admin.advanceClock(2);
       expect((await stopped).object).toMatchObject({ arn, endTime: expect.any(Date) });
     } finally {
       await poller.stop();
