@@ -1,0 +1,54 @@
+// A session bigger than one poll's request budget: publishers stay current every poll while the full
+// roster is paged through in the background, and the limiter is never exceeded. The limiter runs on a
+// short window here so the test is quick; window, interval and pages keep the real proportions
+// (1.1 s window, 2 s interval, 5 TPS against 10,000 people at 100 per page).
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { Poller } from '../../src/watch/poller.js';
+import { RateLimiter } from '../../src/watch/rate-limiter.js';
+import { ChangeLog, participantChange, startHarness, type Harness } from './harness.js';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(() => h?.close());
+
+const WINDOW_MS = 200;
+const LIST_LIMIT = 2;
+
+it('keeps publishers current while the roster of a large session refreshes across polls', async () => {
+  const stageArn = await h.createStage('scale');
+  for (let i = 0; i < 450; i++) await h.admin.join({ stageArn, userId: `viewer${i}`, capabilities: ['SUBSCRIBE'] });
+
+  const starts: Record<string, number[]> = {};
+  const counting = {
+    send(command: { constructor: { name: string } }, options?: unknown) {
+      (starts[command.constructor.name] ??= []).push(performance.now());
+      return h.client.send(command as never, options as never);
+    },
+  };
+  const limiter = new RateLimiter({ windowMs: WINDOW_MS, defaultTps: 100, limits: { ListParticipants: LIST_LIMIT } });
+  const poller = new Poller({ client: counting, stageArn, intervalMs: 2 * WINDOW_MS, limiter });
+  const log = new ChangeLog(poller);
+  poller.start();
+  try {
+    // The first poll lists what its budget allows, not all five pages.
+    await log.next((c) => c.kind === 'participant');
+    expect(poller.snapshot.rosterComplete).toBe(false);
+
+    const star = log.next(participantChange('ADDED', 'star', (p) => p.published === true), 2000);
+    const joinedAt = performance.now();
+    await h.admin.join({ stageArn, userId: 'star', publish: true });
+    await star;
+    // A publisher shows up within a couple of polls, long before a full pass could have reached it.
+    expect(performance.now() - joinedAt).toBeLessThan(4 * WINDOW_MS + 200);
+
+    while (!(poller.snapshot.rosterComplete && poller.snapshot.participant.size === 451)) await new Promise((r) => setTimeout(r, 50));
+    expect(poller.snapshot.headcounts.get(poller.snapshot.sessionId!)).toEqual({ count: 451, more: false });
+  } finally {
+    await poller.stop();
+  }
+  const lists = starts.ListParticipantsCommand!;
+  const busiest = Math.max(...lists.map((t) => lists.filter((s) => s >= t && s < t + WINDOW_MS).length));
+  expect(busiest).toBeLessThanOrEqual(LIST_LIMIT);
+}, 20_000);
