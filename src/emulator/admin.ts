@@ -75,8 +75,10 @@ const status: AdminHandler = (emu, _body, control) => {
     for (const p of members.values()) if (p.connected) connected++;
   }
   const info = control.info();
+  const memory = process.memoryUsage();
   return {
     ...info,
+    memory: { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed },
     startedAt: iso(info.startedAt),
     clock: { now: iso(emu.now()), speed: emu.clock.speed, advancedSeconds: emu.clock.offsetMs / 1000 },
     counts: {

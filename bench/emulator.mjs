@@ -1,0 +1,156 @@
+#!/usr/bin/env node
+// Emulator benchmark (not a test): GetStage throughput and latency at 50 concurrent keep-alive
+// connections, write throughput with a durable data dir, and resident memory holding 1,000 stages x 100
+// participants. The emulator runs as its own process (bundled from src/emulator/main.ts), the load
+// generator here, so each gets one of the machine's cores.
+//
+//   node bench/emulator.mjs [--seconds 10] [--connections 50] [--stages 1000] [--participants 100] [--json]
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { build } from 'esbuild';
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '50' },
+    stages: { type: 'string', default: '1000' },
+    participants: { type: 'string', default: '100' },
+    json: { type: 'boolean', default: false },
+  },
+});
+const SECONDS = Number(values.seconds);
+const CONNECTIONS = Number(values.connections);
+const STAGES = Number(values.stages);
+const PARTICIPANTS = Number(values.participants);
+// The emulator accepts any SigV4-shaped header when it has no credentials configured; the load looks like SDK traffic.
+const AUTH = 'AWS4-HMAC-SHA256 Credential=AKIDBENCH/20260101/us-east-1/ivs/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=' + 'f'.repeat(64);
+
+const work = mkdtempSync(join(tmpdir(), 'ivsrt-bench-'));
+const script = join(work, 'emulator.mjs');
+await build({ entryPoints: [new URL('../src/emulator/main.ts', import.meta.url).pathname], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: script, logLevel: 'error' });
+
+async function startEmulator(args) {
+  const child = spawn(process.execPath, [script, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const url = await new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
+  });
+  return { child, url, stop: () => new Promise((r) => { child.once('exit', r); child.kill('SIGTERM'); }) };
+}
+
+const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+
+function call(url, path, body, signed = true) {
+  return new Promise((resolve, reject) => {
+    const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-amz-date': '20260101T000000Z' };
+    if (signed) headers.authorization = AUTH;
+    const req = request(url + path, { method: 'POST', agent, headers }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        if (res.statusCode !== 200) reject(new Error(`${path}: ${res.statusCode} ${Buffer.concat(chunks)}`));
+        else resolve(Buffer.concat(chunks));
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** Runs `op` from `CONNECTIONS` concurrent loops for `seconds`; returns throughput and latency percentiles. */
+async function load(seconds, op) {
+  const latencies = [];
+  const until = performance.now() + seconds * 1000;
+  await Promise.all(Array.from({ length: CONNECTIONS }, async () => {
+    while (performance.now() < until) {
+      const t0 = performance.now();
+      await op();
+      latencies.push(performance.now() - t0);
+    }
+  }));
+  latencies.sort((a, b) => a - b);
+  const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
+  return { requests: latencies.length, perSecond: Math.round(latencies.length / seconds), p50: +at(0.5).toFixed(2), p99: +at(0.99).toFixed(2), max: +latencies.at(-1).toFixed(2) };
+}
+
+function rssMb(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Math.round(Number(/VmRSS:\s+(\d+) kB/.exec(status)[1]) / 1024);
+}
+
+const results = { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, connections: CONNECTIONS, seconds: SECONDS };
+
+// 1. GetStage, memory only
+{
+  const emu = await startEmulator([]);
+  const created = JSON.parse(await call(emu.url, '/CreateStage', JSON.stringify({ name: 'bench', tags: { a: 'b' } })));
+  const body = JSON.stringify({ arn: created.stage.arn });
+  await load(2, () => call(emu.url, '/GetStage', body)); // warm-up
+  results.getStage = await load(SECONDS, () => call(emu.url, '/GetStage', body));
+  await emu.stop();
+}
+
+// 2. UpdateStage with a durable data dir (group commit: one fsync per batch of concurrent writes)
+{
+  const dataDir = join(work, 'data');
+  const emu = await startEmulator(['--data-dir', dataDir]);
+  const { stage } = JSON.parse(await call(emu.url, '/CreateStage', JSON.stringify({ name: 'durable' })));
+  let n = 0;
+  results.updateStageDurable = await load(Math.min(5, SECONDS), () => call(emu.url, '/UpdateStage', JSON.stringify({ arn: stage.arn, name: `s${n++}` })));
+  await emu.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+// 3. Memory with STAGES x PARTICIPANTS connected participants (memory only)
+{
+  const emu = await startEmulator([]);
+  const baseline = rssMb(emu.child.pid);
+  const arns = [];
+  for (let i = 0; i < STAGES; i++) arns.push(JSON.parse(await call(emu.url, '/CreateStage', JSON.stringify({ name: `m${i}` }))).stage.arn);
+  const jobs = [];
+  for (const stageArn of arns) for (let p = 0; p < PARTICIPANTS; p++) jobs.push(JSON.stringify({ stageArn, userId: `user-${p}`, publish: p < 2, attributes: { role: p < 2 ? 'host' : 'viewer' } }));
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: CONNECTIONS }, async () => {
+    while (next < jobs.length) await call(emu.url, '/_ivsrt/join', jobs[next++], false);
+  }));
+  const joinSeconds = (performance.now() - t0) / 1000;
+  const status = JSON.parse(await new Promise((resolve, reject) => {
+    request(emu.url + '/_ivsrt/status', { agent }, (res) => { const c = []; res.on('data', (d) => c.push(d)); res.on('end', () => resolve(Buffer.concat(c))); }).on('error', reject).end();
+  }));
+  await new Promise((r) => setTimeout(r, 1000));
+  results.memory = {
+    stages: STAGES,
+    participantsPerStage: PARTICIPANTS,
+    connectedParticipants: status.counts.connectedParticipants,
+    baselineRssMb: baseline,
+    rssMb: rssMb(emu.child.pid),
+    heapUsedMb: Math.round(status.memory.heapUsedBytes / 2 ** 20),
+    joinsPerSecond: Math.round(jobs.length / joinSeconds),
+  };
+  await emu.stop();
+}
+
+agent.destroy();
+rmSync(work, { recursive: true, force: true });
+
+if (values.json) {
+  console.log(JSON.stringify(results, null, 2));
+} else {
+  const g = results.getStage;
+  const w = results.updateStageDurable;
+  const m = results.memory;
+  console.log(`node ${results.node}, ${results.cpus} CPU(s): ${results.cpu}`);
+  console.log(`GetStage, ${CONNECTIONS} keep-alive connections, ${SECONDS}s: ${g.perSecond} req/s, p50 ${g.p50} ms, p99 ${g.p99} ms, max ${g.max} ms (${g.requests} requests)`);
+  console.log(`UpdateStage with --data-dir (fsync before each reply, group commit): ${w.perSecond} req/s, p50 ${w.p50} ms, p99 ${w.p99} ms`);
+  console.log(`${m.stages} stages x ${m.participantsPerStage} participants (${m.connectedParticipants} connected): RSS ${m.rssMb} MB, heap used ${m.heapUsedMb} MB (empty emulator: RSS ${m.baselineRssMb} MB); ${m.joinsPerSecond} joins/s`);
+}

@@ -1,0 +1,18 @@
+import { defineVerb } from '../../src/cli/command.js';
+import { emulatorOf, PARTICIPANT_COLUMNS, PARTICIPANT_OPTIONS, participantRef, type ParticipantFlags } from './shared.js';
+
+export const verb = defineVerb<ParticipantFlags>({
+  description:
+    'A simulated participant leaves its stage: it stops publishing and subscribing, shows as DISCONNECTED, and the session ends if it was the last one. ' +
+    'Its token can join again (unlike after `ivsrt participant disconnect`, which revokes it).',
+  examples: [
+    { command: 'ivsrt local leave --token "$TOKEN"' },
+    { command: 'ivsrt local leave --stage demo --participant AbCdEfGh1234' },
+  ],
+  options: PARTICIPANT_OPTIONS,
+  output: { root: 'participant', columns: PARTICIPANT_COLUMNS },
+  async run(ctx, options) {
+    const emulator = await emulatorOf(ctx);
+    return emulator.admin.leave(await participantRef(emulator, options));
+  },
+});

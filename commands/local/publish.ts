@@ -1,0 +1,18 @@
+import { defineVerb } from '../../src/cli/command.js';
+import { emulatorOf, PARTICIPANT_COLUMNS, PARTICIPANT_OPTIONS, participantRef, type ParticipantFlags } from './shared.js';
+
+export const verb = defineVerb<ParticipantFlags>({
+  description:
+    'A simulated participant starts publishing (PUBLISH_STARTED). The token must allow publishing and the stage must have room (12 publishers); ' +
+    'otherwise the emulator records a PUBLISH_ERROR event and the verb fails.',
+  examples: [
+    { command: 'ivsrt local publish --token "$TOKEN"' },
+    { command: 'ivsrt local publish --stage demo --participant AbCdEfGh1234' },
+  ],
+  options: PARTICIPANT_OPTIONS,
+  output: { root: 'participant', columns: PARTICIPANT_COLUMNS },
+  async run(ctx, options) {
+    const emulator = await emulatorOf(ctx);
+    return emulator.admin.publish(await participantRef(emulator, options));
+  },
+});

@@ -1,0 +1,69 @@
+// What the `local` verbs share: which emulator they drive (the one --endpoint-url names, else the
+// background instance), how a participant is named on the command line, and how one is shown.
+import type { Column, OptionSpec } from '../../src/cli/command.js';
+import { createContext, type Context } from '../../src/cli/context.js';
+import { UsageError } from '../../src/cli/errors.js';
+import { resolveReference } from '../../src/cli/resources.js';
+import { AdminClient, type ParticipantRef } from '../../src/local/admin-client.js';
+
+export interface Emulator {
+  admin: AdminClient;
+  /** A context whose API calls go to the same emulator (for resolving stage names). */
+  ctx: Context;
+  url: string;
+}
+
+/** The emulator a `local` verb acts on; the background one is started when needed. */
+export async function emulatorOf(ctx: Context): Promise<Emulator> {
+  if (ctx.globals.region !== undefined || ctx.globals.profile !== undefined) {
+    throw new UsageError('simulated participants exist only in the local emulator', 'Drop --region/--profile (or pass --endpoint-url to use an emulator you started).');
+  }
+  const named = ctx.globals.endpointUrl !== undefined;
+  const local = named ? ctx : createContext({ io: ctx.io, env: ctx.env, globals: { ...ctx.globals, local: true } });
+  const url = (await local.target()).endpoint!;
+  const admin = new AdminClient(url);
+  await admin.status().catch(() => {
+    throw new UsageError(`${url} is not an ivsrt emulator`, "The local verbs need the emulator's /_ivsrt/ routes.");
+  });
+  return { admin, ctx: local, url };
+}
+
+export interface ParticipantFlags {
+  token?: string;
+  stage?: string;
+  participant?: string;
+}
+
+export const PARTICIPANT_OPTIONS: OptionSpec[] = [
+  { flags: '--token <token>', description: 'the token the participant joined with (- reads it from standard input)' },
+  { flags: '--stage <stage>', description: 'the stage (ARN, id or name), with --participant', resource: 'stage' },
+  { flags: '--participant <id>', description: 'the participant id, with --stage' },
+];
+
+export async function readToken(ctx: Context, token: string): Promise<string> {
+  if (token !== '-') return token;
+  const chunks: Buffer[] = [];
+  for await (const chunk of ctx.io.stdin) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8').trim();
+}
+
+/** The participant named by --token, or by --stage and --participant. */
+export async function participantRef(emulator: Emulator, flags: ParticipantFlags): Promise<ParticipantRef> {
+  if (flags.token !== undefined) {
+    if (flags.stage !== undefined || flags.participant !== undefined) throw new UsageError('pass either --token, or --stage with --participant, not both');
+    return { token: await readToken(emulator.ctx, flags.token) };
+  }
+  if (flags.stage === undefined || flags.participant === undefined) {
+    throw new UsageError('name the participant with --token, or with --stage and --participant');
+  }
+  return { stageArn: await resolveReference(emulator.ctx, 'stage', flags.stage), participantId: flags.participant };
+}
+
+export const PARTICIPANT_COLUMNS: Column[] = [
+  { header: 'PARTICIPANT', field: 'participantId' },
+  { header: 'USER', field: 'userId' },
+  { header: 'STATE', field: 'state', format: 'state' },
+  { header: 'PUBLISHED', field: 'published', format: 'bool' },
+  { header: 'PROTOCOL', field: 'protocol' },
+  { header: 'JOINED', field: 'firstJoinTime', format: 'time' },
+];

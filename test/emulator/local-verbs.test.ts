@@ -1,0 +1,94 @@
+// The `ivsrt local ...` verbs through the real bin (needs `npm run build`, as `npm test` does), against an
+// in-process emulator named with --endpoint-url, and against the background instance under IVSRT_HOME.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { RunningEmulator } from '../../src/emulator/server.js';
+import { runCli } from '../helpers/cli.js';
+import { startTestEmulator } from './helpers.js';
+
+const BUILT = existsSync(new URL('../../dist/cli.cjs', import.meta.url));
+if (!BUILT) console.warn('local-verbs: skipping: dist/cli.cjs is missing (run `npm run build`)');
+
+describe.skipIf(!BUILT)('local verbs against a named emulator', () => {
+  let emu: RunningEmulator;
+  beforeAll(async () => {
+    ({ emu } = await startTestEmulator());
+  });
+  afterAll(() => emu.close());
+
+  test('join with a token from stdin or straight onto a stage; publish, unpublish, leave', async () => {
+    const endpoint = emu.url;
+    expect((await runCli(['stage', 'create', '--name', 'verbs'], { endpoint })).code).toBe(0);
+    const token = (await runCli(['token', 'create', 'verbs', '--query', 'participantToken.token'], { endpoint })).stdout.trim();
+    const joined = await runCli(['local', 'join', '--token', '-', '--json'], { endpoint, input: token });
+    expect(joined.code, joined.stderr).toBe(0);
+    const participantId = joined.json().participant.participantId as string;
+    expect(joined.json()).toMatchObject({ participant: { state: 'CONNECTED', published: false }, sessionId: expect.stringMatching(/^st-/) });
+
+    const direct = await runCli(['local', 'join', '--stage', 'verbs', '--user-id', 'bob', '--capabilities', 'subscribe', '--json'], { endpoint });
+    expect(direct.json().participant).toMatchObject({ userId: 'bob' });
+    const refused = await runCli(['local', 'publish', '--stage', 'verbs', '--participant', direct.json().participant.participantId], { endpoint });
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('does not allow publishing');
+
+    const published = await runCli(['local', 'publish', '--token', token, '--json'], { endpoint });
+    expect(published.json().participant.published).toBe(true);
+    const table = await runCli(['local', 'unpublish', '--stage', 'verbs', '--participant', participantId], { endpoint });
+    expect(table.stdout).toMatch(/participantId\s+\S+/);
+    const left = await runCli(['local', 'leave', '--token', token, '--json'], { endpoint });
+    expect(left.json().participant.state).toBe('DISCONNECTED');
+    const events = await runCli(['participant', 'events', 'verbs', participantId, '--json'], { endpoint });
+    expect(events.code, events.stderr).toBe(0);
+    expect(events.json().events.map((e: { name: string }) => e.name)).toEqual(['LEFT', 'PUBLISH_STOPPED', 'PUBLISH_STARTED', 'JOINED']);
+  });
+
+  test('refused tokens and bad flag combinations fail with a reason', async () => {
+    const endpoint = emu.url;
+    const bad = await runCli(['local', 'join', '--token', 'a.b.c'], { endpoint });
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('malformed');
+    const both = await runCli(['local', 'join', '--token', 'x', '--stage', 'y'], { endpoint });
+    expect(both.code).not.toBe(0);
+    expect(both.stderr).toContain('either --token or --stage');
+    const neither = await runCli(['local', 'leave'], { endpoint });
+    expect(neither.stderr).toContain('--stage and --participant');
+  });
+
+  test('clock, simulate and reset', async () => {
+    const endpoint = emu.url;
+    const clock = await runCli(['local', 'clock', '--advance', '90', '--json'], { endpoint });
+    expect(clock.json().advancedSeconds).toBe(90);
+    await runCli(['stage', 'create', '--name', 'crowd'], { endpoint });
+    const sim = await runCli(['local', 'simulate', '--stage', 'crowd', '--participants', '4', '--duration', '1.5', '--tick', '0.3', '--json'], { endpoint });
+    expect(sim.code, sim.stderr).toBe(0);
+    expect(sim.json()).toMatchObject({ errors: 0, connected: 0 });
+    expect(sim.json().joined).toBeGreaterThanOrEqual(4);
+    const unconfirmed = await runCli(['local', 'reset'], { endpoint });
+    expect(unconfirmed.code).not.toBe(0);
+    expect((await runCli(['local', 'reset', '--yes'], { endpoint })).code).toBe(0);
+    expect((await runCli(['stage', 'list', '--json'], { endpoint })).json().stages).toEqual([]);
+  });
+});
+
+describe.skipIf(!BUILT)('the background instance', () => {
+  const home = mkdtempSync(join(tmpdir(), 'ivsrt-verbs-'));
+  afterAll(async () => {
+    await runCli(['local', 'stop'], { env: { IVSRT_HOME: home } });
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  test('status, start on demand with --local, stop', async () => {
+    const env = { IVSRT_HOME: home };
+    expect((await runCli(['local', 'status', '--json'], { env })).json()).toEqual({ running: false });
+    expect((await runCli(['stage', 'create', '--name', 'bg', '--local'], { env, timeoutMs: 30_000 })).code).toBe(0);
+    const status = (await runCli(['local', 'status', '--json'], { env })).json();
+    expect(status).toMatchObject({ running: true, dataDir: join(home, 'data'), counts: { stages: 1 } });
+    const joined = await runCli(['local', 'join', '--stage', 'bg', '--json'], { env });
+    expect(joined.code, joined.stderr).toBe(0);
+    const stopped = await runCli(['local', 'stop', '--json'], { env });
+    expect(stopped.json()).toEqual({ stopped: true, pid: status.pid });
+    expect((await runCli(['local', 'status', '--json'], { env })).json()).toEqual({ running: false });
+  });
+});
