@@ -21,7 +21,7 @@ export const verb = defineVerb<Options>({
     'Without a token, --stage joins a participant directly. Prints the participant.',
   examples: [
     { command: 'ivsrt local join --token "$TOKEN" --publish', description: 'join and start publishing' },
-    { command: 'ivsrt token create demo --query participantToken.token | ivsrt local join --token -', description: 'the token from standard input' },
+    { command: 'ivsrt local join --token - < token.txt', description: 'the token from standard input, out of shell history' },
     { command: 'ivsrt local join --stage demo --user-id alice --capabilities subscribe', description: 'no token: straight onto the stage' },
   ],
   options: [
