@@ -4,9 +4,12 @@
 // participants. The emulator runs as its own process (bundled from src/emulator/main.ts), the load
 // generator here, so each gets one of the machine's cores.
 //
-//   node bench/emulator.mjs [--seconds 10] [--connections 50] [--stages 1000] [--participants 100] [--json]
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+//   node bench/emulator.mjs [--seconds 10] [--connections 50] [--stages 1000] [--participants 100] [--json] [--no-wrk]
+//
+// The GetStage load comes from wrk when it is installed (one thread: it needs far less CPU than a Node
+// client, which on two cores would steal the emulator's); otherwise from the Node load generator below.
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +23,7 @@ const { values } = parseArgs({
     stages: { type: 'string', default: '1000' },
     participants: { type: 'string', default: '100' },
     json: { type: 'boolean', default: false },
+    'no-wrk': { type: 'boolean', default: false },
   },
 });
 const SECONDS = Number(values.seconds);
@@ -82,6 +86,37 @@ async function load(seconds, op) {
   return { requests: latencies.length, perSecond: Math.round(latencies.length / seconds), p50: +at(0.5).toFixed(2), p99: +at(0.99).toFixed(2), max: +latencies.at(-1).toFixed(2) };
 }
 
+function hasWrk() {
+  if (values['no-wrk']) return false;
+  try {
+    execFileSync('wrk', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch (error) {
+    return error.status === 1; // wrk --version prints its usage and exits 1
+  }
+}
+
+/** The same measurement with wrk: one thread, CONNECTIONS keep-alive connections, POSTing `body` to `path`. */
+function wrkLoad(url, path, body, seconds) {
+  const script = join(work, 'post.lua');
+  writeFileSync(script, `wrk.method = "POST"\nwrk.body = ${JSON.stringify(body)}\nwrk.headers["Content-Type"] = "application/json"\nwrk.headers["X-Amz-Date"] = "20260101T000000Z"\nwrk.headers["Authorization"] = ${JSON.stringify(AUTH)}\n`);
+  const out = execFileSync('wrk', ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', '-s', script, url + path], { encoding: 'utf8' });
+  const ms = (text) => {
+    const m = /([\d.]+)(us|ms|s)\b/.exec(text);
+    return +(Number(m[1]) * { us: 0.001, ms: 1, s: 1000 }[m[2]]).toFixed(2);
+  };
+  const errors = /Non-2xx or 3xx responses: (\d+)/.exec(out);
+  if (errors) throw new Error(`wrk saw ${errors[1]} error responses:\n${out}`);
+  return {
+    tool: 'wrk -t1',
+    requests: Number(/(\d+) requests in/.exec(out)[1]),
+    perSecond: Math.round(Number(/Requests\/sec:\s+([\d.]+)/.exec(out)[1])),
+    p50: ms(/ 50%\s+(\S+)/.exec(out)[1]),
+    p99: ms(/ 99%\s+(\S+)/.exec(out)[1]),
+    max: ms(/Latency\s+\S+\s+\S+\s+(\S+)/.exec(out)[1]),
+  };
+}
+
 function rssMb(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Math.round(Number(/VmRSS:\s+(\d+) kB/.exec(status)[1]) / 1024);
@@ -95,7 +130,9 @@ const results = { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.mo
   const created = JSON.parse(await call(emu.url, '/CreateStage', JSON.stringify({ name: 'bench', tags: { a: 'b' } })));
   const body = JSON.stringify({ arn: created.stage.arn });
   await load(2, () => call(emu.url, '/GetStage', body)); // warm-up
-  results.getStage = await load(SECONDS, () => call(emu.url, '/GetStage', body));
+  results.getStage = hasWrk()
+    ? wrkLoad(emu.url, '/GetStage', body, SECONDS)
+    : { tool: 'node load generator', ...(await load(SECONDS, () => call(emu.url, '/GetStage', body))) };
   await emu.stop();
 }
 
@@ -150,7 +187,7 @@ if (values.json) {
   const w = results.updateStageDurable;
   const m = results.memory;
   console.log(`node ${results.node}, ${results.cpus} CPU(s): ${results.cpu}`);
-  console.log(`GetStage, ${CONNECTIONS} keep-alive connections, ${SECONDS}s: ${g.perSecond} req/s, p50 ${g.p50} ms, p99 ${g.p99} ms, max ${g.max} ms (${g.requests} requests)`);
+  console.log(`GetStage (${g.tool}), ${CONNECTIONS} keep-alive connections, ${SECONDS}s: ${g.perSecond} req/s, p50 ${g.p50} ms, p99 ${g.p99} ms, max ${g.max} ms (${g.requests} requests)`);
   console.log(`UpdateStage with --data-dir (fsync before each reply, group commit): ${w.perSecond} req/s, p50 ${w.p50} ms, p99 ${w.p99} ms`);
   console.log(`${m.stages} stages x ${m.participantsPerStage} participants (${m.connectedParticipants} connected): RSS ${m.rssMb} MB, heap used ${m.heapUsedMb} MB (empty emulator: RSS ${m.baselineRssMb} MB); ${m.joinsPerSecond} joins/s`);
 }
