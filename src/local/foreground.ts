@@ -1,7 +1,7 @@
 // `ivsrt local start` in the foreground: start the emulator, say where it listens, stop cleanly on
 // Ctrl-C / SIGTERM / POST /_ivsrt/shutdown.
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../emulator/server.js';
-import { clearLocalState, writeLocalState } from './background.js';
+import { clearLocalState, statusLocal, writeLocalState } from './background.js';
 
 export interface ForegroundIO {
   /** The ready line (stdout). */
@@ -11,7 +11,7 @@ export interface ForegroundIO {
 }
 
 export interface ForegroundOptions extends EmulatorOptions {
-  /** Record this instance in <IVSRT_HOME>/local.json so other ivsrt commands use it. */
+  /** Record this instance in <IVSRT_HOME>/local.json so other ivsrt commands use it (unless another live one is recorded). */
   register?: boolean;
   env?: NodeJS.ProcessEnv;
   /** Called once listening (tests use it to reach the instance). */
@@ -26,14 +26,23 @@ export async function runForeground(options: ForegroundOptions, io: ForegroundIO
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  let registered = false;
   try {
-    if (options.register) writeLocalState({ pid: process.pid, url: emulator.url, dataDir: options.dataDir ?? null }, options.env);
+    if (options.register) {
+      const other = await statusLocal({ env: options.env });
+      if (other.running && other.pid !== process.pid) {
+        io.err(`[ivsrt-local] not registered: the background emulator (pid ${other.pid}, ${other.url}) stays the one ivsrt commands use`);
+      } else {
+        writeLocalState({ pid: process.pid, url: emulator.url, dataDir: options.dataDir ?? null }, options.env);
+        registered = true;
+      }
+    }
     io.out(`ivsrt local emulator listening on ${emulator.url} (${options.dataDir ? `data: ${options.dataDir}` : 'memory only'})`);
     options.onReady?.(emulator);
     await emulator.closed;
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
-    if (options.register) clearLocalState(process.pid, options.env);
+    if (registered) clearLocalState(process.pid, options.env);
   }
 }
