@@ -12,7 +12,7 @@ const runs = Number(args[args.indexOf('--runs') + 1]) || 30;
 const out = args.includes('--out') ? args[args.indexOf('--out') + 1] : undefined;
 const bin = fileURLToPath(new URL('../bin/ivsrt.js', import.meta.url));
 const home = mkdtempSync(join(tmpdir(), 'ivsrt-bench-'));
-const env = { ...process.env, IVSRT_HOME: home, AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', AWS_REGION: 'us-east-1', AWS_PAGER: '', AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent' };
+const env = { ...process.env, IVSRT_HOME: home, AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', AWS_REGION: 'us-east-1', AWS_DEFAULT_REGION: 'us-east-1', AWS_PAGER: '', AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent' };
 
 // The emulator runs as its own process, like a real endpoint.
 const emulator = spawn(process.execPath, [bin, 'local', 'start', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -43,10 +43,13 @@ const timeOnce = (argv) => {
   return Number(process.hrtime.bigint() - start) / 1e6;
 };
 
-for (const c of commands) timeOnce(c.argv); // warm the code cache and the file system cache
 const samples = new Map(commands.map((c) => [c.name, []]));
-for (let i = 0; i < runs; i++) for (const c of commands) samples.get(c.name).push(timeOnce(c.argv));
-emulator.kill('SIGTERM');
+try {
+  for (const c of commands) timeOnce(c.argv); // warm the code cache and the file system cache
+  for (let i = 0; i < runs; i++) for (const c of commands) samples.get(c.name).push(timeOnce(c.argv));
+} finally {
+  emulator.kill('SIGTERM');
+}
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);

@@ -33,6 +33,12 @@ await bundle({
   entryPoints: ['src/cli/main.ts'],
   format: 'cjs',
   outfile: 'dist/cli.cjs',
+  // Prefer packages' ES module builds: esbuild can tree-shake them and skips the CommonJS interop
+  // wrappers that copy every export of the SDK's packages at start-up.
+  mainFields: ['module', 'main'],
+  // Functions restored from a V8 code cache lose Node 20's dynamic-import hook, so import() of
+  // built-ins inside the bundle becomes require() (the Ink app loads through its own Script).
+  supported: { 'dynamic-import': false },
   minifyWhitespace: true,
   minifySyntax: true,
   // The Ink app has its own bundle; everything else, SDK included, lives in this one file.

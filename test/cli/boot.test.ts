@@ -1,0 +1,46 @@
+// Start-up by construction: the bundle runs from a V8 code cache, and Ink/React stay out of every
+// command but watch.
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { fakeEndpoint, type FakeEndpoint } from '../helpers/fake-endpoint.js';
+
+let endpoint: FakeEndpoint;
+beforeAll(async () => {
+  endpoint = await fakeEndpoint((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ stages: [{ arn: 'arn:aws:ivs:us-east-1:123456789012:stage/abcdABCD1234', name: 'cached' }] }));
+  });
+});
+afterAll(async () => endpoint.close());
+
+describe('start-up', () => {
+  it('runs the same from a cold and a warm code cache', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'ivsrt-cache-'));
+    const cold = await runCli(['stage', 'list', '--json'], { endpoint: endpoint.url, env: { IVSRT_CACHE_DIR: cache } });
+    expect(cold.code).toBe(0);
+    expect(readdirSync(join(cache, 'ivsrt')).some((f) => f.startsWith('code-cache-'))).toBe(true);
+    // The warm run executes functions restored from the cache, including the SDK's lazy loads.
+    const warm = await runCli(['stage', 'list', '--json'], { endpoint: endpoint.url, env: { IVSRT_CACHE_DIR: cache } });
+    expect(warm.code).toBe(0);
+    expect(warm.json()).toEqual(cold.json());
+    expect(warm.json().stages[0].name).toBe('cached');
+  });
+
+  it('the command bundle does not contain or require Ink or React', () => {
+    const bundle = readFileSync(new URL('../../dist/cli.cjs', import.meta.url), 'utf8');
+    expect(bundle).not.toMatch(/require\(["'](ink|react)["']\)/);
+    expect(bundle).not.toMatch(/from ["'](ink|react)["']/);
+    expect(bundle).not.toContain('reconciler');
+  });
+
+  it('a command outside watch mode loads no Ink or React module at run time', async () => {
+    // NODE_DEBUG=module logs every CommonJS load; ESM loads of ink would fail the bundle check above.
+    const r = await runCli(['stage', 'list', '--json'], { endpoint: endpoint.url, env: { NODE_DEBUG: 'module' } });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('MODULE');
+    expect(r.stderr).not.toMatch(/node_modules\/(ink|react)\//);
+  });
+});
