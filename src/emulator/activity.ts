@@ -6,7 +6,7 @@ import type { Emulator } from './emulator.js';
 import { accessDenied, conflict, notFound, quotaExceeded, validationError } from './errors.js';
 import { newSessionId } from './ids.js';
 import { CAN_PUBLISH, CAN_SUBSCRIBE, type Attributes, type EventRec, type ParticipantRec, type ReplicationRec, type StageRec } from './store.js';
-import { TokenError } from './tokens.js';
+import { TokenError, type TokenGrant } from './tokens.js';
 
 export interface Joiner {
   participantId: string;
@@ -208,6 +208,33 @@ export function unsubscribe(emu: Emulator, p: ParticipantRec, publisherId: strin
   p.subscriptions = p.subscriptions.filter((id) => id !== publisherId);
   emu.save({ k: 'participant', v: p });
   event(emu, p, 'SUBSCRIBE_STOPPED', { remote: publisherId });
+}
+
+const EXCHANGE_FIXED: [keyof TokenGrant, string][] = [
+  ['topic', 'topic'],
+  ['stageArn', 'resource'],
+  ['participantId', 'jti'],
+  ['whipUrl', 'whip_url'],
+  ['eventsUrl', 'events_url'],
+];
+
+/**
+ * The client SDK's token exchange (behaviour reference §1, TE): only between self-signed tokens that agree on
+ * topic, resource, jti, whip_url and events_url; capabilities, attributes and user id change in place.
+ */
+export function exchangeToken(emu: Emulator, p: ParticipantRec, previous: TokenGrant, next: TokenGrant): void {
+  if (!previous.selfSigned || !next.selfSigned) throw validationError('token exchange works only between self-signed tokens');
+  for (const [field, claim] of EXCHANGE_FIXED) {
+    if (previous[field] !== next[field]) throw new TokenError('invalid-claims', `the new token's "${claim}" differs from the current token's`);
+  }
+  p.capabilities = next.capabilities;
+  p.attributes = next.attributes;
+  p.userId = next.userId;
+  if (!(p.capabilities & CAN_PUBLISH)) unpublish(emu, p);
+  if (!(p.capabilities & CAN_SUBSCRIBE)) for (const publisherId of p.subscriptions ?? []) unsubscribe(emu, p, publisherId);
+  emu.save({ k: 'participant', v: p });
+  const granted = (g: TokenGrant) => ({ capabilities: g.capabilities, attributes: g.attributes, userId: g.userId, expirationTime: g.expiresAt });
+  event(emu, p, 'TOKEN_EXCHANGED', { previousToken: granted(previous), newToken: granted(next) });
 }
 
 // ---- Replication -------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 // The emulator's own routes under /_ivsrt/: the local tooling's control panel and the stand-in for
 // real media clients (join, publish, subscribe, RTMP ingest). No SigV4: they answer loopback callers only.
-import { connectedParticipant, joinStage, leaveStage, publish, subscribe, unpublish, unsubscribe, type Joiner } from './activity.js';
+import { connectedParticipant, exchangeToken, joinStage, leaveStage, publish, subscribe, unpublish, unsubscribe, type Joiner } from './activity.js';
 import type { Emulator } from './emulator.js';
 import { notFound, validationError } from './errors.js';
 import { ingestConnect } from './handlers/ingest.js';
@@ -154,6 +154,16 @@ const stopSubscribing: AdminHandler = (emu, body) => {
   return joined(p);
 };
 
+const exchange: AdminHandler = (emu, body) => {
+  const keyOf = (arn: string) => emu.store.keys.get(arn)?.publicKeyMaterial;
+  // The current token may have expired meanwhile (that is why clients exchange); the new one may not.
+  const previous = emu.tokens.verify(str(body, 'token'), keyOf, 0);
+  const next = emu.tokens.verify(str(body, 'newToken'), keyOf, emu.now());
+  const p = connectedParticipant(emu, emu.stage(previous.stageArn), previous.participantId);
+  exchangeToken(emu, p, previous, next);
+  return joined(p);
+};
+
 const token: AdminHandler = (emu, body) => {
   validateInput('CreateParticipantTokenRequest', body);
   return { participantToken: participantToken(emu, emu.stage(body.stageArn), body, 'input') };
@@ -195,6 +205,7 @@ export const ADMIN_ROUTES: Record<string, AdminHandler> = {
   'POST unpublish': stopPublishing,
   'POST subscribe': startSubscribing,
   'POST unsubscribe': stopSubscribing,
+  'POST exchange': exchange,
   'POST token': token,
   'POST ingest': ingest,
   'POST clock': clock,

@@ -25,6 +25,14 @@ export interface SessionRec {
   endTime?: number;
 }
 
+/** What a token granted, before and after a TOKEN_EXCHANGED event. */
+export interface ExchangedTokenRec {
+  capabilities: number;
+  attributes?: Attributes;
+  userId?: string;
+  expirationTime: number;
+}
+
 export interface EventRec {
   name: string;
   time: number;
@@ -33,6 +41,8 @@ export interface EventRec {
   destinationStageArn?: string;
   destinationSessionId?: string;
   replica?: boolean;
+  previousToken?: ExchangedTokenRec;
+  newToken?: ExchangedTokenRec;
 }
 
 export interface ReplicationRec {

@@ -47,6 +47,8 @@ export interface TokenGrant {
   attributes?: Attributes;
   capabilities: number;
   selfSigned: boolean;
+  /** Epoch milliseconds of `exp`. */
+  expiresAt: number;
 }
 
 export class TokenAuthority {
@@ -157,6 +159,7 @@ export class TokenAuthority {
       attributes: attributes as Attributes | undefined,
       capabilities: (caps.allow_publish === true ? CAN_PUBLISH : 0) | (caps.allow_subscribe === true ? CAN_SUBSCRIBE : 0),
       selfSigned,
+      expiresAt: (exp as number) * 1000,
     };
   }
 

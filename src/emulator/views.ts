@@ -4,6 +4,7 @@ import type {
   CompositionRec,
   EncoderConfigurationRec,
   EventRec,
+  ExchangedTokenRec,
   IngestConfigurationRec,
   ParticipantRec,
   PublicKeyRec,
@@ -87,6 +88,11 @@ export function participantView(p: ParticipantRec): Record<string, unknown> {
   };
 }
 
+function exchangedTokenView(t: ExchangedTokenRec | undefined): Record<string, unknown> | undefined {
+  if (!t) return undefined;
+  return { capabilities: capabilityList(t.capabilities), attributes: t.attributes, userId: t.userId, expirationTime: iso(t.expirationTime) };
+}
+
 export function eventView(participantId: string, e: EventRec): Record<string, unknown> {
   return {
     name: e.name,
@@ -97,6 +103,8 @@ export function eventView(participantId: string, e: EventRec): Record<string, un
     destinationStageArn: e.destinationStageArn,
     destinationSessionId: e.destinationSessionId,
     replica: e.replica ?? false,
+    previousToken: exchangedTokenView(e.previousToken),
+    newToken: exchangedTokenView(e.newToken),
   };
 }
 

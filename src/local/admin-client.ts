@@ -119,6 +119,10 @@ export class AdminClient {
   unsubscribe(ref: ParticipantRef, publisherId: string): Promise<JoinResult> {
     return this.call('POST', 'unsubscribe', { ...ref, publisherId });
   }
+  /** The client SDK's exchangeToken: a connected participant swaps its self-signed token for another. */
+  exchangeToken(token: string, newToken: string): Promise<JoinResult> {
+    return this.call('POST', 'exchange', { token, newToken });
+  }
   /** An RTMP(S) encoder connecting with a stream key. */
   ingest(streamKey: string, protocol?: 'RTMP' | 'RTMPS'): Promise<JoinResult> {
     return this.call('POST', 'ingest', { streamKey, protocol });

@@ -156,6 +156,36 @@ describe('tokens at join', () => {
     expect(expired.body.message).toMatch(/^expired: the token expired at /);
   });
 
+  test('token exchange: self-signed only, same identity claims, TOKEN_EXCHANGED with both grants', async () => {
+    const { emu, client } = await start();
+    const stage = (await client.send(new sdk.CreateStageCommand({}))).stage!;
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'secp384r1' });
+    const key = (await client.send(new sdk.ImportPublicKeyCommand({ publicKeyMaterial: publicKey.export({ type: 'spki', format: 'pem' }) as string }))).publicKey!;
+    const now = Math.floor(Date.now() / 1000);
+    const sign = (extra: Record<string, unknown>) =>
+      signEs384({ alg: 'ES384', typ: 'JWT', kid: key.arn }, {
+        exp: now + 60, iat: now, jti: 'swapper', resource: stage.arn, topic: stage.arn!.split('/')[1], events_url: stage.endpoints!.events,
+        whip_url: stage.endpoints!.whip, capabilities: { allow_publish: true, allow_subscribe: true }, user_id: 'before', version: '1.0', ...extra,
+      }, privateKey);
+    const first = sign({});
+    const j = await ok(admin(emu.url, 'POST', 'join', { token: first, publish: true }));
+    const second = sign({ exp: now + 7200, user_id: 'after', attributes: { seat: 'A1' }, capabilities: { allow_subscribe: true } });
+    const swapped = await ok(admin(emu.url, 'POST', 'exchange', { token: first, newToken: second }));
+    expect(swapped.participant).toMatchObject({ userId: 'after', attributes: { seat: 'A1' }, published: true });
+    const events = (await client.send(new sdk.ListParticipantEventsCommand({ stageArn: stage.arn, sessionId: j.sessionId, participantId: 'swapper' }))).events!;
+    expect(events.map((e) => e.name)).toEqual(['TOKEN_EXCHANGED', 'PUBLISH_STOPPED', 'PUBLISH_STARTED', 'JOINED']);
+    expect(events[0]!.previousToken).toMatchObject({ capabilities: ['PUBLISH', 'SUBSCRIBE'], userId: 'before' });
+    expect(events[0]!.newToken).toMatchObject({ capabilities: ['SUBSCRIBE'], userId: 'after', attributes: { seat: 'A1' } });
+    expect(events[0]!.newToken!.expirationTime!.getTime()).toBe((now + 7200) * 1000);
+    const otherJti = await admin(emu.url, 'POST', 'exchange', { token: second, newToken: sign({ jti: 'someoneElse' }) });
+    expect(otherJti.status).toBe(401);
+    expect(otherJti.body.message).toContain('"jti"');
+    const issued = (await client.send(new sdk.CreateParticipantTokenCommand({ stageArn: stage.arn }))).participantToken!;
+    const notSelfSigned = await admin(emu.url, 'POST', 'exchange', { token: second, newToken: issued.token });
+    expect(notSelfSigned.status).toBe(400);
+    expect(notSelfSigned.body.message).toContain('self-signed');
+  });
+
   test('a subscribe-only token cannot publish: PUBLISH_ERROR INSUFFICIENT_CAPABILITIES', async () => {
     const { emu, client } = await start();
     const created = await client.send(new sdk.CreateStageCommand({ participantTokenConfigurations: [{ capabilities: ['SUBSCRIBE'] }] }));
