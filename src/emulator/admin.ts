@@ -17,7 +17,6 @@ export interface AdminControl {
   shutdown(): void;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Body = Record<string, any>;
 type AdminHandler = (emu: Emulator, body: Body, control: AdminControl) => unknown;
 

@@ -22,10 +22,24 @@ function decodeToken(scope: string, token: string): number {
   return position;
 }
 
+export function encodeToken(scope: string, position: number): string {
+  return Buffer.from(`${scope}:${position}`).toString('base64url');
+}
+
 /** Returns the page of `items` (already filtered and ordered) that the request asks for. */
 export function paginate<T>(scope: string, items: T[], request: PageRequest, defaultMax: number): Page<T> {
   const start = request.nextToken ? decodeToken(scope, request.nextToken) : 0;
   const end = start + (request.maxResults ?? defaultMax);
   if (end >= items.length) return { items: items.slice(start) };
-  return { items: items.slice(start, end), nextToken: Buffer.from(`${scope}:${end}`).toString('base64url') };
+  return { items: items.slice(start, end), nextToken: encodeToken(scope, end) };
+}
+
+/**
+ * Newest-first pages of an append-only list (participant events). The token holds a position counted
+ * from the oldest item, so events appended between two calls do not shift the next page.
+ */
+export function paginateNewestFirst<T>(scope: string, oldestFirst: T[], request: PageRequest, defaultMax: number): Page<T> {
+  const end = request.nextToken ? Math.min(decodeToken(scope, request.nextToken), oldestFirst.length) : oldestFirst.length;
+  const start = Math.max(0, end - (request.maxResults ?? defaultMax));
+  return { items: oldestFirst.slice(start, end).reverse(), nextToken: start > 0 ? encodeToken(scope, start) : undefined };
 }

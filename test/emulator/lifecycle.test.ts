@@ -243,6 +243,8 @@ describe('participants over a session', () => {
       await ok(admin(emu.url, 'POST', 'unpublish', { stageArn, participantId: first.participantId }));
     }
     const page1 = await client.send(new sdk.ListParticipantEventsCommand({ stageArn, sessionId, participantId: first.participantId, maxResults: 4 }));
+    // new events between two pages do not shift the next page
+    await ok(admin(emu.url, 'POST', 'publish', { stageArn, participantId: first.participantId }));
     const page2 = await client.send(new sdk.ListParticipantEventsCommand({ stageArn, sessionId, participantId: first.participantId, maxResults: 4, nextToken: page1.nextToken }));
     expect([...page1.events!, ...page2.events!].map((e) => e.name)).toEqual(['PUBLISH_STOPPED', 'PUBLISH_STARTED', 'PUBLISH_STOPPED', 'PUBLISH_STARTED', 'PUBLISH_STOPPED', 'PUBLISH_STARTED', 'JOINED']);
     expect(page2.nextToken).toBeUndefined();

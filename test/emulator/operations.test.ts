@@ -13,7 +13,6 @@ let client: sdk.IVSRealTimeClient;
 const succeeded = new Set<string>();
 const failed = new Set<string>();
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyCommand = { constructor: { name: string } } & any;
 const operationOf = (command: AnyCommand): string => command.constructor.name.replace(/Command$/, '');
 

@@ -4,7 +4,6 @@ import { parseArn } from '../ids.js';
 import type { ArnKind, Tags } from '../store.js';
 
 /** A request body that has already passed validateShape for the operation's input shape. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Input = Record<string, any>;
 export type Handler = (emu: Emulator, input: Input) => Record<string, unknown>;
 

@@ -1,8 +1,8 @@
 // Participants, their events, disconnection and replication.
 import { latestParticipant, leaveStage, sessionMembers, startReplication, stopReplication } from '../activity.js';
 import { notFound } from '../errors.js';
-import { paginate } from '../pagination.js';
-import type { EventRec, ParticipantRec } from '../store.js';
+import { paginate, paginateNewestFirst } from '../pagination.js';
+import type { ParticipantRec } from '../store.js';
 import { checkAttributesSize, checkExclusive } from '../validation.js';
 import { eventView, participantSummary, participantView } from '../views.js';
 import type { Handler, Input } from './common.js';
@@ -39,8 +39,7 @@ export const listParticipants: Handler = (emu, input) => {
 
 export const listParticipantEvents: Handler = (emu, input) => {
   const p = members(emu, input.stageArn, input.sessionId).get(input.participantId);
-  const newestFirst: EventRec[] = p ? [...p.events].reverse() : [];
-  const page = paginate('ListParticipantEvents', newestFirst, input, 50);
+  const page = paginateNewestFirst('ListParticipantEvents', p?.events ?? [], input, 50);
   return { events: page.items.map((e) => eventView(input.participantId, e)), nextToken: page.nextToken };
 };
 
