@@ -92,6 +92,9 @@ function endWith(ctx: Context, code: number): undefined {
  * vm.Script, where import() needs a loader; this Script borrows the main context's.
  */
 async function loadUi(): Promise<UiModule> {
+  // React's development build, the default without NODE_ENV, keeps debugging records of every render and
+  // grows by megabytes a second under a busy stage; React is loaded only from here on, so this decides.
+  process.env.NODE_ENV ??= 'production';
   const url = pathToFileURL(join(__dirname, 'watch.mjs')).href;
   const importer = new Script('(specifier) => import(specifier)', {
     importModuleDynamically: vmConstants.USE_MAIN_CONTEXT_DEFAULT_LOADER,

@@ -1,0 +1,259 @@
+#!/usr/bin/env node
+// Watch benchmark (not a test): one stage with a churning crowd of simulated participants on the
+// emulator, watched by the real `ivsrt watch` twice: as an NDJSON stream (--json) and as the full-screen
+// view in tmux. Measures the watch process's CPU (% of one core, /proc/<pid>/stat) and RSS, the time
+// from a change on the stage to its line in the stream or its row on screen, and the request rate per
+// operation as counted by a proxy between the watch and the emulator (it must never exceed the
+// service's limit in any one-second window).
+//
+//   node bench/watch.mjs [--seconds 30] [--participants 1000] [--churn 0.1] [--markers 6] [--json]
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, request } from 'node:http';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { build } from 'esbuild';
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '30' },
+    participants: { type: 'string', default: '1000' },
+    churn: { type: 'string', default: '0.1' },
+    markers: { type: 'string', default: '6' },
+    json: { type: 'boolean', default: false },
+  },
+});
+const SECONDS = Number(values.seconds);
+const PARTICIPANTS = Number(values.participants);
+const CHURN = Number(values.churn);
+const MARKERS = Number(values.markers);
+const INTERVAL_MS = 2000;
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BIN = join(ROOT, 'bin/ivsrt.js');
+const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
+/** The service's TPS per operation (reference §5); everything the watch uses is 5. */
+const LIMITS = { CreateParticipantToken: 50 };
+const limitOf = (op) => LIMITS[op] ?? 5;
+
+const work = mkdtempSync(join(tmpdir(), 'ivsrt-watch-bench-'));
+execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT });
+for (const [entry, out] of [['src/emulator/main.ts', 'emulator.mjs'], ['src/local/simulate.ts', 'simulate.mjs']]) {
+  await build({ entryPoints: [join(ROOT, entry)], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: join(work, out), logLevel: 'error' });
+}
+const { simulate } = await import(join(work, 'simulate.mjs'));
+
+// --- emulator, and a proxy that counts the watch's requests per operation ----------------------------
+const emulator = spawn(process.execPath, [join(work, 'emulator.mjs'), '--port', '0'], { stdio: ['ignore', 'pipe', 'ignore'] });
+const emulatorUrl = await new Promise((resolve, reject) => {
+  let out = '';
+  emulator.stdout.on('data', (d) => {
+    out += d;
+    const m = /listening on (http:\/\/\S+)/.exec(out);
+    if (m) resolve(m[1]);
+  });
+  emulator.once('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
+});
+const target = new URL(emulatorUrl);
+let requests = []; // { op, at }
+const proxy = createServer((req, res) => {
+  const op = req.url.startsWith('/tags/') ? `${req.method} tags` : req.url.slice(1).split('?')[0];
+  requests.push({ op, at: performance.now() });
+  const upstream = request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (up) => {
+    res.writeHead(up.statusCode, up.headers);
+    up.pipe(res);
+  });
+  upstream.on('error', () => res.destroy());
+  req.pipe(upstream);
+});
+await new Promise((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+const proxyUrl = `http://127.0.0.1:${proxy.address().port}`;
+
+async function api(op, body) {
+  const res = await fetch(`${emulatorUrl}/${op}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: 'AWS4-HMAC-SHA256 Credential=AKIDBENCH/20260101/us-east-1/ivs/aws4_request, SignedHeaders=host, Signature=' + 'f'.repeat(64), 'x-amz-date': '20260101T000000Z' },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${op}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+async function admin(route, body) {
+  const res = await fetch(`${emulatorUrl}/_ivsrt/${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (!res.ok) throw new Error(`${route}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+const { stage } = await api('CreateStage', { name: 'bench-watch' });
+const crowd = new AbortController();
+let crowdReady;
+const ready = new Promise((resolve) => (crowdReady = resolve));
+const simulation = simulate({
+  url: emulatorUrl,
+  stageArn: stage.arn,
+  participants: PARTICIPANTS,
+  // Leaves room under the 12-publisher quota for the marker publishers.
+  publishers: 8,
+  churn: CHURN,
+  tickMs: 1000,
+  subscribe: false,
+  signal: crowd.signal,
+  onTick: () => crowdReady(),
+});
+await ready;
+
+const env = {
+  ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_') && !k.startsWith('IVSRT_'))),
+  AWS_ACCESS_KEY_ID: 'AKIDBENCH',
+  AWS_SECRET_ACCESS_KEY: 'bench',
+  AWS_REGION: 'us-east-1',
+  AWS_CONFIG_FILE: '/nonexistent',
+  AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
+  IVSRT_CACHE_DIR: join(work, 'cache'),
+};
+const watchArgs = ['watch', stage.arn, '--endpoint-url', proxyUrl];
+
+// --- measurements ------------------------------------------------------------------------------
+function cpuSeconds(pid) {
+  // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+}
+const rssMb = (pid) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const stats = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const at = (q) => s[Math.min(s.length - 1, Math.floor(q * s.length))];
+  return s.length ? { n: s.length, median: Math.round(at(0.5)), p90: Math.round(at(0.9)), max: Math.round(s.at(-1)) } : { n: 0 };
+};
+
+function rates(from, to) {
+  const seconds = (to - from) / 1000;
+  const byOp = {};
+  for (const r of requests) if (r.at >= from && r.at < to) (byOp[r.op] ??= []).push(r.at);
+  return Object.fromEntries(
+    Object.entries(byOp).sort().map(([op, times]) => {
+      let busiest = 0;
+      for (let i = 0, j = 0; i < times.length; i++) {
+        while (times[i] - times[j] >= 1000) j++;
+        busiest = Math.max(busiest, i - j + 1);
+      }
+      return [op, { perSecond: +(times.length / seconds).toFixed(2), busiestSecond: busiest, limit: limitOf(op), ok: busiest <= limitOf(op) }];
+    }),
+  );
+}
+
+/**
+ * Runs the measurement window: CPU and RSS of `pid`, and markers joining (a publisher, then a
+ * subscriber) and leaving, timed until `seen(userId, state)` resolves.
+ */
+async function measure(pid, seen) {
+  await sleep(5000); // the initial listing of the crowd
+  const from = performance.now();
+  const cpu0 = cpuSeconds(pid);
+  let rss = rssMb(pid);
+  const rssTimer = setInterval(() => (rss = Math.max(rss, rssMb(pid))), 500);
+  const latency = { publisherJoined: [], publisherLeft: [], subscriberJoined: [] };
+  const spacing = (SECONDS * 1000) / MARKERS;
+  for (let i = 0; i < MARKERS; i++) {
+    const started = performance.now();
+    const publisher = `marker-pub-${process.pid}-${i}`;
+    const subscriber = `marker-sub-${process.pid}-${i}`;
+    let t0 = performance.now();
+    const pub = await admin('join', { stageArn: stage.arn, userId: publisher, publish: true });
+    const sub = await admin('join', { stageArn: stage.arn, userId: subscriber, capabilities: ['SUBSCRIBE'] });
+    const t0sub = performance.now();
+    await Promise.all([
+      seen(publisher, 'CONNECTED').then((t) => latency.publisherJoined.push(t - t0)),
+      seen(subscriber, 'CONNECTED').then((t) => latency.subscriberJoined.push(t - t0sub)),
+    ]);
+    t0 = performance.now();
+    await admin('leave', { stageArn: stage.arn, participantId: pub.participant.participantId });
+    await seen(publisher, 'DISCONNECTED').then((t) => latency.publisherLeft.push(t - t0));
+    await admin('leave', { stageArn: stage.arn, participantId: sub.participant.participantId });
+    await sleep(Math.max(0, spacing - (performance.now() - started)));
+  }
+  const to = performance.now();
+  clearInterval(rssTimer);
+  return {
+    cpuPercentOfOneCore: +((100 * (cpuSeconds(pid) - cpu0)) / ((to - from) / 1000)).toFixed(1),
+    rssMbMax: Math.round(rss),
+    latencyMs: Object.fromEntries(Object.entries(latency).map(([k, v]) => [k, stats(v)])),
+    requests: rates(from, to),
+    seconds: Math.round((to - from) / 1000),
+  };
+}
+
+const results = { node: process.version, cpu: cpus()[0]?.model, cores: cpus().length, participants: PARTICIPANTS, churnPerSecond: Math.round(PARTICIPANTS * CHURN), intervalMs: INTERVAL_MS };
+
+// 1. NDJSON stream
+{
+  requests = [];
+  const child = spawn(process.execPath, [BIN, ...watchArgs, '--json'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const waiting = new Map(); // `${userId} ${state}` -> resolve
+  let lines = 0;
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    lines++;
+    const at = performance.now();
+    const change = JSON.parse(line);
+    if (change.kind !== 'participant') return;
+    const key = `${change.object.userId} ${change.object.state}`;
+    waiting.get(key)?.(at);
+    waiting.delete(key);
+  });
+  const seen = (userId, state) => new Promise((resolve) => waiting.set(`${userId} ${state}`, resolve));
+  results.ndjson = await measure(child.pid, seen);
+  results.ndjson.lines = lines;
+  const exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+  child.kill('SIGTERM');
+  results.ndjson.exitCodeOnSigterm = await exited;
+}
+
+// 2. Full-screen view in tmux (skipped without tmux)
+if (spawnSync('tmux', ['-V']).status === 0) {
+  requests = [];
+  const socket = `ivsrt-watch-bench-${process.pid}`;
+  const tmux = (...args) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+  const quote = (s) => `'${String(s).replace(/'/g, `'\\''`)}'`;
+  const envArgs = Object.entries({ ...env, TERM: 'xterm-256color' }).filter(([k]) => /^(AWS_|IVSRT_|PATH$|HOME$|TERM$)/.test(k)).map(([k, v]) => `${k}=${quote(v)}`);
+  tmux('new-session', '-d', '-s', 'w', '-x', '140', '-y', '50', `exec env ${envArgs.join(' ')} ${quote(process.execPath)} ${quote(BIN)} ${watchArgs.map(quote).join(' ')}`);
+  const pid = Number(tmux('display', '-p', '-t', 'w', '#{pane_pid}').trim());
+  // Publishers sort to the top of the table, so they are on screen; a subscriber among a thousand is not.
+  const seen = async (userId, state) => {
+    if (userId.includes('-sub-')) return performance.now();
+    const row = new RegExp(`${userId} .*${state === 'CONNECTED' ? ' CONNECTED' : 'DISCONNECTED'}`);
+    for (;;) {
+      if (row.test(tmux('capture-pane', '-p', '-t', 'w'))) return performance.now();
+      await sleep(50);
+    }
+  };
+  results.tty = await measure(pid, seen);
+  delete results.tty.latencyMs.subscriberJoined;
+  tmux('send-keys', '-t', 'w', 'q');
+  await sleep(1000);
+  results.tty.exitedOnQ = spawnSync('kill', ['-0', String(pid)]).status !== 0;
+  spawnSync('tmux', ['-L', socket, 'kill-server']);
+}
+
+crowd.abort();
+await simulation;
+proxy.close();
+emulator.kill('SIGTERM');
+rmSync(work, { recursive: true, force: true });
+
+if (values.json) {
+  process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+} else {
+  const lines = [`node ${results.node}, ${results.cores} x ${results.cpu}; ${PARTICIPANTS} participants, ${results.churnPerSecond} leave and ${results.churnPerSecond} join per second; interval ${INTERVAL_MS} ms`];
+  for (const mode of ['ndjson', 'tty']) {
+    const r = results[mode];
+    if (!r) continue;
+    lines.push('', `## ${mode === 'ndjson' ? 'NDJSON stream (--json)' : 'full-screen view (tmux 140x50)'}`, `CPU ${r.cpuPercentOfOneCore}% of one core over ${r.seconds} s, RSS max ${r.rssMbMax} MB`);
+    for (const [what, s] of Object.entries(r.latencyMs)) lines.push(`change to output, ${what}: median ${s.median} ms, p90 ${s.p90} ms, max ${s.max} ms (n=${s.n})`);
+    for (const [op, q] of Object.entries(r.requests)) lines.push(`  ${op.padEnd(24)} ${String(q.perSecond).padStart(5)}/s  busiest second ${q.busiestSecond} (limit ${q.limit})${q.ok ? '' : '  OVER LIMIT'}`);
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
