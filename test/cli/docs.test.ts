@@ -17,7 +17,7 @@ describe('command reference', () => {
       expect(entry.summary.length, name).toBeGreaterThan(5);
       expect(verb.description.length, name).toBeGreaterThan(10);
       expect(verb.examples.length, name).toBeGreaterThan(0);
-      for (const example of verb.examples) expect(example.command.startsWith(`ivsrt ${name}`), `${name}: ${example.command}`).toBe(true);
+      for (const example of verb.examples) expect(example.command, name).toContain(`ivsrt ${name}`);
     }
   });
 });
