@@ -37,7 +37,8 @@ async function refusedLocally(args: string[], mentions: string): Promise<void> {
 
 beforeAll(async () => {
   [emu, counting] = await Promise.all([
-    spawnEmulator(),
+    // A slow clock: lifecycle steps happen only when the test advances it, never by real time under load.
+    spawnEmulator(['--clock-speed', '0.01']),
     fakeEndpoint((_req, res) => {
       res.writeHead(500, { 'content-type': 'application/json', 'x-amzn-errortype': 'InternalServerException' }).end('{"message":"should not be called"}');
     }),
