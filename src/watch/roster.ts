@@ -5,7 +5,9 @@
 //   people watch), while a background pass pages through everyone at low priority, as fast as the
 //   limiter allows, and starts over at the next poll once it finishes.
 // GetParticipant adds what summaries lack (protocol, client details, attributes); it is asked once per
-// participant, only with tokens that are free at the time, so it never slows a poll.
+// participant, only with tokens that are free at the time, so it never slows a poll, and in a large
+// session only for publishers and the participant in focus, so as not to spend the account's quota on a
+// crowd's details.
 import type { Participant, ParticipantSummary } from '@aws-sdk/client-ivs-realtime';
 import { MAX_PAGE_SIZE, collectPages, type WatchApi } from './api.js';
 import type { Priority } from './rate-limiter.js';
@@ -51,7 +53,7 @@ export class Roster {
   /** GetParticipant for participants not yet detailed, most interesting first, with free tokens only. */
   async addDetails(first: string | undefined): Promise<void> {
     const wanted = [...this.participants.values()]
-      .filter((p) => !this.details.has(p.participantId!))
+      .filter((p) => !this.details.has(p.participantId!) && (!this.large || p.published || p.participantId === first))
       .sort((a, b) => interest(b, first) - interest(a, first))
       .slice(0, this.api.limiter.available('GetParticipant'));
     for (const { participantId } of wanted) {
