@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { spawnEmulator, type SpawnedEmulator } from '../helpers/emulator.js';
-import { fakeEndpoint, type FakeEndpoint } from '../helpers/fake-endpoint.js';
+import { refusingEndpoint, type FakeEndpoint } from '../helpers/fake-endpoint.js';
+import { expectRefusedLocally } from '../helpers/refused.js';
 import { apiClient, type Api } from './activity-helpers.js';
 
 let emu: SpawnedEmulator;
@@ -27,21 +28,13 @@ async function advance(seconds: number): Promise<void> {
   expect(res.status, await res.text()).toBe(200);
 }
 
-async function refusedLocally(args: string[], mentions: string): Promise<void> {
-  const before = counting.requests.length;
-  const r = await runCli(args, { endpoint: counting.url });
-  expect(r.code, r.stderr).toBe(252);
-  expect(r.stderr).toContain(mentions);
-  expect(counting.requests.length).toBe(before);
-}
+const refusedLocally = (args: string[], mentions: string) => expectRefusedLocally(counting, args, mentions);
 
 beforeAll(async () => {
   [emu, counting] = await Promise.all([
     // A slow clock: lifecycle steps happen only when the test advances it, never by real time under load.
     spawnEmulator(['--clock-speed', '0.01']),
-    fakeEndpoint((_req, res) => {
-      res.writeHead(500, { 'content-type': 'application/json', 'x-amzn-errortype': 'InternalServerException' }).end('{"message":"should not be called"}');
-    }),
+    refusingEndpoint(),
   ]);
   api = apiClient(emu.url);
   const [stage, encoder, storage] = await Promise.all([

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { spawnEmulator, type SpawnedEmulator } from '../helpers/emulator.js';
-import { fakeEndpoint, type FakeEndpoint } from '../helpers/fake-endpoint.js';
+import { refusingEndpoint, type FakeEndpoint } from '../helpers/fake-endpoint.js';
+import { expectRefusedLocally } from '../helpers/refused.js';
 import { apiClient, type Api } from './activity-helpers.js';
 
 let emu: SpawnedEmulator;
@@ -21,20 +22,12 @@ const idOf = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
 const plain = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, '');
 
 /** Runs the command against the counting endpoint and asserts it failed with 252 without a request. */
-async function refusedLocally(args: string[], mentions: string): Promise<void> {
-  const before = counting.requests.length;
-  const r = await runCli(args, { endpoint: counting.url });
-  expect(r.code, r.stderr).toBe(252);
-  expect(r.stderr).toContain(mentions);
-  expect(counting.requests.length).toBe(before);
-}
+const refusedLocally = (args: string[], mentions: string) => expectRefusedLocally(counting, args, mentions);
 
 beforeAll(async () => {
   [emu, counting] = await Promise.all([
     spawnEmulator(),
-    fakeEndpoint((_req, res) => {
-      res.writeHead(500, { 'content-type': 'application/json', 'x-amzn-errortype': 'InternalServerException' }).end('{"message":"should not be called"}');
-    }),
+    refusingEndpoint(),
   ]);
   api = apiClient(emu.url);
 });

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { spawnEmulator, type SpawnedEmulator } from '../helpers/emulator.js';
-import { fakeEndpoint, type FakeEndpoint } from '../helpers/fake-endpoint.js';
+import { refusingEndpoint, type FakeEndpoint } from '../helpers/fake-endpoint.js';
+import { expectRefusedLocally } from '../helpers/refused.js';
 import { apiClient, type Api } from './activity-helpers.js';
 
 let emu: SpawnedEmulator;
@@ -35,13 +36,7 @@ function makeKey(name: string, curve = 'secp384r1'): KeyFiles {
   return { privatePath, publicPath, publicPem };
 }
 
-async function refusedLocally(args: string[], mentions: string): Promise<void> {
-  const before = counting.requests.length;
-  const r = await runCli(args, { endpoint: counting.url });
-  expect(r.code, r.stderr).toBe(252);
-  expect(r.stderr).toContain(mentions);
-  expect(counting.requests.length).toBe(before);
-}
+const refusedLocally = (args: string[], mentions: string) => expectRefusedLocally(counting, args, mentions);
 
 async function joinWithToken(token: string): Promise<number> {
   const res = await fetch(`${emu.url}/_ivsrt/join`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
@@ -53,9 +48,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ivsrt-public-keys-'));
   [emu, counting] = await Promise.all([
     spawnEmulator(),
-    fakeEndpoint((_req, res) => {
-      res.writeHead(500, { 'content-type': 'application/json', 'x-amzn-errortype': 'InternalServerException' }).end('{"message":"should not be called"}');
-    }),
+    refusingEndpoint(),
   ]);
   api = apiClient(emu.url);
 });

@@ -39,3 +39,10 @@ export async function fakeEndpoint(respond: (req: RecordedRequest, res: ServerRe
       }),
   };
 }
+
+/** An endpoint that must never be reached: requests to it are counted, and answered with a 500. */
+export function refusingEndpoint(): Promise<FakeEndpoint> {
+  return fakeEndpoint((_req, res) => {
+    res.writeHead(500, { 'content-type': 'application/json', 'x-amzn-errortype': 'InternalServerException' }).end('{"message":"should not be called"}');
+  });
+}
