@@ -20,9 +20,8 @@ export interface AdminControl {
 type Body = Record<string, any>;
 type AdminHandler = (emu: Emulator, body: Body, control: AdminControl) => unknown;
 
-function str(body: Body, name: string, optional = false): string {
+function str(body: Body, name: string): string {
   const v = body[name];
-  if (v === undefined && optional) return v as unknown as string;
   if (typeof v !== 'string' || v === '') throw validationError(`1 validation error detected: ${name} must be a non-empty string`);
   return v;
 }

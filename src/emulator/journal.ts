@@ -5,13 +5,14 @@
 //
 // Files: snapshot.jsonl (header line {"snapshot":1,"generation":G}, then ops) rebuilds the state as it
 // was when journal-G.jsonl was started; journal-G.jsonl, journal-G+1.jsonl, ... replay on top of it.
-import { closeSync, existsSync, fdatasync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, truncateSync, unlinkSync, write } from 'node:fs';
+import { closeSync, existsSync, fdatasync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, truncateSync, unlinkSync, write, writeFileSync } from 'node:fs';
 import { open, unlink } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import type { Op } from './store.js';
 
 const SNAPSHOT = 'snapshot.jsonl';
+const LOCK = 'emulator.pid';
 const JOURNAL = /^journal-(\d+)\.jsonl$/;
 const journalName = (generation: number): string => `journal-${generation}.jsonl`;
 const writeAsync = promisify(write) as (fd: number, text: string) => Promise<unknown>;
@@ -54,6 +55,7 @@ export class Journal {
   ): Promise<Journal> {
     const log = options.log ?? (() => {});
     mkdirSync(dir, { recursive: true, mode: 0o700 });
+    lockDirectory(dir);
     let generation = 0;
     const snapshotPath = join(dir, SNAPSHOT);
     if (existsSync(snapshotPath)) {
@@ -165,6 +167,34 @@ export class Journal {
     await this.sync().catch(() => {});
     await this.compacting;
     closeSync(this.fd);
+    rmSync(join(this.dir, LOCK), { force: true });
+  }
+}
+
+/** Two emulators appending to one journal would corrupt it; the second one refuses to start. */
+function lockDirectory(dir: string): void {
+  const path = join(dir, LOCK);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(path, String(process.pid), { flag: 'wx', mode: 0o600 });
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = Number(readFileSync(path, 'utf8'));
+      if (holder !== process.pid && isAlive(holder)) throw new Error(`data dir ${dir} is in use by another emulator (pid ${holder})`);
+      rmSync(path, { force: true }); // left behind by a crash (or by this process): take it over
+    }
+  }
+  throw new Error(`could not lock data dir ${dir}`);
+}
+
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -41,6 +41,7 @@ describe('kill -9', () => {
     const base = await client.send(new sdk.CreateStageCommand({ name: 'base', participantTokenConfigurations: [{ userId: 'early' }] }));
     const early = await admin(first.url, 'POST', 'join', { token: base.participantTokens![0]!.token, publish: true });
     expect(early.status).toBe(200);
+    await expect(startEmulator({ dataDir: dir })).rejects.toThrow(`in use by another emulator (pid ${first.child.pid})`);
 
     const acknowledged: { arn: string; name: string }[] = [];
     const tagged: string[] = [];
