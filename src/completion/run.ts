@@ -1,7 +1,6 @@
 // `ivsrt __complete <words...>`: main.ts hands the words over before commander sees them (they are a
 // half-typed command line, not arguments to parse). Whatever goes wrong, the shell gets no candidates
 // and no error text: a completion must never write into the user's command line.
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { IVSRealTimeClient } from '@aws-sdk/client-ivs-realtime';
@@ -10,6 +9,7 @@ import { resolveTarget, type GlobalOptions } from '../cli/config.js';
 import { createContext } from '../cli/context.js';
 import type { IO } from '../cli/io.js';
 import { statusLocal } from '../local/background.js';
+import { ivsrtHome } from '../local/paths.js';
 import { addGlobalOptions, configureVerb } from '../cli/main.js';
 import { complete, formatResult, type Connection, type Lookup } from './engine.js';
 import { createApiLookup, type Endpoint } from './lookup.js';
@@ -23,7 +23,7 @@ export interface CompleteOptions {
 }
 
 export function completionCacheDir(env: NodeJS.ProcessEnv): string {
-  return join(env.IVSRT_HOME || join(homedir(), '.ivsrt'), 'cache', 'completion');
+  return join(ivsrtHome(env), 'cache', 'completion');
 }
 
 export async function runComplete(words: string[], options: CompleteOptions): Promise<number> {
