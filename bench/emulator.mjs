@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Emulator benchmark (not a test): GetStage throughput and latency at 50 concurrent keep-alive
 // connections, write throughput with a durable data dir, and resident memory holding 1,000 stages x 100
-// participants. The emulator runs as its own process (bundled from src/emulator/main.ts), the load
+// participants. The emulator runs as its own process (`ivsrt local start`), the load
 // generator here, so each gets one of the machine's cores.
 //
 //   node bench/emulator.mjs [--seconds 10] [--connections 50] [--stages 1000] [--participants 100] [--json] [--no-wrk]
@@ -14,7 +14,6 @@ import { Agent, request } from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { build } from 'esbuild';
 
 const { values } = parseArgs({
   options: {
@@ -34,11 +33,11 @@ const PARTICIPANTS = Number(values.participants);
 const AUTH = 'AWS4-HMAC-SHA256 Credential=AKIDBENCH/20260101/us-east-1/ivs/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=' + 'f'.repeat(64);
 
 const work = mkdtempSync(join(tmpdir(), 'ivsrt-bench-'));
-const script = join(work, 'emulator.mjs');
-await build({ entryPoints: [new URL('../src/emulator/main.ts', import.meta.url).pathname], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: script, logLevel: 'error' });
+// The real CLI entry (run `npm run build` first), exactly as a user starts the emulator.
+const bin = new URL('../bin/ivsrt.js', import.meta.url).pathname;
 
 async function startEmulator(args) {
-  const child = spawn(process.execPath, [script, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn(process.execPath, [bin, 'local', 'start', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
   const url = await new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d) => {

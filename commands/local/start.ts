@@ -39,7 +39,8 @@ export const verb = defineVerb<Options>({
     const { runForeground } = await import('../../src/local/foreground.js');
     takeOverInterrupt();
     await runForeground(
-      { host: options.host, port: options.port, dataDir: options.dataDir, clockSpeed: options.clockSpeed, credentials, region: options.region ?? ctx.globals.region, env: ctx.env },
+      // register: with no background emulator recorded, this one serves --local and `ivsrt local status`.
+      { host: options.host, port: options.port, dataDir: options.dataDir, clockSpeed: options.clockSpeed, credentials, region: options.region ?? ctx.globals.region, env: ctx.env, register: true },
       { out: (line) => ctx.io.stdout.write(`${line}\n`), err: (line) => ctx.io.stderr.write(`${line}\n`) },
     );
     return undefined;

@@ -13,9 +13,8 @@ import { parseInputFile, parseValue } from './parsers.js';
 import { argKey, maxResultsOf } from './request.js';
 import { HELP_TOPICS, rootHelpText, verbHelpText } from './help.js';
 import { installDefaultInterrupt } from './signals.js';
+import { VERSION } from '../version.js';
 
-declare const __IVSRT_VERSION__: string;
-export const VERSION = typeof __IVSRT_VERSION__ === 'string' ? __IVSRT_VERSION__ : '0.0.0-dev';
 
 /** Global flags that take a value, so the locator can skip their values when finding noun and verb. */
 const VALUE_FLAGS = new Set(['--region', '--profile', '--endpoint-url', '--query']);

@@ -16,7 +16,7 @@ import { Authenticator, type Credential } from './sigv4.js';
 import { serializeOp, Store } from './store.js';
 import { TokenAuthority, TokenError } from './tokens.js';
 import { validateInput } from './validation.js';
-import { EMULATOR_VERSION } from './version.js';
+import { VERSION } from '../version.js';
 import { sendError, sendJson } from './wire.js';
 
 export interface EmulatorOptions {
@@ -135,7 +135,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       dataDir: options.dataDir ?? null,
       region: emu.region,
       accountId: emu.accountId,
-      version: EMULATOR_VERSION,
+      version: VERSION,
       startedAt,
     }),
     reset: async () => {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { startEmulator } from '../../src/emulator/server.js';
-import { exited, spawnEmulator } from './bundle.js';
+import { spawnEmulator } from '../helpers/emulator.js';
 import { admin, CREDENTIALS } from './helpers.js';
 
 const dirs: string[] = [];
@@ -41,7 +41,7 @@ describe('kill -9', () => {
     const base = await client.send(new sdk.CreateStageCommand({ name: 'base', participantTokenConfigurations: [{ userId: 'early' }] }));
     const early = await admin(first.url, 'POST', 'join', { token: base.participantTokens![0]!.token, publish: true });
     expect(early.status).toBe(200);
-    await expect(startEmulator({ dataDir: dir })).rejects.toThrow(`in use by another emulator (pid ${first.child.pid})`);
+    await expect(startEmulator({ dataDir: dir })).rejects.toThrow(`in use by another emulator (pid ${first.process.pid})`);
 
     const acknowledged: { arn: string; name: string }[] = [];
     const tagged: string[] = [];
@@ -62,9 +62,9 @@ describe('kill -9', () => {
     const writers = Array.from({ length: 12 }, (_, w) => writer(w));
     while (acknowledged.length < 150) await new Promise((r) => setTimeout(r, 5));
     killed = true;
-    first.child.kill('SIGKILL');
+    first.process.kill('SIGKILL');
     await Promise.all(writers);
-    await exited(first.child);
+    await first.stop();
     client.destroy();
 
     const second = await spawnEmulator(['--data-dir', dir]);
@@ -84,8 +84,7 @@ describe('kill -9', () => {
       expect(events.events!.map((e) => e.name)).toEqual(['PUBLISH_STARTED', 'JOINED']);
       again.destroy();
     } finally {
-      second.child.kill('SIGTERM');
-      await exited(second.child);
+      await second.stop();
     }
   });
 });

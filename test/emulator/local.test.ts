@@ -11,7 +11,7 @@ import { runForeground } from '../../src/local/foreground.js';
 import { localStatePath } from '../../src/local/paths.js';
 import { simulate } from '../../src/local/simulate.js';
 import type { RunningEmulator } from '../../src/emulator/server.js';
-import { bundleEmulator } from './bundle.js';
+import { BIN } from '../helpers/cli.js';
 import { CREDENTIALS, startTestEmulator } from './helpers.js';
 
 const homes: string[] = [];
@@ -27,7 +27,7 @@ afterAll(() => {
 describe('background instance', () => {
   test('ensure starts one instance per IVSRT_HOME, reuses it, resets and stops it', async () => {
     const env = home();
-    const command = [process.execPath, await bundleEmulator()];
+    const command = [process.execPath, BIN, 'local', 'start'];
     expect(await statusLocal({ env })).toEqual({ running: false });
     const [a, b] = await Promise.all([ensureLocalEmulator({ env, command }), ensureLocalEmulator({ env, command })]);
     expect(a).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -57,7 +57,7 @@ describe('background instance', () => {
 
   test('a stale state file (dead pid) is replaced by a new instance', async () => {
     const env = home();
-    const command = [process.execPath, await bundleEmulator()];
+    const command = [process.execPath, BIN, 'local', 'start'];
     const { writeLocalState } = await import('../../src/local/background.js');
     writeLocalState({ pid: 2 ** 22 + 12345, url: 'http://127.0.0.1:1', dataDir: null }, env);
     const url = await ensureLocalEmulator({ env, command });
