@@ -18,7 +18,7 @@ const BASH = String.raw`# bash completion for ivsrt (bash 4 or later).
 # It asks the program itself (ivsrt __complete <words>), so it never goes stale.
 
 _ivsrt() {
-    local i word raw="\${COMP_WORDS[COMP_CWORD]}"
+    local i word
     local -a args=()
     # bash splits words at ':' and '=' (COMP_WORDBREAKS), which cuts ARNs and --flag=value apart:
     # glue those pieces back together before asking.
@@ -42,8 +42,8 @@ _ivsrt() {
     directive=\${last#:}
     ((directive & 1)) && return 0
 
-    # bash replaces only the piece after the last ':' or '=', so drop what comes before it.
-    local prefix="\${cur%"$raw"}"
+    # readline replaces only the text after the last ':' or '=', so drop everything up to it.
+    local prefix="\${cur%"\${cur##*[:=]}"}"
     COMPREPLY=()
     for word in "\${values[@]}"; do
         COMPREPLY+=("\${word#"$prefix"}")

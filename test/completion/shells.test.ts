@@ -111,6 +111,9 @@ describe.skipIf(!installed('bash'))('bash', () => {
     const typed = stageArn.slice(0, stageArn.lastIndexOf(':') + 3);
     // bash replaces only the text after the last ':', so that is what COMPREPLY must hold.
     expect(await bashComplete([...base, typed])).toEqual([stageArn.slice(stageArn.lastIndexOf(':') + 1)]);
+    // Typed up to a colon, readline's word is empty: the reply is everything after that colon.
+    const region = 'arn:aws:ivs:us-east-1:';
+    expect(await bashComplete([...base, region])).toEqual([stageArn.slice(region.length)]);
   });
 });
 
