@@ -115,6 +115,24 @@ describe('Poller on one stage', () => {
   });
 });
 
+describe('Poller as an async iterator', () => {
+  it('yields changes in order and ends when stopped', async () => {
+    const stageArn = await h.createStage('poller-iterator');
+    await h.admin.join({ stageArn, userId: 'iris' });
+    const { poller } = watch(stageArn);
+    const seen: string[] = [];
+    const consumed = (async () => {
+      for await (const change of poller.changes()) {
+        seen.push(`${change.type} ${change.kind}`);
+        if (change.kind === 'participant') void poller.stop();
+      }
+    })();
+    poller.start();
+    await consumed;
+    expect(seen).toEqual(['ADDED stage', 'ADDED session', 'ADDED participant']);
+  });
+});
+
 describe('Poller on every stage', () => {
   it('lists stages with their active session and participant count', async () => {
     const stageArn = await h.createStage('poller-all-stages');
