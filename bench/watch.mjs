@@ -124,6 +124,8 @@ function cpuSeconds(pid) {
 }
 const rssMb = (pid) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** A change the watch never shows within a minute counts as an infinite latency rather than hanging the run. */
+const within = (promise) => Promise.race([promise, sleep(60_000).then(() => Infinity)]);
 const stats = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const at = (q) => s[Math.min(s.length - 1, Math.floor(q * s.length))];
@@ -160,19 +162,22 @@ async function measure(pid, seen) {
   const spacing = (SECONDS * 1000) / MARKERS;
   for (let i = 0; i < MARKERS; i++) {
     const started = performance.now();
-    const publisher = `marker-pub-${process.pid}-${i}`;
-    const subscriber = `marker-sub-${process.pid}-${i}`;
-    let t0 = performance.now();
+    // Short names: the USER column is 16 characters wide.
+    const publisher = `mark-pub-${i}`;
+    const subscriber = `mark-sub-${i}`;
+    // Expectations are set before acting, so a poll landing in between cannot be missed.
+    const pubJoined = seen(publisher, 'CONNECTED');
+    const subJoined = seen(subscriber, 'CONNECTED');
+    const t0 = performance.now();
     const pub = await admin('join', { stageArn: stage.arn, userId: publisher, publish: true });
-    const sub = await admin('join', { stageArn: stage.arn, userId: subscriber, capabilities: ['SUBSCRIBE'] });
     const t0sub = performance.now();
-    await Promise.all([
-      seen(publisher, 'CONNECTED').then((t) => latency.publisherJoined.push(t - t0)),
-      seen(subscriber, 'CONNECTED').then((t) => latency.subscriberJoined.push(t - t0sub)),
-    ]);
-    t0 = performance.now();
+    const sub = await admin('join', { stageArn: stage.arn, userId: subscriber, capabilities: ['SUBSCRIBE'] });
+    latency.publisherJoined.push((await pubJoined) - t0);
+    latency.subscriberJoined.push((await subJoined) - t0sub);
+    const pubLeft = seen(publisher, 'DISCONNECTED');
+    const t1 = performance.now();
     await admin('leave', { stageArn: stage.arn, participantId: pub.participant.participantId });
-    await seen(publisher, 'DISCONNECTED').then((t) => latency.publisherLeft.push(t - t0));
+    latency.publisherLeft.push((await pubLeft) - t1);
     await admin('leave', { stageArn: stage.arn, participantId: sub.participant.participantId });
     await sleep(Math.max(0, spacing - (performance.now() - started)));
   }
@@ -204,7 +209,7 @@ const results = { node: process.version, cpu: cpus()[0]?.model, cores: cpus().le
     waiting.get(key)?.(at);
     waiting.delete(key);
   });
-  const seen = (userId, state) => new Promise((resolve) => waiting.set(`${userId} ${state}`, resolve));
+  const seen = (userId, state) => within(new Promise((resolve) => waiting.set(`${userId} ${state}`, resolve)));
   results.ndjson = await measure(child.pid, seen);
   results.ndjson.lines = lines;
   const exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
@@ -221,14 +226,17 @@ if (spawnSync('tmux', ['-V']).status === 0) {
   const envArgs = Object.entries({ ...env, TERM: 'xterm-256color' }).filter(([k]) => /^(AWS_|IVSRT_|PATH$|HOME$|TERM$)/.test(k)).map(([k, v]) => `${k}=${quote(v)}`);
   tmux('new-session', '-d', '-s', 'w', '-x', '140', '-y', '50', `exec env ${envArgs.join(' ')} ${quote(process.execPath)} ${quote(BIN)} ${watchArgs.map(quote).join(' ')}`);
   const pid = Number(tmux('display', '-p', '-t', 'w', '#{pane_pid}').trim());
-  // Publishers sort to the top of the table, so they are on screen; a subscriber among a thousand is not.
-  const seen = async (userId, state) => {
-    if (userId.includes('-sub-')) return performance.now();
-    const row = new RegExp(`${userId} .*${state === 'CONNECTED' ? ' CONNECTED' : 'DISCONNECTED'}`);
-    for (;;) {
-      if (row.test(tmux('capture-pane', '-p', '-t', 'w'))) return performance.now();
-      await sleep(50);
-    }
+  // Connected publishers sort to the top of the table, so a marker publisher's row appears there when it
+  // joins and leaves the top when it disconnects. A subscriber among a thousand is not on screen.
+  const seen = (userId, state) => {
+    if (userId.includes('-sub-')) return Promise.resolve(performance.now());
+    const row = new RegExp(`^[> ] ${userId} .* CONNECTED`, 'm');
+    return (async () => {
+      for (const deadline = performance.now() + 60_000; performance.now() < deadline; await sleep(50)) {
+        if (row.test(tmux('capture-pane', '-p', '-t', 'w')) === (state === 'CONNECTED')) return performance.now();
+      }
+      return Infinity;
+    })();
   };
   results.tty = await measure(pid, seen);
   delete results.tty.latencyMs.subscriberJoined;
