@@ -14,7 +14,7 @@ export interface Context {
   target(): Promise<Target>;
   client(): Promise<IVSRealTimeClient>;
   /** Sends one API operation and returns its output without `$metadata`. */
-  call(operation: string, input: Record<string, unknown>): Promise<Record<string, unknown>>;
+  call(operation: string, input: Record<string, unknown>, options?: { abortSignal?: AbortSignal }): Promise<Record<string, unknown>>;
   /** Asks a yes/no question on the terminal; throws where nobody can answer. */
   confirm(question: string): Promise<boolean>;
   /** A line on stderr for a person (hints, notices); suppressed nowhere, never on stdout. */
@@ -89,12 +89,12 @@ export function createContext(seed: ContextSeed): Context {
     now: seed.now ?? (() => new Date()),
     target,
     client,
-    async call(operation, input) {
+    async call(operation, input, options = {}) {
       const [{ SDK_COMMANDS, isOperationName }, sdk] = await Promise.all([import('../api/operations.js'), client()]);
       if (!isOperationName(operation)) throw new Error(`unknown operation ${operation}`);
       const Command = SDK_COMMANDS[operation] as unknown as new (input: unknown) => Parameters<IVSRealTimeClient['send']>[0];
       debug(`calling ${operation}`);
-      const output = (await sdk.send(new Command(input))) as unknown as Record<string, unknown>;
+      const output = (await sdk.send(new Command(input), { abortSignal: options.abortSignal })) as unknown as Record<string, unknown>;
       const { $metadata: _metadata, ...rest } = output;
       return rest;
     },

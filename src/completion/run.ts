@@ -3,7 +3,6 @@
 // and no error text: a completion must never write into the user's command line.
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import type { IVSRealTimeClient } from '@aws-sdk/client-ivs-realtime';
 import { COMMANDS, NOUNS } from '../../commands/index.js';
 import { resolveTarget, type GlobalOptions } from '../cli/config.js';
 import { createContext } from '../cli/context.js';
@@ -56,15 +55,9 @@ async function connect(connection: Connection, options: CompleteOptions): Promis
   });
   // One attempt: a retry would not fit in the time budget anyway.
   const ctx = createContext({ io: silentIO(), env: { ...env, AWS_MAX_ATTEMPTS: '1' }, globals: target.kind === 'local' ? { ...globals, local: true } : globals });
-  const [{ SDK_COMMANDS, isOperationName }, client] = await Promise.all([import('../api/operations.js'), ctx.client()]);
   return {
     key: [target.kind, target.region, target.endpoint ?? '', target.profile ?? ''].join('|'),
-    async send(operation, input, signal) {
-      if (!isOperationName(operation)) throw new Error(`unknown operation ${operation}`);
-      const Command = SDK_COMMANDS[operation] as unknown as new (input: unknown) => Parameters<IVSRealTimeClient['send']>[0];
-      const { $metadata: _metadata, ...output } = (await client.send(new Command(input), { abortSignal: signal })) as unknown as Record<string, unknown>;
-      return output;
-    },
+    send: (operation, input, signal) => ctx.call(operation, input, { abortSignal: signal }),
   };
 }
 
