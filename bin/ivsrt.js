@@ -10,5 +10,7 @@ if (!process.argv.includes('--debug')) {
     if (process.env.IVSRT_SHOW_WARNINGS) emit.call(process, warning, ...rest);
   };
 }
-const { main } = loadBundle(createRequire(import.meta.url).resolve('../dist/cli.cjs'));
-process.exitCode = await main(process.argv.slice(2));
+const args = process.argv.slice(2);
+const help = args.length === 0 || args[0] === 'help' || args.some((a) => a === '--help' || a === '-h' || a === '--version' || a === '-v');
+const { main } = loadBundle(createRequire(import.meta.url).resolve('../dist/cli.cjs'), help ? 'help' : 'command');
+process.exitCode = await main(args);

@@ -11,10 +11,15 @@ function cacheDir(): string {
   return join(base, 'ivsrt');
 }
 
-export function loadBundle(file: string): Record<string, any> {
+/**
+ * `kind` names the part of the bundle a run exercises. A cache holds the functions its first run
+ * compiled, so help and API commands keep separate caches: neither loads the other's code, and an API
+ * command never runs from a cache that `--version` wrote.
+ */
+export function loadBundle(file: string, kind: string): Record<string, any> {
   const source = readFileSync(file, 'utf8');
   const stamp = `${statSync(file).mtimeMs.toFixed(0)}-${source.length}-${process.version}`;
-  const cacheFile = join(cacheDir(), `code-cache-${stamp}.bin`);
+  const cacheFile = join(cacheDir(), `code-cache-${kind}-${stamp}.bin`);
   let cachedData: Buffer | undefined;
   try {
     cachedData = readFileSync(cacheFile);
