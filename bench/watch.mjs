@@ -40,13 +40,11 @@ const limitOf = (op) => LIMITS[op] ?? 5;
 
 const work = mkdtempSync(join(tmpdir(), 'ivsrt-watch-bench-'));
 execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT });
-for (const [entry, out] of [['src/emulator/main.ts', 'emulator.mjs'], ['src/local/simulate.ts', 'simulate.mjs']]) {
-  await build({ entryPoints: [join(ROOT, entry)], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: join(work, out), logLevel: 'error' });
-}
+await build({ entryPoints: [join(ROOT, 'src/local/simulate.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: join(work, 'simulate.mjs'), logLevel: 'error' });
 const { simulate } = await import(join(work, 'simulate.mjs'));
 
 // --- emulator, and a proxy that counts the watch's requests per operation ----------------------------
-const emulator = spawn(process.execPath, [join(work, 'emulator.mjs'), '--port', '0'], { stdio: ['ignore', 'pipe', 'ignore'] });
+const emulator = spawn(process.execPath, [BIN, 'local', 'start', '--port', '0'], { env: { ...process.env, IVSRT_HOME: join(work, 'home') }, stdio: ['ignore', 'pipe', 'ignore'] });
 const emulatorUrl = await new Promise((resolve, reject) => {
   let out = '';
   emulator.stdout.on('data', (d) => {

@@ -57,6 +57,8 @@ export function renderAt(tree: ReactElement, size: { columns: number; rows: numb
   const lastFrame = () => (stdout.frames.at(-1) ?? '').replace(ANSI, '');
   return {
     lastFrame,
+    /** How many frames Ink has written: each one is a whole redraw. */
+    frameCount: () => stdout.frames.length,
     unmount: () => instance.unmount(),
     /** Sends keys one at a time, as a person types, letting React settle after each. */
     async press(...keys: string[]) {

@@ -3,7 +3,7 @@ import { useCallback, useEffect, useRef, useState, type MutableRefObject } from 
 import type { Tone } from '../feed.js';
 import { Footer, type Prompt } from './Footer.js';
 import { HelpScreen } from './HelpScreen.js';
-import { useNow, useTerminalSize } from './hooks.js';
+import { useTerminalSize } from './hooks.js';
 import { errorText, type KeyHandler, type ScreenProps } from './screen.js';
 import { StageScreen } from './StageScreen.js';
 import { StagesScreen } from './StagesScreen.js';
@@ -29,7 +29,6 @@ interface Confirmation {
 
 export function App({ root, openStage, readonly, onExit }: AppProps) {
   const size = useTerminalSize();
-  const now = useNow();
   // Read by the key handler through refs: keys typed faster than React re-renders must still see the
   // mode the previous key switched to (a "/" followed at once by filter text).
   const [help, setHelp, helpRef] = useImmediateState(false);
@@ -85,7 +84,6 @@ export function App({ root, openStage, readonly, onExit }: AppProps) {
   const screen: Omit<ScreenProps, 'keys'> = {
     hidden: help,
     size: { columns: size.columns, rows: size.rows - 1 },
-    now,
     readonly,
     filter,
     clearFilter: () => setFilter(''),

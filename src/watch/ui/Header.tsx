@@ -1,18 +1,26 @@
 import { Box, Text } from 'ink';
 import type { PollStatus } from '../poller.js';
 import { ago, clockTime } from './format.js';
+import { useStaleClock } from './hooks.js';
 
 export interface HeaderProps {
   title: string;
   /** The stage ARN, or a description of the all-stages view. */
   subtitle: string;
-  sessionLine?: string;
+  session?: { id?: string; startTime?: Date; active: boolean };
   status: PollStatus;
   requestRate: number;
-  now: number;
+  /** The poll interval: within it (plus a second) the last poll is on time. */
+  intervalMs: number;
 }
 
-export function Header({ title, subtitle, sessionLine, status, requestRate, now }: HeaderProps) {
+/**
+ * The header owns the clock ("polled 3s ago"), so only it redraws between polls, and only when a
+ * poll is late; the tables below change when a poll lands.
+ */
+export function Header({ title, subtitle, session, status, requestRate, intervalMs }: HeaderProps) {
+  const now = useStaleClock(status.lastSuccessAt, intervalMs + 1000);
+  const line = session ? sessionLine(session.id, session.startTime, session.active, now) : undefined;
   const polled = status.lastSuccessAt === undefined ? 'not polled yet' : `polled ${ago(now - status.lastSuccessAt)}`;
   return (
     <Box flexDirection="column">
@@ -20,7 +28,7 @@ export function Header({ title, subtitle, sessionLine, status, requestRate, now 
         <Text bold>ivsrt watch</Text> <Text color="cyan" bold>{title}</Text> <Text dimColor>{subtitle}</Text>
       </Text>
       <Text wrap="truncate">
-        {sessionLine ? `${sessionLine} · ` : ''}
+        {line ? `${line} · ` : ''}
         {polled} · {requestRate.toFixed(1)} req/s
       </Text>
       <StatusLine status={status} now={now} />
@@ -43,7 +51,7 @@ function StatusLine({ status, now }: { status: PollStatus; now: number }) {
   return <Text color="green">ok</Text>;
 }
 
-export function sessionLine(sessionId: string | undefined, startTime: Date | undefined, active: boolean, now: number): string {
+function sessionLine(sessionId: string | undefined, startTime: Date | undefined, active: boolean, now: number): string {
   if (!sessionId) return 'no active session';
   const started = startTime ? ` started ${clockTime(startTime)} (${ago(now - startTime.getTime())})` : '';
   return `${active ? 'session' : 'last session (ended)'} ${sessionId}${started}`;

@@ -7,11 +7,12 @@ import { clockTime } from './format.js';
 export interface SessionsPaneProps {
   sessions: readonly StageSession[];
   headcounts: ReadonlyMap<string, SessionHeadcount>;
-  now: number;
   height: number;
+  /** The time of the last poll: durations are as of then, like every other number below the header. */
+  asOf: number;
 }
 
-export function SessionsPane({ sessions, headcounts, now, height }: SessionsPaneProps) {
+export function SessionsPane({ sessions, headcounts, height, asOf: now }: SessionsPaneProps) {
   return (
     <Box flexDirection="column" height={height}>
       <Text bold>

@@ -5,7 +5,7 @@ import { participantLabel, shortArn } from '../feed.js';
 import type { WatchedComposition } from '../model.js';
 import { CompositionsPane } from './CompositionsPane.js';
 import { EventsFeed } from './EventsFeed.js';
-import { Header, sessionLine } from './Header.js';
+import { Header } from './Header.js';
 import { ParticipantDetail } from './ParticipantDetail.js';
 import { ParticipantsTable } from './ParticipantsTable.js';
 import type { ScreenProps } from './screen.js';
@@ -23,7 +23,7 @@ export interface StageScreenProps extends ScreenProps {
 }
 
 export function StageScreen(props: StageScreenProps) {
-  const { store, size, now, readonly, filter } = props;
+  const { store, size, readonly, filter } = props;
   const state = useWatchStore(store);
   const { snapshot } = state;
   const [pane, setPane] = useState<Pane>('participants');
@@ -130,10 +130,10 @@ export function StageScreen(props: StageScreenProps) {
       <Header
         title={stage?.name || shortArn(snapshot.stageArn)}
         subtitle={snapshot.stageArn ?? ''}
-        sessionLine={sessionLine(snapshot.sessionId, session?.startTime, Boolean(stage?.activeSessionId && stage.activeSessionId === snapshot.sessionId), now)}
+        session={{ id: snapshot.sessionId, startTime: session?.startTime, active: Boolean(stage?.activeSessionId && stage.activeSessionId === snapshot.sessionId) }}
         status={state.status}
         requestRate={state.requestRate}
-        now={now}
+        intervalMs={store.poller.intervalMs}
       />
       {detail ? (
         <ParticipantDetail
@@ -163,7 +163,7 @@ export function StageScreen(props: StageScreenProps) {
             highlights={state.highlights}
             height={layout.compositions}
           />
-          <SessionsPane sessions={sessions} headcounts={snapshot.headcounts} now={now} height={layout.sessions} />
+          <SessionsPane sessions={sessions} headcounts={snapshot.headcounts} height={layout.sessions} asOf={state.status.lastSuccessAt ?? Date.now()} />
           <EventsFeed lines={state.feed} scroll={eventsScroll} active={pane === 'events'} height={layout.events} />
         </>
       )}

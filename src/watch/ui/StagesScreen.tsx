@@ -12,7 +12,7 @@ export interface StagesScreenProps extends ScreenProps {
 }
 
 export function StagesScreen(props: StagesScreenProps) {
-  const { store, size, now, filter } = props;
+  const { store, size, filter } = props;
   const state = useWatchStore(store);
   const [selected, setSelected] = useState<string>();
   const stages = useMemo(() => {
@@ -48,7 +48,7 @@ export function StagesScreen(props: StagesScreenProps) {
 
   return (
     <Box flexDirection="column" display={props.hidden ? 'none' : 'flex'}>
-      <Header title="all stages" subtitle="this account and region" status={state.status} requestRate={state.requestRate} now={now} />
+      <Header title="all stages" subtitle="this account and region" status={state.status} requestRate={state.requestRate} intervalMs={store.poller.intervalMs} />
       <StagesList stages={stages} selectedIndex={index} highlights={state.highlights} filter={filter} height={Math.max(3, size.rows - 4)} width={size.columns} />
     </Box>
   );

@@ -20,12 +20,21 @@ export function useTerminalSize(): TerminalSize {
   return size;
 }
 
-/** The current time, refreshed every `ms` so "polled 3s ago" keeps counting between polls. */
-export function useNow(ms = 1000): number {
+/**
+ * The current time for "polled 3s ago". Every redraw costs Ink a whole frame, so the clock does not
+ * tick while polls land on time (each poll redraws, and the age is then under one interval); once the
+ * last poll `since` is older than `freshForMs`, it ticks every second so a stall is visible at once.
+ */
+export function useStaleClock(since: number | undefined, freshForMs: number): number {
   const [now, setNow] = useState(Date.now);
   useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), ms);
-    return () => clearInterval(timer);
-  }, [ms]);
-  return now;
+    let timer: NodeJS.Timeout;
+    const tick = (): void => {
+      setNow(Date.now());
+      timer = setTimeout(tick, 1000);
+    };
+    timer = setTimeout(tick, Math.max(0, (since ?? Date.now()) + freshForMs - Date.now()));
+    return () => clearTimeout(timer);
+  }, [since, freshForMs]);
+  return Math.max(now, since ?? 0);
 }

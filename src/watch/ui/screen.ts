@@ -15,7 +15,6 @@ export interface ScreenProps {
   keys: MutableRefObject<KeyHandler | undefined>;
   hidden: boolean;
   size: TerminalSize;
-  now: number;
   readonly: boolean;
   filter: string;
   clearFilter(): void;

@@ -45,6 +45,7 @@ export function rowKey(change: Change): string {
 export class WatchStore {
   private state: WatchState;
   private readonly listeners = new Set<() => void>();
+  private notifying = false;
   private readonly highlightUntil = new Map<string, { highlight: Highlight; until: number }>();
   private readonly unsubscribe: Array<() => void>;
 
@@ -122,6 +123,13 @@ export class WatchStore {
 
   private update(partial: Partial<WatchState>): void {
     this.state = { ...this.state, ...partial };
-    for (const listener of this.listeners) listener();
+    // A poll lands as several updates in one turn (its changes, then its status); the view redraws a
+    // whole frame per notification, so it is told once.
+    if (this.notifying) return;
+    this.notifying = true;
+    queueMicrotask(() => {
+      this.notifying = false;
+      for (const listener of this.listeners) listener();
+    });
   }
 }
