@@ -95,6 +95,9 @@ async function loadUi(): Promise<UiModule> {
   // React's development build, the default without NODE_ENV, keeps debugging records of every render and
   // grows by megabytes a second under a busy stage; React is loaded only from here on, so this decides.
   process.env.NODE_ENV ??= 'production';
+  // Ink draws only a final frame when it believes it runs in CI (it reads CI at import). This path is
+  // taken only with a terminal on stdin and stdout, where a person is watching, so the live view wins.
+  process.env.CI = 'false';
   const url = pathToFileURL(join(__dirname, 'watch.mjs')).href;
   const importer = new Script('(specifier) => import(specifier)', {
     importModuleDynamically: vmConstants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
