@@ -1,11 +1,11 @@
 // Start-up by construction: the bundle runs from a V8 code cache, and Ink/React stay out of every
 // command but watch.
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { fakeEndpoint, type FakeEndpoint } from '../helpers/fake-endpoint.js';
+import { scratchDir } from '../helpers/scratch.js';
 
 let endpoint: FakeEndpoint;
 beforeAll(async () => {
@@ -18,7 +18,7 @@ afterAll(async () => endpoint.close());
 
 describe('start-up', () => {
   it('runs the same from a cold and a warm code cache', async () => {
-    const cache = mkdtempSync(join(tmpdir(), 'ivsrt-cache-'));
+    const cache = scratchDir('cache');
     const cold = await runCli(['stage', 'list', '--json'], { endpoint: endpoint.url, env: { IVSRT_CACHE_DIR: cache } });
     expect(cold.code).toBe(0);
     expect(readdirSync(join(cache, 'ivsrt')).some((f) => f.startsWith('code-cache-'))).toBe(true);

@@ -1,8 +1,7 @@
 // Composition verbs end to end: the real bin against a spawned emulator, whose clock is advanced through
 // its admin route instead of sleeping. Covers the STARTING → ACTIVE → STOPPING → STOPPED lifecycle,
 // destinations built from the simple flags (names resolved) or from --input, and the errors.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
@@ -10,6 +9,7 @@ import { spawnEmulator, type SpawnedEmulator } from '../helpers/emulator.js';
 import { refusingEndpoint, type FakeEndpoint } from '../helpers/fake-endpoint.js';
 import { expectRefusedLocally } from '../helpers/refused.js';
 import { apiClient, type Api } from './activity-helpers.js';
+import { scratchDir } from '../helpers/scratch.js';
 
 let emu: SpawnedEmulator;
 let api: Api;
@@ -124,7 +124,7 @@ describe('composition lifecycle', () => {
   });
 
   it('--input carries the layout and recording settings; the simple flags replace its destinations', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ivsrt-composition-'));
+    const dir = scratchDir('composition');
     const file = join(dir, 'composition.json');
     writeFileSync(
       file,

@@ -2,8 +2,7 @@
 // Checks that --json is exactly the API's answer, that names resolve (and ambiguous ones refuse), that
 // rules the model cannot express fail with 252 before any request, and that stream keys stay out of
 // tables and TSV.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
@@ -11,6 +10,7 @@ import { spawnEmulator, type SpawnedEmulator } from '../helpers/emulator.js';
 import { refusingEndpoint, type FakeEndpoint } from '../helpers/fake-endpoint.js';
 import { expectRefusedLocally } from '../helpers/refused.js';
 import { apiClient, type Api } from './activity-helpers.js';
+import { scratchDir } from '../helpers/scratch.js';
 
 let emu: SpawnedEmulator;
 let api: Api;
@@ -261,7 +261,7 @@ describe('ingest-config', () => {
 
 describe('--input', () => {
   it('takes the full request from a file, flags on top', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ivsrt-configs-'));
+    const dir = scratchDir('configs');
     const file = join(dir, 'encoder.json');
     writeFileSync(file, JSON.stringify({ name: 'from-file', video: { width: 640, height: 360, framerate: 15 } }));
     const r = await cli(['encoder-config', 'create', '--input', file, '--height', '480', '--json']);

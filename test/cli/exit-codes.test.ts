@@ -1,11 +1,11 @@
 // Every exit-code class, no stack traces, no warnings, and no request on a validation failure.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, runCli, testEnv } from '../helpers/cli.js';
 import { fakeEndpoint, type FakeEndpoint } from '../helpers/fake-endpoint.js';
+import { scratchDir } from '../helpers/scratch.js';
 
 const STACK = /\n\s+at .+\(.+:\d+:\d+\)/;
 const SECRET_TOKEN = 'eyJhbGciOiJLTVMiLCJ0eXAiOiJKV1QifQ.eyJqdGkiOiJhYmMifQ.c2lnbmF0dXJl';
@@ -75,7 +75,7 @@ describe('exit codes', () => {
   });
 
   it('252 for --input that is missing, not JSON, or holds unknown members; no request sent', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ivsrt-input-'));
+    const dir = scratchDir('input');
     writeFileSync(join(dir, 'bad.json'), '{"name": ');
     writeFileSync(join(dir, 'unknown.json'), '{"nmae": "typo"}');
     const before = counting.requests.length;
@@ -88,7 +88,7 @@ describe('exit codes', () => {
   });
 
   it('253 for an unknown profile, a missing region and a malformed endpoint', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ivsrt-cfg-'));
+    const dir = scratchDir('cfg');
     writeFileSync(join(dir, 'config'), '[default]\noutput = json\n');
     const profile = await runCli(['stage', 'list', '--profile', 'nope'], { env: { AWS_CONFIG_FILE: join(dir, 'config') } });
     expect(profile.code).toBe(253);

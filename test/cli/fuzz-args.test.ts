@@ -2,15 +2,13 @@
 // a message rather than a stack trace, and never hang. Most runs go in-process (fast); a sample goes
 // through the real bin to cover start-up and warnings.
 import { PassThrough } from 'node:stream';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../commands/index.js';
 import { runCommand } from '../../src/cli/main.js';
 import type { IO } from '../../src/cli/io.js';
 import { startEmulator } from '../../src/emulator/server.js';
 import { runCli, testEnv } from '../helpers/cli.js';
+import { scratchDir } from '../helpers/scratch.js';
 
 const DOCUMENTED = new Set([0, 130, 252, 253, 254, 255]);
 const STACK = /\n\s+at .+:\d+:\d+/;
@@ -22,7 +20,7 @@ let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
   emulator = await startEmulator({ port: 0 });
-  env = testEnv({ AWS_ENDPOINT_URL: emulator.url, IVSRT_HOME: mkdtempSync(join(tmpdir(), 'ivsrt-fuzz-')) });
+  env = testEnv({ AWS_ENDPOINT_URL: emulator.url, IVSRT_HOME: scratchDir('fuzz') });
 });
 afterAll(async () => {
   await emulator?.close();

@@ -1,8 +1,7 @@
 // public-key import/get/list/delete end to end: the real bin against a spawned emulator. The delete
 // test also shows the consequence its warning names: a token signed with the key stops working.
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
@@ -10,6 +9,7 @@ import { spawnEmulator, type SpawnedEmulator } from '../helpers/emulator.js';
 import { refusingEndpoint, type FakeEndpoint } from '../helpers/fake-endpoint.js';
 import { expectRefusedLocally } from '../helpers/refused.js';
 import { apiClient, type Api } from './activity-helpers.js';
+import { scratchDir } from '../helpers/scratch.js';
 
 let emu: SpawnedEmulator;
 let api: Api;
@@ -45,7 +45,7 @@ async function joinWithToken(token: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'ivsrt-public-keys-'));
+  dir = scratchDir('public-keys');
   [emu, counting] = await Promise.all([
     spawnEmulator(),
     refusingEndpoint(),

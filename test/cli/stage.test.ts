@@ -1,13 +1,13 @@
 // Stage verbs end to end (the real bin against a spawned emulator), plus the behaviour every verb
 // shares: output modes, name resolution, pagination, and --json parity with `aws ivs-realtime`.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, testEnv } from '../helpers/cli.js';
 import { spawnEmulator, type SpawnedEmulator } from '../helpers/emulator.js';
+import { scratchDir } from '../helpers/scratch.js';
 
 const ANSI = /\x1b\[/;
 let emu: SpawnedEmulator;
@@ -61,7 +61,7 @@ describe('stage verbs', () => {
   });
 
   it('--input supplies the full request and flags override it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ivsrt-in-'));
+    const dir = scratchDir('in');
     const file = join(dir, 'stage.json');
     writeFileSync(file, JSON.stringify({ name: 'from-file', tags: { source: 'file' }, participantTokenConfigurations: [{ userId: 'a' }] }));
     const r = await cli(['stage', 'create', '--input', file, '--name', 'flag-wins', '--json']);
