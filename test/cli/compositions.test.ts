@@ -3,40 +3,28 @@
 // destinations built from the simple flags (names resolved) or from --input, and the errors.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
-import { spawnEmulator, type SpawnedEmulator } from '../helpers/emulator.js';
-import { refusingEndpoint, type FakeEndpoint } from '../helpers/fake-endpoint.js';
-import { expectRefusedLocally } from '../helpers/refused.js';
-import { apiClient, type Api } from './activity-helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { scratchDir } from '../helpers/scratch.js';
+import { emulatorBed } from '../helpers/bed.js';
 
-let emu: SpawnedEmulator;
-let api: Api;
-let counting: FakeEndpoint;
+// A slow clock: lifecycle steps happen only when the test advances it, never by real time under load.
+const bed = emulatorBed(['--clock-speed', '0.01']);
+const { cli, api, refusedLocally } = bed;
+
 let stageArn: string;
 let encoderArn: string;
 let storageArn: string;
 const CHANNEL = 'arn:aws:ivs:us-east-1:123456789012:channel/AbCdEfGhIjKl';
 
-const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli(args, { endpoint: emu.url, env });
 const idOf = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
 const plain = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, '');
 
 async function advance(seconds: number): Promise<void> {
-  const res = await fetch(`${emu.url}/_ivsrt/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceSeconds: seconds }) });
+  const res = await fetch(`${bed.emu.url}/_ivsrt/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceSeconds: seconds }) });
   expect(res.status, await res.text()).toBe(200);
 }
 
-const refusedLocally = (args: string[], mentions: string) => expectRefusedLocally(counting, args, mentions);
-
 beforeAll(async () => {
-  [emu, counting] = await Promise.all([
-    // A slow clock: lifecycle steps happen only when the test advances it, never by real time under load.
-    spawnEmulator(['--clock-speed', '0.01']),
-    refusingEndpoint(),
-  ]);
-  api = apiClient(emu.url);
   const [stage, encoder, storage] = await Promise.all([
     api('CreateStage', { name: 'show' }),
     api('CreateEncoderConfiguration', { name: 'show-hd', video: { width: 1920, height: 1080 } }),
@@ -46,11 +34,8 @@ beforeAll(async () => {
   encoderArn = encoder.encoderConfiguration.arn;
   storageArn = storage.storageConfiguration.arn;
   // Someone on the stage, so no composition stops for want of participants while the clock moves.
-  const res = await fetch(`${emu.url}/_ivsrt/join`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ stageArn, userId: 'host', publish: true }) });
+  const res = await fetch(`${bed.emu.url}/_ivsrt/join`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ stageArn, userId: 'host', publish: true }) });
   expect(res.status, await res.text()).toBe(200);
-});
-afterAll(async () => {
-  await Promise.all([emu?.stop(), counting?.close()]);
 });
 
 describe('composition lifecycle', () => {

@@ -4,36 +4,15 @@
 // tables and TSV.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
-import { spawnEmulator, type SpawnedEmulator } from '../helpers/emulator.js';
-import { refusingEndpoint, type FakeEndpoint } from '../helpers/fake-endpoint.js';
-import { expectRefusedLocally } from '../helpers/refused.js';
-import { apiClient, type Api } from './activity-helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { scratchDir } from '../helpers/scratch.js';
+import { emulatorBed } from '../helpers/bed.js';
 
-let emu: SpawnedEmulator;
-let api: Api;
-/** Answers every request with an error, counting them: proves a usage error sent nothing. */
-let counting: FakeEndpoint;
+const bed = emulatorBed();
+const { cli, api, refusedLocally } = bed;
 
-const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli(args, { endpoint: emu.url, env });
 const idOf = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
 const plain = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, '');
-
-/** Runs the command against the counting endpoint and asserts it failed with 252 without a request. */
-const refusedLocally = (args: string[], mentions: string) => expectRefusedLocally(counting, args, mentions);
-
-beforeAll(async () => {
-  [emu, counting] = await Promise.all([
-    spawnEmulator(),
-    refusingEndpoint(),
-  ]);
-  api = apiClient(emu.url);
-});
-afterAll(async () => {
-  await Promise.all([emu?.stop(), counting?.close()]);
-});
 
 describe('encoder-config', () => {
   it('create, get by name and id, list, delete: --json is the API response', async () => {
@@ -211,7 +190,7 @@ describe('ingest-config', () => {
 
   it('while a publisher is live: list --state ACTIVE finds it, update and delete are ConflictException, delete --force works', async () => {
     const { ingestConfiguration: config } = await api('CreateIngestConfiguration', { name: 'live', ingestProtocol: 'RTMPS', stageArn });
-    const res = await fetch(`${emu.url}/_ivsrt/ingest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ streamKey: config.streamKey }) });
+    const res = await fetch(`${bed.emu.url}/_ivsrt/ingest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ streamKey: config.streamKey }) });
     expect(res.status, await res.text()).toBe(200);
 
     const [active, byStage, tsv] = await Promise.all([

@@ -3,20 +3,15 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
-import { spawnEmulator, type SpawnedEmulator } from '../helpers/emulator.js';
-import { refusingEndpoint, type FakeEndpoint } from '../helpers/fake-endpoint.js';
-import { expectRefusedLocally } from '../helpers/refused.js';
-import { apiClient, type Api } from './activity-helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { scratchDir } from '../helpers/scratch.js';
+import { emulatorBed } from '../helpers/bed.js';
 
-let emu: SpawnedEmulator;
-let api: Api;
-let counting: FakeEndpoint;
+const bed = emulatorBed();
+const { cli, api, refusedLocally } = bed;
+
 let dir: string;
 
-const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli(args, { endpoint: emu.url, env });
 const idOf = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
 const plain = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, '');
 
@@ -36,24 +31,14 @@ function makeKey(name: string, curve = 'secp384r1'): KeyFiles {
   return { privatePath, publicPath, publicPem };
 }
 
-const refusedLocally = (args: string[], mentions: string) => expectRefusedLocally(counting, args, mentions);
-
 async function joinWithToken(token: string): Promise<number> {
-  const res = await fetch(`${emu.url}/_ivsrt/join`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
+  const res = await fetch(`${bed.emu.url}/_ivsrt/join`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
   await res.text();
   return res.status;
 }
 
 beforeAll(async () => {
   dir = scratchDir('public-keys');
-  [emu, counting] = await Promise.all([
-    spawnEmulator(),
-    refusingEndpoint(),
-  ]);
-  api = apiClient(emu.url);
-});
-afterAll(async () => {
-  await Promise.all([emu?.stop(), counting?.close()]);
 });
 
 describe('public-key', () => {

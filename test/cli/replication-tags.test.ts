@@ -1,19 +1,16 @@
 // replication start/stop/list and tag list/add/remove end to end: the real bin against a spawned
 // emulator, with a publisher put on the source stage through its admin route.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { spawnEmulator, type SpawnedEmulator } from '../helpers/emulator.js';
-import { fakeEndpoint, type FakeEndpoint } from '../helpers/fake-endpoint.js';
-import { apiClient, joinWith, type Api } from './activity-helpers.js';
+import { joinWith } from '../helpers/activity.js';
+import { emulatorBed } from '../helpers/bed.js';
+
+const bed = emulatorBed();
+const { cli, api } = bed;
 
 const ANSI = /\x1b\[/;
 const STRIP = /\x1b\[[0-9;]*m/g;
 const A_STAGE = 'arn:aws:ivs:us-east-1:123456789012:stage/abcdABCD1234';
-
-let emu: SpawnedEmulator;
-let api: Api;
-let counting: FakeEndpoint;
-const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli(args, { endpoint: emu.url, env });
 
 let source: string;
 let destination: string;
@@ -21,23 +18,12 @@ let sourceSession: string;
 let publisher: string;
 
 beforeAll(async () => {
-  [emu, counting] = await Promise.all([
-    spawnEmulator(),
-    fakeEndpoint((_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end('{}');
-    }),
-  ]);
-  api = apiClient(emu.url);
   source = (await api('CreateStage', { name: 'main-room' })).stage.arn;
   destination = (await api('CreateStage', { name: 'overflow' })).stage.arn;
   const { participantToken } = await api('CreateParticipantToken', { stageArn: source, userId: 'host', attributes: { role: 'host' } });
-  const joined = await joinWith(emu.url, participantToken.token, true);
+  const joined = await joinWith(bed.emu.url, participantToken.token, true);
   publisher = joined.participant.participantId;
   sourceSession = joined.sessionId;
-});
-afterAll(async () => {
-  await Promise.all([emu?.stop(), counting?.close()]);
 });
 
 describe('replication', () => {
@@ -84,17 +70,17 @@ describe('replication', () => {
   });
 
   it('flag problems are 252 naming the flag, with nothing sent: --page-size over 50, --reconnect-window over 300, no --to', async () => {
-    const before = counting.requests.length;
-    const page = await runCli(['replication', 'list', 'p1', '--from', A_STAGE, '--page-size', '60'], { endpoint: counting.url });
+    const before = bed.counting.requests.length;
+    const page = await runCli(['replication', 'list', 'p1', '--from', A_STAGE, '--page-size', '60'], { endpoint: bed.counting.url });
     expect(page.code).toBe(252);
     expect(page.stderr).toMatch(/--page-size must be .*50/);
-    const window = await runCli(['replication', 'start', 'p1', '--from', A_STAGE, '--to', A_STAGE, '--reconnect-window', '301'], { endpoint: counting.url });
+    const window = await runCli(['replication', 'start', 'p1', '--from', A_STAGE, '--to', A_STAGE, '--reconnect-window', '301'], { endpoint: bed.counting.url });
     expect(window.code).toBe(252);
     expect(window.stderr).toContain('--reconnect-window must be at most 300');
-    const missing = await runCli(['replication', 'start', 'p1', '--from', A_STAGE], { endpoint: counting.url });
+    const missing = await runCli(['replication', 'start', 'p1', '--from', A_STAGE], { endpoint: bed.counting.url });
     expect(missing.code).toBe(252);
     expect(missing.stderr).toContain('--to is required');
-    expect(counting.requests.length).toBe(before);
+    expect(bed.counting.requests.length).toBe(before);
   });
 
   it('stop without a terminal and without --yes: 252 and the replication goes on', async () => {
@@ -159,16 +145,16 @@ describe('tags', () => {
   });
 
   it('missing --tags / --keys and over-long keys are 252 naming the flag, with nothing sent', async () => {
-    const before = counting.requests.length;
-    const noTags = await runCli(['tag', 'add', A_STAGE], { endpoint: counting.url });
+    const before = bed.counting.requests.length;
+    const noTags = await runCli(['tag', 'add', A_STAGE], { endpoint: bed.counting.url });
     expect(noTags.code).toBe(252);
     expect(noTags.stderr).toContain('--tags is required');
-    const noKeys = await runCli(['tag', 'remove', A_STAGE], { endpoint: counting.url });
+    const noKeys = await runCli(['tag', 'remove', A_STAGE], { endpoint: bed.counting.url });
     expect(noKeys.code).toBe(252);
     expect(noKeys.stderr).toContain('--keys is required');
-    const long = await runCli(['tag', 'add', A_STAGE, '--tags', `${'k'.repeat(129)}=v`], { endpoint: counting.url });
+    const long = await runCli(['tag', 'add', A_STAGE, '--tags', `${'k'.repeat(129)}=v`], { endpoint: bed.counting.url });
     expect(long.code).toBe(252);
     expect(long.stderr).toContain('--tags');
-    expect(counting.requests.length).toBe(before);
+    expect(bed.counting.requests.length).toBe(before);
   });
 });

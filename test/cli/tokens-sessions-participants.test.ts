@@ -1,20 +1,16 @@
 // token create, session list/get and participant list/get/events/disconnect end to end: the real bin
 // against a spawned emulator, with simulated participants put on stages through its admin routes.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { spawnEmulator, type SpawnedEmulator } from '../helpers/emulator.js';
-import { fakeEndpoint, type FakeEndpoint } from '../helpers/fake-endpoint.js';
-import { apiClient, joinWith, type Api } from './activity-helpers.js';
+import { joinWith } from '../helpers/activity.js';
+import { emulatorBed } from '../helpers/bed.js';
+
+const bed = emulatorBed();
+const { cli, api } = bed;
 
 const ANSI = /\x1b\[/;
 const STRIP = /\x1b\[[0-9;]*m/g;
 const A_STAGE = 'arn:aws:ivs:us-east-1:123456789012:stage/abcdABCD1234';
-
-let emu: SpawnedEmulator;
-let api: Api;
-/** Answers every request with {} and records it: proves a validation failure sent nothing. */
-let counting: FakeEndpoint;
-const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli(args, { endpoint: emu.url, env });
 
 let stageArn: string;
 let sessionId: string;
@@ -23,19 +19,8 @@ let alice: { participantId: string; token: string };
 let bob: { participantId: string; token: string };
 
 beforeAll(async () => {
-  [emu, counting] = await Promise.all([
-    spawnEmulator(),
-    fakeEndpoint((_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end('{}');
-    }),
-  ]);
-  api = apiClient(emu.url);
   stageArn = ((await api('CreateStage', { name: 'studio' })).stage as { arn: string }).arn;
   await api('CreateStage', { name: 'quiet' });
-});
-afterAll(async () => {
-  await Promise.all([emu?.stop(), counting?.close()]);
 });
 
 describe('token create', () => {
@@ -48,7 +33,7 @@ describe('token create', () => {
     expect(token.expirationTime).toMatch(/\+00:00$/);
     alice = token;
 
-    const joined = await joinWith(emu.url, alice.token, true);
+    const joined = await joinWith(bed.emu.url, alice.token, true);
     expect(joined.stageArn).toBe(stageArn);
     expect(joined.participant.participantId).toBe(alice.participantId);
     sessionId = joined.sessionId;
@@ -62,18 +47,18 @@ describe('token create', () => {
     expect(token.duration).toBe(60);
     expect(Date.parse(token.expirationTime) - Date.now()).toBeGreaterThan(55 * 60_000);
     bob = token;
-    await joinWith(emu.url, bob.token, false);
+    await joinWith(bed.emu.url, bob.token, false);
   });
 
   it('attributes over 1 KB and an out-of-range --duration are 252 naming the flag, before any request', async () => {
-    const before = counting.requests.length;
-    const big = await runCli(['token', 'create', A_STAGE, '--attributes', `note=${'x'.repeat(1100)}`], { endpoint: counting.url });
+    const before = bed.counting.requests.length;
+    const big = await runCli(['token', 'create', A_STAGE, '--attributes', `note=${'x'.repeat(1100)}`], { endpoint: bed.counting.url });
     expect(big.code).toBe(252);
     expect(big.stderr).toContain('--attributes must total at most 1 KB');
-    const duration = await runCli(['token', 'create', A_STAGE, '--duration', '0'], { endpoint: counting.url });
+    const duration = await runCli(['token', 'create', A_STAGE, '--duration', '0'], { endpoint: bed.counting.url });
     expect(duration.code).toBe(252);
     expect(duration.stderr).toContain('--duration must be at least 1');
-    expect(counting.requests.length).toBe(before);
+    expect(bed.counting.requests.length).toBe(before);
   });
 
   it('a stage that does not exist is the service error, 254', async () => {
@@ -141,14 +126,14 @@ describe('participant list', () => {
   });
 
   it('two filters are 252 naming both flags, and nothing is sent', async () => {
-    const before = counting.requests.length;
-    const r = await runCli(['participant', 'list', A_STAGE, 'st-0000000000000', '--user-id', 'alice', '--state', 'connected'], { endpoint: counting.url });
+    const before = bed.counting.requests.length;
+    const r = await runCli(['participant', 'list', A_STAGE, 'st-0000000000000', '--user-id', 'alice', '--state', 'connected'], { endpoint: bed.counting.url });
     expect(r.code).toBe(252);
     expect(r.stderr).toContain('--state cannot be combined with --user-id');
-    const input = await runCli(['participant', 'list', A_STAGE, 'st-0000000000000', '--published', '--input', '-'], { endpoint: counting.url, input: '{"filterByRecordingState":"ACTIVE"}' });
+    const input = await runCli(['participant', 'list', A_STAGE, 'st-0000000000000', '--published', '--input', '-'], { endpoint: bed.counting.url, input: '{"filterByRecordingState":"ACTIVE"}' });
     expect(input.code).toBe(252);
     expect(input.stderr).toMatch(/--published cannot be combined with --recording-state|--recording-state cannot be combined with --published/);
-    expect(counting.requests.length).toBe(before);
+    expect(bed.counting.requests.length).toBe(before);
   });
 
   it('a bad --state value is 252 naming the flag', async () => {
@@ -228,7 +213,7 @@ describe('participant disconnect', () => {
     expect(left.json().participants.map((p: { participantId: string }) => p.participantId)).toEqual([bob.participantId]);
     const events = await cli(['participant', 'events', 'studio', bob.participantId, '--json', '--query', 'events[0].name']);
     expect(events.stdout).toBe('"LEFT"\n');
-    await expect(joinWith(emu.url, bob.token, false)).rejects.toThrow();
+    await expect(joinWith(bed.emu.url, bob.token, false)).rejects.toThrow();
   });
 
   it('a participant who never joined is 254 ResourceNotFoundException', async () => {
