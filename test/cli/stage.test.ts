@@ -4,21 +4,15 @@ import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli, testEnv } from '../helpers/cli.js';
-import { spawnEmulator, type SpawnedEmulator } from '../helpers/emulator.js';
+import { emulatorBed } from '../helpers/bed.js';
+import { spawnEmulator } from '../helpers/emulator.js';
 import { scratchDir } from '../helpers/scratch.js';
 
 const ANSI = /\x1b\[/;
-let emu: SpawnedEmulator;
-const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli(args, { endpoint: emu.url, env });
-
-beforeAll(async () => {
-  emu = await spawnEmulator();
-});
-afterAll(async () => {
-  await emu?.stop();
-});
+const bed = emulatorBed();
+const { cli } = bed;
 
 describe('stage verbs', () => {
   it('create, get by name, update, list, delete', async () => {
@@ -69,7 +63,7 @@ describe('stage verbs', () => {
     expect(r.json().stage.name).toBe('flag-wins');
     expect(r.json().stage.tags).toEqual({ source: 'file' });
     expect(r.json().participantTokens[0].userId).toBe('a');
-    const stdin = await runCli(['stage', 'create', '--input', '-', '--json'], { endpoint: emu.url, input: '{"name":"from-stdin"}' });
+    const stdin = await runCli(['stage', 'create', '--input', '-', '--json'], { endpoint: bed.emu.url, input: '{"name":"from-stdin"}' });
     expect(stdin.json().stage.name).toBe('from-stdin');
   });
 
@@ -158,7 +152,7 @@ describe('output', () => {
   it('is safe when the reader closes the pipe early (EPIPE)', async () => {
     for (let i = 0; i < 3; i++) await cli(['stage', 'create', '--name', `pipe-${i}`]);
     const run = promisify(execFile);
-    const { stdout, stderr } = await run('bash', ['-c', `set -o pipefail; node bin/ivsrt.js stage list --endpoint-url ${emu.url} | head -1; echo "exit=\${PIPESTATUS[0]}"`], { env: testEnv() });
+    const { stdout, stderr } = await run('bash', ['-c', `set -o pipefail; node bin/ivsrt.js stage list --endpoint-url ${bed.emu.url} | head -1; echo "exit=\${PIPESTATUS[0]}"`], { env: testEnv() });
     expect(stdout.split('\n')[0]).toMatch(/\t/);
     expect(stdout).toContain('exit=0');
     expect(stderr).toBe('');
@@ -198,7 +192,7 @@ if (!awsAvailable) console.warn('skipping the AWS CLI parity test: `aws` is not 
 
 describe.skipIf(!awsAvailable)('--json matches the AWS CLI', () => {
   const aws = async (args: string[]) => {
-    const { stdout } = await promisify(execFile)('aws', ['ivs-realtime', ...args, '--endpoint-url', emu.url, '--output', 'json'], { env: testEnv({ AWS_PAGER: '', AWS_DEFAULT_REGION: 'us-east-1' }) });
+    const { stdout } = await promisify(execFile)('aws', ['ivs-realtime', ...args, '--endpoint-url', bed.emu.url, '--output', 'json'], { env: testEnv({ AWS_PAGER: '', AWS_DEFAULT_REGION: 'us-east-1' }) });
     return stdout.trim() ? JSON.parse(stdout) : {};
   };
 
