@@ -12,7 +12,7 @@ export const compositionColumns: Column[] = [
   { header: 'STAGE', field: 'stageArn', value: (row) => idOf(row.stageArn) },
   { header: 'STATE', field: 'state', format: 'state' },
   { header: 'DESTINATIONS', field: 'destinations', value: destinationStates },
-  { header: 'START', field: 'startTime', format: 'time' },
+  { header: 'START', field: 'startTime' },
 ];
 
 export const compositionArgument: ArgSpec = { name: 'composition', description: 'composition ARN or id', field: 'arn', resource: 'composition' };

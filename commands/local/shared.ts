@@ -65,5 +65,5 @@ export const PARTICIPANT_COLUMNS: Column[] = [
   { header: 'STATE', field: 'state', format: 'state' },
   { header: 'PUBLISHED', field: 'published', format: 'bool' },
   { header: 'PROTOCOL', field: 'protocol' },
-  { header: 'JOINED', field: 'firstJoinTime', format: 'time' },
+  { header: 'JOINED', field: 'firstJoinTime' },
 ];

@@ -17,7 +17,7 @@ export const verb = defineVerb({
   output: {
     root: 'events',
     columns: [
-      { header: 'TIME', field: 'eventTime', format: 'time' },
+      { header: 'TIME', field: 'eventTime' },
       { header: 'EVENT', field: 'name' },
       { header: 'PARTICIPANT', field: 'participantId' },
       { header: 'REMOTE', field: 'remoteParticipantId' },

@@ -10,5 +10,5 @@ export const participantColumns: Column[] = [
   { header: 'PUBLISHED', field: 'published', format: 'bool' },
   { header: 'RECORDING', field: 'recordingState', format: 'state' },
   { header: 'REPLICATION', field: 'replicationType' },
-  { header: 'FIRST JOIN', field: 'firstJoinTime', format: 'time' },
+  { header: 'FIRST JOIN', field: 'firstJoinTime' },
 ];

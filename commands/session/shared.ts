@@ -15,8 +15,8 @@ export const sessionOption: OptionSpec = { flags: '--session <id>', description:
 
 export const sessionColumns: Column[] = [
   { header: 'SESSION ID', field: 'sessionId' },
-  { header: 'START', field: 'startTime', format: 'time' },
-  { header: 'END', field: 'endTime', format: 'time' },
+  { header: 'START', field: 'startTime' },
+  { header: 'END', field: 'endTime' },
 ];
 
 /** A well-formed session id that stands in for the active one while the request is checked. */

@@ -153,7 +153,7 @@ describe('participant list', () => {
     expect(tty.stdout).toMatch(ANSI);
     const lines = tty.stdout.replace(STRIP, '').split('\n');
     expect(lines[0]).toMatch(/USER ID\s+PARTICIPANT ID\s+STATE\s+PUBLISHED\s+RECORDING\s+REPLICATION\s+FIRST JOIN/);
-    expect(lines.find((l) => l.includes(alice.participantId))).toMatch(/alice\s+\w{12}\s+CONNECTED\s+true\s+DISABLED\s+NONE\s+(just now|\d+ seconds? ago)/);
+    expect(lines.find((l) => l.includes(alice.participantId))).toMatch(/alice\s+\w{12}\s+CONNECTED\s+yes\s+DISABLED\s+NONE\s+(just now|\d+ seconds? ago)/);
   });
 });
 

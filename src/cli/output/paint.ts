@@ -10,7 +10,7 @@ export interface Painter {
   state(text: string): string;
 }
 
-const LIVE = new Set(['CONNECTED', 'ACTIVE', 'PUBLISH', 'true']);
+const LIVE = new Set(['CONNECTED', 'ACTIVE', 'PUBLISH', 'true', 'yes']);
 const MOVING = new Set(['STARTING', 'STOPPING', 'RECONNECTING', 'PENDING']);
 const OVER = new Set(['DISCONNECTED', 'STOPPED', 'INACTIVE', 'DISABLED', 'false']);
 const BAD = new Set(['FAILED']);

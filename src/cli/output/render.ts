@@ -21,6 +21,7 @@ async function applyQuery(expression: string, data: unknown): Promise<unknown> {
 
 function cellText(value: unknown, column: Column | undefined, tty: boolean, now: Date, painter: Painter): string {
   if (value === undefined || value === null) return tty ? painter.dim('-') : '';
+  if (column?.format === 'bool' && typeof value === 'boolean' && tty) return value ? painter.state('yes') : painter.dim('no');
   const date = asDate(value);
   if (date) return tty ? relativeTime(date, now) : date.toISOString();
   if (Array.isArray(value)) {
