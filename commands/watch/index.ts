@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { defineVerb } from '../../src/cli/command.js';
 import type { Context } from '../../src/cli/context.js';
-import { CliError, EXIT, UsageError } from '../../src/cli/errors.js';
+import { EXIT, ExitStatus, UsageError } from '../../src/cli/errors.js';
 import { resolveReference } from '../../src/cli/resources.js';
 import { takeOverInterrupt } from '../../src/cli/signals.js';
 import { DEFAULT_INTERVAL_MS } from '../../src/watch/poller.js';
@@ -47,11 +47,11 @@ export const verb = defineVerb<WatchFlags>({
     { flags: '--participant <id>', description: "include this participant's events (ListParticipantEvents) from the start" },
     { flags: '--readonly', description: 'disable disconnecting participants and stopping compositions' },
   ],
+  // The poller owns retries and backs off itself; SDK retries would bypass its rate limiter.
+  ownRetries: true,
   run: async (ctx, flags) => {
     const until = parseConditions(flags.until ?? []);
     const intervalMs = intervalOf(flags.interval);
-    // The poller owns retries and backs off itself; SDK retries would bypass its rate limiter.
-    ctx.env.AWS_MAX_ATTEMPTS ??= '1';
     const stageArn = flags.stage ? await resolveReference(ctx, 'stage', flags.stage) : undefined;
     if (until.length && !stageArn) throw new UsageError('--until needs a stage', 'Name the stage to watch: ivsrt watch <stage> --until ...');
     const client = await ctx.client();
@@ -81,10 +81,11 @@ function intervalOf(seconds: number | undefined): number {
   return Math.round(seconds * 1000);
 }
 
+/** Ctrl-C and SIGTERM end the watch with their codes (130, 143) and no error text: the user asked for it. */
 function endWith(ctx: Context, code: number): undefined {
   if (code === EXIT.ok) return undefined;
   ctx.debug(`watch ended with ${code}`);
-  throw new CliError(code === EXIT.interrupted ? 'interrupted' : 'terminated', code);
+  throw new ExitStatus(code);
 }
 
 /**

@@ -97,6 +97,8 @@ export interface Verb<Options = Record<string, unknown>> {
    * message names the flag bound to each.
    */
   validate?: (request: Record<string, unknown>) => Violation[];
+  /** The verb retries and backs off itself (under a rate limiter); the SDK must not retry behind it. */
+  ownRetries?: boolean;
   /** Stand-ins for the request members `prepare` fills, so the model check before any call passes. */
   filledLater?: Record<string, unknown>;
   run: (ctx: Context, options: Options) => Promise<unknown>;

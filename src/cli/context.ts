@@ -29,6 +29,8 @@ export interface ContextSeed {
   now?: () => Date;
   /** Answers confirm() in tests and from --yes. */
   assumeYes?: boolean;
+  /** Attempts per request; default AWS_MAX_ATTEMPTS, else 3. */
+  maxAttempts?: number;
 }
 
 const LOCAL_CREDENTIALS = { accessKeyId: 'ivsrt-local', secretAccessKey: 'ivsrt-local-secret' };
@@ -73,7 +75,7 @@ export function createContext(seed: ContextSeed): Context {
       endpoint: resolved.endpoint,
       credentials,
       // A CLI call should fail fast on a dead endpoint rather than retry for a minute.
-      maxAttempts: Number(env.AWS_MAX_ATTEMPTS) || 3,
+      maxAttempts: seed.maxAttempts ?? (Number(env.AWS_MAX_ATTEMPTS) || 3),
     });
     if (globals.debug) {
       const { attachDebugLogging } = await import('./debug.js');

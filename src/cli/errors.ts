@@ -51,6 +51,13 @@ export class CancelledError extends CliError {
   }
 }
 
+/** Ends the command with an exit code and nothing to add: the verb has already told the user. */
+export class ExitStatus extends CliError {
+  constructor(exitCode: number) {
+    super('', exitCode);
+  }
+}
+
 const CREDENTIAL_ERRORS = new Set(['CredentialsProviderError', 'TokenProviderError', 'InvalidSignatureException', 'UnrecognizedClientException', 'ExpiredTokenException']);
 
 /** Turns anything thrown during a command into a CliError with the right exit code. */

@@ -5,7 +5,7 @@ import { COMMANDS, NOUNS, type Entry } from '../../commands/index.js';
 import type { OptionSpec, Verb } from './command.js';
 import { createContext } from './context.js';
 import type { GlobalOptions } from './config.js';
-import { CliError, EXIT, UsageError, classify } from './errors.js';
+import { CliError, EXIT, ExitStatus, UsageError, classify } from './errors.js';
 import { systemIO, type IO } from './io.js';
 import { render } from './output/render.js';
 import { paint } from './output/paint.js';
@@ -96,6 +96,7 @@ function collectOptions(command: Command, verb: Verb<any>, positionals: unknown[
 
 function printError(io: IO, error: CliError, debug: boolean, original: unknown): void {
   const painter = paint(io.colorErr);
+  if (error instanceof ExitStatus) return;
   io.stderr.write(`${painter.error('error:')} ${error.message}\n`);
   if (error.hint) io.stderr.write(`${painter.dim(error.hint)}\n`);
   if (debug && original instanceof Error && original.stack) io.stderr.write(`${original.stack}\n`);
@@ -164,7 +165,7 @@ export async function runCommand(argv: string[], env: NodeJS.ProcessEnv, io: IO 
       const positionals = received.slice(0, -2);
       const globals = self.optsWithGlobals() as GlobalOptions & { yes?: boolean };
       const options = collectOptions(self, verb, positionals);
-      const ctx = createContext({ io, env, globals, assumeYes: Boolean(options.yes) });
+      const ctx = createContext({ io, env, globals, assumeYes: Boolean(options.yes), maxAttempts: verb.ownRetries ? 1 : undefined });
       const result = await verb.run(ctx, options);
       await render(ctx, verb.output, result, options);
     });

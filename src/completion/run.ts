@@ -54,7 +54,7 @@ async function connect(connection: Connection, options: CompleteOptions): Promis
     return url;
   });
   // One attempt: a retry would not fit in the time budget anyway.
-  const ctx = createContext({ io: silentIO(), env: { ...env, AWS_MAX_ATTEMPTS: '1' }, globals: target.kind === 'local' ? { ...globals, local: true } : globals });
+  const ctx = createContext({ io: silentIO(), env, maxAttempts: 1, globals: target.kind === 'local' ? { ...globals, local: true } : globals });
   return {
     key: [target.kind, target.region, target.endpoint ?? '', target.profile ?? ''].join('|'),
     send: (operation, input, signal) => ctx.call(operation, input, { abortSignal: signal }),
