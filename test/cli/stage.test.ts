@@ -133,7 +133,11 @@ describe('output', () => {
     expect(json.stdout).toBe('"tsv-stage"\n');
     const bad = await cli(['stage', 'get', 'tsv-stage', '--query', 'stage[']);
     expect(bad.code).toBe(252);
-    expect(bad.stderr).toContain('--query');
+    expect(bad.stderr).toContain('bad value for --query stage[: Expected Star, got: EOF');
+    // Input that crashes the JMESPath library itself still reads as a plain usage error.
+    const crash = await cli(['stage', 'get', 'tsv-stage', '--query', 'a=b,c']);
+    expect(crash.code).toBe(252);
+    expect(crash.stderr).toBe('error: bad value for --query a=b,c: not a valid JMESPath expression\n');
   });
 
   it('an empty list prints an empty list, not prose', async () => {

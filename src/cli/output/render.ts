@@ -15,7 +15,11 @@ async function applyQuery(expression: string, data: unknown): Promise<unknown> {
   try {
     return search(toPlain(data) as never, expression);
   } catch (error) {
-    throw new UsageError(`bad value for --query ${expression}: ${(error as Error).message}`);
+    // The library explains syntax it rejects (ParserError, LexerError...), but some malformed input
+    // makes it fail inside with a TypeError whose text would only confuse.
+    const { name, message } = error as Error;
+    const reason = /^[A-Z]\w*Error$/.test(name) && name !== 'TypeError' && name !== 'RangeError' ? message : 'not a valid JMESPath expression';
+    throw new UsageError(`bad value for --query ${expression}: ${reason}`);
   }
 }
 
