@@ -36,7 +36,7 @@ export const HELP_TOPICS: Record<string, string> = {
   'exit-codes': `Exit codes (the same as the AWS CLI's, so scripts can switch):
 
   0    the command succeeded
-  130  interrupted (Ctrl-C)
+  130  interrupted (Ctrl-C), or a confirmation answered no
   252  usage or validation error: a bad flag, argument or --input; nothing was sent
   253  configuration or credentials problem: no region, unknown profile, no credentials
   254  the service returned an error (the message names its code, e.g. ResourceNotFoundException)

@@ -1,0 +1,52 @@
+// A real terminal for tests that check what a person sees: a tmux session on a private server, typed
+// into with send-keys and read with capture-pane.
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const exec = promisify(execFile);
+
+export const hasTmux = spawnSync('sh', ['-c', 'command -v tmux']).status === 0;
+
+export class Terminal {
+  private readonly server: string;
+
+  constructor(
+    private readonly name: string,
+    private readonly size = { columns: 100, rows: 30 },
+  ) {
+    this.server = `ivsrt-test-${name}-${process.pid}`;
+  }
+
+  tmux(...args: string[]): Promise<string> {
+    return exec('tmux', ['-L', this.server, ...args]).then((r) => r.stdout);
+  }
+
+  /** Runs `argv` (no shell) with exactly `env` in a new window of the chosen size. */
+  async start(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
+    const assignments = Object.entries(env).map(([k, v]) => `${k}=${v ?? ''}`);
+    await this.tmux('new-session', '-d', '-s', this.name, '-x', String(this.size.columns), '-y', String(this.size.rows), 'env', '-i', ...assignments, ...argv);
+  }
+
+  screen(): Promise<string> {
+    return this.tmux('capture-pane', '-p', '-t', this.name);
+  }
+
+  async waitFor(pattern: RegExp, what: string, timeoutMs = 15_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    let text = '';
+    while (Date.now() < deadline) {
+      text = await this.screen();
+      if (pattern.test(text)) return text;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`timed out waiting for ${what}; screen:\n${text}`);
+  }
+
+  send(...keys: string[]): Promise<string> {
+    return this.tmux('send-keys', '-t', this.name, ...keys);
+  }
+
+  async close(): Promise<void> {
+    await this.tmux('kill-server').catch(() => undefined);
+  }
+}
