@@ -197,8 +197,3 @@ export async function resetLocal(options: LocalOptions = {}): Promise<void> {
   if (!state || !(await probe(state))) throw new Error('the local emulator is not running (start it with `ivsrt local start`)');
   await new AdminClient(state.url).reset();
 }
-
-/** An admin client for the background emulator, starting it when needed. */
-export async function localAdmin(options: EnsureOptions = {}): Promise<AdminClient> {
-  return new AdminClient(await ensureLocalEmulator(options));
-}

@@ -186,7 +186,7 @@ function sortParticipants(participants: Participant[], filter: string): Particip
 }
 
 /** Rows per pane: small fixed panes for compositions and sessions, the rest shared by participants and events. */
-export function stageLayout(rows: number, compositions: number, sessions: number) {
+function stageLayout(rows: number, compositions: number, sessions: number) {
   const compositionRows = 1 + Math.min(Math.max(compositions, 1), 3);
   const sessionRows = 1 + Math.min(Math.max(sessions, 1), 3);
   const shared = Math.max(6, rows - compositionRows - sessionRows);
