@@ -5,6 +5,7 @@
 import { defineVerb, type ArgSpec, type Example, type OptionSpec, type OutputSpec, type Verb } from '../../src/cli/command.js';
 import { argKey } from '../../src/cli/request.js';
 import { KINDS, type ResourceKind } from '../../src/cli/resources.js';
+import { arnId } from '../../src/model/arn.js';
 
 type Kind = Exclude<ResourceKind, 'any'>;
 
@@ -50,5 +51,5 @@ export function listVerb(spec: Common & { output: OutputSpec; validate?: Verb['v
 
 /** The last path segment of an ARN: what the tables show and what every reference also accepts. */
 export function idOf(arn: unknown): string | undefined {
-  return typeof arn === 'string' ? arn.slice(arn.lastIndexOf('/') + 1) : undefined;
+  return typeof arn === 'string' ? arnId(arn) : undefined;
 }

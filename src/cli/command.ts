@@ -56,8 +56,8 @@ export interface Column {
   header: string;
   /** Dot path into the row. */
   field: string;
-  /** state: coloured by meaning; bool: yes/no on a terminal; count: the size of a list or map. Times need none. */
-  format?: 'state' | 'bool' | 'count';
+  /** state: coloured by meaning; bool: yes/no on a terminal. Times and lists need none. */
+  format?: 'state' | 'bool';
   /** Computes the cell from the whole row when one field is not enough (e.g. each destination's id and state). */
   value?: (row: Record<string, unknown>) => unknown;
 }

@@ -3,6 +3,7 @@
 import type { Context } from './context.js';
 import { ServiceError, UsageError } from './errors.js';
 import { listAll } from './paginate.js';
+import { arnId } from '../model/arn.js';
 
 export type ResourceKind = 'stage' | 'composition' | 'encoder-config' | 'storage-config' | 'ingest-config' | 'public-key' | 'any';
 
@@ -47,16 +48,13 @@ async function candidates(ctx: Context, kind: Exclude<ResourceKind, 'any'>): Pro
   return items.map((item) => ({ arn: String(item.arn), name: item.name as string | undefined, kind }));
 }
 
-function idOf(arn: string): string {
-  return arn.slice(arn.lastIndexOf('/') + 1);
-}
 
 /** Resolves an ARN, id or name to an ARN. ARNs pass through untouched, without a request. */
 export async function resolveReference(ctx: Context, kind: ResourceKind, ref: string): Promise<string> {
   if (isArn(ref)) return ref;
   const kinds = kind === 'any' ? (Object.keys(KINDS) as Exclude<ResourceKind, 'any'>[]) : [kind];
   const all = (await Promise.all(kinds.map((k) => candidates(ctx, k)))).flat();
-  const byId = all.filter((c) => idOf(c.arn) === ref);
+  const byId = all.filter((c) => arnId(c.arn) === ref);
   if (byId.length === 1) return byId[0]!.arn;
   const byName = all.filter((c) => c.name === ref);
   const matches = byId.length > 1 ? byId : byName;

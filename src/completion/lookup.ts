@@ -6,6 +6,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KINDS, isArn } from '../cli/resources.js';
 import type { Candidate, Connection, Lookup, LookupKind, LookupScope } from './engine.js';
+import { arnId } from '../model/arn.js';
 
 export type Send = (operation: string, input: Record<string, unknown>, signal: AbortSignal) => Promise<Record<string, unknown>>;
 
@@ -89,7 +90,7 @@ export function createApiLookup(options: ApiLookupOptions): Lookup {
 
   async function stageArnOf(endpoint: Endpoint, reference: string): Promise<string | undefined> {
     if (isArn(reference)) return reference;
-    const matches = (await resources(endpoint, 'stage')).filter((s) => s.name === reference || idOf(String(s.arn)) === reference);
+    const matches = (await resources(endpoint, 'stage')).filter((s) => s.name === reference || arnId(String(s.arn)) === reference);
     return matches.length === 1 ? String(matches[0]!.arn) : undefined;
   }
 
@@ -134,9 +135,6 @@ function describeSession(session: Item): Candidate {
   return { value: String(session.sessionId), description };
 }
 
-function idOf(arn: string): string {
-  return arn.slice(arn.lastIndexOf('/') + 1);
-}
 
 async function save(dir: string, file: string, entry: unknown): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o700 });

@@ -46,8 +46,3 @@ export function parseArn(arn: string): ParsedArn | undefined {
 export function buildArn(region: string, account: string, type: ResourceType, id: string): string {
   return `arn:aws:ivs:${region}:${account}:${type}/${id}`;
 }
-
-/** The last path segment of an ARN (the stage id is a token's `topic`). */
-export function arnId(arn: string): string {
-  return arn.slice(arn.lastIndexOf('/') + 1);
-}

@@ -3,6 +3,7 @@
 // else are read from their summaries changing between polls.
 import type { Destination, DestinationSummary, ParticipantSummary } from '@aws-sdk/client-ivs-realtime';
 import type { Change } from './model.js';
+import { arnId } from '../model/arn.js';
 
 export type Tone = 'good' | 'bad' | 'warn' | 'info';
 
@@ -77,7 +78,7 @@ export function participantLabel(p: ParticipantSummary): string {
 
 /** The resource id at the end of an ARN, which is what people compare. */
 export function shortArn(arn: string | undefined): string {
-  return arn?.slice(arn.lastIndexOf('/') + 1) ?? '';
+  return arn ? arnId(arn) : '';
 }
 
 export function stateTone(state: string | undefined): Tone {

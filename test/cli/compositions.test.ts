@@ -16,7 +16,7 @@ let encoderArn: string;
 let storageArn: string;
 const CHANNEL = 'arn:aws:ivs:us-east-1:123456789012:channel/AbCdEfGhIjKl';
 
-const idOf = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
+import { arnId as idOf } from '../../src/model/arn.js';
 const plain = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, '');
 
 async function advance(seconds: number): Promise<void> {

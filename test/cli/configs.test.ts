@@ -11,7 +11,7 @@ import { emulatorBed } from '../helpers/bed.js';
 const bed = emulatorBed();
 const { cli, api, refusedLocally } = bed;
 
-const idOf = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
+import { arnId as idOf } from '../../src/model/arn.js';
 const plain = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, '');
 
 describe('encoder-config', () => {

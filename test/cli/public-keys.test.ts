@@ -12,7 +12,7 @@ const { cli, api, refusedLocally } = bed;
 
 let dir: string;
 
-const idOf = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
+import { arnId as idOf } from '../../src/model/arn.js';
 const plain = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, '');
 
 interface KeyFiles {

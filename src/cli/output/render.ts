@@ -29,13 +29,10 @@ function cellText(value: unknown, column: Column | undefined, tty: boolean, now:
   const date = asDate(value);
   if (date) return tty ? relativeTime(date, now) : date.toISOString();
   if (Array.isArray(value)) {
-    if (column?.format === 'count') return String(value.length);
     return value.map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v))).join(',');
   }
   if (typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>);
-    if (column?.format === 'count') return String(entries.length);
-    return entries.map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(',');
+    return Object.entries(value as Record<string, unknown>).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(',');
   }
   const text = String(value);
   if (tty && (column?.format === 'state' || typeof value === 'string')) return painter.state(text);
