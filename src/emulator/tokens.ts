@@ -5,11 +5,11 @@
 import { createPrivateKey, createPublicKey, createSign, createVerify, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { checkClaims } from '../tokens/claims.js';
 import { base64url, decodeJwt, JwtFormatError, verifyEs384 } from '../tokens/jwt.js';
 import { CAN_PUBLISH, CAN_SUBSCRIBE, type Attributes } from './store.js';
 
 const SIGNING_KEY_FILE = 'signing-key.pem';
-const FOURTEEN_DAYS_S = 14 * 24 * 3600;
 const JTI = /^[A-Za-z0-9_-]{1,64}$/;
 
 export type TokenProblem = 'malformed' | 'bad-signature' | 'unknown-key' | 'expired' | 'invalid-claims' | 'revoked';
@@ -127,23 +127,27 @@ export class TokenAuthority {
     } else {
       throw new TokenError('malformed', `unsupported token algorithm "${header.alg}" (expected ES384)`);
     }
-    const claim = (name: string, ok: boolean): void => {
-      if (!ok) throw new TokenError('invalid-claims', `the token's "${name}" claim is missing or invalid`);
-    };
-    const { exp, iat, jti, resource, topic, events_url, whip_url, user_id, attributes, capabilities, version } = payload;
-    claim('exp', Number.isInteger(exp));
-    claim('jti', typeof jti === 'string' && JTI.test(jti));
-    claim('resource', typeof resource === 'string');
-    claim('topic', typeof topic === 'string');
-    claim('events_url', typeof events_url === 'string');
-    claim('whip_url', typeof whip_url === 'string');
-    claim('user_id', user_id === undefined || (typeof user_id === 'string' && [...user_id].length <= 128));
-    claim('attributes', attributes === undefined || isStringMap(attributes));
-    claim('capabilities', isCapabilities(capabilities));
-    claim('version', version === (selfSigned ? '1.0' : '0.0'));
+    const { exp, jti, resource, topic, events_url, whip_url, user_id, attributes, capabilities, version } = payload;
     if (selfSigned) {
-      claim('iat', Number.isInteger(iat));
-      claim('exp', (exp as number) - (iat as number) <= FOURTEEN_DAYS_S);
+      // Someone else built this claim set: every documented rule, the same ones `ivsrt token sign` and
+      // `token decode` apply.
+      const problems = checkClaims(payload);
+      if (problems.length) throw new TokenError('invalid-claims', `the token's claims break the rules for self-signed tokens: ${problems.join('; ')}`);
+    } else {
+      // Our own tokens (version "0.0", as the service's): only their shape needs checking.
+      const claim = (name: string, ok: boolean): void => {
+        if (!ok) throw new TokenError('invalid-claims', `the token's "${name}" claim is missing or invalid`);
+      };
+      claim('exp', Number.isInteger(exp));
+      claim('jti', typeof jti === 'string' && JTI.test(jti));
+      claim('resource', typeof resource === 'string');
+      claim('topic', typeof topic === 'string');
+      claim('events_url', typeof events_url === 'string');
+      claim('whip_url', typeof whip_url === 'string');
+      claim('user_id', user_id === undefined || (typeof user_id === 'string' && [...user_id].length <= 128));
+      claim('attributes', attributes === undefined || isStringMap(attributes));
+      claim('capabilities', isCapabilities(capabilities));
+      claim('version', version === '0.0');
     }
     if ((exp as number) * 1000 <= nowMs) {
       throw new TokenError('expired', `the token expired at ${new Date((exp as number) * 1000).toISOString()}`);

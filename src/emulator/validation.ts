@@ -1,6 +1,7 @@
 // Request validation: the model's constraints through the shared validator, plus the rules the model
 // states only in prose.
 import { validateShape } from '../model/validate.js';
+import { attributesSize, MAX_ATTRIBUTES_BYTES } from '../tokens/claims.js';
 import { validationError, violationsError } from './errors.js';
 
 export function validateInput(shapeName: string, input: unknown): void {
@@ -8,14 +9,11 @@ export function validateInput(shapeName: string, input: unknown): void {
   if (violations.length > 0) throw violationsError(violations);
 }
 
-const ONE_KB = 1024;
-
-/** Token and ingest attributes: "at most 1 KB total" (keys and values, UTF-8). */
+/** Token and ingest attributes: "at most 1 KB total", counted as everywhere in ivsrt. */
 export function checkAttributesSize(field: string, attributes: Record<string, string> | undefined): void {
   if (!attributes) return;
-  let bytes = 0;
-  for (const [k, v] of Object.entries(attributes)) bytes += Buffer.byteLength(k) + Buffer.byteLength(v);
-  if (bytes > ONE_KB) throw validationError(`1 validation error detected: ${field} must total at most 1 KB (got ${bytes} bytes)`);
+  const bytes = attributesSize(attributes);
+  if (bytes > MAX_ATTRIBUTES_BYTES) throw validationError(`1 validation error detected: ${field} must total at most 1 KB (got ${bytes} bytes)`);
 }
 
 /** Filters of which the API allows at most one per request. */
