@@ -1,4 +1,4 @@
-// Operation name → SDK command class. The CLI calls the service only through these, so every request
+// Operation name → SDK command class (one per operation of the generated model, or the build fails). The CLI calls the service only through these, so every request
 // goes through the real @aws-sdk/client-ivs-realtime serializer, signer and retry logic.
 import {
   CreateEncoderConfigurationCommand, CreateIngestConfigurationCommand, CreateParticipantTokenCommand, CreateStageCommand,
@@ -11,6 +11,9 @@ import {
   ListTagsForResourceCommand, StartCompositionCommand, StartParticipantReplicationCommand, StopCompositionCommand,
   StopParticipantReplicationCommand, TagResourceCommand, UntagResourceCommand, UpdateIngestConfigurationCommand, UpdateStageCommand,
 } from '@aws-sdk/client-ivs-realtime';
+import type { OperationName } from '../model/api.js';
+
+export type { OperationName };
 
 export const SDK_COMMANDS = {
   CreateEncoderConfiguration: CreateEncoderConfigurationCommand,
@@ -52,9 +55,7 @@ export const SDK_COMMANDS = {
   UntagResource: UntagResourceCommand,
   UpdateIngestConfiguration: UpdateIngestConfigurationCommand,
   UpdateStage: UpdateStageCommand,
-} as const;
-
-export type OperationName = keyof typeof SDK_COMMANDS;
+} as const satisfies Record<OperationName, unknown>;
 
 export function isOperationName(name: string): name is OperationName {
   return Object.hasOwn(SDK_COMMANDS, name);
