@@ -75,6 +75,8 @@ export interface ParticipantRec {
   recordingState?: string;
   recordingBucket?: string;
   recordingPrefix?: string;
+  /** When the current recording started (for Recording End's duration). */
+  recordingStartTime?: number;
   replicationType?: 'SOURCE' | 'REPLICA';
   replicationState?: 'ACTIVE' | 'STOPPED';
   sourceStageArn?: string;
@@ -172,6 +174,7 @@ export type Op =
   | { k: 'event'; s: string; p: string; e: EventRec }
   | { k: 'delete'; kind: ArnKind; arn: string }
   | { k: 'clock'; offsetMs: number }
+  | { k: 'aux'; table: string; key: string; v?: unknown }
   | { k: 'reset' };
 
 export class Store {
@@ -237,6 +240,8 @@ export class Store {
         return;
       case 'clock':
         this.clockOffsetMs = op.offsetMs;
+        return;
+      case 'aux':
         return;
       case 'reset':
         for (const kind of ['stage', 'composition', 'encoder', 'storage', 'ingest', 'key'] as const) this.byKind(kind).clear();

@@ -1,0 +1,163 @@
+// IVS's EventBridge events: the catalogue of detail-types and event names, and the envelope exactly as
+// EventBridge delivers it. Every field and its source are listed in docs/events.md.
+import { randomUUID } from 'node:crypto';
+
+export const STAGE_UPDATE = 'IVS Stage Update';
+export const COMPOSITION_STATE_CHANGE = 'IVS Composition State Change';
+export const PARTICIPANT_RECORDING_STATE_CHANGE = 'IVS Participant Recording State Change';
+
+export type DetailType = typeof STAGE_UPDATE | typeof COMPOSITION_STATE_CHANGE | typeof PARTICIPANT_RECORDING_STATE_CHANGE;
+
+/** Every documented real-time event name, by detail-type (User Guide, eventbridge.html). */
+export const EVENT_NAMES = {
+  [STAGE_UPDATE]: [
+    'Participant Published',
+    'Participant Unpublished',
+    'Participant Publish Error',
+    'Participant Replication Started',
+    'Participant Replication Stopped',
+    'Token Exchanged',
+  ],
+  [COMPOSITION_STATE_CHANGE]: [
+    'Session Start',
+    'Session End',
+    'Session Failure',
+    'Destination Start',
+    'Destination End',
+    'Destination Failure',
+    'Destination Reconnecting',
+  ],
+  [PARTICIPANT_RECORDING_STATE_CHANGE]: ['Recording Start', 'Recording End', 'Recording Start Failure', 'Recording End Failure'],
+} as const satisfies Record<DetailType, readonly string[]>;
+
+export type StageEventName = (typeof EVENT_NAMES)[typeof STAGE_UPDATE][number];
+export type CompositionEventName = (typeof EVENT_NAMES)[typeof COMPOSITION_STATE_CHANGE][number];
+export type RecordingEventName = (typeof EVENT_NAMES)[typeof PARTICIPANT_RECORDING_STATE_CHANGE][number];
+export type EventName = StageEventName | CompositionEventName | RecordingEventName;
+
+/** `detail` of an IVS Stage Update. */
+export interface StageUpdateDetail {
+  session_id: string;
+  event_name: StageEventName;
+  user_id: string;
+  participant_id: string;
+  /** Participant Publish Error only. */
+  error_code?: string;
+  /** Participant Replication Started/Stopped only. */
+  destination_stage_arn?: string;
+  destination_session_id?: string;
+}
+
+/** `detail` of an IVS Composition State Change; `resources[0]` is the composition. */
+export interface CompositionDetail {
+  event_name: CompositionEventName;
+  stage_arn: string;
+  /** Destination events only. */
+  destination_id?: string;
+}
+
+/** `detail` of an IVS Participant Recording State Change. */
+export interface RecordingDetail {
+  session_id: string;
+  event_name: RecordingEventName;
+  participant_id: string;
+  recording_s3_bucket_name: string;
+  recording_s3_key_prefix: string;
+  /** Recording End only. */
+  recording_duration_ms?: number;
+}
+
+export type IvsDetail = StageUpdateDetail | CompositionDetail | RecordingDetail;
+
+export interface IvsEvent {
+  version: '0';
+  id: string;
+  'detail-type': DetailType;
+  source: 'aws.ivs';
+  account: string;
+  time: string;
+  region: string;
+  resources: string[];
+  detail: IvsDetail;
+}
+
+export interface Origin {
+  account: string;
+  region: string;
+}
+
+const DETAIL_TYPE_OF = new Map<string, DetailType>(
+  (Object.entries(EVENT_NAMES) as [DetailType, readonly string[]][]).flatMap(([type, names]) => names.map((name) => [name, type] as const)),
+);
+
+export const isEventName = (name: string): name is EventName => DETAIL_TYPE_OF.has(name);
+
+export function detailTypeOf(name: EventName): DetailType {
+  return DETAIL_TYPE_OF.get(name)!;
+}
+
+/** EventBridge's `time`: ISO-8601 to the second, in UTC. */
+export function eventTime(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+/** The envelope of one event; `resources[0]` is the stage, or the composition for composition events. */
+export function envelope(origin: Origin, timeMs: number, resource: string, detail: IvsDetail): IvsEvent {
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': detailTypeOf(detail.event_name),
+    source: 'aws.ivs',
+    account: origin.account,
+    time: eventTime(timeMs),
+    region: origin.region,
+    resources: [resource],
+    detail,
+  };
+}
+
+export interface SampleOptions extends Origin {
+  timeMs: number;
+  /** The stage the event is about (default: an invented one in the origin's account and region). */
+  stageArn?: string;
+}
+
+/**
+ * A realistic envelope of any event, with invented ids where none are given (for `ivsrt events sample`
+ * and `events send`, like `sam local generate-event`).
+ */
+export function sampleEvent(name: EventName, options: SampleOptions): IvsEvent {
+  const arn = (type: string, id: string) => `arn:aws:ivs:${options.region}:${options.account}:${type}/${id}`;
+  const stageArn = options.stageArn ?? arn('stage', 'AbCdef1G2hij');
+  const stageId = stageArn.slice(stageArn.lastIndexOf('/') + 1);
+  const sessionId = 'st-ZyXwvu1T2sRqP';
+  const participantId = 'xYz1c2d3e4fG';
+  const at = (resource: string, detail: IvsDetail) => envelope(options, options.timeMs, resource, detail);
+  switch (detailTypeOf(name)) {
+    case STAGE_UPDATE: {
+      const detail: StageUpdateDetail = { session_id: sessionId, event_name: name as StageEventName, user_id: 'alice', participant_id: participantId };
+      if (name === 'Participant Publish Error') detail.error_code = 'INSUFFICIENT_CAPABILITIES';
+      if (name === 'Participant Replication Started' || name === 'Participant Replication Stopped') {
+        detail.destination_stage_arn = arn('stage', 'KlMnop3Q4rst');
+        detail.destination_session_id = 'st-AbCdEfGhIjKlM';
+      }
+      return at(stageArn, detail);
+    }
+    case COMPOSITION_STATE_CHANGE: {
+      const detail: CompositionDetail = { event_name: name as CompositionEventName, stage_arn: stageArn };
+      if (name.startsWith('Destination ')) detail.destination_id = 'dEsT1nAt10n1';
+      return at(arn('composition', 'cOmP0s1t10n1'), detail);
+    }
+    case PARTICIPANT_RECORDING_STATE_CHANGE: {
+      const detail: RecordingDetail = {
+        session_id: sessionId,
+        event_name: name as RecordingEventName,
+        participant_id: participantId,
+        recording_s3_bucket_name: 'ivs-recordings',
+        recording_s3_key_prefix: `${stageId}/${sessionId}/${participantId}/1`,
+      };
+      if (name === 'Recording End') detail.recording_duration_ms = 61_000;
+      return at(stageArn, detail);
+    }
+  }
+}

@@ -1,0 +1,185 @@
+// The pure derivation of EventBridge events from a committed change and the state before it.
+import { describe, expect, test } from 'vitest';
+import { deriveEvents, eventKey, eventOps } from '../../src/emulator/events/derive.js';
+import { EVENT_NAMES, detailTypeOf, eventTime, sampleEvent, type EventName, type IvsEvent } from '../../src/emulator/events/envelope.js';
+import { EVENT_LOG, OUTBOX } from '../../src/emulator/events/tables.js';
+import { Store, type CompositionRec, type Op, type ParticipantRec } from '../../src/emulator/store.js';
+import { expectDocumentedShape } from './behaviour-shape.js';
+
+const origin = { account: '123456789012', region: 'us-east-1' };
+const STAGE = 'arn:aws:ivs:us-east-1:123456789012:stage/AbCdef1G2hij';
+const SESSION = 'st-ZyXwvu1T2sRqP';
+const COMPOSITION = 'arn:aws:ivs:us-east-1:123456789012:composition/cOmP0s1t10n1';
+const T0 = Date.UTC(2026, 10, 29, 12, 0, 0, 250);
+
+function participant(extra: Partial<ParticipantRec> = {}): ParticipantRec {
+  return {
+    id: 'xYz1c2d3e4fG', stageArn: STAGE, sessionId: SESSION, userId: 'alice', connected: true, firstJoinTime: T0,
+    published: true, publishing: true, capabilities: 3, protocol: 'WHIP', events: [], ...extra,
+  };
+}
+
+function composition(state: string, destinations: string[]): CompositionRec {
+  return {
+    arn: COMPOSITION, id: 'cOmP0s1t10n1', stageArn: STAGE, state, layout: {}, tags: {}, startTime: T0,
+    destinations: destinations.map((s, i) => ({ id: `dEsT1nAt10n${i}`, state: s, configuration: {} })),
+  };
+}
+
+/** A store holding a stage session with `p` in it (and `c`, if given). */
+function storeWith(p?: ParticipantRec, c?: CompositionRec): Store {
+  const store = new Store();
+  store.apply({ k: 'session', v: { id: SESSION, stageArn: STAGE, startTime: T0 } });
+  if (p) store.apply({ k: 'participant', v: structuredClone(p) });
+  if (c) store.apply({ k: 'composition', v: structuredClone(c) });
+  return store;
+}
+
+const derive = (ops: Op[], store: Store, now = T0 + 5_000) => {
+  const events = deriveEvents(ops, store, origin, now);
+  events.forEach(expectDocumentedShape);
+  return events;
+};
+const names = (events: IvsEvent[]) => events.map((e) => e.detail.event_name);
+
+describe('participant events that IVS also sends as IVS Stage Update', () => {
+  test('PUBLISH_STARTED and PUBLISH_STOPPED become Participant Published and Unpublished with the participant\'s ids', () => {
+    const p = participant();
+    const events = derive(
+      [
+        { k: 'event', s: SESSION, p: p.id, e: { name: 'PUBLISH_STARTED', time: T0 } },
+        { k: 'event', s: SESSION, p: p.id, e: { name: 'PUBLISH_STOPPED', time: T0 + 61_000 } },
+      ],
+      storeWith(p),
+    );
+    expect(events.map((e) => [e['detail-type'], e.time, e.resources, e.detail])).toEqual([
+      ['IVS Stage Update', '2026-11-29T12:00:00Z', [STAGE], { session_id: SESSION, event_name: 'Participant Published', user_id: 'alice', participant_id: p.id }],
+      ['IVS Stage Update', '2026-11-29T12:01:01Z', [STAGE], { session_id: SESSION, event_name: 'Participant Unpublished', user_id: 'alice', participant_id: p.id }],
+    ]);
+    expect(new Set(events.map((e) => e.id)).size).toBe(2);
+  });
+
+  test('a participant put earlier in the same change is the one the event names (join and publish at once)', () => {
+    const p = participant({ userId: undefined });
+    const events = derive([{ k: 'participant', v: p }, { k: 'event', s: SESSION, p: p.id, e: { name: 'PUBLISH_STARTED', time: T0 } }], storeWith());
+    expect(events).toHaveLength(1);
+    expect(events[0]!.detail).toMatchObject({ participant_id: p.id, user_id: '' });
+  });
+
+  test('errors carry error_code, replication carries the destination, token exchange has its own name', () => {
+    const p = participant();
+    const dest = 'arn:aws:ivs:us-east-1:123456789012:stage/KlMnop3Q4rst';
+    const events = derive(
+      [
+        { k: 'event', s: SESSION, p: p.id, e: { name: 'PUBLISH_ERROR', time: T0, errorCode: 'INVALID_PROTOCOL' } },
+        { k: 'event', s: SESSION, p: p.id, e: { name: 'REPLICATION_STARTED', time: T0, destinationStageArn: dest, destinationSessionId: 'st-AbCdEfGhIjKlM' } },
+        { k: 'event', s: SESSION, p: p.id, e: { name: 'REPLICATION_STOPPED', time: T0, destinationStageArn: dest, destinationSessionId: 'st-AbCdEfGhIjKlM' } },
+        { k: 'event', s: SESSION, p: p.id, e: { name: 'TOKEN_EXCHANGED', time: T0 } },
+      ],
+      storeWith(p),
+    );
+    expect(names(events)).toEqual(['Participant Publish Error', 'Participant Replication Started', 'Participant Replication Stopped', 'Token Exchanged']);
+    expect(events[0]!.detail).toMatchObject({ error_code: 'INVALID_PROTOCOL' });
+    expect(events[1]!.detail).toMatchObject({ destination_stage_arn: dest, destination_session_id: 'st-AbCdEfGhIjKlM' });
+  });
+
+  test('joins, leaves and subscriptions have no EventBridge event', () => {
+    const p = participant();
+    const ops: Op[] = ['JOINED', 'LEFT', 'SUBSCRIBE_STARTED', 'SUBSCRIBE_STOPPED', 'SUBSCRIBE_ERROR', 'JOIN_ERROR'].map((name) => ({ k: 'event', s: SESSION, p: p.id, e: { name, time: T0 } }));
+    expect(derive(ops, storeWith(p))).toEqual([]);
+  });
+});
+
+describe('recording state changes', () => {
+  const rec = (state: string | undefined): Partial<ParticipantRec> => ({
+    recordingState: state, recordingBucket: 'ivs-recordings', recordingPrefix: `AbCdef1G2hij/${SESSION}/xYz1c2d3e4fG/1`, recordingStartTime: T0,
+  });
+  test.each([
+    [undefined, 'STARTING', []],
+    ['STARTING', 'ACTIVE', ['Recording Start']],
+    ['ACTIVE', 'STOPPING', []],
+    ['STOPPING', 'ACTIVE', []],
+    ['STOPPING', 'STOPPED', ['Recording End']],
+    ['ACTIVE', 'STOPPED', ['Recording End']],
+    ['STARTING', 'FAILED', ['Recording Start Failure']],
+    ['ACTIVE', 'FAILED', ['Recording End Failure']],
+    ['STOPPING', 'FAILED', ['Recording End Failure']],
+    ['STOPPED', 'STARTING', []],
+    ['ACTIVE', 'ACTIVE', []],
+  ])('%s -> %s: %j', (from, to, expected) => {
+    const events = derive([{ k: 'participant', v: participant(rec(to)) }], storeWith(participant(rec(from))));
+    expect(names(events)).toEqual(expected);
+  });
+
+  test('Recording End carries the bucket, the prefix and the duration on the emulator clock', () => {
+    const events = derive([{ k: 'participant', v: participant(rec('STOPPED')) }], storeWith(participant(rec('STOPPING'))), T0 + 90_000);
+    expect(events[0]!.detail).toEqual({
+      session_id: SESSION, event_name: 'Recording End', participant_id: 'xYz1c2d3e4fG', recording_s3_bucket_name: 'ivs-recordings',
+      recording_s3_key_prefix: `AbCdef1G2hij/${SESSION}/xYz1c2d3e4fG/1`, recording_duration_ms: 90_000,
+    });
+    expect(events[0]!.time).toBe(eventTime(T0 + 90_000));
+  });
+
+  test('two moves of one participant in one change emit both', () => {
+    const events = derive([{ k: 'participant', v: participant(rec('ACTIVE')) }, { k: 'participant', v: participant(rec('STOPPED')) }], storeWith(participant(rec('STARTING'))));
+    expect(names(events)).toEqual(['Recording Start', 'Recording End']);
+  });
+});
+
+describe('composition state changes', () => {
+  const step = (from: CompositionRec | undefined, to: CompositionRec) => names(derive([{ k: 'composition', v: to }], storeWith(undefined, from)));
+
+  test('start: nothing while STARTING; Session Start, then each Destination Start', () => {
+    expect(step(undefined, composition('STARTING', ['STARTING', 'STARTING']))).toEqual([]);
+    expect(step(composition('STARTING', ['STARTING', 'STARTING']), composition('ACTIVE', ['ACTIVE', 'ACTIVE']))).toEqual(['Session Start', 'Destination Start', 'Destination Start']);
+  });
+
+  test('graceful stop: Destination End for each, then Session End', () => {
+    expect(step(composition('ACTIVE', ['ACTIVE', 'ACTIVE']), composition('STOPPING', ['STOPPING', 'STOPPING']))).toEqual([]);
+    expect(step(composition('STOPPING', ['STOPPING', 'STOPPING']), composition('STOPPED', ['STOPPED', 'STOPPED']))).toEqual(['Destination End', 'Destination End', 'Session End']);
+  });
+
+  test('a destination reconnects, recovers or fails; a failed composition is a Session Failure', () => {
+    expect(step(composition('ACTIVE', ['ACTIVE', 'ACTIVE']), composition('ACTIVE', ['RECONNECTING', 'ACTIVE']))).toEqual(['Destination Reconnecting']);
+    expect(step(composition('ACTIVE', ['RECONNECTING', 'ACTIVE']), composition('ACTIVE', ['ACTIVE', 'ACTIVE']))).toEqual([]);
+    expect(step(composition('ACTIVE', ['RECONNECTING', 'ACTIVE']), composition('ACTIVE', ['FAILED', 'ACTIVE']))).toEqual(['Destination Failure']);
+    expect(step(composition('ACTIVE', ['FAILED', 'ACTIVE']), composition('FAILED', ['FAILED', 'STOPPED']))).toEqual(['Destination End', 'Session Failure']);
+  });
+
+  test('composition events name the composition in resources and the stage in detail', () => {
+    const [event] = derive([{ k: 'composition', v: composition('ACTIVE', ['RECONNECTING']) }], storeWith(undefined, composition('ACTIVE', ['ACTIVE'])));
+    expect(event!.resources).toEqual([COMPOSITION]);
+    expect(event!.detail).toEqual({ event_name: 'Destination Reconnecting', stage_arn: STAGE, destination_id: 'dEsT1nAt10n0' });
+  });
+});
+
+describe('storage and samples', () => {
+  test('each event goes to the event log and the outbox under one key that sorts in commit order', () => {
+    const events = derive([{ k: 'event', s: SESSION, p: 'xYz1c2d3e4fG', e: { name: 'PUBLISH_STARTED', time: T0 } }], storeWith(participant()));
+    let n = 0;
+    const ops = eventOps([...events, ...events], () => eventKey(T0, n++));
+    expect(ops).toEqual([
+      { k: 'aux', table: EVENT_LOG, key: eventKey(T0, 0), v: events[0] },
+      { k: 'aux', table: OUTBOX, key: eventKey(T0, 0), v: events[0] },
+      { k: 'aux', table: EVENT_LOG, key: eventKey(T0, 1), v: events[0] },
+      { k: 'aux', table: OUTBOX, key: eventKey(T0, 1), v: events[0] },
+    ]);
+    const keys = [eventKey(T0 + 1, 0), eventKey(T0, 10), eventKey(T0, 9), eventKey(999, 5)];
+    expect([...keys].sort()).toEqual([eventKey(999, 5), eventKey(T0, 9), eventKey(T0, 10), eventKey(T0 + 1, 0)]);
+  });
+
+  test('every documented event has a sample of the documented shape', () => {
+    const all = Object.values(EVENT_NAMES).flat() as EventName[];
+    expect(all).toHaveLength(17);
+    for (const name of all) {
+      const sample = sampleEvent(name, { ...origin, timeMs: T0 });
+      expectDocumentedShape(sample);
+      expect(sample.detail.event_name).toBe(name);
+      expect(sample['detail-type']).toBe(detailTypeOf(name));
+    }
+  });
+
+  test('time is ISO-8601 to the second in UTC', () => {
+    expect(eventTime(Date.UTC(2024, 2, 13, 22, 19, 4, 999))).toBe('2024-03-13T22:19:04Z');
+  });
+});

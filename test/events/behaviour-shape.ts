@@ -1,0 +1,68 @@
+// The documented shape of an IVS event envelope (docs/events.md), checked field by field: the unit and
+// end-to-end behaviour tests hold every emitted envelope to it.
+import { expect } from 'vitest';
+import { EVENT_NAMES, type IvsEvent } from '../../src/emulator/events/envelope.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+const STAGE_ARN = /^arn:aws:ivs:[a-z0-9-]+:\d{12}:stage\/[a-zA-Z0-9-]+$/;
+const COMPOSITION_ARN = /^arn:aws:ivs:[a-z0-9-]+:\d{12}:composition\/[a-zA-Z0-9-]+$/;
+const SESSION_ID = /^st-[a-zA-Z0-9]{13}$/;
+const PARTICIPANT_ID = /^[a-zA-Z0-9-_]{1,64}$/;
+
+/** Fails unless `e` is a complete IVS envelope of a documented event, with exactly the documented keys. */
+export function expectDocumentedShape(e: IvsEvent): void {
+  expect(Object.keys(e).sort()).toEqual(['account', 'detail', 'detail-type', 'id', 'region', 'resources', 'source', 'time', 'version']);
+  expect(e.version).toBe('0');
+  expect(e.id).toMatch(UUID);
+  expect(e.source).toBe('aws.ivs');
+  expect(e.account).toMatch(/^\d{12}$/);
+  expect(e.region).toMatch(/^[a-z]{2}-[a-z]+-\d$/);
+  expect(e.time).toMatch(TIME);
+  expect(e.resources).toHaveLength(1);
+  const names: readonly string[] = EVENT_NAMES[e['detail-type']];
+  expect(names, `detail-type ${e['detail-type']}`).toBeDefined();
+  expect(names).toContain(e.detail.event_name);
+  const d = e.detail as unknown as Record<string, unknown>;
+  const keys = Object.keys(d).sort();
+  switch (e['detail-type']) {
+    case 'IVS Stage Update': {
+      expect(e.resources[0]).toMatch(STAGE_ARN);
+      expect(d.session_id).toMatch(SESSION_ID);
+      expect(d.participant_id).toMatch(PARTICIPANT_ID);
+      expect(typeof d.user_id).toBe('string');
+      const extra =
+        d.event_name === 'Participant Publish Error' ? ['error_code']
+        : d.event_name === 'Participant Replication Started' || d.event_name === 'Participant Replication Stopped' ? ['destination_session_id', 'destination_stage_arn']
+        : [];
+      expect(keys).toEqual(['event_name', 'participant_id', 'session_id', 'user_id', ...extra].sort());
+      if (extra.includes('error_code')) expect(d.error_code).toMatch(/^[A-Z_]+$/);
+      if (extra.includes('destination_stage_arn')) {
+        expect(d.destination_stage_arn).toMatch(STAGE_ARN);
+        expect(d.destination_session_id).toMatch(SESSION_ID);
+      }
+      break;
+    }
+    case 'IVS Composition State Change': {
+      expect(e.resources[0]).toMatch(COMPOSITION_ARN);
+      expect(d.stage_arn).toMatch(STAGE_ARN);
+      const destination = String(d.event_name).startsWith('Destination ');
+      expect(keys).toEqual(destination ? ['destination_id', 'event_name', 'stage_arn'] : ['event_name', 'stage_arn']);
+      if (destination) expect(d.destination_id).toMatch(/^[a-zA-Z0-9]{12}$/);
+      break;
+    }
+    case 'IVS Participant Recording State Change': {
+      expect(e.resources[0]).toMatch(STAGE_ARN);
+      expect(d.session_id).toMatch(SESSION_ID);
+      expect(d.participant_id).toMatch(PARTICIPANT_ID);
+      expect(d.recording_s3_bucket_name).toMatch(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/);
+      const stageId = e.resources[0]!.slice(e.resources[0]!.lastIndexOf('/') + 1);
+      expect(d.recording_s3_key_prefix).toBe(`${stageId}/${d.session_id}/${d.participant_id}/${String(d.recording_s3_key_prefix).split('/')[3]}`);
+      expect(String(d.recording_s3_key_prefix).split('/')[3]).toMatch(/^\d+$/);
+      const base = ['event_name', 'participant_id', 'recording_s3_bucket_name', 'recording_s3_key_prefix', 'session_id'];
+      expect(keys).toEqual((d.event_name === 'Recording End' ? [...base, 'recording_duration_ms'] : base).sort());
+      if (d.event_name === 'Recording End') expect(d.recording_duration_ms).toBeGreaterThanOrEqual(0);
+      break;
+    }
+  }
+}
