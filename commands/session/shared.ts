@@ -7,11 +7,8 @@ import { UsageError } from '../../src/cli/errors.js';
 /** The stage of a session-scoped request (`stageArn`, unlike GetStage's `arn`). */
 export const stageArgument: ArgSpec = { name: 'stage', description: 'stage name, id or ARN', field: 'stageArn', resource: 'stage' };
 
-const SESSION_HELP = "session id (st-...); default: the stage's active session";
-
-export const sessionArgument: ArgSpec = { name: 'session', description: SESSION_HELP, optional: true, field: 'sessionId' };
-
-export const sessionOption: OptionSpec = { flags: '--session <id>', description: SESSION_HELP, field: 'sessionId' };
+/** Every session and participant verb names a session the same way: --session, else the active one. */
+export const sessionOption: OptionSpec = { flags: '--session <id>', description: "session id (st-...); default: the stage's active session", field: 'sessionId' };
 
 export const sessionColumns: Column[] = [
   { header: 'SESSION ID', field: 'sessionId' },
@@ -28,8 +25,8 @@ export async function activeSessionOf(ctx: Context, stageArn: string, typed: str
   const id = stage?.activeSessionId;
   if (!id) {
     throw new UsageError(
-      `stage ${typed} has no active session (nobody is on it), so name the session`,
-      `Past sessions: \`ivsrt session list ${typed}\`.`,
+      `stage ${typed} has no active session (nobody is on it), so name a session with --session <id>`,
+      `Its past sessions and their ids: \`ivsrt session list ${typed}\`.`,
     );
   }
   return id;

@@ -6,7 +6,7 @@ export const verb = defineVerb({
   description: 'Renames a stage or changes its automatic participant recording. Recording settings cannot change while recording is active.',
   examples: [
     { command: 'ivsrt stage update demo --name town-hall' },
-    { command: 'ivsrt stage update demo --recording-storage <storage-config> --recording-media AUDIO_VIDEO', description: 'record every participant' },
+    { command: 'ivsrt stage update demo --recording-storage recordings --recording-media AUDIO_VIDEO', description: 'record every participant with the storage configuration named recordings' },
   ],
   args: [stageArgument],
   options: [

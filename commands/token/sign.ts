@@ -7,9 +7,9 @@ import { signParticipantToken, SigningKeyError } from '../../src/tokens/sign.js'
 import { isKeyFileExposed, KeyFileError, readPrivateKey } from '../../src/keys/keypair.js';
 
 interface SignOptions {
+  stage: string;
   key?: string;
   publicKey?: string;
-  stage?: string;
   eventsUrl?: string;
   whipUrl?: string;
   userId?: string;
@@ -22,22 +22,22 @@ interface SignOptions {
 export const verb = defineVerb<SignOptions>({
   description:
     'Signs a participant token with your own P-384 private key (a self-signed token), instead of asking IVS with `token create`. ' +
-    'A token needs the stage ARN and its endpoints. With --stage as a full ARN plus --events-url and --whip-url, this command makes no API call at all ' +
+    'A token needs the stage ARN and its endpoints. With the stage as a full ARN plus --events-url and --whip-url, this command makes no API call at all ' +
     '(the endpoints may be cached for up to 14 days); otherwise it calls GetStage once (and ListStages/ListPublicKeys to resolve names). ' +
     'IVS checks the signature and expiry only when the participant joins.',
   examples: [
-    { command: 'ivsrt token sign --key key.pem --public-key my-key --stage demo --user-id ana', description: 'resolves the names and endpoints with one lookup each' },
+    { command: 'ivsrt token sign demo --key key.pem --public-key my-key --user-id ana', description: 'resolves the names and endpoints with one lookup each' },
     {
       command:
-        'ivsrt token sign --key key.pem --public-key arn:aws:ivs:us-west-2:123456789012:public-key/abcdABC1efg2 --stage arn:aws:ivs:us-west-2:123456789012:stage/WyGkzNFGwiwr --events-url wss://global.events.live-video.net --whip-url https://1a2b3c4d5e6f.global-bm.whip.live-video.net --query participantToken.token',
+        'ivsrt token sign arn:aws:ivs:us-west-2:123456789012:stage/WyGkzNFGwiwr --key key.pem --public-key arn:aws:ivs:us-west-2:123456789012:public-key/abcdABC1efg2 --events-url wss://global.events.live-video.net --whip-url https://1a2b3c4d5e6f.global-bm.whip.live-video.net --query participantToken.token',
       description: 'fully offline: just the token',
     },
-    { command: 'ivsrt token sign --key key.pem --public-key my-key --stage demo --capabilities subscribe --duration 60', description: 'a viewer token for one hour' },
+    { command: 'ivsrt token sign demo --key key.pem --public-key my-key --capabilities subscribe --duration 60', description: 'a viewer token for one hour' },
   ],
+  args: [{ name: 'stage', description: 'stage name, id or ARN', resource: 'stage' }],
   options: [
     { flags: '--key <file>', description: 'the P-384 private key (PEM), e.g. from `ivsrt public-key create`' },
     { flags: '--public-key <public-key>', description: 'ARN (or name) of the imported public key; becomes the kid', resource: 'public-key' },
-    { flags: '--stage <stage>', description: 'stage name, id or ARN', resource: 'stage' },
     { flags: '--events-url <url>', description: "the stage's endpoints.events (skips GetStage together with --whip-url)" },
     { flags: '--whip-url <url>', description: "the stage's endpoints.whip" },
     { flags: '--user-id <id>', description: 'user id visible to everyone on the stage (up to 128 characters)' },
@@ -56,7 +56,7 @@ export const verb = defineVerb<SignOptions>({
   },
   async run(ctx, options) {
     const { key, publicKey, stage } = options;
-    const missing = [!key && '--key', !publicKey && '--public-key', !stage && '--stage'].filter(Boolean);
+    const missing = [!key && '--key', !publicKey && '--public-key'].filter(Boolean);
     if (missing.length > 0) throw new UsageError(`missing ${missing.join(', ')}`, 'See `ivsrt token sign --help`.');
     if (options.capabilities?.some((c) => c !== 'PUBLISH' && c !== 'SUBSCRIBE')) {
       throw new UsageError(`--capabilities must be publish, subscribe or both, got "${options.capabilities.join(',').toLowerCase()}"`);
@@ -68,7 +68,7 @@ export const verb = defineVerb<SignOptions>({
     // Read the key first: a bad key should fail before any request is sent.
     const privateKey = await keyFrom(ctx, key!);
     const kid = isArn(publicKey!) ? publicKey! : await resolveReference(ctx, 'public-key', publicKey!);
-    const { stageArn, eventsUrl, whipUrl } = await stageEndpoints(ctx, stage!, options.eventsUrl, options.whipUrl);
+    const { stageArn, eventsUrl, whipUrl } = await stageEndpoints(ctx, stage, options.eventsUrl, options.whipUrl);
 
     try {
       const { token, claims } = signParticipantToken(
@@ -119,7 +119,7 @@ async function keyFrom(ctx: Context, path: string) {
 /** The stage ARN from the reference, and its endpoints from the flags or, failing that, from one GetStage. */
 async function stageEndpoints(ctx: Context, stage: string, eventsUrl?: string, whipUrl?: string) {
   const stageArn = isArn(stage) ? stage : await resolveReference(ctx, 'stage', stage);
-  if (stageIdFromArn(stageArn) === undefined) throw new UsageError(`--stage "${stage}" is not a stage ARN`);
+  if (stageIdFromArn(stageArn) === undefined) throw new UsageError(`stage "${stage}" is not a stage ARN`);
   if (eventsUrl !== undefined && whipUrl !== undefined) return { stageArn, eventsUrl, whipUrl };
   const { stage: found } = (await ctx.call('GetStage', { arn: stageArn })) as { stage?: { endpoints?: { events?: string; whip?: string } } };
   const endpoints = found?.endpoints;

@@ -93,6 +93,10 @@ _ivsrt() {
 if [[ "\${funcstack[1]}" == _ivsrt ]]; then
     _ivsrt "$@"
 else
+    # A bare zsh (no .zshrc, or one without compinit) has no compdef yet: start the completion system first.
+    if (( ! \${+functions[compdef]} )); then
+        autoload -Uz compinit && compinit -i
+    fi
     compdef _ivsrt ivsrt
 fi
 `;

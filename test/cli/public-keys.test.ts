@@ -107,7 +107,7 @@ describe('public-key', () => {
     const signer = makeKey('signer');
     const { publicKey } = await api('ImportPublicKey', { publicKeyMaterial: signer.publicPem, name: 'signer' });
     const sign = async () => {
-      const r = await cli(['token', 'sign', '--key', signer.privatePath, '--public-key', publicKey.arn, '--stage', stage.arn, '--query', 'participantToken.token']);
+      const r = await cli(['token', 'sign', stage.arn, '--key', signer.privatePath, '--public-key', publicKey.arn, '--query', 'participantToken.token']);
       expect(r.code, r.stderr).toBe(0);
       return r.stdout.trim();
     };

@@ -79,7 +79,7 @@ describe('session list and get', () => {
     expect(active.code, active.stderr).toBe(0);
     expect(active.json()).toEqual(await api('GetStageSession', { stageArn, sessionId }));
     expect(active.json().stageSession.sessionId).toBe(sessionId);
-    expect((await cli(['session', 'get', 'studio', sessionId, '--json'])).json()).toEqual(active.json());
+    expect((await cli(['session', 'get', 'studio', '--session', sessionId, '--json'])).json()).toEqual(active.json());
   });
 
   it('piped: one tab-separated line per session; on a terminal a table', async () => {
@@ -100,7 +100,7 @@ describe('session list and get', () => {
   });
 
   it('an unknown session is the service error, 254', async () => {
-    const r = await cli(['session', 'get', 'studio', 'st-0000000000000']);
+    const r = await cli(['session', 'get', 'studio', '--session', 'st-0000000000000']);
     expect(r.code).toBe(254);
     expect(r.stderr).toContain('ResourceNotFoundException');
   });
@@ -114,7 +114,7 @@ describe('participant list', () => {
     const byUser = Object.fromEntries(r.json().participants.map((p: { userId: string }) => [p.userId, p]));
     expect(byUser.alice).toMatchObject({ participantId: alice.participantId, state: 'CONNECTED', published: true });
     expect(byUser.bob).toMatchObject({ participantId: bob.participantId, state: 'CONNECTED', published: false });
-    expect((await cli(['participant', 'list', 'studio', sessionId, '--json'])).json()).toEqual(r.json());
+    expect((await cli(['participant', 'list', 'studio', '--session', sessionId, '--json'])).json()).toEqual(r.json());
   });
 
   it('one filter at a time: --published, --user-id, --state', async () => {
@@ -127,10 +127,10 @@ describe('participant list', () => {
 
   it('two filters are 252 naming both flags, and nothing is sent', async () => {
     const before = bed.counting.requests.length;
-    const r = await runCli(['participant', 'list', A_STAGE, 'st-0000000000000', '--user-id', 'alice', '--state', 'connected'], { endpoint: bed.counting.url });
+    const r = await runCli(['participant', 'list', A_STAGE, '--session', 'st-0000000000000', '--user-id', 'alice', '--state', 'connected'], { endpoint: bed.counting.url });
     expect(r.code).toBe(252);
     expect(r.stderr).toContain('--state cannot be combined with --user-id');
-    const input = await runCli(['participant', 'list', A_STAGE, 'st-0000000000000', '--published', '--input', '-'], { endpoint: bed.counting.url, input: '{"filterByRecordingState":"ACTIVE"}' });
+    const input = await runCli(['participant', 'list', A_STAGE, '--session', 'st-0000000000000', '--published', '--input', '-'], { endpoint: bed.counting.url, input: '{"filterByRecordingState":"ACTIVE"}' });
     expect(input.code).toBe(252);
     expect(input.stderr).toMatch(/--published cannot be combined with --recording-state|--recording-state cannot be combined with --published/);
     expect(bed.counting.requests.length).toBe(before);

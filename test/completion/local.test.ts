@@ -41,7 +41,7 @@ describe('__complete and the background emulator', () => {
     const admin = (await statusLocal({ env: { IVSRT_HOME: home } })).url!;
     const joined = await fetch(`${admin}/_ivsrt/join`, { method: 'POST', body: JSON.stringify({ stageArn, userId: 'ana' }) });
     const { sessionId, participant } = (await joined.json()) as { sessionId: string; participant: { participantId: string } };
-    const sessions = await runCli(['__complete', 'participant', 'list', 'loc', ''], { env });
+    const sessions = await runCli(['__complete', 'participant', 'list', 'loc', '--session', ''], { env });
     expect(sessions.stdout.split('\n')[0]).toMatch(new RegExp(`^${sessionId}\tactive since `));
     const participants = await runCli(['__complete', 'participant', 'get', 'loc', '--session', sessionId, ''], { env });
     expect(participants.stdout).toBe(`${participant.participantId}\tana CONNECTED\n:36\n`);

@@ -80,8 +80,8 @@ function fishComplete(line: string): Promise<string[]> {
 }
 
 /** Asynchronous on purpose: the emulator runs in this process and must keep answering meanwhile. */
-async function run(shell: string, args: string[]): Promise<string[]> {
-  const { stdout } = await promisify(execFile)(shell, args, { env, encoding: 'utf8' });
+async function run(shell: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<string[]> {
+  const { stdout } = await promisify(execFile)(shell, args, { env: { ...env, ...extraEnv }, encoding: 'utf8' });
   return lines(stdout);
 }
 
@@ -121,6 +121,16 @@ describe.skipIf(!installed('zsh'))('zsh', () => {
   it('completes nouns with descriptions (static)', async () => {
     expect(await zshComplete(['ivsrt', 'tok'])).toEqual(['token:Create, sign and decode participant tokens']);
     expect(await zshComplete(['ivsrt', 'token', 'sign', '--key', ''])).toEqual(['<files>']);
+  });
+
+  it('loads in a bare zsh (zsh -f: no compinit, so no compdef yet) and registers itself', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'ivsrt-zsh-home-'));
+    try {
+      const loaded = await run('zsh', ['-f', '-c', `source ${JSON.stringify(SCRIPT.zsh)} && print -r -- "\${_comps[ivsrt]}"`], { HOME: home, ZDOTDIR: home });
+      expect(loaded).toEqual(['_ivsrt']);
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
   });
 
   it('completes stage names and ARNs from the emulator, colons escaped (live)', async () => {

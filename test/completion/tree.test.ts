@@ -75,7 +75,7 @@ describe('buildTree over the real registry', () => {
     expect((await complete(['completion', ''], tree, noLookup)).candidates.map((c) => c.value)).toEqual(['bash', 'zsh', 'fish']);
     expect((await complete(['token', 'sign', '--capabilities', 's'], tree, noLookup)).candidates.map((c) => c.value)).toEqual(['subscribe']);
     const sign = find(tree, 'token', 'sign');
-    expect(sign.options.find((o) => o.long === '--stage')).toMatchObject({ resource: 'stage' });
+    expect(sign.args).toEqual([expect.objectContaining({ name: 'stage', resource: 'stage' })]);
     expect(sign.options.find((o) => o.long === '--public-key')).toMatchObject({ resource: 'public-key' });
     // --participant-id of token sign names a new participant: nothing to look up.
     expect(sign.options.find((o) => o.long === '--participant-id')?.resource).toBeUndefined();

@@ -63,7 +63,7 @@ describe('public-key create', () => {
 describe('token sign', () => {
   it('signs by names (one lookup each) and the emulator lets the participant join', async () => {
     const result = await runCli(
-      ['token', 'sign', '--key', keyFile(), '--public-key', 'cli-key', '--stage', 'tokens', '--user-id', 'ana', '--attributes', 'seat=3', '--capabilities', 'publish', '--duration', '60', '--json'],
+      ['token', 'sign', 'tokens', '--key', keyFile(), '--public-key', 'cli-key', '--user-id', 'ana', '--attributes', 'seat=3', '--capabilities', 'publish', '--duration', '60', '--json'],
       { endpoint: emu.url },
     );
     expect(result.code, result.stderr).toBe(0);
@@ -77,7 +77,7 @@ describe('token sign', () => {
   it('makes no API call with a stage ARN and both endpoints', async () => {
     const { stage } = (await runCli(['stage', 'get', stageArn, '--json'], { endpoint: emu.url })).json();
     const result = await runCli(
-      ['token', 'sign', '--key', keyFile(), '--public-key', keyArn, '--stage', stageArn, '--events-url', stage.endpoints.events, '--whip-url', stage.endpoints.whip, '--participant-id', 'offline-1', '--query', 'participantToken.token'],
+      ['token', 'sign', stageArn, '--key', keyFile(), '--public-key', keyArn, '--events-url', stage.endpoints.events, '--whip-url', stage.endpoints.whip, '--participant-id', 'offline-1', '--query', 'participantToken.token'],
       // Nothing listens on port 9: any request would fail the command.
       { endpoint: 'http://127.0.0.1:9' },
     );
@@ -88,7 +88,7 @@ describe('token sign', () => {
   });
 
   it('rejects bad input with a usage error and sends nothing', async () => {
-    const base = ['token', 'sign', '--key', keyFile(), '--public-key', keyArn, '--stage', stageArn, '--events-url', 'wss://e', '--whip-url', 'https://w'];
+    const base = ['token', 'sign', stageArn, '--key', keyFile(), '--public-key', keyArn, '--events-url', 'wss://e', '--whip-url', 'https://w'];
     const cases: [string[], RegExp][] = [
       [['--duration', '20161'], /duration must be a whole number of minutes from 1 to 20160/],
       [['--participant-id', 'no spaces'], /jti may contain only/],
@@ -100,13 +100,13 @@ describe('token sign', () => {
       expect(result.code, extra.join(' ')).toBe(252);
       expect(result.stderr).toMatch(message);
     }
-    const missing = await runCli(['token', 'sign', '--stage', stageArn]);
+    const missing = await runCli(['token', 'sign', stageArn]);
     expect(missing.stderr).toMatch(/missing --key, --public-key/);
   });
 
   it('refuses a key file that is not a P-384 private key, without echoing it', async () => {
     await writeFile(join(dir, 'junk.pem'), 'TOP-SECRET-JUNK');
-    const result = await runCli(['token', 'sign', '--key', join(dir, 'junk.pem'), '--public-key', keyArn, '--stage', stageArn, '--events-url', 'wss://e', '--whip-url', 'https://w']);
+    const result = await runCli(['token', 'sign', stageArn, '--key', join(dir, 'junk.pem'), '--public-key', keyArn, '--events-url', 'wss://e', '--whip-url', 'https://w']);
     expect(result.code).toBe(252);
     expect(result.stderr).toContain('is not a PEM private key');
     expect(result.stderr).not.toContain('TOP-SECRET');

@@ -1,0 +1,51 @@
+// `npm install -g .` on a fresh clone: npm links the folder and runs its `prepare`, without development
+// dependencies. It must stop with a message saying what works instead of esbuild's "Cannot find
+// package"; a clone that `npm install` already built links as it is (see README "Quick start").
+import { spawn } from 'node:child_process';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { scratchDir } from '../helpers/scratch.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env: { ...process.env, ...env } });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, output }));
+  });
+}
+
+/** The files a clone has before any `npm install`: no node_modules, no dist/. */
+function bareClone(): string {
+  const dir = scratchDir('clone');
+  for (const entry of ['package.json', 'package-lock.json', 'scripts', 'bin', 'completions', 'README.md', 'LICENSE']) cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
+  return dir;
+}
+
+describe('npm install -g . from a clone', () => {
+  it('on a clone nobody ran npm install in: fails saying what to run, not "Cannot find package esbuild"', async () => {
+    const clone = bareClone();
+    const prefix = scratchDir('prefix');
+    const result = await run('npm', ['install', '-g', '.', '--prefix', prefix, '--no-audit', '--no-fund'], clone, { npm_config_update_notifier: 'false' });
+    expect(result.code, result.output).not.toBe(0);
+    expect(result.output).toContain('Run `npm install` in the clone first');
+    expect(result.output).not.toContain('Cannot find package');
+  }, 60_000);
+
+  it('prepare leaves an already built clone alone when esbuild is absent (as under a global link)', async () => {
+    const clone = bareClone();
+    mkdirSync(join(clone, 'dist'));
+    writeFileSync(join(clone, 'dist', 'cli.cjs'), '// built earlier\n');
+    mkdirSync(join(clone, 'node_modules', 'commander'), { recursive: true });
+    writeFileSync(join(clone, 'node_modules', 'commander', 'package.json'), '{"name":"commander","main":"index.js"}');
+    writeFileSync(join(clone, 'node_modules', 'commander', 'index.js'), '');
+    const result = await run(process.execPath, ['scripts/prepare.mjs'], clone);
+    expect(result.code, result.output).toBe(0);
+    expect(result.output).toBe('');
+  });
+});
