@@ -8,5 +8,8 @@ export default defineConfig({
     // Two cores: end-to-end files spawn processes, so more workers only add contention.
     maxWorkers: 2,
     reporters: ['default'],
+    // Every emulator the tests start (in-process or spawned) deep-freezes its stored records, so a
+    // handler that changes a record in place instead of going through Emulator.mutate fails.
+    env: { IVSRT_FREEZE_RECORDS: '1' },
   },
 });

@@ -34,31 +34,45 @@ export function connectedParticipant(emu: Emulator, stage: StageRec, participant
   return p;
 }
 
+/** The stored version of `p` now (records are replaced on every change, so a reference held across calls goes stale). */
+export function current(emu: Emulator, p: ParticipantRec): ParticipantRec {
+  return emu.store.participants.get(p.sessionId)?.get(p.id) ?? p;
+}
+
+/** Replaces the stored `p` by a copy with `changes`, and returns the copy. */
+function update(emu: Emulator, p: ParticipantRec, changes: Partial<ParticipantRec>): ParticipantRec {
+  const next = { ...current(emu, p), ...changes };
+  emu.mutate([{ k: 'participant', v: next }]);
+  return next;
+}
+
 function event(emu: Emulator, p: ParticipantRec, name: string, extra: Omit<EventRec, 'name' | 'time'> = {}): void {
   const e: EventRec = { name, time: emu.now(), ...extra };
   if (p.replicationType === 'REPLICA') e.replica = true;
-  emu.addEvent(p, e);
+  emu.mutate([{ k: 'event', s: p.sessionId, p: p.id, e }]);
 }
 
 function startSession(emu: Emulator, stage: StageRec): string {
   const id = newSessionId();
-  emu.save({ k: 'session', v: { id, stageArn: stage.arn, startTime: emu.now() } });
-  stage.activeSessionId = id;
-  emu.save({ k: 'stage', v: stage });
+  emu.mutate([
+    { k: 'session', v: { id, stageArn: stage.arn, startTime: emu.now() } },
+    { k: 'stage', v: { ...emu.stage(stage.arn), activeSessionId: id } },
+  ]);
   stageOccupancyChanged(emu, stage.arn);
   return id;
 }
 
-function endSessionIfEmpty(emu: Emulator, stage: StageRec): void {
-  const sessionId = stage.activeSessionId;
-  if (!sessionId) return;
+function endSessionIfEmpty(emu: Emulator, stageArn: string): void {
+  const stage = emu.store.stages.get(stageArn);
+  const sessionId = stage?.activeSessionId;
+  if (!stage || !sessionId) return;
   for (const p of sessionMembers(emu, sessionId).values()) if (p.connected) return;
-  const session = emu.store.sessions.get(sessionId)!;
-  session.endTime = emu.now();
-  emu.save({ k: 'session', v: session });
-  stage.activeSessionId = undefined;
-  emu.save({ k: 'stage', v: stage });
-  stageOccupancyChanged(emu, stage.arn);
+  const { activeSessionId: _ended, ...idle } = stage;
+  emu.mutate([
+    { k: 'session', v: { ...emu.store.sessions.get(sessionId)!, endTime: emu.now() } },
+    { k: 'stage', v: idle },
+  ]);
+  stageOccupancyChanged(emu, stageArn);
 }
 
 export function joinStage(emu: Emulator, stage: StageRec, who: Joiner, options: JoinOptions = {}): ParticipantRec {
@@ -71,9 +85,7 @@ export function joinStage(emu: Emulator, stage: StageRec, who: Joiner, options: 
   let p: ParticipantRec;
   if (existing) {
     // A reconnect within the same session keeps the participant's first join time and history.
-    p = existing;
-    p.connected = true;
-    p.capabilities = who.capabilities;
+    p = { ...existing, connected: true, capabilities: who.capabilities };
   } else {
     p = {
       id: who.participantId,
@@ -99,29 +111,23 @@ export function joinStage(emu: Emulator, stage: StageRec, who: Joiner, options: 
       p.sourceSessionId = options.replicaOf.sessionId;
     }
   }
-  emu.save({ k: 'participant', v: p });
+  emu.mutate([{ k: 'participant', v: p }]);
   event(emu, p, 'JOINED');
-  return p;
+  return current(emu, p);
 }
 
-export function leaveStage(emu: Emulator, p: ParticipantRec): void {
-  if (!p.connected) return;
-  unpublish(emu, p);
-  for (const publisherId of p.subscriptions ?? []) event(emu, p, 'SUBSCRIBE_STOPPED', { remote: publisherId });
-  p.subscriptions = undefined;
-  p.connected = false;
-  emu.save({ k: 'participant', v: p });
+export function leaveStage(emu: Emulator, who: ParticipantRec): void {
+  if (!current(emu, who).connected) return;
+  unpublish(emu, who);
+  for (const publisherId of current(emu, who).subscriptions ?? []) event(emu, who, 'SUBSCRIBE_STOPPED', { remote: publisherId });
+  const p = update(emu, who, { subscriptions: undefined, connected: false });
   event(emu, p, 'LEFT');
   if (p.replicationType === 'REPLICA') replicaGone(emu, p);
   if (p.ingestConfigurationArn) {
     const config = emu.store.ingests.get(p.ingestConfigurationArn);
-    if (config && config.state === 'ACTIVE') {
-      config.state = 'INACTIVE';
-      emu.save({ k: 'ingest', v: config });
-    }
+    if (config && config.state === 'ACTIVE') emu.mutate([{ k: 'ingest', v: { ...config, state: 'INACTIVE' } }]);
   }
-  const stage = emu.store.stages.get(p.stageArn);
-  if (stage && stage.activeSessionId === p.sessionId) endSessionIfEmpty(emu, stage);
+  if (emu.store.stages.get(p.stageArn)?.activeSessionId === p.sessionId) endSessionIfEmpty(emu, p.stageArn);
 }
 
 function countIn(emu: Emulator, sessionId: string, test: (p: ParticipantRec) => boolean): number {
@@ -130,7 +136,8 @@ function countIn(emu: Emulator, sessionId: string, test: (p: ParticipantRec) => 
   return n;
 }
 
-export function publish(emu: Emulator, p: ParticipantRec): void {
+export function publish(emu: Emulator, who: ParticipantRec): void {
+  const p = current(emu, who);
   if (!p.connected) throw conflict(`participant ${p.id} is not connected`);
   if (p.publishing) return;
   if (!(p.capabilities & CAN_PUBLISH)) {
@@ -141,46 +148,43 @@ export function publish(emu: Emulator, p: ParticipantRec): void {
     event(emu, p, 'PUBLISH_ERROR', { errorCode: 'QUOTA_EXCEEDED' });
     throw quotaExceeded(`stage ${p.stageArn} already has ${emu.quotas.publishersPerStage} publishers`);
   }
-  p.publishing = true;
-  p.published = true;
-  startRecording(emu, p);
   emu.clearTimer(replicationWindowTimer(p));
-  emu.save({ k: 'participant', v: p });
+  update(emu, p, { publishing: true, published: true, ...recording(emu, p) });
   event(emu, p, 'PUBLISH_STARTED');
 }
 
-export function unpublish(emu: Emulator, p: ParticipantRec): void {
-  if (!p.publishing) return;
-  p.publishing = false;
-  if (p.recordingState === 'ACTIVE') p.recordingState = 'STOPPED';
-  emu.save({ k: 'participant', v: p });
+export function unpublish(emu: Emulator, who: ParticipantRec): void {
+  const before = current(emu, who);
+  if (!before.publishing) return;
+  const p = update(emu, before, { publishing: false, ...(before.recordingState === 'ACTIVE' ? { recordingState: 'STOPPED' } : {}) });
   event(emu, p, 'PUBLISH_STOPPED');
-  for (const q of sessionMembers(emu, p.sessionId).values()) {
+  for (const q of [...sessionMembers(emu, p.sessionId).values()]) {
     if (q.subscriptions?.includes(p.id)) unsubscribe(emu, q, p.id);
   }
-  if (p.replications?.some((r) => r.state === 'ACTIVE')) {
+  const active = p.replications?.filter((r) => r.state === 'ACTIVE') ?? [];
+  if (active.length > 0) {
     // The replicas live on through the reconnect window, then end (REPL: "if the publisher reconnects within ...").
-    const windowMs = Math.max(...p.replications.filter((r) => r.state === 'ACTIVE').map((r) => r.reconnectWindowSeconds)) * 1000;
+    const windowMs = Math.max(...active.map((r) => r.reconnectWindowSeconds)) * 1000;
     if (windowMs === 0) endAllReplications(emu, p);
     else emu.setTimer(replicationWindowTimer(p), windowMs, () => endAllReplications(emu, p));
   }
 }
 
-function startRecording(emu: Emulator, p: ParticipantRec): void {
+/** The recording fields of a participant that starts publishing on a stage that records participants. */
+function recording(emu: Emulator, p: ParticipantRec): Partial<ParticipantRec> {
   const stage = emu.store.stages.get(p.stageArn);
   const config = stage?.autoRecording;
   const storageArn = config?.storageConfigurationArn;
-  if (!stage || typeof storageArn !== 'string' || storageArn === '') return;
-  if ((config!.mediaTypes as string[] | undefined)?.[0] === 'NONE') return;
-  if (p.replicationType === 'REPLICA' && config!.recordParticipantReplicas === false) return;
+  if (!stage || typeof storageArn !== 'string' || storageArn === '') return {};
+  if ((config!.mediaTypes as string[] | undefined)?.[0] === 'NONE') return {};
+  if (p.replicationType === 'REPLICA' && config!.recordParticipantReplicas === false) return {};
   const storage = emu.store.storages.get(storageArn);
-  if (!storage) return;
-  p.recordingState = 'ACTIVE';
-  p.recordingBucket = storage.s3.bucketName;
-  p.recordingPrefix = `${stage.id}/${p.sessionId}/${p.id}`;
+  if (!storage) return {};
+  return { recordingState: 'ACTIVE', recordingBucket: storage.s3.bucketName, recordingPrefix: `${stage.id}/${p.sessionId}/${p.id}` };
 }
 
-export function subscribe(emu: Emulator, p: ParticipantRec, publisherId: string): void {
+export function subscribe(emu: Emulator, who: ParticipantRec, publisherId: string): void {
+  const p = current(emu, who);
   if (!p.connected) throw conflict(`participant ${p.id} is not connected`);
   if (p.subscriptions?.includes(publisherId)) return;
   if (!(p.capabilities & CAN_SUBSCRIBE)) {
@@ -196,17 +200,16 @@ export function subscribe(emu: Emulator, p: ParticipantRec, publisherId: string)
     event(emu, p, 'SUBSCRIBE_ERROR', { errorCode: 'QUOTA_EXCEEDED', remote: publisherId });
     throw quotaExceeded(`stage ${p.stageArn} already has ${emu.quotas.subscribersPerStage} subscribers`);
   }
-  p.subscriptions = [...(p.subscriptions ?? []), publisherId];
-  emu.save({ k: 'participant', v: p });
+  update(emu, p, { subscriptions: [...(p.subscriptions ?? []), publisherId] });
   const e: Omit<EventRec, 'name' | 'time'> = { remote: publisherId };
   if (publisher.replicationType === 'REPLICA') e.replica = true;
   event(emu, p, 'SUBSCRIBE_STARTED', e);
 }
 
-export function unsubscribe(emu: Emulator, p: ParticipantRec, publisherId: string): void {
+export function unsubscribe(emu: Emulator, who: ParticipantRec, publisherId: string): void {
+  const p = current(emu, who);
   if (!p.subscriptions?.includes(publisherId)) return;
-  p.subscriptions = p.subscriptions.filter((id) => id !== publisherId);
-  emu.save({ k: 'participant', v: p });
+  update(emu, p, { subscriptions: p.subscriptions.filter((id) => id !== publisherId) });
   event(emu, p, 'SUBSCRIBE_STOPPED', { remote: publisherId });
 }
 
@@ -227,12 +230,9 @@ export function exchangeToken(emu: Emulator, p: ParticipantRec, previous: TokenG
   for (const [field, claim] of EXCHANGE_FIXED) {
     if (previous[field] !== next[field]) throw new TokenError('invalid-claims', `the new token's "${claim}" differs from the current token's`);
   }
-  p.capabilities = next.capabilities;
-  p.attributes = next.attributes;
-  p.userId = next.userId;
-  if (!(p.capabilities & CAN_PUBLISH)) unpublish(emu, p);
-  if (!(p.capabilities & CAN_SUBSCRIBE)) for (const publisherId of p.subscriptions ?? []) unsubscribe(emu, p, publisherId);
-  emu.save({ k: 'participant', v: p });
+  update(emu, p, { capabilities: next.capabilities, attributes: next.attributes, userId: next.userId });
+  if (!(next.capabilities & CAN_PUBLISH)) unpublish(emu, p);
+  if (!(next.capabilities & CAN_SUBSCRIBE)) for (const publisherId of current(emu, p).subscriptions ?? []) unsubscribe(emu, p, publisherId);
   const granted = (g: TokenGrant) => ({ capabilities: g.capabilities, attributes: g.attributes, userId: g.userId, expirationTime: g.expiresAt });
   event(emu, p, 'TOKEN_EXCHANGED', { previousToken: granted(previous), newToken: granted(next) });
 }
@@ -281,11 +281,13 @@ export function startReplication(
     state: 'ACTIVE',
     reconnectWindowSeconds,
   };
-  p.replications = [...(p.replications ?? []).filter((r) => r.destinationStageArn !== destination.arn), rec];
-  p.replicationType = 'SOURCE';
-  p.replicationState = 'ACTIVE';
-  emu.save({ k: 'participant', v: p });
-  event(emu, p, 'REPLICATION_STARTED', { destinationStageArn: destination.arn, destinationSessionId: replica.sessionId });
+  const latest = current(emu, p);
+  update(emu, latest, {
+    replications: [...(latest.replications ?? []).filter((r) => r.destinationStageArn !== destination.arn), rec],
+    replicationType: 'SOURCE',
+    replicationState: 'ACTIVE',
+  });
+  event(emu, latest, 'REPLICATION_STARTED', { destinationStageArn: destination.arn, destinationSessionId: replica.sessionId });
 }
 
 /** The newest record of `participantId` on `stage` across its sessions. */
@@ -306,25 +308,21 @@ export function stopReplication(emu: Emulator, sourceStageArn: string, destinati
 }
 
 function endAllReplications(emu: Emulator, p: ParticipantRec): void {
-  for (const rec of p.replications ?? []) if (rec.state === 'ACTIVE') endReplication(emu, p, rec);
+  for (const rec of current(emu, p).replications ?? []) if (rec.state === 'ACTIVE') endReplication(emu, p, rec);
 }
 
-function endReplication(emu: Emulator, p: ParticipantRec, rec: ReplicationRec): void {
-  rec.state = 'STOPPED';
-  if (!p.replications!.some((r) => r.state === 'ACTIVE')) p.replicationState = 'STOPPED';
-  emu.save({ k: 'participant', v: p });
+function endReplication(emu: Emulator, who: ParticipantRec, rec: ReplicationRec): void {
+  const ended = (r: ReplicationRec): boolean => r.destinationStageArn === rec.destinationStageArn && r.destinationSessionId === rec.destinationSessionId;
+  const replications = (current(emu, who).replications ?? []).map((r) => (ended(r) ? { ...r, state: 'STOPPED' as const } : r));
+  const p = update(emu, who, { replications, ...(replications.some((r) => r.state === 'ACTIVE') ? {} : { replicationState: 'STOPPED' as const }) });
   event(emu, p, 'REPLICATION_STOPPED', { destinationStageArn: rec.destinationStageArn, destinationSessionId: rec.destinationSessionId });
   const replica = emu.store.participants.get(rec.destinationSessionId)?.get(p.id);
-  if (replica?.connected) {
-    replica.replicationState = 'STOPPED';
-    leaveStage(emu, replica);
-  }
+  if (replica?.connected) leaveStage(emu, update(emu, replica, { replicationState: 'STOPPED' }));
 }
 
 /** A replica left on its own (disconnected, stage deleted): its source's replication is over. */
 function replicaGone(emu: Emulator, replica: ParticipantRec): void {
-  replica.replicationState = 'STOPPED';
-  emu.save({ k: 'participant', v: replica });
+  update(emu, replica, { replicationState: 'STOPPED' });
   const source = emu.store.participants.get(replica.sourceSessionId!)?.get(replica.id);
   const rec = source?.replications?.find((r) => r.destinationStageArn === replica.stageArn && r.state === 'ACTIVE');
   if (source && rec) endReplication(emu, source, rec);
@@ -333,7 +331,7 @@ function replicaGone(emu: Emulator, replica: ParticipantRec): void {
 /** Disconnects everyone from a stage that is going away. */
 export function emptyStage(emu: Emulator, stage: StageRec): void {
   for (const p of [...sessionMembers(emu, stage.activeSessionId).values()]) {
-    if (p.connected) {
+    if (current(emu, p).connected) {
       endAllReplications(emu, p);
       leaveStage(emu, p);
     }

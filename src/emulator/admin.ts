@@ -1,6 +1,6 @@
 // The emulator's own routes under /_ivsrt/: the local tooling's control panel and the stand-in for
 // real media clients (join, publish, subscribe, RTMP ingest). No SigV4: they answer loopback callers only.
-import { connectedParticipant, exchangeToken, joinStage, leaveStage, publish, subscribe, unpublish, unsubscribe, type Joiner } from './activity.js';
+import { connectedParticipant, current, exchangeToken, joinStage, leaveStage, publish, subscribe, unpublish, unsubscribe, type Joiner } from './activity.js';
 import type { Emulator } from './emulator.js';
 import { notFound, validationError } from './errors.js';
 import { ingestConnect } from './handlers/ingest.js';
@@ -13,7 +13,7 @@ import { capabilityBits, iso, participantView, stageEndpoints } from './views.js
 
 export interface AdminControl {
   info(): { pid: number; url: string; dataDir: string | null; region: string; accountId: string; version: string; startedAt: number };
-  reset(): Promise<void>;
+  reset(): void;
   shutdown(): void;
 }
 
@@ -119,37 +119,37 @@ const join: AdminHandler = (emu, body) => {
   if (protocol !== undefined) validateInput('ParticipantProtocol', protocol);
   const p = joinStage(emu, emu.stage(stageArn), who, { clientInfo: clientInfo(body), protocol });
   if (bool(body, 'publish')) publish(emu, p);
-  return joined(p);
+  return joined(current(emu, p));
 };
 
 const leave: AdminHandler = (emu, body) => {
   const p = named(emu, body);
   leaveStage(emu, p);
-  return joined(p);
+  return joined(current(emu, p));
 };
 
 const startPublishing: AdminHandler = (emu, body) => {
   const p = named(emu, body);
   publish(emu, p);
-  return joined(p);
+  return joined(current(emu, p));
 };
 
 const stopPublishing: AdminHandler = (emu, body) => {
   const p = named(emu, body);
   unpublish(emu, p);
-  return joined(p);
+  return joined(current(emu, p));
 };
 
 const startSubscribing: AdminHandler = (emu, body) => {
   const p = named(emu, body);
   subscribe(emu, p, str(body, 'publisherId'));
-  return joined(p);
+  return joined(current(emu, p));
 };
 
 const stopSubscribing: AdminHandler = (emu, body) => {
   const p = named(emu, body);
   unsubscribe(emu, p, str(body, 'publisherId'));
-  return joined(p);
+  return joined(current(emu, p));
 };
 
 const exchange: AdminHandler = (emu, body) => {
@@ -159,7 +159,7 @@ const exchange: AdminHandler = (emu, body) => {
   const next = emu.tokens.verify(str(body, 'newToken'), keyOf, emu.now());
   const p = connectedParticipant(emu, emu.stage(previous.stageArn), previous.participantId);
   exchangeToken(emu, p, previous, next);
-  return joined(p);
+  return joined(current(emu, p));
 };
 
 const token: AdminHandler = (emu, body) => {
@@ -179,12 +179,12 @@ const clock: AdminHandler = (emu, body) => {
     throw validationError('1 validation error detected: advanceSeconds must be a number >= 0');
   }
   emu.clock.advance(seconds * 1000);
-  emu.save({ k: 'clock', offsetMs: emu.clock.offsetMs });
+  emu.mutate([{ k: 'clock', offsetMs: emu.clock.offsetMs }]);
   return { now: iso(emu.now()), advancedSeconds: emu.clock.offsetMs / 1000 };
 };
 
-const reset: AdminHandler = async (_emu, _body, control) => {
-  await control.reset();
+const reset: AdminHandler = (_emu, _body, control) => {
+  control.reset();
   return { reset: true };
 };
 

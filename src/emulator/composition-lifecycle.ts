@@ -17,52 +17,47 @@ export const isRunning = (c: CompositionRec): boolean => c.state === 'STARTING' 
 /** Schedules whatever comes next for `c` in its current state (after a start, a stop, or a restart of the emulator). */
 export function scheduleComposition(emu: Emulator, c: CompositionRec): void {
   const now = emu.now();
+  // Timers name the composition by ARN: by the time one fires, the record has been replaced (or deleted).
+  const { arn } = c;
   switch (c.state) {
     case 'STARTING':
-      emu.setTimer(stateTimer(c), Math.max(0, c.startTime + STARTUP_MS - now), () => activate(emu, c));
+      emu.setTimer(stateTimer(c), Math.max(0, c.startTime + STARTUP_MS - now), () => activate(emu, arn));
       break;
     case 'STOPPING':
-      emu.setTimer(stateTimer(c), SHUTDOWN_MS, () => finish(emu, c));
+      emu.setTimer(stateTimer(c), SHUTDOWN_MS, () => finish(emu, arn));
       break;
     case 'STOPPED':
     case 'FAILED':
       emu.setTimer(stateTimer(c), Math.max(0, (c.endTime ?? now) + PURGE_MS - now), () => {
-        emu.save({ k: 'delete', kind: 'composition', arn: c.arn });
+        if (emu.store.compositions.has(arn)) emu.mutate([{ k: 'delete', kind: 'composition', arn }]);
       });
       break;
   }
   watchIdle(emu, c);
 }
 
-function activate(emu: Emulator, c: CompositionRec): void {
-  if (c.state !== 'STARTING') return;
+function activate(emu: Emulator, arn: string): void {
+  const c = emu.store.compositions.get(arn);
+  if (c?.state !== 'STARTING') return;
   const now = emu.now();
-  c.state = 'ACTIVE';
-  for (const d of c.destinations) {
-    d.state = 'ACTIVE';
-    d.startTime = now;
-  }
-  emu.save({ k: 'composition', v: c });
+  emu.mutate([{ k: 'composition', v: { ...c, state: 'ACTIVE', destinations: c.destinations.map((d) => ({ ...d, state: 'ACTIVE', startTime: now })) } }]);
 }
 
 export function stopComposition(emu: Emulator, c: CompositionRec): void {
-  if (!isRunning(c)) return;
-  c.state = 'STOPPING';
-  for (const d of c.destinations) d.state = 'STOPPING';
-  emu.save({ k: 'composition', v: c });
-  scheduleComposition(emu, c);
+  const latest = emu.store.compositions.get(c.arn);
+  if (!latest || !isRunning(latest)) return;
+  const next: CompositionRec = { ...latest, state: 'STOPPING', destinations: latest.destinations.map((d) => ({ ...d, state: 'STOPPING' })) };
+  emu.mutate([{ k: 'composition', v: next }]);
+  scheduleComposition(emu, next);
 }
 
-function finish(emu: Emulator, c: CompositionRec): void {
+function finish(emu: Emulator, arn: string): void {
+  const c = emu.store.compositions.get(arn);
+  if (!c) return;
   const now = emu.now();
-  c.state = 'STOPPED';
-  c.endTime = now;
-  for (const d of c.destinations) {
-    d.state = 'STOPPED';
-    d.endTime = now;
-  }
-  emu.save({ k: 'composition', v: c });
-  scheduleComposition(emu, c);
+  const next: CompositionRec = { ...c, state: 'STOPPED', endTime: now, destinations: c.destinations.map((d) => ({ ...d, state: 'STOPPED', endTime: now })) };
+  emu.mutate([{ k: 'composition', v: next }]);
+  scheduleComposition(emu, next);
 }
 
 /** Arms the one-minute idle stop while `c`'s stage has nobody connected, disarms it otherwise. */

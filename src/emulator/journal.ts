@@ -9,7 +9,8 @@ import { closeSync, existsSync, fdatasync, fsyncSync, mkdirSync, openSync, readd
 import { open, unlink } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
-import type { Op } from './store.js';
+import { serializeOp, type Op } from './store.js';
+import type { StorageEngine } from './storage/engine.js';
 
 const SNAPSHOT = 'snapshot.jsonl';
 const LOCK = 'emulator.pid';
@@ -29,7 +30,7 @@ export interface JournalOptions {
   log?: (line: string) => void;
 }
 
-export class Journal {
+export class Journal implements StorageEngine {
   private buffer: string[] = [];
   private waiters: Waiter[] = [];
   private flushing = false;
@@ -82,6 +83,14 @@ export class Journal {
     const fd = openSync(join(dir, journalName(generation)), 'a', 0o600);
     return new Journal(dir, generation, fd, snapshotLines, options.compactAfterLines ?? 50_000, log);
   }
+
+  commit(ops: readonly Op[]): Promise<void> {
+    for (const op of ops) this.append(serializeOp(op));
+    return this.sync();
+  }
+
+  /** A journal that failed refuses every later write, so memory never runs ahead of it unnoticed. */
+  reload(): void {}
 
   append(line: string): void {
     this.buffer.push(line + '\n');

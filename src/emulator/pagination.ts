@@ -38,7 +38,7 @@ export function paginate<T>(scope: string, items: T[], request: PageRequest, def
  * Newest-first pages of an append-only list (participant events). The token holds a position counted
  * from the oldest item, so events appended between two calls do not shift the next page.
  */
-export function paginateNewestFirst<T>(scope: string, oldestFirst: T[], request: PageRequest, defaultMax: number): Page<T> {
+export function paginateNewestFirst<T>(scope: string, oldestFirst: readonly T[], request: PageRequest, defaultMax: number): Page<T> {
   const end = request.nextToken ? Math.min(decodeToken(scope, request.nextToken), oldestFirst.length) : oldestFirst.length;
   const start = Math.max(0, end - (request.maxResults ?? defaultMax));
   return { items: oldestFirst.slice(start, end).reverse(), nextToken: start > 0 ? encodeToken(scope, start) : undefined };

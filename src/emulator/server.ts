@@ -34,6 +34,8 @@ export interface EmulatorOptions {
   log?: (line: string) => void;
   /** Journal lines between snapshots. */
   compactAfterLines?: number;
+  /** Deep-freeze every stored record, so a handler that changes one in place fails (tests; also IVSRT_FREEZE_RECORDS=1). */
+  freezeRecords?: boolean;
 }
 
 export interface RunningEmulator {
@@ -101,7 +103,7 @@ function asApiError(error: unknown, log: (line: string) => void): ApiError {
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const log = options.log ?? (() => {});
   const host = options.host ?? '127.0.0.1';
-  const store = new Store();
+  const store = new Store({ freeze: options.freezeRecords ?? process.env.IVSRT_FREEZE_RECORDS === '1' });
   const journal = options.dataDir
     ? await Journal.open(options.dataDir, (op) => store.apply(op), function* () {
         for (const op of store.snapshot()) yield serializeOp(op, true);
@@ -138,11 +140,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       version: VERSION,
       startedAt,
     }),
-    reset: async () => {
+    reset: () => {
       emu.clearAllTimers();
-      emu.save({ k: 'reset' });
-      await emu.settle();
-      await emu.compact();
+      emu.mutate([{ k: 'reset' }]);
     },
     shutdown: () => void close(),
   };
@@ -151,8 +151,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     if (!LOOPBACK.has(req.socket.remoteAddress ?? '')) throw new ApiError('AccessDeniedException', 'the /_ivsrt/ routes answer loopback clients only');
     const handler = ADMIN_ROUTES[`${req.method} ${path.slice(ADMIN_PREFIX.length)}`];
     if (!handler) throw new ApiError('UnknownOperationException', `no emulator route ${req.method} ${path.slice(0, 200)}`, 404);
-    const output = await handler(emu, parseJson(body), control);
-    await emu.settle();
+    const output = await emu.run(() => handler(emu, parseJson(body), control));
     sendJson(res, 200, output);
   }
 
@@ -172,8 +171,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     else if (route.operation === 'UntagResource') input = { resourceArn: route.resourceArn, tagKeys: queryList(query, 'tagKeys') };
     else input = { resourceArn: route.resourceArn };
     validateInput(OPERATIONS[route.operation]!.input, input);
-    const output = HANDLERS[route.operation]!(emu, input);
-    await emu.settle();
+    const output = await emu.run(() => HANDLERS[route.operation]!(emu, input));
     sendJson(res, 200, output);
   }
 

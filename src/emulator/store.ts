@@ -1,5 +1,7 @@
-// The emulator's state as plain records, and the one function (`apply`) that changes it. Live requests
-// and journal replay both go through `apply`, so what is on disk always rebuilds what was in memory.
+// The emulator's state as plain records, and the one function (`apply`) that changes it. Live changes
+// (through Emulator.mutate) and loading from disk both go through `apply`, so what is on disk always
+// rebuilds what was in memory. Records are never changed in place: an op carries a whole new record,
+// which replaces the old one (with `freeze`, every stored record is deeply frozen to prove it).
 // Times are epoch milliseconds on the virtual clock; views.ts turns them into ISO-8601.
 
 export type Tags = Record<string, string>;
@@ -84,8 +86,8 @@ export interface ParticipantRec {
   replications?: ReplicationRec[];
   ingestConfigurationArn?: string;
   redundantIngest?: boolean;
-  /** Oldest first; not journaled with the participant (events have their own journal records). */
-  events: EventRec[];
+  /** Oldest first; an `event` op appends one (the participant is replaced by a copy with the longer list). */
+  events: readonly EventRec[];
 }
 
 export interface DestinationRec {
@@ -174,8 +176,23 @@ export type Op =
   | { k: 'event'; s: string; p: string; e: EventRec }
   | { k: 'delete'; kind: ArnKind; arn: string }
   | { k: 'clock'; offsetMs: number }
+  /** A row of an auxiliary table (data that is not an API resource, e.g. an event outbox); `v` undefined deletes it. */
   | { k: 'aux'; table: string; key: string; v?: unknown }
   | { k: 'reset' };
+
+/** Freezes a record and everything it holds, so that changing it in place throws (strict mode). */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
+
+export interface StoreOptions {
+  /** Deep-freeze every record the store holds (tests): a handler that changes a stored record in place fails loudly. */
+  freeze?: boolean;
+}
 
 export class Store {
   readonly stages = new Map<string, StageRec>();
@@ -190,6 +207,24 @@ export class Store {
   /** Participants of each session, keyed by participant id, in join order. */
   readonly participants = new Map<string, Map<string, ParticipantRec>>();
   clockOffsetMs = 0;
+  private readonly auxTables = new Map<string, Map<string, unknown>>();
+  private readonly freeze: boolean;
+
+  constructor(options: StoreOptions = {}) {
+    this.freeze = options.freeze ?? false;
+  }
+
+  /** An auxiliary table by name (created empty on first use); change it only through `aux` ops. */
+  aux(table: string): Map<string, unknown> {
+    let rows = this.auxTables.get(table);
+    if (!rows) this.auxTables.set(table, (rows = new Map()));
+    return rows;
+  }
+
+  /** The names of the auxiliary tables that hold rows. */
+  auxTableNames(): string[] {
+    return [...this.auxTables].filter(([, rows]) => rows.size > 0).map(([name]) => name);
+  }
 
   byKind(kind: ArnKind): Map<string, { arn: string; tags: Tags }> {
     switch (kind) {
@@ -202,38 +237,49 @@ export class Store {
     }
   }
 
+  private keep<T>(record: T): T {
+    return this.freeze ? deepFreeze(record) : record;
+  }
+
   apply(op: Op): void {
     switch (op.k) {
       case 'stage': case 'composition': case 'encoder': case 'storage': case 'ingest': case 'key':
-        (this.byKind(op.k) as Map<string, unknown>).set(op.v.arn, op.v);
+        (this.byKind(op.k) as Map<string, unknown>).set(op.v.arn, this.keep(op.v));
         return;
       case 'session': {
-        if (!this.sessions.has(op.v.id)) {
-          let list = this.stageSessions.get(op.v.stageArn);
-          if (!list) this.stageSessions.set(op.v.stageArn, (list = []));
-          list.push(op.v);
-          this.participants.set(op.v.id, new Map());
+        const session = this.keep(op.v);
+        if (!this.sessions.has(session.id)) {
+          let list = this.stageSessions.get(session.stageArn);
+          if (!list) this.stageSessions.set(session.stageArn, (list = []));
+          list.push(session);
+          this.participants.set(session.id, new Map());
         } else {
-          const list = this.stageSessions.get(op.v.stageArn)!;
-          list[list.findIndex((s) => s.id === op.v.id)] = op.v;
+          const list = this.stageSessions.get(session.stageArn)!;
+          list[list.findIndex((s) => s.id === session.id)] = session;
         }
-        this.sessions.set(op.v.id, op.v);
+        this.sessions.set(session.id, session);
         return;
       }
       case 'participant': {
         const members = this.participants.get(op.v.sessionId);
         if (!members) return;
-        op.v.events ??= members.get(op.v.id)?.events ?? [];
-        members.set(op.v.id, op.v);
+        // A participant read back from disk comes without its events (they are stored apart).
+        const p = op.v.events ? op.v : { ...op.v, events: members.get(op.v.id)?.events ?? [] };
+        members.set(p.id, this.keep(p));
         return;
       }
       case 'event': {
-        const p = this.participants.get(op.s)?.get(op.p);
+        const members = this.participants.get(op.s);
+        const p = members?.get(op.p);
         // concat sizes the array exactly; push would reserve 17 slots for the first event, and there are
         // 100,000s of participants with one or two events each.
-        if (p) p.events = p.events.concat([op.e]);
+        if (p) members!.set(p.id, this.keep({ ...p, events: p.events.concat([op.e]) }));
         return;
       }
+      case 'aux':
+        if (op.v === undefined) this.aux(op.table).delete(op.key);
+        else this.aux(op.table).set(op.key, this.keep(op.v));
+        return;
       case 'delete':
         this.byKind(op.kind).delete(op.arn);
         if (op.kind === 'stage') this.dropSessions(op.arn);
@@ -241,13 +287,12 @@ export class Store {
       case 'clock':
         this.clockOffsetMs = op.offsetMs;
         return;
-      case 'aux':
-        return;
       case 'reset':
         for (const kind of ['stage', 'composition', 'encoder', 'storage', 'ingest', 'key'] as const) this.byKind(kind).clear();
         this.sessions.clear();
         this.stageSessions.clear();
         this.participants.clear();
+        this.auxTables.clear();
         return;
     }
   }
@@ -275,6 +320,7 @@ export class Store {
     }
     for (const v of this.ingests.values()) yield { k: 'ingest', v };
     for (const v of this.compositions.values()) yield { k: 'composition', v };
+    for (const [table, rows] of this.auxTables) for (const [key, v] of rows) yield { k: 'aux', table, key, v };
   }
 }
 

@@ -97,7 +97,7 @@ export const startComposition: Handler = (emu, input) => {
     startTime: emu.now(),
   };
   if (input.idempotencyToken) c.idempotencyToken = input.idempotencyToken;
-  emu.save({ k: 'composition', v: c });
+  emu.mutate([{ k: 'composition', v: c }]);
   scheduleComposition(emu, c);
   return { composition: compositionView(c) };
 };

@@ -28,7 +28,7 @@ export const createEncoderConfiguration: Handler = (emu, input) => {
   }
   const id = newResourceId();
   const rec: EncoderConfigurationRec = { arn: emu.arn('encoder-configuration', id), id, name: input.name ?? '', video: video(input.video), tags: tagsOf(input) };
-  emu.save({ k: 'encoder', v: rec });
+  emu.mutate([{ k: 'encoder', v: rec }]);
   return { encoderConfiguration: encoderView(rec) };
 };
 
@@ -38,7 +38,7 @@ export const deleteEncoderConfiguration: Handler = (emu, input) => {
   const rec = emu.encoder(input.arn);
   const users = compositionsUsing(emu, (c) => usesEncoder(c, rec.arn));
   if (users.length > 0) throw conflict(`encoder configuration ${rec.arn} is used by composition ${users[0]!.arn}`);
-  emu.save({ k: 'delete', kind: 'encoder', arn: rec.arn });
+  emu.mutate([{ k: 'delete', kind: 'encoder', arn: rec.arn }]);
   return {};
 };
 
@@ -59,7 +59,7 @@ export const createStorageConfiguration: Handler = (emu, input) => {
     s3: { bucketName: input.s3.bucketName },
     tags: tagsOf(input),
   };
-  emu.save({ k: 'storage', v: rec });
+  emu.mutate([{ k: 'storage', v: rec }]);
   return { storageConfiguration: storageView(rec) };
 };
 
@@ -76,7 +76,7 @@ export const deleteStorageConfiguration: Handler = (emu, input) => {
       throw conflict(`storage configuration ${rec.arn} is used by the participant recording of stage ${stage.arn}`);
     }
   }
-  emu.save({ k: 'delete', kind: 'storage', arn: rec.arn });
+  emu.mutate([{ k: 'delete', kind: 'storage', arn: rec.arn }]);
   return {};
 };
 

@@ -1,5 +1,5 @@
 // Ingest configurations: RTMP(S) publishers with a stream key (behaviour reference §9).
-import { joinStage, leaveStage, publish } from '../activity.js';
+import { current, joinStage, leaveStage, publish } from '../activity.js';
 import type { Emulator } from '../emulator.js';
 import { ApiError, conflict, notFound, quotaExceeded, validationError } from '../errors.js';
 import { alphanumeric, newResourceId } from '../ids.js';
@@ -42,15 +42,16 @@ export const createIngestConfiguration: Handler = (emu, input) => {
   if (input.userId !== undefined) rec.userId = input.userId;
   if (input.attributes !== undefined) rec.attributes = input.attributes;
   if (redundantIngest) rec.redundantIngestCredentials = [{ participantId: newResourceId(), streamKey: streamKey(emu, id) }];
-  emu.save({ k: 'ingest', v: rec });
+  emu.mutate([{ k: 'ingest', v: rec }]);
   return { ingestConfiguration: ingestView(rec) };
 };
 
 export const getIngestConfiguration: Handler = (emu, input) => ({ ingestConfiguration: ingestView(emu.ingest(input.arn)) });
 
 export const updateIngestConfiguration: Handler = (emu, input) => {
-  const rec = emu.ingest(input.arn);
-  if (rec.state === 'ACTIVE') throw conflict(`ingest configuration ${rec.arn} is ACTIVE (a publisher is live); stop it first`);
+  const before = emu.ingest(input.arn);
+  if (before.state === 'ACTIVE') throw conflict(`ingest configuration ${before.arn} is ACTIVE (a publisher is live); stop it first`);
+  const rec = { ...before };
   if (input.stageArn !== undefined) {
     if (input.stageArn !== '') emu.stage(input.stageArn);
     rec.stageArn = input.stageArn;
@@ -59,7 +60,7 @@ export const updateIngestConfiguration: Handler = (emu, input) => {
     rec.redundantIngest = input.redundantIngest;
     rec.redundantIngestCredentials = input.redundantIngest ? [{ participantId: newResourceId(), streamKey: streamKey(emu, rec.id) }] : undefined;
   }
-  emu.save({ k: 'ingest', v: rec });
+  emu.mutate([{ k: 'ingest', v: rec }]);
   return { ingestConfiguration: ingestView(rec) };
 };
 
@@ -70,7 +71,7 @@ export const deleteIngestConfiguration: Handler = (emu, input) => {
     const publisher = ingestPublisher(emu, rec);
     if (publisher) leaveStage(emu, publisher);
   }
-  emu.save({ k: 'delete', kind: 'ingest', arn: rec.arn });
+  emu.mutate([{ k: 'delete', kind: 'ingest', arn: rec.arn }]);
   return {};
 };
 
@@ -131,7 +132,6 @@ export function ingestConnect(emu: Emulator, key: string, protocol: string | und
     leaveStage(emu, p);
     throw error;
   }
-  rec.state = 'ACTIVE';
-  emu.save({ k: 'ingest', v: rec });
-  return p;
+  emu.mutate([{ k: 'ingest', v: { ...emu.ingest(rec.arn), state: 'ACTIVE' } }]);
+  return current(emu, p);
 }

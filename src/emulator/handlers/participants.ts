@@ -51,18 +51,13 @@ export const disconnectParticipant: Handler = (emu, input) => {
     throw notFound(`participant ${id} has never joined stage ${stage.arn}`);
   }
   if (connected?.connected) {
-    const config = connected.ingestConfigurationArn ? emu.store.ingests.get(connected.ingestConfigurationArn) : undefined;
     leaveStage(emu, connected);
-    if (config) {
-      // DisconnectParticipant detaches an ingest publisher's configuration from the stage (model doc).
-      config.stageArn = '';
-      emu.save({ k: 'ingest', v: config });
-    }
+    const config = connected.ingestConfigurationArn ? emu.store.ingests.get(connected.ingestConfigurationArn) : undefined;
+    // DisconnectParticipant detaches an ingest publisher's configuration from the stage (model doc).
+    if (config) emu.mutate([{ k: 'ingest', v: { ...config, stageArn: '' } }]);
   }
-  if (!stage.revoked?.includes(id)) {
-    stage.revoked = [...(stage.revoked ?? []), id];
-    emu.save({ k: 'stage', v: stage });
-  }
+  const latest = emu.stage(stage.arn);
+  if (!latest.revoked?.includes(id)) emu.mutate([{ k: 'stage', v: { ...latest, revoked: [...(latest.revoked ?? []), id] } }]);
   return {};
 };
 

@@ -44,7 +44,7 @@ export const importPublicKey: Handler = (emu, input) => {
     fingerprint: print,
     tags: tagsOf(input),
   };
-  emu.save({ k: 'key', v: rec });
+  emu.mutate([{ k: 'key', v: rec }]);
   return { publicKey: publicKeyView(rec) };
 };
 
@@ -52,7 +52,7 @@ export const getPublicKey: Handler = (emu, input) => ({ publicKey: publicKeyView
 
 export const deletePublicKey: Handler = (emu, input) => {
   const rec = emu.publicKey(input.arn);
-  emu.save({ k: 'delete', kind: 'key', arn: rec.arn });
+  emu.mutate([{ k: 'delete', kind: 'key', arn: rec.arn }]);
   return {};
 };
 

@@ -77,7 +77,7 @@ export const createStage: Handler = (emu, input) => {
     host: newHostLabel(),
     autoRecording: autoRecording(emu, input.autoParticipantRecordingConfiguration),
   };
-  emu.save({ k: 'stage', v: stage });
+  emu.mutate([{ k: 'stage', v: stage }]);
   return {
     stage: stageView(stage),
     participantTokens: configs.map((c, i) => participantToken(emu, stage, c, `participantTokenConfigurations[${i}]`)),
@@ -87,7 +87,7 @@ export const createStage: Handler = (emu, input) => {
 export const getStage: Handler = (emu, input) => ({ stage: stageView(emu.stage(input.arn)) });
 
 export const updateStage: Handler = (emu, input) => {
-  const stage = emu.stage(input.arn);
+  const stage = { ...emu.stage(input.arn) };
   if (input.autoParticipantRecordingConfiguration) {
     const next = autoRecording(emu, input.autoParticipantRecordingConfiguration);
     const members = stage.activeSessionId ? emu.store.participants.get(stage.activeSessionId)!.values() : [];
@@ -97,20 +97,17 @@ export const updateStage: Handler = (emu, input) => {
     stage.autoRecording = next;
   }
   if (input.name !== undefined) stage.name = input.name;
-  emu.save({ k: 'stage', v: stage });
+  emu.mutate([{ k: 'stage', v: stage }]);
   return { stage: stageView(stage) };
 };
 
 export const deleteStage: Handler = (emu, input) => {
   const stage = emu.stage(input.arn);
-  const activeIngest = [...emu.store.ingests.values()].filter((c) => c.stageArn === stage.arn && c.state === 'ACTIVE');
+  const activeIngest = [...emu.store.ingests.values()].filter((c) => c.stageArn === stage.arn && c.state === 'ACTIVE').map((c) => c.arn);
   emptyStage(emu, stage);
-  for (const config of activeIngest) {
-    config.stageArn = '';
-    emu.save({ k: 'ingest', v: config });
-  }
-  for (const c of emu.store.compositions.values()) if (c.stageArn === stage.arn && isRunning(c)) stopComposition(emu, c);
-  emu.save({ k: 'delete', kind: 'stage', arn: stage.arn });
+  for (const arn of activeIngest) emu.mutate([{ k: 'ingest', v: { ...emu.ingest(arn), stageArn: '' } }]);
+  for (const c of [...emu.store.compositions.values()]) if (c.stageArn === stage.arn && isRunning(c)) stopComposition(emu, c);
+  emu.mutate([{ k: 'delete', kind: 'stage', arn: stage.arn }]);
   return {};
 };
 

@@ -17,8 +17,7 @@ function retag(emu: Emulator, arn: string, change: (tags: Tags) => Tags): void {
   const tags = change({ ...rec.tags });
   const count = Object.keys(tags).length;
   if (count > MAX_TAGS) throw validationError(`1 validation error detected: a resource can have at most ${MAX_TAGS} tags (this would make ${count})`);
-  rec.tags = tags;
-  emu.save({ k: kind, v: rec } as Op);
+  emu.mutate([{ k: kind, v: { ...rec, tags } } as Op]);
 }
 
 export const tagResource: Handler = (emu, input) => {
