@@ -9,6 +9,7 @@
 // The GetStage load comes from wrk when it is installed (one thread: it needs far less CPU than a Node
 // client, which on two cores would steal the emulator's); otherwise from the Node load generator below.
 import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { cpus, tmpdir } from 'node:os';
@@ -29,6 +30,8 @@ const SECONDS = Number(values.seconds);
 const CONNECTIONS = Number(values.connections);
 const STAGES = Number(values.stages);
 const PARTICIPANTS = Number(values.participants);
+// The bench's own admin secret, handed to the emulators it starts, for the /_ivsrt/ routes.
+const ADMIN_SECRET = randomBytes(24).toString('base64url');
 // The emulator accepts any SigV4-shaped header when it has no credentials configured; the load looks like SDK traffic.
 const AUTH = 'AWS4-HMAC-SHA256 Credential=AKIDBENCH/20260101/us-east-1/ivs/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=' + 'f'.repeat(64);
 
@@ -37,7 +40,7 @@ const work = mkdtempSync(join(tmpdir(), 'ivsrt-bench-'));
 const bin = new URL('../bin/ivsrt.js', import.meta.url).pathname;
 
 async function startEmulator(args) {
-  const child = spawn(process.execPath, [bin, 'local', 'start', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn(process.execPath, [bin, 'local', 'start', '--port', '0', ...args], { env: { ...process.env, IVSRT_ADMIN_SECRET: ADMIN_SECRET }, stdio: ['ignore', 'pipe', 'ignore'] });
   const url = await new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d) => {
@@ -56,6 +59,7 @@ function call(url, path, body, signed = true) {
   return new Promise((resolve, reject) => {
     const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-amz-date': '20260101T000000Z' };
     if (signed) headers.authorization = AUTH;
+    else headers['x-ivsrt-admin-secret'] = ADMIN_SECRET;
     const req = request(url + path, { method: 'POST', agent, headers }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
@@ -161,7 +165,7 @@ const results = { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.mo
   }));
   const joinSeconds = (performance.now() - t0) / 1000;
   const status = JSON.parse(await new Promise((resolve, reject) => {
-    request(emu.url + '/_ivsrt/status', { agent }, (res) => { const c = []; res.on('data', (d) => c.push(d)); res.on('end', () => resolve(Buffer.concat(c))); }).on('error', reject).end();
+    request(emu.url + '/_ivsrt/status', { agent, headers: { 'x-ivsrt-admin-secret': ADMIN_SECRET } }, (res) => { const c = []; res.on('data', (d) => c.push(d)); res.on('end', () => resolve(Buffer.concat(c))); }).on('error', reject).end();
   }));
   await new Promise((r) => setTimeout(r, 1000));
   results.memory = {

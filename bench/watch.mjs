@@ -8,6 +8,7 @@
 //
 //   node bench/watch.mjs [--seconds 30] [--participants 1000] [--churn 0.1] [--markers 6] [--json]
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import { cpus, tmpdir } from 'node:os';
@@ -44,6 +45,8 @@ await build({ entryPoints: [join(ROOT, 'src/local/simulate.ts')], bundle: true, 
 const { simulate } = await import(join(work, 'simulate.mjs'));
 
 // --- emulator, and a proxy that counts the watch's requests per operation ----------------------------
+// One admin secret for the emulator and this process (whose crowd simulator calls the /_ivsrt/ routes).
+process.env.IVSRT_ADMIN_SECRET = randomBytes(24).toString('base64url');
 const emulator = spawn(process.execPath, [BIN, 'local', 'start', '--port', '0'], { env: { ...process.env, IVSRT_HOME: join(work, 'home') }, stdio: ['ignore', 'pipe', 'ignore'] });
 const emulatorUrl = await new Promise((resolve, reject) => {
   let out = '';
@@ -79,7 +82,11 @@ async function api(op, body) {
   return res.json();
 }
 async function admin(route, body) {
-  const res = await fetch(`${emulatorUrl}/_ivsrt/${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${emulatorUrl}/_ivsrt/${route}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-ivsrt-admin-secret': process.env.IVSRT_ADMIN_SECRET },
+    body: JSON.stringify(body),
+  });
   if (!res.ok) throw new Error(`${route}: ${res.status} ${await res.text()}`);
   return res.json();
 }

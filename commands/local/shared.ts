@@ -4,7 +4,8 @@ import type { Column, OptionSpec } from '../../src/cli/command.js';
 import { createContext, type Context } from '../../src/cli/context.js';
 import { UsageError } from '../../src/cli/errors.js';
 import { resolveReference } from '../../src/cli/resources.js';
-import { AdminClient, type ParticipantRef } from '../../src/local/admin-client.js';
+import { AdminClient, AdminError, type AdminClientOptions, type ParticipantRef } from '../../src/local/admin-client.js';
+import { readInstanceState } from '../../src/local/instance.js';
 
 export interface Emulator {
   admin: AdminClient;
@@ -21,11 +22,20 @@ export async function emulatorOf(ctx: Context): Promise<Emulator> {
   const named = ctx.globals.endpointUrl !== undefined;
   const local = named ? ctx : createContext({ io: ctx.io, env: ctx.env, globals: { ...ctx.globals, local: true } });
   const url = (await local.target()).endpoint!;
-  const admin = new AdminClient(url);
-  await admin.status().catch(() => {
+  const admin = new AdminClient(url, { env: ctx.env, signWith: readInstanceState(url, ctx.env)?.adminSigned ? await signingOf(local) : undefined });
+  await admin.status().catch((error: unknown) => {
+    if (error instanceof AdminError && error.status === 403) {
+      throw new UsageError(`the emulator at ${url} refused its admin routes: ${error.message}`, 'Run this with the IVSRT_HOME of the `ivsrt local start` that runs it (its secret is in that state file), and with its --credentials if it has them.');
+    }
     throw new UsageError(`${url} is not an ivsrt emulator`, "The local verbs need the emulator's /_ivsrt/ routes.");
   });
   return { admin, ctx: local, url };
+}
+
+/** The credentials and region the context's API calls are signed with, for an emulator that verifies signatures. */
+async function signingOf(ctx: Context): Promise<AdminClientOptions['signWith']> {
+  const client = await ctx.client();
+  return { credentials: () => client.config.credentials(), region: await client.config.region() };
 }
 
 export interface ParticipantFlags {

@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { defineVerb } from '../../src/cli/command.js';
 import { UsageError } from '../../src/cli/errors.js';
 import { takeOverInterrupt } from '../../src/cli/signals.js';
+import type { Credential } from '../../src/emulator/sigv4.js';
 
 interface Options {
   host?: string;
@@ -8,39 +10,84 @@ interface Options {
   dataDir?: string;
   clockSpeed?: number;
   credentials?: string[];
+  credentialsFile?: string;
   region?: string;
   background?: boolean;
 }
 
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+/** `KEY:SECRET` pairs, one per line (or comma-separated); blank lines and `#` comments are skipped. */
+function parsePairs(text: string, source: string): Credential[] {
+  return text
+    .split(/[\n,]/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'))
+    .map((pair) => {
+      const colon = pair.indexOf(':');
+      // The secret is never echoed back, even in an error.
+      if (colon <= 0 || colon === pair.length - 1) throw new UsageError(`${source} must hold ACCESS_KEY_ID:SECRET pairs, got "${pair.slice(0, Math.max(colon, 0)) || '?'}:***"`);
+      return { accessKeyId: pair.slice(0, colon), secretAccessKey: pair.slice(colon + 1) };
+    });
+}
+
+function readCredentials(options: Options, env: NodeJS.ProcessEnv): Credential[] | undefined {
+  const all: Credential[] = [];
+  for (const pair of options.credentials ?? []) all.push(...parsePairs(pair, '--credentials'));
+  if (options.credentialsFile !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(options.credentialsFile, 'utf8');
+    } catch (error) {
+      throw new UsageError(`--credentials-file ${options.credentialsFile}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    }
+    all.push(...parsePairs(text, '--credentials-file'));
+  }
+  if (env.IVSRT_CREDENTIALS) all.push(...parsePairs(env.IVSRT_CREDENTIALS, 'IVSRT_CREDENTIALS'));
+  return all.length > 0 ? all : undefined;
+}
+
 export const verb = defineVerb<Options>({
   description:
-    'Runs the local IVS real-time emulator in the foreground until Ctrl-C or SIGTERM. It prints a line with its endpoint URL once ready. Any AWS SDK or the AWS CLI can use it with --endpoint-url. With --data-dir every acknowledged change is journalled to disk and survives a crash; without it, state lives in memory. Requests must be SigV4-signed; with --credentials only those keys are accepted and signatures are verified.',
+    'Runs the local IVS real-time emulator in the foreground until Ctrl-C or SIGTERM. It prints a line with its endpoint URL once ready. Any AWS SDK or the AWS CLI can use it with --endpoint-url. With --data-dir every acknowledged change is journalled to disk and survives a crash; without it, state lives in memory. Requests must be SigV4-signed; with credentials (--credentials, --credentials-file or $IVSRT_CREDENTIALS) only those keys are accepted and signatures are verified as the service does. The emulator\'s own /_ivsrt/ routes take a per-instance secret that is written to a state file under IVSRT_HOME (mode 0600) and nowhere else.',
   examples: [
     { command: 'ivsrt local start', description: 'on port 4566' },
     { command: 'ivsrt local start --port 0 --data-dir ./ivs-data', description: 'a free port, durable state' },
-    { command: 'ivsrt local start --credentials AKIDLOCAL:secret --clock-speed 60', description: 'verified signatures, timers 60× faster' },
+    { command: 'ivsrt local start --credentials-file ./keys --clock-speed 60', description: 'verify signatures with the KEY:SECRET lines of ./keys (kept out of `ps`), timers 60× faster' },
   ],
   options: [
     { flags: '--host <address>', description: 'address to listen on', defaultValue: '127.0.0.1' },
     { flags: '--port <port>', description: 'port to listen on (0 picks a free one)', parse: 'int', defaultValue: 4566 },
     { flags: '--data-dir <dir>', description: 'keep state in this directory (write-ahead journal, fsync before each reply)' },
     { flags: '--clock-speed <factor>', description: 'run timers (composition start, idle stop, purge) this many times faster', parse: 'float' },
-    { flags: '--credentials <key:secret>', description: 'accept only these credentials and verify signatures (repeatable)', parse: 'list' },
+    { flags: '--credentials <key:secret>', description: 'accept only these credentials and verify signatures (repeatable; visible in `ps`: prefer --credentials-file or $IVSRT_CREDENTIALS)', parse: 'list' },
+    { flags: '--credentials-file <path>', description: 'read KEY:SECRET lines from this file (same effect as --credentials)' },
     { flags: '--region <region>', description: 'region written into ARNs (default us-east-1)' },
   ],
   async run(ctx, options) {
     if (options.port !== undefined && (options.port < 0 || options.port > 65535)) throw new UsageError(`--port must be from 0 to 65535, got ${options.port}`);
     if (options.clockSpeed !== undefined && !(options.clockSpeed > 0)) throw new UsageError('--clock-speed must be a positive number');
-    const credentials = options.credentials?.map((pair) => {
-      const colon = pair.indexOf(':');
-      if (colon <= 0 || colon === pair.length - 1) throw new UsageError(`--credentials must be ACCESS_KEY_ID:SECRET, got "${pair.replace(/:.*/, ':***')}"`);
-      return { accessKeyId: pair.slice(0, colon), secretAccessKey: pair.slice(colon + 1) };
-    });
+    const credentials = readCredentials(options, ctx.env);
+    const host = options.host ?? '127.0.0.1';
+    if (!credentials && !LOOPBACK_HOSTS.has(host)) {
+      ctx.info(`warning: listening on ${host} without credentials: anyone who can reach this port can call the API with any signature (pass --credentials-file or set IVSRT_CREDENTIALS)`);
+    }
     const { runForeground } = await import('../../src/local/foreground.js');
     takeOverInterrupt();
     await runForeground(
       // register: with no background emulator recorded, this one serves --local and `ivsrt local status`.
-      { host: options.host, port: options.port, dataDir: options.dataDir, clockSpeed: options.clockSpeed, credentials, region: options.region ?? ctx.globals.region, env: ctx.env, register: true },
+      {
+        host,
+        port: options.port,
+        dataDir: options.dataDir,
+        clockSpeed: options.clockSpeed,
+        credentials,
+        region: options.region ?? ctx.globals.region,
+        // A secret fixed by the environment (e.g. for clients on another IVSRT_HOME); else a fresh one.
+        adminSecret: ctx.env.IVSRT_ADMIN_SECRET || undefined,
+        env: ctx.env,
+        register: true,
+      },
       { out: (line) => ctx.io.stdout.write(`${line}\n`), err: (line) => ctx.io.stderr.write(`${line}\n`) },
     );
     return undefined;

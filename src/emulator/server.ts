@@ -5,10 +5,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { OPERATIONS } from '../model/api.js';
 import { ADMIN_PREFIX, ADMIN_ROUTES, type AdminControl } from './admin.js';
+import { ADMIN_SECRET_HEADER, forgetInProcess, newAdminSecret, rememberInProcess, secretMatches } from './admin-secret.js';
 import { VirtualClock } from './clock.js';
 import { scheduleComposition } from './composition-lifecycle.js';
 import { DEFAULT_QUOTAS, Emulator, type Quotas } from './emulator.js';
-import { ApiError } from './errors.js';
+import { accessDenied, ApiError } from './errors.js';
 import { HANDLERS } from './handlers/index.js';
 import { Journal } from './journal.js';
 import { queryList, resolveRoute } from './router.js';
@@ -17,7 +18,7 @@ import { serializeOp, Store } from './store.js';
 import { TokenAuthority, TokenError } from './tokens.js';
 import { validateInput } from './validation.js';
 import { VERSION } from '../version.js';
-import { sendError, sendJson } from './wire.js';
+import { sendError, sendJson, type Surface } from './wire.js';
 
 export interface EmulatorOptions {
   host?: string;
@@ -36,6 +37,8 @@ export interface EmulatorOptions {
   compactAfterLines?: number;
   /** Deep-freeze every stored record, so a handler that changes one in place fails (tests; also IVSRT_FREEZE_RECORDS=1). */
   freezeRecords?: boolean;
+  /** What the /_ivsrt/ routes demand in the x-ivsrt-admin-secret header; a fresh random one when absent. */
+  adminSecret?: string;
 }
 
 export interface RunningEmulator {
@@ -44,6 +47,10 @@ export interface RunningEmulator {
   host: string;
   dataDir?: string;
   emulator: Emulator;
+  /** The /_ivsrt/ routes' secret: keep it out of logs and command lines (see src/local/instance.ts). */
+  adminSecret: string;
+  /** Whether the /_ivsrt/ routes also demand SigV4 (the emulator has --credentials). */
+  adminSigned: boolean;
   /** Resolves when the emulator has stopped, whether by close() or by POST /_ivsrt/shutdown. */
   closed: Promise<void>;
   close(): Promise<void>;
@@ -122,6 +129,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   );
   for (const c of store.compositions.values()) scheduleComposition(emu, c);
   const auth = new Authenticator(options.credentials);
+  const adminSecret = options.adminSecret ?? newAdminSecret();
 
   let server: Server;
   let url = '';
@@ -147,12 +155,28 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     shutdown: () => void close(),
   };
 
-  async function handleAdmin(req: IncomingMessage, res: ServerResponse, path: string, body: Buffer): Promise<void> {
-    if (!LOOPBACK.has(req.socket.remoteAddress ?? '')) throw new ApiError('AccessDeniedException', 'the /_ivsrt/ routes answer loopback clients only');
+  // A web page can send a "simple" cross-origin POST (text/plain, no custom headers) to any port without
+  // a preflight. The admin routes refuse anything a browser marks as coming from a page, anything that
+  // is not JSON, and anything without the secret, which no page can know; they send no CORS headers.
+  function checkAdminAccess(req: IncomingMessage): void {
+    if (!LOOPBACK.has(req.socket.remoteAddress ?? '')) throw accessDenied('the /_ivsrt/ routes answer loopback clients only');
+    if (req.headers.origin !== undefined) throw accessDenied('the /_ivsrt/ routes refuse requests from web pages (the request has an Origin header)');
+    if (req.method !== 'GET' && !/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) {
+      throw new ApiError('UnsupportedMediaTypeException', 'the /_ivsrt/ routes take Content-Type: application/json', 415);
+    }
+    if (!secretMatches(adminSecret, req.headers[ADMIN_SECRET_HEADER])) {
+      throw accessDenied(`the /_ivsrt/ routes need this instance's secret in the ${ADMIN_SECRET_HEADER} header (ivsrt reads it from the instance's state file)`);
+    }
+  }
+
+  async function handleAdmin(req: IncomingMessage, res: ServerResponse, path: string, query: string): Promise<void> {
+    checkAdminAccess(req);
+    const body = await readBody(req);
+    if (auth.required) await auth.check(req, path, query, body);
     const handler = ADMIN_ROUTES[`${req.method} ${path.slice(ADMIN_PREFIX.length)}`];
     if (!handler) throw new ApiError('UnknownOperationException', `no emulator route ${req.method} ${path.slice(0, 200)}`, 404);
     const output = await emu.run(() => handler(emu, parseJson(body), control));
-    sendJson(res, 200, output);
+    sendJson(res, 200, output, undefined, 'admin');
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -161,8 +185,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const path = q < 0 ? rawUrl : rawUrl.slice(0, q);
     const query = q < 0 ? '' : rawUrl.slice(q + 1);
     const method = req.method ?? 'GET';
+    if (path.startsWith(ADMIN_PREFIX)) return handleAdmin(req, res, path, query);
     const body = await readBody(req);
-    if (path.startsWith(ADMIN_PREFIX)) return handleAdmin(req, res, path, body);
     const route = resolveRoute(method, path);
     await auth.check(req, path, query, body);
     let input: Record<string, unknown>;
@@ -182,8 +206,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         res.destroy();
         return;
       }
-      // An oversized body is left unread, so this connection cannot carry another request.
-      sendError(res, apiError, apiError.status === 413 ? { Connection: 'close' } : undefined);
+      const surface: Surface = (req.url ?? '').startsWith(ADMIN_PREFIX) ? 'admin' : 'api';
+      // A refused or oversized body is left unread, so this connection cannot carry another request.
+      const unread = apiError.status === 413 || (surface === 'admin' && !req.complete);
+      sendError(res, apiError, unread ? { Connection: 'close' } : undefined, surface);
     });
   });
   server.on('clientError', (_error, socket) => {
@@ -209,6 +235,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   }
   const port = (server.address() as AddressInfo).port;
   url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  rememberInProcess(url, adminSecret);
   log(`emulator listening on ${url}${options.dataDir ? ` (data: ${options.dataDir})` : ' (memory only)'}`);
 
   function close(): Promise<void> {
@@ -219,12 +246,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         setTimeout(() => server.closeAllConnections(), 1_000).unref();
       });
       await emu.close();
+      forgetInProcess(url);
       markClosed();
     })();
     return stopping;
   }
 
-  return { url, port, host, dataDir: options.dataDir, emulator: emu, closed, close };
+  return { url, port, host, dataDir: options.dataDir, emulator: emu, adminSecret, adminSigned: auth.required, closed, close };
 }
 
 

@@ -24,7 +24,7 @@ function bytes(data: SourceData): Buffer {
 }
 
 /** node:crypto in the shape the Smithy signer expects (a hash, or an HMAC when given a secret). */
-class NodeSha256 {
+export class NodeSha256 {
   private hash: Hash | Hmac;
   constructor(private readonly secret?: SourceData) {
     this.hash = this.fresh();
@@ -67,6 +67,11 @@ export class Authenticator {
         new SignatureV4({ credentials: c, region: 'us-east-1', service: 'ivs', sha256: NodeSha256, applyChecksum: false }),
       );
     }
+  }
+
+  /** Whether only the configured credentials are accepted (the emulator has --credentials). */
+  get required(): boolean {
+    return this.signers.size > 0;
   }
 
   /** Throws AccessDeniedException unless the request is signed (and, with credentials, signed correctly). */

@@ -1,24 +1,40 @@
-// The restJson1 response side: the headers the real service sends on every reply (the model's
-// error members name them), JSON bodies, and errors as `x-amzn-ErrorType` + {exceptionMessage, message}.
+// The restJson1 response side: the headers the real service sends on every reply (the model binds
+// them as members of StartParticipantReplication's output and of every error), JSON bodies, and errors
+// as `x-amzn-ErrorType` + {exceptionMessage, message}.
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { ApiError } from './errors.js';
 
-const SERVICE_HEADERS: Record<string, string> = {
+// Values as the AWS CLI's start/stop-participant-replication examples print them (those outputs are
+// the only place the service's header values are shown), byte for byte, oddities included
+// ("max-age:47304000", the trailing ';' in the policy).
+const SECURITY_HEADERS: Record<string, string> = {
   'Content-Type': 'application/json',
-  'Access-Control-Allow-Origin': '*',
-  'Access-Control-Expose-Headers': 'x-amzn-RequestId,x-amzn-ErrorType,x-amzn-ErrorMessage,Date,x-amz-apigw-id',
   'Cache-Control': 'no-store, no-cache',
-  'Content-Security-Policy': "default-src 'self'; upgrade-insecure-requests; base-uri 'self'",
-  'Strict-Transport-Security': 'max-age=47304000; includeSubDomains',
+  'Content-Security-Policy': "default-src 'self'; upgrade-insecure-requests;",
+  'Strict-Transport-Security': 'max-age:47304000; includeSubDomains',
   'X-Content-Type-Options': 'nosniff',
   'X-Frame-Options': 'DENY',
 };
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, extra?: Record<string, string>): void {
+// The service answers any origin. The emulator sends the same, but it answers no preflight, and every
+// API request needs an Authorization header, which a browser sends cross-origin only after a preflight:
+// so a web page can neither call the API nor read more than an "unsigned request" refusal.
+const CORS_HEADERS: Record<string, string> = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Expose-Headers':
+    'Access-Control-Allow-Origin,Access-Control-Expose-Headers,Cache-Control,Content-Length,Content-Security-Policy,Content-Type,date,' +
+    'Strict-Transport-Security,x-amz-apigw-id,x-amzn-errormessage,x-amzn-errortype,x-amzn-requestid,x-amzn-trace-id,X-Content-Type-Options,X-Frame-Options',
+};
+
+/** Who a reply is for: the service's API (its headers, CORS included) or the emulator's own routes (no CORS at all). */
+export type Surface = 'api' | 'admin';
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, extra?: Record<string, string>, surface: Surface = 'api'): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
-    ...SERVICE_HEADERS,
+    ...SECURITY_HEADERS,
+    ...(surface === 'api' ? CORS_HEADERS : undefined),
     ...extra,
     'x-amzn-RequestId': randomUUID(),
     'Content-Length': Buffer.byteLength(text),
@@ -26,6 +42,6 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, ext
   res.end(text);
 }
 
-export function sendError(res: ServerResponse, error: ApiError, extra?: Record<string, string>): void {
-  sendJson(res, error.status, { ...error.details, exceptionMessage: error.message, message: error.message }, { ...extra, 'x-amzn-ErrorType': error.type });
+export function sendError(res: ServerResponse, error: ApiError, extra?: Record<string, string>, surface: Surface = 'api'): void {
+  sendJson(res, error.status, { ...error.details, exceptionMessage: error.message, message: error.message }, { ...extra, 'x-amzn-ErrorType': error.type }, surface);
 }

@@ -1,4 +1,8 @@
-// A client for the emulator's /_ivsrt/ routes (no SigV4: they are the emulator's own loopback API).
+// A client for the emulator's /_ivsrt/ routes: the emulator's own loopback API. Every call carries the
+// instance's admin secret, and is SigV4-signed as well when the instance runs with --credentials.
+import { ADMIN_SECRET_HEADER, inProcessSecret } from '../emulator/admin-secret.js';
+import { readInstanceState } from './instance.js';
+
 export interface AdminStatus {
   pid: number;
   url: string;
@@ -57,19 +61,71 @@ export class AdminError extends Error {
   }
 }
 
+export interface SigningIdentity {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+export interface AdminClientOptions {
+  /**
+   * The instance's secret. By default: that of an emulator running in this process, else
+   * $IVSRT_ADMIN_SECRET, else the one in the instance's state file under IVSRT_HOME.
+   */
+  secret?: string;
+  /** Where the instance's state file is looked up (IVSRT_HOME); default process.env. */
+  env?: NodeJS.ProcessEnv;
+  /**
+   * For an instance started with --credentials, whose admin routes demand SigV4 as well. By default the
+   * environment's AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, when the instance's state file says it signs.
+   */
+  signWith?: { credentials: SigningIdentity | (() => Promise<SigningIdentity>); region: string };
+}
+
 export class AdminClient {
   readonly url: string;
+  private readonly secret: string | undefined;
+  private readonly signWith: AdminClientOptions['signWith'];
 
-  constructor(url: string) {
+  constructor(url: string, options: AdminClientOptions = {}) {
     this.url = url.replace(/\/+$/, '');
+    const env = options.env ?? process.env;
+    const instance = options.secret === undefined || options.signWith === undefined ? readInstanceState(this.url, env) : undefined;
+    this.secret = options.secret ?? inProcessSecret(this.url) ?? (env.IVSRT_ADMIN_SECRET || undefined) ?? instance?.adminSecret;
+    this.signWith = options.signWith;
+    if (!this.signWith && instance?.adminSigned && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
+      const credentials = { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, sessionToken: env.AWS_SESSION_TOKEN || undefined };
+      this.signWith = { credentials, region: instance.region };
+    }
   }
 
-  private async call<T>(method: 'GET' | 'POST', route: string, body?: unknown): Promise<T> {
-    const res = await fetch(`${this.url}/_ivsrt/${route}`, {
+  private async headers(method: string, route: string, body: string | undefined): Promise<Record<string, string>> {
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (this.secret !== undefined) headers[ADMIN_SECRET_HEADER] = this.secret;
+    if (!this.signWith) return headers;
+    // Loaded only for instances that verify signatures: most local verbs never pay for the signer.
+    const [{ SignatureV4 }, { NodeSha256 }] = await Promise.all([import('@smithy/signature-v4'), import('../emulator/sigv4.js')]);
+    const { credentials, region } = this.signWith;
+    const identity = typeof credentials === 'function' ? await credentials() : credentials;
+    const signer = new SignatureV4({ credentials: identity, region, service: 'ivs', sha256: NodeSha256 });
+    const url = new URL(`${this.url}/_ivsrt/${route}`);
+    const signed = await signer.sign({
       method,
-      headers: body === undefined ? undefined : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      protocol: url.protocol,
+      hostname: url.hostname,
+      port: url.port ? Number(url.port) : undefined,
+      path: url.pathname,
+      headers: { ...headers, host: url.host },
+      body,
     });
+    const { host: _host, ...rest } = signed.headers;
+    return rest;
+  }
+
+  private async call<T>(method: 'GET' | 'POST', route: string, request?: unknown): Promise<T> {
+    const body = request === undefined ? undefined : JSON.stringify(request);
+    const res = await fetch(`${this.url}/_ivsrt/${route}`, { method, headers: await this.headers(method, route, body), body });
     const text = await res.text();
     let parsed: Record<string, unknown> = {};
     try {

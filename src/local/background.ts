@@ -58,10 +58,10 @@ function alive(pid: number): boolean {
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The recorded instance's status if it is alive and answering as that process. */
-async function probe(state: LocalState): Promise<AdminStatus | undefined> {
+async function probe(state: LocalState, env?: NodeJS.ProcessEnv): Promise<AdminStatus | undefined> {
   if (!alive(state.pid)) return undefined;
   try {
-    const status = await new AdminClient(state.url).status();
+    const status = await new AdminClient(state.url, { env }).status();
     return status.pid === state.pid ? status : undefined;
   } catch {
     return undefined;
@@ -110,12 +110,12 @@ async function withLock<T>(env: NodeJS.ProcessEnv | undefined, deadline: number,
 export async function ensureLocalEmulator(options: EnsureOptions = {}): Promise<string> {
   const { env } = options;
   const known = readLocalState(env);
-  if (known && (await probe(known))) return known.url;
+  if (known && (await probe(known, env))) return known.url;
   const timeoutMs = options.timeoutMs ?? 15_000;
   const deadline = Date.now() + timeoutMs;
   return withLock(env, deadline, async () => {
     const again = readLocalState(env);
-    if (again && (await probe(again))) return again.url;
+    if (again && (await probe(again, env))) return again.url;
     const dataDir = defaultDataDir(env);
     const logFile = localLogPath(env);
     mkdirSync(ivsrtHome(env), { recursive: true, mode: 0o700 });
@@ -137,7 +137,7 @@ export async function ensureLocalEmulator(options: EnsureOptions = {}): Promise<
       const url = /listening on (http:\/\/[^\s]+)/.exec(readTail(logFile, logStart))?.[1];
       if (url) {
         const state: LocalState = { pid, url, dataDir, logFile };
-        if (await probe(state)) {
+        if (await probe(state, env)) {
           writeLocalState(state, env);
           return url;
         }
@@ -170,7 +170,7 @@ export interface LocalStatus {
 export async function statusLocal(options: LocalOptions = {}): Promise<LocalStatus> {
   const state = readLocalState(options.env);
   if (!state) return { running: false };
-  const status = await probe(state);
+  const status = await probe(state, options.env);
   if (!status) return { running: false };
   return { running: true, pid: state.pid, url: state.url, dataDir: state.dataDir, logFile: state.logFile, status };
 }
@@ -179,11 +179,11 @@ export async function statusLocal(options: LocalOptions = {}): Promise<LocalStat
 export async function stopLocal(options: LocalOptions & { timeoutMs?: number } = {}): Promise<{ stopped: boolean; pid?: number }> {
   const state = readLocalState(options.env);
   if (!state) return { stopped: false };
-  if (!(await probe(state))) {
+  if (!(await probe(state, options.env))) {
     rmSync(localStatePath(options.env), { force: true });
     return { stopped: false };
   }
-  await new AdminClient(state.url).shutdown().catch(() => {});
+  await new AdminClient(state.url, { env: options.env }).shutdown().catch(() => {});
   const deadline = Date.now() + (options.timeoutMs ?? 5_000);
   while (alive(state.pid) && Date.now() < deadline) await sleep(50);
   if (alive(state.pid)) process.kill(state.pid, 'SIGTERM');
@@ -194,6 +194,6 @@ export async function stopLocal(options: LocalOptions & { timeoutMs?: number } =
 /** Clears all state of the running background emulator (the signing key stays, so nothing else changes). */
 export async function resetLocal(options: LocalOptions = {}): Promise<void> {
   const state = readLocalState(options.env);
-  if (!state || !(await probe(state))) throw new Error('the local emulator is not running (start it with `ivsrt local start`)');
-  await new AdminClient(state.url).reset();
+  if (!state || !(await probe(state, options.env))) throw new Error('the local emulator is not running (start it with `ivsrt local start`)');
+  await new AdminClient(state.url, { env: options.env }).reset();
 }

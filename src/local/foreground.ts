@@ -2,6 +2,7 @@
 // Ctrl-C / SIGTERM / POST /_ivsrt/shutdown.
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../emulator/server.js';
 import { clearLocalState, statusLocal, writeLocalState } from './background.js';
+import { clearInstanceState, writeInstanceState } from './instance.js';
 
 export interface ForegroundIO {
   /** The ready line (stdout). */
@@ -28,6 +29,10 @@ export async function runForeground(options: ForegroundOptions, io: ForegroundIO
   process.on('SIGTERM', stop);
   let registered = false;
   try {
+    const statePath = writeInstanceState(
+      { pid: process.pid, url: emulator.url, dataDir: options.dataDir ?? null, region: emulator.emulator.region, adminSecret: emulator.adminSecret, adminSigned: emulator.adminSigned },
+      options.env,
+    );
     if (options.register) {
       const other = await statusLocal({ env: options.env });
       if (other.running && other.pid !== process.pid) {
@@ -37,6 +42,8 @@ export async function runForeground(options: ForegroundOptions, io: ForegroundIO
         registered = true;
       }
     }
+    // Where, not what: the secret itself never reaches a terminal, a log file or a command line.
+    io.err(`[ivsrt-local] the /_ivsrt/ admin routes take the secret in ${statePath} (readable by you only); ivsrt's local verbs read it from there`);
     io.out(`ivsrt local emulator listening on ${emulator.url} (${options.dataDir ? `data: ${options.dataDir}` : 'memory only'})`);
     options.onReady?.(emulator);
     await emulator.closed;
@@ -44,5 +51,6 @@ export async function runForeground(options: ForegroundOptions, io: ForegroundIO
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
     if (registered) clearLocalState(process.pid, options.env);
+    clearInstanceState(emulator.url, process.pid, options.env);
   }
 }

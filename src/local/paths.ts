@@ -11,4 +11,6 @@ export function ivsrtHome(env: NodeJS.ProcessEnv = process.env): string {
 export const localStatePath = (env?: NodeJS.ProcessEnv): string => join(ivsrtHome(env), 'local.json');
 export const defaultDataDir = (env?: NodeJS.ProcessEnv): string => join(ivsrtHome(env), 'data');
 export const localLogPath = (env?: NodeJS.ProcessEnv): string => join(ivsrtHome(env), 'local.log');
+/** `{pid, url, dataDir, region, adminSecret, adminSigned}` of the instance listening on `port`, for clients of its /_ivsrt/ routes. */
+export const instanceStatePath = (port: string, env?: NodeJS.ProcessEnv): string => join(ivsrtHome(env), 'instances', `${port}.json`);
 export const localLockPath = (env?: NodeJS.ProcessEnv): string => join(ivsrtHome(env), 'local.lock');

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { scratchDir } from '../helpers/scratch.js';
 import { emulatorBed } from '../helpers/bed.js';
+import { adminHeaders } from '../helpers/emulator.js';
 
 // A slow clock: lifecycle steps happen only when the test advances it, never by real time under load.
 const bed = emulatorBed(['--clock-speed', '0.01']);
@@ -20,7 +21,7 @@ import { arnId as idOf } from '../../src/model/arn.js';
 const plain = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, '');
 
 async function advance(seconds: number): Promise<void> {
-  const res = await fetch(`${bed.emu.url}/_ivsrt/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceSeconds: seconds }) });
+  const res = await fetch(`${bed.emu.url}/_ivsrt/clock`, { method: 'POST', headers: adminHeaders(bed.emu.url), body: JSON.stringify({ advanceSeconds: seconds }) });
   expect(res.status, await res.text()).toBe(200);
 }
 
@@ -34,7 +35,7 @@ beforeAll(async () => {
   encoderArn = encoder.encoderConfiguration.arn;
   storageArn = storage.storageConfiguration.arn;
   // Someone on the stage, so no composition stops for want of participants while the clock moves.
-  const res = await fetch(`${bed.emu.url}/_ivsrt/join`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ stageArn, userId: 'host', publish: true }) });
+  const res = await fetch(`${bed.emu.url}/_ivsrt/join`, { method: 'POST', headers: adminHeaders(bed.emu.url), body: JSON.stringify({ stageArn, userId: 'host', publish: true }) });
   expect(res.status, await res.text()).toBe(200);
 });
 

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { scratchDir } from '../helpers/scratch.js';
 import { emulatorBed } from '../helpers/bed.js';
+import { adminHeaders } from '../helpers/emulator.js';
 
 const bed = emulatorBed();
 const { cli, api, refusedLocally } = bed;
@@ -190,7 +191,7 @@ describe('ingest-config', () => {
 
   it('while a publisher is live: list --state ACTIVE finds it, update and delete are ConflictException, delete --force works', async () => {
     const { ingestConfiguration: config } = await api('CreateIngestConfiguration', { name: 'live', ingestProtocol: 'RTMPS', stageArn });
-    const res = await fetch(`${bed.emu.url}/_ivsrt/ingest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ streamKey: config.streamKey }) });
+    const res = await fetch(`${bed.emu.url}/_ivsrt/ingest`, { method: 'POST', headers: adminHeaders(bed.emu.url), body: JSON.stringify({ streamKey: config.streamKey }) });
     expect(res.status, await res.text()).toBe(200);
 
     const [active, byStage, tsv] = await Promise.all([

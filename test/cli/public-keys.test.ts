@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { scratchDir } from '../helpers/scratch.js';
 import { emulatorBed } from '../helpers/bed.js';
+import { adminHeaders } from '../helpers/emulator.js';
 
 const bed = emulatorBed();
 const { cli, api, refusedLocally } = bed;
@@ -32,7 +33,7 @@ function makeKey(name: string, curve = 'secp384r1'): KeyFiles {
 }
 
 async function joinWithToken(token: string): Promise<number> {
-  const res = await fetch(`${bed.emu.url}/_ivsrt/join`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
+  const res = await fetch(`${bed.emu.url}/_ivsrt/join`, { method: 'POST', headers: adminHeaders(bed.emu.url), body: JSON.stringify({ token }) });
   await res.text();
   return res.status;
 }

@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { statusLocal, stopLocal } from '../../src/local/background.js';
+import { readInstanceState } from '../../src/local/instance.js';
+import { ADMIN_SECRET_HEADER } from '../../src/emulator/admin-secret.js';
 
 let home: string;
 let env: NodeJS.ProcessEnv;
@@ -39,7 +41,7 @@ describe('__complete and the background emulator', () => {
     expect(stages.stdout).toBe(`loc\t${stageArn}\n:36\n`);
 
     const admin = (await statusLocal({ env: { IVSRT_HOME: home } })).url!;
-    const joined = await fetch(`${admin}/_ivsrt/join`, { method: 'POST', body: JSON.stringify({ stageArn, userId: 'ana' }) });
+    const joined = await fetch(`${admin}/_ivsrt/join`, { method: 'POST', headers: { 'content-type': 'application/json', [ADMIN_SECRET_HEADER]: readInstanceState(admin, { IVSRT_HOME: home })!.adminSecret }, body: JSON.stringify({ stageArn, userId: 'ana' }) });
     const { sessionId, participant } = (await joined.json()) as { sessionId: string; participant: { participantId: string } };
     const sessions = await runCli(['__complete', 'participant', 'list', 'loc', '--session', ''], { env });
     expect(sessions.stdout.split('\n')[0]).toMatch(new RegExp(`^${sessionId}\tactive since `));

@@ -44,7 +44,7 @@ afterAll(async () => {
 
 describe.skipIf(!hasTmux)('ivsrt demo on a terminal', () => {
   it('opens the watch view on the demo stage; q ends it and the crowd leaves', async () => {
-    const env = testEnv({ IVSRT_HOME: join(dir, 'home') });
+    const env = testEnv({ IVSRT_HOME: join(dir, 'home'), IVSRT_ADMIN_SECRET: emu.adminSecret });
     const exports = Object.entries(env).map(([k, v]) => `export ${k}=${JSON.stringify(v ?? '')}`).join('\n');
     const script = join(dir, 'demo.sh');
     await writeFile(script, `${exports}\n"${process.execPath}" "${BIN}" demo --participants 3 --endpoint-url ${emu.url}\necho "EXIT=$?"\nsleep 60\n`);

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { startTestEmulator } from '../emulator/helpers.js';
+import { adminHeaders } from '../helpers/emulator.js';
 import type { RunningEmulator } from '../../src/emulator/server.js';
 import { stopLocal } from '../../src/local/background.js';
 
@@ -45,12 +46,12 @@ describe('ivsrt demo', () => {
   });
 
   it('reuses the stage and sends an earlier crowd home', async () => {
-    const first = await runCli(['demo', '--duration', '1', '--participants', '2', '--json'], { endpoint: emu.url });
+    const first = await runCli(['demo', '--duration', '1', '--participants', '2', '--json'], { endpoint: emu.url, env: { IVSRT_ADMIN_SECRET: emu.adminSecret } });
     expect(first.code, first.stderr).toBe(0);
     const stageArn = first.json().stage.arn;
     // A crowd left behind, as after Ctrl-C.
-    await fetch(`${emu.url}/_ivsrt/join`, { method: 'POST', body: JSON.stringify({ stageArn, userId: 'left-behind' }) });
-    const second = await runCli(['demo', '--duration', '1', '--participants', '2', '--json'], { endpoint: emu.url });
+    await fetch(`${emu.url}/_ivsrt/join`, { method: 'POST', headers: adminHeaders(emu.url), body: JSON.stringify({ stageArn, userId: 'left-behind' }) });
+    const second = await runCli(['demo', '--duration', '1', '--participants', '2', '--json'], { endpoint: emu.url, env: { IVSRT_ADMIN_SECRET: emu.adminSecret } });
     expect(second.code, second.stderr).toBe(0);
     expect(second.json().stage).toEqual({ arn: stageArn, name: 'demo', reused: true });
     expect(second.stderr).toContain('1 participant(s) from an earlier run left');
@@ -69,7 +70,7 @@ describe('ivsrt demo without --duration', () => {
   it('ends cleanly on Ctrl-C: the crowd leaves and the summary is printed', async () => {
     const { spawn } = await import('node:child_process');
     const { BIN, testEnv } = await import('../helpers/cli.js');
-    const child = spawn(process.execPath, [BIN, 'demo', '--no-watch', '--participants', '2', '--json', '--endpoint-url', emu.url], { env: testEnv() });
+    const child = spawn(process.execPath, [BIN, 'demo', '--no-watch', '--participants', '2', '--json', '--endpoint-url', emu.url], { env: testEnv({ IVSRT_ADMIN_SECRET: emu.adminSecret }) });
     let stdout = '';
     let stderr = '';
     let interrupted = false;

@@ -2,6 +2,7 @@
 // client pointed at it, and a raw HTTP helper for what the SDK cannot send.
 import { IVSRealTimeClient } from '@aws-sdk/client-ivs-realtime';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/server.js';
+import { adminHeaders } from '../helpers/emulator.js';
 
 export const CREDENTIALS = { accessKeyId: 'AKIDEMULATORTEST', secretAccessKey: 'emulator-test-secret' };
 
@@ -34,7 +35,7 @@ export async function raw(url: string, method: string, path: string, body?: stri
 }
 
 export async function admin(url: string, method: string, route: string, body?: unknown): Promise<RawReply> {
-  return raw(url, method, `/_ivsrt/${route}`, body === undefined ? undefined : JSON.stringify(body), { unsigned: true });
+  return raw(url, method, `/_ivsrt/${route}`, body === undefined ? undefined : JSON.stringify(body), { unsigned: true, headers: adminHeaders(url) });
 }
 
 /** The rejected error of a promise, for asserting on its name/status. */

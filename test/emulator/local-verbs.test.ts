@@ -17,58 +17,60 @@ describe.skipIf(!BUILT)('local verbs against a named emulator', () => {
     ({ emu } = await startTestEmulator());
   });
   afterAll(() => emu.close());
+  // The verbs run in another process, so they get the in-process emulator's admin secret from the environment.
+  const emulatorEnv = (): NodeJS.ProcessEnv => ({ IVSRT_ADMIN_SECRET: emu.adminSecret });
 
   test('join with a token from stdin or straight onto a stage; publish, unpublish, leave', async () => {
     const endpoint = emu.url;
-    expect((await runCli(['stage', 'create', '--name', 'verbs'], { endpoint })).code).toBe(0);
-    const token = (await runCli(['token', 'create', 'verbs', '--query', 'participantToken.token'], { endpoint })).stdout.trim();
-    const joined = await runCli(['local', 'join', '--token', '-', '--json'], { endpoint, input: token });
+    expect((await runCli(['stage', 'create', '--name', 'verbs'], { endpoint, env: emulatorEnv() })).code).toBe(0);
+    const token = (await runCli(['token', 'create', 'verbs', '--query', 'participantToken.token'], { endpoint, env: emulatorEnv() })).stdout.trim();
+    const joined = await runCli(['local', 'join', '--token', '-', '--json'], { endpoint, env: emulatorEnv(), input: token });
     expect(joined.code, joined.stderr).toBe(0);
     const participantId = joined.json().participant.participantId as string;
     expect(joined.json()).toMatchObject({ participant: { state: 'CONNECTED', published: false }, sessionId: expect.stringMatching(/^st-/) });
 
-    const direct = await runCli(['local', 'join', '--stage', 'verbs', '--user-id', 'bob', '--capabilities', 'subscribe', '--json'], { endpoint });
+    const direct = await runCli(['local', 'join', '--stage', 'verbs', '--user-id', 'bob', '--capabilities', 'subscribe', '--json'], { endpoint, env: emulatorEnv() });
     expect(direct.json().participant).toMatchObject({ userId: 'bob' });
-    const refused = await runCli(['local', 'publish', '--stage', 'verbs', '--participant', direct.json().participant.participantId], { endpoint });
+    const refused = await runCli(['local', 'publish', '--stage', 'verbs', '--participant', direct.json().participant.participantId], { endpoint, env: emulatorEnv() });
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toContain('does not allow publishing');
 
-    const published = await runCli(['local', 'publish', '--token', token, '--json'], { endpoint });
+    const published = await runCli(['local', 'publish', '--token', token, '--json'], { endpoint, env: emulatorEnv() });
     expect(published.json().participant.published).toBe(true);
-    const table = await runCli(['local', 'unpublish', '--stage', 'verbs', '--participant', participantId], { endpoint });
+    const table = await runCli(['local', 'unpublish', '--stage', 'verbs', '--participant', participantId], { endpoint, env: emulatorEnv() });
     expect(table.stdout).toMatch(/participantId\s+\S+/);
-    const left = await runCli(['local', 'leave', '--token', token, '--json'], { endpoint });
+    const left = await runCli(['local', 'leave', '--token', token, '--json'], { endpoint, env: emulatorEnv() });
     expect(left.json().participant.state).toBe('DISCONNECTED');
-    const events = await runCli(['participant', 'events', 'verbs', participantId, '--json'], { endpoint });
+    const events = await runCli(['participant', 'events', 'verbs', participantId, '--json'], { endpoint, env: emulatorEnv() });
     expect(events.code, events.stderr).toBe(0);
     expect(events.json().events.map((e: { name: string }) => e.name)).toEqual(['LEFT', 'PUBLISH_STOPPED', 'PUBLISH_STARTED', 'JOINED']);
   });
 
   test('refused tokens and bad flag combinations fail with a reason', async () => {
     const endpoint = emu.url;
-    const bad = await runCli(['local', 'join', '--token', 'a.b.c'], { endpoint });
+    const bad = await runCli(['local', 'join', '--token', 'a.b.c'], { endpoint, env: emulatorEnv() });
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain('malformed');
-    const both = await runCli(['local', 'join', '--token', 'x', '--stage', 'y'], { endpoint });
+    const both = await runCli(['local', 'join', '--token', 'x', '--stage', 'y'], { endpoint, env: emulatorEnv() });
     expect(both.code).not.toBe(0);
     expect(both.stderr).toContain('either --token or --stage');
-    const neither = await runCli(['local', 'leave'], { endpoint });
+    const neither = await runCli(['local', 'leave'], { endpoint, env: emulatorEnv() });
     expect(neither.stderr).toContain('--stage and --participant');
   });
 
   test('clock, simulate and reset', async () => {
     const endpoint = emu.url;
-    const clock = await runCli(['local', 'clock', '--advance', '90', '--json'], { endpoint });
+    const clock = await runCli(['local', 'clock', '--advance', '90', '--json'], { endpoint, env: emulatorEnv() });
     expect(clock.json().advancedSeconds).toBe(90);
-    await runCli(['stage', 'create', '--name', 'crowd'], { endpoint });
-    const sim = await runCli(['local', 'simulate', '--stage', 'crowd', '--participants', '4', '--duration', '1.5', '--tick', '0.3', '--json'], { endpoint });
+    await runCli(['stage', 'create', '--name', 'crowd'], { endpoint, env: emulatorEnv() });
+    const sim = await runCli(['local', 'simulate', '--stage', 'crowd', '--participants', '4', '--duration', '1.5', '--tick', '0.3', '--json'], { endpoint, env: emulatorEnv() });
     expect(sim.code, sim.stderr).toBe(0);
     expect(sim.json()).toMatchObject({ errors: 0, connected: 0 });
     expect(sim.json().joined).toBeGreaterThanOrEqual(4);
-    const unconfirmed = await runCli(['local', 'reset'], { endpoint });
+    const unconfirmed = await runCli(['local', 'reset'], { endpoint, env: emulatorEnv() });
     expect(unconfirmed.code).not.toBe(0);
-    expect((await runCli(['local', 'reset', '--yes'], { endpoint })).code).toBe(0);
-    expect((await runCli(['stage', 'list', '--json'], { endpoint })).json().stages).toEqual([]);
+    expect((await runCli(['local', 'reset', '--yes'], { endpoint, env: emulatorEnv() })).code).toBe(0);
+    expect((await runCli(['stage', 'list', '--json'], { endpoint, env: emulatorEnv() })).json().stages).toEqual([]);
   });
 });
 

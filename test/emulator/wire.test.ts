@@ -4,7 +4,8 @@ import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { HANDLERS } from '../../src/emulator/handlers/index.js';
 import type { RunningEmulator } from '../../src/emulator/server.js';
-import { CREDENTIALS, failure, raw, startTestEmulator } from './helpers.js';
+import { adminHeaders } from '../helpers/emulator.js';
+import { admin, CREDENTIALS, failure, raw, startTestEmulator } from './helpers.js';
 
 const SECURITY_HEADERS = ['access-control-allow-origin', 'access-control-expose-headers', 'cache-control', 'content-security-policy', 'strict-transport-security', 'x-content-type-options', 'x-frame-options', 'x-amzn-requestid'];
 
@@ -86,12 +87,12 @@ describe('without configured credentials', () => {
     expect((await raw(emu.url, 'POST', '/ListStages', '{}')).status).toBe(200);
   });
 
-  test('admin routes need no signature and refuse what they cannot parse', async () => {
-    const status = await raw(emu.url, 'GET', '/_ivsrt/status', undefined, { unsigned: true });
+  test('admin routes need no signature (only their secret) and refuse what they cannot parse', async () => {
+    const status = await admin(emu.url, 'GET', 'status');
     expect(status.status).toBe(200);
-    const bad = await raw(emu.url, 'POST', '/_ivsrt/join', 'not json', { unsigned: true });
+    const bad = await raw(emu.url, 'POST', '/_ivsrt/join', 'not json', { unsigned: true, headers: adminHeaders(emu.url) });
     expect(bad.status).toBe(400);
-    const wrong = await raw(emu.url, 'POST', '/_ivsrt/join', JSON.stringify({ stageArn: 42 }), { unsigned: true });
+    const wrong = await admin(emu.url, 'POST', 'join', { stageArn: 42 });
     expect(wrong.status).toBe(400);
   });
 });

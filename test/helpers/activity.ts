@@ -4,6 +4,7 @@
 import { IVSRealTimeClient } from '@aws-sdk/client-ivs-realtime';
 import { SDK_COMMANDS } from '../../src/api/operations.js';
 import { toPlain } from '../../src/cli/output/format.js';
+import { adminHeaders } from './emulator.js';
 
 export type Api = (operation: keyof typeof SDK_COMMANDS, input: Record<string, unknown>) => Promise<Record<string, any>>;
 
@@ -25,7 +26,7 @@ export interface Joined {
 
 /** A client joining with a participant token (POST /_ivsrt/join), publishing if asked. */
 export async function joinWith(url: string, token: string, publish: boolean): Promise<Joined> {
-  const res = await fetch(`${url}/_ivsrt/join`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token, publish }) });
+  const res = await fetch(`${url}/_ivsrt/join`, { method: 'POST', headers: adminHeaders(url), body: JSON.stringify({ token, publish }) });
   const text = await res.text();
   if (!res.ok) throw new Error(`join failed (${res.status}): ${text}`);
   return JSON.parse(text) as Joined;

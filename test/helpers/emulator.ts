@@ -4,12 +4,18 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ADMIN_SECRET_HEADER, inProcessSecret } from '../../src/emulator/admin-secret.js';
+import { readInstanceState } from '../../src/local/instance.js';
 import { BIN } from './cli.js';
 
 export interface SpawnedEmulator {
   url: string;
   process: ChildProcess;
   home: string;
+  /** Its /_ivsrt/ routes' secret, from its state file. */
+  adminSecret: string;
+  /** Everything it printed so far, stdout and stderr. */
+  output(): string;
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
@@ -20,34 +26,50 @@ export async function spawnEmulator(extraArgs: string[] = [], env: NodeJS.Proces
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  let ready = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`emulator did not start in 15 s:\n${output}`)), 15_000);
-    const onData = (chunk: Buffer) => {
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    // The ready line (stdout) comes once the instance's state file is written.
+    child.stdout!.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /(http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      ready += chunk.toString();
+      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(ready);
       if (match) {
         clearTimeout(timer);
         resolve(match[1]!);
       }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    });
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`emulator exited with ${code}:\n${output}`));
     });
   });
+  const adminSecret = readInstanceState(url, { IVSRT_HOME: home })!.adminSecret;
+  spawnedSecrets.set(url, adminSecret);
   return {
     url,
     process: child,
     home,
+    adminSecret,
+    output: () => output,
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
         child.kill(signal);
         await exited;
       }
+      spawnedSecrets.delete(url);
       rmSync(home, { recursive: true, force: true });
     },
   };
+}
+
+const spawnedSecrets = new Map<string, string>();
+
+/** Headers for a raw JSON request to an emulator's /_ivsrt/ routes, in this process or spawned by spawnEmulator. */
+export function adminHeaders(url: string): Record<string, string> {
+  const secret = inProcessSecret(url) ?? spawnedSecrets.get(url);
+  if (secret === undefined) throw new Error(`no admin secret known for ${url}`);
+  return { 'content-type': 'application/json', [ADMIN_SECRET_HEADER]: secret };
 }

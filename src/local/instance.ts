@@ -1,0 +1,60 @@
+// Each running `ivsrt local start` records itself in <IVSRT_HOME>/instances/<port>.json (mode 0600):
+// the one place its admin secret is written, so clients of its /_ivsrt/ routes can find the secret by
+// the URL they were given, while logs, the terminal and `ps` never show it.
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { instanceStatePath } from './paths.js';
+
+export interface InstanceState {
+  pid: number;
+  url: string;
+  dataDir: string | null;
+  region: string;
+  adminSecret: string;
+  /** The admin routes also demand SigV4 (the instance runs with --credentials). */
+  adminSigned: boolean;
+}
+
+function portOf(url: string): string {
+  const parsed = new URL(url);
+  return parsed.port || (parsed.protocol === 'https:' ? '443' : '80');
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export function readInstanceState(url: string, env?: NodeJS.ProcessEnv): InstanceState | undefined {
+  try {
+    const state = JSON.parse(readFileSync(instanceStatePath(portOf(url), env), 'utf8')) as InstanceState;
+    return typeof state.adminSecret === 'string' && typeof state.pid === 'number' ? state : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes the state file of this instance, and drops those of instances that died without cleaning up. */
+export function writeInstanceState(state: InstanceState, env?: NodeJS.ProcessEnv): string {
+  const path = instanceStatePath(portOf(state.url), env);
+  const dir = dirname(path);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  for (const name of readdirSync(dir)) {
+    if (!name.endsWith('.json')) continue;
+    const other = readInstanceState(`http://localhost:${name.slice(0, -'.json'.length)}`, env);
+    if (other && !alive(other.pid)) rmSync(join(dir, name), { force: true });
+  }
+  // Created 0600 (mode applies to a new file only, so an older file is removed first).
+  rmSync(path, { force: true });
+  writeFileSync(path, JSON.stringify(state, null, 2) + '\n', { mode: 0o600, flag: 'wx' });
+  return path;
+}
+
+/** Removes the state file if it still describes process `pid`. */
+export function clearInstanceState(url: string, pid: number, env?: NodeJS.ProcessEnv): void {
+  if (readInstanceState(url, env)?.pid === pid) rmSync(instanceStatePath(portOf(url), env), { force: true });
+}
