@@ -1,0 +1,148 @@
+// The emulator's event bus. The deriver (derive.ts) writes each event into the event log and the
+// outbox in the same transaction as the change that caused it; once that commit is durable, the bus
+// hands the event to live subscribers (`events tail`, watch, the test fixture) and to the delivery
+// worker. It also bounds the event log.
+import type { ClockTimer } from '../clock.js';
+import { DeliveryWorker, keyTime, type DeliveryStats } from './delivery.js';
+import { NO_FAULTS, type FaultPlan } from './faults.js';
+import type { DeliveryConfig } from './rules.js';
+import { DEFAULT_RETRY } from './rules.js';
+import { EVENT_LOG, OUTBOX } from './tables.js';
+
+/** An aux-table op of the mutation path (store.ts `Op`). */
+export interface AuxOp {
+  k: 'aux';
+  table: string;
+  key: string;
+  v?: unknown;
+}
+
+/** The part of the Emulator the bus needs. */
+export interface BusHost {
+  store: { aux(table: string): Map<string, unknown> };
+  clock: { now(): number; schedule(delayMs: number, fire: () => void): ClockTimer; cancel(timer: ClockTimer | undefined): void };
+  mutate(ops: readonly AuxOp[]): Promise<void>;
+  onCommitted(listener: (ops: readonly { k: string }[]) => void): void;
+  log(line: string): void;
+}
+
+export type EventEnvelope = Record<string, unknown> & { id: string; time: string; detail?: Record<string, unknown>; resources?: string[] };
+
+/** A committed event with its event-log key (which sorts in commit order and starts with the emulator time). */
+export interface LoggedEvent {
+  key: string;
+  event: EventEnvelope;
+}
+
+export type Subscriber = (logged: LoggedEvent) => void;
+
+export interface EventBusOptions {
+  delivery?: DeliveryConfig;
+  faults?: FaultPlan;
+  /** Events kept in the log for `--since` (older ones are trimmed). */
+  retainEvents?: number;
+}
+
+export const DEFAULT_RETAINED_EVENTS = 10_000;
+
+const isAux = (op: { k: string }): op is AuxOp => op.k === 'aux';
+
+export class EventBus {
+  private readonly subscribers = new Map<Subscriber, (() => void) | undefined>();
+  private readonly worker: DeliveryWorker;
+  private readonly retain: number;
+  private trimming = false;
+  private closed = false;
+
+  constructor(
+    private readonly host: BusHost,
+    options: EventBusOptions = {},
+  ) {
+    this.retain = options.retainEvents ?? DEFAULT_RETAINED_EVENTS;
+    this.worker = new DeliveryWorker(
+      { clock: host.clock, log: host.log, removeFromOutbox: (key) => host.mutate([{ k: 'aux', table: OUTBOX, key }]) },
+      options.delivery ?? { targets: [], retry: DEFAULT_RETRY },
+      options.faults ?? NO_FAULTS,
+    );
+    host.onCommitted((ops) => this.committed(ops));
+    this.worker.resume(host.store.aux(OUTBOX));
+  }
+
+  get stats(): DeliveryStats {
+    return this.worker.stats;
+  }
+
+  /** Events still owed to a target. */
+  get pendingDeliveries(): number {
+    return this.worker.pending;
+  }
+
+  /**
+   * Calls `subscriber` with every event committed from now on, and `onEnd` if the bus closes first;
+   * returns the unsubscribe function.
+   */
+  subscribe(subscriber: Subscriber, onEnd?: () => void): () => void {
+    this.subscribers.set(subscriber, onEnd);
+    return () => void this.subscribers.delete(subscriber);
+  }
+
+  /** The logged events, oldest first, committed at or after `sinceMs` (emulator time). */
+  history(sinceMs = 0): LoggedEvent[] {
+    const log = this.host.store.aux(EVENT_LOG);
+    const out: LoggedEvent[] = [];
+    for (const [key, event] of log) if (keyTime(key) >= sinceMs) out.push({ key, event: event as EventEnvelope });
+    return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  close(): void {
+    this.closed = true;
+    this.worker.close();
+    const ends = [...this.subscribers.values()];
+    this.subscribers.clear();
+    for (const end of ends) end?.();
+  }
+
+  private committed(ops: readonly { k: string }[]): void {
+    if (this.closed) return;
+    for (const op of ops) {
+      if (op.k === 'reset') this.worker.reset();
+      if (!isAux(op) || op.v === undefined) continue;
+      if (op.table === EVENT_LOG) {
+        const logged = { key: op.key, event: op.v as EventEnvelope };
+        for (const subscriber of this.subscribers.keys()) {
+          try {
+            subscriber(logged);
+          } catch (error) {
+            this.host.log(`events: a subscriber failed: ${String(error)}`);
+          }
+        }
+      } else if (op.table === OUTBOX) this.worker.enqueue(op.key, op.v as Record<string, unknown>);
+    }
+    this.trim();
+  }
+
+  /** Keeps the log near `retain` events: past 10% over, the oldest go in one mutation. */
+  private trim(): void {
+    const log = this.host.store.aux(EVENT_LOG);
+    if (this.trimming || log.size <= this.retain * 1.1) return;
+    this.trimming = true;
+    const excess = [...log.keys()].sort().slice(0, log.size - this.retain);
+    this.host
+      .mutate(excess.map((key) => ({ k: 'aux', table: EVENT_LOG, key })))
+      .catch((error: unknown) => this.host.log(`events: trimming the event log failed: ${String(error)}`))
+      .finally(() => (this.trimming = false));
+  }
+}
+
+const BUSES = new WeakMap<object, EventBus>();
+
+/** Starts the bus of an emulator (once, at start-up, after the outbox is loaded). */
+export function attachEventBus(host: BusHost, options: EventBusOptions = {}): EventBus {
+  const bus = new EventBus(host, options);
+  BUSES.set(host, bus);
+  return bus;
+}
+
+export function eventBusOf(host: object): EventBus | undefined {
+  return BUSES.get(host);
+}

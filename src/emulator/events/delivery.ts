@@ -1,0 +1,342 @@
+// Delivers the outbox to the configured targets, at least once. An outbox entry was committed in the
+// same transaction as the change that caused the event; it is removed only once every matching target
+// has taken the event, or has given up on it for good (dead-letter file). After a crash the emulator
+// resumes the outbox, so an event can reach a target twice but is never lost — as on EventBridge.
+// Retries back off on the emulator's clock, so `ivsrt local clock --advance` moves them along too.
+import { spawn } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
+import type { ClockTimer } from '../clock.js';
+import { decide, NO_FAULTS, unit, type FaultPlan } from './faults.js';
+import type { DeliveryConfig, Target } from './rules.js';
+
+export interface DeliveryHost {
+  clock: { now(): number; schedule(delayMs: number, fire: () => void): ClockTimer; cancel(timer: ClockTimer | undefined): void };
+  /** Removes the outbox entry durably (a mutation of the outbox table). */
+  removeFromOutbox(key: string): Promise<void>;
+  log(line: string): void;
+}
+
+/** EventBridge API destinations give up on a request after 5 seconds. */
+export const HTTP_TIMEOUT_MS = 5_000;
+/** First retry after about a second, doubling up to ten minutes (with jitter): 185 retries span about a day. */
+const BACKOFF_BASE_MS = 1_000;
+const BACKOFF_CAP_MS = 10 * 60_000;
+/** A reordered event waits at most this long (emulator clock) for a later event to overtake it. */
+export const REORDER_HOLD_MS = 2_000;
+/** HTTP statuses an API destination retries (EventBridge User Guide, "API destinations"); other 4xx are final. */
+const RETRYABLE_STATUS = new Set([401, 407, 409, 429]);
+
+type Outcome = { ok: true } | { ok: false; retryable: boolean; error: string };
+
+export interface DeadLetter {
+  deadLetteredAt: string;
+  rule: string;
+  target: string;
+  errorCode: 'RETRIES_EXHAUSTED' | 'MAXIMUM_EVENT_AGE_EXCEEDED' | 'NON_RETRYABLE_ERROR' | 'TARGET_REMOVED';
+  errorMessage: string;
+  retryAttempts: number;
+  event: unknown;
+}
+
+interface TargetQueue {
+  busy: boolean;
+  jobs: { body: string; resolve: (outcome: Outcome) => void }[];
+}
+
+interface Entry {
+  key: string;
+  event: Record<string, unknown>;
+  /** Emulator time the event was committed (the outbox key starts with it). */
+  committedAt: number;
+  /** Targets that still owe this event a delivery. */
+  owed: Set<string>;
+  timers: Set<ClockTimer>;
+}
+
+/** What the worker did, for logs, tests and the benchmark. */
+export interface DeliveryStats {
+  delivered: number;
+  retried: number;
+  deadLettered: number;
+  dropped: number;
+  duplicated: number;
+  reordered: number;
+  delayed: number;
+}
+
+/** The emulator time an event-table key starts with (see tables.ts). */
+export function keyTime(key: string): number {
+  return Number(key.slice(0, key.indexOf('.')));
+}
+
+function committedAtOf(key: string, event: Record<string, unknown>): number {
+  const ms = keyTime(key);
+  return Number.isFinite(ms) && ms > 0 ? ms : Date.parse(String(event.time));
+}
+
+function describe(event: Record<string, unknown>): string {
+  const detail = event.detail as Record<string, unknown> | undefined;
+  return `${String(detail?.event_name ?? event['detail-type'])} ${String(event.id)}`;
+}
+
+async function post(url: string, body: string): Promise<Outcome> {
+  try {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=utf-8', 'user-agent': 'Amazon/EventBridge/ApiDestinations' },
+      body,
+      signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
+    });
+    // Drain the body so the connection returns to the pool.
+    await res.arrayBuffer().catch(() => undefined);
+    if (res.ok) return { ok: true };
+    return { ok: false, retryable: res.status >= 500 || RETRYABLE_STATUS.has(res.status), error: `HTTP ${res.status}` };
+  } catch (error) {
+    const e = error as Error & { cause?: { code?: string } };
+    return { ok: false, retryable: true, error: e.name === 'TimeoutError' ? `no answer within ${HTTP_TIMEOUT_MS / 1000} s` : (e.cause?.code ?? e.message) };
+  }
+}
+
+function run(command: string, timeoutMs: number, body: string, log: (line: string) => void): Promise<Outcome> {
+  return new Promise((resolve) => {
+    // Its own process group, so a timeout ends the shell and whatever it started.
+    const child = spawn('/bin/sh', ['-c', command], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    let tail = '';
+    const keep = (chunk: Buffer) => {
+      tail = (tail + chunk.toString()).slice(-2_000);
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    child.stdin.on('error', () => {}); // a handler that does not read stdin closes it early
+    child.stdin.end(body);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+    }, timeoutMs);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      resolve({ ok: false, retryable: true, error: error.message });
+    });
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      const output = tail.trim().split('\n').slice(-3).join(' | ');
+      if (output) log(`  ${command}: ${output}`);
+      if (timedOut) resolve({ ok: false, retryable: true, error: `timed out after ${timeoutMs / 1000} s` });
+      else if (code === 0) resolve({ ok: true });
+      else resolve({ ok: false, retryable: true, error: signal ? `killed by ${signal}` : `exit code ${code}` });
+    });
+  });
+}
+
+export class DeliveryWorker {
+  private readonly entries = new Map<string, Entry>();
+  /** Events handed to each target so far: the ordinal that seeds fault decisions. */
+  private readonly ordinals = new Map<string, number>();
+  /** Reordered sends waiting for the next event to the same target. */
+  private readonly held = new Map<string, { send: () => void; timer: ClockTimer }[]>();
+  private readonly queues = new Map<string, TargetQueue>();
+  private closed = false;
+  readonly stats: DeliveryStats = { delivered: 0, retried: 0, deadLettered: 0, dropped: 0, duplicated: 0, reordered: 0, delayed: 0 };
+
+  constructor(
+    private readonly host: DeliveryHost,
+    private readonly config: DeliveryConfig,
+    private readonly faults: FaultPlan = NO_FAULTS,
+  ) {}
+
+  get hasTargets(): boolean {
+    return this.config.targets.length > 0;
+  }
+
+  /** Events still owed to some target. */
+  get pending(): number {
+    return this.entries.size;
+  }
+
+  /** Takes on an outbox entry (a fresh commit, or one left over from before a restart). */
+  enqueue(key: string, event: Record<string, unknown>): void {
+    if (this.closed || this.entries.has(key)) return;
+    const matched = this.config.targets.filter((t) => t.pattern.matches(event));
+    const entry: Entry = { key, event, committedAt: committedAtOf(key, event), owed: new Set(matched.map((t) => t.id)), timers: new Set() };
+    this.entries.set(key, entry);
+    if (matched.length === 0) {
+      this.finish(entry);
+      return;
+    }
+    for (const target of matched) this.handOver(entry, target);
+  }
+
+  /** The outbox left by an earlier run, oldest first. */
+  resume(outbox: Map<string, unknown>): void {
+    const keys = [...outbox.keys()].sort();
+    if (keys.length > 0) this.host.log(`events: resuming ${keys.length} undelivered event(s) from the outbox`);
+    for (const key of keys) this.enqueue(key, outbox.get(key) as Record<string, unknown>);
+  }
+
+  /** Forgets every pending delivery (the emulator's state was reset). */
+  reset(): void {
+    for (const entry of this.entries.values()) for (const timer of entry.timers) this.host.clock.cancel(timer);
+    for (const list of this.held.values()) for (const { timer } of list) this.host.clock.cancel(timer);
+    this.entries.clear();
+    this.held.clear();
+    this.ordinals.clear();
+    // Queued sends of forgotten events are not sent; their attempts see the entry gone and stop.
+    for (const queue of this.queues.values()) for (const job of queue.jobs.splice(0)) job.resolve({ ok: false, retryable: false, error: 'reset' });
+  }
+
+  close(): void {
+    this.closed = true;
+    this.reset();
+  }
+
+  /** What seeds a target's faults: its place in the configuration, not its URL (a test's receiver port changes). */
+  private faultKey(target: Target): string {
+    return `${target.rule}#${this.config.targets.indexOf(target)}`;
+  }
+
+  /** The first hand-over of an event to a target, where the faults apply. */
+  private handOver(entry: Entry, target: Target): void {
+    const ordinal = this.ordinals.get(target.id) ?? 0;
+    this.ordinals.set(target.id, ordinal + 1);
+    const fault = decide(this.faults, this.faultKey(target), ordinal);
+    if (fault.drop) {
+      this.stats.dropped++;
+      this.host.log(`events: fault: dropped ${describe(entry.event)} for ${target.id}`);
+      this.settle(entry, target);
+      return;
+    }
+    const send = () => {
+      if (fault.delayMs > 0) {
+        this.stats.delayed++;
+        this.later(entry, fault.delayMs, () => this.attempt(entry, target, ordinal, 0, fault.duplicate));
+      } else this.attempt(entry, target, ordinal, 0, fault.duplicate);
+    };
+    if (fault.reorder) {
+      this.stats.reordered++;
+      const list = this.held.get(target.id) ?? [];
+      this.held.set(target.id, list);
+      const held = { send, timer: this.host.clock.schedule(REORDER_HOLD_MS, () => this.release(target.id, held)) };
+      list.push(held);
+      return;
+    }
+    send();
+    // Whatever was held back for this target now goes after this event.
+    const list = this.held.get(target.id);
+    if (list) {
+      this.held.delete(target.id);
+      for (const held of list) {
+        this.host.clock.cancel(held.timer);
+        held.send();
+      }
+    }
+  }
+
+  private release(targetId: string, held: { send: () => void }): void {
+    const list = this.held.get(targetId);
+    const i = list?.indexOf(held as never) ?? -1;
+    if (!list || i < 0) return;
+    list.splice(i, 1);
+    if (list.length === 0) this.held.delete(targetId);
+    held.send();
+  }
+
+  private later(entry: Entry, delayMs: number, fire: () => void): void {
+    const timer = this.host.clock.schedule(delayMs, () => {
+      entry.timers.delete(timer);
+      fire();
+    });
+    entry.timers.add(timer);
+  }
+
+  /** Sends one at a time per target, in hand-over order, so without faults a target sees commit order. */
+  private send(target: Target, body: string): Promise<Outcome> {
+    return new Promise((resolve) => {
+      const queue = this.queues.get(target.id) ?? { busy: false, jobs: [] };
+      this.queues.set(target.id, queue);
+      queue.jobs.push({ body, resolve });
+      this.pump(target, queue);
+    });
+  }
+
+  private pump(target: Target, queue: TargetQueue): void {
+    if (queue.busy) return;
+    const job = queue.jobs.shift();
+    if (!job) return;
+    queue.busy = true;
+    const spec = target.spec;
+    const sent = spec.kind === 'http' ? post(spec.url, job.body) : run(spec.command, spec.timeoutMs, job.body, this.host.log);
+    void sent.then((outcome) => {
+      queue.busy = false;
+      job.resolve(outcome);
+      this.pump(target, queue);
+    });
+  }
+
+  private async attempt(entry: Entry, target: Target, ordinal: number, retries: number, duplicate: boolean): Promise<void> {
+    if (this.entries.get(entry.key) !== entry) return; // reset or closed meanwhile
+    const body = JSON.stringify(entry.event);
+    const outcome = await this.send(target, body);
+    if (this.entries.get(entry.key) !== entry) return;
+    if (outcome.ok) {
+      this.stats.delivered++;
+      if (duplicate) {
+        this.stats.duplicated++;
+        this.host.log(`events: fault: delivering ${describe(entry.event)} to ${target.id} a second time`);
+        await this.send(target, body);
+      }
+      this.settle(entry, target);
+      return;
+    }
+    const age = this.host.clock.now() - entry.committedAt;
+    const { maximumRetryAttempts, maximumEventAgeMs } = this.config.retry;
+    if (!outcome.retryable) return this.deadLetter(entry, target, 'NON_RETRYABLE_ERROR', outcome.error, retries);
+    if (retries >= maximumRetryAttempts) return this.deadLetter(entry, target, 'RETRIES_EXHAUSTED', outcome.error, retries);
+    const backoff = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** retries) * (0.5 + unit(this.faults.seed, this.faultKey(target), ordinal, `retry-${retries}`) / 2);
+    if (age + backoff > maximumEventAgeMs) return this.deadLetter(entry, target, 'MAXIMUM_EVENT_AGE_EXCEEDED', outcome.error, retries);
+    this.stats.retried++;
+    this.host.log(`events: ${describe(entry.event)} to ${target.id} failed (${outcome.error}); retry ${retries + 1} in ${(backoff / 1000).toFixed(1)} s`);
+    this.later(entry, backoff, () => void this.attempt(entry, target, ordinal, retries + 1, duplicate));
+  }
+
+  private deadLetter(entry: Entry, target: Target, errorCode: DeadLetter['errorCode'], errorMessage: string, retryAttempts: number): void {
+    this.stats.deadLettered++;
+    const letter: DeadLetter = {
+      deadLetteredAt: new Date(this.host.clock.now()).toISOString(),
+      rule: target.rule,
+      target: target.id,
+      errorCode,
+      errorMessage,
+      retryAttempts,
+      event: entry.event,
+    };
+    const file = this.config.deadLetterFile;
+    this.host.log(`events: ${describe(entry.event)} to ${target.id} given up (${errorCode}: ${errorMessage})${file ? `; written to ${file}` : ''}`);
+    if (file) {
+      try {
+        appendFileSync(file, `${JSON.stringify(letter)}\n`, { mode: 0o600 });
+      } catch (error) {
+        // Not written down: keep it in the outbox, so a restart tries again rather than losing it.
+        this.host.log(`events: cannot write the dead-letter file ${file}: ${(error as Error).message}`);
+        return;
+      }
+    }
+    this.settle(entry, target);
+  }
+
+  /** `target` is done with the event; once every target is, the outbox entry goes. */
+  private settle(entry: Entry, target: Target): void {
+    entry.owed.delete(target.id);
+    if (entry.owed.size === 0) this.finish(entry);
+  }
+
+  private finish(entry: Entry): void {
+    if (this.entries.get(entry.key) !== entry) return;
+    this.entries.delete(entry.key);
+    this.host.removeFromOutbox(entry.key).catch((error: unknown) => this.host.log(`events: outbox entry ${entry.key} not removed: ${String(error)}`));
+  }
+}

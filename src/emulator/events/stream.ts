@@ -1,0 +1,95 @@
+// The live event stream of the emulator: `POST /_ivsrt/events` answers with NDJSON, one EventBridge
+// envelope per line, first the logged events from `since`, then (with `follow`) every event as it is
+// committed, until the client goes away or the emulator stops. `ivsrt events tail` and watch read it
+// through the admin client.
+import type { ServerResponse } from 'node:http';
+import { validationError } from '../errors.js';
+import type { EventBus, LoggedEvent } from './bus.js';
+import { parseDuration, FaultSpecError } from './faults.js';
+import { compilePattern, PatternError, type CompiledPattern } from './pattern.js';
+
+export interface StreamRequest {
+  /** ISO-8601 time, or a duration before the emulator's now (`10m`); without it, no history. */
+  since?: string;
+  /** Only events about this stage (its ARN in `resources` or `detail.stage_arn`). */
+  stageArn?: string;
+  /** An EventBridge pattern events must match. */
+  pattern?: unknown;
+  /** Keep the response open and stream new events (default true). */
+  follow?: boolean;
+}
+
+/** An admin route's answer that writes the response itself. */
+export interface Streamed {
+  readonly streamed: true;
+  pipe(res: ServerResponse): void;
+}
+
+export const isStreamed = (value: unknown): value is Streamed => typeof value === 'object' && value !== null && (value as Streamed).streamed === true;
+
+/** The pattern that selects a stage's events: stage updates and recordings name it in `resources`, compositions in `detail.stage_arn`. */
+export function stagePattern(stageArn: string): Record<string, unknown> {
+  return { $or: [{ resources: [stageArn] }, { detail: { stage_arn: [stageArn] } }] };
+}
+
+/** `--since`: an ISO-8601 time or a duration back from `nowMs`; epoch ms. */
+export function sinceMs(text: string, nowMs: number): number {
+  if (/^\d+(\.\d+)?(ms|s|m|h)?$/.test(text.trim())) {
+    try {
+      return nowMs - parseDuration(text, 'since');
+    } catch (error) {
+      if (error instanceof FaultSpecError) throw validationError(error.message);
+      throw error;
+    }
+  }
+  const ms = Date.parse(text);
+  if (Number.isNaN(ms)) throw validationError(`since must be an ISO-8601 time (2026-11-29T12:00:00Z) or a duration (10m, 2h), got "${text}"`);
+  return ms;
+}
+
+function filterOf(request: StreamRequest): CompiledPattern | undefined {
+  const patterns: unknown[] = [];
+  if (request.stageArn !== undefined) patterns.push(stagePattern(request.stageArn));
+  if (request.pattern !== undefined) patterns.push(request.pattern);
+  try {
+    const compiled = patterns.map((p) => compilePattern(p));
+    if (compiled.length === 0) return undefined;
+    return { source: {}, matches: (event) => compiled.every((c) => c.matches(event)) };
+  } catch (error) {
+    if (error instanceof PatternError) throw validationError(`pattern: ${error.message}`);
+    throw error;
+  }
+}
+
+export function readStreamRequest(body: Record<string, unknown>): StreamRequest {
+  const { since, stageArn, pattern, follow } = body;
+  if (since !== undefined && typeof since !== 'string') throw validationError('1 validation error detected: since must be a string');
+  if (stageArn !== undefined && (typeof stageArn !== 'string' || !stageArn.startsWith('arn:'))) throw validationError('1 validation error detected: stageArn must be a stage ARN');
+  if (follow !== undefined && typeof follow !== 'boolean') throw validationError('1 validation error detected: follow must be true or false');
+  return { since, stageArn, pattern, follow };
+}
+
+/** Validates the request now (so a bad one gets a proper error reply) and returns the stream to send. */
+export function openEventStream(bus: EventBus, nowMs: number, request: StreamRequest): Streamed {
+  const filter = filterOf(request);
+  const from = request.since === undefined ? undefined : sinceMs(request.since, nowMs);
+  return {
+    streamed: true,
+    pipe(res) {
+      res.writeHead(200, { 'Content-Type': 'application/x-ndjson', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+      const write = ({ event }: LoggedEvent) => {
+        if (!filter || filter.matches(event)) res.write(`${JSON.stringify(event)}\n`);
+      };
+      // History and subscription happen in the same turn, so no event falls between them.
+      if (from !== undefined) for (const logged of bus.history(from)) write(logged);
+      if (request.follow === false) {
+        res.end();
+        return;
+      }
+      // Flush the headers now, so the client knows the stream is open before the first event.
+      res.flushHeaders();
+      const unsubscribe = bus.subscribe(write, () => res.end());
+      res.once('close', unsubscribe);
+    },
+  };
+}

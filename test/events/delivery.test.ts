@@ -1,0 +1,329 @@
+// The delivery worker against real HTTP receivers and real processes, with the emulator's own clock and
+// an in-memory outbox standing in for the store: retries, back-off, dead letters, rules and faults.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { VirtualClock } from '../../src/emulator/clock.js';
+import { DeliveryWorker, REORDER_HOLD_MS, type DeadLetter } from '../../src/emulator/events/delivery.js';
+import { parseFaults, type FaultPlan } from '../../src/emulator/events/faults.js';
+import { DEFAULT_RETRY, flagTargets, parseRules, type DeliveryConfig, type RetryPolicy } from '../../src/emulator/events/rules.js';
+import { startReceiver, type Receiver } from './receiver.js';
+
+interface Bed {
+  clock: VirtualClock;
+  outbox: Map<string, Record<string, unknown>>;
+  worker: DeliveryWorker;
+  log: string[];
+  /** Resolves when a log line matches. */
+  logged(pattern: RegExp): Promise<string>;
+  /** Commits event number `n` and hands it to the worker. */
+  emit(n: number, detail?: Record<string, unknown>): string;
+  /** Resolves once the outbox is empty. */
+  drained(): Promise<void>;
+}
+
+let dir: string;
+const receivers: Receiver[] = [];
+const beds: Bed[] = [];
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'ivsrt-delivery-'));
+});
+
+afterEach(async () => {
+  for (const bed of beds.splice(0)) {
+    bed.worker.close();
+    bed.clock.clear();
+  }
+  for (const r of receivers.splice(0)) await r.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function receiver(): Promise<Receiver> {
+  const r = await startReceiver();
+  receivers.push(r);
+  return r;
+}
+
+function event(n: number, detail: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    version: '0',
+    id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+    'detail-type': 'IVS Stage Update',
+    source: 'aws.ivs',
+    account: '123456789012',
+    time: '2026-11-29T12:00:00Z',
+    region: 'us-east-1',
+    resources: ['arn:aws:ivs:us-east-1:123456789012:stage/AbCdEfGh1234'],
+    detail: { event_name: 'Participant Published', n, ...detail },
+  };
+}
+
+function bed(config: Partial<DeliveryConfig> & { targets: DeliveryConfig['targets'] }, faults?: FaultPlan): Bed {
+  // A clock that all but stands still: time moves only when a test advances it, so delays and back-offs
+  // come due in exactly the same order on every run.
+  const clock = new VirtualClock(1e-9);
+  const outbox = new Map<string, Record<string, unknown>>();
+  const log: string[] = [];
+  const watchers: { pattern: RegExp; resolve: (line: string) => void }[] = [];
+  const drainWaiters: (() => void)[] = [];
+  const worker = new DeliveryWorker(
+    {
+      clock,
+      log: (line) => {
+        log.push(line);
+        for (const w of watchers.filter((w) => w.pattern.test(line))) w.resolve(line);
+      },
+      removeFromOutbox: async (key) => {
+        outbox.delete(key);
+        if (outbox.size === 0) for (const resolve of drainWaiters.splice(0)) resolve();
+      },
+    },
+    { retry: DEFAULT_RETRY, deadLetterFile: join(dir, 'dead.ndjson'), ...config },
+    faults,
+  );
+  const made: Bed = {
+    clock,
+    outbox,
+    worker,
+    log,
+    logged: (pattern) => {
+      const seen = log.find((line) => pattern.test(line));
+      return seen ? Promise.resolve(seen) : new Promise((resolve) => watchers.push({ pattern, resolve }));
+    },
+    emit(n, detail) {
+      const key = `${String(Math.floor(clock.now())).padStart(15, '0')}.${String(n).padStart(9, '0')}`;
+      const e = event(n, detail);
+      outbox.set(key, e);
+      worker.enqueue(key, e);
+      return key;
+    },
+    drained: () => (outbox.size === 0 ? Promise.resolve() : new Promise((resolve) => drainWaiters.push(resolve))),
+  };
+  beds.push(made);
+  return made;
+}
+
+const deadLetters = (): DeadLetter[] =>
+  readFileSync(join(dir, 'dead.ndjson'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as DeadLetter);
+
+const retry = (policy: Partial<RetryPolicy>): RetryPolicy => ({ ...DEFAULT_RETRY, ...policy });
+
+describe('delivery to an HTTP target', () => {
+  it('POSTs the envelope alone, as an API destination does, then removes the outbox entry', async () => {
+    const r = await receiver();
+    const b = bed({ targets: flagTargets([r.url]) });
+    b.emit(1);
+    const [got] = await r.waitFor(1);
+    expect(got!.body).toEqual(event(1));
+    expect(got!.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(got!.headers['user-agent']).toBe('Amazon/EventBridge/ApiDestinations');
+    await b.drained();
+    expect(b.worker.stats).toMatchObject({ delivered: 1, retried: 0, deadLettered: 0 });
+  });
+
+  it('without faults a target receives events in commit order', async () => {
+    const r = await receiver();
+    const b = bed({ targets: flagTargets([r.url]) });
+    for (let n = 1; n <= 30; n++) b.emit(n);
+    await r.waitFor(30);
+    expect(r.received.map((x) => x.body.detail.n)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+  });
+
+  it('retries a 503 and a 429 with back-off on the emulator clock, then delivers', async () => {
+    const r = await receiver();
+    r.answer(503, 429);
+    const b = bed({ targets: flagTargets([r.url]) });
+    b.emit(1);
+    await b.logged(/failed \(HTTP 503\); retry 1 in/);
+    b.clock.advance(60_000);
+    await b.logged(/failed \(HTTP 429\); retry 2 in/);
+    b.clock.advance(60_000);
+    await r.waitFor(1);
+    await b.drained();
+    expect(r.requests()).toBe(3);
+    expect(b.worker.stats).toMatchObject({ delivered: 1, retried: 2 });
+  });
+
+  it('dead-letters a 400 at once (not retryable)', async () => {
+    const r = await receiver();
+    r.answer(400);
+    const b = bed({ targets: flagTargets([r.url]) });
+    b.emit(7);
+    await b.drained();
+    expect(r.requests()).toBe(1);
+    const [letter] = deadLetters();
+    expect(letter).toMatchObject({ rule: 'event-target', target: `event-target:${r.url}`, errorCode: 'NON_RETRYABLE_ERROR', errorMessage: 'HTTP 400', retryAttempts: 0, event: event(7) });
+  });
+
+  it('dead-letters after maximumRetryAttempts', async () => {
+    const r = await receiver();
+    r.answer(500, 500, 500);
+    const b = bed({ targets: flagTargets([r.url]), retry: retry({ maximumRetryAttempts: 2 }) });
+    b.emit(1);
+    for (let i = 1; i <= 2; i++) {
+      await b.logged(new RegExp(`retry ${i} in`));
+      b.clock.advance(60_000);
+    }
+    await b.drained();
+    expect(r.requests()).toBe(3);
+    expect(deadLetters()[0]).toMatchObject({ errorCode: 'RETRIES_EXHAUSTED', retryAttempts: 2, errorMessage: 'HTTP 500' });
+  });
+
+  it('dead-letters an event older than maximumEventAge instead of retrying it', async () => {
+    const r = await receiver();
+    r.answer(502);
+    const b = bed({ targets: flagTargets([r.url]), retry: retry({ maximumEventAgeMs: 60_000 }) });
+    b.emit(1);
+    await b.logged(/retry 1 in/);
+    b.clock.advance(59_500);
+    r.answer(502);
+    await b.drained();
+    expect(deadLetters()[0]).toMatchObject({ errorCode: 'MAXIMUM_EVENT_AGE_EXCEEDED', retryAttempts: 1 });
+  });
+
+  it('retries a target that is down (connection refused)', async () => {
+    const r = await receiver();
+    const url = r.url;
+    await r.close();
+    receivers.splice(receivers.indexOf(r), 1);
+    const b = bed({ targets: flagTargets([url]), retry: retry({ maximumRetryAttempts: 1 }) });
+    b.emit(1);
+    await b.logged(/failed \(ECONNREFUSED\); retry 1 in/);
+    b.clock.advance(60_000);
+    await b.drained();
+    expect(deadLetters()[0]).toMatchObject({ errorCode: 'RETRIES_EXHAUSTED', errorMessage: 'ECONNREFUSED' });
+  });
+});
+
+describe('rules', () => {
+  it('each target gets only the events its pattern matches; unmatched events leave the outbox', async () => {
+    const published = await receiver();
+    const everything = await receiver();
+    const rules = parseRules(
+      JSON.stringify({
+        rules: [
+          { name: 'published', pattern: { detail: { event_name: ['Participant Published'] } }, targets: [published.url] },
+          { name: 'all', targets: [{ url: everything.url }] },
+        ],
+      }),
+      'rules.json',
+    );
+    const b = bed({ targets: rules.targets });
+    b.emit(1);
+    b.emit(2, { event_name: 'Participant Unpublished' });
+    b.emit(3, { event_name: 'Participant Published' });
+    await everything.waitFor(3);
+    await published.waitFor(2);
+    await b.drained();
+    expect(published.received.map((x) => x.body.detail.n)).toEqual([1, 3]);
+    expect(everything.received.map((x) => x.body.detail.n)).toEqual([1, 2, 3]);
+  });
+
+  it('an event no rule matches is removed from the outbox without a delivery', async () => {
+    const r = await receiver();
+    const rules = parseRules(JSON.stringify({ rules: [{ pattern: { detail: { event_name: ['Recording End'] } }, targets: [r.url] }] }), 'rules.json');
+    const b = bed({ targets: rules.targets });
+    b.emit(1);
+    await b.drained();
+    expect(r.requests()).toBe(0);
+  });
+});
+
+describe('command targets', () => {
+  it('runs the command once per event with the envelope on stdin', async () => {
+    const out = join(dir, 'got');
+    const b = bed({ targets: flagTargets([`exec:cat >> '${out}'; echo >> '${out}'`]) });
+    b.emit(1);
+    b.emit(2);
+    await b.drained();
+    const lines = readFileSync(out, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines).toEqual([event(1), event(2)]);
+  });
+
+  it('a failing command is retried; a command that outlives its timeout is killed and counts as failed', async () => {
+    const marker = join(dir, 'ran');
+    const script = join(dir, 'flaky.sh');
+    // First run fails, second succeeds.
+    writeFileSync(script, `if [ -e '${marker}' ]; then cat > /dev/null; exit 0; fi; touch '${marker}'; echo boom >&2; exit 3\n`);
+    const rules = parseRules(
+      JSON.stringify({ rules: [{ name: 'flaky', targets: [{ command: `sh '${script}'` }] }, { name: 'slow', targets: [{ command: 'sleep 30', timeoutSeconds: 0.2 }] }] }),
+      'rules.json',
+    );
+    const b = bed({ targets: rules.targets, retry: retry({ maximumRetryAttempts: 1 }) });
+    b.emit(1);
+    await b.logged(/to flaky:exec:.*failed \(exit code 3\); retry 1 in/);
+    expect(b.log.some((line) => line.includes('boom'))).toBe(true);
+    await b.logged(/to slow:exec:sleep 30 failed \(timed out after 0.2 s\); retry 1 in/);
+    b.clock.advance(60_000);
+    await b.drained();
+    expect(b.worker.stats.delivered).toBe(1);
+    expect(deadLetters()).toMatchObject([{ rule: 'slow', errorCode: 'RETRIES_EXHAUSTED', errorMessage: 'timed out after 0.2 s' }]);
+  });
+});
+
+describe('faults, reproducible under a seed', () => {
+  const N = 40;
+
+  /** Delivers N events with `faults` and returns the order the receiver saw them in. */
+  async function run(faults: FaultPlan, advanceMs = 0): Promise<{ order: number[]; stats: DeliveryWorker['stats'] }> {
+    const r = await receiver();
+    const b = bed({ targets: flagTargets([r.url]) }, faults);
+    for (let n = 1; n <= N; n++) b.emit(n);
+    if (advanceMs > 0) b.clock.advance(advanceMs);
+    await b.drained();
+    return { order: r.received.map((x) => x.body.detail.n as number), stats: { ...b.worker.stats } };
+  }
+
+  it('duplicate: some events arrive twice, the same ones for the same seed', async () => {
+    const first = await run(parseFaults('duplicate=0.25', 42));
+    const again = await run(parseFaults('duplicate=0.25', 42));
+    const other = await run(parseFaults('duplicate=0.25', 7));
+    const twice = (order: number[]) => order.filter((n, i) => order.indexOf(n) !== i);
+    expect(twice(first.order).length).toBeGreaterThan(0);
+    expect(new Set(first.order).size).toBe(N);
+    expect(again.order).toEqual(first.order);
+    expect(twice(other.order)).not.toEqual(twice(first.order));
+  });
+
+  it('drop: some events never arrive, the same ones for the same seed', async () => {
+    const first = await run(parseFaults('drop=0.2', 42));
+    const again = await run(parseFaults('drop=0.2', 42));
+    expect(first.order.length).toBeLessThan(N);
+    expect(first.order.length).toBe(N - first.stats.dropped);
+    expect(again.order).toEqual(first.order);
+  });
+
+  it('reorder: some events arrive after a later one, the same way for the same seed', async () => {
+    const first = await run(parseFaults('reorder=0.3', 42), REORDER_HOLD_MS);
+    const again = await run(parseFaults('reorder=0.3', 42), REORDER_HOLD_MS);
+    const sorted = [...first.order].sort((a, b) => a - b);
+    expect(sorted).toEqual(Array.from({ length: N }, (_, i) => i + 1));
+    expect(first.order).not.toEqual(sorted);
+    expect(again.order).toEqual(first.order);
+  });
+
+  it('delay: events wait on the emulator clock, and arrive once it has moved on', async () => {
+    const first = await run(parseFaults('delay=5s', 42), 5_000);
+    const again = await run(parseFaults('delay=5s', 42), 5_000);
+    expect(first.stats.delayed).toBe(N);
+    expect(first.order.length).toBe(N);
+    expect(again.order).toEqual(first.order);
+  });
+
+  it('nothing is delivered before its delay has passed on the emulator clock', async () => {
+    const r = await receiver();
+    const b = bed({ targets: flagTargets([r.url]) }, parseFaults('delay=1h', 1));
+    b.emit(1);
+    // Let any (wrong) immediate delivery happen first: a round trip to the receiver that must not be one.
+    await fetch(r.url.replace('/hook', '/probe'), { method: 'POST', body: '{}' });
+    expect(r.received.map((x) => x.path)).toEqual(['/probe']);
+    b.clock.advance(3_600_000);
+    await r.waitFor(2);
+    expect(r.received[1]!.body).toEqual(event(1));
+  });
+});
