@@ -31,6 +31,7 @@ export const NOUNS: Noun[] = [
   { name: 'public-key', summary: 'Manage public keys for self-signed participant tokens', group: 'Configuration' },
   { name: 'tag', summary: 'List, add and remove tags on any resource', group: 'Configuration' },
   { name: 'local', summary: 'Run and drive the local IVS real-time emulator', group: 'Local' },
+  { name: 'events', summary: "Tail, sample and send IVS's EventBridge events", group: 'Tools' },
   { name: 'completion', summary: 'Print shell completion scripts for bash, zsh and fish', group: 'Tools' },
 ];
 
@@ -46,6 +47,9 @@ export const COMMANDS: Entry[] = [
   { path: ['local', 'unpublish'], summary: 'Make a simulated participant stop publishing', load: () => import('./local/unpublish.js') },
   { path: ['local', 'simulate'], summary: 'Keep a churning crowd of simulated participants on a stage', load: () => import('./local/simulate.js') },
   { path: ['local', 'clock'], summary: "Show or advance the local emulator's clock", load: () => import('./local/clock.js') },
+  { path: ['events', 'tail'], summary: 'Print IVS events live, from the emulator or from AWS (a temporary rule and queue)', load: () => import('./events/tail.js') },
+  { path: ['events', 'sample'], summary: 'Print a realistic EventBridge envelope of an IVS event', load: () => import('./events/sample.js') },
+  { path: ['events', 'send'], summary: 'Send one IVS event to your handler (a URL or a command)', load: () => import('./events/send.js') },
   { path: ['stage', 'create'], summary: 'Create a stage, optionally with participant tokens', load: () => import('./stage/create.js') },
   { path: ['stage', 'get'], summary: 'Show a stage', load: () => import('./stage/get.js') },
   { path: ['stage', 'update'], summary: 'Rename a stage or change its recording configuration', load: () => import('./stage/update.js') },

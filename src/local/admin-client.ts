@@ -141,6 +141,22 @@ export class AdminClient {
     return parsed as T;
   }
 
+  /** A streaming route (NDJSON): the open response, for the caller to read until it ends or `signal` aborts. */
+  async stream(route: string, body: unknown, signal: AbortSignal): Promise<Response> {
+    const res = await fetch(`${this.url}/_ivsrt/${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal });
+    if (!res.ok) {
+      const text = await res.text();
+      let message = text.slice(0, 200);
+      try {
+        message = (JSON.parse(text) as { message?: string }).message ?? message;
+      } catch {
+        // not JSON: the start of the text stands in
+      }
+      throw new AdminError(res.headers.get('x-amzn-errortype') ?? `HTTP${res.status}`, res.status, message);
+    }
+    return res;
+  }
+
   status(): Promise<AdminStatus> {
     return this.call('GET', 'status');
   }

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import type { ClockTimer } from '../clock.js';
 import { decide, NO_FAULTS, unit, type FaultPlan } from './faults.js';
-import type { DeliveryConfig, Target } from './rules.js';
+import type { DeliveryConfig, Target, TargetSpec } from './rules.js';
 
 export interface DeliveryHost {
   clock: { now(): number; schedule(delayMs: number, fire: () => void): ClockTimer; cancel(timer: ClockTimer | undefined): void };
@@ -26,7 +26,7 @@ export const REORDER_HOLD_MS = 2_000;
 /** HTTP statuses an API destination retries (EventBridge User Guide, "API destinations"); other 4xx are final. */
 const RETRYABLE_STATUS = new Set([401, 407, 409, 429]);
 
-type Outcome = { ok: true } | { ok: false; retryable: boolean; error: string };
+export type Outcome = { ok: true } | { ok: false; retryable: boolean; error: string };
 
 export interface DeadLetter {
   deadLetteredAt: string;
@@ -131,6 +131,11 @@ function run(command: string, timeoutMs: number, body: string, log: (line: strin
       else resolve({ ok: false, retryable: true, error: signal ? `killed by ${signal}` : `exit code ${code}` });
     });
   });
+}
+
+/** One delivery attempt of an envelope (JSON text) to a target. */
+export function deliver(spec: TargetSpec, body: string, log: (line: string) => void): Promise<Outcome> {
+  return spec.kind === 'http' ? post(spec.url, body) : run(spec.command, spec.timeoutMs, body, log);
 }
 
 export class DeliveryWorker {
@@ -268,9 +273,7 @@ export class DeliveryWorker {
     const job = queue.jobs.shift();
     if (!job) return;
     queue.busy = true;
-    const spec = target.spec;
-    const sent = spec.kind === 'http' ? post(spec.url, job.body) : run(spec.command, spec.timeoutMs, job.body, this.host.log);
-    void sent.then((outcome) => {
+    void deliver(target.spec, job.body, this.host.log).then((outcome) => {
       queue.busy = false;
       job.resolve(outcome);
       this.pump(target, queue);

@@ -1,0 +1,42 @@
+import { defineVerb } from '../../src/cli/command.js';
+import { writeJson } from '../../src/cli/output/render.js';
+import { resolveReference } from '../../src/cli/resources.js';
+import { sampleEvent } from '../../src/emulator/events/envelope.js';
+import { ALL_EVENT_NAMES, eventNameOf } from '../../src/events/names.js';
+
+interface Options {
+  event: string;
+  stage?: string;
+  account?: string;
+}
+
+export const verb = defineVerb<Options>({
+  description:
+    'Prints a realistic EventBridge envelope of an IVS real-time event, exactly as a rule target receives it, for fixtures and handler tests (like `sam local generate-event`). ' +
+    `Names may be written as in the documentation or in kebab-case: ${ALL_EVENT_NAMES.join(', ')}.`,
+  examples: [
+    { command: 'ivsrt events sample participant-published' },
+    { command: 'ivsrt events sample "Recording End" --stage arn:aws:ivs:us-west-2:111122223333:stage/AbCdef1G2hij > recording-end.json' },
+    { command: 'ivsrt events sample destination-failure --query detail', description: 'just the detail' },
+  ],
+  args: [{ name: 'event', description: 'the event name, e.g. participant-published' }],
+  options: [
+    { flags: '--stage <stage>', description: 'the stage the event is about (an ARN is used as is; a name or id is looked up)' },
+    { flags: '--account <id>', description: 'the account in the envelope (default: the stage ARN\'s, else 123456789012)' },
+  ],
+  async run(ctx, options) {
+    const name = eventNameOf(options.event);
+    const stageArn = options.stage === undefined ? undefined : await resolveReference(ctx, 'stage', options.stage);
+    const [, , , region, accountInArn] = stageArn?.split(':') ?? [];
+    const event = sampleEvent(name, {
+      account: options.account ?? accountInArn ?? '123456789012',
+      region: region ?? ctx.globals.region ?? 'us-east-1',
+      timeMs: ctx.now().getTime(),
+      stageArn,
+    });
+    // The envelope is the point: JSON on a terminal too, unless --query picks a part of it.
+    if (ctx.globals.query !== undefined) return event;
+    writeJson(ctx, event);
+    return undefined;
+  },
+});

@@ -1,0 +1,47 @@
+import { defineVerb } from '../../src/cli/command.js';
+import { CliError, EXIT, UsageError } from '../../src/cli/errors.js';
+import { resolveReference } from '../../src/cli/resources.js';
+import { deliver } from '../../src/emulator/events/delivery.js';
+import { sampleEvent } from '../../src/emulator/events/envelope.js';
+import { parseTargetFlag, RulesError } from '../../src/emulator/events/rules.js';
+import { eventNameOf } from '../../src/events/names.js';
+
+interface Options {
+  event: string;
+  to: string;
+  stage?: string;
+}
+
+export const verb = defineVerb<Options>({
+  description:
+    'Sends one realistic IVS event to your handler, the way the emulator delivers events (and EventBridge an API destination): the JSON envelope alone, POSTed to a URL, ' +
+    'or on the standard input of a command (exec:<command>). Like `twilio webhook:invoke`. The envelope is `ivsrt events sample`\'s. ' +
+    'Exits 0 when the handler took it (2xx, or exit code 0), 255 otherwise.',
+  examples: [
+    { command: 'ivsrt events send participant-published --to http://localhost:3000/ivs-events' },
+    { command: 'ivsrt events send recording-end --to "exec:node handler.js" --stage demo' },
+  ],
+  args: [{ name: 'event', description: 'the event name, e.g. participant-published' }],
+  options: [
+    { flags: '--to <url|exec:command>', description: 'where to send it: an http(s) URL, or exec:<command>' },
+    { flags: '--stage <stage>', description: 'the stage the event is about (an ARN is used as is; a name or id is looked up)' },
+  ],
+  async run(ctx, options) {
+    const name = eventNameOf(options.event);
+    if (options.to === undefined) throw new UsageError('--to is required', 'Name your handler: --to http://localhost:3000/events or --to "exec:node handler.js".');
+    let spec;
+    try {
+      spec = parseTargetFlag(options.to);
+    } catch (error) {
+      if (error instanceof RulesError) throw new UsageError(error.message.replace('--event-target', '--to'));
+      throw error;
+    }
+    const stageArn = options.stage === undefined ? undefined : await resolveReference(ctx, 'stage', options.stage);
+    const [, , , region, account] = stageArn?.split(':') ?? [];
+    const event = sampleEvent(name, { account: account ?? '123456789012', region: region ?? ctx.globals.region ?? 'us-east-1', timeMs: ctx.now().getTime(), stageArn });
+    const outcome = await deliver(spec, JSON.stringify(event), (line) => ctx.info(line.trim()));
+    if (!outcome.ok) throw new CliError(`${options.to} did not take the event: ${outcome.error}`, EXIT.other);
+    if (ctx.io.stderrIsTTY) ctx.info(`sent ${name} (${event.id}) to ${options.to}`);
+    return ctx.globals.json || ctx.globals.query !== undefined ? { sent: true, id: event.id, eventName: name, to: options.to } : undefined;
+  },
+});
