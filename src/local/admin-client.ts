@@ -123,38 +123,34 @@ export class AdminClient {
     return rest;
   }
 
-  private async call<T>(method: 'GET' | 'POST', route: string, request?: unknown): Promise<T> {
+  private async send(method: 'GET' | 'POST', route: string, request: unknown, signal?: AbortSignal): Promise<Response> {
     const body = request === undefined ? undefined : JSON.stringify(request);
-    const res = await fetch(`${this.url}/_ivsrt/${route}`, { method, headers: await this.headers(method, route, body), body });
+    const res = await fetch(`${this.url}/_ivsrt/${route}`, { method, headers: await this.headers(method, route, body), body, signal });
+    if (res.ok) return res;
     const text = await res.text();
     let parsed: Record<string, unknown> = {};
     try {
       parsed = JSON.parse(text) as Record<string, unknown>;
     } catch {
-      // reported below with the status
+      // the start of the text stands in for the message
     }
-    if (!res.ok) {
-      const type = res.headers.get('x-amzn-errortype') ?? `HTTP${res.status}`;
-      const message = typeof parsed.message === 'string' ? parsed.message : text.slice(0, 200);
-      throw new AdminError(type, res.status, message, typeof parsed.reason === 'string' ? parsed.reason : undefined);
+    const type = res.headers.get('x-amzn-errortype') ?? `HTTP${res.status}`;
+    const message = typeof parsed.message === 'string' ? parsed.message : text.slice(0, 200);
+    throw new AdminError(type, res.status, message, typeof parsed.reason === 'string' ? parsed.reason : undefined);
+  }
+
+  private async call<T>(method: 'GET' | 'POST', route: string, request?: unknown): Promise<T> {
+    const text = await (await this.send(method, route, request)).text();
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      return {} as T;
     }
-    return parsed as T;
   }
 
   /** A streaming route (NDJSON): the open response, for the caller to read until it ends or `signal` aborts. */
-  async stream(route: string, body: unknown, signal: AbortSignal): Promise<Response> {
-    const res = await fetch(`${this.url}/_ivsrt/${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal });
-    if (!res.ok) {
-      const text = await res.text();
-      let message = text.slice(0, 200);
-      try {
-        message = (JSON.parse(text) as { message?: string }).message ?? message;
-      } catch {
-        // not JSON: the start of the text stands in
-      }
-      throw new AdminError(res.headers.get('x-amzn-errortype') ?? `HTTP${res.status}`, res.status, message);
-    }
-    return res;
+  stream(route: string, request: unknown, signal: AbortSignal): Promise<Response> {
+    return this.send('POST', route, request, signal);
   }
 
   status(): Promise<AdminStatus> {
