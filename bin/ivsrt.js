@@ -4,12 +4,12 @@
 import { createRequire } from 'node:module';
 import { loadBundle } from '../dist/boot.js';
 
-if (!process.argv.includes('--debug')) {
-  const emit = process.emitWarning;
-  process.emitWarning = (warning, ...rest) => {
-    if (process.env.IVSRT_SHOW_WARNINGS) emit.call(process, warning, ...rest);
-  };
-}
+const emit = process.emitWarning;
+process.emitWarning = (warning, ...rest) => {
+  // The AWS SDK's notice about future Node versions is not about anything ivsrt's user can act on.
+  if (String(warning).includes('NodeVersionSupportWarning')) return;
+  if (process.argv.includes('--debug') || process.env.IVSRT_SHOW_WARNINGS) emit.call(process, warning, ...rest);
+};
 const args = process.argv.slice(2);
 const help = args.length === 0 || args[0] === 'help' || args.some((a) => a === '--help' || a === '-h' || a === '--version' || a === '-v');
 const { main } = loadBundle(createRequire(import.meta.url).resolve('../dist/cli.cjs'), help ? 'help' : 'command');

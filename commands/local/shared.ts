@@ -3,6 +3,7 @@
 import type { Column, OptionSpec } from '../../src/cli/command.js';
 import { createContext, type Context } from '../../src/cli/context.js';
 import { UsageError } from '../../src/cli/errors.js';
+import { readStdinValue } from '../../src/cli/io.js';
 import { resolveReference } from '../../src/cli/resources.js';
 import { AdminClient, AdminError, type AdminClientOptions, type ParticipantRef } from '../../src/local/admin-client.js';
 import { readInstanceState } from '../../src/local/instance.js';
@@ -51,10 +52,7 @@ export const PARTICIPANT_OPTIONS: OptionSpec[] = [
 ];
 
 export async function readToken(ctx: Context, token: string): Promise<string> {
-  if (token !== '-') return token;
-  const chunks: Buffer[] = [];
-  for await (const chunk of ctx.io.stdin) chunks.push(Buffer.from(chunk as Buffer));
-  return Buffer.concat(chunks).toString('utf8').trim();
+  return token === '-' ? readStdinValue(ctx.io, 'the participant token') : token;
 }
 
 /** The participant named by --token, or by --stage and --participant. */

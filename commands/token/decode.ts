@@ -1,5 +1,6 @@
 import { defineVerb } from '../../src/cli/command.js';
 import { UsageError } from '../../src/cli/errors.js';
+import { readStdinValue } from '../../src/cli/io.js';
 import { JwtFormatError } from '../../src/tokens/jwt.js';
 import { describeTimeLeft, inspectToken } from '../../src/tokens/decode.js';
 
@@ -15,7 +16,7 @@ export const verb = defineVerb<{ token: string }>({
   ],
   args: [{ name: 'token', description: 'the token, or - to read it from standard input' }],
   async run(ctx, options) {
-    const text = options.token === '-' ? await readAll(ctx.io.stdin) : options.token;
+    const text = options.token === '-' ? tokenIn(await readStdinValue(ctx.io, 'a participant token')) : options.token;
     let report;
     try {
       report = inspectToken(text, ctx.now());
@@ -32,8 +33,12 @@ export const verb = defineVerb<{ token: string }>({
   },
 });
 
-async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
-  return Buffer.concat(chunks).toString('utf8').trim();
+/**
+ * The token in what was piped in. `token sign` or `token create` piped without --query print the token
+ * among other fields (tab-separated), so a lone JWT anywhere in the text is taken; anything else is
+ * passed on as it is, to be reported as not a JWT.
+ */
+function tokenIn(text: string): string {
+  const found = text.match(/[\w-]+\.[\w-]+\.[\w-]+/g)?.filter((word) => word.startsWith('eyJ')) ?? [];
+  return found.length === 1 ? found[0]! : text;
 }

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError } from './errors.js';
+import { ConfigError, UsageError } from './errors.js';
 
 export interface GlobalOptions {
   region?: string;
@@ -14,6 +14,8 @@ export interface GlobalOptions {
   query?: string;
   debug?: boolean;
   color?: boolean;
+  cliConnectTimeout?: string;
+  cliReadTimeout?: string;
 }
 
 export interface Target {
@@ -95,4 +97,38 @@ export async function resolveTarget(globals: GlobalOptions, env: NodeJS.ProcessE
     throw new ConfigError('you must specify a region', 'Pass --region, set AWS_REGION, or run `aws configure`; use --local for the local emulator.');
   }
   return { kind: 'aws', region, profile: explicitProfile };
+}
+
+/** How long a request may take, in milliseconds; 0 waits forever (the AWS CLI's --cli-*-timeout). */
+export interface Timeouts {
+  connectMs: number;
+  readMs: number;
+}
+
+/** The AWS CLI's default for both timeouts, in seconds. */
+const DEFAULT_TIMEOUT_SECONDS = 60;
+
+function seconds(text: string, flag: string): number {
+  const value = Number(text.trim());
+  if (text.trim() === '' || !Number.isFinite(value) || value < 0) {
+    throw new UsageError(`${flag} must be a number of seconds, 0 or more (0 waits forever), got "${text}"`);
+  }
+  return Math.round(value * 1000);
+}
+
+/**
+ * --cli-connect-timeout / --cli-read-timeout, else the profile's cli_connect_timeout / cli_read_timeout
+ * (as the AWS CLI names them), else 60 s each. The profile is read only when a flag is missing and AWS
+ * config files exist, so the local emulator's commands never pay for it.
+ */
+export async function resolveTimeouts(globals: GlobalOptions, env: NodeJS.ProcessEnv): Promise<Timeouts> {
+  let connect = globals.cliConnectTimeout !== undefined ? seconds(globals.cliConnectTimeout, '--cli-connect-timeout') : undefined;
+  let read = globals.cliReadTimeout !== undefined ? seconds(globals.cliReadTimeout, '--cli-read-timeout') : undefined;
+  if ((connect === undefined || read === undefined) && awsConfigPresent(env)) {
+    const profile = globals.profile || env.AWS_PROFILE || 'default';
+    const section = await loadProfiles(env).then((files) => files.config[profile], () => undefined);
+    if (connect === undefined && section?.cli_connect_timeout !== undefined) connect = seconds(section.cli_connect_timeout, `cli_connect_timeout in profile ${profile}`);
+    if (read === undefined && section?.cli_read_timeout !== undefined) read = seconds(section.cli_read_timeout, `cli_read_timeout in profile ${profile}`);
+  }
+  return { connectMs: connect ?? DEFAULT_TIMEOUT_SECONDS * 1000, readMs: read ?? DEFAULT_TIMEOUT_SECONDS * 1000 };
 }

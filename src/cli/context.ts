@@ -50,15 +50,18 @@ export function createContext(seed: ContextSeed): Context {
     const { resolveTarget } = await import('./config.js');
     const resolved = await resolveTarget(globals, env, async () => {
       const { ensureLocalEmulator } = await import('../local/background.js');
-      return ensureLocalEmulator({ env });
+      // Said even when stderr is not a terminal: a process now runs in the background that the user did not start by name.
+      return ensureLocalEmulator({ env, onStarted: (url) => io.stderr.write(`Started the local IVS emulator in the background at ${url} (\`ivsrt local stop\` stops it).\n`) });
     });
-    debug(`target: ${resolved.kind} region=${resolved.region}${resolved.endpoint ? ` endpoint=${resolved.endpoint}` : ''}`);
+    debug(`target: ${resolved.kind} region=${resolved.region} endpoint=${resolved.endpoint ?? `https://ivsrealtime.${resolved.region}.amazonaws.com (the SDK's default for the region)`}`);
     if (resolved.note && io.stderrIsTTY) io.stderr.write(`${resolved.note}\n`);
     return resolved;
   });
 
   const client = lazy(async () => {
     const resolved = await target();
+    const { resolveTimeouts } = await import('./config.js');
+    const timeouts = await resolveTimeouts(globals, env);
     const { IVSRealTimeClient } = await import('@aws-sdk/client-ivs-realtime');
     let credentials;
     if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
@@ -76,6 +79,8 @@ export function createContext(seed: ContextSeed): Context {
       credentials,
       // A CLI call should fail fast on a dead endpoint rather than retry for a minute.
       maxAttempts: seed.maxAttempts ?? (Number(env.AWS_MAX_ATTEMPTS) || 3),
+      // The AWS CLI's --cli-connect-timeout and --cli-read-timeout (a read timeout is the socket's idle time); 0 waits forever.
+      requestHandler: { connectionTimeout: timeouts.connectMs, socketTimeout: timeouts.readMs },
     });
     if (globals.debug) {
       const { attachDebugLogging } = await import('./debug.js');
@@ -92,12 +97,13 @@ export function createContext(seed: ContextSeed): Context {
     target,
     client,
     async call(operation, input, options = {}) {
-      const [{ SDK_COMMANDS, isOperationName }, sdk] = await Promise.all([import('../api/operations.js'), client()]);
+      const [{ SDK_COMMANDS, isOperationName }, { checkReply }, sdk] = await Promise.all([import('../api/operations.js'), import('./reply.js'), client()]);
       if (!isOperationName(operation)) throw new Error(`unknown operation ${operation}`);
       const Command = SDK_COMMANDS[operation] as unknown as new (input: unknown) => Parameters<IVSRealTimeClient['send']>[0];
       debug(`calling ${operation}`);
       const output = (await sdk.send(new Command(input), { abortSignal: options.abortSignal })) as unknown as Record<string, unknown>;
-      const { $metadata: _metadata, ...rest } = output;
+      const { $metadata, ...rest } = output;
+      checkReply(operation, rest, ($metadata as { httpStatusCode?: number } | undefined)?.httpStatusCode);
       return rest;
     },
     async confirm(question) {

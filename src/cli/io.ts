@@ -1,4 +1,5 @@
 import type { Writable, Readable } from 'node:stream';
+import { EXIT } from './errors.js';
 
 /** The process's streams plus what the command may assume about them (gh's IOStreams). */
 export interface IO {
@@ -43,4 +44,41 @@ export function systemIO(env: NodeJS.ProcessEnv, colorFlag?: boolean): IO {
     color: colorWanted(env, stdoutIsTTY, colorFlag),
     colorErr: colorWanted(env, forced || Boolean(err.isTTY), colorFlag),
   };
+}
+
+/**
+ * What a failed write to stdout or stderr means for the process. A reader that left (`ivsrt stage list |
+ * head -1`, EPIPE) is not our failure: exit 0 quietly. Anything else (a full disk, `> /dev/full`) means
+ * the output is lost, so the command must not report success: one line on stderr, exit 255.
+ */
+export function onOutputError(error: NodeJS.ErrnoException, stream: 'stdout' | 'stderr'): never {
+  if (error.code === 'EPIPE') process.exit(EXIT.ok);
+  if (stream === 'stdout') {
+    try {
+      process.stderr.write(`error: could not write the output: ${error.code ?? error.message}\n`);
+    } catch {
+      // stderr is gone too; the exit code still tells.
+    }
+  }
+  process.exit(EXIT.other);
+}
+
+/**
+ * A value read from standard input for `-` (a token, say): the whole of a pipe, or one line typed or
+ * pasted at a terminal after a prompt on stderr, so a person is never left waiting on a silent cursor.
+ */
+export async function readStdinValue(io: IO, what: string): Promise<string> {
+  if (io.stdinIsTTY) {
+    const { createInterface } = await import('node:readline/promises');
+    const rl = createInterface({ input: io.stdin, output: io.stderr, terminal: false });
+    try {
+      io.stderr.write(`Paste ${what} and press Enter: `);
+      return (await rl.question('')).trim();
+    } finally {
+      rl.close();
+    }
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of io.stdin) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8').trim();
 }

@@ -5,8 +5,8 @@ import { COMMANDS, NOUNS, type Entry } from '../../commands/index.js';
 import type { OptionSpec, Verb } from './command.js';
 import { createContext } from './context.js';
 import type { GlobalOptions } from './config.js';
-import { CliError, EXIT, ExitStatus, UsageError, classify } from './errors.js';
-import { systemIO, type IO } from './io.js';
+import { CliError, EXIT, ExitStatus, UsageError, classify, usageHint, type TypedVerb } from './errors.js';
+import { onOutputError, systemIO, type IO } from './io.js';
 import { render } from './output/render.js';
 import { paint } from './output/paint.js';
 import { parseInputFile, parseValue } from './parsers.js';
@@ -17,7 +17,7 @@ import { VERSION } from '../version.js';
 
 
 /** Global flags that take a value, so the locator can skip their values when finding noun and verb. */
-const VALUE_FLAGS = new Set(['--region', '--profile', '--endpoint-url', '--query']);
+const VALUE_FLAGS = new Set(['--region', '--profile', '--endpoint-url', '--query', '--cli-connect-timeout', '--cli-read-timeout']);
 
 /** The positional words before any verb flag: [noun, verb] as typed. */
 export function locate(argv: string[]): string[] {
@@ -48,7 +48,9 @@ export function addGlobalOptions(program: Command): void {
     .option('--json', 'print the API response as JSON, exactly as `aws ivs-realtime` does')
     .option('--query <jmespath>', 'a JMESPath expression applied to the response, as in the AWS CLI')
     .option('--no-color', 'no colour (also NO_COLOR)')
-    .option('--debug', 'log each HTTP request and response on stderr, secrets redacted; show stack traces');
+    .option('--debug', 'log each HTTP request and response on stderr, secrets redacted; show stack traces')
+    .option('--cli-connect-timeout <seconds>', 'give up connecting after this long (default: the profile\'s cli_connect_timeout, else 60; 0 waits forever)')
+    .option('--cli-read-timeout <seconds>', 'give up on a reply that stops arriving for this long (default: the profile\'s cli_read_timeout, else 60; 0 waits forever)');
 }
 
 function commanderOption(spec: OptionSpec): Option {
@@ -104,12 +106,8 @@ function printError(io: IO, error: CliError, debug: boolean, original: unknown):
 
 /** Process-wide behaviour a CLI owes its shell: quiet exits on a closed pipe, 130 on Ctrl-C. */
 function installProcessHandlers(): void {
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (error: NodeJS.ErrnoException) => {
-      // `ivsrt stage list | head -1`: the reader left, which is not our failure.
-      if (error.code === 'EPIPE') process.exit(EXIT.ok);
-    });
-  }
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => onOutputError(error, 'stdout'));
+  process.stderr.on('error', (error: NodeJS.ErrnoException) => onOutputError(error, 'stderr'));
   installDefaultInterrupt();
 }
 
@@ -155,8 +153,10 @@ export async function runCommand(argv: string[], env: NodeJS.ProcessEnv, io: IO 
   }
 
   let exitCode: number = EXIT.ok;
+  let typed: TypedVerb | undefined;
   if (entry) {
     const { verb } = await entry.load();
+    typed = { path: entry.path, args: (verb.args ?? []).map((a) => a.name), flags: (verb.options ?? []).map((o) => o.flags.split(/[ ,]/)[0]!), argv };
     const parent = entry.path.length === 2 ? program.commands.find((c) => c.name() === entry.path[0])! : program;
     const command = parent.commands.find((c) => c.name() === entry.path.at(-1)) ?? parent.command(entry.path.at(-1)!);
     configureVerb(command, verb);
@@ -179,7 +179,7 @@ export async function runCommand(argv: string[], env: NodeJS.ProcessEnv, io: IO 
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
       if (error.code === 'commander.executeSubCommandAsync' || error.exitCode === 0) return EXIT.ok;
       const message = error.message.replace(/^error: /, '');
-      printError(io, new UsageError(message, 'Run `ivsrt --help` (or add --help to the command) for usage.'), debug, error);
+      printError(io, new UsageError(message, usageHint(error.code, typed)), debug, error);
       return EXIT.usage;
     }
     const classified = classify(error);

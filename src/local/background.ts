@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ConfigError } from '../cli/errors.js';
 import { AdminClient, type AdminStatus } from './admin-client.js';
 import { defaultDataDir, ivsrtHome, localLockPath, localLogPath, localStatePath } from './paths.js';
 
@@ -25,6 +26,8 @@ export interface EnsureOptions extends LocalOptions {
   /** Extra flags for a newly started instance (e.g. ['--clock-speed', '10']). */
   extraArgs?: string[];
   timeoutMs?: number;
+  /** Called once when this call started a new emulator (not when it reused one), with its URL. */
+  onStarted?: (url: string) => void;
 }
 
 export function readLocalState(env?: NodeJS.ProcessEnv): LocalState | undefined {
@@ -139,6 +142,7 @@ export async function ensureLocalEmulator(options: EnsureOptions = {}): Promise<
         const state: LocalState = { pid, url, dataDir, logFile };
         if (await probe(state, env)) {
           writeLocalState(state, env);
+          options.onStarted?.(url);
           return url;
         }
       }
@@ -146,7 +150,8 @@ export async function ensureLocalEmulator(options: EnsureOptions = {}): Promise<
     }
     if (exited === undefined) process.kill(pid, 'SIGTERM');
     const tail = readTail(logFile, logStart).trim().split('\n').slice(-5).join('\n');
-    throw new Error(`the local emulator did not start (${exited !== undefined ? `exited with ${exited}` : 'timed out'}); see ${logFile}${tail ? `:\n${tail}` : ''}`);
+    // A configuration problem in the sense of the exit codes: ivsrt cannot reach the endpoint it was told to use.
+    throw new ConfigError(`the local emulator did not start (${exited !== undefined ? `exited with ${exited}` : 'timed out'}); see ${logFile}${tail ? `:\n${tail}` : ''}`);
   });
 }
 
