@@ -41,6 +41,7 @@ export const COMMANDS: Entry[] = [
   { path: ['local', 'stop'], summary: 'Stop the background local emulator', load: () => import('./local/stop.js') },
   { path: ['local', 'status'], summary: 'Show whether the background local emulator runs, where, and what it holds', load: () => import('./local/status.js') },
   { path: ['local', 'reset'], summary: 'Delete all state of the local emulator', load: () => import('./local/reset.js') },
+  { path: ['local', 'export'], summary: "Print the local emulator's configured state as a seed file", load: () => import('./local/export.js') },
   { path: ['local', 'join'], summary: 'Join a simulated participant to a stage, with a token or directly', load: () => import('./local/join.js') },
   { path: ['local', 'leave'], summary: 'Make a simulated participant leave its stage', load: () => import('./local/leave.js') },
   { path: ['local', 'publish'], summary: 'Make a simulated participant start publishing', load: () => import('./local/publish.js') },

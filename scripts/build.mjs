@@ -1,10 +1,12 @@
 // Bundles the CLI into dist/: one CommonJS file for every command (loaded through a code cache by
-// bin/ivsrt.js), and the Ink watch UI as a separate ES module imported only in watch mode.
+// bin/ivsrt.js), and the Ink watch UI as a separate ES module imported only in watch mode. The test
+// fixture API (`ivsrt/emulator`) is an ES module of its own, with type declarations made by tsc.
 // Each output is written to a temporary file and renamed into place, so a build never leaves a
 // half-written bundle for a process that starts at the same moment.
 import { build } from 'esbuild';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import ts from 'typescript';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
@@ -18,13 +20,38 @@ const common = {
   define: { __IVSRT_VERSION__: JSON.stringify(version) },
 };
 
+function writeAtomically(path, contents) {
+  mkdirSync(dirname(path), { recursive: true });
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, contents);
+  renameSync(temporary, path);
+}
+
 async function bundle(options) {
   const result = await build({ ...common, ...options });
-  for (const file of result.outputFiles) {
-    mkdirSync(dirname(file.path), { recursive: true });
-    const temporary = `${file.path}.${process.pid}.tmp`;
-    writeFileSync(temporary, file.contents);
-    renameSync(temporary, file.path);
+  for (const file of result.outputFiles) writeAtomically(file.path, file.contents);
+}
+
+/** Type declarations for `entry`, which must import only public types (so only a few .d.ts files result). */
+function declarations(entry, outDir) {
+  const program = ts.createProgram([entry], {
+    declaration: true,
+    emitDeclarationOnly: true,
+    outDir,
+    rootDir: 'src',
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    target: ts.ScriptTarget.ES2022,
+    lib: ['lib.es2022.d.ts', 'lib.esnext.disposable.d.ts'],
+    types: [],
+    strict: true,
+    skipLibCheck: true,
+  });
+  const emitted = program.emit(undefined, (path, text) => writeAtomically(path, text));
+  const problems = [...ts.getPreEmitDiagnostics(program), ...emitted.diagnostics];
+  if (problems.length > 0) {
+    const host = { getCanonicalFileName: (f) => f, getCurrentDirectory: () => process.cwd(), getNewLine: () => '\n' };
+    throw new Error(`type declarations for ${entry}:\n${ts.formatDiagnostics(problems, host)}`);
   }
 }
 
@@ -49,3 +76,7 @@ await bundle({
 if (existsSync('src/watch/ui/main.tsx')) {
   await bundle({ entryPoints: ['src/watch/ui/main.tsx'], format: 'esm', outfile: 'dist/watch.mjs', packages: 'external', jsx: 'automatic' });
 }
+// `ivsrt/emulator`: dependencies stay imports from node_modules, so the SDK client it hands out is the
+// user's own SDK class, and the lazily loaded storage engine is never bundled.
+await bundle({ entryPoints: ['src/fixture/index.ts'], format: 'esm', outfile: 'dist/emulator.mjs', packages: 'external' });
+declarations('src/fixture/api.ts', 'dist/types');

@@ -13,6 +13,7 @@ interface Options {
   credentialsFile?: string;
   region?: string;
   background?: boolean;
+  seed?: string;
 }
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
@@ -54,6 +55,7 @@ export const verb = defineVerb<Options>({
     { command: 'ivsrt local start', description: 'on port 4566' },
     { command: 'ivsrt local start --port 0 --data-dir ./ivs-data', description: 'a free port, durable state' },
     { command: 'ivsrt local start --credentials-file ./keys --clock-speed 60', description: 'verify signatures with the KEY:SECRET lines of ./keys (kept out of `ps`), timers 60× faster' },
+    { command: 'ivsrt local start --port 0 --seed seed.json', description: 'start with the stages and configurations of a seed (`ivsrt local export` writes one)' },
   ],
   options: [
     { flags: '--host <address>', description: 'address to listen on', defaultValue: '127.0.0.1' },
@@ -63,6 +65,7 @@ export const verb = defineVerb<Options>({
     { flags: '--credentials <key:secret>', description: 'accept only these credentials and verify signatures (repeatable; visible in `ps`: prefer --credentials-file or $IVSRT_CREDENTIALS)', parse: 'list' },
     { flags: '--credentials-file <path>', description: 'read KEY:SECRET lines from this file (same effect as --credentials)' },
     { flags: '--region <region>', description: 'region written into ARNs (default us-east-1)' },
+    { flags: '--seed <file>', description: 'load stages, configurations and public keys from a seed file (docs/testing.md) before serving' },
   ],
   async run(ctx, options) {
     if (options.port !== undefined && (options.port < 0 || options.port > 65535)) throw new UsageError(`--port must be from 0 to 65535, got ${options.port}`);
@@ -72,6 +75,7 @@ export const verb = defineVerb<Options>({
     if (!credentials && !LOOPBACK_HOSTS.has(host)) {
       ctx.info(`warning: listening on ${host} without credentials: anyone who can reach this port can call the API with any signature (pass --credentials-file or set IVSRT_CREDENTIALS)`);
     }
+    const seed = options.seed === undefined ? undefined : { text: readSeed(options.seed), source: options.seed };
     const { runForeground } = await import('../../src/local/foreground.js');
     takeOverInterrupt();
     await runForeground(
@@ -87,9 +91,20 @@ export const verb = defineVerb<Options>({
         adminSecret: ctx.env.IVSRT_ADMIN_SECRET || undefined,
         env: ctx.env,
         register: true,
+        seed,
       },
       { out: (line) => ctx.io.stdout.write(`${line}\n`), err: (line) => ctx.io.stderr.write(`${line}\n`) },
-    );
+    ).catch((error: unknown) => {
+      throw error instanceof Error && error.name === 'SeedError' ? new UsageError(`--seed ${error.message}`) : error;
+    });
     return undefined;
   },
 });
+
+function readSeed(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--seed ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+  }
+}

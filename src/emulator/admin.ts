@@ -6,6 +6,7 @@ import { notFound, validationError } from './errors.js';
 import { ingestConnect } from './handlers/ingest.js';
 import { participantToken } from './handlers/stages.js';
 import { newResourceId } from './ids.js';
+import { exportSeed } from './seed.js';
 import type { ParticipantRec } from './store.js';
 import { TokenError } from './tokens.js';
 import { validateInput } from './validation.js';
@@ -208,5 +209,6 @@ export const ADMIN_ROUTES: Record<string, AdminHandler> = {
   'POST ingest': ingest,
   'POST clock': clock,
   'POST reset': reset,
+  'GET export': (emu) => exportSeed(emu.store),
   'POST shutdown': shutdown,
 };

@@ -1,6 +1,6 @@
 // The emulator's notion of time. Every lifecycle timer (composition start-up, idle shutdown, purge,
 // replication reconnect windows) runs on it, so tests and demos can run time faster (`speed`) or
-// jump ahead (`advance`) without waiting in real time.
+// jump ahead (`advance`) without waiting in real time, or stand still (`freeze`) until told to move.
 
 export interface ClockTimer {
   readonly due: number;
@@ -13,6 +13,8 @@ export class VirtualClock {
   private anchorVirtual: number;
   private timers: ClockTimer[] = [];
   private wakeup: NodeJS.Timeout | undefined;
+  /** The virtual time the clock stands at while frozen; undefined while it runs. */
+  private frozenAt: number | undefined;
 
   constructor(
     readonly speed = 1,
@@ -24,7 +26,27 @@ export class VirtualClock {
   }
 
   now(): number {
-    return this.anchorVirtual + (Date.now() - this.anchorReal) * this.speed;
+    return this.frozenAt ?? this.anchorVirtual + (Date.now() - this.anchorReal) * this.speed;
+  }
+
+  get frozen(): boolean {
+    return this.frozenAt !== undefined;
+  }
+
+  /** Stops time: only `advance` moves it (and fires timers) until `resume`. */
+  freeze(): void {
+    if (this.frozenAt !== undefined) return;
+    this.frozenAt = this.now();
+    this.arm();
+  }
+
+  /** Lets time run again from where it stands. */
+  resume(): void {
+    if (this.frozenAt === undefined) return;
+    this.anchorVirtual = this.frozenAt;
+    this.anchorReal = Date.now();
+    this.frozenAt = undefined;
+    this.arm();
   }
 
   get offsetMs(): number {
@@ -48,6 +70,7 @@ export class VirtualClock {
   advance(ms: number): void {
     this.advancedMs += ms;
     this.anchorVirtual += ms;
+    if (this.frozenAt !== undefined) this.frozenAt += ms;
     this.runDue();
   }
 
@@ -72,7 +95,7 @@ export class VirtualClock {
     this.wakeup = undefined;
     while (this.timers.length > 0 && this.timers[0]!.cancelled) this.timers.shift();
     const next = this.timers[0];
-    if (!next) return;
+    if (!next || this.frozenAt !== undefined) return;
     const realDelay = Math.max(0, (next.due - this.now()) / this.speed);
     // Node caps timeouts at 2^31-1 ms; a longer wait simply re-arms when it wakes.
     this.wakeup = setTimeout(() => this.runDue(), Math.min(realDelay + 1, 2 ** 31 - 1));

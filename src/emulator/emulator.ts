@@ -3,6 +3,7 @@
 import type { ClockTimer, VirtualClock } from './clock.js';
 import { ApiError, notFound } from './errors.js';
 import { buildArn, type ResourceType } from './ids.js';
+import type { Quotas } from './quotas.js';
 import type { StorageEngine } from './storage/engine.js';
 import {
   type Store,
@@ -18,32 +19,7 @@ import {
 } from './store.js';
 import type { TokenAuthority } from './tokens.js';
 
-export interface Quotas {
-  stages: number;
-  publicKeys: number;
-  encoderConfigurations: number;
-  storageConfigurations: number;
-  ingestConfigurations: number;
-  compositionsPerStage: number;
-  compositionsPerAccount: number;
-  publishersPerStage: number;
-  subscribersPerStage: number;
-  replicationsPerParticipant: number;
-}
-
-/** Service quotas (behaviour reference §5). */
-export const DEFAULT_QUOTAS: Quotas = {
-  stages: 1000,
-  publicKeys: 3,
-  encoderConfigurations: 20,
-  storageConfigurations: 5,
-  ingestConfigurations: 100,
-  compositionsPerStage: 5,
-  compositionsPerAccount: 20,
-  publishersPerStage: 12,
-  subscribersPerStage: 10_000,
-  replicationsPerParticipant: 5,
-};
+export { DEFAULT_QUOTAS, type Quotas } from './quotas.js';
 
 const KIND_NAMES: Record<ArnKind, string> = {
   stage: 'stage',

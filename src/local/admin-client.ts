@@ -156,6 +156,10 @@ export class AdminClient {
   status(): Promise<AdminStatus> {
     return this.call('GET', 'status');
   }
+  /** The configured state in the seed format (src/emulator/seed.ts). */
+  exportSeed(): Promise<Record<string, unknown>> {
+    return this.call('GET', 'export');
+  }
   reset(): Promise<{ reset: true }> {
     return this.call('POST', 'reset', {});
   }

@@ -1,5 +1,6 @@
 // `ivsrt local start` in the foreground: start the emulator, say where it listens, stop cleanly on
 // Ctrl-C / SIGTERM / POST /_ivsrt/shutdown.
+import { loadSeed, parseSeed } from '../emulator/seed.js';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../emulator/server.js';
 import { clearLocalState, statusLocal, writeLocalState } from './background.js';
 import { clearInstanceState, writeInstanceState } from './instance.js';
@@ -15,12 +16,24 @@ export interface ForegroundOptions extends EmulatorOptions {
   /** Record this instance in <IVSRT_HOME>/local.json so other ivsrt commands use it (unless another live one is recorded). */
   register?: boolean;
   env?: NodeJS.ProcessEnv;
+  /** State to load before the emulator says it is ready: a seed file's text, and its name for errors. */
+  seed?: { text: string; source: string };
   /** Called once listening (tests use it to reach the instance). */
   onReady?: (emulator: RunningEmulator) => void;
 }
 
 export async function runForeground(options: ForegroundOptions, io: ForegroundIO): Promise<void> {
+  const seed = options.seed && parseSeed(options.seed.text, options.seed.source);
   const emulator = await startEmulator({ ...options, log: options.log ?? ((line) => io.err(`[ivsrt-local] ${line}`)) });
+  if (seed) {
+    try {
+      loadSeed(emulator.emulator, seed, options.seed!.source);
+      await emulator.emulator.settle();
+    } catch (error) {
+      await emulator.close();
+      throw error;
+    }
+  }
   const stop = (signal: NodeJS.Signals): void => {
     io.err(`[ivsrt-local] ${signal}: shutting down`);
     void emulator.close();

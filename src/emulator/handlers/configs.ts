@@ -10,7 +10,7 @@ import { compositionsUsing, usesEncoder } from './compositions.js';
 const VIDEO_DEFAULTS: Video = { width: 1280, height: 720, framerate: 30, bitrate: 2_500_000 };
 const MAX_PIXELS = 2_073_600;
 
-function video(input: Partial<Video> | undefined): Video {
+export function video(input: Partial<Video> | undefined): Video {
   const v = { ...VIDEO_DEFAULTS, ...input };
   const problems: string[] = [];
   if (v.width % 2 !== 0) problems.push('video.width must be an even number');

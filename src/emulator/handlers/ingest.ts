@@ -9,7 +9,7 @@ import { checkAttributesSize, checkExclusive } from '../validation.js';
 import { ingestSummary, ingestView } from '../views.js';
 import { tagsOf, type Handler } from './common.js';
 
-function streamKey(emu: Emulator, configId: string): string {
+export function streamKey(emu: Emulator, configId: string): string {
   return `rt_${emu.accountId}_${emu.region}_${configId}_${alphanumeric(28)}`;
 }
 

@@ -8,7 +8,7 @@ import { publicKeySummary, publicKeyView } from '../views.js';
 import { tagsOf, type Handler } from './common.js';
 
 /** The key as a P-384 public key object, or a ValidationException saying what it is instead. */
-function parseP384(pem: string): KeyObject {
+export function parseP384(pem: string): KeyObject {
   let key: KeyObject;
   try {
     key = createPublicKey({ key: pem, format: 'pem' });
@@ -23,7 +23,7 @@ function parseP384(pem: string): KeyObject {
 }
 
 /** 16 colon-separated hex pairs like the service's; the real digest is unknown, MD5 of the DER is ours. */
-function fingerprint(key: KeyObject): string {
+export function fingerprint(key: KeyObject): string {
   const digest = createHash('md5').update(key.export({ type: 'spki', format: 'der' })).digest('hex');
   return digest.match(/../g)!.join(':');
 }

@@ -14,7 +14,7 @@ import { tagsOf, type Handler, type Input } from './common.js';
 const DEFAULT_TOKEN_MINUTES = 720;
 
 /** The stage's participant-recording settings with the service's defaults filled in. */
-function autoRecording(emu: Emulator, input: Input | undefined): Record<string, unknown> {
+export function autoRecording(emu: Emulator, input: Input | undefined): Record<string, unknown> {
   const storageArn: string = input?.storageConfigurationArn ?? '';
   if (storageArn && !emu.store.storages.has(storageArn)) {
     throw validationError(`1 validation error detected: autoParticipantRecordingConfiguration.storageConfigurationArn ${storageArn} does not exist`);
