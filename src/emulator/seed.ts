@@ -202,7 +202,6 @@ function checkEntry({ section, entry, arn, where }: Planned): void {
         break;
       }
       case 'ingest':
-        if (e.ingestProtocol === 'RTMP' && e.insecureIngest !== true) throw new SeedError(`${where}.insecureIngest must be true when ingestProtocol is RTMP`);
         checkAttributesSize('attributes', e.attributes);
         break;
     }
@@ -257,7 +256,8 @@ function ingestOp(emu: Emulator, e: Record<string, any>, arn: string): Op {
     id,
     name: e.name ?? '',
     ingestProtocol: e.ingestProtocol,
-    insecureIngest: e.insecureIngest ?? false,
+    // GetIngestConfiguration does not show insecureIngest; the service requires it for RTMP, and only there does it matter.
+    insecureIngest: e.ingestProtocol === 'RTMP',
     streamKey: e.streamKey ?? streamKey(emu, id),
     stageArn: e.stageArn ?? '',
     participantId: e.participantId ?? newResourceId(),
