@@ -43,7 +43,7 @@ function declarations(entry, outDir) {
     moduleResolution: ts.ModuleResolutionKind.NodeNext,
     target: ts.ScriptTarget.ES2022,
     lib: ['lib.es2022.d.ts', 'lib.esnext.disposable.d.ts'],
-    types: [],
+    types: ['node'],
     strict: true,
     skipLibCheck: true,
   });

@@ -1,11 +1,12 @@
 // The package as a user gets it: `npm pack`, a global install of the tarball into a scratch prefix
-// (dependencies from the npm cache when it has them), then the installed command run from elsewhere.
+// (dependencies from the npm cache when it has them), then the installed command run from elsewhere;
+// and a local install into a scratch project that imports `ivsrt/emulator`, type-checked by tsc.
 // Slow-ish (about 10 s): it packs the dist/ that `npm test` builds first, so it never rebuilds under
 // the feet of the other test files.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testEnv } from '../helpers/cli.js';
@@ -39,6 +40,7 @@ let emu: RunningEmulator;
 let tarball: string;
 let packedFiles: string[];
 let prefix: string;
+let project: string;
 
 beforeAll(async () => {
   expect(existsSync(join(ROOT, 'dist', 'cli.cjs')), 'dist/ is missing: run `npm run build` (npm test does) first').toBe(true);
@@ -51,9 +53,16 @@ beforeAll(async () => {
   tarball = join(scratch, info!.filename);
   packedFiles = info!.files.map((f) => f.path);
   prefix = join(scratch, 'prefix');
-  const installed = await run('npm', ['install', '--global', '--prefix', prefix, tarball, '--prefer-offline', '--no-audit', '--no-fund'], { cwd: scratch });
+  project = join(scratch, 'project');
+  await mkdir(project);
+  await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'uses-ivsrt', private: true, type: 'module' }));
+  const [installed, dependency] = await Promise.all([
+    run('npm', ['install', '--global', '--prefix', prefix, tarball, '--prefer-offline', '--no-audit', '--no-fund'], { cwd: scratch }),
+    run('npm', ['install', tarball, '--prefer-offline', '--no-audit', '--no-fund'], { cwd: project }),
+  ]);
   expect(installed.code, installed.stderr).toBe(0);
-}, 90_000);
+  expect(dependency.code, dependency.stderr).toBe(0);
+}, 120_000);
 
 afterAll(async () => {
   await emu?.close();
@@ -101,5 +110,46 @@ describe('the installed package', () => {
   it('prints the completion scripts it ships', async () => {
     const printed = await run(bin(), ['completion', 'zsh'], { cwd: tmpdir(), env: env() });
     expect(printed.stdout).toBe(await readFile(join(prefix, 'lib', 'node_modules', 'ivsrt', 'completions', '_ivsrt'), 'utf8'));
+  });
+});
+
+describe('ivsrt/emulator from the installed package', () => {
+  // Written as a user would: types from the package, the SDK it depends on, `await using`.
+  const CONSUMER = `import { ListStagesCommand } from '@aws-sdk/client-ivs-realtime';
+import { startEmulator, type LocalEmulator, type Seed } from 'ivsrt/emulator';
+
+const seed: Seed = { ivsrtSeed: 1, stages: [{ name: 'packed', tags: { from: 'seed' } }] };
+{
+  await using emu: LocalEmulator = await startEmulator({ seed, clock: { frozen: true } });
+  const { stages } = await emu.client().send(new ListStagesCommand({}));
+  await emu.clock.advance(60);
+  console.log(JSON.stringify({ stages: stages?.map((s) => s.name), endpoint: emu.endpoint }));
+}
+
+export function misuse(): void {
+  // @ts-expect-error port is a number: proves the declarations are checked, not \`any\`
+  void startEmulator({ port: 'not-a-port' });
+}
+`;
+
+  it('type-checks with tsc (NodeNext), compiles, and runs', async () => {
+    await writeFile(join(project, 'consumer.mts'), CONSUMER);
+    const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+    const compiled = await run(
+      process.execPath,
+      [tsc, 'consumer.mts', '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--target', 'ES2022', '--lib', 'es2022,esnext.disposable', '--strict', '--skipLibCheck', '--types', 'node', '--typeRoots', join(ROOT, 'node_modules', '@types')],
+      { cwd: project },
+    );
+    expect(compiled.code, compiled.stdout + compiled.stderr).toBe(0);
+    const ran = await run(process.execPath, ['consumer.mjs'], { cwd: project });
+    expect(ran.code, ran.stderr).toBe(0);
+    expect(JSON.parse(ran.stdout)).toEqual({ stages: ['packed'], endpoint: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) });
+    expect(ran.stderr).toBe('');
+  }, 60_000);
+
+  it('resolves to the ES module and its declarations through "exports"', async () => {
+    const resolved = await run(process.execPath, ['--input-type=module', '-e', "console.log(import.meta.resolve('ivsrt/emulator'))"], { cwd: project });
+    expect(resolved.stdout.trim()).toMatch(/\/node_modules\/ivsrt\/dist\/emulator\.mjs$/);
+    expect(existsSync(join(project, 'node_modules', 'ivsrt', 'dist', 'types', 'fixture', 'api.d.ts'))).toBe(true);
   });
 });
