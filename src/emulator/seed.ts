@@ -87,7 +87,7 @@ function checkSeedShape(value: unknown, source: string): Seed {
  * Loads `seed` into `emu`, in dependency order: configurations and keys, then stages (whose recording may
  * name a storage configuration), then ingest configurations (which name a stage). Every entry is checked
  * before anything changes, so a bad seed changes nothing. An entry whose resource exists replaces it.
- * The changes are made at once; the caller waits for them to be stored as for any request.
+ * Call it inside `emu.run`, which waits until the changes are stored, as for any request.
  */
 export function loadSeed(emu: Emulator, input: unknown, source: string): void {
   const seed = checkSeedShape(input, source);
@@ -98,7 +98,7 @@ export function loadSeed(emu: Emulator, input: unknown, source: string): void {
 }
 
 function commit(emu: Emulator, ops: Op[]): void {
-  for (const op of ops) emu.save(op);
+  if (ops.length > 0) void emu.mutate(ops);
 }
 
 interface Planned {

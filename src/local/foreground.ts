@@ -27,8 +27,7 @@ export async function runForeground(options: ForegroundOptions, io: ForegroundIO
   const emulator = await startEmulator({ ...options, log: options.log ?? ((line) => io.err(`[ivsrt-local] ${line}`)) });
   if (seed) {
     try {
-      loadSeed(emulator.emulator, seed, options.seed!.source);
-      await emulator.emulator.settle();
+      await emulator.emulator.run(() => loadSeed(emulator.emulator, seed, options.seed!.source));
     } catch (error) {
       await emulator.close();
       throw error;
