@@ -23,7 +23,8 @@ export async function emulatorOf(ctx: Context): Promise<Emulator> {
   const named = ctx.globals.endpointUrl !== undefined;
   const local = named ? ctx : createContext({ io: ctx.io, env: ctx.env, globals: { ...ctx.globals, local: true } });
   const url = (await local.target()).endpoint!;
-  const admin = new AdminClient(url, { env: ctx.env, signWith: readInstanceState(url, ctx.env)?.adminSigned ? await signingOf(local) : undefined });
+  const instance = readInstanceState(url, ctx.env);
+  const admin = new AdminClient(url, { env: ctx.env, signWith: instance?.adminSigned ? await signingOf(local, instance.region) : undefined });
   await admin.status().catch((error: unknown) => {
     if (error instanceof AdminError && error.status === 403) {
       throw new UsageError(`the emulator at ${url} refused its admin routes: ${error.message}`, 'Run this with the IVSRT_HOME of the `ivsrt local start` that runs it (its secret is in that state file), and with its --credentials if it has them.');
@@ -33,10 +34,10 @@ export async function emulatorOf(ctx: Context): Promise<Emulator> {
   return { admin, ctx: local, url };
 }
 
-/** The credentials and region the context's API calls are signed with, for an emulator that verifies signatures. */
-async function signingOf(ctx: Context): Promise<AdminClientOptions['signWith']> {
+/** The credentials the context's API calls are signed with, for an emulator that verifies signatures (in its region). */
+async function signingOf(ctx: Context, region: string): Promise<AdminClientOptions['signWith']> {
   const client = await ctx.client();
-  return { credentials: () => client.config.credentials(), region: await client.config.region() };
+  return { credentials: () => client.config.credentials(), region };
 }
 
 export interface ParticipantFlags {

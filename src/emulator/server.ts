@@ -128,7 +128,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     log,
   );
   for (const c of store.compositions.values()) scheduleComposition(emu, c);
-  const auth = new Authenticator(options.credentials);
+  const auth = new Authenticator(options.credentials, { region: emu.region });
   const adminSecret = options.adminSecret ?? newAdminSecret();
 
   let server: Server;

@@ -2,7 +2,9 @@
 // routes need the instance's secret, refuse what a browser can send without a preflight, and send no
 // CORS headers; with --credentials they demand SigV4 too. The secret never shows in output or `ps`.
 import * as sdk from '@aws-sdk/client-ivs-realtime';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { ADMIN_ROUTES } from '../../src/emulator/admin.js';
 import { ADMIN_SECRET_HEADER } from '../../src/emulator/admin-secret.js';
 import type { RunningEmulator } from '../../src/emulator/server.js';
+import { NodeSha256 } from '../../src/emulator/sigv4.js';
 import { AdminClient, AdminError } from '../../src/local/admin-client.js';
 import { readInstanceState } from '../../src/local/instance.js';
 import { instanceStatePath } from '../../src/local/paths.js';
@@ -177,5 +180,91 @@ describe('--credentials off the command line', () => {
     expect(malformed.code).toBe(252);
     expect(malformed.stderr).toContain('IVSRT_CREDENTIALS must hold ACCESS_KEY_ID:SECRET pairs');
     expect(malformed.stderr).not.toContain('supersecret');
+  });
+});
+
+describe('SigV4 with --credentials, as the service enforces it', () => {
+  let emu: RunningEmulator;
+  let url: URL;
+  beforeAll(async () => {
+    ({ emu } = await startTestEmulator({ credentials: [CREDENTIALS] }));
+    url = new URL(emu.url);
+  });
+  afterAll(() => emu.close());
+
+  interface Variation {
+    signingDate?: Date;
+    region?: string;
+    service?: string;
+    /** Headers added before signing. */
+    headers?: Record<string, string>;
+    unsignableHeaders?: Set<string>;
+    /** Changes to the signed request before it is sent. */
+    tamper?: (headers: Record<string, string>) => void;
+    /** Sent in place of the signed body. */
+    sendBody?: string;
+  }
+
+  /** ListStages signed by the SDK's own signer, with one thing changed. */
+  async function send(variation: Variation = {}): Promise<{ status: number; type: string | null; message: string }> {
+    const body = '{"maxResults":5}';
+    const signer = new SignatureV4({ credentials: CREDENTIALS, region: variation.region ?? 'us-east-1', service: variation.service ?? 'ivs', sha256: NodeSha256 });
+    const signed = await signer.sign(
+      { method: 'POST', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: '/ListStages', query: {}, headers: { host: url.host, 'content-type': 'application/json', ...variation.headers }, body },
+      { signingDate: variation.signingDate ?? new Date(), unsignableHeaders: variation.unsignableHeaders },
+    );
+    const headers = { ...(signed.headers as Record<string, string>) };
+    variation.tamper?.(headers);
+    const reply = await raw(emu.url, 'POST', '/ListStages', variation.sendBody ?? body, { unsigned: true, headers });
+    return { status: reply.status, type: reply.headers.get('x-amzn-errortype'), message: String(reply.body.message) };
+  }
+
+  const minutes = (n: number) => new Date(Date.now() + n * 60_000);
+
+  test('the unaltered request passes (so each refusal below is due to its one change)', async () => {
+    expect(await send()).toMatchObject({ status: 200, type: null });
+    expect(await send({ signingDate: minutes(-4) })).toMatchObject({ status: 200 });
+    expect(await send({ headers: { 'x-amz-content-sha256': createHash('sha256').update('{"maxResults":5}').digest('hex') } })).toMatchObject({ status: 200 });
+  });
+
+  test.each([
+    ['6 minutes slow', { signingDate: minutes(-6) }, /^Signature expired: \d{8}T\d{6}Z is now earlier than \d{8}T\d{6}Z \(\d{8}T\d{6}Z - 5 min\.\)$/],
+    ['6 minutes fast', { signingDate: minutes(6) }, /^Signature not yet current: \d{8}T\d{6}Z is still later than \d{8}T\d{6}Z \(\d{8}T\d{6}Z \+ 5 min\.\)$/],
+    ['signed for another region', { region: 'us-west-2' }, /^Credential should be scoped to a valid region, not 'us-west-2'\. $/],
+    ['signed for another service', { service: 'ivsrealtime' }, /^Credential should be scoped to correct service: 'ivs'\. $/],
+    [
+      'a scope date other than the request date',
+      { tamper: (h: Record<string, string>) => (h.authorization = h.authorization!.replace(/Credential=([^/]+)\/\d{8}\//, `Credential=${CREDENTIALS.accessKeyId}/20200101/`)) },
+      /^Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '20200101' != '\d{8}', from 'x-amz-date'\.$/,
+    ],
+    ['a body swapped under UNSIGNED-PAYLOAD', { headers: { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' }, sendBody: '{"maxResults":6}' }, /^The request signature we calculated does not match/],
+    ['UNSIGNED-PAYLOAD even with the same body', { headers: { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } }, /^The request signature we calculated does not match/],
+    ['a body swapped after signing', { sendBody: '{"maxResults":6}' }, /^The request signature we calculated does not match the signature you provided\. Check your AWS Secret Access Key and signing method\. Consult the service documentation for details\./],
+  ] as const)('refused with 403 InvalidSignatureException: %s', async (_name, variation, message) => {
+    const before = emu.emulator.store.stages.size;
+    const reply = await send(variation);
+    expect(reply).toMatchObject({ status: 403, type: 'InvalidSignatureException' });
+    expect(reply.message).toMatch(message);
+    expect(emu.emulator.store.stages.size).toBe(before);
+  });
+
+  test('host left out of the signed headers: 403 IncompleteSignatureException', async () => {
+    const reply = await send({ unsignableHeaders: new Set(['host']) });
+    expect(reply).toEqual({ status: 403, type: 'IncompleteSignatureException', message: "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization." });
+  });
+
+  test('missing parts, unknown keys and no signature get the types the service uses', async () => {
+    expect(await send({ tamper: (h) => (h.authorization = h.authorization!.replace(/, Signature=\w+/, '')) })).toMatchObject({
+      status: 403,
+      type: 'IncompleteSignatureException',
+      message: expect.stringContaining("Authorization header requires 'Signature' parameter."),
+    });
+    expect(await send({ tamper: (h) => delete h['x-amz-date'] })).toMatchObject({ status: 403, type: 'IncompleteSignatureException' });
+    expect(await send({ tamper: (h) => (h.authorization = h.authorization!.replace(CREDENTIALS.accessKeyId, 'AKIDSTRANGER')) })).toEqual({
+      status: 403,
+      type: 'UnrecognizedClientException',
+      message: 'The security token included in the request is invalid.',
+    });
+    expect(await send({ tamper: (h) => delete h.authorization })).toEqual({ status: 403, type: 'MissingAuthenticationTokenException', message: 'Missing Authentication Token' });
   });
 });
