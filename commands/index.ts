@@ -1,22 +1,7 @@
-// The one registry of commands: it drives commander, help, completion and the docs. Verb modules are
-// imported only when that verb runs (or when help/completion needs every flag), which keeps start-up fast.
-import type { VerbModule } from '../src/cli/command.js';
-
-export interface Noun {
-  name: string;
-  summary: string;
-  /** Group heading in `ivsrt --help`. */
-  group: 'Stages' | 'Media' | 'Configuration' | 'Local' | 'Tools';
-}
-
-export interface Entry {
-  /** [noun, verb], or [command] for a top-level command such as `watch`. */
-  path: string[];
-  summary: string;
-  aliases?: string[];
-  hidden?: boolean;
-  load: () => Promise<VerbModule>;
-}
+// The one registry of commands: it drives commander, help, completion and the docs (src/cli/root.ts
+// hands it to them). Verb modules are imported only when that verb runs (or when help/completion needs
+// every flag), which keeps start-up fast. No verb imports this file.
+import type { Entry, Noun, Registry } from '../src/cli/command.js';
 
 export const NOUNS: Noun[] = [
   { name: 'stage', summary: 'Create, inspect, update and delete stages', group: 'Stages' },
@@ -36,7 +21,6 @@ export const NOUNS: Noun[] = [
 ];
 
 export const COMMANDS: Entry[] = [
-  { path: ['__docs'], summary: 'Print the command reference as Markdown', hidden: true, load: () => import('./docs/reference.js') },
   { path: ['local', 'start'], summary: 'Run the local emulator in the foreground', load: () => import('./local/start.js') },
   { path: ['local', 'stop'], summary: 'Stop the background local emulator', load: () => import('./local/stop.js') },
   { path: ['local', 'status'], summary: 'Show whether the background local emulator runs, where, and what it holds', load: () => import('./local/status.js') },
@@ -99,3 +83,5 @@ export const COMMANDS: Entry[] = [
   { path: ['watch'], summary: 'Watch a stage (or every stage) live: participants, compositions, sessions, events', load: () => import('./watch/index.js') },
   { path: ['demo'], summary: 'Start the emulator, fill a stage with simulated participants and watch them live', load: () => import('./demo/demo.js') },
 ];
+
+export const registry: Registry = { nouns: NOUNS, commands: COMMANDS };

@@ -57,7 +57,7 @@ function declarations(entry, outDir) {
 
 await bundle({ entryPoints: ['src/boot/boot.ts'], format: 'esm', outfile: 'dist/boot.js' });
 await bundle({
-  entryPoints: ['src/cli/main.ts'],
+  entryPoints: ['src/cli/root.ts'],
   format: 'cjs',
   outfile: 'dist/cli.cjs',
   // Prefer packages' ES module builds: esbuild can tree-shake them and skips the CommonJS interop

@@ -1,8 +1,6 @@
-import { defineVerb, type Verb } from '../../src/cli/command.js';
+import { defineVerb } from '../../src/cli/command.js';
 import { UsageError } from '../../src/cli/errors.js';
-import { sendRequest } from '../../src/cli/operation.js';
-import { buildRequest, checkRequest, resolveReferences } from '../../src/cli/request.js';
-import { isArn, placeholderArn, resolveReference, type ResourceKind } from '../../src/cli/resources.js';
+import { isArn } from '../../src/cli/resources.js';
 import { validateShape } from '../../src/model/validate.js';
 import { tagsOption } from '../stage/shared.js';
 import { compositionColumns } from './shared.js';
@@ -12,25 +10,22 @@ interface StartOptions {
   s3?: string;
   encoder?: string;
   layout?: string;
-  input?: Record<string, unknown>;
   [key: string]: unknown;
 }
 
 type Destination = Record<string, Record<string, unknown>>;
 
-/** A reference flag's value as the model will see it: an ARN is checked as typed, a name or id as the ARN it becomes. */
-function checkReference(flag: string, value: string, shape: string, kind: ResourceKind): string {
-  const probe = isArn(value) ? value : placeholderArn(kind);
-  const problem = validateShape(shape, probe)[0];
+/** A flag naming one of our resources: an ARN is checked as typed; a name or id is resolved later. */
+function checkReference(flag: string, value: string, shape: string): void {
+  const problem = isArn(value) ? validateShape(shape, value)[0] : undefined;
   if (problem) throw new UsageError(`${flag} ${problem.rule}`);
-  return probe;
 }
 
 /**
  * The destinations the simple flags describe: a channel (--channel, with --encoder if given) and/or an
- * S3 recording (--s3 with exactly one --encoder). `names` become the ARNs before the request is sent.
+ * S3 recording (--s3 with exactly one --encoder). Names and ids in them are resolved like any other.
  */
-function destinationsFromFlags(options: StartOptions): { destinations: Destination[]; probe: Destination[] } | undefined {
+function destinationsFromFlags(options: StartOptions): Destination[] | undefined {
   const { channel, s3, encoder } = options;
   if (channel === undefined && s3 === undefined) {
     if (encoder !== undefined) throw new UsageError('--encoder needs a destination to encode for: --channel and/or --s3');
@@ -39,36 +34,21 @@ function destinationsFromFlags(options: StartOptions): { destinations: Destinati
   if (s3 !== undefined && encoder === undefined) {
     throw new UsageError('--s3 needs --encoder: an S3 recording is made with one encoder configuration', 'Make one with `ivsrt encoder-config create` and pass its name, id or ARN.');
   }
+  if (encoder !== undefined) checkReference('--encoder', encoder, 'EncoderConfigurationArn');
   const destinations: Destination[] = [];
-  const probe: Destination[] = [];
-  const encoderProbe = encoder === undefined ? undefined : checkReference('--encoder', encoder, 'EncoderConfigurationArn', 'encoder-config');
   if (channel !== undefined) {
     const problem = validateShape('ChannelArn', channel)[0];
     if (problem) throw new UsageError(`--channel ${problem.rule}`, 'Pass the ARN of an IVS low-latency channel (arn:aws:ivs:<region>:<account>:channel/<id>), e.g. from `aws ivs list-channels`.');
     destinations.push({ channel: { channelArn: channel, ...(encoder !== undefined ? { encoderConfigurationArn: encoder } : {}) } });
-    probe.push({ channel: { channelArn: channel, ...(encoderProbe ? { encoderConfigurationArn: encoderProbe } : {}) } });
   }
   if (s3 !== undefined) {
-    const storageProbe = checkReference('--s3', s3, 'StorageConfigurationArn', 'storage-config');
+    checkReference('--s3', s3, 'StorageConfigurationArn');
     destinations.push({ s3: { storageConfigurationArn: s3, encoderConfigurationArns: [encoder!] } });
-    probe.push({ s3: { storageConfigurationArn: storageProbe, encoderConfigurationArns: [encoderProbe!] } });
   }
-  return { destinations, probe };
+  return destinations;
 }
 
-/** Replaces the names and ids the simple flags put in the destinations with ARNs. */
-async function resolveDestinations(ctx: Parameters<Verb['run']>[0], destinations: Destination[]): Promise<void> {
-  const resolve = (kind: ResourceKind, ref: unknown) => (typeof ref === 'string' && !isArn(ref) ? resolveReference(ctx, kind, ref) : Promise.resolve(ref as string));
-  for (const d of destinations) {
-    if (d.channel?.encoderConfigurationArn !== undefined) d.channel.encoderConfigurationArn = await resolve('encoder-config', d.channel.encoderConfigurationArn);
-    if (d.s3) {
-      d.s3.storageConfigurationArn = await resolve('storage-config', d.s3.storageConfigurationArn);
-      d.s3.encoderConfigurationArns = await Promise.all((d.s3.encoderConfigurationArns as string[]).map((ref) => resolve('encoder-config', ref)));
-    }
-  }
-}
-
-export const verb: Verb<StartOptions> = defineVerb<StartOptions>({
+export const verb = defineVerb<StartOptions>({
   operation: 'StartComposition',
   description:
     'Starts a server-side composition of a stage: everyone publishing is mixed into one video (grid or picture-in-picture) and sent to an IVS channel (--channel), ' +
@@ -90,14 +70,10 @@ export const verb: Verb<StartOptions> = defineVerb<StartOptions>({
     tagsOption,
   ],
   output: { root: 'composition', columns: compositionColumns },
-  async run(ctx, options) {
-    const request = buildRequest(verb, options);
-    const probe = structuredClone(request);
-    const fromFlags = destinationsFromFlags(options);
-    if (fromFlags) {
-      request.destinations = fromFlags.destinations;
-      probe.destinations = fromFlags.probe;
-    } else if (request.destinations === undefined) {
+  shape(request, options) {
+    const destinations = destinationsFromFlags(options);
+    if (destinations) request.destinations = destinations;
+    else if (request.destinations === undefined) {
       throw new UsageError(
         'missing a destination: pass --channel <channel-arn>, --s3 <storage-config> --encoder <encoder-config>, or both',
         'Or pass the full request with --input.',
@@ -106,13 +82,7 @@ export const verb: Verb<StartOptions> = defineVerb<StartOptions>({
     if (options.layout !== undefined) {
       const kind = options.layout.toLowerCase();
       if (kind !== 'grid' && kind !== 'pip') throw new UsageError(`--layout must be grid or pip, got "${options.layout}"`);
-      const given = (request.layout as Record<string, unknown> | undefined)?.[kind] ?? {};
-      request.layout = { [kind]: given };
-      probe.layout = { [kind]: given };
+      request.layout = { [kind]: (request.layout as Record<string, unknown> | undefined)?.[kind] ?? {} };
     }
-    checkRequest(verb, probe);
-    await resolveReferences(ctx, verb, request);
-    if (fromFlags) await resolveDestinations(ctx, request.destinations as Destination[]);
-    return sendRequest(ctx, verb, request);
   },
 });

@@ -1,4 +1,3 @@
-import { COMMANDS } from '../index.js';
 import { defineVerb } from '../../src/cli/command.js';
 import type { Context } from '../../src/cli/context.js';
 import { UsageError } from '../../src/cli/errors.js';
@@ -43,11 +42,9 @@ export const verb = defineVerb<DemoFlags>({
   },
 });
 
-/** The registry's own `watch` verb, run on the demo stage, when there is a terminal to show it on. */
-async function watchOpener(): Promise<WatchOpener | undefined> {
-  const entry = COMMANDS.find((e) => e.path.length === 1 && e.path[0] === 'watch');
-  if (!entry) return undefined;
-  const { verb: watch } = await entry.load();
+/** The `watch` verb, run on the demo stage, when there is a terminal to show it on. */
+async function watchOpener(): Promise<WatchOpener> {
+  const { verb: watch } = await import('../watch/index.js');
   return async (ctx: Context, stageArn: string) => {
     await watch.run(ctx, { stage: stageArn });
   };

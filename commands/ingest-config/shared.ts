@@ -1,4 +1,4 @@
-import type { Column, OptionSpec, OutputSpec, Verb } from '../../src/cli/command.js';
+import type { AnyVerb, Column, OptionSpec, OutputSpec } from '../../src/cli/command.js';
 import { sendOperation } from '../../src/cli/operation.js';
 import type { Context } from '../../src/cli/context.js';
 import { idOf } from '../shared/config-verbs.js';
@@ -29,7 +29,7 @@ export const ingestOutput: OutputSpec = {
 };
 
 /** Sends the verb's operation, then tells a person at a terminal where the hidden stream key went. */
-export async function sendNoticingStreamKey(ctx: Context, verb: Verb<any>, options: Record<string, unknown>): Promise<unknown> {
+export async function sendNoticingStreamKey(ctx: Context, verb: AnyVerb, options: Record<string, unknown>): Promise<unknown> {
   const result = await sendOperation(ctx, verb, options);
   if (!options.showStreamKey && !ctx.globals.json && ctx.globals.query === undefined && ctx.io.stderrIsTTY) {
     ctx.info('The stream key is hidden; add --show-stream-key to print it (or use --json).');

@@ -1,5 +1,5 @@
 import { defineVerb, type Verb } from '../../src/cli/command.js';
-import { referenceArgument } from '../shared/config-verbs.js';
+import { referenceArgument } from '../shared/arguments.js';
 import { ingestOutput, sendNoticingStreamKey, showStreamKeyOption } from './shared.js';
 
 export const verb: Verb = defineVerb({

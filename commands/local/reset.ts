@@ -1,4 +1,4 @@
-import { defineVerb } from '../../src/cli/command.js';
+import { defineVerb, yesOption } from '../../src/cli/command.js';
 import { CancelledError } from '../../src/cli/errors.js';
 import { emulatorOf } from './shared.js';
 
@@ -10,7 +10,7 @@ export const verb = defineVerb({
     { command: 'ivsrt local reset --yes' },
     { command: 'ivsrt local reset --endpoint-url http://127.0.0.1:4566 --yes', description: 'an emulator started with `ivsrt local start`' },
   ],
-  confirm: () => 'Delete all state of the local emulator?',
+  options: [yesOption],
   output: { columns: [{ header: 'RESET', field: 'reset', format: 'bool' }, { header: 'URL', field: 'url' }] },
   async run(ctx) {
     const emulator = await emulatorOf(ctx);

@@ -1,4 +1,4 @@
-import { defineVerb } from '../../src/cli/command.js';
+import { defineVerb, yesOption } from '../../src/cli/command.js';
 import { stageArgument } from '../session/shared.js';
 import { participantArgument } from './shared.js';
 
@@ -11,7 +11,7 @@ export const verb = defineVerb({
     { command: 'ivsrt participant disconnect demo tU06DT5jCJeb --reason "violated the code of conduct" --yes', description: 'in a script' },
   ],
   args: [stageArgument, participantArgument],
-  options: [{ flags: '--reason <text>', description: 'why the participant is disconnected (up to 128 characters)', field: 'reason' }],
+  options: [{ flags: '--reason <text>', description: 'why the participant is disconnected (up to 128 characters)', field: 'reason' }, yesOption],
   confirm: (request) => `Disconnect participant ${String(request.participantId)} from stage ${String(request.stageArn)}?`,
-  output: { done: (options) => `Disconnected participant ${String(options.participant)} from stage ${String(options.stage)}` },
+  output: { done: (typed) => `Disconnected participant ${String(typed.participant)} from stage ${String(typed.stage)}` },
 });

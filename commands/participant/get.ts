@@ -1,5 +1,5 @@
 import { defineVerb } from '../../src/cli/command.js';
-import { activeSessionDefault, sessionOption, stageArgument } from '../session/shared.js';
+import { sessionOption, stageArgument } from '../session/shared.js';
 import { participantArgument } from './shared.js';
 
 export const verb = defineVerb({
@@ -12,7 +12,6 @@ export const verb = defineVerb({
   ],
   args: [stageArgument, participantArgument],
   options: [sessionOption],
-  ...activeSessionDefault,
   output: {
     root: 'participant',
     columns: [

@@ -1,6 +1,6 @@
 import { defineVerb, type OptionSpec } from '../../src/cli/command.js';
 import { flagName } from '../../src/cli/request.js';
-import { activeSessionDefault, sessionOption, stageArgument } from '../session/shared.js';
+import { sessionOption, stageArgument } from '../session/shared.js';
 import { participantColumns } from './shared.js';
 
 const filters: OptionSpec[] = [
@@ -34,6 +34,5 @@ export const verb = defineVerb({
     const given = filters.filter((f) => request[f.field!] !== undefined && request[f.field!] !== null);
     return given.slice(1).map((f) => ({ path: f.field!, rule: `cannot be combined with ${flagName(given[0]!.flags)}: ListParticipants takes one filter at a time (narrow further with --query)` }));
   },
-  ...activeSessionDefault,
   output: { root: 'participants', columns: participantColumns },
 });

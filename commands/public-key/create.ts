@@ -52,7 +52,7 @@ export const verb = defineVerb<CreateOptions>({
     }
     let response: Record<string, unknown>;
     try {
-      response = await ctx.call('ImportPublicKey', request);
+      response = await ctx.send('ImportPublicKey', request);
     } catch (error) {
       await staged.discard();
       throw error;

@@ -21,6 +21,6 @@ export const verb = defineVerb({
   validate: attributesWithinLimit,
   output: {
     conceal: headerMembers('StartParticipantReplicationResponse'),
-    done: (options) => `Replicating participant ${String(options.participant)} from ${String(options.from)} to ${String(options.to)}`,
+    done: (typed) => `Replicating participant ${String(typed.participant)} from ${String(typed.from)} to ${String(typed.to)}`,
   },
 });

@@ -1,4 +1,4 @@
-import { defineVerb } from '../../src/cli/command.js';
+import { defineVerb, yesOption } from '../../src/cli/command.js';
 import { fromOption, headerMembers, replicatedParticipant, toOption } from './shared.js';
 
 export const verb = defineVerb({
@@ -9,10 +9,10 @@ export const verb = defineVerb({
     { command: 'ivsrt replication stop tU06DT5jCJeb --from studio --to audience --yes', description: 'in a script' },
   ],
   args: [replicatedParticipant],
-  options: [fromOption, toOption],
+  options: [fromOption, toOption, yesOption],
   confirm: (request) => `Stop replicating participant ${String(request.participantId)} from ${String(request.sourceStageArn)} to ${String(request.destinationStageArn)}?`,
   output: {
     conceal: headerMembers('StopParticipantReplicationResponse'),
-    done: (options) => `Stopped replicating participant ${String(options.participant)} from ${String(options.from)} to ${String(options.to)}`,
+    done: (typed) => `Stopped replicating participant ${String(typed.participant)} from ${String(typed.from)} to ${String(typed.to)}`,
   },
 });

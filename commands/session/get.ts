@@ -1,5 +1,5 @@
 import { defineVerb } from '../../src/cli/command.js';
-import { activeSessionDefault, sessionColumns, sessionOption, stageArgument } from './shared.js';
+import { sessionColumns, sessionOption, stageArgument } from './shared.js';
 
 export const verb = defineVerb({
   operation: 'GetStageSession',
@@ -10,6 +10,5 @@ export const verb = defineVerb({
   ],
   args: [stageArgument],
   options: [sessionOption],
-  ...activeSessionDefault,
   output: { root: 'stageSession', columns: sessionColumns },
 });

@@ -2,25 +2,20 @@
 // configurations, public keys). Each verb keeps its own file with its description, examples, flags and
 // output; this module supplies what they would otherwise copy: the reference argument, the question
 // before a delete, the line after it, and pagination.
-import { defineVerb, type ArgSpec, type Example, type OptionSpec, type OutputSpec, type Verb } from '../../src/cli/command.js';
+import { defineVerb, yesOption, type Example, type OptionSpec, type OutputSpec, type Verb } from '../../src/cli/command.js';
+import type { OperationName } from '../../src/model/api.js';
 import { argKey } from '../../src/cli/request.js';
-import { KINDS, type ResourceKind } from '../../src/cli/resources.js';
+import { KINDS, type ListedKind as Kind } from '../../src/cli/resources.js';
 import { arnId } from '../../src/model/arn.js';
-
-type Kind = Exclude<ResourceKind, 'any'>;
+import { referenceArgument } from './arguments.js';
 
 interface Common {
-  operation: string;
+  operation: OperationName;
   description: string;
   examples: Example[];
   options?: OptionSpec[];
   /** Only for a verb that adds something around sending its operation. */
   run?: Verb['run'];
-}
-
-/** `<encoder-config>`: an ARN, an id or a name, resolved to the ARN the API wants. */
-export function referenceArgument(kind: Kind): ArgSpec {
-  return { name: kind, description: `${KINDS[kind].noun} ARN, id or name`, field: 'arn', resource: kind };
 }
 
 /** Shows one resource by ARN, id or name. */
@@ -39,8 +34,9 @@ export function deleteVerb(kind: Kind, spec: Common & { consequence?: string }):
   return defineVerb({
     ...rest,
     args: [referenceArgument(kind)],
+    options: [...(rest.options ?? []), yesOption],
     confirm: (request) => `${consequence ? `${consequence} ` : ''}Delete ${noun} ${String(request.arn)}?`,
-    output: { done: (options) => `Deleted ${noun} ${String(options[argKey(referenceArgument(kind))])}.${after}` },
+    output: { done: (typed) => `Deleted ${noun} ${String(typed[argKey(referenceArgument(kind))])}.${after}` },
   });
 }
 

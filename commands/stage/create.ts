@@ -13,20 +13,13 @@ export const verb = defineVerb({
   options: [
     { flags: '--name <name>', description: 'stage name (letters, digits, - and _; up to 128)', field: 'name' },
     tagsOption,
-    { flags: '--tokens <count>', description: 'issue this many participant tokens with the stage', parse: 'int' },
-    { flags: '--capabilities <list>', description: 'token capabilities: publish, subscribe or both', parse: 'upperList', choices: ['publish', 'subscribe'], reportsAs: 'participantTokenConfigurations[].capabilities' },
-    { flags: '--user-id <id>', description: 'user id carried by each token', parse: 'string', reportsAs: 'participantTokenConfigurations[].userId' },
-    { flags: '--duration <minutes>', description: 'token lifetime in minutes (1-20160, default 720)', parse: 'int', reportsAs: 'participantTokenConfigurations[].duration' },
-    { flags: '--attributes <key=value,...>', description: 'attributes carried by each token', parse: 'keyValues', reportsAs: 'participantTokenConfigurations[].attributes' },
+    // --tokens makes the list; the flags after it fill in every token of it (or of --input's list).
+    { flags: '--tokens <count>', description: 'issue this many participant tokens with the stage', parse: 'items', field: 'participantTokenConfigurations' },
+    { flags: '--capabilities <list>', description: 'token capabilities: publish, subscribe or both', parse: 'upperList', choices: ['publish', 'subscribe'], field: 'participantTokenConfigurations[].capabilities' },
+    { flags: '--user-id <id>', description: 'user id carried by each token', parse: 'string', field: 'participantTokenConfigurations[].userId' },
+    { flags: '--duration <minutes>', description: 'token lifetime in minutes (1-20160, default 720)', parse: 'int', field: 'participantTokenConfigurations[].duration' },
+    { flags: '--attributes <key=value,...>', description: 'attributes carried by each token', parse: 'keyValues', field: 'participantTokenConfigurations[].attributes' },
   ],
-  async prepare(_ctx, request, options) {
-    const count = options.tokens as number | undefined;
-    if (count === undefined) return;
-    const configuration = Object.fromEntries(
-      Object.entries({ capabilities: options.capabilities, userId: options.userId, duration: options.duration, attributes: options.attributes }).filter(([, v]) => v !== undefined),
-    );
-    request.participantTokenConfigurations = Array.from({ length: count }, () => structuredClone(configuration));
-  },
   // No root: the tokens issued with the stage are part of what a person needs to see.
   output: { columns: [{ header: 'STAGE', field: 'stage' }, { header: 'TOKENS', field: 'participantTokens' }] },
 });

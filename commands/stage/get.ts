@@ -1,5 +1,6 @@
 import { defineVerb } from '../../src/cli/command.js';
-import { stageArgument, stageColumns } from './shared.js';
+import { referenceArgument } from '../shared/arguments.js';
+import { stageColumns } from './shared.js';
 
 export const verb = defineVerb({
   operation: 'GetStage',
@@ -8,6 +9,6 @@ export const verb = defineVerb({
     { command: 'ivsrt stage get demo', description: 'by name' },
     { command: 'ivsrt stage get demo --query stage.activeSessionId', description: 'just the active session id' },
   ],
-  args: [stageArgument],
+  args: [referenceArgument('stage')],
   output: { root: 'stage', columns: stageColumns },
 });

@@ -7,6 +7,4 @@ export const stageColumns: Column[] = [
   { header: 'TAGS', field: 'tags' },
 ];
 
-export const stageArgument = { name: 'stage', description: 'stage name, id or ARN', field: 'arn', resource: 'stage' } as const;
-
 export const tagsOption: OptionSpec = { flags: '--tags <key=value,...>', description: 'tags to attach (repeatable)', field: 'tags', parse: 'keyValues' };

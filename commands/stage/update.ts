@@ -1,5 +1,6 @@
 import { defineVerb } from '../../src/cli/command.js';
-import { stageArgument, stageColumns } from './shared.js';
+import { referenceArgument } from '../shared/arguments.js';
+import { stageColumns } from './shared.js';
 
 export const verb = defineVerb({
   operation: 'UpdateStage',
@@ -8,7 +9,7 @@ export const verb = defineVerb({
     { command: 'ivsrt stage update demo --name town-hall' },
     { command: 'ivsrt stage update demo --recording-storage recordings --recording-media AUDIO_VIDEO', description: 'record every participant with the storage configuration named recordings' },
   ],
-  args: [stageArgument],
+  args: [referenceArgument('stage')],
   options: [
     { flags: '--name <name>', description: 'new stage name', field: 'name' },
     { flags: '--recording-storage <storage-config>', description: 'storage configuration for automatic participant recording ("" turns it off)', field: 'autoParticipantRecordingConfiguration.storageConfigurationArn', resource: 'storage-config' },

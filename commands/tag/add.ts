@@ -10,5 +10,5 @@ export const verb = defineVerb({
   ],
   args: [resourceArgument],
   options: [{ flags: '--tags <key=value,...>', description: 'tags to add (keys up to 128 characters, values up to 256; repeatable)', field: 'tags', parse: 'keyValues' }],
-  output: { done: (options) => `Tagged ${String(options.resource)}` },
+  output: { done: (typed) => `Tagged ${String(typed.resource)}` },
 });

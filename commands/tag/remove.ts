@@ -7,5 +7,5 @@ export const verb = defineVerb({
   examples: [{ command: 'ivsrt tag remove demo --keys env' }, { command: 'ivsrt tag remove demo --keys team,env' }],
   args: [resourceArgument],
   options: [{ flags: '--keys <key,...>', description: 'keys of the tags to remove (repeatable)', field: 'tagKeys', parse: 'list' }],
-  output: { done: (options) => `Removed tags ${((options.keys as string[] | undefined) ?? []).join(', ')} from ${String(options.resource)}` },
+  output: { done: (typed) => `Removed tags ${((typed.keys as string[] | undefined) ?? []).join(', ')} from ${String(typed.resource)}` },
 });

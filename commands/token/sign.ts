@@ -121,7 +121,7 @@ async function stageEndpoints(ctx: Context, stage: string, eventsUrl?: string, w
   const stageArn = isArn(stage) ? stage : await resolveReference(ctx, 'stage', stage);
   if (stageIdFromArn(stageArn) === undefined) throw new UsageError(`stage "${stage}" is not a stage ARN`);
   if (eventsUrl !== undefined && whipUrl !== undefined) return { stageArn, eventsUrl, whipUrl };
-  const { stage: found } = (await ctx.call('GetStage', { arn: stageArn })) as { stage?: { endpoints?: { events?: string; whip?: string } } };
+  const { stage: found } = await ctx.call('GetStage', { arn: stageArn });
   const endpoints = found?.endpoints;
   if (!endpoints?.events || !endpoints.whip) throw new UsageError(`the stage ${stageArn} has no events/whip endpoints to put in the token`);
   return { stageArn, eventsUrl: endpoints.events, whipUrl: endpoints.whip };

@@ -56,7 +56,3 @@ export const SDK_COMMANDS = {
   UpdateIngestConfiguration: UpdateIngestConfigurationCommand,
   UpdateStage: UpdateStageCommand,
 } as const satisfies Record<OperationName, unknown>;
-
-export function isOperationName(name: string): name is OperationName {
-  return Object.hasOwn(SDK_COMMANDS, name);
-}

@@ -1,7 +1,9 @@
+// What a verb is: its flags, arguments, the operation it sends and how its result is shown. Types only
+// (and defineVerb): the pipeline that runs a verb lives in operation.ts, the commander set-up in program.ts.
 import type { Context } from './context.js';
 import type { ResourceKind } from './resources.js';
 import type { Violation } from '../model/validate.js';
-import { sendOperation } from './operation.js';
+import type { OperationName } from '../model/api.js';
 
 export interface Example {
   command: string;
@@ -21,19 +23,19 @@ export type Parser =
   /** `publish,subscribe` into ['PUBLISH', 'SUBSCRIBE']. */
   | 'upperList'
   /** `rtmps` into 'RTMPS'. */
-  | 'upper';
+  | 'upper'
+  /** `3` into three empty items, which the flags bound to `list[].member` then fill (one per token). */
+  | 'items';
 
 export interface OptionSpec {
   /** commander flag syntax: `--name <name>`, `--force`. */
   flags: string;
   description: string;
-  /** Where the value goes in the API request (dot path, e.g. `video.width`). Without it the flag is the verb's own. */
-  field?: string;
   /**
-   * For a flag the verb places itself (in `prepare`): the request path it ends up at, with `[]` for
-   * any list item, so a model violation there is reported against the flag.
+   * Where the value goes in the API request (dot path, e.g. `video.width`); `list[].member` sets the
+   * member on every item of the list. Without it the flag is the verb's own.
    */
-  reportsAs?: string;
+  field?: string;
   parse?: Parser;
   /** Allowed values, for help and completion (validation still comes from the model). */
   choices?: readonly string[];
@@ -41,15 +43,20 @@ export interface OptionSpec {
   resource?: ResourceKind;
   /** For --no-x style booleans the default commander would otherwise assume. */
   defaultValue?: unknown;
+  fallback?: ArgSpec['fallback'];
 }
 
 export interface ArgSpec {
   name: string;
   description: string;
-  /** Optional arguments may be filled in by the verb (e.g. the active session). */
   optional?: boolean;
   field?: string;
   resource?: ResourceKind;
+  /**
+   * Fills the member when it is left out, once the names in the request are resolved (the stage's
+   * active session); `typed` is the verb's parsed flags and arguments, for messages.
+   */
+  fallback?(ctx: Context, request: Record<string, unknown>, typed: Record<string, unknown>): Promise<unknown>;
 }
 
 export interface Column {
@@ -63,58 +70,88 @@ export interface Column {
 }
 
 /** How a response is shown to a person (tables) or a pipe (TSV); --json ignores it. */
-export interface OutputSpec {
+export interface OutputSpec<Options extends object = Record<string, unknown>> {
   /** Top-level key of the response holding the object or the list. */
   root?: string;
   /** Columns for a list, or the fields shown first for a single object. */
   columns?: Column[];
-  /** A line on stderr (TTY only) after a call whose response is empty. */
-  done?: (request: Record<string, unknown>) => string;
+  /** A line on stderr (TTY only) after a call whose response is empty, naming things as the user typed them. */
+  done?(typed: Options): string;
   /** Member names (at any depth) kept out of tables and TSV, given the verb's options (secrets); --json and --query show them. */
-  conceal?: (options: Record<string, unknown>) => string[];
+  conceal?(typed: Options): string[];
 }
 
-export interface Verb<Options = Record<string, unknown>> {
+/**
+ * A verb's flags and arguments once parsed (`Options`), and what it does with them. Methods rather than
+ * function-valued properties, so a Verb<SomeOptions> is also a Verb<object> in the registry.
+ */
+export interface Verb<Options extends object = Record<string, unknown>> {
   description: string;
   examples: Example[];
   args?: ArgSpec[];
   options?: OptionSpec[];
   /** The API operation the verb wraps: enables --input, model validation and --debug naming. */
-  operation?: string;
+  operation?: OperationName;
   /** Adds --max-items, --page-size and --starting-token and pages through every result. */
   paginated?: boolean;
-  /** Asks before acting on a TTY; --yes skips the question. Returns the question. */
-  confirm?: (request: Record<string, unknown>) => string;
-  output?: OutputSpec;
+  /** The question asked before sending the operation, on a terminal; add yesOption to the options so scripts can answer it. */
+  confirm?(request: Record<string, unknown>): string;
+  output?: OutputSpec<Options>;
   /**
-   * Fills in what the user may leave out once references are resolved (e.g. the stage's active
-   * session), for verbs that otherwise just send their operation.
+   * Places flags that do not map to one request member (a composition's destinations), after the
+   * bound flags and --input are merged and before names are resolved; throws a UsageError naming the flag.
    */
-  prepare?: (ctx: Context, request: Record<string, unknown>, options: Options) => Promise<void>;
+  shape?(request: Record<string, unknown>, typed: Options): void;
   /**
    * Rules the model states only in prose (one filter at a time, 1 KB of attributes, even dimensions),
    * checked with the model's constraints before anything is sent. Paths are request members; the
    * message names the flag bound to each.
    */
-  validate?: (request: Record<string, unknown>) => Violation[];
+  validate?(request: Record<string, unknown>): Violation[];
   /** The verb retries and backs off itself (under a rate limiter); the SDK must not retry behind it. */
   ownRetries?: boolean;
-  /** Stand-ins for the request members `prepare` fills, so the model check before any call passes. */
-  filledLater?: Record<string, unknown>;
-  run: (ctx: Context, options: Options) => Promise<unknown>;
+  /** What the verb does; without it, the verb sends its operation (operation.ts runVerb). */
+  run?(ctx: Context, typed: Options): Promise<unknown>;
 }
 
-export type VerbSpec<Options> = Omit<Verb<Options>, 'run'> & { run?: Verb<Options>['run'] };
+/** Any verb, as the registry holds them. */
+export type AnyVerb = Verb<object>;
 
-export type VerbModule = { verb: Verb<any> };
+export type VerbModule = { verb: AnyVerb };
 
-/**
- * Declares a verb. A verb that names an operation and has no run of its own sends that operation:
- * request from flags and --input, model validation, name resolution, confirmation, pagination.
- */
-export function defineVerb<Options = Record<string, unknown>>(spec: VerbSpec<Options>): Verb<Options> {
-  if (spec.run) return spec as Verb<Options>;
-  if (!spec.operation) throw new Error('a verb needs an operation or a run function');
-  const verb: Verb<Options> = { ...spec, run: (ctx, options) => sendOperation(ctx, verb, options as Record<string, unknown>) };
-  return verb;
+/** -y, --yes: for a verb that asks before acting (its `confirm`, or ctx.confirm in its own run). */
+export const yesOption: OptionSpec = { flags: '-y, --yes', description: 'do not ask for confirmation' };
+
+/** A verb with a run of its own, which another verb may call (demo runs watch). */
+export type RunnableVerb<Options extends object> = Verb<Options> & Required<Pick<Verb<Options>, 'run'>>;
+
+/** Declares a verb; a verb with an operation and no run of its own sends that operation. */
+export function defineVerb<Options extends object = Record<string, unknown>>(spec: RunnableVerb<Options>): RunnableVerb<Options>;
+export function defineVerb<Options extends object = Record<string, unknown>>(spec: Verb<Options>): Verb<Options>;
+export function defineVerb<Options extends object>(spec: Verb<Options>): Verb<Options> {
+  if (!spec.run && !spec.operation) throw new Error('a verb needs an operation or a run function');
+  return spec;
+}
+
+/** A group of verbs (`stage`, `token`) as `ivsrt --help` lists it. */
+export interface Noun {
+  name: string;
+  summary: string;
+  /** Group heading in `ivsrt --help`. */
+  group: 'Stages' | 'Media' | 'Configuration' | 'Local' | 'Tools';
+}
+
+export interface Entry {
+  /** [noun, verb], or [command] for a top-level command such as `watch`. */
+  path: string[];
+  summary: string;
+  aliases?: string[];
+  hidden?: boolean;
+  load: () => Promise<VerbModule>;
+}
+
+/** Every command ivsrt has: given to main, help, docs and completion by the composition root. */
+export interface Registry {
+  nouns: Noun[];
+  commands: Entry[];
 }

@@ -1,6 +1,7 @@
 // gh's Factory: everything a verb might need, created only when the verb asks for it, so `--help`
 // or `token decode` never pay for the SDK, the credential chain or a local emulator.
 import type { IVSRealTimeClient } from '@aws-sdk/client-ivs-realtime';
+import type { InputOf, OperationName, OutputOf } from '../model/api.js';
 import type { GlobalOptions, Target } from './config.js';
 import type { IO } from './io.js';
 import { CancelledError, UsageError } from './errors.js';
@@ -13,13 +14,22 @@ export interface Context {
   /** Where requests go; starts the local emulator when that is the target. */
   target(): Promise<Target>;
   client(): Promise<IVSRealTimeClient>;
-  /** Sends one API operation and returns its output without `$metadata`. */
-  call(operation: string, input: Record<string, unknown>, options?: { abortSignal?: AbortSignal }): Promise<Record<string, unknown>>;
+  /** Sends one API operation and returns its output without `$metadata`, typed as the SDK types it. */
+  call<O extends OperationName>(operation: O, input: InputOf<O>, options?: CallOptions): Promise<OutputOf<O>>;
+  /**
+   * The same for a request built at run time from flags and --input, which the model check, not the
+   * compiler, vouches for (the verb pipeline, completion's lookups).
+   */
+  send(operation: OperationName, input: Record<string, unknown>, options?: CallOptions): Promise<Record<string, unknown>>;
   /** Asks a yes/no question on the terminal; throws where nobody can answer. */
   confirm(question: string): Promise<boolean>;
   /** A line on stderr for a person (hints, notices); suppressed nowhere, never on stdout. */
   info(line: string): void;
   debug(line: string): void;
+}
+
+export interface CallOptions {
+  abortSignal?: AbortSignal;
 }
 
 export interface ContextSeed {
@@ -89,6 +99,17 @@ export function createContext(seed: ContextSeed): Context {
     return instance;
   });
 
+  /** The one place a request meets the SDK: its command class is looked up by name, so its types are too. */
+  async function sendCommand(operation: OperationName, input: unknown, options: CallOptions): Promise<Record<string, unknown>> {
+    const [{ SDK_COMMANDS }, { checkReply }, sdk] = await Promise.all([import('../api/operations.js'), import('./reply.js'), client()]);
+    const Command = SDK_COMMANDS[operation] as unknown as new (input: unknown) => Parameters<IVSRealTimeClient['send']>[0];
+    debug(`calling ${operation}`);
+    const output = (await sdk.send(new Command(input), { abortSignal: options.abortSignal })) as unknown as Record<string, unknown>;
+    const { $metadata, ...rest } = output;
+    checkReply(operation, rest, ($metadata as { httpStatusCode?: number } | undefined)?.httpStatusCode);
+    return rest;
+  }
+
   return {
     io,
     env,
@@ -96,16 +117,10 @@ export function createContext(seed: ContextSeed): Context {
     now: seed.now ?? (() => new Date()),
     target,
     client,
-    async call(operation, input, options = {}) {
-      const [{ SDK_COMMANDS, isOperationName }, { checkReply }, sdk] = await Promise.all([import('../api/operations.js'), import('./reply.js'), client()]);
-      if (!isOperationName(operation)) throw new Error(`unknown operation ${operation}`);
-      const Command = SDK_COMMANDS[operation] as unknown as new (input: unknown) => Parameters<IVSRealTimeClient['send']>[0];
-      debug(`calling ${operation}`);
-      const output = (await sdk.send(new Command(input), { abortSignal: options.abortSignal })) as unknown as Record<string, unknown>;
-      const { $metadata, ...rest } = output;
-      checkReply(operation, rest, ($metadata as { httpStatusCode?: number } | undefined)?.httpStatusCode);
-      return rest;
+    async call<O extends OperationName>(operation: O, input: InputOf<O>, options: CallOptions = {}) {
+      return (await sendCommand(operation, input, options)) as OutputOf<O>;
     },
+    send: (operation, input, options = {}) => sendCommand(operation, input, options),
     async confirm(question) {
       if (seed.assumeYes) return true;
       if (!io.stdinIsTTY || !io.stderrIsTTY) {

@@ -1,5 +1,4 @@
-import type { Noun } from '../../commands/index.js';
-import type { Verb } from './command.js';
+import type { AnyVerb, Noun } from './command.js';
 
 const GROUPS: Noun['group'][] = ['Stages', 'Media', 'Configuration', 'Local', 'Tools'];
 
@@ -23,7 +22,7 @@ export function rootHelpText(nouns: Noun[]): string {
   return `${lines.join('\n')}\n`;
 }
 
-export function verbHelpText(verb: Verb<any>): string {
+export function verbHelpText(verb: AnyVerb): string {
   const lines = ['', 'Examples:'];
   for (const example of verb.examples) {
     lines.push(`  $ ${example.command}${example.description ? `   # ${example.description}` : ''}`);

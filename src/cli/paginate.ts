@@ -1,5 +1,7 @@
 // Every list verb pages through all results by default (the AWS CLI auto-paginates only 3 of the 10
 // IVS list calls). --max-items cuts the output and hands back a NextToken for --starting-token.
+import { pages } from '../api/pages.js';
+import type { OperationName } from '../model/api.js';
 import type { Context } from './context.js';
 import { UsageError } from './errors.js';
 
@@ -37,27 +39,33 @@ export interface Page {
   nextToken?: string;
 }
 
-export async function paginate(ctx: Context, operation: string, request: Record<string, unknown>, resultKey: string, paging: PagingOptions = {}): Promise<Page> {
+/**
+ * Pages through a list operation from --starting-token, stopping after --max-items with a token that
+ * resumes exactly there (mid-page included).
+ */
+export async function paginate(ctx: Context, operation: OperationName, request: Record<string, unknown>, resultKey: string, paging: PagingOptions = {}): Promise<Page> {
   const items: Record<string, unknown>[] = [];
-  let resume: Resume = paging.startingToken ? decodeResume(paging.startingToken) : { skip: 0 };
+  const start: Resume = paging.startingToken ? decodeResume(paging.startingToken) : { skip: 0 };
   const limit = paging.maxItems ?? Infinity;
-  for (;;) {
-    const input = { ...request, ...(resume.nextToken ? { nextToken: resume.nextToken } : {}), ...(paging.pageSize ? { maxResults: paging.pageSize } : {}) };
-    const output = await ctx.call(operation, input);
-    const page = ((output[resultKey] as Record<string, unknown>[] | undefined) ?? []).slice(resume.skip);
+  let current: Resume = start;
+  const fetchPage = (nextToken: string | undefined) =>
+    ctx.send(operation, { ...request, ...(nextToken ? { nextToken } : {}), ...(paging.pageSize ? { maxResults: paging.pageSize } : {}) });
+  for await (const output of pages(operation, fetchPage, start.nextToken)) {
+    const page = ((output[resultKey] as Record<string, unknown>[] | undefined) ?? []).slice(current.skip);
     const room = limit - items.length;
-    const next = output.nextToken as string | undefined;
     if (page.length > room) {
       items.push(...page.slice(0, room));
-      return { items, nextToken: encodeResume({ nextToken: resume.nextToken, skip: resume.skip + room }) };
+      return { items, nextToken: encodeResume({ nextToken: current.nextToken, skip: current.skip + room }) };
     }
     items.push(...page);
-    if (!next) return { items };
-    resume = { nextToken: next, skip: 0 };
-    if (items.length >= limit) return { items, nextToken: encodeResume(resume) };
+    const next = output.nextToken as string | undefined;
+    if (!next) break;
+    current = { nextToken: next, skip: 0 };
+    if (items.length >= limit) return { items, nextToken: encodeResume(current) };
   }
+  return { items };
 }
 
-export async function listAll(ctx: Context, operation: string, request: Record<string, unknown>, resultKey: string): Promise<Record<string, unknown>[]> {
+export async function listAll(ctx: Context, operation: OperationName, request: Record<string, unknown>, resultKey: string): Promise<Record<string, unknown>[]> {
   return (await paginate(ctx, operation, request, resultKey)).items;
 }

@@ -46,6 +46,10 @@ export function parseValue(option: OptionSpec, parser: Parser, text: string, pre
       return [...((previous as string[] | undefined) ?? []), ...splitShorthand(text).map((v) => v.trim().toUpperCase())];
     case 'upper':
       return text.trim().toUpperCase();
+    case 'items': {
+      if (!/^\d+$/.test(text.trim())) throw new UsageError(`${flag} must be a whole number, got "${text}"`);
+      return Array.from({ length: Number.parseInt(text, 10) }, () => ({}));
+    }
   }
 }
 

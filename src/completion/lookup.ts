@@ -4,11 +4,12 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { KINDS, isArn } from '../cli/resources.js';
+import { collectPages } from '../api/pages.js';
+import { KINDS, isArn, matchReference } from '../cli/resources.js';
+import type { OperationName } from '../model/api.js';
 import type { Candidate, Connection, Lookup, LookupKind, LookupScope } from './engine.js';
-import { arnId } from '../model/arn.js';
 
-export type Send = (operation: string, input: Record<string, unknown>, signal: AbortSignal) => Promise<Record<string, unknown>>;
+export type Send = (operation: OperationName, input: Record<string, unknown>, signal: AbortSignal) => Promise<Record<string, unknown>>;
 
 export interface Endpoint {
   /** Identifies where requests go (kind, region, endpoint, profile): part of every cache key. */
@@ -56,17 +57,12 @@ export function createApiLookup(options: ApiLookupOptions): Lookup {
   }
 
   /** Every item of a list operation (up to a few pages: completion is for humans). */
-  async function listAll(endpoint: Endpoint, operation: string, input: Item, resultKey: string): Promise<Item[]> {
-    const items: Item[] = [];
-    let nextToken: string | undefined;
-    for (let page = 0; page < MAX_PAGES; page++) {
+  function listAll(endpoint: Endpoint, operation: OperationName, input: Item, resultKey: string): Promise<Item[]> {
+    const fetchPage = (nextToken: string | undefined) => {
       const signal = AbortSignal.timeout(Math.max(1, deadline - now()));
-      const output = await withDeadline(endpoint.send(operation, { ...input, maxResults: 100, ...(nextToken ? { nextToken } : {}) }, signal));
-      items.push(...((output[resultKey] as Item[] | undefined) ?? []));
-      nextToken = output.nextToken as string | undefined;
-      if (!nextToken) break;
-    }
-    return items;
+      return withDeadline(endpoint.send(operation, { ...input, maxResults: 100, ...(nextToken ? { nextToken } : {}) }, signal)) as Promise<Item & { nextToken?: string }>;
+    };
+    return collectPages(operation, fetchPage, (page) => page[resultKey] as Item[] | undefined, MAX_PAGES);
   }
 
   async function cached(endpoint: Endpoint, what: unknown[], fetch: () => Promise<Item[]>): Promise<Item[]> {
@@ -90,8 +86,10 @@ export function createApiLookup(options: ApiLookupOptions): Lookup {
 
   async function stageArnOf(endpoint: Endpoint, reference: string): Promise<string | undefined> {
     if (isArn(reference)) return reference;
-    const matches = (await resources(endpoint, 'stage')).filter((s) => s.name === reference || arnId(String(s.arn)) === reference);
-    return matches.length === 1 ? String(matches[0]!.arn) : undefined;
+    // The CLI's own ranking, so completion offers the sessions of the stage the command will act on.
+    const stages = (await resources(endpoint, 'stage')).map((s) => ({ arn: String(s.arn), name: s.name as string | undefined }));
+    const matches = matchReference(stages, reference);
+    return matches.length === 1 ? matches[0]!.arn : undefined;
   }
 
   async function sessions(endpoint: Endpoint, stageArn: string): Promise<Item[]> {

@@ -3,13 +3,12 @@
 // and no error text: a completion must never write into the user's command line.
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { COMMANDS, NOUNS } from '../../commands/index.js';
+import type { Registry } from '../cli/command.js';
 import { resolveTarget, type GlobalOptions } from '../cli/config.js';
 import { createContext } from '../cli/context.js';
 import type { IO } from '../cli/io.js';
 import { statusLocal } from '../local/background.js';
 import { ivsrtHome } from '../local/paths.js';
-import { addGlobalOptions, configureVerb } from '../cli/main.js';
 import { complete, formatResult, type Connection, type Lookup } from './engine.js';
 import { createApiLookup, type Endpoint } from './lookup.js';
 import { buildTree } from './tree.js';
@@ -25,9 +24,9 @@ export function completionCacheDir(env: NodeJS.ProcessEnv): string {
   return join(ivsrtHome(env), 'cache', 'completion');
 }
 
-export async function runComplete(words: string[], options: CompleteOptions): Promise<number> {
+export async function runComplete(registry: Registry, words: string[], options: CompleteOptions): Promise<number> {
   try {
-    const tree = await buildTree({ nouns: NOUNS, commands: COMMANDS, addGlobalOptions, configureVerb });
+    const tree = await buildTree(registry);
     const api = createApiLookup({ connect: (connection) => connect(connection, options), cacheDir: completionCacheDir(options.env) });
     const lookup: Lookup = {
       list: (kind, scope) =>
@@ -57,7 +56,7 @@ async function connect(connection: Connection, options: CompleteOptions): Promis
   const ctx = createContext({ io: silentIO(), env, maxAttempts: 1, globals: target.kind === 'local' ? { ...globals, local: true } : globals });
   return {
     key: [target.kind, target.region, target.endpoint ?? '', target.profile ?? ''].join('|'),
-    send: (operation, input, signal) => ctx.call(operation, input, { abortSignal: signal }),
+    send: (operation, input, signal) => ctx.send(operation, input, { abortSignal: signal }),
   };
 }
 

@@ -2,36 +2,29 @@
 // runs with (so implicit flags such as --input, --max-items and --yes are there too), enriched with
 // what only the registry knows: which values are live resources, and the model's enums.
 import { Command, type Option } from 'commander';
-import type { ArgSpec, OptionSpec, Verb, VerbModule } from '../cli/command.js';
+import type { AnyVerb, ArgSpec, OptionSpec, Registry } from '../cli/command.js';
+import { addGlobalOptions, configureVerb } from '../cli/program.js';
 import { flagName } from '../cli/request.js';
 import { OPERATIONS, SHAPES } from '../model/api.js';
 import type { CompletionArg, CompletionNode, CompletionOption, LookupKind } from './engine.js';
 
-export interface RegistrySource {
-  nouns: { name: string; summary: string }[];
-  commands: { path: string[]; summary: string; aliases?: string[]; hidden?: boolean; load: () => Promise<VerbModule> }[];
-  /** main.ts's own set-up, so completion sees exactly the flags the parser accepts. */
-  addGlobalOptions(program: Command): void;
-  configureVerb(command: Command, verb: Verb<any>): void;
-}
-
-export async function buildTree(source: RegistrySource): Promise<CompletionNode> {
+export async function buildTree(registry: Registry): Promise<CompletionNode> {
   const program = new Command('ivsrt');
-  source.addGlobalOptions(program);
+  addGlobalOptions(program);
   const root: CompletionNode = { name: 'ivsrt', description: '', children: [], options: program.options.map((o) => fromCommander(o)), args: [] };
   const nounNode = (name: string) => {
     let node = root.children.find((c) => c.name === name);
     if (!node) {
-      const noun = source.nouns.find((n) => n.name === name);
+      const noun = registry.nouns.find((n) => n.name === name);
       node = { name, description: noun?.summary ?? '', children: [], options: [], args: [] };
       root.children.push(node);
     }
     return node;
   };
-  const entries = source.commands.filter((e) => !e.hidden);
+  const entries = registry.commands.filter((e) => !e.hidden);
   const verbs = await Promise.all(entries.map(async (e) => (await e.load()).verb));
   entries.forEach((entry, i) => {
-    const node = verbNode(entry.path.at(-1)!, entry.summary, verbs[i]!, source);
+    const node = verbNode(entry.path.at(-1)!, entry.summary, verbs[i]!);
     const parent = entry.path.length === 2 ? nounNode(entry.path[0]!) : root;
     parent.children.push(node);
     // Aliases parse like the verb but are not offered, to keep the list short.
@@ -40,9 +33,9 @@ export async function buildTree(source: RegistrySource): Promise<CompletionNode>
   return root;
 }
 
-function verbNode(name: string, summary: string, verb: Verb<any>, source: RegistrySource): CompletionNode {
+function verbNode(name: string, summary: string, verb: AnyVerb): CompletionNode {
   const command = new Command(name);
-  source.configureVerb(command, verb);
+  configureVerb(command, verb);
   const specs = new Map((verb.options ?? []).map((s) => [flagName(s.flags), s]));
   return {
     name,

@@ -84,14 +84,14 @@ export async function runDemo(ctx: Context, options: DemoOptions, openWatch?: Wa
 async function demoStage(ctx: Context, name: string): Promise<{ arn: string; reused: boolean }> {
   const existing = (await listAll(ctx, 'ListStages', {}, 'stages')).find((s) => s.name === name);
   if (existing) return { arn: String(existing.arn), reused: true };
-  const { stage } = (await ctx.call('CreateStage', { name })) as { stage: { arn: string } };
-  return { arn: stage.arn, reused: false };
+  const { stage } = await ctx.call('CreateStage', { name });
+  return { arn: String(stage?.arn), reused: false };
 }
 
 /** A run ended by Ctrl-C leaves its crowd connected; a new run starts from an empty room. */
 async function sendHomeEarlierCrowd(ctx: Context, admin: AdminClient, stageArn: string): Promise<number> {
-  const { stage } = (await ctx.call('GetStage', { arn: stageArn })) as { stage: { activeSessionId?: string } };
-  if (!stage.activeSessionId) return 0;
+  const { stage } = await ctx.call('GetStage', { arn: stageArn });
+  if (!stage?.activeSessionId) return 0;
   const connected = await listAll(ctx, 'ListParticipants', { stageArn, sessionId: stage.activeSessionId, filterByState: 'CONNECTED' }, 'participants');
   for (const p of connected) await admin.leave({ stageArn, participantId: String(p.participantId) });
   return connected.length;

@@ -34,8 +34,9 @@ import type { Priority, RateLimiter } from './rate-limiter.js';
  * (`maxAttempts: 1`): the poller backs off on errors, and SDK retries would bypass the limiter.
  */
 export interface CommandSender {
-  // The SDK's overloaded, per-command generic `send` cannot be named precisely here.
-  send(command: any, options?: { abortSignal?: AbortSignal }): Promise<any>;
+  // The SDK's overloaded, per-command generic `send` cannot be named precisely here; each WatchApi
+  // method below names the output type of the command it sends.
+  send(command: object, options?: { abortSignal?: AbortSignal }): Promise<unknown>;
 }
 
 /** The largest page every list operation the watcher uses accepts. */
@@ -98,21 +99,4 @@ export class WatchApi {
       priority,
     });
   }
-}
-
-/** Follows nextToken through every page, `maxPages` at most. */
-export async function collectPages<T, P extends { nextToken?: string }>(
-  fetchPage: (nextToken: string | undefined) => Promise<P>,
-  items: (page: P) => T[] | undefined,
-  maxPages = Infinity,
-): Promise<T[]> {
-  const all: T[] = [];
-  let nextToken: string | undefined;
-  for (let pages = 0; pages < maxPages; pages++) {
-    const page = await fetchPage(nextToken);
-    all.push(...(items(page) ?? []));
-    nextToken = page.nextToken;
-    if (!nextToken) break;
-  }
-  return all;
 }

@@ -4,6 +4,7 @@
 import type { Destination, DestinationSummary, ParticipantSummary } from '@aws-sdk/client-ivs-realtime';
 import type { Change } from './model.js';
 import { arnId } from '../model/arn.js';
+import { stateMeaning, type StateMeaning } from '../model/states.js';
 
 export type Tone = 'good' | 'bad' | 'warn' | 'info';
 
@@ -81,12 +82,12 @@ export function shortArn(arn: string | undefined): string {
   return arn ? arnId(arn) : '';
 }
 
+/** The tone of a state word, by what it means (src/model/states.ts); a word of no known meaning is a warning. */
 export function stateTone(state: string | undefined): Tone {
-  if (state === 'ACTIVE' || state === 'CONNECTED') return 'good';
-  if (state === 'FAILED' || state === 'DISCONNECTED') return 'bad';
-  if (state === 'STOPPED') return 'info';
-  return 'warn';
+  return TONES[stateMeaning(state) ?? 'moving'];
 }
+
+const TONES: Record<StateMeaning, Tone> = { live: 'good', moving: 'warn', over: 'info', failed: 'bad' };
 
 export function formatDuration(ms: number): string {
   const seconds = Math.max(0, Math.round(ms / 1000));

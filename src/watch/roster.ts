@@ -9,7 +9,8 @@
 // session only for publishers and the participant in focus, so as not to spend the account's quota on a
 // crowd's details.
 import type { Participant, ParticipantSummary } from '@aws-sdk/client-ivs-realtime';
-import { MAX_PAGE_SIZE, collectPages, type WatchApi } from './api.js';
+import { collectPages } from '../api/pages.js';
+import { MAX_PAGE_SIZE, type WatchApi } from './api.js';
 import type { Priority } from './rate-limiter.js';
 
 export class Roster {
@@ -43,6 +44,7 @@ export class Roster {
     }
     this.merge(
       await collectPages(
+        'ListParticipants',
         (nextToken) => this.list({ filterByPublished: true, nextToken }, 'high'),
         (page) => page.participants,
       ),

@@ -2,7 +2,8 @@
 // compositions and the focused participant's events. Keeps what must survive between polls (the roster
 // pass, fetched compositions, the event log) and returns a fresh immutable snapshot each time.
 import type { Event, Stage, StageSession } from '@aws-sdk/client-ivs-realtime';
-import { MAX_PAGE_SIZE, collectPages, type WatchApi } from './api.js';
+import { collectPages } from '../api/pages.js';
+import { MAX_PAGE_SIZE, type WatchApi } from './api.js';
 import {
   TERMINAL_COMPOSITION_STATES,
   emptySnapshot,
@@ -133,6 +134,7 @@ export class StagePoll {
    */
   private async fetchCompositions(): Promise<void> {
     const summaries = await collectPages(
+      'ListCompositions',
       (nextToken) => this.api.listCompositions({ filterByStageArn: this.stageArn, nextToken, maxResults: MAX_PAGE_SIZE }),
       (page) => page.compositions,
     );
@@ -155,6 +157,7 @@ export class StagePoll {
 
   private async fetchEvents(sessionId: string, participantId: string): Promise<void> {
     const events = await collectPages(
+      'ListParticipantEvents',
       (nextToken) =>
         this.api.listParticipantEvents({
           stageArn: this.stageArn,

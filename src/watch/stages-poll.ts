@@ -2,7 +2,8 @@
 // CONNECTED participants of each active session costs ListParticipants pages, so counts are refreshed
 // round-robin within each poll's request budget, and a big stage's count continues across polls.
 import type { StageSummary } from '@aws-sdk/client-ivs-realtime';
-import { MAX_PAGE_SIZE, collectPages, type WatchApi } from './api.js';
+import { collectPages } from '../api/pages.js';
+import { MAX_PAGE_SIZE, type WatchApi } from './api.js';
 import { emptySnapshot, type WatchSnapshot, type WatchedStage } from './model.js';
 
 interface Headcount {
@@ -22,6 +23,7 @@ export class StagesPoll {
 
   async poll(): Promise<WatchSnapshot> {
     const stages = await collectPages(
+      'ListStages',
       (nextToken) => this.api.listStages({ nextToken, maxResults: MAX_PAGE_SIZE }),
       (page) => page.stages,
     );

@@ -3,7 +3,7 @@
 // through the real bin to cover start-up and warnings.
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COMMANDS } from '../../commands/index.js';
+import { COMMANDS, registry } from '../../commands/index.js';
 import { runCommand } from '../../src/cli/main.js';
 import type { IO } from '../../src/cli/io.js';
 import { startEmulator } from '../../src/emulator/server.js';
@@ -81,7 +81,7 @@ describe('random argument lists', () => {
     for (let i = 0; i < 3000; i++) {
       const args = randomArgs(next).filter((a) => a !== '--debug');
       const { io, text } = captureIO();
-      const code = await runCommand(args, env, io);
+      const code = await runCommand(registry, args, env, io);
       const { stderr } = text();
       codes.set(code, (codes.get(code) ?? 0) + 1);
       const where = `seed ${seed}, run ${i}: ivsrt ${JSON.stringify(args)}\n${stderr}`;

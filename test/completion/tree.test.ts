@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildTree, enumAt } from '../../src/completion/tree.js';
 import { complete, type CompletionNode, type Lookup } from '../../src/completion/engine.js';
-import { addGlobalOptions, configureVerb } from '../../src/cli/main.js';
-import { defineVerb } from '../../src/cli/command.js';
-import { COMMANDS, NOUNS } from '../../commands/index.js';
+import { defineVerb, type Registry } from '../../src/cli/command.js';
+import { registry } from '../../commands/index.js';
 
 const noLookup: Lookup = { list: async () => [] };
 const find = (node: CompletionNode, ...path: string[]) => path.reduce((n, name) => n.children.find((c) => c.name === name)!, node);
@@ -24,14 +23,12 @@ describe('buildTree over a small registry', () => {
       { flags: '--participant <id>', description: 'who', field: 'participantId' },
     ],
   });
-  const source = {
-    nouns: [{ name: 'participant', summary: 'Participants' }],
+  const source: Registry = {
+    nouns: [{ name: 'participant', summary: 'Participants', group: 'Stages' }],
     commands: [
       { path: ['participant', 'list'], summary: 'List participants', aliases: ['ls'], load: async () => ({ verb }) },
       { path: ['secret'], summary: 'hidden', hidden: true, load: async () => ({ verb }) },
     ],
-    addGlobalOptions,
-    configureVerb,
   };
 
   it('takes the global flags and the implicit verb flags from the commander set-up', async () => {
@@ -71,7 +68,7 @@ describe('enumAt', () => {
 
 describe('buildTree over the real registry', () => {
   it('completes the verbs of this issue', async () => {
-    const tree = await buildTree({ nouns: NOUNS, commands: COMMANDS, addGlobalOptions, configureVerb });
+    const tree = await buildTree(registry);
     expect((await complete(['completion', ''], tree, noLookup)).candidates.map((c) => c.value)).toEqual(['bash', 'zsh', 'fish']);
     expect((await complete(['token', 'sign', '--capabilities', 's'], tree, noLookup)).candidates.map((c) => c.value)).toEqual(['subscribe']);
     const sign = find(tree, 'token', 'sign');

@@ -1,4 +1,7 @@
 import { Chalk } from 'chalk';
+import { stateMeaning } from '../../model/states.js';
+
+// Colours by what a state means; the meanings are src/model/states.ts's, shared with the watch view.
 
 export interface Painter {
   header(text: string): string;
@@ -10,11 +13,6 @@ export interface Painter {
   state(text: string): string;
 }
 
-const LIVE = new Set(['CONNECTED', 'ACTIVE', 'PUBLISH', 'true', 'yes']);
-const MOVING = new Set(['STARTING', 'STOPPING', 'RECONNECTING', 'PENDING']);
-const OVER = new Set(['DISCONNECTED', 'STOPPED', 'INACTIVE', 'DISABLED', 'false']);
-const BAD = new Set(['FAILED']);
-
 export function paint(enabled: boolean): Painter {
   const c = new Chalk({ level: enabled ? 1 : 0 });
   return {
@@ -23,6 +21,9 @@ export function paint(enabled: boolean): Painter {
     ok: (t) => `${c.green('✓')} ${t}`,
     error: (t) => c.red(t),
     warn: (t) => c.yellow(t),
-    state: (t) => (LIVE.has(t) ? c.green(t) : MOVING.has(t) ? c.yellow(t) : OVER.has(t) ? c.dim(t) : BAD.has(t) ? c.red(t) : t),
+    state: (t) => {
+      const meaning = stateMeaning(t);
+      return meaning ? { live: c.green, moving: c.yellow, over: c.dim, failed: c.red }[meaning](t) : t;
+    },
   };
 }
