@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { defineVerb } from '../../src/cli/command.js';
 import type { Context } from '../../src/cli/context.js';
+import type { Target } from '../../src/cli/config.js';
 import { EXIT, ExitStatus, UsageError } from '../../src/cli/errors.js';
 import { resolveReference } from '../../src/cli/resources.js';
 import { takeOverInterrupt } from '../../src/cli/signals.js';
@@ -29,7 +30,9 @@ const MIN_INTERVAL_S = 0.5;
 export const verb = defineVerb<WatchFlags>({
   description: [
     'Watches a stage live (participants, compositions, sessions, events), polling within the service rate limits. Without a stage, lists every stage with its active session and participant count.',
-    'On a terminal this is a full-screen view (press ? for keys). Piped or with --json it prints one change per line, {"type", "kind", "object", "timestamp"}, starting with what exists as ADDED.',
+    'On a terminal this is a full-screen view (press ? for keys). Its header names the stage and where requests go (local emulator, an endpoint, or the AWS region and account); ' +
+      'below it, the session, when the last poll answered and the request rate, then the status line: ok (polling works), connecting…, PAUSED (p), or the last error with a retry countdown ' +
+      '("throttled" when the service\'s rate limit answered). Rows turn green when added, yellow when changed and red when the participant left; those who left drop out after a few polls (a shows them all). Piped or with --json it prints one change per line, {"type", "kind", "object", "timestamp"}, starting with what exists as ADDED.',
     'Exit status: 0 when --until is met, on q, or when a stream is ended by Ctrl-C, SIGTERM or its reader; 130 on Ctrl-C in the full-screen view or before --until is met (143 for SIGTERM).',
     `Conditions for --until (repeatable; any one ends the watch):\n${UNTIL_FORMS.map(([form, what]) => `  ${form.padEnd(25)} ${what}`).join('\n')}`,
   ].join('\n\n'),
@@ -60,11 +63,19 @@ export const verb = defineVerb<WatchFlags>({
     // Both renderers end on SIGINT themselves, after flushing the stream or restoring the terminal.
     takeOverInterrupt();
     const code = interactive
-      ? await (await loadUi()).runWatchUi({ ...options, readonly: Boolean(flags.readonly) })
+      ? await (await loadUi()).runWatchUi({ ...options, readonly: Boolean(flags.readonly), colorLevel: ctx.io.color ? 1 : 0, where: whereLabel(await ctx.target(), stageArn) })
       : await runWatchStream({ ...options, out: ctx.io.stdout, err: ctx.io.stderr });
     return endWith(ctx, code);
   },
 });
+
+/** The header's answer to "local or AWS?": the emulator, an endpoint, or the region and account. */
+function whereLabel(target: Target, stageArn: string | undefined): string {
+  if (target.kind === 'local') return 'local emulator';
+  if (target.kind === 'endpoint') return `endpoint ${target.endpoint}`;
+  const account = stageArn?.split(':')[4];
+  return `AWS ${target.region}${account ? `, account ${account}` : ''}`;
+}
 
 function parseConditions(texts: string[]): UntilCondition[] {
   try {

@@ -2,7 +2,7 @@
 // creates (or reuses) a stage, keeps a churning crowd of simulated participants on it, and shows it in
 // the watch view; without a terminal (or with --no-watch) it reports progress instead, for --duration.
 import { createContext, type Context } from '../cli/context.js';
-import { UsageError } from '../cli/errors.js';
+import { EXIT, ExitStatus, UsageError } from '../cli/errors.js';
 import { listAll } from '../cli/paginate.js';
 import { takeOverInterrupt } from '../cli/signals.js';
 import { AdminClient } from '../local/admin-client.js';
@@ -13,7 +13,20 @@ export interface DemoOptions {
   participants: number;
   /** Seconds; absent means until the watch view is closed or Ctrl-C. */
   durationSeconds?: number;
+  /** Ticks (seconds) per session; see ROUND_TICKS. */
+  roundTicks?: number;
 }
+
+/**
+ * The crowd leaves and comes back as a new session this often. One endless session would collect every
+ * participant who ever churned through it (hundreds after a few minutes), and the watch view, which lists
+ * the whole session, would page through more of them every poll: its request rate would climb.
+ */
+const ROUND_TICKS = 60;
+
+/** The demo's participants are named demo-1, demo-2...: the only ones it ever sends home. */
+const DEMO_USER_PREFIX = 'demo';
+const DEMO_USER = new RegExp(`^${DEMO_USER_PREFIX}-\\d+$`);
 
 export interface DemoSummary {
   stage: { arn: string; name: string; reused: boolean };
@@ -48,21 +61,14 @@ export async function runDemo(ctx: Context, options: DemoOptions, openWatch?: Wa
   const onInterrupt = () => stop.abort();
   takeOverInterrupt();
   process.once('SIGINT', onInterrupt);
-  const simulation = simulate({
-    url: emulator,
-    stageArn: stage.arn,
-    participants: options.participants,
-    churn: 0.25,
-    tickMs: 1000,
-    durationMs: options.durationSeconds === undefined ? undefined : options.durationSeconds * 1000,
-    signal: stop.signal,
-    userIdPrefix: 'demo',
-    // The watch view owns the terminal; progress lines would tear it.
-    onTick: openWatch ? undefined : (stats) => ctx.info(progressLine(stats)),
-  });
-  // The view lasts until the user quits it (or --duration ends the crowd); then the crowd leaves,
-  // also when the view ends with an error such as Ctrl-C (130), which is passed on afterwards.
-  const viewing = openWatch ? Promise.race([openWatch(local, stage.arn), simulation]).finally(() => stop.abort()) : simulation;
+  const simulation = simulateInRounds(ctx, emulator, stage.arn, options, stop.signal, openWatch === undefined);
+  // The view lasts until the user quits it (q or Ctrl-C, both ending the demo the same way) or --duration
+  // ends the crowd; then the crowd leaves. Any other failure of the view is passed on afterwards.
+  const viewing = openWatch
+    ? Promise.race([openWatch(local, stage.arn).catch((error: unknown) => {
+        if (!(error instanceof ExitStatus && error.exitCode === EXIT.interrupted)) throw error;
+      }), simulation]).finally(() => stop.abort())
+    : simulation;
   let stats: SimulationStats | undefined;
   try {
     await viewing;
@@ -88,13 +94,46 @@ async function demoStage(ctx: Context, name: string): Promise<{ arn: string; reu
   return { arn: String(stage?.arn), reused: false };
 }
 
-/** A run ended by Ctrl-C leaves its crowd connected; a new run starts from an empty room. */
+/**
+ * A run that was killed leaves its crowd connected; a new run starts without it. Only the demo's own
+ * participants are sent home: anyone who joined the stage by hand stays.
+ */
 async function sendHomeEarlierCrowd(ctx: Context, admin: AdminClient, stageArn: string): Promise<number> {
   const { stage } = await ctx.call('GetStage', { arn: stageArn });
   if (!stage?.activeSessionId) return 0;
   const connected = await listAll(ctx, 'ListParticipants', { stageArn, sessionId: stage.activeSessionId, filterByState: 'CONNECTED' }, 'participants');
-  for (const p of connected) await admin.leave({ stageArn, participantId: String(p.participantId) });
-  return connected.length;
+  const ours = connected.filter((p) => DEMO_USER.test(String(p.userId ?? '')));
+  for (const p of ours) await admin.leave({ stageArn, participantId: String(p.participantId) });
+  return ours.length;
+}
+
+/** The churning crowd, as sessions of ROUND_TICKS ticks each, until --duration or the signal; totals over all of them. */
+async function simulateInRounds(ctx: Context, url: string, stageArn: string, options: DemoOptions, signal: AbortSignal, report: boolean): Promise<SimulationStats> {
+  const total: SimulationStats = { ticks: 0, joined: 0, left: 0, publishing: 0, connected: 0, errors: 0 };
+  const ends = options.durationSeconds === undefined ? Number.POSITIVE_INFINITY : Date.now() + options.durationSeconds * 1000;
+  while (!signal.aborted && Date.now() < ends) {
+    const round = await simulate({
+      url,
+      stageArn,
+      participants: options.participants,
+      churn: 0.25,
+      tickMs: 1000,
+      maxTicks: options.roundTicks ?? ROUND_TICKS,
+      durationMs: Number.isFinite(ends) ? Math.max(0, ends - Date.now()) : undefined,
+      signal,
+      userIdPrefix: DEMO_USER_PREFIX,
+      // The watch view owns the terminal; progress lines would tear it.
+      onTick: report ? (stats) => ctx.info(progressLine({ ...stats, joined: total.joined + stats.joined, left: total.left + stats.left })) : undefined,
+    });
+    total.ticks += round.ticks;
+    total.joined += round.joined;
+    total.left += round.left;
+    total.errors += round.errors;
+    total.connected = round.connected;
+    total.publishing = round.publishing;
+    total.lastError = round.lastError ?? total.lastError;
+  }
+  return total;
 }
 
 function progressLine(stats: SimulationStats): string {

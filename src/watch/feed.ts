@@ -23,7 +23,7 @@ export function describeChange(change: Change): FeedLine[] {
     case 'participant': {
       const p = change.object;
       const who = participantLabel(p);
-      if (change.type === 'ADDED') return [line(`${who} ${p.state === 'CONNECTED' ? 'joined' : 'listed (disconnected)'}`, 'good', p.participantId)];
+      if (change.type === 'ADDED') return [line(`${who} ${p.state === 'CONNECTED' ? 'joined' : 'joined and left between two polls'}`, 'good', p.participantId)];
       if (change.type === 'REMOVED') return [];
       const before = change.previous!;
       const lines: FeedLine[] = [];

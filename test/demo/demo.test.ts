@@ -45,16 +45,21 @@ describe('ivsrt demo', () => {
     expect(stages.json().stages.map((s: { name: string }) => s.name)).toContain('demo');
   });
 
-  it('reuses the stage and sends an earlier crowd home', async () => {
-    const first = await runCli(['demo', '--duration', '1', '--participants', '2', '--json'], { endpoint: emu.url, env: { IVSRT_ADMIN_SECRET: emu.adminSecret } });
+  it('reuses the stage and sends home only its own earlier crowd, never participants joined by hand', async () => {
+    const env = { IVSRT_ADMIN_SECRET: emu.adminSecret };
+    const first = await runCli(['demo', '--duration', '1', '--participants', '2', '--json'], { endpoint: emu.url, env });
     expect(first.code, first.stderr).toBe(0);
     const stageArn = first.json().stage.arn;
-    // A crowd left behind, as after Ctrl-C.
-    await fetch(`${emu.url}/_ivsrt/join`, { method: 'POST', headers: adminHeaders(emu.url), body: JSON.stringify({ stageArn, userId: 'left-behind' }) });
-    const second = await runCli(['demo', '--duration', '1', '--participants', '2', '--json'], { endpoint: emu.url, env: { IVSRT_ADMIN_SECRET: emu.adminSecret } });
+    // A demo participant left behind (as after a killed run), and someone who joined by hand.
+    for (const userId of ['demo-99', 'by-hand']) {
+      await fetch(`${emu.url}/_ivsrt/join`, { method: 'POST', headers: adminHeaders(emu.url), body: JSON.stringify({ stageArn, userId }) });
+    }
+    const second = await runCli(['demo', '--duration', '1', '--participants', '2', '--json'], { endpoint: emu.url, env });
     expect(second.code, second.stderr).toBe(0);
     expect(second.json().stage).toEqual({ arn: stageArn, name: 'demo', reused: true });
     expect(second.stderr).toContain('1 participant(s) from an earlier run left');
+    const connected = await runCli(['participant', 'list', stageArn, '--state', 'connected', '--json', '--query', 'participants[].userId'], { endpoint: emu.url, env });
+    expect(connected.json(), connected.stderr).toEqual(['by-hand']);
   });
 
   it('refuses AWS targets and bad sizes before doing anything', async () => {
@@ -89,4 +94,24 @@ describe('ivsrt demo without --duration', () => {
     expect(summary.participants.connectedAtEnd).toBe(0);
     expect(summary.participants.left).toBe(summary.participants.joined);
   });
+});
+
+describe('the demo over time', () => {
+  it('starts a new session every round, so no session (and no watch of it) collects an ever-growing crowd', async () => {
+    const { createContext } = await import('../../src/cli/context.js');
+    const { runDemo } = await import('../../src/demo/run.js');
+    const { PassThrough } = await import('node:stream');
+    const sink = new PassThrough().resume();
+    const io = { stdout: sink, stderr: sink, stdin: new PassThrough(), stdoutIsTTY: false, stderrIsTTY: false, stdinIsTTY: false, columns: 80, color: false, colorErr: false };
+    const ctx = createContext({ io, env: { AWS_ACCESS_KEY_ID: 'a', AWS_SECRET_ACCESS_KEY: 'b' }, globals: { endpointUrl: emu.url } });
+    const summary = await runDemo(ctx, { stageName: 'rounds', participants: 4, durationSeconds: 5, roundTicks: 1 });
+    expect(summary.participants.left).toBe(summary.participants.joined);
+    const sessions = (await ctx.call('ListStageSessions', { stageArn: summary.stage.arn })).stageSessions as { sessionId: string }[];
+    expect(sessions.length).toBeGreaterThanOrEqual(2);
+    for (const { sessionId } of sessions) {
+      const { participants } = (await ctx.call('ListParticipants', { stageArn: summary.stage.arn, sessionId, maxResults: 100 })) as { participants: unknown[] };
+      // A round is the crowd plus one tick of churn: 4 + round(4 x 0.25).
+      expect(participants.length).toBeLessThanOrEqual(5);
+    }
+  }, 30_000);
 });

@@ -1,4 +1,4 @@
-import { Box, useInput } from 'ink';
+import { Box, Text, useInput } from 'ink';
 import { useCallback, useEffect, useRef, useState, type MutableRefObject } from 'react';
 import type { Tone } from '../feed.js';
 import { Footer, type Prompt } from './Footer.js';
@@ -15,6 +15,8 @@ export interface AppProps {
   /** All-stages mode: a store for one stage, sharing the root's rate limiter. */
   openStage?: (stageArn: string) => WatchStore;
   readonly: boolean;
+  /** Where the requests go, shown in the header: "local emulator", an endpoint, or AWS region and account. */
+  where?: string;
   /** 0 for q, 130 for Ctrl-C. */
   onExit(code: number): void;
 }
@@ -27,7 +29,10 @@ interface Confirmation {
   action: () => Promise<string>;
 }
 
-export function App({ root, openStage, readonly, onExit }: AppProps) {
+/** Below this the panes overlap and the header is cut: a message says so instead. */
+export const MIN_SIZE = { columns: 60, rows: 16 } as const;
+
+export function App({ root, openStage, readonly, where, onExit }: AppProps) {
   const size = useTerminalSize();
   // Read by the key handler through refs: keys typed faster than React re-renders must still see the
   // mode the previous key switched to (a "/" followed at once by filter text).
@@ -81,9 +86,11 @@ export function App({ root, openStage, readonly, onExit }: AppProps) {
     } else (drilledRef.current ? drilledKeys : rootKeys).current?.(input, key);
   });
 
+  const tooSmall = size.columns < MIN_SIZE.columns || size.rows < MIN_SIZE.rows;
   const screen: Omit<ScreenProps, 'keys'> = {
-    hidden: help,
+    hidden: help || tooSmall,
     size: { columns: size.columns, rows: size.rows - 1 },
+    where,
     readonly,
     filter,
     clearFilter: () => setFilter(''),
@@ -116,7 +123,8 @@ export function App({ root, openStage, readonly, onExit }: AppProps) {
 
   return (
     <Box flexDirection="column" height={size.rows}>
-      {help ? <HelpScreen readonly={readonly} /> : null}
+      {tooSmall ? <TooSmall columns={size.columns} rows={size.rows} /> : null}
+      {help && !tooSmall ? <HelpScreen readonly={readonly} /> : null}
       {root.poller.stageArn ? (
         <StageScreen {...screen} keys={rootKeys} store={root} />
       ) : (
@@ -125,7 +133,21 @@ export function App({ root, openStage, readonly, onExit }: AppProps) {
       )}
       {drilled ? <StageScreen key={drilled.poller.stageArn} {...screen} keys={drilledKeys} store={drilled} onBack={back} /> : null}
       <Box flexGrow={1} />
-      <Footer prompt={prompt} />
+      {tooSmall ? null : <Footer prompt={prompt} />}
+    </Box>
+  );
+}
+
+/** The screens stay mounted (hidden), so the selection survives a window made small for a moment. */
+function TooSmall({ columns, rows }: { columns: number; rows: number }) {
+  return (
+    <Box flexDirection="column">
+      <Text color="yellow" bold wrap="wrap">
+        Terminal too small ({columns}x{rows})
+      </Text>
+      <Text wrap="wrap">
+        ivsrt watch needs at least {MIN_SIZE.columns}x{MIN_SIZE.rows}. Enlarge the window, or press q to quit.
+      </Text>
     </Box>
   );
 }

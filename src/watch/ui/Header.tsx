@@ -12,20 +12,23 @@ export interface HeaderProps {
   requestRate: number;
   /** The poll interval: within it (plus a second) the last poll is on time. */
   intervalMs: number;
+  /** Where the requests go: "local emulator", an endpoint URL, or the AWS region and account. */
+  where?: string;
 }
 
 /**
  * The header owns the clock ("polled 3s ago"), so only it redraws between polls, and only when a
  * poll is late; the tables below change when a poll lands.
  */
-export function Header({ title, subtitle, session, status, requestRate, intervalMs }: HeaderProps) {
+export function Header({ title, subtitle, session, status, requestRate, intervalMs, where }: HeaderProps) {
   const now = useStaleClock(status.lastSuccessAt, intervalMs + 1000);
   const line = session ? sessionLine(session.id, session.startTime, session.active, now) : undefined;
   const polled = status.lastSuccessAt === undefined ? 'not polled yet' : `polled ${ago(now - status.lastSuccessAt)}`;
   return (
     <Box flexDirection="column">
       <Text wrap="truncate">
-        <Text bold>ivsrt watch</Text> <Text color="cyan" bold>{title}</Text> <Text dimColor>{subtitle}</Text>
+        <Text bold>ivsrt watch</Text> <Text color="cyan" bold>{title}</Text>
+        {where ? <Text color="magenta"> · {where}</Text> : null} <Text dimColor>{subtitle}</Text>
       </Text>
       <Text wrap="truncate">
         {line ? `${line} · ` : ''}
@@ -48,6 +51,7 @@ function StatusLine({ status, now }: { status: PollStatus; now: number }) {
     );
   }
   if (status.state === 'starting') return <Text dimColor>connecting…</Text>;
+  // The help (?) explains this line: ok means the last poll answered; errors and throttling show here instead.
   return <Text color="green">ok</Text>;
 }
 

@@ -6,6 +6,7 @@ const KEYS: Array<[string, string, boolean?]> = [
   ['Esc', 'back, or clear the filter'],
   ['/', 'filter rows by user id, participant id or name'],
   ['Tab', 'switch pane: participants, compositions, events'],
+  ['a', 'show or hide the participants who left'],
   ['d', 'disconnect the selected participant (asks first)', true],
   ['x', 'stop the selected composition (asks first)', true],
   ['r', 'poll now'],
@@ -25,7 +26,9 @@ export function HelpScreen({ readonly }: { readonly: boolean }) {
           {mutates && readonly ? ' (disabled: --readonly)' : ''}
         </Text>
       ))}
-      <Text dimColor>Rows turn green when added, yellow when changed, red when the participant left.</Text>
+      <Text dimColor>Rows turn green when added, yellow when changed, red when the participant left; then those who left drop out (a shows them).</Text>
+      <Text dimColor>Status line: ok = the last poll answered; connecting…, PAUSED, or the last error and when the next try is (throttled = rate limited).</Text>
+      <Text dimColor>"joined and left between two polls": someone the watch first saw after they had already left.</Text>
       <Text dimColor>Press any key to close.</Text>
     </Box>
   );

@@ -28,6 +28,8 @@ export interface ParticipantsTableProps {
   participants: readonly Participant[];
   /** All participants known, before the filter. */
   total: number;
+  /** Participants who left and are not shown (the `a` key shows them). */
+  leftHidden?: number;
   complete: boolean;
   selectedIndex: number;
   active: boolean;
@@ -43,7 +45,7 @@ export function ParticipantsTable(props: ParticipantsTableProps) {
   const rows = Math.max(1, height - 2);
   const { start, end } = visibleWindow(participants.length, selectedIndex, rows);
   const connected = participants.filter((p) => p.state === 'CONNECTED').length;
-  const counts = `${connected} connected, ${participants.length}${props.complete ? '' : '+'}${props.filter ? ` of ${props.total}` : ''} listed`;
+  const counts = `${connected} connected, ${participants.length}${props.complete ? '' : '+'}${props.filter ? ` of ${props.total}` : ''} listed${props.leftHidden ? `, ${props.leftHidden} who left hidden (a shows them)` : ''}`;
   return (
     <Box flexDirection="column" height={height}>
       <Text bold color={active ? 'cyan' : undefined} wrap="truncate">

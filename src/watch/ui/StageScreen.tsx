@@ -33,7 +33,15 @@ export function StageScreen(props: StageScreenProps) {
   const [detail, setDetail] = useState<string>();
   const [detailScroll, setDetailScroll] = useState(0);
 
-  const participants = useMemo(() => sortParticipants([...snapshot.participant.values()], filter), [snapshot.participant, filter]);
+  // Those who left stay while their row is red (a few polls), then drop out unless `a` shows them: in a
+  // churning session they would otherwise outnumber, and push down, everyone still connected.
+  const [showLeft, setShowLeft] = useState(false);
+  const everyone = useMemo(() => [...snapshot.participant.values()], [snapshot.participant]);
+  const participants = useMemo(
+    () => sortParticipants(everyone.filter((p) => showLeft || p.state !== 'DISCONNECTED' || state.highlights.has(`participant:${p.participantId}`)), filter),
+    [everyone, filter, showLeft, state.highlights],
+  );
+  const leftHidden = everyone.filter((p) => matches(p, filter)).length - participants.length;
   const compositions = useMemo(
     () => [...snapshot.composition.values()].sort((a, b) => (b.startTime?.getTime() ?? 0) - (a.startTime?.getTime() ?? 0)),
     [snapshot.composition],
@@ -50,9 +58,9 @@ export function StageScreen(props: StageScreenProps) {
   useEffect(() => {
     const keys = detail
       ? `↑↓ scroll · Esc back${readonly ? '' : ' · d disconnect'} · r refresh · p pause · ? help · q quit`
-      : `↑↓ select · ⏎ details · / filter · Tab pane${readonly ? '' : ' · d disconnect · x stop composition'} · r refresh · p pause · ? help · q quit`;
+      : `↑↓ select · ⏎ details · / filter · Tab pane · a ${showLeft ? 'hide' : 'show'} who left${readonly ? '' : ' · d disconnect · x stop composition'} · r refresh · p pause · ? help · q quit`;
     props.setHints(keys);
-  }, [detail, readonly]);
+  }, [detail, readonly, showLeft]);
 
   const closeDetail = () => {
     setDetail(undefined);
@@ -99,6 +107,9 @@ export function StageScreen(props: StageScreenProps) {
     if (key.escape) {
       if (filter) props.clearFilter();
       else props.onBack?.();
+    } else if (input === 'a') {
+      setShowLeft(!showLeft);
+      props.notify(showLeft ? 'hiding the participants who left' : 'showing everyone who joined the session', 'info');
     } else if (key.tab) {
       setPane(PANES[(PANES.indexOf(pane) + (key.shift ? PANES.length - 1 : 1)) % PANES.length]!);
     } else if (key.upArrow || key.downArrow) {
@@ -134,6 +145,7 @@ export function StageScreen(props: StageScreenProps) {
         status={state.status}
         requestRate={state.requestRate}
         intervalMs={store.poller.intervalMs}
+        where={props.where}
       />
       {detail ? (
         <ParticipantDetail
@@ -148,6 +160,7 @@ export function StageScreen(props: StageScreenProps) {
           <ParticipantsTable
             participants={participants}
             total={snapshot.participant.size}
+            leftHidden={leftHidden}
             complete={snapshot.rosterComplete}
             selectedIndex={participantIndex}
             active={pane === 'participants'}
@@ -171,11 +184,14 @@ export function StageScreen(props: StageScreenProps) {
   );
 }
 
+function matches(p: Participant, filter: string): boolean {
+  return !filter || `${p.userId ?? ''} ${p.participantId ?? ''}`.toLowerCase().includes(filter.toLowerCase());
+}
+
 /** Connected first, then publishers, then by first join; filtered by user or participant id. */
 function sortParticipants(participants: Participant[], filter: string): Participant[] {
-  const needle = filter.toLowerCase();
   return participants
-    .filter((p) => !needle || `${p.userId ?? ''} ${p.participantId ?? ''}`.toLowerCase().includes(needle))
+    .filter((p) => matches(p, filter))
     .sort(
       (a, b) =>
         Number(b.state === 'CONNECTED') - Number(a.state === 'CONNECTED') ||

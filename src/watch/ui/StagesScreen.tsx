@@ -48,7 +48,7 @@ export function StagesScreen(props: StagesScreenProps) {
 
   return (
     <Box flexDirection="column" display={props.hidden ? 'none' : 'flex'}>
-      <Header title="all stages" subtitle="this account and region" status={state.status} requestRate={state.requestRate} intervalMs={store.poller.intervalMs} />
+      <Header title="all stages" subtitle="this account and region" where={props.where} status={state.status} requestRate={state.requestRate} intervalMs={store.poller.intervalMs} />
       <StagesList stages={stages} selectedIndex={index} highlights={state.highlights} filter={filter} height={Math.max(3, size.rows - 4)} width={size.columns} />
     </Box>
   );

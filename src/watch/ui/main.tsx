@@ -1,6 +1,7 @@
 // Entry of the interactive watch (bundled as dist/watch.mjs and loaded only when stdout and stdin are
 // terminals): the Ink app over one poller, or over the all-stages poller plus one per opened stage.
 // Resolves to the exit code: 0 for q or a met --until condition, 130 for Ctrl-C, 128+n for signal n.
+import chalk from 'chalk';
 import { render } from 'ink';
 import type { WatchOptions } from '../options.js';
 import { Poller } from '../poller.js';
@@ -15,10 +16,19 @@ export interface WatchUiOptions extends WatchOptions {
   readonly?: boolean;
   stdout?: NodeJS.WriteStream;
   stdin?: NodeJS.ReadStream;
+  /**
+   * chalk's colour level (0 = none), decided as for every other command (NO_COLOR, FORCE_COLOR,
+   * --no-color, a terminal). Ink would otherwise decide itself, and it reads CI, which the loader sets.
+   */
+  colorLevel?: 0 | 1 | 2 | 3;
+  /** Where the requests go, for the header. */
+  where?: string;
 }
 
 export async function runWatchUi(options: WatchUiOptions): Promise<number> {
   const stdout = options.stdout ?? process.stdout;
+  // Ink colours through this same chalk module (the bundle keeps packages external).
+  if (options.colorLevel !== undefined) chalk.level = options.colorLevel;
   const stdin = options.stdin ?? process.stdin;
   // One limiter for every poller of this process: the quotas are per account, not per view.
   const limiter = options.limiter ?? new RateLimiter();
@@ -38,7 +48,7 @@ export async function runWatchUi(options: WatchUiOptions): Promise<number> {
     const root = watch(options.stageArn, options.participantId);
     whenAnyMet(root.poller, options.until ?? [], () => finish(0));
     const app = render(
-      <App root={root} openStage={(arn) => watch(arn)} readonly={Boolean(options.readonly)} onExit={(code) => finish(code)} />,
+      <App root={root} openStage={(arn) => watch(arn)} readonly={Boolean(options.readonly)} where={options.where} onExit={(code) => finish(code)} />,
       { stdout, stdin, exitOnCtrlC: false, patchConsole: false },
     );
     const code = await Promise.race([exited, app.waitUntilExit().then(() => 0)]);

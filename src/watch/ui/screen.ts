@@ -15,6 +15,8 @@ export interface ScreenProps {
   keys: MutableRefObject<KeyHandler | undefined>;
   hidden: boolean;
   size: TerminalSize;
+  /** Where the requests go, for the header (see Header's `where`). */
+  where?: string;
   readonly: boolean;
   filter: string;
   clearFilter(): void;
