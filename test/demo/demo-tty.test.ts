@@ -50,7 +50,7 @@ describe.skipIf(!hasTmux)('ivsrt demo on a terminal', () => {
     await writeFile(script, `${exports}\n"${process.execPath}" "${BIN}" demo --participants 3 --endpoint-url ${emu.url}\necho "EXIT=$?"\nsleep 60\n`);
     await exec('tmux', ['new-session', '-d', '-s', session, '-x', '150', '-y', '40', `sh ${script}`]);
     await waitFor(async () => /Participants \(3 connected/.test(await screen()), 'the watch view with 3 connected participants');
-    expect(await screen()).toMatch(/ivsrt watch demo arn:aws:ivs:/);
+    expect(await screen()).toMatch(/ivsrt watch demo · endpoint http:\/\/127\.0\.0\.1:\d+ arn:aws:ivs:/);
     await exec('tmux', ['send-keys', '-t', session, 'q']);
     await waitFor(async () => (await screen()).includes('EXIT='), 'the demo to end');
     const out = await screen();
