@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { defineVerb } from '../../src/cli/command.js';
 import { UsageError } from '../../src/cli/errors.js';
 import { takeOverInterrupt } from '../../src/cli/signals.js';
 import type { Credential } from '../../src/emulator/sigv4.js';
+import type { EventBusOptions } from '../../src/emulator/events/bus.js';
+import { ivsrtHome } from '../../src/local/paths.js';
 
 interface Options {
   host?: string;
@@ -14,6 +17,12 @@ interface Options {
   region?: string;
   background?: boolean;
   seed?: string;
+  eventTarget?: string[];
+  eventRules?: string;
+  eventRetry?: string;
+  eventDeadLetter?: string;
+  eventFaults?: string;
+  eventSeed?: number;
 }
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
@@ -56,6 +65,8 @@ export const verb = defineVerb<Options>({
     { command: 'ivsrt local start --port 0 --data-dir ./ivs-data', description: 'a free port, durable state' },
     { command: 'ivsrt local start --credentials-file ./keys --clock-speed 60', description: 'verify signatures with the KEY:SECRET lines of ./keys (kept out of `ps`), timers 60× faster' },
     { command: 'ivsrt local start --port 0 --seed seed.json', description: 'start with the stages and configurations of a seed (`ivsrt local export` writes one)' },
+    { command: 'ivsrt local start --event-target http://localhost:3000/ivs-events', description: 'POST every IVS event to your webhook' },
+    { command: 'ivsrt local start --event-rules rules.json --event-faults duplicate=0.2,reorder=0.3 --event-seed 42', description: 'rules, and the faults AWS warns about' },
   ],
   options: [
     { flags: '--host <address>', description: 'address to listen on', defaultValue: '127.0.0.1' },
@@ -66,6 +77,12 @@ export const verb = defineVerb<Options>({
     { flags: '--credentials-file <path>', description: 'read KEY:SECRET lines from this file (same effect as --credentials)' },
     { flags: '--region <region>', description: 'region written into ARNs (default us-east-1)' },
     { flags: '--seed <file>', description: 'load stages, configurations and public keys from a seed file (docs/testing.md) before serving' },
+    { flags: '--event-target <url|exec:command>', description: 'deliver every IVS event here: POST the envelope to a URL, or run a command with it on stdin (repeatable)', parse: 'list' },
+    { flags: '--event-rules <file>', description: 'EventBridge patterns paired with targets, and the retry policy (JSON; see docs/events.md)' },
+    { flags: '--event-retry <policy>', description: 'retry policy, e.g. attempts=185,max-age=24h (the EventBridge default)' },
+    { flags: '--event-dead-letter <file>', description: 'NDJSON file for events that still fail after the retries (default: dead-letter.ndjson in the data directory)' },
+    { flags: '--event-faults <faults>', description: 'faults AWS warns about, all off by default: duplicate=P,reorder=P,drop=P,delay=DURATION' },
+    { flags: '--event-seed <n>', description: 'seed for --event-faults (same seed, same faults)', parse: 'int' },
   ],
   async run(ctx, options) {
     if (options.port !== undefined && (options.port < 0 || options.port > 65535)) throw new UsageError(`--port must be from 0 to 65535, got ${options.port}`);
@@ -76,6 +93,7 @@ export const verb = defineVerb<Options>({
       ctx.info(`warning: listening on ${host} without credentials: anyone who can reach this port can call the API with any signature (pass --credentials-file or set IVSRT_CREDENTIALS)`);
     }
     const seed = options.seed === undefined ? undefined : { text: readSeed(options.seed), source: options.seed };
+    const events = await eventOptions(options, options.dataDir ?? ivsrtHome(ctx.env));
     const { runForeground } = await import('../../src/local/foreground.js');
     takeOverInterrupt();
     await runForeground(
@@ -92,6 +110,7 @@ export const verb = defineVerb<Options>({
         env: ctx.env,
         register: true,
         seed,
+        events,
       },
       { out: (line) => ctx.io.stdout.write(`${line}\n`), err: (line) => ctx.io.stderr.write(`${line}\n`) },
     ).catch((error: unknown) => {
@@ -106,5 +125,23 @@ function readSeed(file: string): string {
     return readFileSync(file, 'utf8');
   } catch (error) {
     throw new UsageError(`--seed ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+  }
+}
+
+/** The --event-* flags as the event bus's options; a bad one is a usage error naming it. */
+async function eventOptions(options: Options, stateDir: string): Promise<EventBusOptions> {
+  const { deliveryConfig, RulesError } = await import('../../src/emulator/events/rules.js');
+  const { parseFaults, FaultSpecError } = await import('../../src/emulator/events/faults.js');
+  try {
+    return {
+      delivery: deliveryConfig(
+        { targets: options.eventTarget, rulesFile: options.eventRules, retry: options.eventRetry, deadLetterFile: options.eventDeadLetter },
+        join(stateDir, 'dead-letter.ndjson'),
+      ),
+      faults: parseFaults(options.eventFaults, options.eventSeed ?? 0),
+    };
+  } catch (error) {
+    if (error instanceof RulesError || error instanceof FaultSpecError) throw new UsageError(error.message);
+    throw error;
   }
 }

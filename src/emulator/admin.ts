@@ -3,6 +3,8 @@
 import { connectedParticipant, current, exchangeToken, joinStage, leaveStage, publish, subscribe, unpublish, unsubscribe, type Joiner } from './activity.js';
 import type { Emulator } from './emulator.js';
 import { notFound, validationError } from './errors.js';
+import { eventBusOf } from './events/bus.js';
+import { openEventStream, readStreamRequest } from './events/stream.js';
 import { ingestConnect } from './handlers/ingest.js';
 import { participantToken } from './handlers/stages.js';
 import { newResourceId } from './ids.js';
@@ -189,6 +191,9 @@ const reset: AdminHandler = (_emu, _body, control) => {
   return { reset: true };
 };
 
+/** The event stream (NDJSON): history from `since`, then every event as it is committed. */
+const events: AdminHandler = (emu, body) => openEventStream(eventBusOf(emu)!, emu.now(), readStreamRequest(body));
+
 const shutdown: AdminHandler = (_emu, _body, control) => {
   setImmediate(() => control.shutdown());
   return { shuttingDown: true };
@@ -211,4 +216,5 @@ export const ADMIN_ROUTES: Record<string, AdminHandler> = {
   'POST reset': reset,
   'GET export': (emu) => exportSeed(emu.store),
   'POST shutdown': shutdown,
+  'POST events': events,
 };

@@ -9,6 +9,8 @@ import { ADMIN_SECRET_HEADER, forgetInProcess, newAdminSecret, rememberInProcess
 import { VirtualClock } from './clock.js';
 import { scheduleComposition } from './composition-lifecycle.js';
 import { DEFAULT_QUOTAS, Emulator, type Quotas } from './emulator.js';
+import { attachEventBus, type EventBusOptions } from './events/bus.js';
+import { isStreamed } from './events/stream.js';
 import { accessDenied, ApiError } from './errors.js';
 import { HANDLERS } from './handlers/index.js';
 import { Journal } from './journal.js';
@@ -39,6 +41,8 @@ export interface EmulatorOptions {
   freezeRecords?: boolean;
   /** What the /_ivsrt/ routes demand in the x-ivsrt-admin-secret header; a fresh random one when absent. */
   adminSecret?: string;
+  /** Where events are delivered (targets, rules, retries, dead letters) and which faults to inject. */
+  events?: EventBusOptions;
 }
 
 export interface RunningEmulator {
@@ -128,6 +132,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     log,
   );
   for (const c of store.compositions.values()) scheduleComposition(emu, c);
+  const bus = attachEventBus(emu, options.events);
   const auth = new Authenticator(options.credentials, { region: emu.region });
   const adminSecret = options.adminSecret ?? newAdminSecret();
 
@@ -176,6 +181,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const handler = ADMIN_ROUTES[`${req.method} ${path.slice(ADMIN_PREFIX.length)}`];
     if (!handler) throw new ApiError('UnknownOperationException', `no emulator route ${req.method} ${path.slice(0, 200)}`, 404);
     const output = await emu.run(() => handler(emu, parseJson(body), control));
+    if (isStreamed(output)) return output.pipe(res);
     sendJson(res, 200, output, undefined, 'admin');
   }
 
@@ -240,6 +246,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   function close(): Promise<void> {
     stopping ??= (async () => {
+      // Ends the event streams, which would otherwise hold the server open.
+      bus.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

@@ -4,7 +4,7 @@
 // worker. It also bounds the event log.
 import type { ClockTimer } from '../clock.js';
 import { DeliveryWorker, keyTime, type DeliveryStats } from './delivery.js';
-import { NO_FAULTS, type FaultPlan } from './faults.js';
+import { describeFaults, faultsActive, NO_FAULTS, type FaultPlan } from './faults.js';
 import type { DeliveryConfig } from './rules.js';
 import { DEFAULT_RETRY } from './rules.js';
 import { EVENT_LOG, OUTBOX } from './tables.js';
@@ -65,6 +65,9 @@ export class EventBus {
       options.faults ?? NO_FAULTS,
     );
     host.onCommitted((ops) => this.committed(ops));
+    const targets = options.delivery?.targets ?? [];
+    if (targets.length > 0) host.log(`events: delivering to ${targets.map((t) => t.id).join(', ')}`);
+    if (options.faults && faultsActive(options.faults)) host.log(`events: faults on (${describeFaults(options.faults)})`);
     this.worker.resume(host.store.aux(OUTBOX));
   }
 

@@ -66,6 +66,12 @@ export function parseFaults(spec: string | undefined, seed = 0): FaultPlan {
   return plan;
 }
 
+export function describeFaults(plan: FaultPlan): string {
+  const parts = (['duplicate', 'reorder', 'drop'] as const).filter((k) => plan[k] > 0).map((k) => `${k}=${plan[k]}`);
+  if (plan.delayMs > 0) parts.push(`delay=${plan.delayMs}ms`);
+  return `${parts.join(',')}, seed ${plan.seed}`;
+}
+
 export const faultsActive = (plan: FaultPlan): boolean => plan.duplicate > 0 || plan.reorder > 0 || plan.drop > 0 || plan.delayMs > 0;
 
 /** A uniform number in [0, 1) from the inputs (FNV-1a, then a murmur3 finaliser for spread). */

@@ -1,6 +1,8 @@
 // Where the emulator delivers events: `--event-target <url|exec:command>` (every IVS event), and an
 // `--event-rules <file>` that pairs EventBridge patterns with targets, like rules on a bus. The format
 // is documented in docs/events.md ("Delivering events"); its retry policy takes EventBridge's names.
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { compilePattern, PatternError, type CompiledPattern } from './pattern.js';
 import { parseDuration, FaultSpecError } from './faults.js';
 
@@ -189,4 +191,31 @@ export function flagTargets(texts: readonly string[]): Target[] {
     seen.add(made.id);
     return made;
   });
+}
+
+export interface DeliveryFlags {
+  targets?: readonly string[];
+  rulesFile?: string;
+  retry?: string;
+  deadLetterFile?: string;
+}
+
+/** The delivery configuration of `ivsrt local start`'s --event-* flags; RulesError names the flag or field at fault. */
+export function deliveryConfig(flags: DeliveryFlags, defaultDeadLetterFile: string): DeliveryConfig {
+  const targets = flagTargets(flags.targets ?? []);
+  let fromFile: RulesFile | undefined;
+  if (flags.rulesFile !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(flags.rulesFile, 'utf8');
+    } catch (error) {
+      throw new RulesError(`--event-rules ${flags.rulesFile}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+    }
+    fromFile = parseRules(text, flags.rulesFile);
+    targets.push(...fromFile.targets);
+  }
+  const retry = flags.retry !== undefined ? parseRetryFlag(flags.retry) : (fromFile?.retry ?? DEFAULT_RETRY);
+  // A relative dead-letter file in the rules file is relative to that file, as a person reading it expects.
+  const fileDeadLetter = fromFile?.deadLetterFile === undefined ? undefined : resolve(dirname(flags.rulesFile!), fromFile.deadLetterFile);
+  return { targets, retry, deadLetterFile: flags.deadLetterFile ?? fileDeadLetter ?? defaultDeadLetterFile };
 }
