@@ -67,7 +67,10 @@ export const verb = defineVerb<Options>({
       }
       return until(ctx, controller, untilMs, async () => {
         const { tailEmulator } = await import('../../src/events/emulator-tail.js');
-        const how = await tailEmulator(admin!, { stageArn, since: options.since, follow: true }, print, controller.signal);
+        const opened = () => {
+          if (ctx.io.stderrIsTTY) ctx.info(`streaming the events of ${target.endpoint}${stageArn ? ` for ${stageArn}` : ''} (Ctrl-C ends)`);
+        };
+        const how = await tailEmulator(admin!, { stageArn, since: options.since, follow: true }, print, controller.signal, opened);
         if (how === 'ended') throw new CliError('the emulator stopped; the tail ends', EXIT.other);
       });
     }

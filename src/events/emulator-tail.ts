@@ -3,8 +3,17 @@
 import type { AdminClient } from '../local/admin-client.js';
 import type { StreamRequest } from '../emulator/events/stream.js';
 
-/** Calls `onEvent` for each envelope; resolves when the stream ends or `signal` aborts. */
-export async function tailEmulator(admin: AdminClient, request: StreamRequest, onEvent: (event: Record<string, unknown>) => void, signal: AbortSignal): Promise<'aborted' | 'ended'> {
+/**
+ * Calls `onOpen` once the stream is open (every event committed from then on will come), then `onEvent`
+ * for each envelope; resolves when the stream ends or `signal` aborts.
+ */
+export async function tailEmulator(
+  admin: AdminClient,
+  request: StreamRequest,
+  onEvent: (event: Record<string, unknown>) => void,
+  signal: AbortSignal,
+  onOpen: () => void = () => {},
+): Promise<'aborted' | 'ended'> {
   let res: Response;
   try {
     res = await admin.stream('events', request, signal);
@@ -12,6 +21,7 @@ export async function tailEmulator(admin: AdminClient, request: StreamRequest, o
     if (signal.aborted) return 'aborted';
     throw error;
   }
+  onOpen();
   const decoder = new TextDecoder();
   let buffered = '';
   try {

@@ -79,12 +79,20 @@ describe('the event bus in the emulator', () => {
     const stageArn = e.emulator.arn('stage', 'OddStage0001');
     let live: () => void = () => {};
     const seenThree = new Promise<void>((resolve) => (live = resolve));
-    const tail = tailEmulator(new AdminClient(e.url), { since: '1h', stageArn }, (event) => {
-      got.push((event.detail as { n: number }).n);
-      if (got.includes(3)) live();
-    }, controller.signal);
-    // History (1; 2 is another stage's) arrives before the live event is committed.
-    while (got.length < 1) await new Promise((resolve) => setTimeout(resolve, 10));
+    let opened: () => void = () => {};
+    const open = new Promise<void>((resolve) => (opened = resolve));
+    const tail = tailEmulator(
+      new AdminClient(e.url),
+      { since: '1h', stageArn },
+      (event) => {
+        got.push((event.detail as { n: number }).n);
+        if (got.includes(3)) live();
+      },
+      controller.signal,
+      opened,
+    );
+    // History (1; 2 is another stage's) is written before the stream opens to live events.
+    await open;
     await emit(e, 3);
     await emit(e, 4);
     await seenThree;
@@ -95,8 +103,10 @@ describe('the event bus in the emulator', () => {
 
   it('a stream ends when the emulator stops', async () => {
     const e = await emulator({});
-    const tail = tailEmulator(new AdminClient(e.url), {}, () => {}, new AbortController().signal);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    let opened: () => void = () => {};
+    const open = new Promise<void>((resolve) => (opened = resolve));
+    const tail = tailEmulator(new AdminClient(e.url), {}, () => {}, new AbortController().signal, opened);
+    await open;
     await e.close();
     expect(await tail).toBe('ended');
   });
