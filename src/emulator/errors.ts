@@ -22,8 +22,19 @@ export const conflict = (message: string): ApiError => new ApiError('ConflictExc
 export const quotaExceeded = (message: string): ApiError => new ApiError('ServiceQuotaExceededException', message);
 export const accessDenied = (message: string): ApiError => new ApiError('AccessDeniedException', message);
 
-/** The message format of AWS validation errors: `1 validation error detected: name must match ...`. */
+/** Validation replies name at most this many broken rules, each clipped, so a huge bad request gets a small reply. */
+export const MAX_REPORTED_VIOLATIONS = 10;
+const MAX_VIOLATION_CHARS = 300;
+
+const clip = (text: string): string => (text.length > MAX_VIOLATION_CHARS ? `${text.slice(0, MAX_VIOLATION_CHARS)}...` : text);
+
+/**
+ * The message format of AWS validation errors: `1 validation error detected: name must match ...`. Like
+ * the service, it counts every error but spells out only the first ones.
+ */
 export function violationsError(violations: Violation[]): ApiError {
   const n = violations.length;
-  return validationError(`${n} validation error${n === 1 ? '' : 's'} detected: ${describeViolations(violations)}`);
+  const shown = violations.slice(0, MAX_REPORTED_VIOLATIONS).map((v) => ({ path: clip(v.path), rule: clip(v.rule) }));
+  const more = n > shown.length ? ` (and ${n - shown.length} more)` : '';
+  return validationError(`${n} validation error${n === 1 ? '' : 's'} detected: ${describeViolations(shown)}${more}`);
 }

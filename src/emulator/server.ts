@@ -2,7 +2,8 @@
 // checks the signature, validates the input against the model, runs the handler, waits for the journal,
 // and replies; anything unexpected becomes a 500 InternalServerException and the server carries on.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { OPERATIONS } from '../model/api.js';
 import { ADMIN_PREFIX, ADMIN_ROUTES, type AdminControl } from './admin.js';
 import { ADMIN_SECRET_HEADER, forgetInProcess, newAdminSecret, rememberInProcess, secretMatches } from './admin-secret.js';
@@ -20,7 +21,7 @@ import { serializeOp, Store } from './store.js';
 import { TokenAuthority, TokenError } from './tokens.js';
 import { validateInput } from './validation.js';
 import { VERSION } from '../version.js';
-import { sendError, sendJson, type Surface } from './wire.js';
+import { rawErrorReply, sendError, sendJson, type Surface } from './wire.js';
 
 export interface EmulatorOptions {
   host?: string;
@@ -61,6 +62,8 @@ export interface RunningEmulator {
 }
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** Connections kept open while waiting for a request, before the oldest is closed. */
+export const MAX_IDLE_CONNECTIONS = 256;
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -178,7 +181,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     checkAdminAccess(req);
     const body = await readBody(req);
     if (auth.required) await auth.check(req, path, query, body);
-    const handler = ADMIN_ROUTES[`${req.method} ${path.slice(ADMIN_PREFIX.length)}`];
+    const key = `${req.method} ${path.slice(ADMIN_PREFIX.length)}`;
+    const handler = Object.hasOwn(ADMIN_ROUTES, key) ? ADMIN_ROUTES[key] : undefined;
     if (!handler) throw new ApiError('UnknownOperationException', `no emulator route ${req.method} ${path.slice(0, 200)}`, 404);
     const output = await emu.run(() => handler(emu, parseJson(body), control));
     if (isStreamed(output)) return output.pipe(res);
@@ -205,26 +209,60 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     sendJson(res, 200, output);
   }
 
-  server = createServer({ keepAliveTimeout: 30_000 }, (req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      const apiError = asApiError(error, log);
-      if (res.headersSent) {
-        res.destroy();
-        return;
-      }
-      const surface: Surface = (req.url ?? '').startsWith(ADMIN_PREFIX) ? 'admin' : 'api';
-      // A refused or oversized body is left unread, so this connection cannot carry another request.
-      const unread = apiError.status === 413 || (surface === 'admin' && !req.complete);
-      sendError(res, apiError, unread ? { Connection: 'close' } : undefined, surface);
-    });
+  // Connections waiting for a request (new ones, and kept-alive ones between requests), oldest first.
+  // Beyond MAX_IDLE_CONNECTIONS the oldest is closed, so a flood of idle sockets cannot crowd clients out.
+  const idle = new Set<Socket>();
+  const markIdle = (socket: Socket): void => {
+    if (socket.destroyed) return;
+    idle.add(socket);
+    if (idle.size > MAX_IDLE_CONNECTIONS) {
+      const oldest = idle.values().next().value!;
+      idle.delete(oldest);
+      oldest.destroy();
+    }
+  };
+
+  server = createServer(
+    // Idle or slow connections do not hold a socket for long: headers within 10 s, a whole request
+    // within 30 s, 30 s between kept-alive requests (checked every second).
+    { keepAliveTimeout: 30_000, headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 1_000 },
+    (req, res) => {
+      idle.delete(req.socket);
+      res.once('finish', () => markIdle(req.socket));
+      handle(req, res).catch((error: unknown) => {
+        const apiError = asApiError(error, log);
+        if (res.headersSent) {
+          res.destroy();
+          return;
+        }
+        const surface: Surface = (req.url ?? '').startsWith(ADMIN_PREFIX) ? 'admin' : 'api';
+        // A refused or oversized body is left unread, so this connection cannot carry another request.
+        const unread = apiError.status === 413 || (surface === 'admin' && !req.complete);
+        sendError(res, apiError, unread ? { Connection: 'close' } : undefined, surface);
+      });
+    },
+  );
+  server.on('connection', (socket: Socket) => {
+    socket.once('close', () => idle.delete(socket));
+    markIdle(socket);
   });
-  server.on('clientError', (_error, socket) => {
-    if (!socket.writable) return socket.destroy();
-    const text = JSON.stringify({ exceptionMessage: 'malformed HTTP request', message: 'malformed HTTP request' });
-    socket.end(
-      `HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nx-amzn-ErrorType: SerializationException\r\n` +
-        `Connection: close\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
-    );
+  // Node's own replies, made JSON with a type like every other: malformed or oversized requests, slow
+  // senders, unsupported expectations and CONNECT.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (!socket.writable || error.code === 'ECONNRESET') return socket.destroy();
+    const [status, reason, type, message] =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'Request Header Fields Too Large', 'RequestHeaderFieldsTooLargeException', 'the request headers are too large']
+        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? [408, 'Request Timeout', 'RequestTimeoutException', 'the request was not received in time']
+          : [400, 'Bad Request', 'SerializationException', `malformed HTTP request (${error.code ?? 'parse error'})`];
+    socket.end(rawErrorReply(status, reason, new ApiError(type, message, status)));
+  });
+  server.on('checkExpectation', (_req: IncomingMessage, res: ServerResponse) => {
+    sendError(res, new ApiError('ExpectationFailedException', 'only Expect: 100-continue is supported', 417), { Connection: 'close' });
+  });
+  server.on('connect', (_req: IncomingMessage, socket: Duplex) => {
+    socket.end(rawErrorReply(405, 'Method Not Allowed', new ApiError('MethodNotAllowedException', 'CONNECT is not supported', 405)));
   });
 
   try {

@@ -45,3 +45,20 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, ext
 export function sendError(res: ServerResponse, error: ApiError, extra?: Record<string, string>, surface: Surface = 'api'): void {
   sendJson(res, error.status, { ...error.details, exceptionMessage: error.message, message: error.message }, { ...extra, 'x-amzn-ErrorType': error.type }, surface);
 }
+
+/**
+ * The same error as raw HTTP/1.1 bytes, for replies the emulator writes on the socket itself (Node's
+ * parser refused the request, so there is no response object): still JSON, still typed, then closed.
+ */
+export function rawErrorReply(status: number, reason: string, error: ApiError): string {
+  const text = JSON.stringify({ exceptionMessage: error.message, message: error.message });
+  const headers: Record<string, string | number> = {
+    ...SECURITY_HEADERS,
+    ...CORS_HEADERS,
+    'x-amzn-RequestId': randomUUID(),
+    'x-amzn-ErrorType': error.type,
+    Connection: 'close',
+    'Content-Length': Buffer.byteLength(text),
+  };
+  return `HTTP/1.1 ${status} ${reason}\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n${text}`;
+}

@@ -123,7 +123,8 @@ function check(shapeName: string, value: unknown, path: string, options: Validat
         if (record[name] === undefined || record[name] === null) out.push({ path: join(path, name), rule: 'is required' });
       }
       for (const [name, v] of Object.entries(record)) {
-        const member = shape.members[name];
+        // Own members only: a request member named `constructor` or `__proto__` is unknown, not Object's.
+        const member = Object.hasOwn(shape.members, name) ? shape.members[name] : undefined;
         if (!member) {
           if (options.rejectUnknown) out.push({ path: join(path, name), rule: `is not a known member (known: ${Object.keys(shape.members).join(', ')})` });
           continue;
