@@ -63,7 +63,13 @@ export const verb = defineVerb<WatchFlags>({
     // Both renderers end on SIGINT themselves, after flushing the stream or restoring the terminal.
     takeOverInterrupt();
     const code = interactive
-      ? await (await loadUi()).runWatchUi({ ...options, readonly: Boolean(flags.readonly), colorLevel: ctx.io.color ? 1 : 0, where: whereLabel(await ctx.target(), stageArn) })
+      ? await (await loadUi()).runWatchUi({
+          ...options,
+          readonly: Boolean(flags.readonly),
+          colorLevel: ctx.io.color ? 1 : 0,
+          where: whereLabel(await ctx.target(), stageArn),
+          eventFeed: await (await import('../../src/events/watch-feed.js')).emulatorEventFeed(await ctx.target(), stageArn),
+        })
       : await runWatchStream({ ...options, out: ctx.io.stdout, err: ctx.io.stderr });
     return endWith(ctx, code);
   },

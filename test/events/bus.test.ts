@@ -154,3 +154,28 @@ describe('the event bus in the emulator', () => {
     expect(log.at(-1)!.event.detail!.n).toBe(25);
   });
 });
+
+describe('watch feed', () => {
+  it('turns the emulator stream into feed lines, and is absent for an endpoint that is not an emulator', async () => {
+    const { emulatorEventFeed } = await import('../../src/events/watch-feed.js');
+    const e = await emulator({});
+    const down = await startReceiver();
+    await down.close();
+    expect(await emulatorEventFeed({ kind: 'endpoint', region: 'us-east-1', endpoint: down.url.replace('/hook', '') }, undefined)).toBeUndefined();
+    const feed = (await emulatorEventFeed({ kind: 'endpoint', region: 'us-east-1', endpoint: e.url }, undefined))!;
+    const lines: string[] = [];
+    let got: () => void = () => {};
+    const arrived = new Promise<void>((resolve) => (got = resolve));
+    const stop = feed((line) => {
+      lines.push(`${line.tone} ${line.text}`);
+      got();
+    });
+    // The stream opens asynchronously; emit until the first line shows it was open.
+    while (lines.length === 0) {
+      await emit(e, 1);
+      await Promise.race([arrived, new Promise((resolve) => setTimeout(resolve, 50))]);
+    }
+    stop();
+    expect(lines[0]).toBe('good event Participant Published');
+  });
+});

@@ -3,6 +3,7 @@
 // Resolves to the exit code: 0 for q or a met --until condition, 130 for Ctrl-C, 128+n for signal n.
 import chalk from 'chalk';
 import { render } from 'ink';
+import type { EventFeed } from '../../events/watch-feed.js';
 import type { WatchOptions } from '../options.js';
 import { Poller } from '../poller.js';
 import { RateLimiter } from '../rate-limiter.js';
@@ -23,6 +24,8 @@ export interface WatchUiOptions extends WatchOptions {
   colorLevel?: 0 | 1 | 2 | 3;
   /** Where the requests go, for the header. */
   where?: string;
+  /** The emulator's EventBridge events, as feed lines (absent on AWS). */
+  eventFeed?: EventFeed;
 }
 
 export async function runWatchUi(options: WatchUiOptions): Promise<number> {
@@ -46,6 +49,7 @@ export async function runWatchUi(options: WatchUiOptions): Promise<number> {
   const terminal = takeOverTerminal({ stdout, stdin, onSignal: (code) => finish(code) });
   try {
     const root = watch(options.stageArn, options.participantId);
+    const stopEvents = options.eventFeed?.((line) => root.note(line.text, line.tone));
     whenAnyMet(root.poller, options.until ?? [], () => finish(0));
     const app = render(
       <App root={root} openStage={(arn) => watch(arn)} readonly={Boolean(options.readonly)} where={options.where} onExit={(code) => finish(code)} />,
@@ -53,6 +57,7 @@ export async function runWatchUi(options: WatchUiOptions): Promise<number> {
     );
     const code = await Promise.race([exited, app.waitUntilExit().then(() => 0)]);
     app.unmount();
+    stopEvents?.();
     await Promise.all([...stores].map((store) => store.poller.stop()));
     return code;
   } finally {
