@@ -69,7 +69,8 @@ await bundle({
   minifyWhitespace: true,
   minifySyntax: true,
   // The Ink app has its own bundle; everything else, SDK included, lives in this one file.
-  external: ['ink', 'react', 'react/*', './watch.mjs'],
+  // node-datachannel is native: loaded from node_modules, and only when a WHIP offer arrives or `publish` runs.
+  external: ['ink', 'react', 'react/*', './watch.mjs', 'node-datachannel'],
   // esbuild warns that import.meta is empty in CJS; nothing in this bundle relies on it.
   logOverride: { 'empty-import-meta': 'silent' },
 });

@@ -7,6 +7,7 @@ import { accessDenied, conflict, notFound, quotaExceeded, validationError } from
 import { newSessionId } from './ids.js';
 import { CAN_PUBLISH, CAN_SUBSCRIBE, type Attributes, type EventRec, type ParticipantRec, type ReplicationRec, type StageRec } from './store.js';
 import { TokenError, type TokenGrant } from './tokens.js';
+import { EVENTS_ENDPOINT, namesStageWhip } from './views.js';
 
 export interface Joiner {
   participantId: string;
@@ -73,6 +74,20 @@ function endSessionIfEmpty(emu: Emulator, stageArn: string): void {
     { k: 'stage', v: idle },
   ]);
   stageOccupancyChanged(emu, stageArn);
+}
+
+/**
+ * What a participant token admits its bearer to, as every client connection checks it: signature, expiry
+ * and claims, and a stage that still exists with the endpoints the token names. Revocation is joinStage's.
+ */
+export function admit(emu: Emulator, token: string): { stage: StageRec; grant: TokenGrant } {
+  const grant = emu.tokens.verify(token, (arn) => emu.store.keys.get(arn)?.publicKeyMaterial, emu.now());
+  const stage = emu.store.stages.get(grant.stageArn);
+  if (!stage) throw notFound(`the token's stage ${grant.stageArn} does not exist (deleted?)`);
+  if (grant.topic !== stage.id || grant.eventsUrl !== EVENTS_ENDPOINT || !namesStageWhip(stage, grant.whipUrl)) {
+    throw new TokenError('invalid-claims', `the token's topic, events_url or whip_url do not match stage ${stage.arn}`);
+  }
+  return { stage, grant };
 }
 
 export function joinStage(emu: Emulator, stage: StageRec, who: Joiner, options: JoinOptions = {}): ParticipantRec {
@@ -168,6 +183,12 @@ export function unpublish(emu: Emulator, who: ParticipantRec): void {
     if (windowMs === 0) endAllReplications(emu, p);
     else emu.setTimer(replicationWindowTimer(p), windowMs, () => endAllReplications(emu, p));
   }
+}
+
+/** The stage refused a publisher's media (codec, resolution, bitrate): PUBLISH_ERROR with the reason, and the publish ends. */
+export function publishRefused(emu: Emulator, p: ParticipantRec, errorCode: string): void {
+  event(emu, current(emu, p), 'PUBLISH_ERROR', { errorCode });
+  unpublish(emu, p);
 }
 
 /** The recording fields of a participant that starts publishing on a stage that records participants. */

@@ -1,8 +1,8 @@
 // The emulator's own routes under /_ivsrt/: the local tooling's control panel and the stand-in for
 // real media clients (join, publish, subscribe, RTMP ingest). No SigV4: they answer loopback callers only.
-import { connectedParticipant, current, exchangeToken, joinStage, leaveStage, publish, subscribe, unpublish, unsubscribe, type Joiner } from './activity.js';
+import { admit, connectedParticipant, current, exchangeToken, joinStage, leaveStage, publish, subscribe, unpublish, unsubscribe, type Joiner } from './activity.js';
 import type { Emulator } from './emulator.js';
-import { notFound, validationError } from './errors.js';
+import { validationError } from './errors.js';
 import { eventBusOf } from './events/bus.js';
 import { openEventStream, readStreamRequest } from './events/stream.js';
 import { ingestConnect } from './handlers/ingest.js';
@@ -10,9 +10,9 @@ import { participantToken } from './handlers/stages.js';
 import { newResourceId } from './ids.js';
 import { exportSeed } from './seed.js';
 import type { ParticipantRec } from './store.js';
-import { TokenError } from './tokens.js';
 import { validateInput } from './validation.js';
-import { capabilityBits, iso, participantView, stageEndpoints } from './views.js';
+import { capabilityBits, iso, participantView } from './views.js';
+import { whipPublishers, type WhipPublisher } from './whip/ingest.js';
 
 export interface AdminControl {
   info(): { pid: number; url: string; dataDir: string | null; region: string; accountId: string; version: string; startedAt: number };
@@ -94,20 +94,22 @@ const status: AdminHandler = (emu, _body, control) => {
       ingestConfigurations: store.ingests.size,
       publicKeys: store.keys.size,
     },
+    whipPublishers: whipPublishers(emu).map(publisherView),
   };
 };
+
+/** A WHIP publisher as the local tools show it: times in ISO form, the measured media as is. */
+function publisherView(p: WhipPublisher): Record<string, unknown> {
+  return { ...p, postedAt: iso(p.postedAt), publishStartedAt: p.publishStartedAt === undefined ? undefined : iso(p.publishStartedAt) };
+}
+
+const media: AdminHandler = (emu) => ({ whipPublishers: whipPublishers(emu).map(publisherView) });
 
 const join: AdminHandler = (emu, body) => {
   let who: Joiner;
   let stageArn: string;
   if (body.token !== undefined) {
-    const grant = emu.tokens.verify(str(body, 'token'), (arn) => emu.store.keys.get(arn)?.publicKeyMaterial, emu.now());
-    const stage = emu.store.stages.get(grant.stageArn);
-    if (!stage) throw notFound(`the token's stage ${grant.stageArn} does not exist (deleted?)`);
-    const endpoints = stageEndpoints(stage);
-    if (grant.topic !== stage.id || grant.eventsUrl !== endpoints.events || grant.whipUrl !== endpoints.whip) {
-      throw new TokenError('invalid-claims', `the token's topic, events_url or whip_url do not match stage ${stage.arn}`);
-    }
+    const { stage, grant } = admit(emu, str(body, 'token'));
     stageArn = stage.arn;
     who = grant;
   } else {
@@ -203,6 +205,7 @@ export const ADMIN_PREFIX = '/_ivsrt/';
 
 export const ADMIN_ROUTES: Record<string, AdminHandler> = {
   'GET status': status,
+  'GET media': media,
   'POST join': join,
   'POST leave': leave,
   'POST publish': startPublishing,

@@ -50,6 +50,8 @@ const READ_ATTEMPTS = 5;
 export class Emulator {
   /** Pending lifecycle timers, keyed by what they belong to (e.g. `composition:<arn>`). */
   private readonly timers = new Map<string, ClockTimer>();
+  /** The emulator's WHIP route (`<url>/whip`) once it listens; stage endpoints point there. */
+  whipBase: string | undefined;
   private readonly derivers: Deriver[] = [];
   private readonly committedListeners: CommitListener[] = [];
   /** Collecting the ops of the current turn. */

@@ -20,6 +20,7 @@ import { Authenticator, type Credential } from './sigv4.js';
 import { serializeOp, Store } from './store.js';
 import { TokenAuthority, TokenError } from './tokens.js';
 import { validateInput } from './validation.js';
+import { WhipIngest, type MediaLimits } from './whip/ingest.js';
 import { VERSION } from '../version.js';
 import { rawErrorReply, sendError, sendJson, type Surface } from './wire.js';
 
@@ -38,6 +39,8 @@ export interface EmulatorOptions {
   log?: (line: string) => void;
   /** Journal lines between snapshots. */
   compactAfterLines?: number;
+  /** WHIP publish limits (default: the service's, whip/ingest.ts). */
+  mediaLimits?: MediaLimits;
   /** Deep-freeze every stored record, so a handler that changes one in place fails (tests; also IVSRT_FREEZE_RECORDS=1). */
   freezeRecords?: boolean;
   /** What the /_ivsrt/ routes demand in the x-ivsrt-admin-secret header; a fresh random one when absent. */
@@ -141,6 +144,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   let server: Server;
   let url = '';
+  let whip: WhipIngest | undefined;
   let stopping: Promise<void> | undefined;
   let markClosed: () => void = () => {};
   const closed = new Promise<void>((resolve) => (markClosed = resolve));
@@ -197,6 +201,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const method = req.method ?? 'GET';
     if (path.startsWith(ADMIN_PREFIX)) return handleAdmin(req, res, path, query);
     const body = await readBody(req);
+    if (WhipIngest.matches(path)) return whip!.handle(req, res, path, body);
     const route = resolveRoute(method, path);
     await auth.check(req, path, query, body);
     let input: Record<string, unknown>;
@@ -280,6 +285,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const port = (server.address() as AddressInfo).port;
   url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   rememberInProcess(url, adminSecret);
+  whip = new WhipIngest(emu, url, options.mediaLimits);
+  emu.whipBase = `${url}/whip`;
   log(`emulator listening on ${url}${options.dataDir ? ` (data: ${options.dataDir})` : ' (memory only)'}`);
 
   function close(): Promise<void> {
@@ -291,6 +298,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         server.closeIdleConnections();
         setTimeout(() => server.closeAllConnections(), 1_000).unref();
       });
+      await whip?.close();
       await emu.close();
       forgetInProcess(url);
       markClosed();

@@ -20,23 +20,41 @@ const isoOrUndefined = (ms: number | undefined): string | undefined => (ms === u
 
 export const EVENTS_ENDPOINT = 'wss://global.events.live-video.net';
 
-export function stageEndpoints(stage: StageRec): { events: string; whip: string; rtmp: string; rtmps: string } {
+/**
+ * A stage's endpoints. `whipBase` is the emulator's own WHIP route once it listens: real media can be
+ * published there (a deliberate difference from the service's host, docs/fidelity.md).
+ */
+export function stageEndpoints(stage: StageRec, whipBase?: string): { events: string; whip: string; rtmp: string; rtmps: string } {
   return {
     events: EVENTS_ENDPOINT,
-    whip: `https://${stage.host}.global-bm.whip.live-video.net`,
+    whip: whipBase ? `${whipBase}/${stage.host}` : `https://${stage.host}.global-bm.whip.live-video.net`,
     rtmp: `rtmp://${stage.host}.global-contribute.live-video.net/app/`,
     rtmps: `rtmps://${stage.host}.global-contribute.live-video.net:443/app/`,
   };
 }
 
-export function stageView(stage: StageRec): Record<string, unknown> {
+/**
+ * Whether a token's whip_url names this stage's WHIP endpoint: the emulator's route on whatever port it
+ * listens on now (a token outlives a restart on another port), or the service's host form.
+ */
+export function namesStageWhip(stage: StageRec, whipUrl: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(whipUrl);
+  } catch {
+    return false;
+  }
+  return url.pathname === `/whip/${stage.host}` || url.hostname === `${stage.host}.global-bm.whip.live-video.net`;
+}
+
+export function stageView(stage: StageRec, whipBase?: string): Record<string, unknown> {
   return {
     arn: stage.arn,
     name: stage.name,
     activeSessionId: stage.activeSessionId,
     tags: stage.tags,
     autoParticipantRecordingConfiguration: stage.autoRecording,
-    endpoints: stageEndpoints(stage),
+    endpoints: stageEndpoints(stage, whipBase),
   };
 }
 

@@ -62,7 +62,8 @@ describe('stages and tokens', () => {
     expect(out.stage.name).toBe('demo-stage');
     expect(out.stage.tags).toEqual({ team: 'video' });
     expect(out.stage.endpoints.events).toBe('wss://global.events.live-video.net');
-    expect(out.stage.endpoints.whip).toMatch(/^https:\/\/[0-9a-f]{12}\.global-bm\.whip\.live-video\.net$/);
+    // The emulator's own WHIP endpoint, where real media can be published (docs/fidelity.md).
+    expect(out.stage.endpoints.whip).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/whip\/[0-9a-f]{12}$/);
     expect(out.stage.endpoints.rtmp).toMatch(/^rtmp:\/\/[0-9a-f]{12}\.global-contribute\.live-video\.net\/app\/$/);
     expect(out.stage.endpoints.rtmps).toMatch(/^rtmps:\/\/[0-9a-f]{12}\.global-contribute\.live-video\.net:443\/app\/$/);
     expect(out.stage.activeSessionId).toBeUndefined();

@@ -36,7 +36,7 @@ export function participantToken(emu: Emulator, stage: StageRec, config: Input, 
   const capabilities = capabilityBits(config.capabilities);
   const participantId = newResourceId();
   const now = emu.now();
-  const endpoints = stageEndpoints(stage);
+  const endpoints = stageEndpoints(stage, emu.whipBase);
   const token = emu.tokens.issue({
     participantId,
     stageArn: stage.arn,
@@ -79,12 +79,12 @@ export const createStage: Handler = (emu, input) => {
   };
   emu.mutate([{ k: 'stage', v: stage }]);
   return {
-    stage: stageView(stage),
+    stage: stageView(stage, emu.whipBase),
     participantTokens: configs.map((c, i) => participantToken(emu, stage, c, `participantTokenConfigurations[${i}]`)),
   };
 };
 
-export const getStage: Handler = (emu, input) => ({ stage: stageView(emu.stage(input.arn)) });
+export const getStage: Handler = (emu, input) => ({ stage: stageView(emu.stage(input.arn), emu.whipBase) });
 
 export const updateStage: Handler = (emu, input) => {
   const stage = { ...emu.stage(input.arn) };
@@ -98,7 +98,7 @@ export const updateStage: Handler = (emu, input) => {
   }
   if (input.name !== undefined) stage.name = input.name;
   emu.mutate([{ k: 'stage', v: stage }]);
-  return { stage: stageView(stage) };
+  return { stage: stageView(stage, emu.whipBase) };
 };
 
 export const deleteStage: Handler = (emu, input) => {

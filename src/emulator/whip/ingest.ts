@@ -1,0 +1,364 @@
+// WHIP ingest (RFC 9725) into the emulator's stages. A client POSTs an SDP offer with a participant token
+// as its Bearer credential; the participant joins with that token's identity (the same admission and
+// join as `local join`), ICE/DTLS/SRTP run in libdatachannel (node-datachannel, loaded only when the first
+// offer arrives), and the participant publishes once the connection is up. The media is measured
+// (meter.ts) and held to the stage's media rules; DELETE on the session URL ends it.
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { PeerConnection, Track } from 'node-datachannel';
+import { admit, joinStage, leaveStage, publish, publishRefused, sessionMembers } from '../activity.js';
+import type { Emulator } from '../emulator.js';
+import { ApiError } from '../errors.js';
+import { CAN_PUBLISH, type ParticipantRec } from '../store.js';
+import { TokenError } from '../tokens.js';
+import { MediaMeter, type MediaStats } from './meter.js';
+import { isSdp, narrowOffer, offeredMedia } from './sdp.js';
+
+export const WHIP_PREFIX = '/whip';
+const SESSION_PREFIX = `${WHIP_PREFIX}/session/`;
+
+/** The service's publish limits (service quotas page: "Participant publish resolution 720p", "bitrate 8.5 Mbps"). */
+export interface MediaLimits {
+  /** Bits per second of audio and video together. */
+  maxBitrate: number;
+  /** 720p in either orientation: the long side at most 1280, the short side at most 720. */
+  maxLongSide: number;
+  maxShortSide: number;
+}
+
+export const MEDIA_LIMITS: MediaLimits = { maxBitrate: 8_500_000, maxLongSide: 1280, maxShortSide: 720 };
+
+/** The codecs a stage accepts, by media kind (encoding names as in SDP rtpmap, upper case). */
+const ACCEPTED_CODECS: Record<string, string> = { video: 'H264', audio: 'OPUS' };
+const CODEC_ERRORS: Record<string, string> = { video: 'INVALID_VIDEO_CODEC', audio: 'INVALID_AUDIO_CODEC' };
+/** Seconds of media the bitrate is judged over before a breach counts (a key frame alone can spike it). */
+const BITRATE_GRACE_SECONDS = 2;
+/**
+ * Rates are measured from this long after PUBLISH_STARTED: a client flushes the media it encoded while
+ * ICE and DTLS were connecting in a burst (about twice its rate over the first seconds, measured with
+ * GStreamer), which says nothing about the stream it sends.
+ */
+const WARM_UP_MS = 2_000;
+const GATHERING_TIMEOUT_MS = 5_000;
+
+export interface WhipPublisher {
+  sessionUrl: string;
+  stageArn: string;
+  sessionId: string;
+  participantId: string;
+  userId?: string;
+  connectionState: string;
+  /** Epoch ms of the POST, and of PUBLISH_STARTED once media flows. */
+  postedAt: number;
+  publishStartedAt?: number;
+  media: MediaStats;
+}
+
+interface WhipSession {
+  id: string;
+  token: string;
+  stageArn: string;
+  sessionId: string;
+  participantId: string;
+  pc: PeerConnection;
+  /** Held so the garbage collector cannot take a track (and its message callback) while media flows. */
+  tracks: Track[];
+  meter: MediaMeter;
+  ticker: NodeJS.Timeout;
+  state: string;
+  postedAt: number;
+  publishStartedAt?: number;
+  ended: boolean;
+}
+
+interface Reply {
+  status: number;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+class WhipError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+type Datachannel = typeof import('node-datachannel');
+let datachannel: Promise<Datachannel> | undefined;
+
+const registry = new WeakMap<Emulator, WhipIngest>();
+
+/** The WHIP publishers of an emulator with their measured media (empty when none has posted). */
+export function whipPublishers(emu: Emulator): WhipPublisher[] {
+  return registry.get(emu)?.publishers() ?? [];
+}
+
+export class WhipIngest {
+  private readonly sessions = new Map<string, WhipSession>();
+
+  constructor(
+    private readonly emu: Emulator,
+    /** The emulator's base URL; the WHIP endpoint is `<url>/whip`. */
+    private readonly url: string,
+    private readonly limits: MediaLimits = MEDIA_LIMITS,
+  ) {
+    registry.set(emu, this);
+  }
+
+  static matches(path: string): boolean {
+    return path === WHIP_PREFIX || path.startsWith(`${WHIP_PREFIX}/`);
+  }
+
+  /** Answers a WHIP request once what it changed is durable (Emulator.run), as the API does. */
+  async handle(req: IncomingMessage, res: ServerResponse, path: string, body: Buffer): Promise<void> {
+    let answer: Reply;
+    try {
+      answer = await this.emu.run(() =>
+        path.startsWith(SESSION_PREFIX) ? this.onSession(req, path.slice(SESSION_PREFIX.length)) : this.onEndpoint(req, path.slice(WHIP_PREFIX.length + 1), body),
+      );
+    } catch (error) {
+      const e = this.asWhipError(error);
+      answer = { status: e.status, headers: { 'Content-Type': 'text/plain; charset=utf-8', ...e.headers }, body: `${e.message}\n` };
+    }
+    res.writeHead(answer.status, { ...CORS, ...answer.headers });
+    res.end(answer.body);
+  }
+
+  publishers(): WhipPublisher[] {
+    return [...this.sessions.values()].map((s) => {
+      const p = this.participant(s);
+      const out: WhipPublisher = {
+        sessionUrl: this.sessionUrl(s.id),
+        stageArn: s.stageArn,
+        sessionId: s.sessionId,
+        participantId: s.participantId,
+        connectionState: s.state,
+        postedAt: s.postedAt,
+        media: s.meter.stats(),
+      };
+      if (p?.userId !== undefined) out.userId = p.userId;
+      if (s.publishStartedAt !== undefined) out.publishStartedAt = s.publishStartedAt;
+      return out;
+    });
+  }
+
+  /** Ends every session (the participants leave) and releases libdatachannel. */
+  async close(): Promise<void> {
+    for (const session of [...this.sessions.values()]) this.end(session);
+    if (datachannel) (await datachannel).cleanup();
+  }
+
+  private sessionUrl(id: string): string {
+    return `${this.url}${SESSION_PREFIX}${id}`;
+  }
+
+  private async onEndpoint(req: IncomingMessage, host: string, body: Buffer): Promise<Reply> {
+    const allow = 'OPTIONS, POST';
+    if (req.method === 'OPTIONS') return { status: 204, headers: { Allow: allow, 'Accept-Post': 'application/sdp' } };
+    if (req.method !== 'POST') throw new WhipError(405, `the WHIP endpoint takes POST, not ${req.method}`, { Allow: allow });
+    const token = bearer(req);
+    const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (type !== 'application/sdp') throw new WhipError(415, `the offer must be Content-Type application/sdp, not "${type || '(none)'}"`, { 'Accept-Post': 'application/sdp' });
+    const offer = body.toString('utf8');
+    if (!isSdp(offer)) throw new WhipError(400, 'the body is not an SDP offer with media (RFC 8866)');
+    const media = offeredMedia(offer).filter((m) => m.kind === 'audio' || m.kind === 'video');
+    if (media.length === 0) throw new WhipError(400, 'the offer has no audio or video section');
+
+    const { stage, grant } = admit(this.emu, token);
+    if (host !== '' && host !== stage.host) throw new WhipError(403, `this token is for stage ${stage.arn}, whose WHIP endpoint is ${this.url}${WHIP_PREFIX}/${stage.host}`);
+    const postedAt = Date.now();
+    const p = joinStage(this.emu, stage, grant, { protocol: 'WHIP' });
+    const refuse = (status: number, message: string, errorCode?: string): never => {
+      if (errorCode) publishRefused(this.emu, p, errorCode);
+      leaveStage(this.emu, p);
+      throw new WhipError(status, message);
+    };
+    if (!(p.capabilities & CAN_PUBLISH)) {
+      try {
+        publish(this.emu, p); // records PUBLISH_ERROR INSUFFICIENT_CAPABILITIES, as for any client
+      } catch (error) {
+        refuse(403, error instanceof Error ? error.message : String(error));
+      }
+    }
+    for (const m of media) {
+      if (![...m.codecs.values()].includes(ACCEPTED_CODECS[m.kind]!)) {
+        refuse(400, `the ${m.kind} section offers ${[...m.codecs.values()].join(', ') || 'no codec'}; a stage takes ${ACCEPTED_CODECS[m.kind]} ${m.kind} only`, CODEC_ERRORS[m.kind]);
+      }
+    }
+    const publishing = [...sessionMembers(this.emu, p.sessionId).values()].filter((q) => q.connected && q.publishing).length;
+    const pending = [...this.sessions.values()].filter((s) => s.sessionId === p.sessionId && s.publishStartedAt === undefined).length;
+    if (publishing + pending >= this.emu.quotas.publishersPerStage) {
+      refuse(403, `stage ${stage.arn} already has ${this.emu.quotas.publishersPerStage} publishers`, 'QUOTA_EXCEEDED');
+    }
+
+    let session: WhipSession;
+    try {
+      session = await this.connect(offer, token, p, postedAt);
+    } catch (error) {
+      return refuse(500, `could not set up the WebRTC connection: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    return {
+      status: 201,
+      headers: { 'Content-Type': 'application/sdp', Location: this.sessionUrl(session.id), 'Access-Control-Expose-Headers': 'Location' },
+      body: session.pc.localDescription()!.sdp,
+    };
+  }
+
+  private onSession(req: IncomingMessage, id: string): Reply {
+    const allow = 'OPTIONS, DELETE';
+    const session = this.sessions.get(id);
+    if (!session) throw new WhipError(404, `no WHIP session ${id.slice(0, 64)} (ended, or never created)`);
+    if (req.method === 'OPTIONS') return { status: 204, headers: { Allow: allow } };
+    // No trickle ICE or ICE restart: the answer carries every candidate, so PATCH is not offered (RFC 9725 §4.3).
+    if (req.method !== 'DELETE') throw new WhipError(405, `a WHIP session takes DELETE, not ${req.method}`, { Allow: allow });
+    if (bearer(req) !== session.token) throw new WhipError(401, 'the Bearer token is not the one this session was created with', { 'WWW-Authenticate': 'Bearer' });
+    this.end(session);
+    return { status: 200, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: 'session ended\n' };
+  }
+
+  private async connect(offer: string, token: string, p: ParticipantRec, postedAt: number): Promise<WhipSession> {
+    const ndc = await (datachannel ??= import('node-datachannel').then((m) => {
+      m.initLogger('Error', (_level, message) => this.emu.log(`webrtc: ${message}`));
+      return m;
+    }));
+    const pc = new ndc.PeerConnection(`whip-${p.id}`, { iceServers: [] });
+    const now = Date.now();
+    const session: WhipSession = {
+      id: randomBytes(18).toString('base64url'),
+      token,
+      stageArn: p.stageArn,
+      sessionId: p.sessionId,
+      participantId: p.id,
+      pc,
+      tracks: [],
+      meter: new MediaMeter(now),
+      ticker: setInterval(() => this.tick(session), 1_000),
+      state: 'new',
+      postedAt,
+      ended: false,
+    };
+    session.ticker.unref();
+    pc.onStateChange((state) => this.onState(session, state));
+    pc.onTrack((track) => {
+      session.tracks.push(track);
+      const kind = track.type();
+      if (kind === 'video') session.meter.videoCodec = ACCEPTED_CODECS.video;
+      else if (kind === 'audio') session.meter.audioCodec = ACCEPTED_CODECS.audio;
+      track.onMessage((data) => {
+        if (session.ended) return;
+        if (kind === 'audio') {
+          session.meter.audio(data);
+          return;
+        }
+        const size = session.meter.video(data);
+        if (size && !this.withinResolution(size.width, size.height)) {
+          this.refuse(session, 'RESOLUTION_EXCEEDED', `${size.width}x${size.height} is above 720p`);
+        }
+      });
+    });
+    const gathered = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('ICE candidate gathering did not complete')), GATHERING_TIMEOUT_MS);
+      pc.onGatheringStateChange((state) => {
+        if (state !== 'complete') return;
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    try {
+      pc.setRemoteDescription(narrowOffer(offer, ACCEPTED_CODECS), 'offer');
+      if (pc.gatheringState() !== 'complete') await gathered;
+    } catch (error) {
+      clearInterval(session.ticker);
+      pc.close();
+      throw error;
+    }
+    this.sessions.set(session.id, session);
+    return session;
+  }
+
+  private withinResolution(width: number, height: number): boolean {
+    return Math.max(width, height) <= this.limits.maxLongSide && Math.min(width, height) <= this.limits.maxShortSide;
+  }
+
+  private participant(session: WhipSession): ParticipantRec | undefined {
+    return sessionMembers(this.emu, session.sessionId).get(session.participantId);
+  }
+
+  private onState(session: WhipSession, state: string): void {
+    session.state = state;
+    if (session.ended) return;
+    if (state === 'connected') {
+      const p = this.participant(session);
+      if (!p?.connected) return this.end(session);
+      try {
+        publish(this.emu, p);
+        session.publishStartedAt = Date.now();
+      } catch (error) {
+        this.emu.log(`whip: ${p.id} cannot publish: ${error instanceof Error ? error.message : String(error)}`);
+        this.end(session);
+      }
+    } else if (state === 'disconnected' || state === 'failed' || state === 'closed') {
+      this.end(session);
+    }
+  }
+
+  private tick(session: WhipSession): void {
+    const now = Date.now();
+    if (session.publishStartedAt === undefined || now - session.publishStartedAt < WARM_UP_MS) {
+      session.meter.restart(now);
+      return;
+    }
+    session.meter.tick(now);
+    if (session.ended || session.meter.measuredSeconds < BITRATE_GRACE_SECONDS) return;
+    const { bitrate } = session.meter.stats();
+    if (bitrate > this.limits.maxBitrate) this.refuse(session, 'BITRATE_EXCEEDED', `${bitrate} bps is above ${this.limits.maxBitrate}`);
+  }
+
+  /** A media rule broken: the documented error event, then the emulator ends the session. */
+  private refuse(session: WhipSession, errorCode: string, why: string): void {
+    const p = this.participant(session);
+    this.emu.log(`whip: ${session.participantId} ${errorCode}: ${why}`);
+    if (p?.connected) publishRefused(this.emu, p, errorCode);
+    this.end(session);
+  }
+
+  /** The participant leaves (PUBLISH_STOPPED, LEFT) and the connection closes. Safe to call twice. */
+  private end(session: WhipSession): void {
+    if (session.ended) return;
+    session.ended = true;
+    clearInterval(session.ticker);
+    this.sessions.delete(session.id);
+    const p = this.participant(session);
+    if (p?.connected) leaveStage(this.emu, p);
+    // libdatachannel calls back into onStateChange while closing; `ended` makes that a no-op.
+    session.pc.close();
+  }
+
+  private asWhipError(error: unknown): WhipError {
+    if (error instanceof WhipError) return error;
+    if (error instanceof TokenError) {
+      const status = error.reason === 'revoked' || error.reason === 'expired' ? 403 : 401;
+      return new WhipError(status, `${error.reason}: ${error.message}`, status === 401 ? { 'WWW-Authenticate': 'Bearer error="invalid_token"' } : {});
+    }
+    if (error instanceof ApiError) return new WhipError(error.status, error.message);
+    this.emu.log(`whip: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return new WhipError(500, 'the emulator hit an unexpected error; see its log');
+  }
+}
+
+const CORS = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Allow-Methods': 'OPTIONS, POST, DELETE',
+  'Access-Control-Allow-Headers': 'Authorization, Content-Type',
+};
+
+function bearer(req: IncomingMessage): string {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+  if (!match) throw new WhipError(401, 'a WHIP request needs "Authorization: Bearer <participant token>"', { 'WWW-Authenticate': 'Bearer' });
+  return match[1]!;
+}
+

@@ -1,0 +1,97 @@
+// An independent WHIP client (Debian's simple-whip-client, GStreamer) publishing real H.264 + Opus into
+// the emulator with tokens made by `ivsrt token create`, and the media rules it must meet.
+import { describe, expect, it } from 'vitest';
+import { emulatorBed } from '../helpers/bed.js';
+import { eventually, whipClient, whipClientMissing } from './media.js';
+import { mediaOf, participantEvents } from './whip-api.js';
+
+const missing = whipClientMissing();
+if (missing) console.warn(`skipping the simple-whip-client tests: ${missing}`);
+
+const bed = emulatorBed();
+
+async function stageWithToken(name: string, tokenArgs: string[] = []): Promise<{ stageArn: string; whip: string; token: string; participantId: string }> {
+  const stage = (await bed.cli(['stage', 'create', '--name', name, '--json'])).json().stage;
+  const created = await bed.cli(['token', 'create', name, '--user-id', `${name}-user`, ...tokenArgs, '--json']);
+  expect(created.code, created.stderr).toBe(0);
+  const { token, participantId } = created.json().participantToken;
+  return { stageArn: stage.arn, whip: stage.endpoints.whip, token, participantId };
+}
+
+const within10 = (measured: number, sent: number) => Math.abs(measured - sent) / sent;
+
+describe.skipIf(missing !== undefined)('simple-whip-client publishing to the emulator', () => {
+  it('joins with the token, publishes (CONNECTED, published, WHIP, JOINED + PUBLISH_STARTED), is measured within 10%, and DELETE ends it', async () => {
+    const { stageArn, whip, token, participantId } = await stageWithToken('whip-publish');
+    expect(whip).toBe(`${bed.emu.url}/whip/${whip.split('/').pop()}`);
+    // A small, slow source, so the encoder keeps real time on a busy two-core machine.
+    const client = whipClient(whip, token, { width: 480, height: 270, kbps: 800, fps: 15 });
+    try {
+      // The encoder's rate control settles within a few seconds: wait for a three-second window that
+      // shows it (a client starved of CPU sends less than it was told to, which is not what is tested).
+      const sent = { video: 800_000, audio: 64_000, fps: 15 };
+      const publisher = await eventually('three seconds of media measured at the rates sent', async () => {
+        const p = (await mediaOf(bed.emu.url)).find((q) => q.participantId === participantId);
+        if (!p || p.media.windowSeconds < 3) return undefined;
+        const { videoBitrate, audioBitrate, frameRate } = p.media;
+        return within10(videoBitrate, sent.video) < 0.1 && within10(audioBitrate, sent.audio) < 0.1 && within10(frameRate!, sent.fps) < 0.1 ? p : undefined;
+      });
+      expect(publisher.connectionState).toBe('connected');
+      expect(publisher.media).toMatchObject({ videoCodec: 'H264', audioCodec: 'OPUS', width: 480, height: 270 });
+      expect(within10(publisher.media.videoBitrate, sent.video)).toBeLessThan(0.1);
+      expect(within10(publisher.media.audioBitrate, sent.audio)).toBeLessThan(0.1);
+      expect(within10(publisher.media.frameRate!, sent.fps)).toBeLessThan(0.1);
+
+      const { participant } = await bed.api('GetParticipant', { stageArn, sessionId: publisher.sessionId, participantId });
+      expect(participant).toMatchObject({ state: 'CONNECTED', published: true, protocol: 'WHIP', userId: 'whip-publish-user' });
+      expect(await participantEvents(bed.api, stageArn, participantId)).toEqual(['JOINED', 'PUBLISH_STARTED']);
+
+      expect(await client.stop()).not.toBeNull();
+      await eventually('the participant to leave after the DELETE', async () => {
+        const { participant: p } = await bed.api('GetParticipant', { stageArn, sessionId: publisher.sessionId, participantId });
+        return p.state === 'DISCONNECTED' ? p : undefined;
+      });
+      expect(await participantEvents(bed.api, stageArn, participantId)).toEqual(['JOINED', 'PUBLISH_STARTED', 'PUBLISH_STOPPED', 'LEFT']);
+      expect((await mediaOf(bed.emu.url)).some((q) => q.participantId === participantId)).toBe(false);
+    } finally {
+      await client.stop();
+    }
+  });
+
+  it('a picture above 720p gets PUBLISH_ERROR RESOLUTION_EXCEEDED and the publish ends', async () => {
+    const { stageArn, whip, token, participantId } = await stageWithToken('whip-1080p');
+    const client = whipClient(whip, token, { width: 1920, height: 1080, kbps: 400, fps: 5 });
+    try {
+      const names = await eventually('the resolution error', async () => {
+        const events = await participantEvents(bed.api, stageArn, participantId);
+        return events.includes('LEFT') ? events : undefined;
+      });
+      expect(names).toEqual(['JOINED', 'PUBLISH_STARTED', 'PUBLISH_ERROR:RESOLUTION_EXCEEDED', 'PUBLISH_STOPPED', 'LEFT']);
+    } finally {
+      await client.stop();
+    }
+  });
+
+  it('a stream above 8.5 Mbps gets PUBLISH_ERROR BITRATE_EXCEEDED and the publish ends', async () => {
+    const { stageArn, whip, token, participantId } = await stageWithToken('whip-10mbps');
+    const client = whipClient(whip, token, { width: 640, height: 360, kbps: 10_000 });
+    try {
+      const names = await eventually('the bitrate error', async () => {
+        const events = await participantEvents(bed.api, stageArn, participantId);
+        return events.includes('LEFT') ? events : undefined;
+      });
+      expect(names).toEqual(['JOINED', 'PUBLISH_STARTED', 'PUBLISH_ERROR:BITRATE_EXCEEDED', 'PUBLISH_STOPPED', 'LEFT']);
+    } finally {
+      await client.stop();
+    }
+  });
+
+  it('a subscribe-only token is refused: the client fails, the participant gets PUBLISH_ERROR INSUFFICIENT_CAPABILITIES', async () => {
+    const { stageArn, whip, token, participantId } = await stageWithToken('whip-viewer', ['--capabilities', 'subscribe']);
+    const client = whipClient(whip, token, { width: 320, height: 180, kbps: 300 });
+    const code = await client.exited;
+    expect(client.output()).toMatch(/\[403\] Forbidden/);
+    expect(code).not.toBeNull();
+    expect(await participantEvents(bed.api, stageArn, participantId)).toEqual(['JOINED', 'PUBLISH_ERROR:INSUFFICIENT_CAPABILITIES', 'LEFT']);
+  });
+});
