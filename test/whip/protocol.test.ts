@@ -56,7 +56,9 @@ describe('the WHIP endpoint (RFC 9725)', () => {
     const missing = await post(whip, offer('H264'), { 'content-type': 'application/sdp' });
     expect(missing.status).toBe(401);
     expect(missing.headers.get('www-authenticate')).toMatch(/^Bearer/);
-    expect((await post(whip, offer('H264'), { 'content-type': 'application/sdp', authorization: `Bearer ${token}x` })).status).toBe(401);
+    const [head, payload, signature] = token.split('.');
+    const forged = `${head}.${payload}.${signature!.startsWith('A') ? 'B' : 'A'}${signature!.slice(1)}`;
+    expect((await post(whip, offer('H264'), { 'content-type': 'application/sdp', authorization: `Bearer ${forged}` })).status).toBe(401);
     expect((await post(whip, offer('H264'), { 'content-type': 'application/json', authorization: `Bearer ${token}` })).status).toBe(415);
     const notSdp = await post(whip, 'hello', { 'content-type': 'application/sdp', authorization: `Bearer ${token}` });
     expect(notSdp.status).toBe(400);
