@@ -45,6 +45,11 @@ export interface ContextSeed {
 
 const LOCAL_CREDENTIALS = { accessKeyId: 'ivsrt-local', secretAccessKey: 'ivsrt-local-secret' };
 
+function isLoopback(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
 function lazy<T>(make: () => Promise<T>): () => Promise<T> {
   let value: Promise<T> | undefined;
   return () => (value ??= make());
@@ -82,6 +87,12 @@ export function createContext(seed: ContextSeed): Context {
     } else {
       const { fromNodeProviderChain } = await import('@aws-sdk/credential-providers');
       credentials = fromNodeProviderChain({ profile: resolved.profile });
+      if (resolved.kind === 'endpoint' && isLoopback(resolved.endpoint!)) {
+        // An emulator on this machine (`ivsrt local start --port 4566`) accepts any credentials unless it was
+        // started with --credentials: a missing AWS setup should not stand between a newcomer and it.
+        const chain = credentials;
+        credentials = () => chain().catch(() => LOCAL_CREDENTIALS);
+      }
     }
     const instance = new IVSRealTimeClient({
       region: resolved.region,

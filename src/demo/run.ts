@@ -22,7 +22,7 @@ export interface DemoOptions {
  * participant who ever churned through it (hundreds after a few minutes), and the watch view, which lists
  * the whole session, would page through more of them every poll: its request rate would climb.
  */
-const ROUND_TICKS = 60;
+const ROUND_TICKS = 30;
 
 /** The demo's participants are named demo-1, demo-2...: the only ones it ever sends home. */
 const DEMO_USER_PREFIX = 'demo';

@@ -202,6 +202,14 @@ describe('token sign | token decode -', () => {
   });
 });
 
+describe('an emulator of your own (`ivsrt local start --port 4566`, as in the README)', () => {
+  it('answers plain ivsrt commands through --endpoint-url without any AWS credentials', async () => {
+    const r = await runCli(['stage', 'list', '--json'], { endpoint: bed.emu.url, env: { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', HOME: scratchDir('no-aws') } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json()).toHaveProperty('stages');
+  });
+});
+
 describe('the endpoint in use is named', () => {
   it('starting the background emulator says so on stderr, even when stderr is not a terminal', async () => {
     const home = scratchDir('notice-home');
