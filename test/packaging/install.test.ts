@@ -49,3 +49,24 @@ describe('npm install -g . from a clone', () => {
     expect(result.output).toBe('');
   });
 });
+
+describe('npm install prints no install-scripts warning', () => {
+  it('every installed dependency with an install script is decided in allowScripts', async () => {
+    const { readdirSync, readFileSync, existsSync } = await import('node:fs');
+    const allow = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { allowScripts?: Record<string, boolean> }).allowScripts ?? {};
+    const modules = join(ROOT, 'node_modules');
+    const packages = readdirSync(modules).flatMap((name) => (name.startsWith('@') ? readdirSync(join(modules, name)).map((sub) => `${name}/${sub}`) : [name]));
+    const undecided: string[] = [];
+    const scripted: string[] = [];
+    for (const name of packages) {
+      const manifest = join(modules, name, 'package.json');
+      if (!existsSync(manifest)) continue;
+      const { scripts = {}, gypfile } = JSON.parse(readFileSync(manifest, 'utf8')) as { scripts?: Record<string, string>; gypfile?: boolean };
+      const runs = ['preinstall', 'install', 'postinstall'].some((s) => scripts[s]) || (gypfile && existsSync(join(modules, name, 'binding.gyp')));
+      if (runs) scripted.push(name);
+      if (runs && !(name in allow)) undecided.push(name);
+    }
+    expect(scripted).toContain('esbuild');
+    expect(undecided, 'add these to package.json allowScripts (false unless the package needs its script)').toEqual([]);
+  });
+});
