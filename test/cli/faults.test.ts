@@ -8,7 +8,7 @@ import { Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emulatorBed } from '../helpers/bed.js';
-import { BIN, runCli, testEnv } from '../helpers/cli.js';
+import { BIN, runCli, testEnv, type RunResult } from '../helpers/cli.js';
 import { fakeEndpoint, type FakeEndpoint } from '../helpers/fake-endpoint.js';
 import { scratchDir } from '../helpers/scratch.js';
 
@@ -23,6 +23,16 @@ afterAll(() => silent?.close());
 
 function replying(status: number, body: string, type = 'application/json'): Promise<FakeEndpoint> {
   return fakeEndpoint((_req, res) => res.writeHead(status, { 'content-type': type }).end(body));
+}
+
+/** `ivsrt stage list` against a stub that gives every request this reply. */
+async function stageListAgainst(status: number, body: string, type?: string): Promise<RunResult> {
+  const stub = await replying(status, body, type);
+  try {
+    return await runCli(['stage', 'list'], { endpoint: stub.url });
+  } finally {
+    await stub.close();
+  }
 }
 
 describe('timeouts (--cli-connect-timeout, --cli-read-timeout)', () => {
@@ -88,37 +98,22 @@ describe('replies that are not what the operation returns', () => {
   });
 
   it('a malformed 200 (HTML from a proxy) is 255 naming the status', async () => {
-    const html = await replying(200, '<html>gateway</html>', 'text/html');
-    try {
-      const r = await runCli(['stage', 'list'], { endpoint: html.url });
-      expect(r.code).toBe(255);
-      expect(r.stderr).toMatch(/HTTP 200 with a reply that could not be read/);
-    } finally {
-      await html.close();
-    }
+    const r = await stageListAgainst(200, '<html>gateway</html>', 'text/html');
+    expect(r.code).toBe(255);
+    expect(r.stderr).toMatch(/HTTP 200 with a reply that could not be read/);
   });
 
   it('a 200 whose list is not a list is 255, not a crash inside pagination', async () => {
-    const wrong = await replying(200, '{"stages": 5}');
-    try {
-      const r = await runCli(['stage', 'list'], { endpoint: wrong.url });
-      expect(r.code).toBe(255);
-      expect(r.stderr).toContain('with stages that is not a list');
-    } finally {
-      await wrong.close();
-    }
+    const r = await stageListAgainst(200, '{"stages": 5}');
+    expect(r.code).toBe(255);
+    expect(r.stderr).toContain('with stages that is not a list');
   });
 
   it('an empty 5xx names the status instead of "Unknown: UnknownError"', async () => {
-    const down = await replying(503, '');
-    try {
-      const r = await runCli(['stage', 'list'], { endpoint: down.url });
-      expect(r.code).toBe(254);
-      expect(r.stderr).toContain('HTTP 503');
-      expect(r.stderr).not.toContain('UnknownError');
-    } finally {
-      await down.close();
-    }
+    const r = await stageListAgainst(503, '');
+    expect(r.code).toBe(254);
+    expect(r.stderr).toContain('HTTP 503');
+    expect(r.stderr).not.toContain('UnknownError');
   });
 });
 
