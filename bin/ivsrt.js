@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Kept tiny on purpose: start-up time is a feature. It loads one bundled file through a V8 code cache
 // (compiled once per version, then reused), and keeps Node and SDK warnings off the user's stderr.
-import { createRequire } from 'node:module';
-import { loadBundle } from '../dist/boot.js';
+// CommonJS (bin/package.json), so Node never starts its ES module loader for a command line.
+'use strict';
+const { loadBundle } = require('../dist/boot.cjs');
 
 const emit = process.emitWarning;
 process.emitWarning = (warning, ...rest) => {
@@ -12,5 +13,7 @@ process.emitWarning = (warning, ...rest) => {
 };
 const args = process.argv.slice(2);
 const help = args.length === 0 || args[0] === 'help' || args.some((a) => a === '--help' || a === '-h' || a === '--version' || a === '-v');
-const { main } = loadBundle(createRequire(import.meta.url).resolve('../dist/cli.cjs'), help ? 'help' : 'command');
-process.exitCode = await main(args);
+const { main } = loadBundle(require.resolve('../dist/cli.cjs'), help ? 'help' : 'command');
+main(args).then((code) => {
+  process.exitCode = code;
+});

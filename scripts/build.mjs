@@ -27,6 +27,19 @@ function writeAtomically(path, contents) {
   renameSync(temporary, path);
 }
 
+// commander can run subcommands as separate executables, so it loads child_process at start-up; ivsrt
+// has none, so the CLI bundle gets a stand-in that loads the real module only if that is ever asked for.
+const lazyChildProcessForCommander = {
+  name: 'lazy-child-process-for-commander',
+  setup(build) {
+    build.onResolve({ filter: /^node:child_process$/ }, (args) => (/[/\\]commander[/\\]/.test(args.importer) ? { path: 'commander-child-process', namespace: 'lazy' } : undefined));
+    build.onLoad({ filter: /.*/, namespace: 'lazy' }, () => ({
+      contents: "module.exports = { spawn: (...args) => require('node:child_process').spawn(...args) };",
+      loader: 'js',
+    }));
+  },
+};
+
 async function bundle(options) {
   const result = await build({ ...common, ...options });
   for (const file of result.outputFiles) writeAtomically(file.path, file.contents);
@@ -55,7 +68,7 @@ function declarations(entry, outDir) {
   }
 }
 
-await bundle({ entryPoints: ['src/boot/boot.ts'], format: 'esm', outfile: 'dist/boot.js' });
+await bundle({ entryPoints: ['src/boot/boot.ts'], format: 'cjs', outfile: 'dist/boot.cjs' });
 await bundle({
   entryPoints: ['src/cli/root.ts'],
   format: 'cjs',
@@ -73,6 +86,7 @@ await bundle({
   external: ['ink', 'react', 'react/*', './watch.mjs', 'node-datachannel'],
   // esbuild warns that import.meta is empty in CJS; nothing in this bundle relies on it.
   logOverride: { 'empty-import-meta': 'silent' },
+  plugins: [lazyChildProcessForCommander],
 });
 if (existsSync('src/watch/ui/main.tsx')) {
   await bundle({ entryPoints: ['src/watch/ui/main.tsx'], format: 'esm', outfile: 'dist/watch.mjs', packages: 'external', jsx: 'automatic' });

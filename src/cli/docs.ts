@@ -2,7 +2,8 @@
 // reference cannot drift from the CLI (test/cli/docs.test.ts checks the committed copy).
 import { Command } from 'commander';
 import type { Registry } from './command.js';
-import { addGlobalOptions, configureVerb } from './program.js';
+import { configureVerb } from './configure.js';
+import { addGlobalOptions } from './program.js';
 
 function usage(command: Command, path: string[]): string {
   const args = command.registeredArguments.map((a) => (a.required ? `<${a.name()}>` : `[${a.name()}]`)).join(' ');

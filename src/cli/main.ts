@@ -1,24 +1,23 @@
 // Runs one command line against the registry it is given (src/cli/root.ts passes the one in
 // commands/index.ts): builds the commander tree from it, imports only the verb being run, runs it and
 // renders the result.
+// Only what every command line needs is imported here; what running a verb needs (its flags' set-up,
+// the context, the request pipeline, rendering) is imported once a verb is found, so `--version` and
+// `--help` never evaluate it.
 import { Command, CommanderError } from 'commander';
 import type { Registry } from './command.js';
-import { createContext } from './context.js';
 import type { GlobalOptions } from './config.js';
 import { CliError, EXIT, ExitStatus, UsageError, classify, usageHint, type TypedVerb } from './errors.js';
 import { onOutputError, systemIO, type IO } from './io.js';
-import { render } from './output/render.js';
-import { paint } from './output/paint.js';
 import { HELP_TOPICS, rootHelpText } from './help.js';
-import { runVerb } from './operation.js';
-import { addGlobalOptions, collectOptions, configureVerb, findEntry, locate } from './program.js';
+import { addGlobalOptions, findEntry, locate } from './program.js';
 import { installDefaultInterrupt } from './signals.js';
 import { VERSION } from '../version.js';
 
 
-function printError(io: IO, error: CliError, debug: boolean, original: unknown): void {
-  const painter = paint(io.colorErr);
+async function printError(io: IO, error: CliError, debug: boolean, original: unknown): Promise<void> {
   if (error instanceof ExitStatus) return;
+  const painter = (await import('./output/paint.js')).paint(io.colorErr);
   io.stderr.write(`${painter.error('error:')} ${error.message}\n`);
   if (error.hint) io.stderr.write(`${painter.dim(error.hint)}\n`);
   if (debug && original instanceof Error && original.stack) io.stderr.write(`${original.stack}\n`);
@@ -66,13 +65,15 @@ export async function runCommand(registry: Registry, argv: string[], env: NodeJS
   if (words[0] === 'help') return showHelp(registry, program, argv, io, env);
   const entry = findEntry(registry, words);
 
+  // Once the verb is known only its own command is set up; the whole tree is for help and suggestions.
+  const entries = entry ? [entry] : registry.commands;
   for (const noun of registry.nouns) {
+    const verbs = entries.filter((c) => c.path.length === 2 && c.path[0] === noun.name && !c.hidden);
+    if (entry && !verbs.length) continue;
     const nounCommand = program.command(noun.name).description(noun.summary).usage('<verb> [flags]');
-    for (const e of registry.commands.filter((c) => c.path.length === 2 && c.path[0] === noun.name && !c.hidden)) {
-      nounCommand.command(e.path[1]!).description(e.summary).aliases(e.aliases ?? []);
-    }
+    for (const e of verbs) nounCommand.command(e.path[1]!).description(e.summary).aliases(e.aliases ?? []);
   }
-  for (const e of registry.commands.filter((c) => c.path.length === 1)) {
+  for (const e of entries.filter((c) => c.path.length === 1)) {
     const top = program.commands.find((c) => c.name() === e.path[0]) ?? program.command(e.path[0]!, { hidden: e.hidden });
     top.description(e.summary);
   }
@@ -80,7 +81,13 @@ export async function runCommand(registry: Registry, argv: string[], env: NodeJS
   let exitCode: number = EXIT.ok;
   let typed: TypedVerb | undefined;
   if (entry) {
-    const { verb } = await entry.load();
+    const [{ verb }, { collectOptions, configureVerb }, { createContext }, { runVerb }, { render }] = await Promise.all([
+      entry.load(),
+      import('./configure.js'),
+      import('./context.js'),
+      import('./operation.js'),
+      import('./output/render.js'),
+    ]);
     typed = { path: entry.path, args: (verb.args ?? []).map((a) => a.name), flags: (verb.options ?? []).map((o) => o.flags.split(/[ ,]/)[0]!), argv };
     const parent = entry.path.length === 2 ? program.commands.find((c) => c.name() === entry.path[0])! : program;
     const command = parent.commands.find((c) => c.name() === entry.path.at(-1)) ?? parent.command(entry.path.at(-1)!);
@@ -104,11 +111,11 @@ export async function runCommand(registry: Registry, argv: string[], env: NodeJS
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
       if (error.code === 'commander.executeSubCommandAsync' || error.exitCode === 0) return EXIT.ok;
       const message = error.message.replace(/^error: /, '');
-      printError(io, new UsageError(message, usageHint(error.code, typed)), debug, error);
+      await printError(io, new UsageError(message, usageHint(error.code, typed)), debug, error);
       return EXIT.usage;
     }
     const classified = classify(error);
-    printError(io, classified, debug, error);
+    await printError(io, classified, debug, error);
     exitCode = classified.exitCode;
   }
   return exitCode;

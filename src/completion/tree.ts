@@ -3,7 +3,8 @@
 // what only the registry knows: which values are live resources, and the model's enums.
 import { Command, type Option } from 'commander';
 import type { AnyVerb, ArgSpec, OptionSpec, Registry } from '../cli/command.js';
-import { addGlobalOptions, configureVerb } from '../cli/program.js';
+import { configureVerb } from '../cli/configure.js';
+import { addGlobalOptions } from '../cli/program.js';
 import { flagName } from '../cli/request.js';
 import { OPERATIONS, SHAPES } from '../model/api.js';
 import type { CompletionArg, CompletionNode, CompletionOption, LookupKind } from './engine.js';
