@@ -101,16 +101,22 @@ export function generate(model) {
     }),
     '};',
     '',
-    '/** Each operation\'s request and response, as the SDK types them (same names as the model\'s shapes). */',
+    '/**',
+    ' * Each operation\'s request and response, as the SDK types them (same names as the model\'s shapes), and',
+    ' * the request members the model requires (the SDK types those as possibly undefined too).',
+    ' */',
     'export interface OperationTypes {',
     ...operations.map((name) => {
       const op = model.operations[name];
-      return `  ${name}: { input: Sdk.${op.input.shape}; output: Sdk.${op.output.shape} };`;
+      const required = (model.shapes[op.input.shape].required ?? []).map((m) => `'${m}'`).join(' | ') || 'never';
+      return `  ${name}: { input: Sdk.${op.input.shape}; output: Sdk.${op.output.shape}; required: ${required} };`;
     }),
     '}',
     '',
     'export type InputOf<O extends OperationName> = OperationTypes[O][\'input\'];',
     'export type OutputOf<O extends OperationName> = OperationTypes[O][\'output\'];',
+    '/** A request once checked against the model (as the emulator\'s server does): its required members are there. */',
+    'export type CheckedInputOf<O extends OperationName> = InputOf<O> & { [K in OperationTypes[O][\'required\'] & keyof InputOf<O>]-?: NonNullable<InputOf<O>[K]> };',
     '',
   ];
   return lines.join('\n');

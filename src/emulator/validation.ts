@@ -17,7 +17,7 @@ export function checkAttributesSize(field: string, attributes: Record<string, st
 }
 
 /** Filters of which the API allows at most one per request. */
-export function checkExclusive(input: Record<string, unknown>, names: string[]): void {
+export function checkExclusive<T extends object>(input: T, names: (keyof T & string)[]): void {
   const given = names.filter((n) => input[n] !== undefined && input[n] !== null);
   if (given.length > 1) {
     throw validationError(`1 validation error detected: only one of ${names.join(', ')} may be given (got ${given.join(' and ')})`);

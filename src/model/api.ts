@@ -334,48 +334,53 @@ export const OPERATIONS: Record<string, Operation> = {
   UpdateStage: {"method": "POST", "path": "/UpdateStage", "input": "UpdateStageRequest", "output": "UpdateStageResponse", "errors": ["ResourceNotFoundException", "ValidationException", "AccessDeniedException", "ServiceQuotaExceededException", "ConflictException", "PendingVerification"]},
 };
 
-/** Each operation's request and response, as the SDK types them (same names as the model's shapes). */
+/**
+ * Each operation's request and response, as the SDK types them (same names as the model's shapes), and
+ * the request members the model requires (the SDK types those as possibly undefined too).
+ */
 export interface OperationTypes {
-  CreateEncoderConfiguration: { input: Sdk.CreateEncoderConfigurationRequest; output: Sdk.CreateEncoderConfigurationResponse };
-  CreateIngestConfiguration: { input: Sdk.CreateIngestConfigurationRequest; output: Sdk.CreateIngestConfigurationResponse };
-  CreateParticipantToken: { input: Sdk.CreateParticipantTokenRequest; output: Sdk.CreateParticipantTokenResponse };
-  CreateStage: { input: Sdk.CreateStageRequest; output: Sdk.CreateStageResponse };
-  CreateStorageConfiguration: { input: Sdk.CreateStorageConfigurationRequest; output: Sdk.CreateStorageConfigurationResponse };
-  DeleteEncoderConfiguration: { input: Sdk.DeleteEncoderConfigurationRequest; output: Sdk.DeleteEncoderConfigurationResponse };
-  DeleteIngestConfiguration: { input: Sdk.DeleteIngestConfigurationRequest; output: Sdk.DeleteIngestConfigurationResponse };
-  DeletePublicKey: { input: Sdk.DeletePublicKeyRequest; output: Sdk.DeletePublicKeyResponse };
-  DeleteStage: { input: Sdk.DeleteStageRequest; output: Sdk.DeleteStageResponse };
-  DeleteStorageConfiguration: { input: Sdk.DeleteStorageConfigurationRequest; output: Sdk.DeleteStorageConfigurationResponse };
-  DisconnectParticipant: { input: Sdk.DisconnectParticipantRequest; output: Sdk.DisconnectParticipantResponse };
-  GetComposition: { input: Sdk.GetCompositionRequest; output: Sdk.GetCompositionResponse };
-  GetEncoderConfiguration: { input: Sdk.GetEncoderConfigurationRequest; output: Sdk.GetEncoderConfigurationResponse };
-  GetIngestConfiguration: { input: Sdk.GetIngestConfigurationRequest; output: Sdk.GetIngestConfigurationResponse };
-  GetParticipant: { input: Sdk.GetParticipantRequest; output: Sdk.GetParticipantResponse };
-  GetPublicKey: { input: Sdk.GetPublicKeyRequest; output: Sdk.GetPublicKeyResponse };
-  GetStage: { input: Sdk.GetStageRequest; output: Sdk.GetStageResponse };
-  GetStageSession: { input: Sdk.GetStageSessionRequest; output: Sdk.GetStageSessionResponse };
-  GetStorageConfiguration: { input: Sdk.GetStorageConfigurationRequest; output: Sdk.GetStorageConfigurationResponse };
-  ImportPublicKey: { input: Sdk.ImportPublicKeyRequest; output: Sdk.ImportPublicKeyResponse };
-  ListCompositions: { input: Sdk.ListCompositionsRequest; output: Sdk.ListCompositionsResponse };
-  ListEncoderConfigurations: { input: Sdk.ListEncoderConfigurationsRequest; output: Sdk.ListEncoderConfigurationsResponse };
-  ListIngestConfigurations: { input: Sdk.ListIngestConfigurationsRequest; output: Sdk.ListIngestConfigurationsResponse };
-  ListParticipantEvents: { input: Sdk.ListParticipantEventsRequest; output: Sdk.ListParticipantEventsResponse };
-  ListParticipantReplicas: { input: Sdk.ListParticipantReplicasRequest; output: Sdk.ListParticipantReplicasResponse };
-  ListParticipants: { input: Sdk.ListParticipantsRequest; output: Sdk.ListParticipantsResponse };
-  ListPublicKeys: { input: Sdk.ListPublicKeysRequest; output: Sdk.ListPublicKeysResponse };
-  ListStageSessions: { input: Sdk.ListStageSessionsRequest; output: Sdk.ListStageSessionsResponse };
-  ListStages: { input: Sdk.ListStagesRequest; output: Sdk.ListStagesResponse };
-  ListStorageConfigurations: { input: Sdk.ListStorageConfigurationsRequest; output: Sdk.ListStorageConfigurationsResponse };
-  ListTagsForResource: { input: Sdk.ListTagsForResourceRequest; output: Sdk.ListTagsForResourceResponse };
-  StartComposition: { input: Sdk.StartCompositionRequest; output: Sdk.StartCompositionResponse };
-  StartParticipantReplication: { input: Sdk.StartParticipantReplicationRequest; output: Sdk.StartParticipantReplicationResponse };
-  StopComposition: { input: Sdk.StopCompositionRequest; output: Sdk.StopCompositionResponse };
-  StopParticipantReplication: { input: Sdk.StopParticipantReplicationRequest; output: Sdk.StopParticipantReplicationResponse };
-  TagResource: { input: Sdk.TagResourceRequest; output: Sdk.TagResourceResponse };
-  UntagResource: { input: Sdk.UntagResourceRequest; output: Sdk.UntagResourceResponse };
-  UpdateIngestConfiguration: { input: Sdk.UpdateIngestConfigurationRequest; output: Sdk.UpdateIngestConfigurationResponse };
-  UpdateStage: { input: Sdk.UpdateStageRequest; output: Sdk.UpdateStageResponse };
+  CreateEncoderConfiguration: { input: Sdk.CreateEncoderConfigurationRequest; output: Sdk.CreateEncoderConfigurationResponse; required: never };
+  CreateIngestConfiguration: { input: Sdk.CreateIngestConfigurationRequest; output: Sdk.CreateIngestConfigurationResponse; required: 'ingestProtocol' };
+  CreateParticipantToken: { input: Sdk.CreateParticipantTokenRequest; output: Sdk.CreateParticipantTokenResponse; required: 'stageArn' };
+  CreateStage: { input: Sdk.CreateStageRequest; output: Sdk.CreateStageResponse; required: never };
+  CreateStorageConfiguration: { input: Sdk.CreateStorageConfigurationRequest; output: Sdk.CreateStorageConfigurationResponse; required: 's3' };
+  DeleteEncoderConfiguration: { input: Sdk.DeleteEncoderConfigurationRequest; output: Sdk.DeleteEncoderConfigurationResponse; required: 'arn' };
+  DeleteIngestConfiguration: { input: Sdk.DeleteIngestConfigurationRequest; output: Sdk.DeleteIngestConfigurationResponse; required: 'arn' };
+  DeletePublicKey: { input: Sdk.DeletePublicKeyRequest; output: Sdk.DeletePublicKeyResponse; required: 'arn' };
+  DeleteStage: { input: Sdk.DeleteStageRequest; output: Sdk.DeleteStageResponse; required: 'arn' };
+  DeleteStorageConfiguration: { input: Sdk.DeleteStorageConfigurationRequest; output: Sdk.DeleteStorageConfigurationResponse; required: 'arn' };
+  DisconnectParticipant: { input: Sdk.DisconnectParticipantRequest; output: Sdk.DisconnectParticipantResponse; required: 'stageArn' | 'participantId' };
+  GetComposition: { input: Sdk.GetCompositionRequest; output: Sdk.GetCompositionResponse; required: 'arn' };
+  GetEncoderConfiguration: { input: Sdk.GetEncoderConfigurationRequest; output: Sdk.GetEncoderConfigurationResponse; required: 'arn' };
+  GetIngestConfiguration: { input: Sdk.GetIngestConfigurationRequest; output: Sdk.GetIngestConfigurationResponse; required: 'arn' };
+  GetParticipant: { input: Sdk.GetParticipantRequest; output: Sdk.GetParticipantResponse; required: 'stageArn' | 'sessionId' | 'participantId' };
+  GetPublicKey: { input: Sdk.GetPublicKeyRequest; output: Sdk.GetPublicKeyResponse; required: 'arn' };
+  GetStage: { input: Sdk.GetStageRequest; output: Sdk.GetStageResponse; required: 'arn' };
+  GetStageSession: { input: Sdk.GetStageSessionRequest; output: Sdk.GetStageSessionResponse; required: 'stageArn' | 'sessionId' };
+  GetStorageConfiguration: { input: Sdk.GetStorageConfigurationRequest; output: Sdk.GetStorageConfigurationResponse; required: 'arn' };
+  ImportPublicKey: { input: Sdk.ImportPublicKeyRequest; output: Sdk.ImportPublicKeyResponse; required: 'publicKeyMaterial' };
+  ListCompositions: { input: Sdk.ListCompositionsRequest; output: Sdk.ListCompositionsResponse; required: never };
+  ListEncoderConfigurations: { input: Sdk.ListEncoderConfigurationsRequest; output: Sdk.ListEncoderConfigurationsResponse; required: never };
+  ListIngestConfigurations: { input: Sdk.ListIngestConfigurationsRequest; output: Sdk.ListIngestConfigurationsResponse; required: never };
+  ListParticipantEvents: { input: Sdk.ListParticipantEventsRequest; output: Sdk.ListParticipantEventsResponse; required: 'stageArn' | 'sessionId' | 'participantId' };
+  ListParticipantReplicas: { input: Sdk.ListParticipantReplicasRequest; output: Sdk.ListParticipantReplicasResponse; required: 'sourceStageArn' | 'participantId' };
+  ListParticipants: { input: Sdk.ListParticipantsRequest; output: Sdk.ListParticipantsResponse; required: 'stageArn' | 'sessionId' };
+  ListPublicKeys: { input: Sdk.ListPublicKeysRequest; output: Sdk.ListPublicKeysResponse; required: never };
+  ListStageSessions: { input: Sdk.ListStageSessionsRequest; output: Sdk.ListStageSessionsResponse; required: 'stageArn' };
+  ListStages: { input: Sdk.ListStagesRequest; output: Sdk.ListStagesResponse; required: never };
+  ListStorageConfigurations: { input: Sdk.ListStorageConfigurationsRequest; output: Sdk.ListStorageConfigurationsResponse; required: never };
+  ListTagsForResource: { input: Sdk.ListTagsForResourceRequest; output: Sdk.ListTagsForResourceResponse; required: 'resourceArn' };
+  StartComposition: { input: Sdk.StartCompositionRequest; output: Sdk.StartCompositionResponse; required: 'stageArn' | 'destinations' };
+  StartParticipantReplication: { input: Sdk.StartParticipantReplicationRequest; output: Sdk.StartParticipantReplicationResponse; required: 'sourceStageArn' | 'destinationStageArn' | 'participantId' };
+  StopComposition: { input: Sdk.StopCompositionRequest; output: Sdk.StopCompositionResponse; required: 'arn' };
+  StopParticipantReplication: { input: Sdk.StopParticipantReplicationRequest; output: Sdk.StopParticipantReplicationResponse; required: 'sourceStageArn' | 'destinationStageArn' | 'participantId' };
+  TagResource: { input: Sdk.TagResourceRequest; output: Sdk.TagResourceResponse; required: 'resourceArn' | 'tags' };
+  UntagResource: { input: Sdk.UntagResourceRequest; output: Sdk.UntagResourceResponse; required: 'resourceArn' | 'tagKeys' };
+  UpdateIngestConfiguration: { input: Sdk.UpdateIngestConfigurationRequest; output: Sdk.UpdateIngestConfigurationResponse; required: 'arn' };
+  UpdateStage: { input: Sdk.UpdateStageRequest; output: Sdk.UpdateStageResponse; required: 'arn' };
 }
 
 export type InputOf<O extends OperationName> = OperationTypes[O]['input'];
 export type OutputOf<O extends OperationName> = OperationTypes[O]['output'];
+/** A request once checked against the model (as the emulator's server does): its required members are there. */
+export type CheckedInputOf<O extends OperationName> = InputOf<O> & { [K in OperationTypes[O]['required'] & keyof InputOf<O>]-?: NonNullable<InputOf<O>[K]> };

@@ -1,15 +1,18 @@
 // What every handler shares: its signature and the one place tags and ARN kinds are interpreted.
+import type { CheckedInputOf, OperationName } from '../../model/api.js';
 import type { Emulator } from '../emulator.js';
 import { parseArn } from '../ids.js';
 import type { ArnKind, Tags } from '../store.js';
 
-/** A request body that has already passed validateShape for the operation's input shape. */
-export type Input = Record<string, any>;
-export type Handler = (emu: Emulator, input: Input) => Record<string, unknown>;
+/**
+ * One operation's handler. Its input is a request body that has already passed validateShape for the
+ * operation's input shape, typed as the SDK types that request; it answers the response body as JSON.
+ */
+export type Handler<O extends OperationName> = (emu: Emulator, input: CheckedInputOf<O>) => Record<string, unknown>;
 
 /** Tags as given on create, copied so later TagResource calls cannot alias the request object. */
-export function tagsOf(input: Input): Tags {
-  return { ...(input.tags as Tags | undefined) };
+export function tagsOf(input: { tags?: Tags }): Tags {
+  return { ...input.tags };
 }
 
 const KIND_BY_ARN_TYPE: Record<string, ArnKind> = {

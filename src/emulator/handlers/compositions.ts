@@ -7,7 +7,8 @@ import { newResourceId } from '../ids.js';
 import { paginate } from '../pagination.js';
 import type { CompositionRec, DestinationRec } from '../store.js';
 import { compositionSummary, compositionView } from '../views.js';
-import { tagsOf, type Handler, type Input } from './common.js';
+import type { ChannelDestinationConfiguration, DestinationConfiguration, LayoutConfiguration, S3DestinationConfiguration } from '@aws-sdk/client-ivs-realtime';
+import { tagsOf, type Handler } from './common.js';
 
 const GRID_DEFAULTS = {
   featuredParticipantAttribute: '',
@@ -32,13 +33,13 @@ const PIP_DEFAULTS = {
 
 const RECORDING_DEFAULTS = { format: 'HLS', hlsConfiguration: { targetSegmentDurationSeconds: 2 } };
 
-function layout(input: Input | undefined): Record<string, unknown> {
+function layout(input: LayoutConfiguration | undefined): Record<string, unknown> {
   if (input?.grid && input?.pip) throw validationError('1 validation error detected: layout may hold grid or pip, not both');
   if (input?.pip) return { pip: { ...PIP_DEFAULTS, ...input.pip } };
   return { grid: { ...GRID_DEFAULTS, ...input?.grid } };
 }
 
-function destinations(emu: Emulator, compositionId: string, configs: Input[]): DestinationRec[] {
+function destinations(emu: Emulator, compositionId: string, configs: DestinationConfiguration[]): DestinationRec[] {
   const prefixRoot = newResourceId();
   const kinds = configs.map((c, i) => {
     if (Boolean(c.channel) === Boolean(c.s3)) {
@@ -57,21 +58,23 @@ function destinations(emu: Emulator, compositionId: string, configs: Input[]): D
       configuration.channel = c.channel;
       return { id, state: 'STARTING', configuration };
     }
-    emu.storage(c.s3.storageConfigurationArn);
-    for (const arn of c.s3.encoderConfigurationArns) emu.encoder(arn);
+    // Not a channel, so an S3 destination (checked above), with the members the server's model check requires.
+    const s3 = c.s3 as S3DestinationConfiguration & { storageConfigurationArn: string; encoderConfigurationArns: string[] };
+    emu.storage(s3.storageConfigurationArn);
+    for (const arn of s3.encoderConfigurationArns) emu.encoder(arn);
     configuration.s3 = {
-      ...c.s3,
+      ...s3,
       recordingConfiguration: {
         ...RECORDING_DEFAULTS,
-        ...c.s3.recordingConfiguration,
-        hlsConfiguration: { ...RECORDING_DEFAULTS.hlsConfiguration, ...c.s3.recordingConfiguration?.hlsConfiguration },
+        ...s3.recordingConfiguration,
+        hlsConfiguration: { ...RECORDING_DEFAULTS.hlsConfiguration, ...s3.recordingConfiguration?.hlsConfiguration },
       },
     };
     return { id, state: 'STARTING', configuration, detail: { s3: { recordingPrefix: `${prefixRoot}/${compositionId}/${id}/composite` } } };
   });
 }
 
-export const startComposition: Handler = (emu, input) => {
+export const startComposition: Handler<'StartComposition'> = (emu, input) => {
   const stage = emu.stage(input.stageArn);
   if (input.idempotencyToken) {
     for (const c of emu.store.compositions.values()) {
@@ -102,21 +105,21 @@ export const startComposition: Handler = (emu, input) => {
   return { composition: compositionView(c) };
 };
 
-export const stopCompositionHandler: Handler = (emu, input) => {
+export const stopCompositionHandler: Handler<'StopComposition'> = (emu, input) => {
   stopComposition(emu, emu.composition(input.arn));
   return {};
 };
 
-export const getComposition: Handler = (emu, input) => ({ composition: compositionView(emu.composition(input.arn)) });
+export const getComposition: Handler<'GetComposition'> = (emu, input) => ({ composition: compositionView(emu.composition(input.arn)) });
 
 export function usesEncoder(c: CompositionRec, arn: string): boolean {
   return c.destinations.some((d) => {
-    const config = d.configuration as { channel?: Input; s3?: Input };
-    return config.channel?.encoderConfigurationArn === arn || (config.s3?.encoderConfigurationArns as string[] | undefined)?.includes(arn);
+    const config = d.configuration as { channel?: ChannelDestinationConfiguration; s3?: S3DestinationConfiguration };
+    return config.channel?.encoderConfigurationArn === arn || config.s3?.encoderConfigurationArns?.includes(arn) === true;
   });
 }
 
-export const listCompositions: Handler = (emu, input) => {
+export const listCompositions: Handler<'ListCompositions'> = (emu, input) => {
   const all = [...emu.store.compositions.values()].filter(
     (c) =>
       (input.filterByStageArn === undefined || c.stageArn === input.filterByStageArn) &&

@@ -22,7 +22,7 @@ export function video(input: Partial<Video> | undefined): Video {
   return v;
 }
 
-export const createEncoderConfiguration: Handler = (emu, input) => {
+export const createEncoderConfiguration: Handler<'CreateEncoderConfiguration'> = (emu, input) => {
   if (emu.store.encoders.size >= emu.quotas.encoderConfigurations) {
     throw quotaExceeded(`the account already has ${emu.quotas.encoderConfigurations} encoder configurations`);
   }
@@ -32,9 +32,9 @@ export const createEncoderConfiguration: Handler = (emu, input) => {
   return { encoderConfiguration: encoderView(rec) };
 };
 
-export const getEncoderConfiguration: Handler = (emu, input) => ({ encoderConfiguration: encoderView(emu.encoder(input.arn)) });
+export const getEncoderConfiguration: Handler<'GetEncoderConfiguration'> = (emu, input) => ({ encoderConfiguration: encoderView(emu.encoder(input.arn)) });
 
-export const deleteEncoderConfiguration: Handler = (emu, input) => {
+export const deleteEncoderConfiguration: Handler<'DeleteEncoderConfiguration'> = (emu, input) => {
   const rec = emu.encoder(input.arn);
   const users = compositionsUsing(emu, (c) => usesEncoder(c, rec.arn));
   if (users.length > 0) throw conflict(`encoder configuration ${rec.arn} is used by composition ${users[0]!.arn}`);
@@ -42,12 +42,12 @@ export const deleteEncoderConfiguration: Handler = (emu, input) => {
   return {};
 };
 
-export const listEncoderConfigurations: Handler = (emu, input) => {
+export const listEncoderConfigurations: Handler<'ListEncoderConfigurations'> = (emu, input) => {
   const page = paginate('ListEncoderConfigurations', [...emu.store.encoders.values()], input, 100);
   return { encoderConfigurations: page.items.map(encoderSummary), nextToken: page.nextToken };
 };
 
-export const createStorageConfiguration: Handler = (emu, input) => {
+export const createStorageConfiguration: Handler<'CreateStorageConfiguration'> = (emu, input) => {
   if (emu.store.storages.size >= emu.quotas.storageConfigurations) {
     throw quotaExceeded(`the account already has ${emu.quotas.storageConfigurations} storage configurations`);
   }
@@ -56,16 +56,17 @@ export const createStorageConfiguration: Handler = (emu, input) => {
     arn: emu.arn('storage-configuration', id),
     id,
     name: input.name ?? '',
-    s3: { bucketName: input.s3.bucketName },
+    // bucketName is required by the model, which the server has checked (the SDK types it as optional).
+    s3: { bucketName: input.s3.bucketName as string },
     tags: tagsOf(input),
   };
   emu.mutate([{ k: 'storage', v: rec }]);
   return { storageConfiguration: storageView(rec) };
 };
 
-export const getStorageConfiguration: Handler = (emu, input) => ({ storageConfiguration: storageView(emu.storage(input.arn)) });
+export const getStorageConfiguration: Handler<'GetStorageConfiguration'> = (emu, input) => ({ storageConfiguration: storageView(emu.storage(input.arn)) });
 
-export const deleteStorageConfiguration: Handler = (emu, input) => {
+export const deleteStorageConfiguration: Handler<'DeleteStorageConfiguration'> = (emu, input) => {
   const rec = emu.storage(input.arn);
   const users = compositionsUsing(emu, (c) =>
     c.destinations.some((d) => (d.configuration as { s3?: { storageConfigurationArn?: string } }).s3?.storageConfigurationArn === rec.arn),
@@ -80,7 +81,7 @@ export const deleteStorageConfiguration: Handler = (emu, input) => {
   return {};
 };
 
-export const listStorageConfigurations: Handler = (emu, input) => {
+export const listStorageConfigurations: Handler<'ListStorageConfigurations'> = (emu, input) => {
   const defaultMax = Math.max(1, Math.min(emu.quotas.storageConfigurations, 100));
   const page = paginate('ListStorageConfigurations', [...emu.store.storages.values()], input, defaultMax);
   return { storageConfigurations: page.items.map(storageView), nextToken: page.nextToken };

@@ -1,4 +1,6 @@
 // Operation name → handler, for all 39 operations of the model.
+import type { OperationName } from '../../model/api.js';
+import type { Emulator } from '../emulator.js';
 import type { Handler } from './common.js';
 import { getComposition, listCompositions, startComposition, stopCompositionHandler } from './compositions.js';
 import {
@@ -25,7 +27,7 @@ import { deletePublicKey, getPublicKey, importPublicKey, listPublicKeys } from '
 import { createParticipantToken, createStage, deleteStage, getStage, getStageSession, listStages, listStageSessions, updateStage } from './stages.js';
 import { listTagsForResource, tagResource, untagResource } from './tags.js';
 
-export const HANDLERS: Record<string, Handler> = {
+const TYPED: { [O in OperationName]: Handler<O> } = {
   CreateEncoderConfiguration: createEncoderConfiguration,
   CreateIngestConfiguration: createIngestConfiguration,
   CreateParticipantToken: createParticipantToken,
@@ -66,3 +68,9 @@ export const HANDLERS: Record<string, Handler> = {
   UpdateIngestConfiguration: updateIngestConfiguration,
   UpdateStage: updateStage,
 };
+
+/**
+ * By operation name, for the server, which has checked the body against the operation's input shape
+ * (validateInput) before it calls one: that check is what makes the body the handler's input type.
+ */
+export const HANDLERS = TYPED as unknown as Record<string, (emu: Emulator, input: Record<string, unknown>) => Record<string, unknown>>;

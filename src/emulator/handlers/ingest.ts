@@ -13,7 +13,7 @@ export function streamKey(emu: Emulator, configId: string): string {
   return `rt_${emu.accountId}_${emu.region}_${configId}_${alphanumeric(28)}`;
 }
 
-export const createIngestConfiguration: Handler = (emu, input) => {
+export const createIngestConfiguration: Handler<'CreateIngestConfiguration'> = (emu, input) => {
   if (emu.store.ingests.size >= emu.quotas.ingestConfigurations) {
     throw quotaExceeded(`the account already has ${emu.quotas.ingestConfigurations} ingest configurations`);
   }
@@ -46,9 +46,9 @@ export const createIngestConfiguration: Handler = (emu, input) => {
   return { ingestConfiguration: ingestView(rec) };
 };
 
-export const getIngestConfiguration: Handler = (emu, input) => ({ ingestConfiguration: ingestView(emu.ingest(input.arn)) });
+export const getIngestConfiguration: Handler<'GetIngestConfiguration'> = (emu, input) => ({ ingestConfiguration: ingestView(emu.ingest(input.arn)) });
 
-export const updateIngestConfiguration: Handler = (emu, input) => {
+export const updateIngestConfiguration: Handler<'UpdateIngestConfiguration'> = (emu, input) => {
   const before = emu.ingest(input.arn);
   if (before.state === 'ACTIVE') throw conflict(`ingest configuration ${before.arn} is ACTIVE (a publisher is live); stop it first`);
   const rec = { ...before };
@@ -64,7 +64,7 @@ export const updateIngestConfiguration: Handler = (emu, input) => {
   return { ingestConfiguration: ingestView(rec) };
 };
 
-export const deleteIngestConfiguration: Handler = (emu, input) => {
+export const deleteIngestConfiguration: Handler<'DeleteIngestConfiguration'> = (emu, input) => {
   const rec = emu.ingest(input.arn);
   if (rec.state === 'ACTIVE') {
     if (!input.force) throw conflict(`ingest configuration ${rec.arn} is ACTIVE; pass force=true to disconnect its publisher and delete it`);
@@ -75,7 +75,7 @@ export const deleteIngestConfiguration: Handler = (emu, input) => {
   return {};
 };
 
-export const listIngestConfigurations: Handler = (emu, input) => {
+export const listIngestConfigurations: Handler<'ListIngestConfigurations'> = (emu, input) => {
   checkExclusive(input, ['filterByStageArn', 'filterByState']);
   const all = [...emu.store.ingests.values()].filter(
     (c) => (input.filterByStageArn === undefined || c.stageArn === input.filterByStageArn) && (input.filterByState === undefined || c.state === input.filterByState),

@@ -5,11 +5,13 @@ import { paginate, paginateNewestFirst } from '../pagination.js';
 import type { ParticipantRec } from '../store.js';
 import { checkAttributesSize, checkExclusive } from '../validation.js';
 import { eventView, participantSummary, participantView } from '../views.js';
-import type { Handler, Input } from './common.js';
+import type { ListParticipantsRequest } from '@aws-sdk/client-ivs-realtime';
+import type { Emulator } from '../emulator.js';
+import type { Handler } from './common.js';
 
-const LIST_FILTERS = ['filterByUserId', 'filterByPublished', 'filterByState', 'filterByRecordingState'];
+const LIST_FILTERS: (keyof ListParticipantsRequest)[] = ['filterByUserId', 'filterByPublished', 'filterByState', 'filterByRecordingState'];
 
-function matches(p: ParticipantRec, input: Input): boolean {
+function matches(p: ParticipantRec, input: ListParticipantsRequest): boolean {
   if (input.filterByUserId !== undefined) return p.userId === input.filterByUserId;
   if (input.filterByPublished !== undefined) return p.published === input.filterByPublished;
   if (input.filterByState !== undefined) return (p.connected ? 'CONNECTED' : 'DISCONNECTED') === input.filterByState;
@@ -18,32 +20,32 @@ function matches(p: ParticipantRec, input: Input): boolean {
 }
 
 /** The session's participants, if the session belongs to the stage (List operations answer empty otherwise). */
-function members(emu: Parameters<Handler>[0], stageArn: string, sessionId: string): Map<string, ParticipantRec> {
+function members(emu: Emulator, stageArn: string, sessionId: string): Map<string, ParticipantRec> {
   const session = emu.store.sessions.get(sessionId);
   return session && session.stageArn === stageArn ? sessionMembers(emu, sessionId) : new Map();
 }
 
-export const getParticipant: Handler = (emu, input) => {
+export const getParticipant: Handler<'GetParticipant'> = (emu, input) => {
   const stage = emu.stage(input.stageArn);
   const p = members(emu, stage.arn, input.sessionId).get(input.participantId);
   if (!p) throw notFound(`participant ${input.participantId} was not found in session ${input.sessionId}`);
   return { participant: participantView(p) };
 };
 
-export const listParticipants: Handler = (emu, input) => {
+export const listParticipants: Handler<'ListParticipants'> = (emu, input) => {
   checkExclusive(input, LIST_FILTERS);
   const all = [...members(emu, input.stageArn, input.sessionId).values()].filter((p) => matches(p, input));
   const page = paginate('ListParticipants', all, input, 50);
   return { participants: page.items.map(participantSummary), nextToken: page.nextToken };
 };
 
-export const listParticipantEvents: Handler = (emu, input) => {
+export const listParticipantEvents: Handler<'ListParticipantEvents'> = (emu, input) => {
   const p = members(emu, input.stageArn, input.sessionId).get(input.participantId);
   const page = paginateNewestFirst('ListParticipantEvents', p?.events ?? [], input, 50);
   return { events: page.items.map((e) => eventView(input.participantId, e)), nextToken: page.nextToken };
 };
 
-export const disconnectParticipant: Handler = (emu, input) => {
+export const disconnectParticipant: Handler<'DisconnectParticipant'> = (emu, input) => {
   const stage = emu.stage(input.stageArn);
   const id: string = input.participantId;
   const connected = sessionMembers(emu, stage.activeSessionId).get(id);
@@ -61,7 +63,7 @@ export const disconnectParticipant: Handler = (emu, input) => {
   return {};
 };
 
-export const startParticipantReplication: Handler = (emu, input) => {
+export const startParticipantReplication: Handler<'StartParticipantReplication'> = (emu, input) => {
   checkAttributesSize('attributes', input.attributes);
   const source = emu.stage(input.sourceStageArn);
   const destination = emu.stage(input.destinationStageArn);
@@ -69,14 +71,14 @@ export const startParticipantReplication: Handler = (emu, input) => {
   return {};
 };
 
-export const stopParticipantReplication: Handler = (emu, input) => {
+export const stopParticipantReplication: Handler<'StopParticipantReplication'> = (emu, input) => {
   emu.stage(input.sourceStageArn);
   emu.stage(input.destinationStageArn);
   stopReplication(emu, input.sourceStageArn, input.destinationStageArn, input.participantId);
   return {};
 };
 
-export const listParticipantReplicas: Handler = (emu, input) => {
+export const listParticipantReplicas: Handler<'ListParticipantReplicas'> = (emu, input) => {
   const p = latestParticipant(emu, input.sourceStageArn, input.participantId);
   const replicas = (p?.replications ?? []).map((r) => ({
     sourceStageArn: input.sourceStageArn,

@@ -28,7 +28,7 @@ export function fingerprint(key: KeyObject): string {
   return digest.match(/../g)!.join(':');
 }
 
-export const importPublicKey: Handler = (emu, input) => {
+export const importPublicKey: Handler<'ImportPublicKey'> = (emu, input) => {
   const key = parseP384(input.publicKeyMaterial);
   const print = fingerprint(key);
   for (const existing of emu.store.keys.values()) {
@@ -48,15 +48,15 @@ export const importPublicKey: Handler = (emu, input) => {
   return { publicKey: publicKeyView(rec) };
 };
 
-export const getPublicKey: Handler = (emu, input) => ({ publicKey: publicKeyView(emu.publicKey(input.arn)) });
+export const getPublicKey: Handler<'GetPublicKey'> = (emu, input) => ({ publicKey: publicKeyView(emu.publicKey(input.arn)) });
 
-export const deletePublicKey: Handler = (emu, input) => {
+export const deletePublicKey: Handler<'DeletePublicKey'> = (emu, input) => {
   const rec = emu.publicKey(input.arn);
   emu.mutate([{ k: 'delete', kind: 'key', arn: rec.arn }]);
   return {};
 };
 
-export const listPublicKeys: Handler = (emu, input) => {
+export const listPublicKeys: Handler<'ListPublicKeys'> = (emu, input) => {
   const page = paginate('ListPublicKeys', [...emu.store.keys.values()], input, 50);
   return { publicKeys: page.items.map(publicKeySummary), nextToken: page.nextToken };
 };

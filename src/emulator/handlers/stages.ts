@@ -9,12 +9,13 @@ import { paginate } from '../pagination.js';
 import type { StageRec } from '../store.js';
 import { checkAttributesSize } from '../validation.js';
 import { capabilityBits, capabilityList, iso, sessionView, stageEndpoints, stageSummary, stageView } from '../views.js';
-import { tagsOf, type Handler, type Input } from './common.js';
+import type { AutoParticipantRecordingConfiguration, ParticipantTokenConfiguration } from '@aws-sdk/client-ivs-realtime';
+import { tagsOf, type Handler } from './common.js';
 
 const DEFAULT_TOKEN_MINUTES = 720;
 
 /** The stage's participant-recording settings with the service's defaults filled in. */
-export function autoRecording(emu: Emulator, input: Input | undefined): Record<string, unknown> {
+export function autoRecording(emu: Emulator, input: AutoParticipantRecordingConfiguration | undefined): Record<string, unknown> {
   const storageArn: string = input?.storageConfigurationArn ?? '';
   if (storageArn && !emu.store.storages.has(storageArn)) {
     throw validationError(`1 validation error detected: autoParticipantRecordingConfiguration.storageConfigurationArn ${storageArn} does not exist`);
@@ -30,7 +31,7 @@ export function autoRecording(emu: Emulator, input: Input | undefined): Record<s
 }
 
 /** A token for `stage` as CreateParticipantToken / CreateStage return it. */
-export function participantToken(emu: Emulator, stage: StageRec, config: Input, field: string): Record<string, unknown> {
+export function participantToken(emu: Emulator, stage: StageRec, config: ParticipantTokenConfiguration, field: string): Record<string, unknown> {
   checkAttributesSize(`${field}.attributes`, config.attributes);
   const duration: number = config.duration ?? DEFAULT_TOKEN_MINUTES;
   const capabilities = capabilityBits(config.capabilities);
@@ -60,13 +61,13 @@ export function participantToken(emu: Emulator, stage: StageRec, config: Input, 
   };
 }
 
-export const createParticipantToken: Handler = (emu, input) => ({
+export const createParticipantToken: Handler<'CreateParticipantToken'> = (emu, input) => ({
   participantToken: participantToken(emu, emu.stage(input.stageArn), input, 'input'),
 });
 
-export const createStage: Handler = (emu, input) => {
+export const createStage: Handler<'CreateStage'> = (emu, input) => {
   if (emu.store.stages.size >= emu.quotas.stages) throw quotaExceeded(`the account already has ${emu.quotas.stages} stages`);
-  const configs: Input[] = input.participantTokenConfigurations ?? [];
+  const configs = input.participantTokenConfigurations ?? [];
   configs.forEach((c, i) => checkAttributesSize(`participantTokenConfigurations[${i}].attributes`, c.attributes));
   const id = newResourceId();
   const stage: StageRec = {
@@ -84,9 +85,9 @@ export const createStage: Handler = (emu, input) => {
   };
 };
 
-export const getStage: Handler = (emu, input) => ({ stage: stageView(emu.stage(input.arn), emu.whipBase) });
+export const getStage: Handler<'GetStage'> = (emu, input) => ({ stage: stageView(emu.stage(input.arn), emu.whipBase) });
 
-export const updateStage: Handler = (emu, input) => {
+export const updateStage: Handler<'UpdateStage'> = (emu, input) => {
   const stage = { ...emu.stage(input.arn) };
   if (input.autoParticipantRecordingConfiguration) {
     const next = autoRecording(emu, input.autoParticipantRecordingConfiguration);
@@ -101,7 +102,7 @@ export const updateStage: Handler = (emu, input) => {
   return { stage: stageView(stage, emu.whipBase) };
 };
 
-export const deleteStage: Handler = (emu, input) => {
+export const deleteStage: Handler<'DeleteStage'> = (emu, input) => {
   const stage = emu.stage(input.arn);
   const activeIngest = [...emu.store.ingests.values()].filter((c) => c.stageArn === stage.arn && c.state === 'ACTIVE').map((c) => c.arn);
   emptyStage(emu, stage);
@@ -111,18 +112,18 @@ export const deleteStage: Handler = (emu, input) => {
   return {};
 };
 
-export const listStages: Handler = (emu, input) => {
+export const listStages: Handler<'ListStages'> = (emu, input) => {
   const page = paginate('ListStages', [...emu.store.stages.values()], input, 50);
   return { stages: page.items.map(stageSummary), nextToken: page.nextToken };
 };
 
-export const listStageSessions: Handler = (emu, input) => {
+export const listStageSessions: Handler<'ListStageSessions'> = (emu, input) => {
   const sessions = emu.store.stageSessions.get(input.stageArn) ?? [];
   const page = paginate('ListStageSessions', sessions, input, 50);
   return { stageSessions: page.items.map(sessionView), nextToken: page.nextToken };
 };
 
-export const getStageSession: Handler = (emu, input) => {
+export const getStageSession: Handler<'GetStageSession'> = (emu, input) => {
   const stage = emu.stage(input.stageArn);
   const session = emu.store.sessions.get(input.sessionId);
   if (!session || session.stageArn !== stage.arn) throw notFound(`session ${input.sessionId} of stage ${arnId(stage.arn)} was not found`);

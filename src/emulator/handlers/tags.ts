@@ -20,12 +20,12 @@ function retag(emu: Emulator, arn: string, change: (tags: Tags) => Tags): void {
   emu.mutate([{ k: kind, v: { ...rec, tags } } as Op]);
 }
 
-export const tagResource: Handler = (emu, input) => {
+export const tagResource: Handler<'TagResource'> = (emu, input) => {
   retag(emu, input.resourceArn, (tags) => ({ ...tags, ...(input.tags as Tags) }));
   return {};
 };
 
-export const untagResource: Handler = (emu, input) => {
+export const untagResource: Handler<'UntagResource'> = (emu, input) => {
   retag(emu, input.resourceArn, (tags) => {
     for (const key of input.tagKeys as string[]) delete tags[key];
     return tags;
@@ -33,4 +33,4 @@ export const untagResource: Handler = (emu, input) => {
   return {};
 };
 
-export const listTagsForResource: Handler = (emu, input) => ({ tags: resource(emu, input.resourceArn).rec.tags });
+export const listTagsForResource: Handler<'ListTagsForResource'> = (emu, input) => ({ tags: resource(emu, input.resourceArn).rec.tags });
