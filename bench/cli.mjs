@@ -1,9 +1,11 @@
-// Start-up benchmark: ivsrt against `node -e 0` and `aws ivs-realtime`, side by side in one run.
-// Commands run round-robin (one of each, then again), so machine noise hits them all alike; we report
-// medians and ratios. Usage: node bench/cli.mjs [--runs 30] [--out docs/benchmarks-cli.md]
+// Start-up benchmark: ivsrt against its floors, side by side in one run: `node -e 0` for --version and
+// --help, and a bare Node script making the same signed ListStages request (bench/bare-list-stages.mjs)
+// for `stage list --json`; `aws ivs-realtime` too when installed. Commands run round-robin (one of each,
+// then again), so machine noise hits them all alike; we report medians, ratios and the load average.
+// Usage: node bench/cli.mjs [--runs 30] [--out file.md]
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -11,6 +13,7 @@ const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf('--runs') + 1]) || 30;
 const out = args.includes('--out') ? args[args.indexOf('--out') + 1] : undefined;
 const bin = fileURLToPath(new URL('../bin/ivsrt.js', import.meta.url));
+const bare = fileURLToPath(new URL('./bare-list-stages.mjs', import.meta.url));
 const home = mkdtempSync(join(tmpdir(), 'ivsrt-bench-'));
 const env = { ...process.env, IVSRT_HOME: home, AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', AWS_REGION: 'us-east-1', AWS_DEFAULT_REGION: 'us-east-1', AWS_PAGER: '', AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent' };
 
@@ -30,6 +33,7 @@ for (let i = 0; i < 20; i++) spawnSync(process.execPath, [bin, 'stage', 'create'
 const hasAws = spawnSync('aws', ['--version'], { env }).status === 0;
 const commands = [
   { name: 'node -e 0', argv: [process.execPath, '-e', '0'] },
+  { name: 'bare ListStages script', argv: [process.execPath, bare, url] },
   { name: 'ivsrt --version', argv: [process.execPath, bin, '--version'] },
   { name: 'ivsrt --help', argv: [process.execPath, bin, '--help'] },
   { name: 'ivsrt stage list --json', argv: [process.execPath, bin, 'stage', 'list', '--json', '--endpoint-url', url] },
@@ -44,29 +48,42 @@ const timeOnce = (argv) => {
 };
 
 const samples = new Map(commands.map((c) => [c.name, []]));
+const loadBefore = loadavg()[0];
 try {
   for (const c of commands) timeOnce(c.argv); // warm the code cache and the file system cache
   for (let i = 0; i < runs; i++) for (const c of commands) samples.get(c.name).push(timeOnce(c.argv));
 } finally {
   emulator.kill('SIGTERM');
 }
+const loadAfter = loadavg()[0];
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 const base = median(samples.get('node -e 0'));
+const floor = median(samples.get('bare ListStages script'));
 const awsMedian = hasAws ? median(samples.get('aws ivs-realtime list-stages')) : undefined;
 const rows = commands.map((c) => {
   const m = median(samples.get(c.name));
-  return { name: c.name, median: m, ratio: m / base, vsAws: awsMedian && c.name.startsWith('ivsrt stage') ? awsMedian / m : undefined };
+  return { name: c.name, median: m, ratio: m / base, vsBare: c.name.startsWith('ivsrt stage') ? m / floor : undefined, vsAws: awsMedian && c.name.startsWith('ivsrt stage') ? awsMedian / m : undefined };
 });
+const ratioOf = (name, over) => median(samples.get(name)) / median(samples.get(over));
+const targets = [
+  ['`ivsrt stage list --json` ÷ bare ListStages script', ratioOf('ivsrt stage list --json', 'bare ListStages script'), 1.4],
+  ['`ivsrt --version` ÷ `node -e 0`', ratioOf('ivsrt --version', 'node -e 0'), 1.3],
+];
 
 const lines = [
-  `| command | median (ms) | × node -e 0 | aws ÷ this |`,
+  `| command | median (ms) | × node -e 0 | × bare request | aws ÷ this |`,
+  `|---|---|---|---|---|`,
+  ...rows.map((r) => `| \`${r.name}\` | ${r.median.toFixed(1)} | ${r.ratio.toFixed(2)} | ${r.vsBare ? r.vsBare.toFixed(2) : ''} | ${r.vsAws ? `${r.vsAws.toFixed(1)}× faster` : ''} |`),
+  '',
+  `| target | measured | limit | |`,
   `|---|---|---|---|`,
-  ...rows.map((r) => `| \`${r.name}\` | ${r.median.toFixed(1)} | ${r.ratio.toFixed(2)} | ${r.vsAws ? `${r.vsAws.toFixed(1)}× faster` : ''} |`),
+  ...targets.map(([name, value, limit]) => `| ${name} | ${value.toFixed(2)} | ${limit} | ${value <= limit ? 'met' : 'NOT met'} |`),
 ];
-const report = `${lines.join('\n')}\n\n${runs} interleaved runs each, ${new Date().toISOString()}, Node ${process.version}, ${hasAws ? spawnSync('aws', ['--version'], { env }).stdout.toString().trim() || spawnSync('aws', ['--version'], { env }).stderr.toString().trim() : 'aws not installed'}.\n`;
+const awsVersion = hasAws ? spawnSync('aws', ['--version'], { env }).stdout.toString().trim() || spawnSync('aws', ['--version'], { env }).stderr.toString().trim() : 'aws not installed';
+const report = `${lines.join('\n')}\n\n${runs} interleaved runs each, ${new Date().toISOString()}, Node ${process.version}, ${awsVersion}; ${availableParallelism()} cores, 1-minute load average ${loadBefore.toFixed(1)} before and ${loadAfter.toFixed(1)} after.\n`;
 console.log(report);
 if (out) writeFileSync(out, report);
