@@ -18,6 +18,8 @@ export interface Receiver {
   requests(): number;
   /** Statuses for the next requests, in order; 200 once they run out. */
   answer(...statuses: number[]): void;
+  /** Forgets the statuses not yet used: 200 from now on. */
+  heal(): void;
   /** Resolves once `count` requests have arrived (rejects after `timeoutMs`). */
   waitFor(count: number, timeoutMs?: number): Promise<Received[]>;
   close(): Promise<void>;
@@ -49,6 +51,7 @@ export async function startReceiver(): Promise<Receiver> {
     received,
     requests: () => requests,
     answer: (...statuses) => script.push(...statuses),
+    heal: () => void script.splice(0),
     waitFor(count, timeoutMs = 15_000) {
       if (received.length >= count) return Promise.resolve(received);
       return new Promise((resolve, reject) => {

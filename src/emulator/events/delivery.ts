@@ -5,6 +5,8 @@
 // Retries back off on the emulator's clock, so `ivsrt local clock --advance` moves them along too.
 import { spawn } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { ClockTimer } from '../clock.js';
 import { decide, NO_FAULTS, unit, type FaultPlan } from './faults.js';
 import type { DeliveryConfig, Target, TargetSpec } from './rules.js';
@@ -79,22 +81,35 @@ function describe(event: Record<string, unknown>): string {
   return `${String(detail?.event_name ?? event['detail-type'])} ${String(event.id)}`;
 }
 
-async function post(url: string, body: string): Promise<Outcome> {
-  try {
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json; charset=utf-8', 'user-agent': 'Amazon/EventBridge/ApiDestinations' },
-      body,
-      signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
-    });
-    // Drain the body so the connection returns to the pool.
-    await res.arrayBuffer().catch(() => undefined);
-    if (res.ok) return { ok: true };
-    return { ok: false, retryable: res.status >= 500 || RETRYABLE_STATUS.has(res.status), error: `HTTP ${res.status}` };
-  } catch (error) {
-    const e = error as Error & { cause?: { code?: string } };
-    return { ok: false, retryable: true, error: e.name === 'TimeoutError' ? `no answer within ${HTTP_TIMEOUT_MS / 1000} s` : (e.cause?.code ?? e.message) };
-  }
+/** Kept-alive connections to the targets, as an API destination's connection would be. */
+const agents = { 'http:': new HttpAgent({ keepAlive: true }), 'https:': new HttpsAgent({ keepAlive: true }) };
+
+function post(url: string, body: string): Promise<Outcome> {
+  return new Promise((resolve) => {
+    const target = new URL(url);
+    const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+    const req = send(
+      target,
+      {
+        method: 'POST',
+        agent: agents[target.protocol as 'http:' | 'https:'],
+        headers: { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'user-agent': 'Amazon/EventBridge/ApiDestinations' },
+        timeout: HTTP_TIMEOUT_MS,
+      },
+      (res) => {
+        // Drain the body so the connection returns to the pool.
+        res.resume();
+        res.once('end', () => {
+          const status = res.statusCode ?? 0;
+          if (status >= 200 && status < 300) resolve({ ok: true });
+          else resolve({ ok: false, retryable: status >= 500 || RETRYABLE_STATUS.has(status), error: `HTTP ${status}` });
+        });
+      },
+    );
+    req.once('timeout', () => req.destroy(Object.assign(new Error(`no answer within ${HTTP_TIMEOUT_MS / 1000} s`), { code: 'TIMEOUT' })));
+    req.once('error', (error: NodeJS.ErrnoException) => resolve({ ok: false, retryable: true, error: error.code === 'TIMEOUT' ? error.message : (error.code ?? error.message) }));
+    req.end(body);
+  });
 }
 
 function run(command: string, timeoutMs: number, body: string, log: (line: string) => void): Promise<Outcome> {
