@@ -15,6 +15,7 @@ interface Options {
   credentials?: string[];
   credentialsFile?: string;
   region?: string;
+  throttle?: boolean;
   background?: boolean;
   seed?: string;
   eventTarget?: string[];
@@ -76,6 +77,7 @@ export const verb = defineVerb<Options>({
     { flags: '--credentials <key:secret>', description: 'accept only these credentials and verify signatures (repeatable; visible in `ps`: prefer --credentials-file or $IVSRT_CREDENTIALS)', parse: 'list' },
     { flags: '--credentials-file <path>', description: 'read KEY:SECRET lines from this file (same effect as --credentials)' },
     { flags: '--region <region>', description: 'region written into ARNs (default us-east-1)' },
+    { flags: '--throttle', description: "enforce the service's per-operation rate limits (5 TPS for most operations): 429 TooManyRequestsException beyond them (also IVSRT_THROTTLE=1)" },
     { flags: '--seed <file>', description: 'load stages, configurations and public keys from a seed file (docs/testing.md) before serving' },
     { flags: '--event-target <url|exec:command>', description: 'deliver every IVS event here: POST the envelope to a URL, or run a command with it on stdin (repeatable)', parse: 'list' },
     { flags: '--event-rules <file>', description: 'EventBridge patterns paired with targets, and the retry policy (JSON; see docs/events.md)' },
@@ -105,6 +107,7 @@ export const verb = defineVerb<Options>({
         clockSpeed: options.clockSpeed,
         credentials,
         region: options.region ?? ctx.globals.region,
+        throttle: options.throttle === true || ctx.env.IVSRT_THROTTLE === '1',
         // A secret fixed by the environment (e.g. for clients on another IVSRT_HOME); else a fresh one.
         adminSecret: ctx.env.IVSRT_ADMIN_SECRET || undefined,
         env: ctx.env,

@@ -43,7 +43,8 @@ export async function runDemo(ctx: Context, options: DemoOptions, openWatch?: Wa
   }
   // Simulated participants exist only in an emulator: the background one, unless one was named.
   const named = ctx.globals.endpointUrl !== undefined;
-  const local = named ? ctx : createContext({ io: ctx.io, env: ctx.env, globals: { ...ctx.globals, local: true } });
+  // A background emulator the demo starts enforces the service's rate limits, as production would.
+  const local = named ? ctx : createContext({ io: ctx.io, env: { ...ctx.env, IVSRT_THROTTLE: '1' }, globals: { ...ctx.globals, local: true } });
   ctx.info(named ? `Using the emulator at ${ctx.globals.endpointUrl}.` : 'Starting the local emulator (or reusing the running one)...');
   const emulator = (await local.target()).endpoint!;
   const admin = new AdminClient(emulator);

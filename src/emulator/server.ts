@@ -18,6 +18,7 @@ import { Journal } from './journal.js';
 import { queryList, resolveRoute } from './router.js';
 import { Authenticator, type Credential } from './sigv4.js';
 import { serializeOp, Store } from './store.js';
+import { Throttle } from './throttle.js';
 import { TokenAuthority, TokenError } from './tokens.js';
 import { validateInput } from './validation.js';
 import { WhipIngest, type MediaLimits } from './whip/ingest.js';
@@ -43,6 +44,8 @@ export interface EmulatorOptions {
   mediaLimits?: MediaLimits;
   /** Deep-freeze every stored record, so a handler that changes one in place fails (tests; also IVSRT_FREEZE_RECORDS=1). */
   freezeRecords?: boolean;
+  /** Enforce the service's per-operation rate limits (429 TooManyRequestsException beyond them); `now` injects the clock (ms). */
+  throttle?: boolean | { now: () => number };
   /** What the /_ivsrt/ routes demand in the x-ivsrt-admin-secret header; a fresh random one when absent. */
   adminSecret?: string;
   /** Where events are delivered (targets, rules, retries, dead letters) and which faults to inject. */
@@ -59,6 +62,8 @@ export interface RunningEmulator {
   adminSecret: string;
   /** Whether the /_ivsrt/ routes also demand SigV4 (the emulator has --credentials). */
   adminSigned: boolean;
+  /** The rate limiter, when throttling is on. */
+  throttle?: Throttle;
   /** Resolves when the emulator has stopped, whether by close() or by POST /_ivsrt/shutdown. */
   closed: Promise<void>;
   close(): Promise<void>;
@@ -141,6 +146,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const bus = attachEventBus(emu, options.events);
   const auth = new Authenticator(options.credentials, { region: emu.region });
   const adminSecret = options.adminSecret ?? newAdminSecret();
+  const throttle = options.throttle ? new Throttle(options.throttle === true ? undefined : options.throttle.now) : undefined;
 
   let server: Server;
   let url = '';
@@ -204,6 +210,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     if (WhipIngest.matches(path)) return whip!.handle(req, res, path, body);
     const route = resolveRoute(method, path);
     await auth.check(req, path, query, body);
+    throttle?.take(emu.accountId, route.operation);
     let input: Record<string, unknown>;
     if (route.resourceArn === undefined) input = parseJson(body);
     else if (route.operation === 'TagResource') input = { ...parseJson(body), resourceArn: route.resourceArn };
@@ -306,7 +313,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     return stopping;
   }
 
-  return { url, port, host, dataDir: options.dataDir, emulator: emu, adminSecret, adminSigned: auth.required, closed, close };
+  return { url, port, host, dataDir: options.dataDir, emulator: emu, adminSecret, adminSigned: auth.required, throttle, closed, close };
 }
 
 

@@ -1,21 +1,10 @@
 // One limiter per watch process, shared by the poller and the UI's actions, so that together they stay
 // inside the service's per-operation TPS quotas (reference §5; they are per account and region and not
 // adjustable).
+import { DEFAULT_TPS, SERVICE_TPS } from '../model/rate-limits.js';
 import { systemClock, type Clock } from './clock.js';
 
-export const DEFAULT_TPS = 5;
-
-/** Operations whose quota differs from DEFAULT_TPS. */
-export const SERVICE_TPS: Readonly<Record<string, number>> = {
-  CreateParticipantToken: 50,
-  ListTagsForResource: 10,
-  TagResource: 10,
-  UntagResource: 10,
-  DeletePublicKey: 3,
-  GetPublicKey: 3,
-  ImportPublicKey: 3,
-  ListPublicKeys: 3,
-};
+export { DEFAULT_TPS, SERVICE_TPS };
 
 /**
  * A token is spent when a request starts and comes back one window later. Unlike a bucket that refills
