@@ -1,8 +1,6 @@
 import { defineVerb } from '../../src/cli/command.js';
 import { writeJson } from '../../src/cli/output/render.js';
-import { resolveReference } from '../../src/cli/resources.js';
-import { sampleEvent } from '../../src/emulator/events/envelope.js';
-import { ALL_EVENT_NAMES, eventNameOf } from '../../src/events/names.js';
+import { ALL_EVENT_NAMES, eventNameOf, sampleFor } from '../../src/events/names.js';
 
 interface Options {
   event: string;
@@ -26,14 +24,7 @@ export const verb = defineVerb<Options>({
   ],
   async run(ctx, options) {
     const name = eventNameOf(options.event);
-    const stageArn = options.stage === undefined ? undefined : await resolveReference(ctx, 'stage', options.stage);
-    const [, , , region, accountInArn] = stageArn?.split(':') ?? [];
-    const event = sampleEvent(name, {
-      account: options.account ?? accountInArn ?? '123456789012',
-      region: region ?? ctx.globals.region ?? 'us-east-1',
-      timeMs: ctx.now().getTime(),
-      stageArn,
-    });
+    const event = await sampleFor(ctx, name, options.stage, options.account);
     // The envelope is the point: JSON on a terminal too, unless --query picks a part of it.
     if (ctx.globals.query !== undefined) return event;
     writeJson(ctx, event);

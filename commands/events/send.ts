@@ -1,10 +1,8 @@
 import { defineVerb } from '../../src/cli/command.js';
 import { CliError, EXIT, UsageError } from '../../src/cli/errors.js';
-import { resolveReference } from '../../src/cli/resources.js';
 import { deliver } from '../../src/emulator/events/delivery.js';
-import { sampleEvent } from '../../src/emulator/events/envelope.js';
 import { parseTargetFlag, RulesError } from '../../src/emulator/events/rules.js';
-import { eventNameOf } from '../../src/events/names.js';
+import { eventNameOf, sampleFor } from '../../src/events/names.js';
 
 interface Options {
   event: string;
@@ -36,9 +34,7 @@ export const verb = defineVerb<Options>({
       if (error instanceof RulesError) throw new UsageError(error.message.replace('--event-target', '--to'));
       throw error;
     }
-    const stageArn = options.stage === undefined ? undefined : await resolveReference(ctx, 'stage', options.stage);
-    const [, , , region, account] = stageArn?.split(':') ?? [];
-    const event = sampleEvent(name, { account: account ?? '123456789012', region: region ?? ctx.globals.region ?? 'us-east-1', timeMs: ctx.now().getTime(), stageArn });
+    const event = await sampleFor(ctx, name, options.stage);
     const outcome = await deliver(spec, JSON.stringify(event), (line) => ctx.info(line.trim()));
     if (!outcome.ok) throw new CliError(`${options.to} did not take the event: ${outcome.error}`, EXIT.other);
     if (ctx.io.stderrIsTTY) ctx.info(`sent ${name} (${event.id}) to ${options.to}`);

@@ -4,7 +4,7 @@ import { CliError, EXIT, UsageError } from '../../src/cli/errors.js';
 import { paint } from '../../src/cli/output/paint.js';
 import { resolveReference } from '../../src/cli/resources.js';
 import { takeOverInterrupt } from '../../src/cli/signals.js';
-import { parseDuration, FaultSpecError } from '../../src/emulator/events/faults.js';
+import { timeOrDuration } from '../../src/emulator/events/faults.js';
 import { eventLine } from '../../src/events/format.js';
 import { AdminClient } from '../../src/local/admin-client.js';
 
@@ -105,16 +105,8 @@ export const verb = defineVerb<Options>({
 });
 
 function untilOf(text: string, nowMs: number): number {
-  if (/^\d+(\.\d+)?(ms|s|m|h)?$/.test(text.trim())) {
-    try {
-      return nowMs + parseDuration(text, '--until');
-    } catch (error) {
-      if (error instanceof FaultSpecError) throw new UsageError(error.message);
-      throw error;
-    }
-  }
-  const ms = Date.parse(text);
-  if (Number.isNaN(ms)) throw new UsageError(`--until must be a time (2026-11-29T12:00:00Z) or a duration (30s, 5m), got "${text}"`);
+  const ms = timeOrDuration(text, nowMs, 1);
+  if (ms === undefined) throw new UsageError(`--until must be a time (2026-11-29T12:00:00Z) or a duration (30s, 5m), got "${text}"`);
   return ms;
 }
 

@@ -1,7 +1,9 @@
 // Event names as typed on a command line: "Participant Published", participant-published or
 // PARTICIPANT_PUBLISHED all name the same event.
-import { EVENT_NAMES, type EventName } from '../emulator/events/envelope.js';
+import type { Context } from '../cli/context.js';
 import { UsageError } from '../cli/errors.js';
+import { resolveReference } from '../cli/resources.js';
+import { EVENT_NAMES, sampleEvent, type EventName, type IvsEvent } from '../emulator/events/envelope.js';
 
 export const ALL_EVENT_NAMES: readonly EventName[] = Object.values(EVENT_NAMES).flat();
 
@@ -11,4 +13,16 @@ export function eventNameOf(text: string): EventName {
   const found = ALL_EVENT_NAMES.find((name) => fold(name) === fold(text));
   if (found) return found;
   throw new UsageError(`unknown event "${text}"`, `Use one of: ${ALL_EVENT_NAMES.map((n) => n.toLowerCase().replace(/ /g, '-')).join(', ')}.`);
+}
+
+/** The sample envelope of `events sample` and `events send`: about `stage` when given, in its account and region. */
+export async function sampleFor(ctx: Context, name: EventName, stage: string | undefined, account?: string): Promise<IvsEvent> {
+  const stageArn = stage === undefined ? undefined : await resolveReference(ctx, 'stage', stage);
+  const [, , , region, accountInArn] = stageArn?.split(':') ?? [];
+  return sampleEvent(name, {
+    account: account ?? accountInArn ?? '123456789012',
+    region: region ?? ctx.globals.region ?? 'us-east-1',
+    timeMs: ctx.now().getTime(),
+    stageArn,
+  });
 }

@@ -36,6 +36,13 @@ export function parseDuration(text: string, what: string): number {
   return Math.round(Number(match[1]) * UNITS[match[2] ?? 's']!);
 }
 
+/** An ISO-8601 time, or a duration before (`sign` -1) or after (+1) `nowMs`; undefined when it is neither. */
+export function timeOrDuration(text: string, nowMs: number, sign: 1 | -1): number | undefined {
+  if (/^\d+(\.\d+)?(ms|s|m|h)?$/.test(text.trim())) return nowMs + sign * parseDuration(text, 'a duration');
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
 function probability(name: string, text: string): number {
   const value = Number(text);
   if (text.trim() === '' || !(value >= 0 && value <= 1)) throw new FaultSpecError(`--event-faults ${name} must be a probability from 0 to 1, got "${text}"`);

@@ -5,7 +5,7 @@
 import type { ServerResponse } from 'node:http';
 import { validationError } from '../errors.js';
 import type { EventBus, LoggedEvent } from './bus.js';
-import { parseDuration, FaultSpecError } from './faults.js';
+import { timeOrDuration } from './faults.js';
 import { compilePattern, PatternError, type CompiledPattern } from './pattern.js';
 
 export interface StreamRequest {
@@ -34,16 +34,8 @@ export function stagePattern(stageArn: string): Record<string, unknown> {
 
 /** `--since`: an ISO-8601 time or a duration back from `nowMs`; epoch ms. */
 export function sinceMs(text: string, nowMs: number): number {
-  if (/^\d+(\.\d+)?(ms|s|m|h)?$/.test(text.trim())) {
-    try {
-      return nowMs - parseDuration(text, 'since');
-    } catch (error) {
-      if (error instanceof FaultSpecError) throw validationError(error.message);
-      throw error;
-    }
-  }
-  const ms = Date.parse(text);
-  if (Number.isNaN(ms)) throw validationError(`since must be an ISO-8601 time (2026-11-29T12:00:00Z) or a duration (10m, 2h), got "${text}"`);
+  const ms = timeOrDuration(text, nowMs, -1);
+  if (ms === undefined) throw validationError(`since must be an ISO-8601 time (2026-11-29T12:00:00Z) or a duration (10m, 2h), got "${text}"`);
   return ms;
 }
 
