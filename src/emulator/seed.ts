@@ -40,7 +40,12 @@ const SECTIONS: Section[] = [
 const RUNTIME_MEMBERS: Partial<Record<Section['field'], string[]>> = { stages: ['activeSessionId'], ingestConfigurations: ['state'] };
 /** Members the Get* shape requires that a seed may leave out (they are generated, or runtime state). */
 const GENERATED_MEMBERS: Partial<Record<ArnKind, string[]>> = { ingest: ['streamKey', 'participantId', 'stageArn', 'state'] };
-const WHIP_HOST = /^https:\/\/([0-9a-f]{12})\.global-bm\.whip\.live-video\.net$/;
+/** A stage's WHIP endpoint in the service's form, or the emulator's own route (views.ts); group 1 or 2 is its host label. */
+const WHIP_HOST = /^(?:https:\/\/([0-9a-f]{12})\.global-bm\.whip\.live-video\.net|https?:\/\/[^/]+\/whip\/([0-9a-f]{12}))$/;
+const whipHost = (url: string | undefined): string | undefined => {
+  const m = WHIP_HOST.exec(url ?? '');
+  return m ? (m[1] ?? m[2]) : undefined;
+};
 
 /** The emulator's configured state as a seed (what `ivsrt local export` prints). */
 export function exportSeed(store: Store): Seed {
@@ -198,7 +203,7 @@ function checkEntry({ section, entry, arn, where }: Planned): void {
         break;
       case 'stage': {
         const whip = e.endpoints?.whip;
-        if (whip !== undefined && !WHIP_HOST.test(whip)) throw new SeedError(`${where}.endpoints.whip must be https://<12 hex digits>.global-bm.whip.live-video.net, as GetStage shows it`);
+        if (whip !== undefined && !whipHost(whip)) throw new SeedError(`${where}.endpoints.whip must be a stage's WHIP endpoint as GetStage shows it (its host label is 12 hex digits)`);
         break;
       }
       case 'ingest':
@@ -239,7 +244,7 @@ function stageOp(emu: Emulator, e: Record<string, any>, arn: string): Op {
     id: parseArn(arn)!.id,
     name: e.name ?? '',
     tags: tagsOf(e),
-    host: WHIP_HOST.exec(e.endpoints?.whip ?? '')?.[1] ?? existing?.host ?? newHostLabel(),
+    host: whipHost(e.endpoints?.whip) ?? existing?.host ?? newHostLabel(),
     autoRecording: autoRecording(emu, e.autoParticipantRecordingConfiguration),
   };
   // A stage already live keeps its session; the seed changes its configuration only.
