@@ -166,12 +166,14 @@ for (const file of DOCS) {
       if (env) await runBlock('ivsrt local stop >/dev/null 2>&1 || true', cwd, env);
     });
 
+    // Blocks skipped for the same reason are listed once (the command reference marks every example block).
+    const skipped = new Map<string, number[]>();
+    for (const block of blocks) if (block.notRun) skipped.set(block.notRun, [...(skipped.get(block.notRun) ?? []), block.line]);
+    for (const [reason, lines] of skipped) it.skip(`${file}:${lines.length > 3 ? `${lines[0]} and ${lines.length - 1} more blocks` : lines.join(',')} (not-run: ${reason})`, () => {});
+
     for (const block of blocks) {
       const title = `${file}:${block.line}`;
-      if (block.notRun) {
-        it.skip(`${title} (not-run: ${block.notRun})`, () => {});
-        continue;
-      }
+      if (block.notRun) continue;
       const missing = missingTool(block.script);
       if (missing) {
         it.skip(`${title} (skipped: ${missing} is not installed here)`, () => {});
