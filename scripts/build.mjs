@@ -81,9 +81,10 @@ await bundle({
   supported: { 'dynamic-import': false },
   minifyWhitespace: true,
   minifySyntax: true,
-  // The Ink app has its own bundle; everything else, SDK included, lives in this one file.
-  // node-datachannel is native: loaded from node_modules, and only when a WHIP offer arrives or `publish` runs.
-  external: ['ink', 'react', 'react/*', './watch.mjs', 'node-datachannel'],
+  // The Ink app has its own bundle; everything else, SDK included, lives in this one file. Native modules
+  // load from node_modules, and only when used: node-datachannel when a WHIP offer arrives or `publish`
+  // runs, lmdb when an emulator has a data dir.
+  external: ['ink', 'react', 'react/*', './watch.mjs', 'node-datachannel', 'lmdb'],
   // esbuild warns that import.meta is empty in CJS; nothing in this bundle relies on it.
   logOverride: { 'empty-import-meta': 'silent' },
   plugins: [lazyChildProcessForCommander],

@@ -174,7 +174,7 @@ export class Emulator {
         this.inFlight = undefined;
         const failure = error instanceof ApiError ? error : new ApiError('InternalServerException', `the change was not stored: ${String(error)}`, 500);
         this.log(`storage: commit of ${batch.ops.length} op(s) failed, rolled back: ${failure.message}`);
-        this.engine?.reload(this.store);
+        this.reloadAfterFailure();
         batch.reject(failure);
         later?.reject(failure);
         continue;
@@ -190,6 +190,14 @@ export class Emulator {
           }
         }
       }
+    }
+  }
+
+  private reloadAfterFailure(): void {
+    try {
+      this.engine?.reload();
+    } catch (error) {
+      this.log(`storage: could not read the data back after a failed commit: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 

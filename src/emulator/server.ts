@@ -14,10 +14,10 @@ import { attachEventBus, type EventBusOptions } from './events/bus.js';
 import { isStreamed } from './events/stream.js';
 import { accessDenied, ApiError } from './errors.js';
 import { HANDLERS } from './handlers/index.js';
-import { Journal } from './journal.js';
+import { openDataDir } from './storage/data-dir.js';
 import { queryList, resolveRoute } from './router.js';
 import { Authenticator, type Credential } from './sigv4.js';
-import { serializeOp, Store } from './store.js';
+import { Store } from './store.js';
 import { Throttle } from './throttle.js';
 import { TokenAuthority, TokenError } from './tokens.js';
 import { validateInput } from './validation.js';
@@ -38,8 +38,6 @@ export interface EmulatorOptions {
   /** Lifecycle timers run this many times faster than real time. */
   clockSpeed?: number;
   log?: (line: string) => void;
-  /** Journal lines between snapshots. */
-  compactAfterLines?: number;
   /** WHIP publish limits (default: the service's, whip/ingest.ts). */
   mediaLimits?: MediaLimits;
   /** Deep-freeze every stored record, so a handler that changes one in place fails (tests; also IVSRT_FREEZE_RECORDS=1). */
@@ -126,11 +124,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const log = options.log ?? (() => {});
   const host = options.host ?? '127.0.0.1';
   const store = new Store({ freeze: options.freezeRecords ?? process.env.IVSRT_FREEZE_RECORDS === '1' });
-  const journal = options.dataDir
-    ? await Journal.open(options.dataDir, (op) => store.apply(op), function* () {
-        for (const op of store.snapshot()) yield serializeOp(op, true);
-      }, { compactAfterLines: options.compactAfterLines, log })
-    : undefined;
+  const engine = options.dataDir ? await openDataDir(options.dataDir, store, log) : undefined;
   const clock = new VirtualClock(options.clockSpeed ?? 1, store.clockOffsetMs);
   const emu = new Emulator(
     store,
@@ -139,7 +133,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     { ...DEFAULT_QUOTAS, ...options.quotas },
     clock,
     TokenAuthority.load(options.dataDir),
-    journal,
+    engine,
     log,
   );
   for (const c of store.compositions.values()) scheduleComposition(emu, c);

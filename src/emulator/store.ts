@@ -175,6 +175,10 @@ export type Op =
   | { k: 'participant'; v: ParticipantRec }
   | { k: 'event'; s: string; p: string; e: EventRec }
   | { k: 'delete'; kind: ArnKind; arn: string }
+  /** Retention: an ended session and its participants are forgotten. */
+  | { k: 'purge-session'; stageArn: string; id: string }
+  /** Retention: a participant that left is forgotten. */
+  | { k: 'purge-participant'; stageArn: string; s: string; p: string }
   | { k: 'clock'; offsetMs: number }
   /** A row of an auxiliary table (data that is not an API resource, e.g. an event outbox); `v` undefined deletes it. */
   | { k: 'aux'; table: string; key: string; v?: unknown }
@@ -284,6 +288,16 @@ export class Store {
         this.byKind(op.kind).delete(op.arn);
         if (op.kind === 'stage') this.dropSessions(op.arn);
         return;
+      case 'purge-session': {
+        const list = this.stageSessions.get(op.stageArn);
+        if (list) this.stageSessions.set(op.stageArn, list.filter((session) => session.id !== op.id));
+        this.sessions.delete(op.id);
+        this.participants.delete(op.id);
+        return;
+      }
+      case 'purge-participant':
+        this.participants.get(op.s)?.delete(op.p);
+        return;
       case 'clock':
         this.clockOffsetMs = op.offsetMs;
         return;
@@ -305,7 +319,7 @@ export class Store {
     this.stageSessions.delete(stageArn);
   }
 
-  /** The whole state as a list of ops that rebuilds it (the journal snapshot). */
+  /** The whole state as a list of ops that rebuilds it, in creation order (importing a journal data dir). */
   *snapshot(): Generator<Op> {
     yield { k: 'clock', offsetMs: this.clockOffsetMs };
     for (const v of this.encoders.values()) yield { k: 'encoder', v };
@@ -322,10 +336,4 @@ export class Store {
     for (const v of this.compositions.values()) yield { k: 'composition', v };
     for (const [table, rows] of this.auxTables) for (const [key, v] of rows) yield { k: 'aux', table, key, v };
   }
-}
-
-/** Journal form of an op: a participant's events travel separately, except in snapshots. */
-export function serializeOp(op: Op, withEvents = false): string {
-  if (op.k === 'participant' && !withEvents) return JSON.stringify({ k: op.k, v: { ...op.v, events: undefined } });
-  return JSON.stringify(op);
 }
