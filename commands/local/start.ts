@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineVerb } from '../../src/cli/command.js';
-import { UsageError } from '../../src/cli/errors.js';
+import { ConfigError, UsageError } from '../../src/cli/errors.js';
 import { takeOverInterrupt } from '../../src/cli/signals.js';
 import type { Credential } from '../../src/emulator/sigv4.js';
 import type { EventBusOptions } from '../../src/emulator/events/bus.js';
+import { DataDirError } from '../../src/emulator/storage/errors.js';
 import { ivsrtHome } from '../../src/local/paths.js';
 
 interface Options {
@@ -60,7 +61,7 @@ function readCredentials(options: Options, env: NodeJS.ProcessEnv): Credential[]
 
 export const verb = defineVerb<Options>({
   description:
-    'Runs the local IVS real-time emulator in the foreground until Ctrl-C or SIGTERM. It prints a line with its endpoint URL once ready. Any AWS SDK or the AWS CLI can use it with --endpoint-url. With --data-dir every acknowledged change is journalled to disk and survives a crash; without it, state lives in memory. Requests must be SigV4-signed; with credentials (--credentials, --credentials-file or $IVSRT_CREDENTIALS) only those keys are accepted and signatures are verified as the service does. The emulator\'s own /_ivsrt/ routes take a per-instance secret that is written to a state file under IVSRT_HOME (mode 0600) and nowhere else.',
+    'Runs the local IVS real-time emulator in the foreground until Ctrl-C or SIGTERM. It prints a line with its endpoint URL once ready. Any AWS SDK or the AWS CLI can use it with --endpoint-url. With --data-dir every acknowledged change is stored in an lmdb database there and survives a crash; without it, state lives in memory. Requests must be SigV4-signed; with credentials (--credentials, --credentials-file or $IVSRT_CREDENTIALS) only those keys are accepted and signatures are verified as the service does. The emulator\'s own /_ivsrt/ routes take a per-instance secret that is written to a state file under IVSRT_HOME (mode 0600) and nowhere else.',
   examples: [
     { command: 'ivsrt local start', description: 'on port 4566' },
     { command: 'ivsrt local start --port 0 --data-dir ./ivs-data', description: 'a free port, durable state' },
@@ -72,7 +73,7 @@ export const verb = defineVerb<Options>({
   options: [
     { flags: '--host <address>', description: 'address to listen on', defaultValue: '127.0.0.1' },
     { flags: '--port <port>', description: 'port to listen on (0 picks a free one)', parse: 'int', defaultValue: 4566 },
-    { flags: '--data-dir <dir>', description: 'keep state in this directory (write-ahead journal, fsync before each reply)' },
+    { flags: '--data-dir <dir>', description: 'keep state in this directory (lmdb; each reply waits for its commit to reach the disk)' },
     { flags: '--clock-speed <factor>', description: 'run timers (composition start, idle stop, purge) this many times faster', parse: 'float' },
     { flags: '--credentials <key:secret>', description: 'accept only these credentials and verify signatures (repeatable; visible in `ps`: prefer --credentials-file or $IVSRT_CREDENTIALS)', parse: 'list' },
     { flags: '--credentials-file <path>', description: 'read KEY:SECRET lines from this file (same effect as --credentials)' },
@@ -117,7 +118,9 @@ export const verb = defineVerb<Options>({
       },
       { out: (line) => ctx.io.stdout.write(`${line}\n`), err: (line) => ctx.io.stderr.write(`${line}\n`) },
     ).catch((error: unknown) => {
-      throw error instanceof Error && error.name === 'SeedError' ? new UsageError(`--seed ${error.message}`) : error;
+      if (error instanceof Error && error.name === 'SeedError') throw new UsageError(`--seed ${error.message}`);
+      // A data dir in use or damaged is a configuration problem: one line, a hint, exit 253.
+      throw error instanceof DataDirError ? new ConfigError(error.message, error.hint) : error;
     });
     return undefined;
   },

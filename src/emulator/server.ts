@@ -17,6 +17,7 @@ import { HANDLERS } from './handlers/index.js';
 import { openDataDir } from './storage/data-dir.js';
 import { queryList, resolveRoute } from './router.js';
 import { Authenticator, type Credential } from './sigv4.js';
+import { DEFAULT_RETENTION, retention, type RetentionLimits } from './retention.js';
 import { Store } from './store.js';
 import { Throttle } from './throttle.js';
 import { TokenAuthority, TokenError } from './tokens.js';
@@ -40,6 +41,8 @@ export interface EmulatorOptions {
   log?: (line: string) => void;
   /** WHIP publish limits (default: the service's, whip/ingest.ts). */
   mediaLimits?: MediaLimits;
+  /** History bounds (retention.ts); the defaults suit hours of `ivsrt local simulate`. */
+  retention?: Partial<RetentionLimits>;
   /** Deep-freeze every stored record, so a handler that changes one in place fails (tests; also IVSRT_FREEZE_RECORDS=1). */
   freezeRecords?: boolean;
   /** Enforce the service's per-operation rate limits (429 TooManyRequestsException beyond them); `now` injects the clock (ms). */
@@ -123,7 +126,8 @@ function asApiError(error: unknown, log: (line: string) => void): ApiError {
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const log = options.log ?? (() => {});
   const host = options.host ?? '127.0.0.1';
-  const store = new Store({ freeze: options.freezeRecords ?? process.env.IVSRT_FREEZE_RECORDS === '1' });
+  const limits = { ...DEFAULT_RETENTION, ...options.retention };
+  const store = new Store({ freeze: options.freezeRecords ?? process.env.IVSRT_FREEZE_RECORDS === '1', eventsPerParticipant: limits.eventsPerParticipant });
   const engine = options.dataDir ? await openDataDir(options.dataDir, store, log) : undefined;
   const clock = new VirtualClock(options.clockSpeed ?? 1, store.clockOffsetMs);
   const emu = new Emulator(
@@ -136,6 +140,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     engine,
     log,
   );
+  emu.addDeriver(retention(limits));
   for (const c of store.compositions.values()) scheduleComposition(emu, c);
   const bus = attachEventBus(emu, options.events);
   const auth = new Authenticator(options.credentials, { region: emu.region });

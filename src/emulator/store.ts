@@ -196,6 +196,8 @@ function deepFreeze<T>(value: T): T {
 export interface StoreOptions {
   /** Deep-freeze every record the store holds (tests): a handler that changes a stored record in place fails loudly. */
   freeze?: boolean;
+  /** A participant keeps this many of its newest events (retention.ts). */
+  eventsPerParticipant?: number;
 }
 
 export class Store {
@@ -213,9 +215,11 @@ export class Store {
   clockOffsetMs = 0;
   private readonly auxTables = new Map<string, Map<string, unknown>>();
   private readonly freeze: boolean;
+  private readonly eventsPerParticipant: number;
 
   constructor(options: StoreOptions = {}) {
     this.freeze = options.freeze ?? false;
+    this.eventsPerParticipant = options.eventsPerParticipant ?? Infinity;
   }
 
   /** An auxiliary table by name (created empty on first use); change it only through `aux` ops. */
@@ -277,7 +281,9 @@ export class Store {
         const p = members?.get(op.p);
         // concat sizes the array exactly; push would reserve 17 slots for the first event, and there are
         // 100,000s of participants with one or two events each.
-        if (p) members!.set(p.id, this.keep({ ...p, events: p.events.concat([op.e]) }));
+        if (!p) return;
+        const kept = p.events.length < this.eventsPerParticipant ? p.events : p.events.slice(p.events.length - this.eventsPerParticipant + 1);
+        members!.set(p.id, this.keep({ ...p, events: kept.concat([op.e]) }));
         return;
       }
       case 'aux':

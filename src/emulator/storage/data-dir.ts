@@ -2,7 +2,7 @@
 // harm, open the database, import a data dir of the old journal format, and load the state. A damaged
 // data dir stops start-up with a DataDirError before anything on disk is changed.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,7 @@ import { LmdbEngine } from './lmdb-engine.js';
 import { lockDataDir } from './lock.js';
 
 const DATA_FILE = 'data.mdb';
+const PAGE = 4096;
 
 /**
  * Walks every page of the data file in a separate process. lmdb trusts its file: a truncated one makes
@@ -22,6 +23,9 @@ const DATA_FILE = 'data.mdb';
  * A crash of the child is a clean "damaged" report for this process, which opens the file only after.
  */
 function checkReadable(dataDir: string, file: string): void {
+  // lmdb writes whole pages (4 KiB, or a multiple of it): any other size was cut short.
+  const { size } = statSync(file);
+  if (size < 2 * PAGE || size % PAGE !== 0) throw corrupt(file, `is ${size} bytes, not a whole number of ${PAGE}-byte pages (truncated?)`, dataDir);
   const script =
     'const { open } = require(process.argv[1]);' +
     'let bytes = 0;' +
@@ -49,6 +53,7 @@ function lmdbEntry(): string {
 }
 
 export async function openDataDir(dataDir: string, store: Store, log: (line: string) => void): Promise<StorageEngine> {
+  const started = performance.now();
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const lock = lockDataDir(dataDir);
   let engine: LmdbEngine | undefined;
@@ -63,7 +68,8 @@ export async function openDataDir(dataDir: string, store: Store, log: (line: str
       const kept = setAside(dataDir, legacy);
       log(`storage: imported ${ops} journal record(s) from ${dataDir} into lmdb; the journal files are now in ${kept}`);
     }
-    engine.load();
+    const records = engine.load();
+    log(`storage: loaded ${records} record(s) from ${dataDir} in ${Math.round(performance.now() - started)} ms`);
   } catch (error) {
     await engine?.close();
     lock.release();
@@ -79,4 +85,22 @@ export async function openDataDir(dataDir: string, store: Store, log: (line: str
       lock.release();
     },
   };
+}
+
+/** What `ivsrt local reset --data-dir` deletes: the state, not the signing key (tokens stay verifiable). */
+const STATE_FILES = [DATA_FILE, 'lock.mdb'];
+
+/**
+ * Deletes the state kept in `dataDir` (damaged or not) while no emulator runs on it, as if it had just
+ * been installed. Journal files of the old format go too, or the next start would import them again.
+ */
+export function resetDataDir(dataDir: string): string[] {
+  const lock = lockDataDir(dataDir);
+  try {
+    const removed = [...STATE_FILES.filter((name) => existsSync(join(dataDir, name))), ...legacyFiles(dataDir)];
+    for (const name of removed) rmSync(join(dataDir, name));
+    return removed;
+  } finally {
+    lock.release();
+  }
 }

@@ -63,8 +63,8 @@ export class LmdbEngine implements StorageEngine {
     return this.db.get(FORMAT_KEY) === undefined;
   }
 
-  /** Fills the store from the database; a record that fails its checksum stops start-up. */
-  load(): void {
+  /** Fills the store from the database and says how many records it read; a record that fails its checksum stops start-up. */
+  load(): number {
     const buckets = new Map<string, [number, Op][]>(LOAD_ORDER.map((kind) => [kind, []]));
     let format: unknown;
     let counted: unknown;
@@ -108,6 +108,7 @@ export class LmdbEngine implements StorageEngine {
         this.store.apply(op);
       }
     }
+    return records;
   }
 
   reload(): void {
