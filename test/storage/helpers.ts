@@ -7,12 +7,15 @@ import { join } from 'node:path';
 import { BIN, testEnv } from '../helpers/cli.js';
 import { raw, type RawReply } from '../emulator/helpers.js';
 
+/** A reply whose JSON body the test reads as the API documents it. */
+export type ApiReply = Omit<RawReply, 'body'> & { body: Record<string, any> };
+
 /** An API operation as the SDK sends it (restJson1: POST /<Operation> with a JSON body). */
-export function call(url: string, operation: string, input: Record<string, unknown>): Promise<RawReply> {
+export function call(url: string, operation: string, input: Record<string, unknown>): Promise<ApiReply> {
   return raw(url, 'POST', `/${operation}`, JSON.stringify(input));
 }
 
-export async function tag(url: string, arn: string, tags: Record<string, string>): Promise<RawReply> {
+export function tag(url: string, arn: string, tags: Record<string, string>): Promise<ApiReply> {
   return raw(url, 'POST', `/tags/${encodeURIComponent(arn)}`, JSON.stringify({ tags }));
 }
 
