@@ -1,16 +1,17 @@
 #!/usr/bin/env node
 // Emulator benchmark (not a test): GetStage throughput and latency at 50 concurrent keep-alive
-// connections, write throughput with a durable data dir, and resident memory holding 1,000 stages x 100
-// participants. The emulator runs as its own process (`ivsrt local start`), the load
-// generator here, so each gets one of the machine's cores.
+// connections; UpdateStage memory-only and with a durable data dir side by side; data-dir size and restart
+// time after 30,000 updates and with 1,000 stages x 100 participants; resident memory holding the latter.
+// The emulator runs as its own process (`ivsrt local start`), the load generator here, so each gets one
+// of the machine's cores.
 //
-//   node bench/emulator.mjs [--seconds 10] [--connections 50] [--stages 1000] [--participants 100] [--json] [--no-wrk]
+//   node bench/emulator.mjs [--seconds 10] [--connections 50] [--stages 1000] [--participants 100] [--updates 30000] [--json] [--no-wrk]
 //
 // The GetStage load comes from wrk when it is installed (one thread: it needs far less CPU than a Node
 // client, which on two cores would steal the emulator's); otherwise from the Node load generator below.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,12 +25,14 @@ const { values } = parseArgs({
     participants: { type: 'string', default: '100' },
     json: { type: 'boolean', default: false },
     'no-wrk': { type: 'boolean', default: false },
+    updates: { type: 'string', default: '30000' },
   },
 });
 const SECONDS = Number(values.seconds);
 const CONNECTIONS = Number(values.connections);
 const STAGES = Number(values.stages);
 const PARTICIPANTS = Number(values.participants);
+const UPDATES = Number(values.updates);
 // The bench's own admin secret, handed to the emulators it starts, for the /_ivsrt/ routes.
 const ADMIN_SECRET = randomBytes(24).toString('base64url');
 // The emulator accepts any SigV4-shaped header when it has no credentials configured; the load looks like SDK traffic.
@@ -40,7 +43,9 @@ const work = mkdtempSync(join(tmpdir(), 'ivsrt-bench-'));
 const bin = new URL('../bin/ivsrt.js', import.meta.url).pathname;
 
 async function startEmulator(args) {
-  const child = spawn(process.execPath, [bin, 'local', 'start', '--port', '0', ...args], { env: { ...process.env, IVSRT_ADMIN_SECRET: ADMIN_SECRET }, stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn(process.execPath, [bin, 'local', 'start', '--port', '0', ...args], { env: { ...process.env, IVSRT_ADMIN_SECRET: ADMIN_SECRET }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  child.stderr.on('data', (d) => (log += d));
   const url = await new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d) => {
@@ -48,9 +53,11 @@ async function startEmulator(args) {
       const m = /listening on (http:\/\/\S+)/.exec(out);
       if (m) resolve(m[1]);
     });
-    child.once('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
+    child.once('exit', (code) => reject(new Error(`emulator exited with ${code}: ${log}`)));
   });
-  return { child, url, stop: () => new Promise((r) => { child.once('exit', r); child.kill('SIGTERM'); }) };
+  // The emulator's own count of opening and loading its data dir.
+  const loadMs = Number(/storage: loaded \d+ record\(s\) .* in (\d+) ms/.exec(log)?.[1] ?? NaN);
+  return { child, url, loadMs, stop: () => new Promise((r) => { child.once('exit', r); child.kill('SIGTERM'); }) };
 }
 
 const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
@@ -139,20 +146,55 @@ const results = { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.mo
   await emu.stop();
 }
 
-// 2. UpdateStage with a durable data dir (group commit: one fsync per batch of concurrent writes)
-{
-  const dataDir = join(work, 'data');
-  const emu = await startEmulator(['--data-dir', dataDir]);
+// 2. UpdateStage, memory only and with a durable data dir, side by side (with --data-dir every reply waits
+//    for the lmdb transaction holding its change to be synced to disk; concurrent writes share one)
+for (const [key, args] of [['updateStageMemory', []], ['updateStageDurable', ['--data-dir', join(work, 'update')]]]) {
+  const emu = await startEmulator(args);
   const { stage } = JSON.parse(await call(emu.url, '/CreateStage', JSON.stringify({ name: 'durable' })));
-  let n = 0;
-  results.updateStageDurable = await load(Math.min(5, SECONDS), () => call(emu.url, '/UpdateStage', JSON.stringify({ arn: stage.arn, name: `s${n++}` })));
+  const body = JSON.stringify({ arn: stage.arn, name: 'renamed' });
+  await load(2, () => call(emu.url, '/UpdateStage', body)); // warm-up
+  results[key] = hasWrk()
+    ? wrkLoad(emu.url, '/UpdateStage', body, SECONDS)
+    : { tool: 'node load generator', ...(await load(SECONDS, () => call(emu.url, '/UpdateStage', body))) };
   await emu.stop();
-  rmSync(dataDir, { recursive: true, force: true });
 }
 
-// 3. Memory with STAGES x PARTICIPANTS connected participants (memory only)
+/** Starts `ivsrt local start --data-dir dir`; how long until it listened, by the clock and by the emulator's own log. */
+async function timedStart(dataDir) {
+  const t0 = performance.now();
+  const emu = await startEmulator(['--data-dir', dataDir]);
+  return { emu, startMs: Math.round(performance.now() - t0), loadMs: emu.loadMs };
+}
+
+function dirMb(dir) {
+  let bytes = 0;
+  for (const name of readdirSync(dir)) {
+    const s = statSync(join(dir, name));
+    if (s.isFile()) bytes += s.size;
+  }
+  return +(bytes / 2 ** 20).toFixed(2);
+}
+
+// 3. Long use: UPDATES (30,000) UpdateStage calls on one stage (50 at a time), then a restart
 {
-  const emu = await startEmulator([]);
+  const dataDir = join(work, 'long-use');
+  const emu = await startEmulator(['--data-dir', dataDir]);
+  const { stage } = JSON.parse(await call(emu.url, '/CreateStage', JSON.stringify({ name: 'busy' })));
+  let next = 0;
+  await Promise.all(Array.from({ length: CONNECTIONS }, async () => {
+    while (next < UPDATES) await call(emu.url, '/UpdateStage', JSON.stringify({ arn: stage.arn, name: `busy-${next++}` }));
+  }));
+  await emu.stop();
+  const again = await timedStart(dataDir);
+  await again.emu.stop();
+  results.longUse = { updates: UPDATES, dataDirMb: dirMb(dataDir), startMs: again.startMs, loadMs: again.loadMs };
+}
+
+// 4. STAGES x PARTICIPANTS connected participants: memory only (resident memory), then with a data dir
+//    (data-dir size and the time to start again on it)
+for (const durable of [false, true]) {
+  const dataDir = join(work, 'crowd');
+  const emu = await startEmulator(durable ? ['--data-dir', dataDir] : []);
   const baseline = rssMb(emu.child.pid);
   const arns = [];
   for (let i = 0; i < STAGES; i++) arns.push(JSON.parse(await call(emu.url, '/CreateStage', JSON.stringify({ name: `m${i}` }))).stage.arn);
@@ -167,6 +209,13 @@ const results = { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.mo
   const status = JSON.parse(await new Promise((resolve, reject) => {
     request(emu.url + '/_ivsrt/status', { agent, headers: { 'x-ivsrt-admin-secret': ADMIN_SECRET } }, (res) => { const c = []; res.on('data', (d) => c.push(d)); res.on('end', () => resolve(Buffer.concat(c))); }).on('error', reject).end();
   }));
+  if (durable) {
+    await emu.stop();
+    const again = await timedStart(dataDir);
+    await again.emu.stop();
+    results.crowdDurable = { stages: STAGES, participantsPerStage: PARTICIPANTS, joinsPerSecond: Math.round(jobs.length / joinSeconds), dataDirMb: dirMb(dataDir), startMs: again.startMs, loadMs: again.loadMs };
+    continue;
+  }
   await new Promise((r) => setTimeout(r, 1000));
   results.memory = {
     stages: STAGES,
@@ -188,9 +237,15 @@ if (values.json) {
 } else {
   const g = results.getStage;
   const w = results.updateStageDurable;
+  const u = results.updateStageMemory;
   const m = results.memory;
+  const l = results.longUse;
+  const c = results.crowdDurable;
   console.log(`node ${results.node}, ${results.cpus} CPU(s): ${results.cpu}`);
   console.log(`GetStage (${g.tool}), ${CONNECTIONS} keep-alive connections, ${SECONDS}s: ${g.perSecond} req/s, p50 ${g.p50} ms, p99 ${g.p99} ms, max ${g.max} ms (${g.requests} requests)`);
-  console.log(`UpdateStage with --data-dir (fsync before each reply, group commit): ${w.perSecond} req/s, p50 ${w.p50} ms, p99 ${w.p99} ms`);
+  console.log(`UpdateStage (${u.tool}), memory only: ${u.perSecond} req/s, p50 ${u.p50} ms, p99 ${u.p99} ms`);
+  console.log(`UpdateStage (${w.tool}), --data-dir (each reply after its synced lmdb commit): ${w.perSecond} req/s, p50 ${w.p50} ms, p99 ${w.p99} ms`);
+  console.log(`after ${l.updates} updates to one stage: data dir ${l.dataDirMb} MB, restart ${l.startMs} ms to listening (data dir opened and loaded in ${l.loadMs} ms)`);
+  console.log(`${c.stages} stages x ${c.participantsPerStage} participants with --data-dir: ${c.joinsPerSecond} joins/s, data dir ${c.dataDirMb} MB, restart ${c.startMs} ms to listening (loaded in ${c.loadMs} ms)`);
   console.log(`${m.stages} stages x ${m.participantsPerStage} participants (${m.connectedParticipants} connected): RSS ${m.rssMb} MB, heap used ${m.heapUsedMb} MB (empty emulator: RSS ${m.baselineRssMb} MB); ${m.joinsPerSecond} joins/s`);
 }

@@ -1,6 +1,7 @@
 // The emulator's HTTP front: plain node:http with keep-alive. It reads the body, finds the operation,
-// checks the signature, validates the input against the model, runs the handler, waits for the journal,
-// and replies; anything unexpected becomes a 500 InternalServerException and the server carries on.
+// checks the signature, validates the input against the model, runs the handler (whose changes go
+// through Emulator.mutate), waits for their commit, and replies; anything unexpected becomes a 500
+// InternalServerException and the server carries on.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';

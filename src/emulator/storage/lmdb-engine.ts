@@ -35,6 +35,8 @@ export class LmdbEngine implements StorageEngine {
   /** Every key in the database, with its place in creation order. */
   private readonly ordinals = new Map<string, number>();
   private nextOrdinal = 0;
+  /** How many of those keys are records (not the clock or metadata): what COUNT_KEY stores. */
+  private records = 0;
 
   private constructor(
     private readonly db: RootDatabase<Buffer, Key>,
@@ -71,6 +73,7 @@ export class LmdbEngine implements StorageEngine {
     let records = 0;
     this.ordinals.clear();
     this.nextOrdinal = 0;
+    this.records = 0;
     try {
       for (const { key, value } of this.db.getRange()) {
         if (typeof key !== 'string') throw corrupt(this.file, `holds a key that ivsrt never writes (${String(key)})`, this.dataDir);
@@ -88,6 +91,7 @@ export class LmdbEngine implements StorageEngine {
         this.ordinals.set(key, ordinal);
         this.nextOrdinal = Math.max(this.nextOrdinal, ordinal + 1);
       }
+      this.records = records;
     } catch (error) {
       if (error instanceof DataDirError) throw error;
       throw corrupt(this.file, `lmdb cannot read it (${error instanceof Error ? error.message : String(error)})`, this.dataDir);
@@ -120,15 +124,20 @@ export class LmdbEngine implements StorageEngine {
     for (const [key, change] of this.changesOf(ops)) {
       const value = change?.();
       if (value === undefined) {
-        if (this.ordinals.delete(key)) writes.push([key, undefined]);
+        if (!this.ordinals.delete(key)) continue;
+        writes.push([key, undefined]);
+        if (isRecordKey(key)) this.records--;
         continue;
       }
       let ordinal = this.ordinals.get(key);
-      if (ordinal === undefined) this.ordinals.set(key, (ordinal = this.nextOrdinal++));
+      if (ordinal === undefined) {
+        this.ordinals.set(key, (ordinal = this.nextOrdinal++));
+        if (isRecordKey(key)) this.records++;
+      }
       writes.push([key, encodeValue(key, ordinal, value)]);
     }
     if (writes.length === 0) return Promise.resolve();
-    writes.push([COUNT_KEY, encodeValue(COUNT_KEY, 0, this.recordCount())]);
+    writes.push([COUNT_KEY, encodeValue(COUNT_KEY, 0, this.records)]);
     if (!this.ordinals.has(FORMAT_KEY)) {
       this.ordinals.set(FORMAT_KEY, 0);
       writes.push([FORMAT_KEY, encodeValue(FORMAT_KEY, 0, FORMAT)]);
@@ -209,12 +218,6 @@ export class LmdbEngine implements StorageEngine {
       }
     }
     return changes;
-  }
-
-  private recordCount(): number {
-    let n = 0;
-    for (const key of this.ordinals.keys()) if (isRecordKey(key)) n++;
-    return n;
   }
 
   /** The 500 a failed commit answers with: what happened, in words ("no space left on the data dir ..."). */
