@@ -28,16 +28,18 @@ function damaged(label: string, damage: (file: string) => void): string {
   return dir;
 }
 
+/** Flips a bit in three stage names, in every copy lmdb holds (copy-on-write leaves old copies in free pages). */
 function flipBitsInRecords(file: string): void {
   const bytes = readFileSync(file);
-  let flipped = 0;
   for (const name of NAMES.slice(0, 3)) {
-    const at = bytes.indexOf(Buffer.from(name));
-    expect(at, `${name} is stored in plain sight`).toBeGreaterThan(0);
-    bytes[at + name.length - 1]! ^= 0x01;
-    flipped++;
+    const needle = Buffer.from(name);
+    let copies = 0;
+    for (let at = bytes.indexOf(needle); at >= 0; at = bytes.indexOf(needle, at + 1)) {
+      bytes[at + needle.length - 1]! ^= 0x01;
+      copies++;
+    }
+    expect(copies, `${name} is stored in plain sight`).toBeGreaterThan(0);
   }
-  expect(flipped).toBe(3);
   writeFileSync(file, bytes);
 }
 
@@ -57,7 +59,7 @@ const CASES: [string, (file: string) => void, RegExp][] = [
   ['truncated at a page boundary', (file) => truncateSync(file, Math.floor(statSync(file).size / 8192) * 4096), /truncated|crashed the storage engine|cannot read it|pages are missing/],
   ['emptied', (file) => truncateSync(file, 0), /is 0 bytes/],
   ['garbage-filled', (file) => writeFileSync(file, garbage(statSync(file).size)), /crashed the storage engine|cannot read it/],
-  ['bit-flipped in three records', flipBitsInRecords, /record "stage\/arn:aws:ivs:[^"]+" fails its checksum/],
+  ['bit-flipped in three records', flipBitsInRecords, /record "[^"]+" fails its checksum/],
 ];
 
 describe('a damaged data dir stops start-up', () => {

@@ -77,11 +77,11 @@ describe('derivers and commit listeners', () => {
 
   test('an aux op without a value deletes the row; reset empties aux tables', async () => {
     const { emu, client } = await start();
-    await emu.emulator.mutate([{ k: 'aux', table: 'outbox', key: 'a', v: 1 }, { k: 'aux', table: 'outbox', key: 'b', v: 2 }]);
-    await emu.emulator.mutate([{ k: 'aux', table: 'outbox', key: 'a' }]);
-    expect([...emu.emulator.store.aux('outbox')]).toEqual([['b', 2]]);
+    await emu.emulator.mutate([{ k: 'aux', table: 'test-rows', key: 'a', v: 1 }, { k: 'aux', table: 'test-rows', key: 'b', v: 2 }]);
+    await emu.emulator.mutate([{ k: 'aux', table: 'test-rows', key: 'a' }]);
+    expect([...emu.emulator.store.aux('test-rows')]).toEqual([['b', 2]]);
     expect((await admin(emu.url, 'POST', 'reset', {})).status).toBe(200);
-    expect(emu.emulator.store.aux('outbox').size).toBe(0);
+    expect(emu.emulator.store.aux('test-rows').size).toBe(0);
     client.destroy();
   });
 });
