@@ -128,7 +128,7 @@ export function usageHint(code: string, typed: TypedVerb | undefined): string {
   const name = `ivsrt ${typed.path.join(' ')}`;
   const usage = `${name}${typed.args.map((a) => ` <${a}>`).join('')} [flags]`;
   if (code === 'commander.excessArguments') {
-    // Words after the noun and verb that are not flags or flag values: the extra ones are the mistake.
+    // The words typed after the verb beyond its arguments are the mistake; a lone one is usually a name.
     const words = wordsAfterVerb(typed.argv, typed.path);
     const extra = words.slice(typed.args.length);
     if (extra.length === 1 && typed.flags.includes('--name')) return `Names are given with --name: \`${name} ${words.slice(0, typed.args.length).join(' ')}${typed.args.length ? ' ' : ''}--name ${extra[0]}\`.`;
@@ -141,6 +141,7 @@ export function usageHint(code: string, typed: TypedVerb | undefined): string {
 /** The words typed right after the verb, up to the first flag (`stage create demo2 --tags ...` gives [demo2]). */
 function wordsAfterVerb(argv: string[], path: string[]): string[] {
   const verbAt = argv.indexOf(path.at(-1)!, path.length > 1 ? argv.indexOf(path[0]!) + 1 : 0);
+  if (verbAt === -1) return []; // typed as an alias (`stage ls`): no suggestion rather than a wrong one
   const after = argv.slice(verbAt + 1);
   const flag = after.findIndex((a) => a.startsWith('-'));
   return flag === -1 ? after : after.slice(0, flag);
