@@ -204,7 +204,7 @@ describe('the docs convention', () => {
     for (const file of DOCS) {
       const lines = readFileSync(join(ROOT, file), 'utf8').split('\n');
       lines.forEach((line, i) => {
-        if (!/<!--\s*not-run/.test(line)) return;
+        if (!/^\s*<!--\s*not-run/.test(line)) return; // a mark is a line of its own; prose may mention one
         expect(NOT_RUN.test(line.trim()), `${file}:${i + 1}: write it as <!-- not-run: the reason -->`).toBe(true);
         const next = /^\s*(`{3,}|~{3,})\s*([\w-]*)/.exec(lines[i + 1] ?? '');
         expect(next && RUNNABLE.has(next[2]!.toLowerCase()), `${file}:${i + 1}: a not-run mark must be directly before a sh, bash or console fence`).toBe(true);
