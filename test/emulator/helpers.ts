@@ -1,6 +1,7 @@
 // Shared set-up for the emulator tests: an in-process emulator on a free loopback port, the real SDK
 // client pointed at it, and a raw HTTP helper for what the SDK cannot send.
 import { IVSRealTimeClient } from '@aws-sdk/client-ivs-realtime';
+import { afterEach, expect } from 'vitest';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/server.js';
 import { adminHeaders } from '../helpers/emulator.js';
 
@@ -10,6 +11,29 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
   const emu = await startEmulator({ port: 0, ...options });
   const client = new IVSRealTimeClient({ region: 'us-east-1', endpoint: emu.url, credentials: CREDENTIALS, maxAttempts: 1 });
   return { emu, client };
+}
+
+export type TestEmulator = Awaited<ReturnType<typeof startTestEmulator>>;
+
+/** For a test file: `start` runs an in-process emulator that is closed after the test, or earlier with `stop` (a restart). */
+export function emulatorPerTest(defaults: EmulatorOptions = {}): { start(options?: EmulatorOptions): Promise<TestEmulator>; stop(pair: TestEmulator): Promise<void> } {
+  const running = new Set<TestEmulator>();
+  const stop = async (pair: TestEmulator) => {
+    if (!running.delete(pair)) return;
+    pair.client.destroy();
+    await pair.emu.close();
+  };
+  afterEach(async () => {
+    for (const pair of [...running]) await stop(pair);
+  });
+  return {
+    async start(options = {}) {
+      const pair = await startTestEmulator({ ...defaults, ...options });
+      running.add(pair);
+      return pair;
+    },
+    stop,
+  };
 }
 
 export interface RawReply {
@@ -36,6 +60,13 @@ export async function raw(url: string, method: string, path: string, body?: stri
 
 export async function admin(url: string, method: string, route: string, body?: unknown): Promise<RawReply> {
   return raw(url, method, `/_ivsrt/${route}`, body === undefined ? undefined : JSON.stringify(body), { unsigned: true, headers: adminHeaders(url) });
+}
+
+/** The body of a reply that must be 200. */
+export async function ok(reply: Promise<RawReply>): Promise<Record<string, any>> {
+  const r = await reply;
+  expect(r.status, r.text).toBe(200);
+  return r.body;
 }
 
 /** The rejected error of a promise, for asserting on its name/status. */

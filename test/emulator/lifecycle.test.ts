@@ -2,30 +2,11 @@
 // token checks at join, participant events, replication windows, ingest, recording.
 import * as sdk from '@aws-sdk/client-ivs-realtime';
 import { generateKeyPairSync } from 'node:crypto';
-import { afterEach, describe, expect, test } from 'vitest';
-import type { RunningEmulator } from '../../src/emulator/server.js';
+import { describe, expect, test } from 'vitest';
 import { signEs384 } from '../../src/tokens/jwt.js';
-import { admin, failure, startTestEmulator } from './helpers.js';
+import { admin, emulatorPerTest, failure, ok } from './helpers.js';
 
-let running: { emu: RunningEmulator; client: sdk.IVSRealTimeClient }[] = [];
-async function start(options: Parameters<typeof startTestEmulator>[0] = {}) {
-  const pair = await startTestEmulator(options);
-  running.push(pair);
-  return pair;
-}
-afterEach(async () => {
-  for (const { emu, client } of running) {
-    client.destroy();
-    await emu.close();
-  }
-  running = [];
-});
-
-async function ok(reply: Promise<{ status: number; text: string; body: Record<string, unknown> }>): Promise<Record<string, any>> {
-  const r = await reply;
-  expect(r.status, r.text).toBe(200);
-  return r.body;
-}
+const { start } = emulatorPerTest();
 
 describe('quotas', () => {
   test('each resource quota answers 402 ServiceQuotaExceededException', async () => {
@@ -254,15 +235,16 @@ describe('participants over a session', () => {
 });
 
 describe('recording, replication windows, ingest', () => {
-  test('auto participant recording: ACTIVE while publishing, and the configuration cannot change meanwhile', async () => {
+  test('auto participant recording: STARTING, ACTIVE while publishing, STOPPED after; the configuration cannot change meanwhile', async () => {
     const { emu, client } = await start();
     const storage = (await client.send(new sdk.CreateStorageConfigurationCommand({ s3: { bucketName: 'recordings' } }))).storageConfiguration!;
     const created = await client.send(new sdk.CreateStageCommand({ autoParticipantRecordingConfiguration: { storageConfigurationArn: storage.arn }, participantTokenConfigurations: [{}] }));
     expect(created.stage!.autoParticipantRecordingConfiguration).toMatchObject({ storageConfigurationArn: storage.arn, mediaTypes: ['AUDIO_VIDEO'], recordParticipantReplicas: true });
     const token = created.participantTokens![0]!;
     const j = await ok(admin(emu.url, 'POST', 'join', { token: token.token, publish: true }));
-    expect(j.participant).toMatchObject({ recordingState: 'ACTIVE', recordingS3BucketName: 'recordings' });
-    expect(j.participant.recordingS3Prefix).toBe(`${created.stage!.arn!.split('/')[1]}/${j.sessionId}/${token.participantId}`);
+    expect(j.participant).toMatchObject({ recordingState: 'STARTING', recordingS3BucketName: 'recordings' });
+    expect(j.participant.recordingS3Prefix).toBe(`${created.stage!.arn!.split('/')[1]}/${j.sessionId}/${token.participantId}/1`);
+    await ok(admin(emu.url, 'POST', 'clock', { advanceSeconds: 2 }));
     const conflict = await failure(client.send(new sdk.UpdateStageCommand({ arn: created.stage!.arn, autoParticipantRecordingConfiguration: { storageConfigurationArn: '' } })));
     expect(conflict.name).toBe('ConflictException');
     const inUse = await failure(client.send(new sdk.DeleteStorageConfigurationCommand({ arn: storage.arn })));
@@ -270,6 +252,8 @@ describe('recording, replication windows, ingest', () => {
     const recording = await client.send(new sdk.ListParticipantsCommand({ stageArn: created.stage!.arn, sessionId: j.sessionId, filterByRecordingState: 'ACTIVE' }));
     expect(recording.participants).toHaveLength(1);
     await ok(admin(emu.url, 'POST', 'unpublish', { token: token.token }));
+    const stopped = await client.send(new sdk.ListParticipantsCommand({ stageArn: created.stage!.arn, sessionId: j.sessionId, filterByRecordingState: 'STOPPED' }));
+    expect(stopped.participants).toHaveLength(1);
     const updated = await client.send(new sdk.UpdateStageCommand({ arn: created.stage!.arn, autoParticipantRecordingConfiguration: { storageConfigurationArn: '' } }));
     expect(updated.stage!.autoParticipantRecordingConfiguration!.storageConfigurationArn).toBe('');
   });
