@@ -5,6 +5,7 @@ import { stageOccupancyChanged } from './composition-lifecycle.js';
 import type { Emulator } from './emulator.js';
 import { accessDenied, conflict, notFound, quotaExceeded, validationError } from './errors.js';
 import { newSessionId } from './ids.js';
+import { recordingOnPublish, recordingOnUnpublish } from './recording.js';
 import { CAN_PUBLISH, CAN_SUBSCRIBE, type Attributes, type EventRec, type ParticipantRec, type ReplicationRec, type StageRec } from './store.js';
 import { TokenError, type TokenGrant } from './tokens.js';
 import { EVENTS_ENDPOINT, namesStageWhip } from './views.js';
@@ -41,7 +42,7 @@ export function current(emu: Emulator, p: ParticipantRec): ParticipantRec {
 }
 
 /** Replaces the stored `p` by a copy with `changes`, and returns the copy. */
-function update(emu: Emulator, p: ParticipantRec, changes: Partial<ParticipantRec>): ParticipantRec {
+export function update(emu: Emulator, p: ParticipantRec, changes: Partial<ParticipantRec>): ParticipantRec {
   const next = { ...current(emu, p), ...changes };
   emu.mutate([{ k: 'participant', v: next }]);
   return next;
@@ -51,6 +52,11 @@ function event(emu: Emulator, p: ParticipantRec, name: string, extra: Omit<Event
   const e: EventRec = { name, time: emu.now(), ...extra };
   if (p.replicationType === 'REPLICA') e.replica = true;
   emu.mutate([{ k: 'event', s: p.sessionId, p: p.id, e }]);
+}
+
+/** A failed attempt to publish (PUBLISH_ERROR, "Participant Publish Error" on EventBridge). */
+export function publishError(emu: Emulator, p: ParticipantRec, errorCode: string): void {
+  event(emu, p, 'PUBLISH_ERROR', { errorCode });
 }
 
 function startSession(emu: Emulator, stage: StageRec): string {
@@ -156,22 +162,22 @@ export function publish(emu: Emulator, who: ParticipantRec): void {
   if (!p.connected) throw conflict(`participant ${p.id} is not connected`);
   if (p.publishing) return;
   if (!(p.capabilities & CAN_PUBLISH)) {
-    event(emu, p, 'PUBLISH_ERROR', { errorCode: 'INSUFFICIENT_CAPABILITIES' });
+    publishError(emu, p, 'INSUFFICIENT_CAPABILITIES');
     throw accessDenied(`participant ${p.id}'s token does not allow publishing`);
   }
   if (countIn(emu, p.sessionId, (q) => q.publishing) >= emu.quotas.publishersPerStage) {
-    event(emu, p, 'PUBLISH_ERROR', { errorCode: 'QUOTA_EXCEEDED' });
+    publishError(emu, p, 'QUOTA_EXCEEDED');
     throw quotaExceeded(`stage ${p.stageArn} already has ${emu.quotas.publishersPerStage} publishers`);
   }
   emu.clearTimer(replicationWindowTimer(p));
-  update(emu, p, { publishing: true, published: true, ...recording(emu, p) });
+  update(emu, p, { publishing: true, published: true, ...recordingOnPublish(emu, p) });
   event(emu, p, 'PUBLISH_STARTED');
 }
 
 export function unpublish(emu: Emulator, who: ParticipantRec): void {
   const before = current(emu, who);
   if (!before.publishing) return;
-  const p = update(emu, before, { publishing: false, ...(before.recordingState === 'ACTIVE' ? { recordingState: 'STOPPED' } : {}) });
+  const p = update(emu, before, { publishing: false, ...recordingOnUnpublish(emu, before) });
   event(emu, p, 'PUBLISH_STOPPED');
   for (const q of [...sessionMembers(emu, p.sessionId).values()]) {
     if (q.subscriptions?.includes(p.id)) unsubscribe(emu, q, p.id);
@@ -187,21 +193,8 @@ export function unpublish(emu: Emulator, who: ParticipantRec): void {
 
 /** The stage refused a publisher's media (codec, resolution, bitrate): PUBLISH_ERROR with the reason, and the publish ends. */
 export function publishRefused(emu: Emulator, p: ParticipantRec, errorCode: string): void {
-  event(emu, current(emu, p), 'PUBLISH_ERROR', { errorCode });
+  publishError(emu, current(emu, p), errorCode);
   unpublish(emu, p);
-}
-
-/** The recording fields of a participant that starts publishing on a stage that records participants. */
-function recording(emu: Emulator, p: ParticipantRec): Partial<ParticipantRec> {
-  const stage = emu.store.stages.get(p.stageArn);
-  const config = stage?.autoRecording;
-  const storageArn = config?.storageConfigurationArn;
-  if (!stage || typeof storageArn !== 'string' || storageArn === '') return {};
-  if ((config!.mediaTypes as string[] | undefined)?.[0] === 'NONE') return {};
-  if (p.replicationType === 'REPLICA' && config!.recordParticipantReplicas === false) return {};
-  const storage = emu.store.storages.get(storageArn);
-  if (!storage) return {};
-  return { recordingState: 'ACTIVE', recordingBucket: storage.s3.bucketName, recordingPrefix: `${stage.id}/${p.sessionId}/${p.id}` };
 }
 
 export function subscribe(emu: Emulator, who: ParticipantRec, publisherId: string): void {

@@ -1,17 +1,20 @@
 // The emulator's own routes under /_ivsrt/: the local tooling's control panel and the stand-in for
 // real media clients (join, publish, subscribe, RTMP ingest). No SigV4: they answer loopback callers only.
-import { admit, connectedParticipant, current, exchangeToken, joinStage, leaveStage, publish, subscribe, unpublish, unsubscribe, type Joiner } from './activity.js';
+import { admit, connectedParticipant, current, exchangeToken, joinStage, latestParticipant, leaveStage, publish, subscribe, unpublish, unsubscribe, type Joiner } from './activity.js';
+import { interruptDestination } from './composition-lifecycle.js';
 import type { Emulator } from './emulator.js';
-import { validationError } from './errors.js';
+import { conflict, notFound, validationError } from './errors.js';
 import { eventBusOf } from './events/bus.js';
 import { openEventStream, readStreamRequest } from './events/stream.js';
+import { setBucketFault } from './faults.js';
 import { ingestConnect } from './handlers/ingest.js';
 import { participantToken } from './handlers/stages.js';
 import { newResourceId } from './ids.js';
+import { failRecording, isRecording } from './recording.js';
 import { exportSeed } from './seed.js';
 import type { ParticipantRec } from './store.js';
 import { validateInput } from './validation.js';
-import { capabilityBits, iso, participantView } from './views.js';
+import { capabilityBits, compositionView, iso, participantView } from './views.js';
 import { whipPublishers, type WhipPublisher } from './whip/ingest.js';
 
 export interface AdminControl {
@@ -178,6 +181,26 @@ const ingest: AdminHandler = (emu, body) => {
   return joined(ingestConnect(emu, str(body, 'streamKey'), protocol));
 };
 
+const failDestination: AdminHandler = (emu, body) => {
+  const destinationId = body.destinationId === undefined ? undefined : str(body, 'destinationId');
+  return { composition: compositionView(interruptDestination(emu, str(body, 'compositionArn'), destinationId, bool(body, 'now'))) };
+};
+
+const failBucket: AdminHandler = (emu, body) => {
+  const bucket = str(body, 'bucket');
+  validateInput('S3BucketName', bucket);
+  return setBucketFault(emu, bucket, !bool(body, 'clear'));
+};
+
+const failRecordingNow: AdminHandler = (emu, body) => {
+  const stage = emu.stage(str(body, 'stageArn'));
+  const participantId = str(body, 'participantId');
+  const p = latestParticipant(emu, stage.arn, participantId);
+  if (!p) throw notFound(`participant ${participantId} has never been on stage ${stage.arn}`);
+  if (!isRecording(p)) throw conflict(`participant ${participantId} is not being recorded (recordingState ${p.recordingState ?? 'DISABLED'})`);
+  return joined(failRecording(emu, p));
+};
+
 const clock: AdminHandler = (emu, body) => {
   const seconds = body.advanceSeconds;
   if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) {
@@ -215,6 +238,9 @@ export const ADMIN_ROUTES: Record<string, AdminHandler> = {
   'POST exchange': exchange,
   'POST token': token,
   'POST ingest': ingest,
+  'POST fail/destination': failDestination,
+  'POST fail/bucket': failBucket,
+  'POST fail/recording': failRecordingNow,
   'POST clock': clock,
   'POST reset': reset,
   'GET export': (emu) => exportSeed(emu.store),

@@ -10,6 +10,8 @@ import { ADMIN_PREFIX, ADMIN_ROUTES, type AdminControl } from './admin.js';
 import { ADMIN_SECRET_HEADER, forgetInProcess, newAdminSecret, rememberInProcess, secretMatches } from './admin-secret.js';
 import { VirtualClock } from './clock.js';
 import { scheduleComposition } from './composition-lifecycle.js';
+import { emitEvents } from './events/derive.js';
+import { resumeRecordings } from './recording.js';
 import { DEFAULT_QUOTAS, Emulator, type Quotas } from './emulator.js';
 import { attachEventBus, type EventBusOptions } from './events/bus.js';
 import { isStreamed } from './events/stream.js';
@@ -142,7 +144,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     log,
   );
   emu.addDeriver(retention(limits));
+  emitEvents(emu);
   for (const c of store.compositions.values()) scheduleComposition(emu, c);
+  resumeRecordings(emu);
   const bus = attachEventBus(emu, options.events);
   const auth = new Authenticator(options.credentials, { region: emu.region });
   const adminSecret = options.adminSecret ?? newAdminSecret();

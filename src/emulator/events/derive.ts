@@ -141,3 +141,21 @@ export function eventOps(events: readonly IvsEvent[], key: () => string): Op[] {
   }
   return ops;
 }
+
+/** The part of the Emulator that emitting events needs. */
+export interface EventSource {
+  readonly accountId: string;
+  readonly region: string;
+  now(): number;
+  addDeriver(derive: (ops: readonly Op[], store: Store) => Op[]): void;
+}
+
+/** From now on, every change `emu` commits carries the events it emits, in the same transaction. */
+export function emitEvents(emu: EventSource): void {
+  const origin: Origin = { account: emu.accountId, region: emu.region };
+  let sequence = 0;
+  emu.addDeriver((ops, store) => {
+    const events = deriveEvents(ops, store, origin, emu.now());
+    return events.length === 0 ? [] : eventOps(events, () => eventKey(emu.now(), sequence++));
+  });
+}

@@ -1,10 +1,10 @@
 // Ingest configurations: RTMP(S) publishers with a stream key (behaviour reference §9).
-import { current, joinStage, leaveStage, publish } from '../activity.js';
+import { current, joinStage, leaveStage, publish, publishError, sessionMembers } from '../activity.js';
 import type { Emulator } from '../emulator.js';
 import { ApiError, conflict, notFound, quotaExceeded, validationError } from '../errors.js';
 import { alphanumeric, newResourceId } from '../ids.js';
 import { paginate } from '../pagination.js';
-import { CAN_PUBLISH, type IngestConfigurationRec, type ParticipantRec } from '../store.js';
+import { CAN_PUBLISH, type IngestConfigurationRec, type ParticipantRec, type StageRec } from '../store.js';
 import { checkAttributesSize, checkExclusive } from '../validation.js';
 import { ingestSummary, ingestView } from '../views.js';
 import { tagsOf, type Handler } from './common.js';
@@ -93,32 +93,62 @@ function ingestPublisher(emu: Emulator, rec: IngestConfigurationRec): Participan
   return undefined;
 }
 
+/** Whose a stream key is: a configuration's key or backup key, or (`valid` false) a key that names a configuration with the wrong secret. */
+function keyOwner(emu: Emulator, key: string): { rec: IngestConfigurationRec; participantId: string; valid: boolean } | undefined {
+  for (const rec of emu.store.ingests.values()) {
+    if (rec.streamKey === key) return { rec, participantId: rec.participantId, valid: true };
+    const backup = rec.redundantIngestCredentials?.find((r) => r.streamKey === key);
+    if (backup) return { rec, participantId: backup.participantId, valid: true };
+  }
+  // Keys read rt_<account>_<region>_<configurationId>_<secret> (behaviour reference §9).
+  const id = /^rt_\d+_[a-z0-9-]+_([a-zA-Z0-9]+)_/.exec(key)?.[1];
+  const rec = id === undefined ? undefined : emu.store.ingests.get(emu.arn('ingest-configuration', id));
+  return rec && { rec, participantId: rec.participantId, valid: false };
+}
+
+/**
+ * An encoder the service refuses still reaches the stage: its participant gets a PUBLISH_ERROR event
+ * ("Participant Publish Error"). One that is live already (a reused key) gets it where it is; otherwise
+ * it shows as a participant that joined, failed to publish and left (inferred: IVS documents the error
+ * codes, not the participant's path).
+ */
+function refuse(emu: Emulator, stage: StageRec, rec: IngestConfigurationRec, participantId: string, protocol: string, errorCode: string, error: ApiError): never {
+  const live = sessionMembers(emu, stage.activeSessionId).get(participantId);
+  if (live?.connected) {
+    publishError(emu, live, errorCode);
+  } else {
+    const p = joinStage(
+      emu,
+      stage,
+      { participantId, userId: rec.userId, attributes: rec.attributes, capabilities: CAN_PUBLISH },
+      { protocol, ingestConfigurationArn: rec.arn, redundantIngest: rec.redundantIngest },
+    );
+    publishError(emu, p, errorCode);
+    leaveStage(emu, p);
+  }
+  throw error;
+}
+
 /**
  * What an RTMP(S) encoder connecting with `key` causes: a publishing participant on the configuration's
- * stage and the configuration ACTIVE. Errors carry the event error codes of the real service.
+ * stage and the configuration ACTIVE. Refusals carry the event error codes of the real service, in the
+ * message and as a PUBLISH_ERROR event of the configuration's participant.
  */
 export function ingestConnect(emu: Emulator, key: string, protocol: string | undefined): ParticipantRec {
-  let rec: IngestConfigurationRec | undefined;
-  let participantId = '';
-  for (const c of emu.store.ingests.values()) {
-    if (c.streamKey === key) participantId = c.participantId;
-    else {
-      const backup = c.redundantIngestCredentials?.find((r) => r.streamKey === key);
-      if (!backup) continue;
-      participantId = backup.participantId;
-    }
-    rec = c;
-    break;
-  }
-  if (!rec) throw new ApiError('InvalidStreamKeyException', 'INVALID_STREAM_KEY: no ingest configuration has this stream key', 403);
-  const used = protocol ?? rec.ingestProtocol;
-  if (rec.ingestProtocol === 'RTMPS' && used === 'RTMP') {
-    throw new ApiError('InvalidProtocolException', `INVALID_PROTOCOL: ingest configuration ${rec.arn} accepts RTMPS only`, 400);
-  }
+  const owner = keyOwner(emu, key);
+  if (!owner) throw new ApiError('InvalidStreamKeyException', 'INVALID_STREAM_KEY: no ingest configuration has this stream key', 403);
+  const { rec, participantId } = owner;
   if (!rec.stageArn) throw notFound(`ingest configuration ${rec.arn} is not attached to a stage`);
   const stage = emu.stage(rec.stageArn);
-  if (rec.state === 'ACTIVE' && ingestPublisher(emu, rec)?.id === participantId) {
-    throw conflict(`REUSE_OF_STREAM_KEY: the stream key of ${rec.arn} is already live on ${stage.arn}`);
+  const used = protocol ?? rec.ingestProtocol;
+  if (!owner.valid) {
+    refuse(emu, stage, rec, participantId, used, 'INVALID_STREAM_KEY', new ApiError('InvalidStreamKeyException', `INVALID_STREAM_KEY: the stream key is not valid for ingest configuration ${rec.arn}`, 403));
+  }
+  if (rec.ingestProtocol === 'RTMPS' && used === 'RTMP') {
+    refuse(emu, stage, rec, participantId, used, 'INVALID_PROTOCOL', new ApiError('InvalidProtocolException', `INVALID_PROTOCOL: ingest configuration ${rec.arn} accepts RTMPS only`, 400));
+  }
+  if (sessionMembers(emu, stage.activeSessionId).get(participantId)?.connected) {
+    refuse(emu, stage, rec, participantId, used, 'REUSE_OF_STREAM_KEY', conflict(`REUSE_OF_STREAM_KEY: the stream key of ${rec.arn} is already live on ${stage.arn}`));
   }
   const p = joinStage(
     emu,

@@ -1,6 +1,7 @@
 // Stages, their sessions, and participant tokens.
 import { emptyStage } from '../activity.js';
-import { isRunning, stopComposition } from '../composition-lifecycle.js';
+import { endRecordingsOf, isRecording } from '../recording.js';
+import { stageDeleted } from '../composition-lifecycle.js';
 import type { Emulator } from '../emulator.js';
 import { conflict, notFound, quotaExceeded, validationError } from '../errors.js';
 import { newHostLabel, newResourceId } from '../ids.js';
@@ -93,7 +94,7 @@ export const updateStage: Handler<'UpdateStage'> = (emu, input) => {
     const next = autoRecording(emu, input.autoParticipantRecordingConfiguration);
     const members = stage.activeSessionId ? emu.store.participants.get(stage.activeSessionId)!.values() : [];
     for (const p of members) {
-      if (p.recordingState === 'ACTIVE') throw conflict(`stage ${stage.arn} is recording participants; its recording configuration cannot change now`);
+      if (isRecording(p)) throw conflict(`stage ${stage.arn} is recording participants; its recording configuration cannot change now`);
     }
     stage.autoRecording = next;
   }
@@ -107,7 +108,8 @@ export const deleteStage: Handler<'DeleteStage'> = (emu, input) => {
   const activeIngest = [...emu.store.ingests.values()].filter((c) => c.stageArn === stage.arn && c.state === 'ACTIVE').map((c) => c.arn);
   emptyStage(emu, stage);
   for (const arn of activeIngest) emu.mutate([{ k: 'ingest', v: { ...emu.ingest(arn), stageArn: '' } }]);
-  for (const c of [...emu.store.compositions.values()]) if (c.stageArn === stage.arn && isRunning(c)) stopComposition(emu, c);
+  endRecordingsOf(emu, stage.arn);
+  stageDeleted(emu, stage.arn);
   emu.mutate([{ k: 'delete', kind: 'stage', arn: stage.arn }]);
   return {};
 };

@@ -1,0 +1,122 @@
+// Individual participant recording (User Guide, rt-individual-participant-recording.html): on a stage
+// whose autoParticipantRecordingConfiguration names a storage configuration, every publisher is recorded
+// to `<stageId>/<sessionId>/<participantId>/<n>` in its bucket. recordingState goes STARTING -> ACTIVE
+// when publishing starts, ACTIVE -> STOPPING when it stops, and STOPPING -> STOPPED once
+// recordingReconnectWindowSeconds have passed without the participant publishing again (publishing
+// within the window continues the same recording). FAILED where it fails: a broken bucket
+// (`ivsrt local fail bucket`) or `ivsrt local fail recording`. The EventBridge events follow from these
+// states (events/derive.ts). All of it runs on the virtual clock.
+import { current, update } from './activity.js';
+import type { Emulator } from './emulator.js';
+import { isBucketBroken } from './faults.js';
+import type { ParticipantRec } from './store.js';
+
+/** From the first published media to a recording that runs (Recording Start). */
+export const RECORDING_STARTUP_MS = 1_000;
+
+const timer = (p: ParticipantRec): string => `recording:${p.sessionId}:${p.id}`;
+
+const RECORDING_STATES = new Set(['STARTING', 'ACTIVE', 'STOPPING']);
+export const isRecording = (p: ParticipantRec): boolean => RECORDING_STATES.has(p.recordingState ?? '');
+
+/** The bucket the stage records `p` to, or undefined when `p` is not to be recorded. */
+function recordingBucket(emu: Emulator, p: ParticipantRec): string | undefined {
+  const config = emu.store.stages.get(p.stageArn)?.autoRecording;
+  const storageArn = config?.storageConfigurationArn;
+  if (typeof storageArn !== 'string' || storageArn === '') return undefined;
+  if ((config!.mediaTypes as string[] | undefined)?.[0] === 'NONE') return undefined;
+  if (p.replicationType === 'REPLICA' && config!.recordParticipantReplicas === false) return undefined;
+  return emu.store.storages.get(storageArn)?.s3.bucketName;
+}
+
+/** The recording fields of `p` as it starts publishing: a new recording, or the one still in its reconnect window. */
+export function recordingOnPublish(emu: Emulator, p: ParticipantRec): Partial<ParticipantRec> {
+  if (p.recordingState === 'STOPPING') {
+    emu.clearTimer(timer(p));
+    return { recordingState: 'ACTIVE' };
+  }
+  const bucket = recordingBucket(emu, p);
+  if (bucket === undefined) return {};
+  const stageId = p.stageArn.slice(p.stageArn.lastIndexOf('/') + 1);
+  const previous = Number(p.recordingPrefix?.split('/')[3] ?? 0);
+  const { sessionId, id } = p;
+  emu.setTimer(timer(p), RECORDING_STARTUP_MS, () => recordingStarted(emu, sessionId, id));
+  return {
+    recordingState: 'STARTING',
+    recordingBucket: bucket,
+    recordingPrefix: `${stageId}/${sessionId}/${id}/${previous + 1}`,
+    recordingStartTime: undefined,
+  };
+}
+
+function stored(emu: Emulator, sessionId: string, id: string): ParticipantRec | undefined {
+  return emu.store.participants.get(sessionId)?.get(id);
+}
+
+function recordingStarted(emu: Emulator, sessionId: string, id: string): void {
+  const p = stored(emu, sessionId, id);
+  if (p?.recordingState !== 'STARTING') return;
+  if (isBucketBroken(emu, p.recordingBucket!)) update(emu, p, { recordingState: 'FAILED' });
+  else update(emu, p, { recordingState: 'ACTIVE', recordingStartTime: emu.now() });
+}
+
+/** The recording fields of `p` as it stops publishing; Recording End waits out the reconnect window. */
+export function recordingOnUnpublish(emu: Emulator, p: ParticipantRec): Partial<ParticipantRec> {
+  if (p.recordingState === 'STARTING') {
+    // Gone before the recording ran: nothing was recorded (IPR: very short publishers are not guaranteed a recording).
+    emu.clearTimer(timer(p));
+    return { recordingState: 'STOPPED' };
+  }
+  if (p.recordingState !== 'ACTIVE') return {};
+  const windowSeconds = Number(emu.store.stages.get(p.stageArn)?.autoRecording.recordingReconnectWindowSeconds ?? 0);
+  if (windowSeconds <= 0) return { recordingState: 'STOPPED' };
+  const { sessionId, id } = p;
+  emu.setTimer(timer(p), windowSeconds * 1000, () => recordingEnded(emu, sessionId, id));
+  return { recordingState: 'STOPPING' };
+}
+
+function recordingEnded(emu: Emulator, sessionId: string, id: string): void {
+  const p = stored(emu, sessionId, id);
+  if (p?.recordingState === 'STOPPING') update(emu, p, { recordingState: 'STOPPED' });
+}
+
+/** `stageArn` is being deleted: recordings still inside their reconnect window end now. */
+export function endRecordingsOf(emu: Emulator, stageArn: string): void {
+  for (const session of emu.store.stageSessions.get(stageArn) ?? []) {
+    for (const p of [...(emu.store.participants.get(session.id)?.values() ?? [])]) {
+      if (p.recordingState !== 'STOPPING') continue;
+      emu.clearTimer(timer(p));
+      update(emu, p, { recordingState: 'STOPPED' });
+    }
+  }
+}
+
+/** The recording of `p` fails now: Recording Start Failure while STARTING, Recording End Failure after. */
+export function failRecording(emu: Emulator, who: ParticipantRec): ParticipantRec {
+  const p = current(emu, who);
+  emu.clearTimer(timer(p));
+  return update(emu, p, { recordingState: 'FAILED' });
+}
+
+/** Every participant recording to `bucket` right now. */
+export function recordingsTo(emu: Emulator, bucket: string): ParticipantRec[] {
+  const out: ParticipantRec[] = [];
+  for (const members of emu.store.participants.values()) {
+    for (const p of members.values()) if (p.recordingBucket === bucket && isRecording(p)) out.push(p);
+  }
+  return out;
+}
+
+/** After a restart: timers for recordings that were starting or inside their reconnect window. */
+export function resumeRecordings(emu: Emulator): void {
+  for (const members of emu.store.participants.values()) {
+    for (const p of members.values()) {
+      const { sessionId, id } = p;
+      if (p.recordingState === 'STARTING') emu.setTimer(timer(p), RECORDING_STARTUP_MS, () => recordingStarted(emu, sessionId, id));
+      if (p.recordingState === 'STOPPING') {
+        const windowSeconds = Number(emu.store.stages.get(p.stageArn)?.autoRecording.recordingReconnectWindowSeconds ?? 0);
+        emu.setTimer(timer(p), windowSeconds * 1000, () => recordingEnded(emu, sessionId, id));
+      }
+    }
+  }
+}
