@@ -13,6 +13,7 @@ export const verb = defineVerb({
   options: [
     { flags: '--name <name>', description: 'new stage name', field: 'name' },
     { flags: '--recording-storage <storage-config>', description: 'storage configuration for automatic participant recording ("" turns it off)', field: 'autoParticipantRecordingConfiguration.storageConfigurationArn', resource: 'storage-config' },
+    { flags: '--recording-reconnect-window <seconds>', description: 'a publisher back within this many seconds continues the same recording (0-300; Recording End waits this long)', field: 'autoParticipantRecordingConfiguration.recordingReconnectWindowSeconds', parse: 'int' },
     { flags: '--recording-media <type>', description: 'what to record: AUDIO_VIDEO, AUDIO_ONLY or NONE', field: 'autoParticipantRecordingConfiguration.mediaTypes', parse: 'upperList', choices: ['AUDIO_VIDEO', 'AUDIO_ONLY', 'NONE'] },
   ],
   output: { root: 'stage', columns: stageColumns },

@@ -1,6 +1,7 @@
 // A client for the emulator's /_ivsrt/ routes: the emulator's own loopback API. Every call carries the
 // instance's admin secret, and is SigV4-signed as well when the instance runs with --credentials.
 import { ADMIN_SECRET_HEADER, inProcessSecret } from '../emulator/admin-secret.js';
+import type { BucketFaultResult } from '../emulator/faults.js';
 import { readInstanceState } from './instance.js';
 
 export interface AdminStatus {
@@ -49,6 +50,12 @@ export interface JoinRequest {
 export type ParticipantRef = { stageArn: string; participantId: string } | { token: string };
 
 export class AdminError extends Error {
+  /**
+   * As the SDK's service errors carry it, so the CLI reports the emulator's refusal as a service error
+   * (exit 254) naming `type`; a refused token (with a `reason`) is bad input instead (252).
+   */
+  readonly $metadata?: { httpStatusCode: number };
+
   constructor(
     readonly type: string,
     readonly status: number,
@@ -58,6 +65,7 @@ export class AdminError extends Error {
   ) {
     super(message);
     this.name = type;
+    if (reason === undefined) this.$metadata = { httpStatusCode: status };
   }
 }
 
@@ -199,4 +207,17 @@ export class AdminClient {
   ingest(streamKey: string, protocol?: 'RTMP' | 'RTMPS'): Promise<JoinResult> {
     return this.call('POST', 'ingest', { streamKey, protocol });
   }
+  /** Output to a composition's destination is interrupted: RECONNECTING, then FAILED (at once with `now`). */
+  failDestination(request: { compositionArn: string; destinationId?: string; now?: boolean }): Promise<{ composition: Record<string, unknown> }> {
+    return this.call('POST', 'fail/destination', request);
+  }
+  /** Recordings and S3 destinations writing to `bucket` fail until the fault is cleared. */
+  failBucket(request: { bucket: string; clear?: boolean }): Promise<BucketFaultResult> {
+    return this.call('POST', 'fail/bucket', request);
+  }
+  /** A participant's current recording fails (to start, or to end). */
+  failRecording(request: { stageArn: string; participantId: string }): Promise<JoinResult> {
+    return this.call('POST', 'fail/recording', request);
+  }
 }
+
