@@ -5,10 +5,13 @@ import { stageOccupancyChanged } from './composition-lifecycle.js';
 import type { Emulator } from './emulator.js';
 import { accessDenied, conflict, notFound, quotaExceeded, validationError } from './errors.js';
 import { newSessionId } from './ids.js';
+import { current, update } from './participant-record.js';
 import { recordingOnPublish, recordingOnUnpublish } from './recording.js';
 import { CAN_PUBLISH, CAN_SUBSCRIBE, type Attributes, type EventRec, type ParticipantRec, type ReplicationRec, type StageRec } from './store.js';
 import { TokenError, type TokenGrant } from './tokens.js';
 import { EVENTS_ENDPOINT, namesStageWhip } from './views.js';
+
+export { current } from './participant-record.js';
 
 export interface Joiner {
   participantId: string;
@@ -36,17 +39,6 @@ export function connectedParticipant(emu: Emulator, stage: StageRec, participant
   return p;
 }
 
-/** The stored version of `p` now (records are replaced on every change, so a reference held across calls goes stale). */
-export function current(emu: Emulator, p: ParticipantRec): ParticipantRec {
-  return emu.store.participants.get(p.sessionId)?.get(p.id) ?? p;
-}
-
-/** Replaces the stored `p` by a copy with `changes`, and returns the copy. */
-export function update(emu: Emulator, p: ParticipantRec, changes: Partial<ParticipantRec>): ParticipantRec {
-  const next = { ...current(emu, p), ...changes };
-  emu.mutate([{ k: 'participant', v: next }]);
-  return next;
-}
 
 function event(emu: Emulator, p: ParticipantRec, name: string, extra: Omit<EventRec, 'name' | 'time'> = {}): void {
   const e: EventRec = { name, time: emu.now(), ...extra };

@@ -1,7 +1,7 @@
 // The emulator's own routes under /_ivsrt/: the local tooling's control panel and the stand-in for
 // real media clients (join, publish, subscribe, RTMP ingest). No SigV4: they answer loopback callers only.
 import { admit, connectedParticipant, current, exchangeToken, joinStage, latestParticipant, leaveStage, publish, subscribe, unpublish, unsubscribe, type Joiner } from './activity.js';
-import { interruptDestination } from './composition-lifecycle.js';
+import { failDestinationsWritingTo, interruptDestination } from './composition-lifecycle.js';
 import type { Emulator } from './emulator.js';
 import { conflict, notFound, validationError } from './errors.js';
 import { eventBusOf } from './events/bus.js';
@@ -10,7 +10,7 @@ import { setBucketFault } from './faults.js';
 import { ingestConnect } from './handlers/ingest.js';
 import { participantToken } from './handlers/stages.js';
 import { newResourceId } from './ids.js';
-import { failRecording, isRecording } from './recording.js';
+import { failRecording, isRecording, recordingsTo } from './recording.js';
 import { exportSeed } from './seed.js';
 import type { ParticipantRec } from './store.js';
 import { validateInput } from './validation.js';
@@ -186,10 +186,28 @@ const failDestination: AdminHandler = (emu, body) => {
   return { composition: compositionView(interruptDestination(emu, str(body, 'compositionArn'), destinationId, bool(body, 'now'))) };
 };
 
-const failBucket: AdminHandler = (emu, body) => {
+export interface BucketFaultResult {
+  bucket: string;
+  broken: boolean;
+  /** What broke at once: recordings in progress, and running composition destinations writing to the bucket. */
+  failedRecordings: number;
+  failedDestinations: number;
+}
+
+/**
+ * Breaks a bucket (or repairs it, with `clear`): recordings to it fail now (Recording Start Failure while
+ * starting, Recording End Failure after), and so do running S3 destinations writing to it; later ones
+ * fail as they start, until it is repaired.
+ */
+const failBucket: AdminHandler = (emu, body): BucketFaultResult => {
   const bucket = str(body, 'bucket');
   validateInput('S3BucketName', bucket);
-  return setBucketFault(emu, bucket, !bool(body, 'clear'));
+  const broken = !bool(body, 'clear');
+  setBucketFault(emu, bucket, broken);
+  if (!broken) return { bucket, broken, failedRecordings: 0, failedDestinations: 0 };
+  const recordings = recordingsTo(emu, bucket);
+  for (const p of recordings) failRecording(emu, p);
+  return { bucket, broken, failedRecordings: recordings.length, failedDestinations: failDestinationsWritingTo(emu, bucket) };
 };
 
 const failRecordingNow: AdminHandler = (emu, body) => {

@@ -6,7 +6,7 @@
 // within the window continues the same recording). FAILED where it fails: a broken bucket
 // (`ivsrt local fail bucket`) or `ivsrt local fail recording`. The EventBridge events follow from these
 // states (events/derive.ts). All of it runs on the virtual clock.
-import { current, update } from './activity.js';
+import { current, update } from './participant-record.js';
 import type { Emulator } from './emulator.js';
 import { isBucketBroken } from './faults.js';
 import type { ParticipantRec } from './store.js';

@@ -1,7 +1,7 @@
 // A client for the emulator's /_ivsrt/ routes: the emulator's own loopback API. Every call carries the
 // instance's admin secret, and is SigV4-signed as well when the instance runs with --credentials.
 import { ADMIN_SECRET_HEADER, inProcessSecret } from '../emulator/admin-secret.js';
-import type { BucketFaultResult } from '../emulator/faults.js';
+import type { BucketFaultResult } from '../emulator/admin.js';
 import { readInstanceState } from './instance.js';
 
 export interface AdminStatus {
