@@ -14,40 +14,49 @@ const A_STAGE = 'arn:aws:ivs:us-east-1:123456789012:stage/abcdABCD1234';
 
 let stageArn: string;
 let sessionId: string;
-/** alice: published; bob: subscribe-only, never published. */
+/** alice: published; bob: subscribe-only, never published. Both on stage studio, set up here so that no test depends on another. */
 let alice: { participantId: string; token: string };
 let bob: { participantId: string; token: string };
 
 beforeAll(async () => {
   stageArn = ((await api('CreateStage', { name: 'studio' })).stage as { arn: string }).arn;
   await api('CreateStage', { name: 'quiet' });
+  await api('CreateStage', { name: 'signing' });
+  alice = (await api('CreateParticipantToken', { stageArn, userId: 'alice', attributes: { role: 'host', displayName: 'Alice' } })).participantToken;
+  sessionId = (await joinWith(bed.emu.url, alice.token, true)).sessionId;
+  bob = (await api('CreateParticipantToken', { stageArn, userId: 'bob', capabilities: ['SUBSCRIBE'], duration: 60 })).participantToken;
+  await joinWith(bed.emu.url, bob.token, false);
 });
+
+/** A participant of its own on a stage of its own, for a test that changes what it is given. */
+async function connectedElsewhere(name: string): Promise<{ stage: string; session: string; participantId: string; token: string }> {
+  const arn = (await api('CreateStage', { name })).stage.arn as string;
+  const token = (await api('CreateParticipantToken', { stageArn: arn, userId: name })).participantToken;
+  const { sessionId: session } = await joinWith(bed.emu.url, token.token, false);
+  return { stage: name, session, participantId: token.participantId, token: token.token };
+}
 
 describe('token create', () => {
   it('issues a token for a stage named by name; the token joins that stage', async () => {
-    const r = await cli(['token', 'create', 'studio', '--user-id', 'alice', '--attributes', 'role=host,displayName=Alice', '--json']);
+    const r = await cli(['token', 'create', 'signing', '--user-id', 'carol', '--attributes', 'role=host,displayName=Carol', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const token = r.json().participantToken;
-    expect(token).toMatchObject({ userId: 'alice', attributes: { role: 'host', displayName: 'Alice' }, duration: 720, capabilities: ['PUBLISH', 'SUBSCRIBE'] });
+    expect(token).toMatchObject({ userId: 'carol', attributes: { role: 'host', displayName: 'Carol' }, duration: 720, capabilities: ['PUBLISH', 'SUBSCRIBE'] });
     expect(token.participantId).toMatch(/^[A-Za-z0-9]{12}$/);
     expect(token.expirationTime).toMatch(/\+00:00$/);
-    alice = token;
 
-    const joined = await joinWith(bed.emu.url, alice.token, true);
-    expect(joined.stageArn).toBe(stageArn);
-    expect(joined.participant.participantId).toBe(alice.participantId);
-    sessionId = joined.sessionId;
+    const joined = await joinWith(bed.emu.url, token.token, true);
+    expect(joined.stageArn).toBe((await api('ListStages', {})).stages.find((s: { name: string }) => s.name === 'signing').arn);
+    expect(joined.participant.participantId).toBe(token.participantId);
   });
 
   it('--capabilities and --duration shape the token', async () => {
-    const r = await cli(['token', 'create', stageArn, '--user-id', 'bob', '--capabilities', 'subscribe', '--duration', '60', '--json']);
+    const r = await cli(['token', 'create', stageArn, '--user-id', 'dave', '--capabilities', 'subscribe', '--duration', '60', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const token = r.json().participantToken;
     expect(token.capabilities).toEqual(['SUBSCRIBE']);
     expect(token.duration).toBe(60);
     expect(Date.parse(token.expirationTime) - Date.now()).toBeGreaterThan(55 * 60_000);
-    bob = token;
-    await joinWith(bed.emu.url, bob.token, false);
   });
 
   it('attributes over 1 KB and an out-of-range --duration are 252 naming the flag, before any request', async () => {
@@ -153,7 +162,7 @@ describe('participant list', () => {
     expect(tty.stdout).toMatch(ANSI);
     const lines = tty.stdout.replace(STRIP, '').split('\n');
     expect(lines[0]).toMatch(/USER ID\s+PARTICIPANT ID\s+STATE\s+PUBLISHED\s+RECORDING\s+REPLICATION\s+FIRST JOIN/);
-    expect(lines.find((l) => l.includes(alice.participantId))).toMatch(/alice\s+\w{12}\s+CONNECTED\s+yes\s+DISABLED\s+NONE\s+(just now|\d+ seconds? ago)/);
+    expect(lines.find((l) => l.includes(alice.participantId))).toMatch(/alice\s+\w{12}\s+CONNECTED\s+yes\s+DISABLED\s+NONE\s+(just now|\d+ (seconds?|minutes?) ago)/);
   });
 });
 
@@ -198,22 +207,25 @@ describe('participant get and events', () => {
 
 describe('participant disconnect', () => {
   it('without a terminal and without --yes: 252 and the participant stays', async () => {
-    const r = await cli(['participant', 'disconnect', 'studio', bob.participantId]);
+    const erin = await connectedElsewhere('erin');
+    const r = await cli(['participant', 'disconnect', erin.stage, erin.participantId]);
     expect(r.code).toBe(252);
     expect(r.stderr).toContain('--yes');
-    const still = await api('GetParticipant', { stageArn, sessionId, participantId: bob.participantId });
-    expect((still.participant as { state: string }).state).toBe('CONNECTED');
+    const still = await cli(['participant', 'get', erin.stage, erin.participantId, '--json']);
+    expect(still.json().participant.state).toBe('CONNECTED');
   });
 
   it('--yes disconnects; the participant shows as DISCONNECTED and the token cannot rejoin', async () => {
-    const r = await cli(['participant', 'disconnect', 'studio', bob.participantId, '--reason', 'test over', '--yes']);
+    const frank = await connectedElsewhere('frank');
+    const r = await cli(['participant', 'disconnect', frank.stage, frank.participantId, '--reason', 'test over', '--yes']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe('');
-    const left = await cli(['participant', 'list', 'studio', '--state', 'disconnected', '--json']);
-    expect(left.json().participants.map((p: { participantId: string }) => p.participantId)).toEqual([bob.participantId]);
-    const events = await cli(['participant', 'events', 'studio', bob.participantId, '--json', '--query', 'events[0].name']);
+    // Its only participant gone, the stage's session has ended: name it.
+    const left = await cli(['participant', 'list', frank.stage, '--session', frank.session, '--state', 'disconnected', '--json']);
+    expect(left.json().participants.map((p: { participantId: string }) => p.participantId)).toEqual([frank.participantId]);
+    const events = await cli(['participant', 'events', frank.stage, frank.participantId, '--session', frank.session, '--json', '--query', 'events[0].name']);
     expect(events.stdout).toBe('"LEFT"\n');
-    await expect(joinWith(bed.emu.url, bob.token, false)).rejects.toThrow();
+    await expect(joinWith(bed.emu.url, frank.token, false)).rejects.toThrow();
   });
 
   it('a participant who never joined is 254 ResourceNotFoundException', async () => {
