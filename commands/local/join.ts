@@ -12,6 +12,18 @@ interface Options {
   capabilities?: ('PUBLISH' | 'SUBSCRIBE')[];
   publish?: boolean;
   protocol?: JoinRequest['protocol'];
+  clientInfo?: Record<string, string>;
+}
+
+type ClientInfo = NonNullable<JoinRequest['clientInfo']>;
+const CLIENT_INFO_FIELDS: readonly (keyof ClientInfo)[] = ['ispName', 'osName', 'osVersion', 'browserName', 'browserVersion', 'sdkVersion'];
+
+function clientInfoOf(given: Record<string, string> | undefined): ClientInfo | undefined {
+  if (given === undefined) return undefined;
+  for (const key of Object.keys(given)) {
+    if (!(CLIENT_INFO_FIELDS as readonly string[]).includes(key)) throw new UsageError(`--client-info: unknown field "${key}" (known: ${CLIENT_INFO_FIELDS.join(', ')})`);
+  }
+  return given as ClientInfo;
 }
 
 export const verb = defineVerb<Options>({
@@ -23,6 +35,7 @@ export const verb = defineVerb<Options>({
     { command: 'ivsrt local join --token "$TOKEN" --publish', description: 'join and start publishing' },
     { command: 'ivsrt local join --token - < token.txt', description: 'the token from standard input, out of shell history' },
     { command: 'ivsrt local join --stage demo --user-id alice --capabilities subscribe', description: 'no token: straight onto the stage' },
+    { command: 'ivsrt local join --stage demo --client-info osName=Linux,browserName=Firefox,browserVersion=128', description: 'what GetParticipant reports about the client' },
   ],
   options: [
     { flags: '--token <token>', description: 'a participant token (- reads it from standard input)' },
@@ -32,6 +45,7 @@ export const verb = defineVerb<Options>({
     { flags: '--capabilities <list>', description: 'with --stage: publish, subscribe or both (default both)', parse: 'upperList', choices: ['publish', 'subscribe'] },
     { flags: '--publish', description: 'start publishing right after joining' },
     { flags: '--protocol <protocol>', description: 'how the participant connects (default WHIP)', parse: 'upper', choices: ['whip', 'rtmp', 'rtmps', 'unknown'] },
+    { flags: '--client-info <k=v,...>', description: `what the client reports (${CLIENT_INFO_FIELDS.join(', ')}); unreported ones read ""`, parse: 'keyValues' },
   ],
   output: { root: 'participant', columns: PARTICIPANT_COLUMNS },
   async run(ctx, options) {
@@ -39,8 +53,9 @@ export const verb = defineVerb<Options>({
     if (options.token !== undefined && (options.userId ?? options.attributes ?? options.capabilities) !== undefined) {
       throw new UsageError('--user-id, --attributes and --capabilities come from the token; use them with --stage');
     }
+    const clientInfo = clientInfoOf(options.clientInfo);
     const emulator = await emulatorOf(ctx);
-    const common = { publish: options.publish, protocol: options.protocol };
+    const common = { publish: options.publish, protocol: options.protocol, clientInfo };
     const joined = options.token !== undefined
       ? await emulator.admin.join({ token: await readToken(ctx, options.token), ...common })
       : await emulator.admin.join({

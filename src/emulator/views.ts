@@ -81,7 +81,8 @@ export function capabilityBits(list: string[] | undefined): number {
 export function participantSummary(p: ParticipantRec): Record<string, unknown> {
   return {
     participantId: p.id,
-    userId: p.userId,
+    // The service answers "" for a participant without one (AWS CLI get-participant, list-participants).
+    userId: p.userId ?? '',
     state: p.connected ? 'CONNECTED' : 'DISCONNECTED',
     firstJoinTime: iso(p.firstJoinTime),
     published: p.published,
@@ -95,10 +96,14 @@ export function participantSummary(p: ParticipantRec): Record<string, unknown> {
   };
 }
 
+/** What a participant's client did not report reads "" (model; AWS CLI get-participant shows sdkVersion ""). */
+const NO_CLIENT_INFO = { ispName: '', osName: '', osVersion: '', browserName: '', browserVersion: '', sdkVersion: '' };
+
 export function participantView(p: ParticipantRec): Record<string, unknown> {
   return {
     ...participantSummary(p),
     attributes: p.attributes ?? {},
+    ...NO_CLIENT_INFO,
     ...p.clientInfo,
     recordingS3BucketName: p.recordingBucket ?? '',
     recordingS3Prefix: p.recordingPrefix ?? '',
@@ -192,7 +197,8 @@ export function ingestSummary(i: IngestConfigurationRec): Record<string, unknown
     stageArn: i.stageArn,
     participantId: i.participantId,
     state: i.state,
-    userId: i.userId,
+    // "" when none was given (AWS CLI create-ingest-configuration example).
+    userId: i.userId ?? '',
     redundantIngest: i.redundantIngest,
   };
 }

@@ -1,6 +1,7 @@
 // What every handler shares: its signature and the one place tags and ARN kinds are interpreted.
 import type { CheckedInputOf, OperationName } from '../../model/api.js';
 import type { Emulator } from '../emulator.js';
+import { validationError } from '../errors.js';
 import { parseArn } from '../ids.js';
 import type { ArnKind, Tags } from '../store.js';
 
@@ -12,7 +13,19 @@ export type Handler<O extends OperationName> = (emu: Emulator, input: CheckedInp
 
 /** Tags as given on create, copied so later TagResource calls cannot alias the request object. */
 export function tagsOf(input: { tags?: Tags }): Tags {
+  refuseReservedTagKeys(Object.keys(input.tags ?? {}));
   return { ...input.tags };
+}
+
+/**
+ * AWS's tagging rules, to which the model defers: keys beginning `aws:` (any case) belong to AWS and
+ * cannot be created, edited or deleted. The service's wording is not documented; this is EC2's.
+ */
+export function refuseReservedTagKeys(keys: readonly string[]): void {
+  const reserved = keys.find((key) => key.toLowerCase().startsWith('aws:'));
+  if (reserved !== undefined) {
+    throw validationError(`1 validation error detected: tag key '${reserved.slice(0, 128)}': Tag keys starting with 'aws:' are reserved for internal use`);
+  }
 }
 
 const KIND_BY_ARN_TYPE: Record<string, ArnKind> = {

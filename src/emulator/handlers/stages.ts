@@ -21,13 +21,17 @@ export function autoRecording(emu: Emulator, input: AutoParticipantRecordingConf
   if (storageArn && !emu.store.storages.has(storageArn)) {
     throw validationError(`1 validation error detected: autoParticipantRecordingConfiguration.storageConfigurationArn ${storageArn} does not exist`);
   }
+  // "If the storageConfigurationArn is set to "", ... other fields in this object will get reset to
+  // their defaults" (model, AutoParticipantRecordingConfiguration): what was sent beside it is dropped.
+  const given = storageArn === '' ? undefined : input;
   return {
     storageConfigurationArn: storageArn,
-    mediaTypes: input?.mediaTypes ?? ['AUDIO_VIDEO'],
-    thumbnailConfiguration: { targetIntervalSeconds: 60, storage: ['SEQUENTIAL'], recordingMode: 'INTERVAL', ...input?.thumbnailConfiguration },
-    recordingReconnectWindowSeconds: input?.recordingReconnectWindowSeconds ?? 0,
-    hlsConfiguration: { targetSegmentDurationSeconds: 6, ...input?.hlsConfiguration },
-    recordParticipantReplicas: input?.recordParticipantReplicas ?? true,
+    mediaTypes: given?.mediaTypes ?? ['AUDIO_VIDEO'],
+    // recordingMode defaults to DISABLED (model; AWS CLI create-stage and get-stage examples).
+    thumbnailConfiguration: { targetIntervalSeconds: 60, storage: ['SEQUENTIAL'], recordingMode: 'DISABLED', ...given?.thumbnailConfiguration },
+    recordingReconnectWindowSeconds: given?.recordingReconnectWindowSeconds ?? 0,
+    hlsConfiguration: { targetSegmentDurationSeconds: 6, ...given?.hlsConfiguration },
+    recordParticipantReplicas: given?.recordParticipantReplicas ?? true,
   };
 }
 

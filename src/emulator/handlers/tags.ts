@@ -2,7 +2,7 @@
 import { notFound, validationError } from '../errors.js';
 import type { Emulator } from '../emulator.js';
 import type { ArnKind, Op, Tags } from '../store.js';
-import { kindOfArn, type Handler } from './common.js';
+import { kindOfArn, refuseReservedTagKeys, type Handler } from './common.js';
 
 const MAX_TAGS = 50;
 
@@ -21,11 +21,13 @@ function retag(emu: Emulator, arn: string, change: (tags: Tags) => Tags): void {
 }
 
 export const tagResource: Handler<'TagResource'> = (emu, input) => {
+  refuseReservedTagKeys(Object.keys(input.tags));
   retag(emu, input.resourceArn, (tags) => ({ ...tags, ...(input.tags as Tags) }));
   return {};
 };
 
 export const untagResource: Handler<'UntagResource'> = (emu, input) => {
+  refuseReservedTagKeys(input.tagKeys);
   retag(emu, input.resourceArn, (tags) => {
     for (const key of input.tagKeys as string[]) delete tags[key];
     return tags;
