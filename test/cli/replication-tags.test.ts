@@ -12,28 +12,33 @@ const ANSI = /\x1b\[/;
 const STRIP = /\x1b\[[0-9;]*m/g;
 const A_STAGE = 'arn:aws:ivs:us-east-1:123456789012:stage/abcdABCD1234';
 
-let source: string;
-let destination: string;
-let sourceSession: string;
-let publisher: string;
-
-beforeAll(async () => {
-  source = (await api('CreateStage', { name: 'main-room' })).stage.arn;
-  destination = (await api('CreateStage', { name: 'overflow' })).stage.arn;
+/** A publisher on stage `<name>-from`, and an empty stage `<name>-to`: every replication test has its own. */
+async function publishing(name: string) {
+  const from = `${name}-from`;
+  const to = `${name}-to`;
+  const source = (await api('CreateStage', { name: from })).stage.arn as string;
+  const destination = (await api('CreateStage', { name: to })).stage.arn as string;
   const { participantToken } = await api('CreateParticipantToken', { stageArn: source, userId: 'host', attributes: { role: 'host' } });
   const joined = await joinWith(bed.emu.url, participantToken.token, true);
-  publisher = joined.participant.participantId;
-  sourceSession = joined.sessionId;
-});
+  return { from, to, source, destination, publisher: joined.participant.participantId, sourceSession: joined.sessionId };
+}
+
+/** The same, already replicating from `<name>-from` to `<name>-to`. */
+async function replicating(name: string) {
+  const set = await publishing(name);
+  await api('StartParticipantReplication', { sourceStageArn: set.source, destinationStageArn: set.destination, participantId: set.publisher });
+  return set;
+}
 
 describe('replication', () => {
   it('start by stage names: the replica appears in the destination with the same id and merged attributes', async () => {
-    const r = await cli(['replication', 'start', publisher, '--from', 'main-room', '--to', 'overflow', '--attributes', 'role=guest,room=overflow', '--json']);
+    const { from, to, source, publisher, sourceSession } = await publishing('start');
+    const r = await cli(['replication', 'start', publisher, '--from', from, '--to', to, '--attributes', 'role=guest,room=overflow', '--json']);
     expect(r.code, r.stderr).toBe(0);
     // Like `aws ivs-realtime start-participant-replication`: the echoed headers are the whole response.
     expect(r.json()).toMatchObject({ accessControlAllowOrigin: '*', xFrameOptions: expect.any(String) });
 
-    const replica = await cli(['participant', 'get', 'overflow', publisher, '--json']);
+    const replica = await cli(['participant', 'get', to, publisher, '--json']);
     expect(replica.code, replica.stderr).toBe(0);
     expect(replica.json().participant).toMatchObject({
       participantId: publisher,
@@ -45,7 +50,8 @@ describe('replication', () => {
   });
 
   it('list shows the replica as the API returns it', async () => {
-    const r = await cli(['replication', 'list', publisher, '--from', 'main-room', '--json']);
+    const { from, source, destination, publisher, sourceSession } = await replicating('list');
+    const r = await cli(['replication', 'list', publisher, '--from', from, '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.json()).toEqual(await api('ListParticipantReplicas', { sourceStageArn: source, participantId: publisher }));
     expect(r.json().replicas).toEqual([
@@ -54,6 +60,7 @@ describe('replication', () => {
   });
 
   it('list: tab-separated when piped, a table on a terminal', async () => {
+    const { source, destination, publisher, sourceSession } = await replicating('rows');
     const tsv = await cli(['replication', 'list', publisher, '--from', source]);
     expect(tsv.stdout).not.toMatch(ANSI);
     expect(tsv.stdout.replace(/\n$/, '').split('\t')).toEqual([destination, expect.stringMatching(/^st-/), sourceSession, 'ACTIVE']);
@@ -64,7 +71,8 @@ describe('replication', () => {
   });
 
   it('starting the same replication again is the service error, 254 ConflictException', async () => {
-    const r = await cli(['replication', 'start', publisher, '--from', 'main-room', '--to', 'overflow']);
+    const { from, to, publisher } = await replicating('again');
+    const r = await cli(['replication', 'start', publisher, '--from', from, '--to', to]);
     expect(r.code).toBe(254);
     expect(r.stderr).toContain('ConflictException');
   });
@@ -84,7 +92,8 @@ describe('replication', () => {
   });
 
   it('stop without a terminal and without --yes: 252 and the replication goes on', async () => {
-    const r = await cli(['replication', 'stop', publisher, '--from', 'main-room', '--to', 'overflow']);
+    const { from, to, source, publisher } = await replicating('ask');
+    const r = await cli(['replication', 'stop', publisher, '--from', from, '--to', to]);
     expect(r.code).toBe(252);
     expect(r.stderr).toContain('--yes');
     const replicas = await api('ListParticipantReplicas', { sourceStageArn: source, participantId: publisher });
@@ -92,19 +101,26 @@ describe('replication', () => {
   });
 
   it('stop --yes ends it: the replica leaves and the list says STOPPED; stopping again is 254', async () => {
-    const r = await cli(['replication', 'stop', publisher, '--from', 'main-room', '--to', 'overflow', '--yes']);
+    const { from, to, destination, publisher } = await replicating('stop');
+    const r = await cli(['replication', 'stop', publisher, '--from', from, '--to', to, '--yes']);
     expect(r.code, r.stderr).toBe(0);
-    const listed = await cli(['replication', 'list', publisher, '--from', 'main-room', '--json', '--query', 'replicas[0].replicationState']);
+    const listed = await cli(['replication', 'list', publisher, '--from', from, '--json', '--query', 'replicas[0].replicationState']);
     expect(listed.stdout).toBe('"STOPPED"\n');
-    const events = await cli(['participant', 'events', 'main-room', publisher, '--json', '--query', 'events[0].[name,destinationStageArn]']);
+    const events = await cli(['participant', 'events', from, publisher, '--json', '--query', 'events[0].[name,destinationStageArn]']);
     expect(events.json()).toEqual(['REPLICATION_STOPPED', destination]);
-    const again = await cli(['replication', 'stop', publisher, '--from', 'main-room', '--to', 'overflow', '--yes']);
+    const again = await cli(['replication', 'stop', publisher, '--from', from, '--to', to, '--yes']);
     expect(again.code).toBe(254);
     expect(again.stderr).toContain('ResourceNotFoundException');
   });
 });
 
 describe('tags', () => {
+  let source: string;
+  beforeAll(async () => {
+    source = (await api('CreateStage', { name: 'main-room' })).stage.arn;
+    await api('CreateStage', { name: 'overflow' });
+  });
+
   it('add, list and remove on a stage named by name', async () => {
     const added = await cli(['tag', 'add', 'main-room', '--tags', 'team=video,env=prod']);
     expect(added.code, added.stderr).toBe(0);
