@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../src/emulator/clock.js';
-import { DeliveryWorker, REORDER_HOLD_MS, type DeadLetter } from '../../src/emulator/events/delivery.js';
+import { DEFAULT_CONCURRENCY, DeliveryWorker, REORDER_HOLD_MS, type DeadLetter } from '../../src/emulator/events/delivery.js';
 import { parseFaults, type FaultPlan } from '../../src/emulator/events/faults.js';
 import { DEFAULT_RETRY, flagTargets, parseRules, type DeliveryConfig, type RetryPolicy } from '../../src/emulator/events/rules.js';
 import { startReceiver, type Receiver } from './receiver.js';
@@ -80,7 +80,8 @@ function bed(config: Partial<DeliveryConfig> & { targets: DeliveryConfig['target
         if (outbox.size === 0) for (const resolve of drainWaiters.splice(0)) resolve();
       },
     },
-    { retry: DEFAULT_RETRY, deadLetterFile: join(dir, 'dead.ndjson'), ...config },
+    // One delivery at a time: the order a receiver sees is then exactly the order of hand-over.
+    { retry: DEFAULT_RETRY, deadLetterFile: join(dir, 'dead.ndjson'), concurrency: 1, ...config },
     faults,
   );
   const made: Bed = {
@@ -126,7 +127,7 @@ describe('delivery to an HTTP target', () => {
     expect(b.worker.stats).toMatchObject({ delivered: 1, retried: 0, deadLettered: 0 });
   });
 
-  it('without faults a target receives events in commit order', async () => {
+  it('with concurrencyPerTarget 1 and no faults, a target receives events in commit order', async () => {
     const r = await receiver();
     const b = bed({ targets: flagTargets([r.url]) });
     for (let n = 1; n <= 30; n++) b.emit(n);
@@ -197,6 +198,29 @@ describe('delivery to an HTTP target', () => {
     b.clock.advance(60_000);
     await b.drained();
     expect(deadLetters()[0]).toMatchObject({ errorCode: 'RETRIES_EXHAUSTED', errorMessage: 'ECONNREFUSED' });
+  });
+
+  it('by default several deliveries to one target are in flight at once', async () => {
+    let open = 0;
+    let most = 0;
+    const { createServer } = await import('node:http');
+    const server = createServer((req, res) => {
+      open++;
+      most = Math.max(most, open);
+      req.resume();
+      // Answer once a few are waiting, so the overlap does not depend on timing.
+      setTimeout(() => {
+        open--;
+        res.end();
+      }, 20);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const b = bed({ targets: flagTargets([`http://127.0.0.1:${(server.address() as { port: number }).port}/`]), concurrency: undefined });
+    for (let n = 1; n <= 30; n++) b.emit(n);
+    await b.drained();
+    server.close();
+    expect(most).toBeGreaterThan(1);
+    expect(most).toBeLessThanOrEqual(DEFAULT_CONCURRENCY);
   });
 });
 

@@ -23,6 +23,8 @@ export const HTTP_TIMEOUT_MS = 5_000;
 /** First retry after about a second, doubling up to ten minutes (with jitter): 185 retries span about a day. */
 const BACKOFF_BASE_MS = 1_000;
 const BACKOFF_CAP_MS = 10 * 60_000;
+/** Deliveries in flight per target: enough to keep up with a busy emulator on a loaded machine. */
+export const DEFAULT_CONCURRENCY = 10;
 /** A reordered event waits at most this long (emulator clock) for a later event to overtake it. */
 export const REORDER_HOLD_MS = 2_000;
 /** HTTP statuses an API destination retries (EventBridge User Guide, "API destinations"); other 4xx are final. */
@@ -41,7 +43,8 @@ export interface DeadLetter {
 }
 
 interface TargetQueue {
-  busy: boolean;
+  /** Deliveries in flight. */
+  busy: number;
   jobs: { body: string; resolve: (outcome: Outcome) => void }[];
 }
 
@@ -273,10 +276,13 @@ export class DeliveryWorker {
     entry.timers.add(timer);
   }
 
-  /** Sends one at a time per target, in hand-over order, so without faults a target sees commit order. */
+  /**
+   * Sends in hand-over (commit) order, up to `concurrency` at a time per target; with 1, a target
+   * receives its events strictly in commit order.
+   */
   private send(target: Target, body: string): Promise<Outcome> {
     return new Promise((resolve) => {
-      const queue = this.queues.get(target.id) ?? { busy: false, jobs: [] };
+      const queue = this.queues.get(target.id) ?? { busy: 0, jobs: [] };
       this.queues.set(target.id, queue);
       queue.jobs.push({ body, resolve });
       this.pump(target, queue);
@@ -284,15 +290,16 @@ export class DeliveryWorker {
   }
 
   private pump(target: Target, queue: TargetQueue): void {
-    if (queue.busy) return;
-    const job = queue.jobs.shift();
-    if (!job) return;
-    queue.busy = true;
-    void deliver(target.spec, job.body, this.host.log).then((outcome) => {
-      queue.busy = false;
-      job.resolve(outcome);
-      this.pump(target, queue);
-    });
+    while (queue.busy < (this.config.concurrency ?? DEFAULT_CONCURRENCY)) {
+      const job = queue.jobs.shift();
+      if (!job) return;
+      queue.busy++;
+      void deliver(target.spec, job.body, this.host.log).then((outcome) => {
+        queue.busy--;
+        job.resolve(outcome);
+        this.pump(target, queue);
+      });
+    }
   }
 
   private async attempt(entry: Entry, target: Target, ordinal: number, retries: number, duplicate: boolean): Promise<void> {

@@ -34,6 +34,8 @@ export interface DeliveryConfig {
   retry: RetryPolicy;
   /** NDJSON file that receives events whose delivery failed for good. */
   deadLetterFile?: string;
+  /** Deliveries in flight per target (default 10); 1 delivers strictly in commit order. */
+  concurrency?: number;
 }
 
 export class RulesError extends Error {}
@@ -111,6 +113,7 @@ export interface RulesFile {
   targets: Target[];
   retry?: RetryPolicy;
   deadLetterFile?: string;
+  concurrency?: number;
 }
 
 /** Parses the text of an `--event-rules` file (`file` names it in messages). */
@@ -123,7 +126,9 @@ export function parseRules(text: string, file: string): RulesFile {
   }
   if (!isObject(doc)) throw new RulesError(`${file}: must be a JSON object with "rules"`);
   for (const key of Object.keys(doc)) {
-    if (!['rules', 'retryPolicy', 'deadLetterFile'].includes(key)) throw new RulesError(`${file}: unknown field "${key}" (use rules, retryPolicy, deadLetterFile)`);
+    if (!['rules', 'retryPolicy', 'deadLetterFile', 'concurrencyPerTarget'].includes(key)) {
+      throw new RulesError(`${file}: unknown field "${key}" (use rules, retryPolicy, deadLetterFile, concurrencyPerTarget)`);
+    }
   }
   if (!Array.isArray(doc.rules) || doc.rules.length === 0) throw new RulesError(`${file}: "rules" must be a non-empty list`);
   const names = new Set<string>();
@@ -156,7 +161,11 @@ export function parseRules(text: string, file: string): RulesFile {
   });
   const deadLetterFile = doc.deadLetterFile;
   if (deadLetterFile !== undefined && (typeof deadLetterFile !== 'string' || deadLetterFile === '')) throw new RulesError(`${file}: deadLetterFile must be a file name`);
-  return { targets, retry: doc.retryPolicy === undefined ? undefined : retryOf(doc.retryPolicy, `${file}: retryPolicy`), deadLetterFile };
+  const concurrency = doc.concurrencyPerTarget;
+  if (concurrency !== undefined && (!Number.isInteger(concurrency) || (concurrency as number) < 1 || (concurrency as number) > 100)) {
+    throw new RulesError(`${file}: concurrencyPerTarget must be an integer from 1 to 100`);
+  }
+  return { targets, retry: doc.retryPolicy === undefined ? undefined : retryOf(doc.retryPolicy, `${file}: retryPolicy`), deadLetterFile, concurrency: concurrency as number | undefined };
 }
 
 /** `--event-retry attempts=3,max-age=10m`. */
@@ -217,5 +226,5 @@ export function deliveryConfig(flags: DeliveryFlags, defaultDeadLetterFile: stri
   const retry = flags.retry !== undefined ? parseRetryFlag(flags.retry) : (fromFile?.retry ?? DEFAULT_RETRY);
   // A relative dead-letter file in the rules file is relative to that file, as a person reading it expects.
   const fileDeadLetter = fromFile?.deadLetterFile === undefined ? undefined : resolve(dirname(flags.rulesFile!), fromFile.deadLetterFile);
-  return { targets, retry, deadLetterFile: flags.deadLetterFile ?? fileDeadLetter ?? defaultDeadLetterFile };
+  return { targets, retry, deadLetterFile: flags.deadLetterFile ?? fileDeadLetter ?? defaultDeadLetterFile, concurrency: fromFile?.concurrency };
 }
