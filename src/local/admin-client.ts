@@ -14,6 +14,25 @@ export interface AdminStatus {
   startedAt: string;
   clock: { now: string; speed: number; advancedSeconds: number };
   counts: Record<string, number>;
+  /** Participants publishing real media over WHIP, with what the emulator measures (src/emulator/whip). */
+  whipPublishers?: WhipPublisherStatus[];
+}
+
+export interface WhipPublisherStatus {
+  participantId: string;
+  userId?: string;
+  stageArn: string;
+  sessionUrl: string;
+  connectionState: string;
+  media: { videoCodec?: string; audioCodec?: string; width?: number; height?: number; frameRate?: number; bitrate: number };
+}
+
+/** One publisher's measured media in a line: `alice H264 1280x720 30 fps + OPUS, 2.61 Mbit/s`. */
+export function describeMedia(p: WhipPublisherStatus): string {
+  const { media } = p;
+  const video = media.videoCodec ? [media.videoCodec, media.width ? `${media.width}x${media.height}` : '', media.frameRate !== undefined ? `${media.frameRate} fps` : ''].filter(Boolean).join(' ') : '';
+  const codecs = [video, media.audioCodec].filter(Boolean).join(' + ') || 'no media yet';
+  return `${p.userId ?? p.participantId} ${codecs}, ${(media.bitrate / 1e6).toFixed(2)} Mbit/s (${p.connectionState})`;
 }
 
 export interface JoinResult {

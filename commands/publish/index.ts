@@ -1,0 +1,147 @@
+// `ivsrt publish <stage>`: real media into a stage over WHIP, from the command line, to the service or
+// the local emulator alike (the stage's endpoints.whip says where). ffmpeg makes the media; node-datachannel
+// carries it; both load only here.
+import { defineVerb } from '../../src/cli/command.js';
+import { CliError, EXIT, UsageError } from '../../src/cli/errors.js';
+import { resolveReference } from '../../src/cli/resources.js';
+import { takeOverInterrupt } from '../../src/cli/signals.js';
+import { decodeJwt, JwtFormatError } from '../../src/tokens/jwt.js';
+import { findFfmpeg, type MediaSource } from '../../src/publish/ffmpeg.js';
+import { formatProgress } from '../../src/publish/progress.js';
+
+interface Options {
+  stage?: string;
+  userId?: string;
+  file?: string;
+  testPattern?: boolean;
+  duration?: number;
+  token?: string;
+  resolution?: string;
+  bitrate?: number;
+  fps?: number;
+}
+
+const RESOLUTION = /^(\d{2,4})x(\d{2,4})$/;
+
+export const verb = defineVerb<Options>({
+  description:
+    'Publishes real audio and video into a stage over WHIP (RFC 9725), as a participant: to the service on AWS, or to the local emulator, whichever the stage lives on. ' +
+    'It makes a publish-only participant token (or takes --token), encodes H.264 and Opus with ffmpeg (install it: apt-get install ffmpeg, brew install ffmpeg), ' +
+    'and sends a test pattern with a tone, or a media file on a loop. Progress (connection state, bitrate, duration) goes to stderr. ' +
+    'It runs until --duration seconds have passed or Ctrl-C, then ends the session with a WHIP DELETE and prints the participant, the WHIP session URL and what was sent.',
+  examples: [
+    { command: 'ivsrt publish demo --duration 30', description: 'a test pattern for 30 seconds' },
+    { command: 'ivsrt publish demo --file talk.mp4 --user-id speaker', description: 'a file, looped, until Ctrl-C' },
+    { command: 'ivsrt publish demo --token "$TOKEN" --json', description: 'with a token you made; the session as JSON' },
+  ],
+  args: [{ name: 'stage', description: 'stage name, id or ARN', resource: 'stage' }],
+  options: [
+    { flags: '--user-id <id>', description: 'the participant\'s user id (for the token this makes)' },
+    { flags: '--file <media>', description: 'publish this media file (video and audio), looped' },
+    { flags: '--test-pattern', description: 'publish ffmpeg\'s test pattern and a tone (the default)' },
+    { flags: '--duration <seconds>', description: 'stop after this many seconds (default: until Ctrl-C)', parse: 'float' },
+    { flags: '--token <token>', description: 'publish with this participant token instead of making one' },
+    { flags: '--resolution <WxH>', description: 'video size (default 1280x720, the most a stage takes)' },
+    { flags: '--bitrate <kbps>', description: 'video bitrate in kbit/s (default 2500)', parse: 'int' },
+    { flags: '--fps <n>', description: 'frames per second (default 30)', parse: 'int' },
+  ],
+  output: {
+    columns: [
+      { header: 'PARTICIPANT', field: 'participantId' },
+      { header: 'SECONDS', field: 'durationSeconds' },
+      { header: 'BYTES SENT', field: 'bytesSent' },
+      { header: 'AVG BITRATE', field: 'averageBitrate' },
+      { header: 'ENDED BY', field: 'endedBy' },
+    ],
+  },
+  async run(ctx, options) {
+    if (options.file !== undefined && options.testPattern) throw new UsageError('pass either --file or --test-pattern, not both');
+    if (options.duration !== undefined && !(options.duration > 0)) throw new UsageError('--duration must be a number of seconds above 0');
+    const size = RESOLUTION.exec(options.resolution ?? '1280x720');
+    if (!size) throw new UsageError(`--resolution must be WIDTHxHEIGHT (e.g. 1280x720), got "${options.resolution}"`);
+    if (options.bitrate !== undefined && !(options.bitrate >= 100 && options.bitrate <= 20_000)) throw new UsageError('--bitrate must be from 100 to 20000 kbit/s');
+    if (options.fps !== undefined && !(options.fps >= 1 && options.fps <= 60)) throw new UsageError('--fps must be from 1 to 60');
+    if (options.token !== undefined && options.userId !== undefined) throw new UsageError('--user-id comes from the token; use it without --token');
+    const ffmpeg = findFfmpeg(ctx.env);
+    if (!ffmpeg) throw new CliError('ivsrt publish needs ffmpeg on PATH to make the media', EXIT.config, 'Install it: apt-get install ffmpeg (Debian/Ubuntu), brew install ffmpeg (macOS).');
+
+    const stageArn = await resolveReference(ctx, 'stage', options.stage!);
+    let token: string;
+    let participantId: string;
+    let endpoint: string;
+    if (options.token !== undefined) {
+      token = options.token;
+      let claims: Record<string, unknown>;
+      try {
+        claims = decodeJwt(token).payload;
+      } catch (error) {
+        throw new UsageError(`--token is not a participant token: ${error instanceof JwtFormatError ? error.message : 'not a JWT'}`);
+      }
+      if (claims.resource !== stageArn) throw new UsageError(`--token is for ${String(claims.resource)}, not ${stageArn}`);
+      if (typeof claims.whip_url !== 'string') throw new UsageError('--token has no whip_url claim');
+      participantId = String(claims.jti);
+      endpoint = claims.whip_url;
+    } else {
+      const made = await ctx.call('CreateParticipantToken', { stageArn, userId: options.userId, capabilities: ['PUBLISH'] });
+      token = made.participantToken!.token!;
+      participantId = made.participantToken!.participantId!;
+      const { stage } = await ctx.call('GetStage', { arn: stageArn });
+      endpoint = stage!.endpoints!.whip!;
+    }
+
+    const source: MediaSource = {
+      file: options.file,
+      width: Number(size[1]),
+      height: Number(size[2]),
+      fps: options.fps ?? 30,
+      videoBitrate: (options.bitrate ?? 2500) * 1000,
+      audioBitrate: 64_000,
+    };
+    const { PublishSession, WhipRefused } = await import('../../src/publish/whip.js');
+    const err = ctx.io.stderr;
+    const tty = Boolean((err as NodeJS.WriteStream).isTTY);
+    let endedBy = 'duration';
+    let finish: () => void = () => {};
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    err.write(`ivsrt publish: offering to ${endpoint} as participant ${participantId}\n`);
+    let session;
+    try {
+      session = await PublishSession.start({
+        endpoint,
+        token,
+        source,
+        ffmpeg,
+        onEnd: (reason) => {
+          endedBy = reason;
+          finish();
+        },
+      });
+    } catch (error) {
+      if (error instanceof WhipRefused) throw new CliError(error.message, EXIT.service);
+      throw new CliError(`could not publish: ${error instanceof Error ? error.message : String(error)}`, EXIT.other);
+    }
+    takeOverInterrupt();
+    const interrupted = (): void => {
+      endedBy = 'Ctrl-C';
+      finish();
+    };
+    process.once('SIGINT', interrupted);
+    process.once('SIGTERM', interrupted);
+    const progress = setInterval(() => {
+      const line = formatProgress(session.stats());
+      err.write(tty ? `\r${line}\u001b[K` : `${line}\n`);
+    }, tty ? 1_000 : 5_000);
+    const timer = options.duration === undefined ? undefined : setTimeout(finish, options.duration * 1000);
+    await finished;
+    clearInterval(progress);
+    if (timer) clearTimeout(timer);
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
+    const stats = await session.stop();
+    if (tty) err.write('\n');
+    err.write(`ivsrt publish: ended (${endedBy}); session ${session.resourceUrl} deleted\n`);
+    const result = { participantId, stageArn, resourceUrl: session.resourceUrl, endedBy, ...stats };
+    if (endedBy !== 'duration' && endedBy !== 'Ctrl-C') throw new CliError(`publishing ended early: ${endedBy}`, EXIT.other);
+    return result;
+  },
+});
