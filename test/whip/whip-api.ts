@@ -4,6 +4,7 @@ import { adminHeaders } from '../helpers/emulator.js';
 
 export interface Publisher {
   sessionUrl: string;
+  stageArn: string;
   sessionId: string;
   participantId: string;
   connectionState: string;
