@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { defineVerb } from '../../src/cli/command.js';
 import { ConfigError, UsageError } from '../../src/cli/errors.js';
 import { takeOverInterrupt } from '../../src/cli/signals.js';
@@ -25,6 +25,7 @@ interface Options {
   eventDeadLetter?: string;
   eventFaults?: string;
   eventSeed?: number;
+  s3Dir?: string;
 }
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
@@ -74,6 +75,7 @@ export const verb = defineVerb<Options>({
     { flags: '--host <address>', description: 'address to listen on', defaultValue: '127.0.0.1' },
     { flags: '--port <port>', description: 'port to listen on (0 picks a free one)', parse: 'int', defaultValue: 4566 },
     { flags: '--data-dir <dir>', description: 'keep state in this directory (lmdb; each reply waits for its commit to reach the disk)' },
+    { flags: '--s3-dir <dir>', description: 'stands in for S3: WHIP publishers on recording stages are recorded to DIR/<bucket>/<recordingS3Prefix> (HLS with ffmpeg)' },
     { flags: '--clock-speed <factor>', description: 'run timers (composition start, idle stop, purge) this many times faster', parse: 'float' },
     { flags: '--credentials <key:secret>', description: 'accept only these credentials and verify signatures (repeatable; visible in `ps`: prefer --credentials-file or $IVSRT_CREDENTIALS)', parse: 'list' },
     { flags: '--credentials-file <path>', description: 'read KEY:SECRET lines from this file (same effect as --credentials)' },
@@ -105,6 +107,7 @@ export const verb = defineVerb<Options>({
         host,
         port: options.port,
         dataDir: options.dataDir,
+        s3Dir: options.s3Dir === undefined ? undefined : resolve(options.s3Dir),
         clockSpeed: options.clockSpeed,
         credentials,
         region: options.region ?? ctx.globals.region,

@@ -46,6 +46,8 @@ export interface EmulatorOptions {
   mediaLimits?: MediaLimits;
   /** History bounds (retention.ts); the defaults suit hours of `ivsrt local simulate`. */
   retention?: Partial<RetentionLimits>;
+  /** A directory standing in for S3: individual participant recordings of WHIP publishers go to DIR/<bucket>/<prefix>. */
+  s3Dir?: string;
   /** Deep-freeze every stored record, so a handler that changes one in place fails (tests; also IVSRT_FREEZE_RECORDS=1). */
   freezeRecords?: boolean;
   /** Enforce the service's per-operation rate limits (429 TooManyRequestsException beyond them); `now` injects the clock (ms). */
@@ -296,7 +298,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const port = (server.address() as AddressInfo).port;
   url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   rememberInProcess(url, adminSecret);
-  whip = new WhipIngest(emu, url, options.mediaLimits);
+  whip = new WhipIngest(emu, url, options.mediaLimits, options.s3Dir);
   emu.whipBase = `${url}/whip`;
   log(`emulator listening on ${url}${options.dataDir ? ` (data: ${options.dataDir})` : ' (memory only)'}`);
 

@@ -110,7 +110,7 @@ export class PublishSession {
       const res = await fetch(options.endpoint, {
         method: 'POST',
         headers: { 'Content-Type': 'application/sdp', Authorization: `Bearer ${options.token}` },
-        body: pc.localDescription()!.sdp,
+        body: withoutCandidates(pc.localDescription()!.sdp),
       });
       const text = await res.text();
       if (res.status !== 201) throw new WhipRefused(res.status, `the WHIP endpoint answered ${res.status}: ${text.trim().split('\n')[0] || res.statusText}`);
@@ -204,4 +204,14 @@ export class PublishSession {
     this.cleanup();
     return { ...final, connectionState: 'closed' };
   }
+}
+
+/**
+ * The offer without its ICE candidates: the endpoint then learns this side's address from the checks
+ * this side sends once it has the answer (peer reflexive, RFC 8445 §7.3.1.3). With candidates in the offer,
+ * the endpoint can reach this side first, and libdatachannel here would take the DTLS handshake before it
+ * knows the answer's fingerprint and refuse it ("unknown CA") — seen on a loaded machine.
+ */
+export function withoutCandidates(sdp: string): string {
+  return sdp.replace(/^a=(?:candidate:.*|end-of-candidates)\r?\n/gm, '');
 }

@@ -11,8 +11,10 @@ import type { Emulator } from '../emulator.js';
 import { ApiError } from '../errors.js';
 import { CAN_PUBLISH, type ParticipantRec } from '../store.js';
 import { TokenError } from '../tokens.js';
+import { join } from 'node:path';
 import { MediaMeter, type MediaStats } from './meter.js';
-import { isSdp, narrowOffer, offeredMedia } from './sdp.js';
+import { Recorder } from './recorder.js';
+import { asDtlsServer, isSdp, narrowOffer, offeredMedia } from './sdp.js';
 
 export const WHIP_PREFIX = '/whip';
 const SESSION_PREFIX = `${WHIP_PREFIX}/session/`;
@@ -69,6 +71,8 @@ interface WhipSession {
   postedAt: number;
   publishStartedAt?: number;
   ended: boolean;
+  /** Individual participant recording, when the stage records and the emulator has an --s3-dir. */
+  recorder?: Recorder;
 }
 
 interface Reply {
@@ -99,12 +103,16 @@ export function whipPublishers(emu: Emulator): WhipPublisher[] {
 
 export class WhipIngest {
   private readonly sessions = new Map<string, WhipSession>();
+  /** Recordings being finished (ffmpeg closing the playlist); close() waits for them. */
+  private readonly recordings = new Set<Promise<void>>();
 
   constructor(
     private readonly emu: Emulator,
     /** The emulator's base URL; the WHIP endpoint is `<url>/whip`. */
     private readonly url: string,
     private readonly limits: MediaLimits = MEDIA_LIMITS,
+    /** Where recordings go (DIR/<bucket>/<prefix>); none when absent. */
+    private readonly s3Dir?: string,
   ) {
     registry.set(emu, this);
   }
@@ -149,6 +157,7 @@ export class WhipIngest {
   /** Ends every session (the participants leave) and releases libdatachannel. */
   async close(): Promise<void> {
     for (const session of [...this.sessions.values()]) this.end(session);
+    await Promise.all(this.recordings);
     if (datachannel) (await datachannel).cleanup();
   }
 
@@ -250,6 +259,7 @@ export class WhipIngest {
       else if (kind === 'audio') session.meter.audioCodec = ACCEPTED_CODECS.audio;
       track.onMessage((data) => {
         if (session.ended) return;
+        if (session.recorder) this.record(session.recorder, kind === 'audio' ? 'audio' : 'video', data);
         if (kind === 'audio') {
           session.meter.audio(data);
           return;
@@ -269,7 +279,7 @@ export class WhipIngest {
       });
     });
     try {
-      pc.setRemoteDescription(narrowOffer(offer, ACCEPTED_CODECS), 'offer');
+      pc.setRemoteDescription(asDtlsServer(narrowOffer(offer, ACCEPTED_CODECS)), 'offer');
       if (pc.gatheringState() !== 'complete') await gathered;
     } catch (error) {
       clearInterval(session.ticker);
@@ -297,6 +307,7 @@ export class WhipIngest {
       try {
         publish(this.emu, p);
         session.publishStartedAt = Date.now();
+        session.recorder = this.recorderFor(session);
       } catch (error) {
         this.emu.log(`whip: ${p.id} cannot publish: ${error instanceof Error ? error.message : String(error)}`);
         this.end(session);
@@ -336,6 +347,41 @@ export class WhipIngest {
     if (p?.connected) leaveStage(this.emu, p);
     // libdatachannel calls back into onStateChange while closing; `ended` makes that a no-op.
     session.pc.close();
+    if (session.recorder) {
+      const finishing = session.recorder.finish(Date.now()).catch((error: unknown) => this.emu.log(`recording: ${String(error)}`));
+      this.recordings.add(finishing);
+      void finishing.then(() => this.recordings.delete(finishing));
+    }
+  }
+
+  /** A recorder when the participant's publish started a recording (activity.ts) and there is a bucket directory. */
+  private recorderFor(session: WhipSession): Recorder | undefined {
+    const p = this.participant(session);
+    if (!this.s3Dir || !p || p.recordingState !== 'ACTIVE' || !p.recordingBucket || !p.recordingPrefix) return undefined;
+    const stage = this.emu.store.stages.get(p.stageArn);
+    const hls = stage?.autoRecording?.hlsConfiguration as { targetSegmentDurationSeconds?: number } | undefined;
+    const firstPayloadType = (kind: string): number | undefined => {
+      const m = new RegExp(`^m=${kind} \\d+ \\S+ (\\d+)`, 'm').exec(session.pc.localDescription()?.sdp ?? '');
+      return m ? Number(m[1]) : undefined;
+    };
+    return new Recorder(
+      {
+        dir: join(this.s3Dir, p.recordingBucket, p.recordingPrefix),
+        stageArn: p.stageArn,
+        sessionId: p.sessionId,
+        participantId: p.id,
+        videoPayloadType: firstPayloadType('video'),
+        audioPayloadType: firstPayloadType('audio'),
+        segmentSeconds: hls?.targetSegmentDurationSeconds ?? 6,
+      },
+      this.emu.log,
+    );
+  }
+
+  /** The first packet starts the recording (Recording Start comes from real media arriving); the rest go to it. */
+  private record(recorder: Recorder, kind: 'video' | 'audio', data: Uint8Array): void {
+    if (!recorder.started) void recorder.start(Date.now()).catch((error: unknown) => this.emu.log(`recording: ${String(error)}`));
+    recorder.packet(kind, data);
   }
 
   private asWhipError(error: unknown): WhipError {

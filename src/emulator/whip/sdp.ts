@@ -55,3 +55,13 @@ export function narrowOffer(sdp: string, keep: Record<string, string>): string {
   });
   return [head!.replace(/\r?\n$/, ''), ...narrowed].join(eol) + eol;
 }
+
+/**
+ * The offer as the emulator's WebRTC stack reads it: an `actpass` offer read as `active`, so the answer
+ * says `a=setup:passive` and the client starts DTLS, once it has the answer. Answering `active`, the
+ * emulator could start its handshake before the client has the answer's fingerprint, which the client
+ * then refuses ("unknown CA"): seen with node-datachannel clients on a loaded machine.
+ */
+export function asDtlsServer(sdp: string): string {
+  return sdp.replace(/^a=setup:actpass$/gm, 'a=setup:active');
+}
