@@ -14,6 +14,7 @@ import { TokenError } from '../tokens.js';
 import { join } from 'node:path';
 import { MediaMeter, type MediaStats } from './meter.js';
 import { Recorder } from './recorder.js';
+import { isRecording } from '../recording.js';
 import { asDtlsServer, isSdp, narrowOffer, offeredMedia } from './sdp.js';
 
 export const WHIP_PREFIX = '/whip';
@@ -354,10 +355,10 @@ export class WhipIngest {
     }
   }
 
-  /** A recorder when the participant's publish started a recording (activity.ts) and there is a bucket directory. */
+  /** A recorder when the participant's publish started a recording (recording.ts) and there is a bucket directory. */
   private recorderFor(session: WhipSession): Recorder | undefined {
     const p = this.participant(session);
-    if (!this.s3Dir || !p || p.recordingState !== 'ACTIVE' || !p.recordingBucket || !p.recordingPrefix) return undefined;
+    if (!this.s3Dir || !p || !isRecording(p) || !p.recordingBucket || !p.recordingPrefix) return undefined;
     const stage = this.emu.store.stages.get(p.stageArn);
     const hls = stage?.autoRecording?.hlsConfiguration as { targetSegmentDurationSeconds?: number } | undefined;
     const firstPayloadType = (kind: string): number | undefined => {
