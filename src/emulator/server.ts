@@ -128,6 +128,12 @@ function asApiError(error: unknown, log: (line: string) => void): ApiError {
   return new ApiError('InternalServerException', 'the emulator hit an unexpected error; see its log');
 }
 
+/** Arms the timers of a state that was loaded rather than lived through: at start-up, and by the fixture's restore(). */
+export function resumeTimers(emu: Emulator): void {
+  for (const c of emu.store.compositions.values()) scheduleComposition(emu, c);
+  resumeRecordings(emu);
+}
+
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const log = options.log ?? (() => {});
   const host = options.host ?? '127.0.0.1';
@@ -147,8 +153,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   );
   emu.addDeriver(retention(limits));
   emitEvents(emu);
-  for (const c of store.compositions.values()) scheduleComposition(emu, c);
-  resumeRecordings(emu);
+  resumeTimers(emu);
   const bus = attachEventBus(emu, options.events);
   const auth = new Authenticator(options.credentials, { region: emu.region });
   const adminSecret = options.adminSecret ?? newAdminSecret();
