@@ -60,4 +60,4 @@ it('keeps publishers current while the roster of a large session refreshes acros
   // Every request the poller sent was one the limiter granted: none went around it.
   expect(sent.ListParticipants).toBeGreaterThan(5);
   expect(limiter.totals()).toEqual(sent);
-}, 60_000);
+});
