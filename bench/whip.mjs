@@ -1,0 +1,133 @@
+// WHIP ingest benchmark: the emulator's CPU and memory with N publishers at a given bitrate each, and the
+// time from the POST of the offer to PUBLISH_STARTED. The publishers are node-datachannel peers in this
+// process sending synthetic H.264 RTP (an SPS, then paced 1,200-byte packets) — the emulator decrypts and
+// measures every packet as it would real media, without a dozen x264 encoders competing for the CPU.
+//
+//   node bench/whip.mjs [--publishers 12] [--mbps 2.5] [--seconds 20]
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ndc from 'node-datachannel';
+
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const PUBLISHERS = arg('publishers', 12);
+const MBPS = arg('mbps', 2.5);
+const SECONDS = arg('seconds', 20);
+const BIN = fileURLToPath(new URL('../bin/ivsrt.js', import.meta.url));
+const home = mkdtempSync(join(tmpdir(), 'ivsrt-bench-whip-'));
+const env = { ...process.env, IVSRT_HOME: home, AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', AWS_REGION: 'us-east-1' };
+
+const emulator = spawn(process.execPath, [BIN, 'local', 'start', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+const url = await new Promise((resolve, reject) => {
+  let out = '';
+  emulator.stdout.on('data', (c) => {
+    out += c;
+    const m = /(http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+    if (m) resolve(m[1]);
+  });
+  emulator.once('exit', (code) => reject(new Error(`emulator exited ${code}`)));
+});
+const port = new URL(url).port;
+const secret = JSON.parse(readFileSync(join(home, 'instances', `${port}.json`), 'utf8')).adminSecret;
+const cli = (...args) =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args, '--endpoint-url', url], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (c) => (out += c));
+    child.once('exit', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`ivsrt ${args.join(' ')}: ${code}`))));
+  });
+const media = async () => (await (await fetch(`${url}/_ivsrt/media`, { headers: { 'x-ivsrt-admin-secret': secret } })).json()).whipPublishers;
+
+function cpuSeconds(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 1/100 s
+}
+const rssBytes = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) * 1024;
+
+await cli('stage', 'create', '--name', 'bench');
+const whip = await cli('stage', 'get', 'bench', '--query', 'stage.endpoints.whip');
+const SPS = Buffer.from('674d401feca02802dd8088000003000800000301e078c18cb0', 'hex'); // 1280x720
+
+async function publisher(i) {
+  const token = await cli('token', 'create', 'bench', '--user-id', `bench-${i}`, '--capabilities', 'publish', '--query', 'participantToken.token');
+  const pc = new ndc.PeerConnection(`bench-${i}`, { iceServers: [] });
+  const video = new ndc.Video('0', 'SendOnly');
+  video.addH264Codec(96);
+  const ssrc = 1000 + i;
+  video.addSSRC(ssrc, 'bench', 'bench', 'video');
+  const track = pc.addTrack(video);
+  const connected = new Promise((resolve) => pc.onStateChange((s) => s === 'connected' && resolve()));
+  const gathered = new Promise((resolve) => pc.onGatheringStateChange((s) => s === 'complete' && resolve()));
+  pc.setLocalDescription();
+  await gathered;
+  const offer = pc.localDescription().sdp.replace(/^a=(?:candidate:.*|end-of-candidates)\r?\n/gm, '');
+  const res = await fetch(whip, { method: 'POST', headers: { 'Content-Type': 'application/sdp', Authorization: `Bearer ${token}` }, body: offer });
+  if (res.status !== 201) throw new Error(`POST ${res.status}: ${await res.text()}`);
+  pc.setRemoteDescription(await res.text(), 'answer');
+  await connected;
+  let seq = 0;
+  let ts = 0;
+  const packet = (payload, marker) => {
+    const header = Buffer.alloc(12);
+    header[0] = 0x80;
+    header[1] = (marker ? 0x80 : 0) | 96;
+    header.writeUInt16BE(seq++ & 0xffff, 2);
+    header.writeUInt32BE(ts >>> 0, 4);
+    header.writeUInt32BE(ssrc, 8);
+    return Buffer.concat([header, payload]);
+  };
+  const body = Buffer.alloc(1200, 0x41);
+  body[0] = 0x41; // a non-IDR slice NAL header
+  const perTick = (MBPS * 1e6) / 8 / 1200 / 100; // packets per 10 ms
+  let owed = 0;
+  let tick = 0;
+  const timer = setInterval(() => {
+    if (!track.isOpen()) return;
+    if (tick % 100 === 0) track.sendMessageBinary(packet(SPS, false));
+    tick++;
+    owed += perTick;
+    ts += 900; // 30 frames/s at 90 kHz, 3 ticks a frame
+    for (; owed >= 1; owed--) track.sendMessageBinary(packet(body, owed < 2));
+  }, 10);
+  return { pc, timer };
+}
+
+const peers = [];
+for (let i = 0; i < PUBLISHERS; i++) peers.push(await publisher(i));
+await new Promise((r) => setTimeout(r, 4_000)); // past the emulator's 2 s measuring warm-up
+const cpu0 = cpuSeconds(emulator.pid);
+const t0 = Date.now();
+await new Promise((r) => setTimeout(r, SECONDS * 1000));
+const cores = (cpuSeconds(emulator.pid) - cpu0) / ((Date.now() - t0) / 1000);
+const rss = rssBytes(emulator.pid);
+const list = await media();
+const startup = list.map((p) => Date.parse(p.publishStartedAt) - Date.parse(p.postedAt)).sort((a, b) => a - b);
+const measured = list.reduce((n, p) => n + p.media.bitrate, 0);
+console.log(
+  JSON.stringify(
+    {
+      publishers: list.length,
+      targetMbpsEach: MBPS,
+      measuredMbpsTotal: Math.round(measured / 1e5) / 10,
+      emulatorCores: Math.round(cores * 100) / 100,
+      emulatorRssMB: Math.round(rss / 1e6),
+      postToPublishStartedMs: { min: startup[0], median: startup[Math.floor(startup.length / 2)], max: startup[startup.length - 1] },
+      loadAverage: (await import('node:os')).loadavg().map((l) => Math.round(l * 10) / 10),
+    },
+    null,
+    2,
+  ),
+);
+for (const { pc, timer } of peers) {
+  clearInterval(timer);
+  pc.close();
+}
+emulator.kill('SIGTERM');
+await new Promise((r) => emulator.once('exit', r));
+ndc.cleanup();
+rmSync(home, { recursive: true, force: true });
