@@ -1,6 +1,6 @@
 import { defineVerb } from '../../src/cli/command.js';
 import { writeJson } from '../../src/cli/output/render.js';
-import { ALL_EVENT_NAMES, eventNameOf, sampleFor } from '../../src/events/names.js';
+import { ALL_EVENT_NAMES, EVENT_ARG, eventNameOf, sampleFor, STAGE_OPTION } from '../../src/events/names.js';
 
 interface Options {
   event: string;
@@ -17,9 +17,9 @@ export const verb = defineVerb<Options>({
     { command: 'ivsrt events sample "Recording End" --stage arn:aws:ivs:us-west-2:111122223333:stage/AbCdef1G2hij > recording-end.json' },
     { command: 'ivsrt events sample destination-failure --query detail', description: 'just the detail' },
   ],
-  args: [{ name: 'event', description: 'the event name, e.g. participant-published' }],
+  args: [EVENT_ARG],
   options: [
-    { flags: '--stage <stage>', description: 'the stage the event is about (an ARN is used as is; a name or id is looked up)' },
+    STAGE_OPTION,
     { flags: '--account <id>', description: 'the account in the envelope (default: the stage ARN\'s, else 123456789012)' },
   ],
   async run(ctx, options) {

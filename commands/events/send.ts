@@ -2,7 +2,7 @@ import { defineVerb } from '../../src/cli/command.js';
 import { CliError, EXIT, UsageError } from '../../src/cli/errors.js';
 import { deliver } from '../../src/emulator/events/delivery.js';
 import { parseTargetFlag, RulesError } from '../../src/emulator/events/rules.js';
-import { eventNameOf, sampleFor } from '../../src/events/names.js';
+import { EVENT_ARG, eventNameOf, sampleFor, STAGE_OPTION } from '../../src/events/names.js';
 
 interface Options {
   event: string;
@@ -19,10 +19,10 @@ export const verb = defineVerb<Options>({
     { command: 'ivsrt events send participant-published --to http://localhost:3000/ivs-events' },
     { command: 'ivsrt events send recording-end --to "exec:node handler.js" --stage demo' },
   ],
-  args: [{ name: 'event', description: 'the event name, e.g. participant-published' }],
+  args: [EVENT_ARG],
   options: [
     { flags: '--to <url|exec:command>', description: 'where to send it: an http(s) URL, or exec:<command>' },
-    { flags: '--stage <stage>', description: 'the stage the event is about (an ARN is used as is; a name or id is looked up)' },
+    STAGE_OPTION,
   ],
   async run(ctx, options) {
     const name = eventNameOf(options.event);

@@ -1,5 +1,6 @@
 // Event names as typed on a command line: "Participant Published", participant-published or
 // PARTICIPANT_PUBLISHED all name the same event.
+import type { ArgSpec, OptionSpec } from '../cli/command.js';
 import type { Context } from '../cli/context.js';
 import { UsageError } from '../cli/errors.js';
 import { resolveReference } from '../cli/resources.js';
@@ -26,3 +27,7 @@ export async function sampleFor(ctx: Context, name: EventName, stage: string | u
     stageArn,
   });
 }
+
+/** The argument and the --stage flag that `events sample` and `events send` share. */
+export const EVENT_ARG: ArgSpec = { name: 'event', description: 'the event name, e.g. participant-published' };
+export const STAGE_OPTION: OptionSpec = { flags: '--stage <stage>', description: 'the stage the event is about (an ARN is used as is; a name or id is looked up)' };
