@@ -13,7 +13,7 @@ import { scratchDir } from '../helpers/scratch.js';
 const DOCUMENTED = new Set([0, 130, 252, 253, 254, 255]);
 const STACK = /\n\s+at .+:\d+:\d+/;
 // These run until interrupted by design (servers, live views), so a random run could not end.
-const LONG_RUNNING = new Set(['local', 'watch', 'demo', 'events tail']);
+const LONG_RUNNING = new Set(['local', 'watch', 'demo', 'events tail', 'publish']);
 
 let emulator: Awaited<ReturnType<typeof startEmulator>>;
 let env: NodeJS.ProcessEnv;

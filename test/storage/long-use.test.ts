@@ -1,6 +1,7 @@
 // Long use: 30,000 updates to one stage (over HTTP, 50 at a time, as the benchmark drives it). The data
-// dir grows with the live state, not with the history: it stays within a few hundred KiB, and the
-// emulator's own count of its start-up (lock, check, open, load) stays under 2 s.
+// dir grows with the live state, not with the history: it stays within a few hundred KiB, and a restart
+// loads the live records only, not one per update. The restart's time (under 2 s) is a speed, so it is
+// measured by bench/emulator.mjs (docs/benchmarks.md), not asserted here on a machine of unknown load.
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
@@ -24,7 +25,7 @@ function post(agent: Agent, url: string, path: string, body: string): Promise<nu
   });
 }
 
-test(`${UPDATES.toLocaleString('en')} updates to one stage, then a restart: small data dir, start-up under 2 s`, async () => {
+test(`${UPDATES.toLocaleString('en')} updates to one stage, then a restart: small data dir, only the live records loaded`, async () => {
   const dir = join(scratchDir('long-use'), 'data');
   // The writes go to the emulator as its own process (each side gets a core); the restart is timed in-process.
   const first = await spawnEmulator(['--data-dir', dir]);
@@ -52,7 +53,8 @@ test(`${UPDATES.toLocaleString('en')} updates to one stage, then a restart: smal
   try {
     const loaded = /storage: loaded (\d+) record\(s\) from .* in (\d+) ms/.exec(lines.join('\n'));
     expect(loaded, lines.join('\n')).not.toBeNull();
-    expect(Number(loaded![2])).toBeLessThan(2_000);
+    // one stage, whatever the history; a start-up that replayed updates would load ~30,000
+    expect(Number(loaded![1])).toBeLessThan(10);
     const stage = (await call(second.url, 'GetStage', { arn })).body.stage as { name: string };
     expect(stage.name).toMatch(/^busy-\d+$/);
   } finally {
