@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../cli/errors.js';
 import { AdminClient, type AdminStatus } from './admin-client.js';
+import { alive } from './instance.js';
 import { defaultDataDir, ivsrtHome, localLockPath, localLogPath, localStatePath } from './paths.js';
 
 export interface LocalState {
@@ -47,15 +48,6 @@ export function writeLocalState(state: LocalState, env?: NodeJS.ProcessEnv): voi
 /** Removes local.json if it still describes process `pid`. */
 export function clearLocalState(pid: number, env?: NodeJS.ProcessEnv): void {
   if (readLocalState(env)?.pid === pid) rmSync(localStatePath(env), { force: true });
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -20,7 +20,8 @@ function portOf(url: string): string {
   return parsed.port || (parsed.protocol === 'https:' ? '443' : '80');
 }
 
-function alive(pid: number): boolean {
+/** Whether process `pid` exists (EPERM: it does, as another user's). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
