@@ -117,9 +117,8 @@ export function deriveEvents(ops: readonly Op[], before: Store, origin: Origin, 
         compositions.set(op.v.arn, op.v);
         break;
       case 'reset':
-        participants.clear();
-        compositions.clear();
-        break;
+        // What follows a reset in the same change replaces the state (a restored snapshot): nothing happened.
+        return events;
       default:
         break;
     }
