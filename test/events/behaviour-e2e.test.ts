@@ -72,7 +72,7 @@ afterAll(async () => {
 });
 
 function cli(args: string[], input?: string): Promise<RunResult> {
-  return runCli(args, { endpoint: emu.url, input, env: { IVSRT_ADMIN_SECRET: emu.adminSecret } });
+  return runCli(args, { endpoint: emu.url, input, env: { IVSRT_ADMIN_SECRET: emu.adminSecret, IVSRT_HOME: emu.home } });
 }
 
 async function ok(args: string[], input?: string): Promise<any> {
