@@ -64,7 +64,12 @@ let origin: { accountId: string; region: string };
 beforeAll(async () => {
   receiver = await startReceiver();
   emu = await spawnEmulator(['--event-target', receiver.url]);
-  origin = (await cli(['local', 'status', '--json'])).json();
+  // The account and region this emulator stamps on its events, from its own status route (`local status`
+  // describes the background emulator of IVSRT_HOME, not this spawned one).
+  const status = await fetch(`${emu.url}/_ivsrt/status`, { headers: adminHeaders(emu.url) });
+  expect(status.status).toBe(200);
+  origin = (await status.json()) as { accountId: string; region: string };
+  expect(origin.accountId).toMatch(/^\d{12}$/);
 });
 afterAll(async () => {
   await emu?.stop();
