@@ -1,26 +1,10 @@
 // What the WHIP tests read back: the emulator's measured publishers, and a participant's events.
 import type { Api } from '../helpers/activity.js';
 import { adminHeaders } from '../helpers/emulator.js';
+import type { WhipPublisher } from '../../src/emulator/whip/ingest.js';
 
-export interface Publisher {
-  sessionUrl: string;
-  stageArn: string;
-  sessionId: string;
-  participantId: string;
-  connectionState: string;
-  publishStartedAt?: string;
-  media: {
-    videoCodec?: string;
-    audioCodec?: string;
-    width?: number;
-    height?: number;
-    frameRate?: number;
-    bitrate: number;
-    videoBitrate: number;
-    audioBitrate: number;
-    windowSeconds: number;
-  };
-}
+/** A WHIP publisher as GET /_ivsrt/media shows it (times as ISO strings). */
+export type Publisher = Omit<WhipPublisher, 'postedAt' | 'publishStartedAt'> & { postedAt: string; publishStartedAt?: string };
 
 export async function mediaOf(url: string): Promise<Publisher[]> {
   const res = await fetch(`${url}/_ivsrt/media`, { headers: adminHeaders(url) });
