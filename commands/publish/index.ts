@@ -104,6 +104,20 @@ export const verb = defineVerb<Options>({
     let finish: () => void = () => {};
     const finished = new Promise<void>((resolve) => (finish = resolve));
     err.write(`ivsrt publish: offering to ${endpoint} as participant ${participantId}\n`);
+    // Ctrl-C is ours from before the offer: the endpoint can count the participant as publishing as soon
+    // as the connection is up, before start() returns, and an interrupt then must still end the session
+    // with a DELETE (exiting at once would leave libdatachannel's threads, and the session, behind).
+    takeOverInterrupt();
+    const interrupted = (): void => {
+      endedBy = 'Ctrl-C';
+      finish();
+    };
+    process.once('SIGINT', interrupted);
+    process.once('SIGTERM', interrupted);
+    const releaseSignals = (): void => {
+      process.off('SIGINT', interrupted);
+      process.off('SIGTERM', interrupted);
+    };
     let session;
     try {
       session = await PublishSession.start({
@@ -117,16 +131,10 @@ export const verb = defineVerb<Options>({
         },
       });
     } catch (error) {
+      releaseSignals();
       if (error instanceof WhipRefused) throw new CliError(error.message, EXIT.service);
       throw new CliError(`could not publish: ${error instanceof Error ? error.message : String(error)}`, EXIT.other);
     }
-    takeOverInterrupt();
-    const interrupted = (): void => {
-      endedBy = 'Ctrl-C';
-      finish();
-    };
-    process.once('SIGINT', interrupted);
-    process.once('SIGTERM', interrupted);
     const progress = setInterval(() => {
       const line = formatProgress(session.stats());
       err.write(tty ? `\r${line}\u001b[K` : `${line}\n`);
@@ -135,8 +143,7 @@ export const verb = defineVerb<Options>({
     await finished;
     clearInterval(progress);
     if (timer) clearTimeout(timer);
-    process.off('SIGINT', interrupted);
-    process.off('SIGTERM', interrupted);
+    releaseSignals();
     const stats = await session.stop();
     if (tty) err.write('\n');
     err.write(`ivsrt publish: ended (${endedBy}); session ${session.resourceUrl} deleted\n`);
