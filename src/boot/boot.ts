@@ -1,6 +1,6 @@
 // Loads the CommonJS bundle with a V8 code cache, the way v8-compile-cache does: the first run
 // compiles and saves the cache, later runs skip most of the parse and compile (~40% of start-up).
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -31,18 +31,33 @@ export function loadBundle(file: string, kind: string): Record<string, any> {
   script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
   if (!cachedData || script.cachedDataRejected) {
     // Written after the bundle ran so the cache also holds the functions start-up compiled lazily.
-    process.once('beforeExit', () => saveCache(script, cacheFile));
+    process.once('beforeExit', () => saveCache(script, cacheFile, kind));
   }
   return module.exports;
 }
 
-function saveCache(script: Script, cacheFile: string): void {
+/** Caches of this kind kept: a few builds (say two installed versions taking turns), not every one ever run. */
+const CACHES_KEPT = 3;
+
+function saveCache(script: Script, cacheFile: string, kind: string): void {
   try {
-    mkdirSync(dirname(cacheFile), { recursive: true });
+    const dir = dirname(cacheFile);
+    mkdirSync(dir, { recursive: true });
     const temporary = `${cacheFile}.${process.pid}`;
     writeFileSync(temporary, script.createCachedData());
     renameSync(temporary, cacheFile);
+    pruneCaches(dir, kind);
   } catch {
     // A read-only home only costs speed.
   }
+}
+
+/** Removes all but the newest caches of `kind`, so each new build does not leave another megabyte behind. */
+function pruneCaches(dir: string, kind: string): void {
+  const prefix = `code-cache-${kind}-`;
+  const caches = readdirSync(dir)
+    .filter((name) => name.startsWith(prefix) && name.endsWith('.bin'))
+    .map((name) => ({ path: join(dir, name), mtime: statSync(join(dir, name)).mtimeMs }))
+    .sort((a, b) => b.mtime - a.mtime);
+  for (const stale of caches.slice(CACHES_KEPT)) rmSync(stale.path, { force: true });
 }

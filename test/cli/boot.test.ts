@@ -1,7 +1,7 @@
 // Start-up by construction: the bundle runs from a V8 code cache, and Ink/React stay out of every
 // command but watch.
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { fakeEndpoint, type FakeEndpoint } from '../helpers/fake-endpoint.js';
@@ -27,6 +27,25 @@ describe('start-up', () => {
     expect(warm.code).toBe(0);
     expect(warm.json()).toEqual(cold.json());
     expect(warm.json().stages[0].name).toBe('cached');
+  });
+
+  it('keeps the newest few caches of a kind, not one per build ever run', async () => {
+    const dir = join(scratchDir('cache-prune'), 'ivsrt');
+    mkdirSync(dir, { recursive: true });
+    // Caches that five earlier builds left behind, oldest first, and one of another kind.
+    for (let build = 1; build <= 5; build++) {
+      const file = join(dir, `code-cache-help-${build}-1-v0.bin`);
+      writeFileSync(file, 'stale');
+      utimesSync(file, build, build);
+    }
+    writeFileSync(join(dir, 'code-cache-command-1-1-v0.bin'), 'other kind');
+    const r = await runCli(['--version'], { env: { IVSRT_CACHE_DIR: dirname(dir) } });
+    expect(r.code).toBe(0);
+    const left = readdirSync(dir).sort();
+    expect(left.filter((f) => f.startsWith('code-cache-help-'))).toHaveLength(3);
+    // this build's cache and the two newest of the earlier ones
+    expect(left).toEqual(expect.arrayContaining(['code-cache-help-4-1-v0.bin', 'code-cache-help-5-1-v0.bin', 'code-cache-command-1-1-v0.bin']));
+    expect(left).not.toContain('code-cache-help-1-1-v0.bin');
   });
 
   it('the command bundle does not contain or require Ink or React', () => {
