@@ -83,8 +83,9 @@ await bundle({
   minifySyntax: true,
   // The Ink app has its own bundle; everything else, SDK included, lives in this one file. Native modules
   // load from node_modules, and only when used: node-datachannel when a WHIP offer arrives or `publish`
-  // runs, lmdb when an emulator has a data dir.
-  external: ['ink', 'react', 'react/*', './watch.mjs', 'node-datachannel', 'lmdb'],
+  // runs, lmdb when an emulator has a data dir. The EventBridge and SQS clients serve only `events tail`
+  // against AWS, so they load from node_modules too rather than weigh on every command's start-up.
+  external: ['ink', 'react', 'react/*', './watch.mjs', 'node-datachannel', 'lmdb', '@aws-sdk/client-eventbridge', '@aws-sdk/client-sqs'],
   // esbuild warns that import.meta is empty in CJS; nothing in this bundle relies on it.
   logOverride: { 'empty-import-meta': 'silent' },
   plugins: [lazyChildProcessForCommander],
