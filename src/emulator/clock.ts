@@ -15,6 +15,8 @@ export class VirtualClock {
   private wakeup: NodeJS.Timeout | undefined;
   /** The virtual time the clock stands at while frozen; undefined while it runs. */
   private frozenAt: number | undefined;
+  /** While `advance` fires a timer: its due time, which `now()` reports (so what it stamps is when it fell due). */
+  private firingAt: number | undefined;
 
   constructor(
     readonly speed = 1,
@@ -26,7 +28,7 @@ export class VirtualClock {
   }
 
   now(): number {
-    return this.frozenAt ?? this.anchorVirtual + (Date.now() - this.anchorReal) * this.speed;
+    return this.firingAt ?? this.frozenAt ?? this.anchorVirtual + (Date.now() - this.anchorReal) * this.speed;
   }
 
   get frozen(): boolean {
@@ -67,11 +69,24 @@ export class VirtualClock {
     if (timer) timer.cancelled = true;
   }
 
+  /**
+   * Moves time forward by `ms`, firing the timers that fall due on the way in due order, each with
+   * `now()` at its own due time (never before the time the advance started from), as if time had run:
+   * a timer that a firing one schedules fires too if it falls due within the advance. A timer's changes
+   * are in memory when it returns (`Emulator.mutate`), so the next one sees them.
+   */
   advance(ms: number): void {
+    const from = this.now();
     this.advancedMs += ms;
     this.anchorVirtual += ms;
     if (this.frozenAt !== undefined) this.frozenAt += ms;
-    this.runDue();
+    const until = this.now();
+    try {
+      this.fireDue(until, (due) => Math.max(due, from));
+    } finally {
+      this.firingAt = undefined;
+      this.arm();
+    }
   }
 
   /** Forgets every pending timer (reset and shutdown). */
@@ -81,13 +96,23 @@ export class VirtualClock {
     this.wakeup = undefined;
   }
 
-  private runDue(): void {
-    const now = this.now();
-    while (this.timers.length > 0 && this.timers[0]!.due <= now) {
+  /** Fires, in due order, every timer due by `until` (including those scheduled meanwhile); `at(due)`, when given, is what `now()` says during each. */
+  private fireDue(until: number, at?: (due: number) => number): void {
+    while (this.timers.length > 0 && this.timers[0]!.due <= until) {
       const timer = this.timers.shift()!;
-      if (!timer.cancelled) timer.fire();
+      if (timer.cancelled) continue;
+      if (at) this.firingAt = at(timer.due);
+      timer.fire();
     }
-    this.arm();
+  }
+
+  /** The wake-up of a running clock: what fell due fires now. */
+  private runDue(): void {
+    try {
+      this.fireDue(this.now());
+    } finally {
+      this.arm();
+    }
   }
 
   private arm(): void {

@@ -58,13 +58,14 @@ describe('composition lifecycle on the virtual clock', () => {
     const state = async () => (await client.send(new sdk.GetCompositionCommand({ arn: comp.arn }))).composition!.state;
     await ok(admin(emu.url, 'POST', 'clock', { advanceSeconds: 30 }));
     expect(await state()).toBe('ACTIVE');
-    await ok(admin(emu.url, 'POST', 'clock', { advanceSeconds: 31 }));
+    // stops at 60 s, STOPPED a second later, gone five minutes after that (361 s)
+    await ok(admin(emu.url, 'POST', 'clock', { advanceSeconds: 30.5 }));
     expect(await state()).toBe('STOPPING');
-    await ok(admin(emu.url, 'POST', 'clock', { advanceSeconds: 2 }));
+    await ok(admin(emu.url, 'POST', 'clock', { advanceSeconds: 1 }));
     expect(await state()).toBe('STOPPED');
     await ok(admin(emu.url, 'POST', 'clock', { advanceSeconds: 299 }));
     expect(await state()).toBe('STOPPED');
-    await ok(admin(emu.url, 'POST', 'clock', { advanceSeconds: 2 }));
+    await ok(admin(emu.url, 'POST', 'clock', { advanceSeconds: 1 }));
     const gone = await failure(client.send(new sdk.GetCompositionCommand({ arn: comp.arn })));
     expect(gone.name).toBe('ResourceNotFoundException');
     expect((await client.send(new sdk.ListCompositionsCommand({}))).compositions).toEqual([]);
@@ -83,7 +84,7 @@ describe('composition lifecycle on the virtual clock', () => {
     await ok(admin(emu.url, 'POST', 'leave', { token }));
     await ok(admin(emu.url, 'POST', 'clock', { advanceSeconds: 59 }));
     expect(await state()).toBe('ACTIVE');
-    await ok(admin(emu.url, 'POST', 'clock', { advanceSeconds: 2 }));
+    await ok(admin(emu.url, 'POST', 'clock', { advanceSeconds: 1.5 }));
     expect(await state()).toBe('STOPPING');
   });
 
