@@ -35,11 +35,14 @@ export function paginate<T>(scope: string, items: T[], request: PageRequest, def
 }
 
 /**
- * Newest-first pages of an append-only list (participant events). The token holds a position counted
- * from the oldest item, so events appended between two calls do not shift the next page.
+ * Newest-first pages of an append-only list whose oldest items retention drops (participant events).
+ * The token holds a position counted over every item ever appended (`dropped` are gone from the front
+ * of `oldestFirst`), so neither events appended nor events dropped between two calls shift the next page:
+ * it goes on with the item just older than the last one returned, or ends if those were all dropped.
  */
-export function paginateNewestFirst<T>(scope: string, oldestFirst: readonly T[], request: PageRequest, defaultMax: number): Page<T> {
-  const end = request.nextToken ? Math.min(decodeToken(scope, request.nextToken), oldestFirst.length) : oldestFirst.length;
+export function paginateNewestFirst<T>(scope: string, oldestFirst: readonly T[], request: PageRequest, defaultMax: number, dropped = 0): Page<T> {
+  const end = request.nextToken ? Math.min(decodeToken(scope, request.nextToken) - dropped, oldestFirst.length) : oldestFirst.length;
+  if (end <= 0) return { items: [] };
   const start = Math.max(0, end - (request.maxResults ?? defaultMax));
-  return { items: oldestFirst.slice(start, end).reverse(), nextToken: start > 0 ? encodeToken(scope, start) : undefined };
+  return { items: oldestFirst.slice(start, end).reverse(), nextToken: start > 0 ? encodeToken(scope, dropped + start) : undefined };
 }

@@ -88,6 +88,8 @@ export interface ParticipantRec {
   redundantIngest?: boolean;
   /** Oldest first; an `event` op appends one (the participant is replaced by a copy with the longer list). */
   events: readonly EventRec[];
+  /** How many of the oldest events retention has dropped: `events[i]` is the (eventsDropped + i)th ever appended (from 0). */
+  eventsDropped?: number;
 }
 
 export interface DestinationRec {
@@ -272,7 +274,8 @@ export class Store {
         const members = this.participants.get(op.v.sessionId);
         if (!members) return;
         // A participant read back from disk comes without its events (they are stored apart).
-        const p = op.v.events ? op.v : { ...op.v, events: members.get(op.v.id)?.events ?? [] };
+        const before = members.get(op.v.id);
+        const p = op.v.events ? op.v : { ...op.v, events: before?.events ?? [], eventsDropped: before?.eventsDropped };
         members.set(p.id, this.keep(p));
         return;
       }
@@ -282,8 +285,9 @@ export class Store {
         // concat sizes the array exactly; push would reserve 17 slots for the first event, and there are
         // 100,000s of participants with one or two events each.
         if (!p) return;
-        const kept = p.events.length < this.eventsPerParticipant ? p.events : p.events.slice(p.events.length - this.eventsPerParticipant + 1);
-        members!.set(p.id, this.keep({ ...p, events: kept.concat([op.e]) }));
+        const drop = Math.max(0, p.events.length - this.eventsPerParticipant + 1);
+        const kept = drop === 0 ? { events: p.events.concat([op.e]) } : { events: p.events.slice(drop).concat([op.e]), eventsDropped: (p.eventsDropped ?? 0) + drop };
+        members!.set(p.id, this.keep({ ...p, ...kept }));
         return;
       }
       case 'aux':

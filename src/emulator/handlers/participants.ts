@@ -41,7 +41,7 @@ export const listParticipants: Handler<'ListParticipants'> = (emu, input) => {
 
 export const listParticipantEvents: Handler<'ListParticipantEvents'> = (emu, input) => {
   const p = members(emu, input.stageArn, input.sessionId).get(input.participantId);
-  const page = paginateNewestFirst('ListParticipantEvents', p?.events ?? [], input, 50);
+  const page = paginateNewestFirst('ListParticipantEvents', p?.events ?? [], input, 50, p?.eventsDropped);
   return { events: page.items.map((e) => eventView(input.participantId, e)), nextToken: page.nextToken };
 };
 
