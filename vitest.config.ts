@@ -9,9 +9,6 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Two cores: end-to-end files spawn processes, so more workers only add contention.
     maxWorkers: 2,
-    // Tests that load the SDK in-process would print its Node-version notice; bin/ivsrt.js keeps it off
-    // the user's stderr itself in the processes tests spawn.
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     reporters: ['default'],
     // Every emulator the tests start (in-process or spawned) deep-freezes its stored records, so a
     // handler that changes a record in place instead of going through Emulator.mutate fails.
