@@ -52,7 +52,7 @@ export const verb = defineVerb<StartOptions>({
   operation: 'StartComposition',
   description:
     'Starts a server-side composition of a stage: everyone publishing is mixed into one video (grid or picture-in-picture) and sent to an IVS channel (--channel), ' +
-    'recorded to S3 (--s3 with --encoder), or both. It starts in STARTING and becomes ACTIVE; it stops by itself a minute after the stage empties. ' +
+    'recorded to S3 (--s3 with --encoder), or both. It starts in STARTING and becomes ACTIVE; it stops by itself a minute after the last participant stops publishing. ' +
     'For layout options, thumbnails or recording settings pass the full request with --input; --channel/--s3/--encoder then replace its destinations and --layout its layout kind.',
   examples: [
     { command: 'ivsrt composition start demo --channel arn:aws:ivs:us-east-1:123456789012:channel/AbCdEfGhIjKl', description: 'broadcast to a channel' },

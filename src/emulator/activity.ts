@@ -1,7 +1,7 @@
 // What participants do on a stage: join, publish, subscribe, leave, replicate. The admin routes,
 // DisconnectParticipant, DeleteStage, ingest and replication all act through these functions, so
 // sessions, events and counters follow one set of rules (behaviour reference §3, §9).
-import { stageOccupancyChanged } from './composition-lifecycle.js';
+import { stagePublishingChanged } from './composition-lifecycle.js';
 import type { Emulator } from './emulator.js';
 import { accessDenied, conflict, notFound, quotaExceeded, validationError } from './errors.js';
 import { newSessionId } from './ids.js';
@@ -57,7 +57,6 @@ function startSession(emu: Emulator, stage: StageRec): string {
     { k: 'session', v: { id, stageArn: stage.arn, startTime: emu.now() } },
     { k: 'stage', v: { ...emu.stage(stage.arn), activeSessionId: id } },
   ]);
-  stageOccupancyChanged(emu, stage.arn);
   return id;
 }
 
@@ -71,7 +70,6 @@ function endSessionIfEmpty(emu: Emulator, stageArn: string): void {
     { k: 'session', v: { ...emu.store.sessions.get(sessionId)!, endTime: emu.now() } },
     { k: 'stage', v: idle },
   ]);
-  stageOccupancyChanged(emu, stageArn);
 }
 
 /**
@@ -164,6 +162,7 @@ export function publish(emu: Emulator, who: ParticipantRec): void {
   emu.clearTimer(replicationWindowTimer(p));
   update(emu, p, { publishing: true, published: true, ...recordingOnPublish(emu, p) });
   event(emu, p, 'PUBLISH_STARTED');
+  stagePublishingChanged(emu, p.stageArn);
 }
 
 export function unpublish(emu: Emulator, who: ParticipantRec): void {
@@ -171,6 +170,7 @@ export function unpublish(emu: Emulator, who: ParticipantRec): void {
   if (!before.publishing) return;
   const p = update(emu, before, { publishing: false, ...recordingOnUnpublish(emu, before) });
   event(emu, p, 'PUBLISH_STOPPED');
+  stagePublishingChanged(emu, p.stageArn);
   for (const q of [...sessionMembers(emu, p.sessionId).values()]) {
     if (q.subscriptions?.includes(p.id)) unsubscribe(emu, q, p.id);
   }

@@ -1,6 +1,6 @@
 // Compositions move on their own (behaviour reference §4; User Guide, ssc-overview.html): STARTING becomes
-// ACTIVE shortly after the start; a composition stops after a minute with nobody on its stage, and after
-// 24 hours in any case; a destination whose output is interrupted reconnects (RECONNECTING) and fails
+// ACTIVE shortly after the start; a composition stops after a minute with nobody publishing on its stage
+// (subscribers alone do not keep it alive; docs/fidelity.md gives the sources), and after 24 hours in any case; a destination whose output is interrupted reconnects (RECONNECTING) and fails
 // (FAILED) when it cannot; a composition fails when its stage is deleted or no destination is left; and
 // STOPPED/FAILED compositions disappear about five minutes later. All of it runs on the virtual clock.
 // The EventBridge events follow from these states (events/derive.ts).
@@ -163,17 +163,30 @@ export function stageDeleted(emu: Emulator, stageArn: string): void {
   }
 }
 
-/** Arms the one-minute idle stop while `c`'s stage has nobody connected, disarms it otherwise. */
-function watchIdle(emu: Emulator, c: CompositionRec): void {
-  const occupied = emu.store.stages.get(c.stageArn)?.activeSessionId !== undefined;
-  if (!isRunning(c) || occupied) {
+/**
+ * Arms the one-minute idle stop while nobody publishes on `c`'s stage, disarms it otherwise (User Guide,
+ * ssc-getting-started: "auto-shutdown after 60 seconds of inactivity from publisher participants").
+ */
+function watchIdle(emu: Emulator, c: CompositionRec, publishing = someonePublishes(emu, c.stageArn)): void {
+  if (!isRunning(c) || publishing) {
     emu.clearTimer(idleTimer(c.arn));
   } else if (!emu.hasTimer(idleTimer(c.arn))) {
     emu.setTimer(idleTimer(c.arn), IDLE_STOP_MS, () => stopComposition(emu, c));
   }
 }
 
-/** Call when a stage's session starts or ends. */
-export function stageOccupancyChanged(emu: Emulator, stageArn: string): void {
-  for (const c of emu.store.compositions.values()) if (c.stageArn === stageArn) watchIdle(emu, c);
+/** Whether a participant of the stage's active session is publishing right now. */
+function someonePublishes(emu: Emulator, stageArn: string): boolean {
+  const sessionId = emu.store.stages.get(stageArn)?.activeSessionId;
+  const members = sessionId === undefined ? undefined : emu.store.participants.get(sessionId);
+  for (const p of members?.values() ?? []) if (p.connected && p.publishing) return true;
+  return false;
+}
+
+/** Call when a participant of the stage starts or stops publishing. */
+export function stagePublishingChanged(emu: Emulator, stageArn: string): void {
+  let publishing: boolean | undefined;
+  for (const c of emu.store.compositions.values()) {
+    if (c.stageArn === stageArn) watchIdle(emu, c, (publishing ??= someonePublishes(emu, stageArn)));
+  }
 }
