@@ -10,6 +10,7 @@ import type { Target } from '../../src/cli/config.js';
 import { EXIT, ExitStatus, UsageError } from '../../src/cli/errors.js';
 import { resolveReference } from '../../src/cli/resources.js';
 import { takeOverInterrupt } from '../../src/cli/signals.js';
+import { emulatorMedia } from '../../src/watch/emulator-media.js';
 import { DEFAULT_INTERVAL_MS } from '../../src/watch/poller.js';
 import { runWatchStream } from '../../src/watch/run-stream.js';
 import { UNTIL_FORMS, UntilSyntaxError, parseUntil, type UntilCondition } from '../../src/watch/until.js';
@@ -33,6 +34,7 @@ export const verb = defineVerb<WatchFlags>({
     'On a terminal this is a full-screen view (press ? for keys). Its header names the stage and where requests go (local emulator, an endpoint, or the AWS region and account); ' +
       'below it, the session, when the last poll answered and the request rate, then the status line: ok (polling works), connecting…, PAUSED (p), or the last error with a retry countdown ' +
       '("throttled" when the service\'s rate limit answered). Rows turn green when added, yellow when changed and red when the participant left; those who left drop out after a few polls (a shows them all). Piped or with --json it prints one change per line, {"type", "kind", "object", "timestamp"}, starting with what exists as ADDED.',
+    'Against the local emulator, participants publishing real media over WHIP (ivsrt publish, OBS, GStreamer) also show what the emulator measures: codecs, resolution, frame rate and bitrate, in a MEDIA column (from 100 columns wide), in the detail view (Enter) and as the participant\'s "media" object in --json. A bitrate or frame rate that moves by less than 5% keeps the figure shown, so a steady stream is not a change at every poll.',
     'Exit status: 0 when --until is met, on q, or when a stream is ended by Ctrl-C, SIGTERM or its reader; 130 on Ctrl-C in the full-screen view or before --until is met (143 for SIGTERM).',
     `Conditions for --until (repeatable; any one ends the watch):\n${UNTIL_FORMS.map(([form, what]) => `  ${form.padEnd(25)} ${what}`).join('\n')}`,
   ].join('\n\n'),
@@ -58,7 +60,8 @@ export const verb = defineVerb<WatchFlags>({
     const stageArn = flags.stage ? await resolveReference(ctx, 'stage', flags.stage) : undefined;
     if (until.length && !stageArn) throw new UsageError('--until needs a stage', 'Name the stage to watch: ivsrt watch <stage> --until ...');
     const client = await ctx.client();
-    const options = { client, stageArn, intervalMs, until, participantId: flags.participant };
+    const media = await emulatorMedia(await ctx.target());
+    const options = { client, stageArn, intervalMs, until, participantId: flags.participant, media };
     const interactive = !ctx.globals.json && ctx.io.stdoutIsTTY && ctx.io.stdinIsTTY;
     // Both renderers end on SIGINT themselves, after flushing the stream or restoring the terminal.
     takeOverInterrupt();

@@ -3,6 +3,7 @@
 import { ADMIN_SECRET_HEADER, inProcessSecret } from '../emulator/admin-secret.js';
 import type { BucketFaultResult } from '../emulator/admin.js';
 import { readInstanceState } from './instance.js';
+import { mediaLine, type MeasuredMedia } from './media.js';
 
 export interface AdminStatus {
   pid: number;
@@ -22,17 +23,15 @@ export interface WhipPublisherStatus {
   participantId: string;
   userId?: string;
   stageArn: string;
+  sessionId: string;
   sessionUrl: string;
   connectionState: string;
-  media: { videoCodec?: string; audioCodec?: string; width?: number; height?: number; frameRate?: number; bitrate: number };
+  media: MeasuredMedia;
 }
 
-/** One publisher's measured media in a line: `alice H264 1280x720 30 fps + OPUS, 2.61 Mbit/s`. */
+/** One publisher in a line: `alice H264 1280x720 30 fps + OPUS, 2.61 Mbit/s (connected)`. */
 export function describeMedia(p: WhipPublisherStatus): string {
-  const { media } = p;
-  const video = media.videoCodec ? [media.videoCodec, media.width ? `${media.width}x${media.height}` : '', media.frameRate !== undefined ? `${media.frameRate} fps` : ''].filter(Boolean).join(' ') : '';
-  const codecs = [video, media.audioCodec].filter(Boolean).join(' + ') || 'no media yet';
-  return `${p.userId ?? p.participantId} ${codecs}, ${(media.bitrate / 1e6).toFixed(2)} Mbit/s (${p.connectionState})`;
+  return `${p.userId ?? p.participantId} ${mediaLine(p.media)} (${p.connectionState})`;
 }
 
 export interface JoinResult {
@@ -166,8 +165,8 @@ export class AdminClient {
     throw new AdminError(type, res.status, message, typeof parsed.reason === 'string' ? parsed.reason : undefined);
   }
 
-  private async call<T>(method: 'GET' | 'POST', route: string, request?: unknown): Promise<T> {
-    const text = await (await this.send(method, route, request)).text();
+  private async call<T>(method: 'GET' | 'POST', route: string, request?: unknown, signal?: AbortSignal): Promise<T> {
+    const text = await (await this.send(method, route, request, signal)).text();
     try {
       return JSON.parse(text) as T;
     } catch {
@@ -182,6 +181,10 @@ export class AdminClient {
 
   status(): Promise<AdminStatus> {
     return this.call('GET', 'status');
+  }
+  /** The WHIP publishers of every stage with their measured media: what changes by the second in status(). */
+  media(signal?: AbortSignal): Promise<{ whipPublishers?: WhipPublisherStatus[] }> {
+    return this.call('GET', 'media', undefined, signal);
   }
   /** The configured state in the seed format (src/emulator/seed.ts). */
   exportSeed(): Promise<Record<string, unknown>> {

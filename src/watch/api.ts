@@ -27,6 +27,8 @@ import {
   type ListStagesCommandInput,
   type ListStagesCommandOutput,
 } from '@aws-sdk/client-ivs-realtime';
+import type { WhipPublisherStatus } from '../local/admin-client.js';
+import type { MediaSource } from './media.js';
 import type { Priority, RateLimiter } from './rate-limiter.js';
 
 /**
@@ -42,12 +44,28 @@ export interface CommandSender {
 /** The largest page every list operation the watcher uses accepts. */
 export const MAX_PAGE_SIZE = 100;
 
+/** The limiter's name for reading the emulator's measured media (not a service operation: default rate). */
+export const MEDIA_OPERATION = 'ivsrt:media';
+
 export class WatchApi {
   constructor(
     private readonly sender: CommandSender,
     readonly limiter: RateLimiter,
     private readonly signal?: AbortSignal,
+    /** The ivsrt emulator's measured media; absent against AWS. */
+    private readonly media?: MediaSource,
   ) {}
+
+  get measuresMedia(): boolean {
+    return this.media !== undefined;
+  }
+
+  /** The emulator's WHIP publishers with their media; none where there is no media source. */
+  whipPublishers(): Promise<readonly WhipPublisherStatus[]> {
+    const media = this.media;
+    if (!media) return Promise.resolve([]);
+    return this.limiter.schedule(MEDIA_OPERATION, () => media(this.signal), { signal: this.signal });
+  }
 
   getStage(arn: string): Promise<GetStageCommandOutput> {
     return this.call('GetStage', new GetStageCommand({ arn }));

@@ -10,6 +10,7 @@ import type {
   StageSession,
   StageSummary,
 } from '@aws-sdk/client-ivs-realtime';
+import type { MeasuredMedia } from '../local/media.js';
 
 /** In all-stages mode a stage also carries the number of CONNECTED participants counted by ivsrt. */
 export type WatchedStage = Stage | (StageSummary & { participantCount?: number });
@@ -17,11 +18,17 @@ export type WatchedStage = Stage | (StageSummary & { participantCount?: number }
 /** GetComposition's full object while we can fetch it; the summary once the service has cleaned it up. */
 export type WatchedComposition = Composition | CompositionSummary;
 
+/**
+ * Against the ivsrt emulator, a participant publishing over WHIP also carries the media the emulator
+ * measures (src/watch/media.ts). The service itself reports no media, so on AWS this is never set.
+ */
+export type WatchedParticipant = Participant & { media?: MeasuredMedia };
+
 export interface KindObjects {
   stage: WatchedStage;
   session: StageSession;
   /** A ListParticipants summary, completed with GetParticipant's fields once they have been fetched. */
-  participant: Participant;
+  participant: WatchedParticipant;
   composition: WatchedComposition;
   event: Event;
 }

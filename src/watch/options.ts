@@ -1,4 +1,5 @@
 import type { CommandSender } from './api.js';
+import type { MediaSource } from './media.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { UntilCondition } from './until.js';
 
@@ -13,4 +14,6 @@ export interface WatchOptions {
   /** The participant whose events (ListParticipantEvents) are fetched from the start. */
   participantId?: string;
   limiter?: RateLimiter;
+  /** Where the watch points at the ivsrt emulator: its measured media of WHIP publishers. */
+  media?: MediaSource;
 }

@@ -5,6 +5,7 @@ import { backoffDelay, isThrottling } from './backoff.js';
 import { systemClock, type Clock } from './clock.js';
 import { diffSnapshots } from './diff.js';
 import { Emitter } from './emitter.js';
+import type { MediaSource } from './media.js';
 import { emptySnapshot, type Change, type WatchSnapshot } from './model.js';
 import { RateLimiter } from './rate-limiter.js';
 import { StagePoll } from './stage-poll.js';
@@ -24,6 +25,8 @@ export interface PollerOptions {
   /** For the backoff jitter. */
   random?: () => number;
   focusParticipantId?: string;
+  /** The ivsrt emulator's measured media of WHIP publishers, merged into their participants. */
+  media?: MediaSource;
 }
 
 export interface PollError {
@@ -84,7 +87,7 @@ export class Poller extends Emitter<PollerEvents> {
     this.limiter = options.limiter ?? new RateLimiter({ clock: this.clock });
     this.stageArn = options.stageArn;
     this.focused = options.focusParticipantId;
-    this.api = new WatchApi(options.client, this.limiter, this.abort.signal);
+    this.api = new WatchApi(options.client, this.limiter, this.abort.signal, options.media);
     this.source = options.stageArn
       ? new StagePoll(this.api, options.stageArn)
       : new StagesPoll(this.api);

@@ -34,6 +34,7 @@ export function runWatchStream(options: StreamOptions): Promise<number> {
     intervalMs: options.intervalMs,
     limiter: options.limiter,
     focusParticipantId: options.participantId,
+    media: options.media,
   });
   const writer = new NdjsonWriter(out);
   poller.on('change', (change) => writer.write(change));

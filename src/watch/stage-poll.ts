@@ -11,7 +11,9 @@ import {
   type SessionHeadcount,
   type WatchSnapshot,
   type WatchedComposition,
+  type WatchedParticipant,
 } from './model.js';
+import { mergeMedia } from './media.js';
 import { Roster } from './roster.js';
 
 export interface StagePollOptions {
@@ -32,6 +34,8 @@ export class StagePoll {
   private readonly compositions = new Map<string, WatchedComposition>();
   private readonly events = new Map<string, Event>();
   private readonly headcounts = new Map<string, SessionHeadcount>();
+  /** The participants the last poll returned, whose measured media stands until it changes enough. */
+  private reported: ReadonlyMap<string, WatchedParticipant> = new Map();
   private seen = false;
 
   constructor(
@@ -54,6 +58,7 @@ export class StagePoll {
     if (uncounted && this.api.limiter.available('ListParticipants') > 0) await this.countSession(uncounted.sessionId!);
     await this.fetchCompositions();
     if (focusedParticipantId && this.roster) await this.fetchEvents(this.roster.sessionId, focusedParticipantId);
+    this.reported = await this.participantsWithMedia();
 
     return {
       ...emptySnapshot(this.stageArn),
@@ -63,7 +68,7 @@ export class StagePoll {
       focusedParticipantId,
       stage: new Map([[this.stageArn, stage]]),
       session: sessions,
-      participant: this.roster?.entries() ?? new Map(),
+      participant: this.reported,
       composition: new Map(this.compositions),
       event: new Map(this.events),
     };
@@ -100,6 +105,17 @@ export class StagePoll {
     if (this.finalPass === undefined || roster.completedPasses < this.finalPass) await roster.refresh();
     await roster.addDetails(focusedParticipantId);
     this.headcounts.set(roster.sessionId, { count: roster.size, more: !roster.complete });
+  }
+
+  /**
+   * The roster, with the emulator's measurements for its WHIP publishers when there is a media source.
+   * The route failing only leaves the media out: it must never stop the watch.
+   */
+  private async participantsWithMedia(): Promise<ReadonlyMap<string, WatchedParticipant>> {
+    const participants = this.roster?.entries() ?? new Map();
+    if (!this.roster || !this.api.measuresMedia) return participants;
+    const publishers = await this.api.whipPublishers().catch(() => []);
+    return mergeMedia(participants, publishers, { stageArn: this.stageArn, sessionId: this.roster.sessionId }, this.reported);
   }
 
   /**

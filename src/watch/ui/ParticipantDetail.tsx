@@ -1,10 +1,12 @@
-import type { Event, Participant } from '@aws-sdk/client-ivs-realtime';
+import type { Event } from '@aws-sdk/client-ivs-realtime';
 import { Box, Text } from 'ink';
+import { bitrateText, frameRateText, resolutionText } from '../../local/media.js';
 import { TONE_COLOR, clockTime, visibleWindow } from './format.js';
 import { stateTone } from '../feed.js';
+import type { WatchedParticipant } from '../model.js';
 
 export interface ParticipantDetailProps {
-  participant: Participant | undefined;
+  participant: WatchedParticipant | undefined;
   participantId: string;
   /** Newest first, as ListParticipantEvents returns them. */
   events: readonly Event[];
@@ -12,7 +14,7 @@ export interface ParticipantDetailProps {
   height: number;
 }
 
-const FIELDS: Array<[string, (p: Participant) => string | undefined]> = [
+const FIELDS: Array<[string, (p: WatchedParticipant) => string | undefined]> = [
   ['userId', (p) => p.userId],
   ['state', (p) => p.state],
   ['published', (p) => String(p.published ?? false)],
@@ -22,6 +24,12 @@ const FIELDS: Array<[string, (p: Participant) => string | undefined]> = [
   ['replicationType', (p) => p.replicationType],
   ['replicationState', (p) => p.replicationState],
   ['sourceStageArn', (p) => p.sourceStageArn],
+  // What the emulator measures of a WHIP publisher's media (absent on AWS).
+  ['videoCodec', (p) => p.media?.videoCodec],
+  ['resolution', (p) => p.media && resolutionText(p.media)],
+  ['frameRate', (p) => p.media && frameRateText(p.media)],
+  ['audioCodec', (p) => p.media?.audioCodec],
+  ['bitrate', (p) => p.media && bitrateText(p.media)],
 ];
 
 export function ParticipantDetail({ participant, participantId, events, scroll, height }: ParticipantDetailProps) {

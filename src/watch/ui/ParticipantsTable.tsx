@@ -1,6 +1,7 @@
-import type { Participant } from '@aws-sdk/client-ivs-realtime';
 import { Box, Text } from 'ink';
+import { mediaLine } from '../../local/media.js';
 import { stateTone } from '../feed.js';
+import type { WatchedParticipant } from '../model.js';
 import {
   HIGHLIGHT_COLOR,
   TONE_COLOR,
@@ -13,19 +14,36 @@ import {
 } from './format.js';
 import type { Highlight } from './store.js';
 
-const COLUMNS: ColumnSpec<Participant>[] = [
+type Column = ColumnSpec<WatchedParticipant>;
+
+const LEADING: Column[] = [
   { header: 'USER', width: 16, value: (p) => p.userId ?? '' },
   { header: 'PARTICIPANT', width: 14, value: (p) => p.participantId ?? '' },
   { header: 'STATE', width: 12, value: (p) => p.state ?? '' },
   { header: 'PUB', width: 3, value: (p) => (p.published ? 'yes' : 'no') },
   { header: 'PROTO', width: 6, value: (p) => p.protocol ?? '' },
+];
+
+/**
+ * What the emulator measures of a WHIP publisher (`H264 1280x720 29.9 fps + OPUS, 2.61 Mbit/s` is 42
+ * wide); blank for everyone else. Placed before the columns that are the same for most rows, so a
+ * terminal of 100 columns still shows it; the detail view (Enter) shows it on any width.
+ */
+const MEDIA: Column = { header: 'MEDIA', width: 42, value: (p) => (p.media ? mediaLine(p.media) : '') };
+
+const TRAILING: Column[] = [
   { header: 'RECORDING', width: 9, value: (p) => p.recordingState ?? '' },
   { header: 'REPLICA', width: 7, value: (p) => p.replicationType ?? '' },
   { header: 'FIRST JOIN', width: 10, value: (p) => clockTime(p.firstJoinTime) },
 ];
 
+/** The MEDIA column only while someone has media to show: never on AWS, nor for simulated participants. */
+function columnsFor(participants: readonly WatchedParticipant[]): Column[] {
+  return participants.some((p) => p.media) ? [...LEADING, MEDIA, ...TRAILING] : [...LEADING, ...TRAILING];
+}
+
 export interface ParticipantsTableProps {
-  participants: readonly Participant[];
+  participants: readonly WatchedParticipant[];
   /** All participants known, before the filter. */
   total: number;
   /** Participants who left and are not shown (the `a` key shows them). */
@@ -41,7 +59,7 @@ export interface ParticipantsTableProps {
 
 export function ParticipantsTable(props: ParticipantsTableProps) {
   const { participants, selectedIndex, active, highlights, height, width } = props;
-  const columns = fittingColumns(COLUMNS, width - 2);
+  const columns = fittingColumns(columnsFor(participants), width - 2);
   const rows = Math.max(1, height - 2);
   const { start, end } = visibleWindow(participants.length, selectedIndex, rows);
   const connected = participants.filter((p) => p.state === 'CONNECTED').length;

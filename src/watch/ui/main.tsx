@@ -37,7 +37,7 @@ export async function runWatchUi(options: WatchUiOptions): Promise<number> {
   const limiter = options.limiter ?? new RateLimiter();
   const stores = new Set<WatchStore>();
   const watch = (stageArn: string | undefined, participantId?: string) => {
-    const poller = new Poller({ client: options.client, stageArn, intervalMs: options.intervalMs, limiter, focusParticipantId: participantId });
+    const poller = new Poller({ client: options.client, stageArn, intervalMs: options.intervalMs, limiter, focusParticipantId: participantId, media: options.media });
     const store = new WatchStore(poller);
     stores.add(store);
     poller.start();

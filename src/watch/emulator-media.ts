@@ -1,0 +1,17 @@
+// The media source of a watch whose endpoint is an ivsrt emulator: its admin route, with the instance's
+// admin secret found as for every local verb (src/local/admin-client.ts). Kept apart from media.ts so
+// that the watch UI's bundle, which polls, does not take the admin client in.
+import type { Target } from '../cli/config.js';
+import { AdminClient } from '../local/admin-client.js';
+import type { MediaSource } from './media.js';
+
+/**
+ * Undefined on AWS (no request is made), and where the endpoint does not answer the route as an ivsrt
+ * emulator: one request at the start tells, so a foreign endpoint is not asked again at every poll.
+ */
+export async function emulatorMedia(target: Target): Promise<MediaSource | undefined> {
+  if (!target.endpoint) return undefined;
+  const admin = new AdminClient(target.endpoint);
+  if (!(await admin.media().then(() => true, () => false))) return undefined;
+  return async (signal) => (await admin.media(signal)).whipPublishers ?? [];
+}
