@@ -1,0 +1,119 @@
+// Real media in `ivsrt watch`, end to end: `ivsrt publish` (ffmpeg, node-datachannel) sends H.264 and
+// Opus over WHIP into the spawned emulator, which measures it; the real `ivsrt watch`, pointed at that
+// emulator, reports the measurement in its --json stream and in the MEDIA column of its full-screen view.
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { findFfmpeg } from '../../src/publish/ffmpeg.js';
+import { emulatorBed } from '../helpers/bed.js';
+import { BIN, testEnv } from '../helpers/cli.js';
+import { eventually } from '../whip/media.js';
+
+const noFfmpeg = findFfmpeg() === undefined;
+if (noFfmpeg) console.warn('skipping the media tests of ivsrt watch: ffmpeg not installed (apt-get install ffmpeg)');
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+if (!hasTmux) console.warn('whip-media.e2e: the full-screen test is skipped because tmux is not installed (apt-get install -y tmux)');
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** What `ivsrt publish --bitrate 800` sends: 800 kbit/s of video and its fixed 64 kbit/s of Opus. */
+const SENT_BITRATE = 800_000 + 64_000;
+const PUBLISH = ['--resolution', '640x360', '--fps', '15', '--bitrate', '800'];
+
+const bed = emulatorBed();
+const children: ChildProcess[] = [];
+afterAll(() => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
+async function newStage(name: string): Promise<string> {
+  return (await bed.cli(['stage', 'create', '--name', name, '--json'])).json().stage.arn;
+}
+
+/** The real bin against the bed's emulator, with its home, where the watch finds the admin secret. */
+function start(args: string[]) {
+  const child = spawn(process.execPath, [BIN, ...args, '--endpoint-url', bed.emu.url], { env: testEnv({ IVSRT_HOME: bed.emu.home }), stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return { child, exited, stdout: () => stdout, stderr: () => stderr };
+}
+
+interface StreamLine {
+  type: string;
+  kind: string;
+  object: { participantId?: string; state?: string; media?: { videoCodec?: string; audioCodec?: string; width?: number; height?: number; frameRate?: number; bitrate: number } };
+}
+
+const linesOf = (stdout: string): StreamLine[] =>
+  stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as StreamLine);
+
+describe.skipIf(noFfmpeg)('ivsrt watch with real media', () => {
+  it('--json reports the WHIP publisher with the codec, resolution and bitrate the emulator measures, and no media once it has left', async () => {
+    await newStage('watch-media-json');
+    const watch = start(['watch', 'watch-media-json', '--json', '--interval', '0.5']);
+    const publish = start(['publish', 'watch-media-json', '--duration', '12', ...PUBLISH, '--json']);
+    try {
+      const measured = await eventually(
+        'a participant line whose media is H.264 at 640x360 within 10% of the bitrate sent',
+        async () =>
+          linesOf(watch.stdout()).find(({ kind, object: { media } }) => kind === 'participant' && media?.videoCodec === 'H264' && media.width === 640 && Math.abs(media.bitrate - SENT_BITRATE) <= 0.1 * SENT_BITRATE),
+        60_000,
+      );
+      expect(measured.object).toMatchObject({ state: 'CONNECTED', media: { videoCodec: 'H264', audioCodec: 'OPUS', width: 640, height: 360 } });
+      expect(measured.object.media!.frameRate).toBeGreaterThan(0);
+
+      const published = await publish.exited;
+      expect(published, publish.stderr()).toBe(0);
+      const { participantId } = JSON.parse(publish.stdout()) as { participantId: string };
+      expect(measured.object.participantId).toBe(participantId);
+
+      const left = await eventually('the participant reported DISCONNECTED', async () =>
+        linesOf(watch.stdout()).find(({ kind, object }) => kind === 'participant' && object.participantId === participantId && object.state === 'DISCONNECTED'),
+      );
+      expect(left.object).not.toHaveProperty('media');
+      watch.child.kill('SIGINT');
+      expect(await watch.exited, watch.stderr()).toBe(0);
+    } finally {
+      publish.child.kill('SIGKILL');
+      watch.child.kill('SIGKILL');
+    }
+  });
+
+  describe.skipIf(!hasTmux)('in the full-screen view (tmux)', () => {
+    const socket = `ivsrt-watch-media-${process.pid}`;
+    const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+    afterAll(() => {
+      spawnSync('tmux', ['-L', socket, 'kill-server']);
+    });
+
+    it('shows the MEDIA column for the WHIP publisher', async () => {
+      if (!existsSync(`${ROOT}/dist/cli.cjs`) || !existsSync(`${ROOT}/dist/watch.mjs`)) execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT });
+      await newStage('watch-media-tty');
+      const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+      const env = Object.entries(testEnv({ IVSRT_HOME: bed.emu.home, IVSRT_CACHE_DIR: `${ROOT}/node_modules/.cache/ivsrt-e2e` }))
+        .filter(([key]) => /^(AWS_|IVSRT_|PATH$|HOME$|LANG$|LC_)/.test(key))
+        .map(([key, value]) => `${key}=${quote(value ?? '')}`);
+      const command = `env ${env.join(' ')} TERM=xterm-256color ${quote(process.execPath)} ${quote(BIN)} watch watch-media-tty --endpoint-url ${bed.emu.url} --interval 0.5; sleep 60`;
+      tmux('new-session', '-d', '-s', 'watch', '-x', '110', '-y', '30', command);
+      const publish = start(['publish', 'watch-media-tty', '--user-id', 'tty-publisher', '--duration', '10', ...PUBLISH]);
+      try {
+        const screen = await eventually('the media of tty-publisher on screen', async () => {
+          const text = tmux('capture-pane', '-p', '-t', 'watch');
+          return /tty-publisher .* WHIP +H264 640x360 [\d.]+ fps \+ OPUS, [\d.]+ Mbit\/s/.test(text) ? text : undefined;
+        }, 60_000);
+        expect(screen).toMatch(/PROTO +MEDIA +RECORDING/);
+        tmux('send-keys', '-t', 'watch', 'q');
+        expect(await publish.exited, publish.stderr()).toBe(0);
+      } finally {
+        publish.child.kill('SIGKILL');
+      }
+    });
+  });
+});
