@@ -1,19 +1,11 @@
 // The media the emulator measures in what a WHIP publisher sends (src/emulator/whip/meter.ts), as the
 // local tools read it from the admin routes and put it in words. One home for both, so that
-// `ivsrt local status` and `ivsrt watch` say the same thing; free of imports, so the watch UI's bundle
-// can take it.
+// `ivsrt local status` and `ivsrt watch` say the same thing; it imports nothing that runs, so the watch
+// UI's bundle can take it.
+import type { MediaStats } from '../emulator/whip/meter.js';
 
-/** What the tools show of the emulator's measurements (its MediaStats carry more). */
-export interface MeasuredMedia {
-  videoCodec?: string;
-  audioCodec?: string;
-  width?: number;
-  height?: number;
-  /** Frames per second. */
-  frameRate?: number;
-  /** Bits per second of audio and video together. */
-  bitrate: number;
-}
+/** What the tools show of the emulator's measurements (the route sends all of its MediaStats). */
+export type MeasuredMedia = Pick<MediaStats, 'videoCodec' | 'audioCodec' | 'width' | 'height' | 'frameRate' | 'bitrate'>;
 
 /** `1280x720`, once a sequence parameter set has said it. */
 export const resolutionText = (media: MeasuredMedia): string | undefined => (media.width ? `${media.width}x${media.height}` : undefined);

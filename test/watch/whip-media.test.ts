@@ -129,7 +129,8 @@ describe('measured media in the stage poll', () => {
       media(950_000), // 18.75%: news
       media(950_000, { width: 1280, height: 720 }), // a new picture size, whatever the rates
     ];
-    const source = vi.fn<MediaSource>(async () => [publisher('pid-whip', measurements[Math.min(source.mock.calls.length - 1, measurements.length - 1)]!)]);
+    let asked = 0;
+    const source = vi.fn<MediaSource>(async () => [publisher('pid-whip', measurements[Math.min(asked++, measurements.length - 1)]!)]);
     const w = watch(sender, source);
     poller = w.poller;
     await w.pollsDone(5);
