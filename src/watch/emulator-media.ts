@@ -5,6 +5,8 @@ import type { Target } from '../cli/config.js';
 import { AdminClient } from '../local/admin-client.js';
 import type { MediaSource } from './media.js';
 
+const PROBE_TIMEOUT_MS = 3000;
+
 /**
  * Undefined on AWS (no request is made), and where the endpoint does not answer the route as an ivsrt
  * emulator: one request at the start tells, so a foreign endpoint is not asked again at every poll.
@@ -12,6 +14,7 @@ import type { MediaSource } from './media.js';
 export async function emulatorMedia(target: Target): Promise<MediaSource | undefined> {
   if (!target.endpoint) return undefined;
   const admin = new AdminClient(target.endpoint);
-  if (!(await admin.media().then(() => true, () => false))) return undefined;
+  // An emulator on this machine answers at once; a remote endpoint that keeps silent must not hold up the watch.
+  if (!(await admin.media(AbortSignal.timeout(PROBE_TIMEOUT_MS)).then(() => true, () => false))) return undefined;
   return async (signal) => (await admin.media(signal)).whipPublishers ?? [];
 }

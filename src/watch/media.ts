@@ -32,20 +32,17 @@ export function mergeMedia(
   publishers: readonly WhipPublisherStatus[],
   scope: MediaScope,
   reported: ReadonlyMap<string, WatchedParticipant>,
-): Map<string, WatchedParticipant> {
+): ReadonlyMap<string, WatchedParticipant> {
   const measured = new Map<string, MeasuredMedia>();
   for (const p of publishers) {
     if (p.stageArn === scope.stageArn && p.sessionId === scope.sessionId) measured.set(p.participantId, shown(p.media));
   }
+  if (measured.size === 0) return participants;
   const merged = new Map<string, WatchedParticipant>();
   for (const [id, participant] of participants) {
     const media = measured.get(id);
-    if (!media) {
-      merged.set(id, participant);
-      continue;
-    }
     const before = reported.get(id)?.media;
-    merged.set(id, { ...participant, media: before && sameMedia(before, media) ? before : media });
+    merged.set(id, media ? { ...participant, media: before && sameMedia(before, media) ? before : media } : participant);
   }
   return merged;
 }
