@@ -56,11 +56,7 @@ export class WatchApi {
     private readonly media?: MediaSource,
   ) {}
 
-  get measuresMedia(): boolean {
-    return this.media !== undefined;
-  }
-
-  /** The emulator's WHIP publishers with their media; none where there is no media source. */
+  /** The emulator's WHIP publishers with their media; none, without a request, where there is no media source. */
   whipPublishers(): Promise<readonly WhipPublisherStatus[]> {
     const media = this.media;
     if (!media) return Promise.resolve([]);

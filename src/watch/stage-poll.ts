@@ -13,6 +13,7 @@ import {
   type WatchedComposition,
   type WatchedParticipant,
 } from './model.js';
+import type { WhipPublisherStatus } from '../local/admin-client.js';
 import { mergeMedia } from './media.js';
 import { Roster } from './roster.js';
 
@@ -58,12 +59,17 @@ export class StagePoll {
     if (uncounted && this.api.limiter.available('ListParticipants') > 0) await this.countSession(uncounted.sessionId!);
     await this.fetchCompositions();
     if (focusedParticipantId && this.roster) await this.fetchEvents(this.roster.sessionId, focusedParticipantId);
-    this.reported = await this.participantsWithMedia();
+    const publishers = this.roster ? await this.measuredMedia() : [];
 
+    // The roster's background pass goes on during every await above: read it at one moment, so that its
+    // list, its completeness and its headcount agree within the snapshot.
+    const roster = this.roster;
+    if (roster) this.headcounts.set(roster.sessionId, { count: roster.size, more: !roster.complete });
+    this.reported = roster ? mergeMedia(roster.entries(), publishers, { stageArn: this.stageArn, sessionId: roster.sessionId }, this.reported) : new Map();
     return {
       ...emptySnapshot(this.stageArn),
-      sessionId: this.roster?.sessionId,
-      rosterComplete: this.roster?.complete ?? true,
+      sessionId: roster?.sessionId,
+      rosterComplete: roster?.complete ?? true,
       headcounts: new Map(this.headcounts),
       focusedParticipantId,
       stage: new Map([[this.stageArn, stage]]),
@@ -104,18 +110,11 @@ export class StagePoll {
     if (!roster) return;
     if (this.finalPass === undefined || roster.completedPasses < this.finalPass) await roster.refresh();
     await roster.addDetails(focusedParticipantId);
-    this.headcounts.set(roster.sessionId, { count: roster.size, more: !roster.complete });
   }
 
-  /**
-   * The roster, with the emulator's measurements for its WHIP publishers when there is a media source.
-   * The route failing only leaves the media out: it must never stop the watch.
-   */
-  private async participantsWithMedia(): Promise<ReadonlyMap<string, WatchedParticipant>> {
-    const participants = this.roster?.entries() ?? new Map();
-    if (!this.roster || !this.api.measuresMedia) return participants;
-    const publishers = await this.api.whipPublishers().catch(() => []);
-    return mergeMedia(participants, publishers, { stageArn: this.stageArn, sessionId: this.roster.sessionId }, this.reported);
+  /** The emulator's WHIP publishers (none on AWS); none either when its route fails: media never stops a watch. */
+  private measuredMedia(): Promise<readonly WhipPublisherStatus[]> {
+    return this.api.whipPublishers().catch(() => []);
   }
 
   /**
