@@ -67,8 +67,12 @@ export function renderAt(tree: ReactElement, size: { columns: number; rows: numb
         await settle();
       }
     },
-    /** Resolves with the frame once it satisfies `check` (a text it must contain, or a predicate). */
-    async waitFor(check: string | ((frame: string) => boolean), timeoutMs = 5000): Promise<string> {
+    /**
+     * Resolves with the frame once it satisfies `check` (a text it must contain, or a predicate). What a
+     * key press changes is awaited this way rather than read after a fixed pause, which a loaded machine
+     * outruns; the limit only ends a test that would otherwise hang.
+     */
+    async waitFor(check: string | ((frame: string) => boolean), timeoutMs = 60_000): Promise<string> {
       const ok = typeof check === 'string' ? (f: string) => f.includes(check) : check;
       const deadline = Date.now() + timeoutMs;
       while (Date.now() < deadline) {
