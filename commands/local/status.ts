@@ -1,10 +1,11 @@
 import { defineVerb } from '../../src/cli/command.js';
 import { statusLocal } from '../../src/local/background.js';
-import { describeMedia, type WhipPublisherStatus } from '../../src/local/admin-client.js';
+import { describeMedia, type AdminStatus, type WhipPublisherStatus } from '../../src/local/admin-client.js';
+import { emulatorOf } from './shared.js';
 
 export const verb = defineVerb({
   description:
-    'Shows whether the background local emulator is running, and if so its URL, process, data directory, version, clock and how much it holds, ' +
+    'Shows whether the background local emulator (or the one --endpoint-url names) is running, and if so its URL, process, data directory, version, clock and how much it holds, ' +
     'and for each participant publishing real media over WHIP the codecs, resolution, frame rate and bitrate the emulator measures.',
   examples: [
     { command: 'ivsrt local status' },
@@ -26,22 +27,27 @@ export const verb = defineVerb({
     ],
   },
   async run(ctx) {
+    // --endpoint-url names the emulator to describe (one started with `ivsrt local start`, say); this
+    // never starts one, unlike the other local verbs.
+    if (ctx.globals.endpointUrl !== undefined) return statusView(await (await emulatorOf(ctx)).admin.status());
     const local = await statusLocal({ env: ctx.env });
     if (!local.running || !local.status) return { running: false };
-    const { status } = local;
-    return {
-      running: true,
-      url: local.url,
-      pid: local.pid,
-      dataDir: local.dataDir,
-      logFile: local.logFile,
-      version: status.version,
-      region: status.region,
-      accountId: status.accountId,
-      startedAt: status.startedAt,
-      clock: status.clock,
-      counts: status.counts,
-      whipPublishers: status.whipPublishers ?? [],
-    };
+    return { ...statusView(local.status), logFile: local.logFile };
   },
 });
+
+function statusView(status: AdminStatus): Record<string, unknown> {
+  return {
+    running: true,
+    url: status.url,
+    pid: status.pid,
+    dataDir: status.dataDir,
+    version: status.version,
+    region: status.region,
+    accountId: status.accountId,
+    startedAt: status.startedAt,
+    clock: status.clock,
+    counts: status.counts,
+    whipPublishers: status.whipPublishers ?? [],
+  };
+}

@@ -46,6 +46,23 @@ describe.skipIf(!BUILT)('local verbs against a named emulator', () => {
     expect(events.json().events.map((e: { name: string }) => e.name)).toEqual(['LEFT', 'PUBLISH_STOPPED', 'PUBLISH_STARTED', 'JOINED']);
   });
 
+  test('status describes the emulator --endpoint-url names, not the (absent) background one, and starts none', async () => {
+    const endpoint = emu.url;
+    const home = mkdtempSync(join(tmpdir(), 'ivsrt-status-'));
+    try {
+      await runCli(['stage', 'create', '--name', 'status-named'], { endpoint, env: emulatorEnv() });
+      const named = await runCli(['local', 'status', '--json'], { endpoint, env: { ...emulatorEnv(), IVSRT_HOME: home } });
+      expect(named.code, named.stderr).toBe(0);
+      const stages = (await runCli(['stage', 'list', '--json'], { endpoint, env: emulatorEnv() })).json().stages.length;
+      expect(named.json()).toMatchObject({ running: true, url: endpoint, pid: process.pid, counts: { stages } });
+      const background = await runCli(['local', 'status', '--json'], { env: { IVSRT_HOME: home } });
+      expect(background.json()).toEqual({ running: false });
+      expect(existsSync(join(home, 'local.json'))).toBe(false);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+
   test('refused tokens and bad flag combinations fail with a reason', async () => {
     const endpoint = emu.url;
     const bad = await runCli(['local', 'join', '--token', 'a.b.c'], { endpoint, env: emulatorEnv() });
