@@ -6,6 +6,12 @@
 // within the window continues the same recording). FAILED where it fails: a broken bucket
 // (`ivsrt local fail bucket`) or `ivsrt local fail recording`. The EventBridge events follow from these
 // states (events/derive.ts). All of it runs on the virtual clock.
+//
+// A simulated publisher's recording runs RECORDING_STARTUP_MS after it publishes. A publisher whose real
+// media the emulator receives (WHIP ingest, `recordByMedia`) is driven by that media instead: ACTIVE when
+// its first media arrives (`recordingMediaArrived`), and the reconnect window counts from when its media
+// has stopped and been written out (`recordingMediaStopped`), so Recording Start never comes before any
+// media and Recording End never before the last segment.
 import { current, update } from './participant-record.js';
 import type { Emulator } from './emulator.js';
 import { isBucketBroken } from './faults.js';
@@ -15,6 +21,19 @@ import type { ParticipantRec } from './store.js';
 export const RECORDING_STARTUP_MS = 1_000;
 
 const timer = (p: ParticipantRec): string => `recording:${p.sessionId}:${p.id}`;
+
+/** Per emulator, the participants (`sessionId/participantId`) whose recording their real media drives. */
+const mediaDriven = new WeakMap<Emulator, Set<string>>();
+const driverKey = (p: ParticipantRec): string => `${p.sessionId}/${p.id}`;
+const byMedia = (emu: Emulator, p: ParticipantRec): boolean => mediaDriven.get(emu)?.has(driverKey(p)) ?? false;
+
+/** From now on (`on`), or no longer, `p`'s recording follows its real media rather than the start-up timer. */
+export function recordByMedia(emu: Emulator, p: ParticipantRec, on: boolean): void {
+  let driven = mediaDriven.get(emu);
+  if (!driven) mediaDriven.set(emu, (driven = new Set()));
+  if (on) driven.add(driverKey(p));
+  else driven.delete(driverKey(p));
+}
 
 const RECORDING_STATES = new Set(['STARTING', 'ACTIVE', 'STOPPING']);
 export const isRecording = (p: ParticipantRec): boolean => RECORDING_STATES.has(p.recordingState ?? '');
@@ -40,7 +59,7 @@ export function recordingOnPublish(emu: Emulator, p: ParticipantRec): Partial<Pa
   const stageId = p.stageArn.slice(p.stageArn.lastIndexOf('/') + 1);
   const previous = Number(p.recordingPrefix?.split('/')[3] ?? 0);
   const { sessionId, id } = p;
-  emu.setTimer(timer(p), RECORDING_STARTUP_MS, () => recordingStarted(emu, sessionId, id));
+  if (!byMedia(emu, p)) emu.setTimer(timer(p), RECORDING_STARTUP_MS, () => recordingStarted(emu, sessionId, id));
   return {
     recordingState: 'STARTING',
     recordingBucket: bucket,
@@ -53,11 +72,37 @@ function stored(emu: Emulator, sessionId: string, id: string): ParticipantRec | 
   return emu.store.participants.get(sessionId)?.get(id);
 }
 
-function recordingStarted(emu: Emulator, sessionId: string, id: string): void {
+function recordingStarted(emu: Emulator, sessionId: string, id: string): ParticipantRec | undefined {
   const p = stored(emu, sessionId, id);
-  if (p?.recordingState !== 'STARTING') return;
-  if (isBucketBroken(emu, p.recordingBucket!)) update(emu, p, { recordingState: 'FAILED' });
-  else update(emu, p, { recordingState: 'ACTIVE', recordingStartTime: emu.now() });
+  if (p?.recordingState !== 'STARTING') return p;
+  if (isBucketBroken(emu, p.recordingBucket!)) return update(emu, p, { recordingState: 'FAILED' });
+  return update(emu, p, { recordingState: 'ACTIVE', recordingStartTime: emu.now() });
+}
+
+/** The first media of a media-driven publisher arrived: a starting recording runs now (Recording Start). */
+export function recordingMediaArrived(emu: Emulator, p: ParticipantRec): ParticipantRec | undefined {
+  return recordingStarted(emu, p.sessionId, p.id);
+}
+
+/**
+ * A media-driven publisher's media has stopped and is written out: its recording, if it stopped
+ * publishing, ends once the reconnect window has passed from now ([IPR] "Recording End events and
+ * recording-ended JSON metadata files are delayed by at least recordingReconnectWindowSeconds").
+ */
+export function recordingMediaStopped(emu: Emulator, who: ParticipantRec): void {
+  const p = current(emu, who);
+  if (p.recordingState !== 'STOPPING' || emu.hasTimer(timer(p))) return;
+  const windowMs = reconnectWindowSeconds(emu, p) * 1000;
+  if (windowMs <= 0) {
+    update(emu, p, { recordingState: 'STOPPED' });
+    return;
+  }
+  const { sessionId, id } = p;
+  emu.setTimer(timer(p), windowMs, () => recordingEnded(emu, sessionId, id));
+}
+
+function reconnectWindowSeconds(emu: Emulator, p: ParticipantRec): number {
+  return Number(emu.store.stages.get(p.stageArn)?.autoRecording.recordingReconnectWindowSeconds ?? 0);
 }
 
 /** The recording fields of `p` as it stops publishing; Recording End waits out the reconnect window. */
@@ -68,7 +113,9 @@ export function recordingOnUnpublish(emu: Emulator, p: ParticipantRec): Partial<
     return { recordingState: 'STOPPED' };
   }
   if (p.recordingState !== 'ACTIVE') return {};
-  const windowSeconds = Number(emu.store.stages.get(p.stageArn)?.autoRecording.recordingReconnectWindowSeconds ?? 0);
+  // Real media is still being written out: the window starts once it is (recordingMediaStopped).
+  if (byMedia(emu, p)) return { recordingState: 'STOPPING' };
+  const windowSeconds = reconnectWindowSeconds(emu, p);
   if (windowSeconds <= 0) return { recordingState: 'STOPPED' };
   const { sessionId, id } = p;
   emu.setTimer(timer(p), windowSeconds * 1000, () => recordingEnded(emu, sessionId, id));
@@ -113,10 +160,7 @@ export function resumeRecordings(emu: Emulator): void {
     for (const p of members.values()) {
       const { sessionId, id } = p;
       if (p.recordingState === 'STARTING') emu.setTimer(timer(p), RECORDING_STARTUP_MS, () => recordingStarted(emu, sessionId, id));
-      if (p.recordingState === 'STOPPING') {
-        const windowSeconds = Number(emu.store.stages.get(p.stageArn)?.autoRecording.recordingReconnectWindowSeconds ?? 0);
-        emu.setTimer(timer(p), windowSeconds * 1000, () => recordingEnded(emu, sessionId, id));
-      }
+      if (p.recordingState === 'STOPPING') emu.setTimer(timer(p), reconnectWindowSeconds(emu, p) * 1000, () => recordingEnded(emu, sessionId, id));
     }
   }
 }

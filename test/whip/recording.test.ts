@@ -7,16 +7,18 @@ import { describe, expect, it } from 'vitest';
 import { findFfmpeg } from '../../src/publish/ffmpeg.js';
 import { emulatorBed } from '../helpers/bed.js';
 import { scratchDir } from '../helpers/scratch.js';
+import { playlistDurationMs } from '../../src/emulator/whip/recorder.js';
 import { eventually } from './media.js';
 
 const noFfmpeg = findFfmpeg() === undefined;
+const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 if (noFfmpeg) console.warn('skipping the recording test: ffmpeg not installed (apt-get install ffmpeg)');
 
 const s3 = scratchDir('s3');
 const bed = emulatorBed(['--s3-dir', s3]);
 
 describe.skipIf(noFfmpeg)('recording a WHIP publisher to --s3-dir', () => {
-  it('writes events/recording-started.json, HLS (multivariant + high rendition) and, when the media stops, recording-ended.json', async () => {
+  it('writes events/recording-started.json, HLS (multivariant + high rendition, fMP4, ended) and, when the recording ends, recording-ended.json', async () => {
     const { storageConfiguration } = await bed.api('CreateStorageConfiguration', { name: 'rec', s3: { bucketName: 'rec-bucket' } });
     const { stage } = await bed.api('CreateStage', {
       name: 'recorded',
@@ -35,14 +37,30 @@ describe.skipIf(noFfmpeg)('recording a WHIP publisher to --s3-dir', () => {
       return existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : undefined;
     });
     const started = JSON.parse(readFileSync(join(dir, 'events', 'recording-started.json'), 'utf8'));
-    for (const meta of [started, ended]) {
-      expect(meta).toMatchObject({ version: 'v1', stage_arn: stage.arn, participant_id: participantId, session_id: sessionId });
-      expect(meta.media.hls).toEqual({ path: 'media/hls', playlist: 'multivariant.m3u8', renditions: [{ path: 'high', playlist: 'playlist.m3u8' }] });
-    }
+    // Every field the User Guide's "JSON Metadata Files" table gives, and no other (thumbnails are off by default).
+    const hls = { path: 'media/hls', playlist: 'multivariant.m3u8', renditions: [{ path: 'high', playlist: 'playlist.m3u8' }] };
+    const common = { version: 'v1', stage_arn: stage.arn, session_id: sessionId, participant_id: participantId };
+    expect(started).toEqual({ ...common, recording_started_at: expect.stringMatching(RFC3339), recording_status: 'RECORDING_STARTED', media: { hls } });
+    expect(ended).toEqual({
+      ...common,
+      recording_started_at: started.recording_started_at,
+      recording_ended_at: expect.stringMatching(RFC3339),
+      recording_status: 'RECORDING_ENDED',
+      media: { hls: { duration_ms: expect.any(Number), ...hls } },
+    });
     expect(Date.parse(ended.recording_ended_at)).toBeGreaterThanOrEqual(Date.parse(ended.recording_started_at));
+    expect(existsSync(join(dir, 'events', 'recording-failed.json'))).toBe(false);
 
+    // The last, partial segment and the end of the playlist are written when the media stops.
     const playlist = readFileSync(join(dir, 'media', 'hls', 'high', 'playlist.m3u8'), 'utf8');
-    expect(playlist).toMatch(/^\d+\.ts$/m);
+    expect(playlist).toMatch(/^#EXT-X-MAP:URI="init-0\.mp4"$/m);
+    expect(playlist).toMatch(/^\d+\.mp4$/m);
+    expect(playlist.trimEnd().endsWith('#EXT-X-ENDLIST')).toBe(true);
+    const recordedMs = playlistDurationMs(playlist);
+    expect(ended.media.hls.duration_ms).toBe(recordedMs);
+    // 6 s published: the recording holds all of it but what precedes the first key frame ffmpeg sees.
+    expect(recordedMs).toBeGreaterThan(4_500);
+    expect(recordedMs).toBeLessThan(6_500);
     const probe = JSON.parse(
       execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_name,width,height', '-of', 'json', join(dir, 'media', 'hls', 'multivariant.m3u8')], { encoding: 'utf8' }),
     ) as { streams: { codec_name: string; width?: number; height?: number }[] };

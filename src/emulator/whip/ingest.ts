@@ -9,12 +9,14 @@ import type { PeerConnection, Track } from 'node-datachannel';
 import { admit, joinStage, leaveStage, publish, publishRefused, sessionMembers } from '../activity.js';
 import type { Emulator } from '../emulator.js';
 import { ApiError } from '../errors.js';
-import { CAN_PUBLISH, type ParticipantRec } from '../store.js';
+import { isBucketBroken } from '../faults.js';
+import { current } from '../participant-record.js';
+import { isRecording, recordByMedia, recordingMediaArrived, recordingMediaStopped } from '../recording.js';
+import { CAN_PUBLISH, type Op, type ParticipantRec } from '../store.js';
 import { TokenError } from '../tokens.js';
 import { join } from 'node:path';
 import { MediaMeter, type MediaStats } from './meter.js';
 import { Recorder } from './recorder.js';
-import { isRecording } from '../recording.js';
 import { asDtlsServer, isSdp, narrowOffer, offeredMedia } from './sdp.js';
 
 export const WHIP_PREFIX = '/whip';
@@ -72,6 +74,8 @@ interface WhipSession {
   postedAt: number;
   publishStartedAt?: number;
   ended: boolean;
+  /** The first RTP packet has arrived (it starts the recording). */
+  mediaArrived: boolean;
   /** Individual participant recording, when the stage records and the emulator has an --s3-dir. */
   recorder?: Recorder;
 }
@@ -104,8 +108,13 @@ export function whipPublishers(emu: Emulator): WhipPublisher[] {
 
 export class WhipIngest {
   private readonly sessions = new Map<string, WhipSession>();
-  /** Recordings being finished (ffmpeg closing the playlist); close() waits for them. */
+  /** Media being written out (ffmpeg closing the playlist) and metadata being written; close() waits for them. */
   private readonly recordings = new Set<Promise<void>>();
+  /**
+   * Recorders by `sessionId/participantId`, from the recording's first media until it is over (STOPPED or
+   * FAILED, which comes after the WHIP session when a reconnect window holds the recording open).
+   */
+  private readonly recorders = new Map<string, Recorder>();
 
   constructor(
     private readonly emu: Emulator,
@@ -116,6 +125,7 @@ export class WhipIngest {
     private readonly s3Dir?: string,
   ) {
     registry.set(emu, this);
+    emu.onCommitted((ops) => this.onCommitted(ops));
   }
 
   static matches(path: string): boolean {
@@ -250,6 +260,7 @@ export class WhipIngest {
       state: 'new',
       postedAt,
       ended: false,
+      mediaArrived: false,
     };
     session.ticker.unref();
     pc.onStateChange((state) => this.onState(session, state));
@@ -260,7 +271,8 @@ export class WhipIngest {
       else if (kind === 'audio') session.meter.audioCodec = ACCEPTED_CODECS.audio;
       track.onMessage((data) => {
         if (session.ended) return;
-        if (session.recorder) this.record(session.recorder, kind === 'audio' ? 'audio' : 'video', data);
+        if (!session.mediaArrived) this.firstMedia(session);
+        session.recorder?.packet(kind === 'audio' ? 'audio' : 'video', data);
         if (kind === 'audio') {
           session.meter.audio(data);
           return;
@@ -306,6 +318,7 @@ export class WhipIngest {
       const p = this.participant(session);
       if (!p?.connected) return this.end(session);
       try {
+        recordByMedia(this.emu, p, true);
         publish(this.emu, p);
         session.publishStartedAt = Date.now();
         session.recorder = this.recorderFor(session);
@@ -348,24 +361,72 @@ export class WhipIngest {
     if (p?.connected) leaveStage(this.emu, p);
     // libdatachannel calls back into onStateChange while closing; `ended` makes that a no-op.
     session.pc.close();
-    if (session.recorder) {
-      const finishing = session.recorder.finish(Date.now()).catch((error: unknown) => this.emu.log(`recording: ${String(error)}`));
-      this.recordings.add(finishing);
-      void finishing.then(() => this.recordings.delete(finishing));
+    // The media has stopped: once it is written out, the recording's reconnect window starts (recording.ts).
+    const written = session.recorder?.stopMedia() ?? Promise.resolve();
+    this.track(
+      written.then(() => {
+        const q = p && current(this.emu, p);
+        if (!q) return;
+        recordingMediaStopped(this.emu, q);
+        // Nothing left to record (never recorded, or nothing was recorded): the next recording is up to how it publishes.
+        if (!isRecording(current(this.emu, q)) && !this.recorders.has(recorderKey(q))) recordByMedia(this.emu, q, false);
+      }),
+    );
+  }
+
+  private track(work: Promise<void>): void {
+    const tracked = work.catch((error: unknown) => this.emu.log(`recording: ${error instanceof Error ? error.message : String(error)}`));
+    this.recordings.add(tracked);
+    void tracked.then(() => this.recordings.delete(tracked));
+  }
+
+  /** The first RTP packet of a session: the recording starts on real media (Recording Start, recording-started.json). */
+  private firstMedia(session: WhipSession): void {
+    session.mediaArrived = true;
+    const p = this.participant(session);
+    const q = p && recordingMediaArrived(this.emu, p);
+    if (session.recorder && q?.recordingState === 'ACTIVE' && q.recordingStartTime !== undefined) session.recorder.start(q.recordingStartTime);
+  }
+
+  /** Committed recording states: a recording that is over gets its closing metadata file, once its media is written out. */
+  private onCommitted(ops: readonly Op[]): void {
+    for (const op of ops) {
+      if (op.k !== 'participant' || (op.v.recordingState !== 'STOPPED' && op.v.recordingState !== 'FAILED')) continue;
+      const p = op.v;
+      const recorder = this.recorders.get(recorderKey(p));
+      if (recorder) {
+        const outcome = p.recordingState === 'STOPPED' ? 'RECORDING_ENDED' : recorder.started ? 'RECORDING_ENDED_WITH_FAILURE' : 'RECORDING_START_FAILED';
+        // A publisher gone before its first media has nothing recorded, so no file; a broken bucket takes none.
+        const writes = (recorder.started || outcome !== 'RECORDING_ENDED') && !isBucketBroken(this.emu, p.recordingBucket ?? '');
+        this.track(recorder.close(outcome, this.emu.now(), writes));
+      }
+      this.recordingOver(p);
     }
   }
 
-  /** A recorder when the participant's publish started a recording (recording.ts) and there is a bucket directory. */
+  /** `p` records no more: its recorder goes, and its next recording follows its media only if it publishes over WHIP again. */
+  private recordingOver(p: ParticipantRec): void {
+    this.recorders.delete(recorderKey(p));
+    const live = [...this.sessions.values()].some((s) => s.sessionId === p.sessionId && s.participantId === p.id);
+    if (!live) recordByMedia(this.emu, p, false);
+  }
+
+  /**
+   * The recorder of the participant's recording when there is a bucket directory: the one it already has
+   * when it came back within the reconnect window, or a new one when its publish started a recording.
+   */
   private recorderFor(session: WhipSession): Recorder | undefined {
     const p = this.participant(session);
     if (!this.s3Dir || !p || !isRecording(p) || !p.recordingBucket || !p.recordingPrefix) return undefined;
+    const existing = this.recorders.get(recorderKey(p));
+    if (existing) return existing;
     const stage = this.emu.store.stages.get(p.stageArn);
     const hls = stage?.autoRecording?.hlsConfiguration as { targetSegmentDurationSeconds?: number } | undefined;
     const firstPayloadType = (kind: string): number | undefined => {
       const m = new RegExp(`^m=${kind} \\d+ \\S+ (\\d+)`, 'm').exec(session.pc.localDescription()?.sdp ?? '');
       return m ? Number(m[1]) : undefined;
     };
-    return new Recorder(
+    const recorder = new Recorder(
       {
         dir: join(this.s3Dir, p.recordingBucket, p.recordingPrefix),
         stageArn: p.stageArn,
@@ -377,12 +438,9 @@ export class WhipIngest {
       },
       this.emu.log,
     );
-  }
-
-  /** The first packet starts the recording (Recording Start comes from real media arriving); the rest go to it. */
-  private record(recorder: Recorder, kind: 'video' | 'audio', data: Uint8Array): void {
-    if (!recorder.started) void recorder.start(Date.now()).catch((error: unknown) => this.emu.log(`recording: ${String(error)}`));
-    recorder.packet(kind, data);
+    this.recorders.set(recorderKey(p), recorder);
+    this.track(recorder.listen());
+    return recorder;
   }
 
   private asWhipError(error: unknown): WhipError {
@@ -396,6 +454,8 @@ export class WhipIngest {
     return new WhipError(500, 'the emulator hit an unexpected error; see its log');
   }
 }
+
+const recorderKey = (p: { sessionId: string; id: string }): string => `${p.sessionId}/${p.id}`;
 
 const CORS = {
   'Access-Control-Allow-Origin': '*',

@@ -1,11 +1,14 @@
 // Individual participant recording of a WHIP publisher into a local directory that stands in for the S3
-// bucket (`ivsrt local start --s3-dir DIR`): DIR/<bucket>/<recordingS3Prefix>/ gets the User Guide's
-// layout, events/recording-started.json when media first arrives, media/hls/multivariant.m3u8 with one
-// rendition (high/playlist.m3u8, MPEG-TS segments) that ffmpeg cuts from the RTP received (copied, not
-// re-encoded), and events/recording-ended.json once the media stops.
+// bucket (`ivsrt local start --s3-dir DIR`). DIR/<bucket>/<recordingS3Prefix>/ gets the User Guide's layout
+// (rt-individual-participant-recording.html, "Recording Contents" and "JSON Metadata Files"):
+// events/recording-started.json when the recording starts (its first media), media/hls/multivariant.m3u8
+// with one rendition, high/playlist.m3u8 (a VOD playlist, complete once the media stops) with fragmented
+// MP4 segments (init-0.mp4, 0.mp4, 1.mp4, ...) that ffmpeg cuts from the RTP received (copied, not
+// re-encoded), and, when the recording ends (after the reconnect window), events/recording-ended.json, or
+// events/recording-failed.json when it fails.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findFfmpeg } from '../../publish/ffmpeg.js';
@@ -22,18 +25,62 @@ export interface RecordingTarget {
   segmentSeconds: number;
 }
 
-const RENDITION = 'high';
+/** The User Guide's `recording_status` values once a recording is over. */
+export type RecordingOutcome = 'RECORDING_ENDED' | 'RECORDING_ENDED_WITH_FAILURE' | 'RECORDING_START_FAILED';
 
-function isoSeconds(ms: number): string {
+type Kind = 'video' | 'audio';
+
+const HLS_PATH = 'media/hls';
+const RENDITION = 'high';
+const PLAYLIST = 'playlist.m3u8';
+/** How long ffmpeg gets to write its last segment and the end of the playlist before it is killed. */
+const STOP_GRACE_MS = 5_000;
+const NUDGE_EVERY_MS = 100;
+
+/** RFC 3339 UTC to the second, as the User Guide's examples write it (`2024-03-13T13:17:17Z`). */
+function rfc3339(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
+
+/** Milliseconds of media a media playlist lists (the sum of its EXTINF durations); 0 when there is none. */
+export function playlistDurationMs(playlist: string): number {
+  let seconds = 0;
+  for (const m of playlist.matchAll(/^#EXTINF:([\d.]+)/gm)) seconds += Number(m[1]);
+  return Math.round(seconds * 1000);
+}
+
+/**
+ * An RTP packet that follows `last` in its stream (next sequence number, a frame later) and carries an
+ * empty frame: a zero-length Opus frame (RFC 6716 §3.2.1, a one-byte packet) or an H.264 access unit
+ * delimiter. ffmpeg reads it as one more packet, which is what lets it act on a stop signal.
+ */
+function followingPacket(kind: Kind, last: Uint8Array): Buffer {
+  const header = Buffer.alloc(12);
+  header[0] = 0x80;
+  header[1] = 0x80 | (last[1]! & 0x7f); // marker, same payload type
+  const view = Buffer.from(last.buffer, last.byteOffset, last.byteLength);
+  header.writeUInt16BE((view.readUInt16BE(2) + 1) & 0xffff, 2);
+  header.writeUInt32BE((view.readUInt32BE(4) + (kind === 'audio' ? 960 : 3000)) >>> 0, 4);
+  view.copy(header, 8, 8, 12); // SSRC
+  const csrcs = (last[0]! & 0x0f) * 4;
+  const extension = last[0]! & 0x10 ? 4 + view.readUInt16BE(14 + csrcs) * 4 : 0;
+  const toc = last[12 + csrcs + extension] ?? 0xfc;
+  return Buffer.concat([header, Buffer.from(kind === 'audio' ? [toc] : [0x09, 0xf0])]);
+}
+
+/** RTCP shares the port with RTP (RFC 5761): payload types 72-76 with the marker bit are RTCP's 200-204. */
+const isRtcp = (data: Uint8Array): boolean => data[1]! >= 200 && data[1]! <= 204;
 
 export class Recorder {
   private ffmpeg: ChildProcess | undefined;
   private socket: Socket | undefined;
   private ports = { video: 0, audio: 0 };
+  /** The last packet forwarded of each kind (the stop nudge follows on from it). */
+  private last: Partial<Record<Kind, Uint8Array>> = {};
   private startedAt: number | undefined;
-  private finished: Promise<void> | undefined;
+  private listening: Promise<void> | undefined;
+  private stopped: Promise<void> | undefined;
+  private closed = false;
   private sdpDir: string | undefined;
 
   constructor(
@@ -41,17 +88,22 @@ export class Recorder {
     private readonly log: (line: string) => void,
   ) {}
 
-  private metadata(extra: Record<string, unknown>): Record<string, unknown> {
-    return {
-      version: 'v1',
-      stage_arn: this.target.stageArn,
-      session_id: this.target.sessionId,
-      participant_id: this.target.participantId,
-      ...extra,
-      media: {
-        hls: { path: 'media/hls', playlist: 'multivariant.m3u8', renditions: [{ path: RENDITION, playlist: 'playlist.m3u8' }] },
-      },
-    };
+  get started(): boolean {
+    return this.startedAt !== undefined;
+  }
+
+  /** The metadata file's fields (User Guide, "JSON Metadata Files"); `duration_ms` once the recording is over. */
+  private metadata(status: string, extra: { recording_ended_at?: string; duration_ms?: number } = {}): Record<string, unknown> {
+    const hls: Record<string, unknown> = {};
+    if (extra.duration_ms !== undefined) hls.duration_ms = extra.duration_ms;
+    Object.assign(hls, { path: HLS_PATH, playlist: 'multivariant.m3u8', renditions: [{ path: RENDITION, playlist: PLAYLIST }] });
+    const out: Record<string, unknown> = { version: 'v1', stage_arn: this.target.stageArn, session_id: this.target.sessionId, participant_id: this.target.participantId };
+    // "unavailable when recording_status is RECORDING_START_FAILED"
+    if (this.startedAt !== undefined) out.recording_started_at = rfc3339(this.startedAt);
+    if (extra.recording_ended_at !== undefined) out.recording_ended_at = extra.recording_ended_at;
+    out.recording_status = status;
+    out.media = { hls };
+    return out;
   }
 
   private write(relative: string, body: string): void {
@@ -60,15 +112,28 @@ export class Recorder {
     writeFileSync(path, body);
   }
 
-  get started(): boolean {
-    return this.startedAt !== undefined;
+  private writeJson(relative: string, value: unknown): void {
+    this.write(relative, `${JSON.stringify(value, null, 2)}\n`);
   }
 
-  /** The first media arrived: the recording starts (metadata written, ffmpeg listening for the RTP). */
-  async start(nowMs: number): Promise<void> {
-    if (this.startedAt !== undefined) return;
-    this.startedAt = nowMs;
-    this.write('events/recording-started.json', `${JSON.stringify(this.metadata({ recording_started_at: isoSeconds(nowMs) }), null, 2)}\n`);
+  /** The recording runs from `startedAt` (its first media): recording-started.json and the multivariant playlist. */
+  start(startedAt: number): void {
+    if (this.startedAt !== undefined || this.closed) return;
+    this.startedAt = startedAt;
+    this.writeJson('events/recording-started.json', this.metadata('RECORDING_STARTED'));
+    this.write(`${HLS_PATH}/multivariant.m3u8`, `#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-INDEPENDENT-SEGMENTS\n#EXT-X-STREAM-INF:BANDWIDTH=8500000,CODECS="avc1.42e01f,opus"\n${RENDITION}/${PLAYLIST}\n`);
+  }
+
+  /**
+   * ffmpeg, listening for the RTP before the first packet arrives (so the recording begins with the
+   * publisher's first key frame rather than whenever ffmpeg is up). Segments appear once media flows.
+   */
+  listen(): Promise<void> {
+    this.listening ??= this.spawnFfmpeg();
+    return this.listening;
+  }
+
+  private async spawnFfmpeg(): Promise<void> {
     const ffmpeg = findFfmpeg();
     if (!ffmpeg) {
       this.log('recording: ffmpeg is not on PATH, so only the metadata files are written (install ffmpeg for HLS media)');
@@ -78,30 +143,34 @@ export class Recorder {
     await new Promise<void>((resolve) => this.socket!.bind(0, '127.0.0.1', resolve));
     // ffmpeg listens on two ports of its own; packets are sent there from this socket.
     this.ports = { video: await freeUdpPort(), audio: await freeUdpPort() };
-    const hls = join(this.target.dir, 'media', 'hls');
-    mkdirSync(join(hls, RENDITION), { recursive: true });
+    const rendition = join(this.target.dir, HLS_PATH, RENDITION);
+    mkdirSync(rendition, { recursive: true });
     // ffmpeg reads the RTP session description from a file; it stays out of the bucket directory.
     this.sdpDir = mkdtempSync(join(tmpdir(), 'ivsrt-recording-'));
     const sdpPath = join(this.sdpDir, 'session.sdp');
     writeFileSync(sdpPath, this.sdp());
-    this.write('media/hls/multivariant.m3u8', `#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-INDEPENDENT-SEGMENTS\n#EXT-X-STREAM-INF:BANDWIDTH=8500000,CODECS="avc1.42e01f,opus"\n${RENDITION}/playlist.m3u8\n`);
-    this.ffmpeg = spawn(
+    if (this.stopped) return; // the publisher left while this was being set up
+    const child = spawn(
       ffmpeg,
       [
         '-hide_banner', '-loglevel', 'error', '-nostdin',
         // Start from the first parameter sets instead of probing for seconds (the default 5 s would lose short recordings).
         '-protocol_whitelist', 'file,udp,rtp', '-analyzeduration', '1000000', '-probesize', '200000', '-fflags', '+genpts', '-i', sdpPath,
         '-map', '0', '-c', 'copy',
-        '-f', 'hls', '-hls_time', String(this.target.segmentSeconds), '-hls_playlist_type', 'event',
-        '-hls_segment_filename', join(hls, RENDITION, '%d.ts'),
-        join(hls, RENDITION, 'playlist.m3u8'),
+        // The User Guide's playlist: VOD, fragmented MP4 behind init-0.mp4, EXT-X-PROGRAM-DATE-TIME to line participants up.
+        '-f', 'hls', '-hls_time', String(this.target.segmentSeconds), '-hls_playlist_type', 'vod',
+        '-hls_segment_type', 'fmp4', '-hls_fmp4_init_filename', 'init-0.mp4', '-hls_flags', 'program_date_time',
+        '-hls_segment_filename', join(rendition, '%d.mp4'),
+        join(rendition, PLAYLIST),
       ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
+    this.ffmpeg = child;
     let errors = '';
-    this.ffmpeg.stderr!.on('data', (c: Buffer) => (errors = (errors + c.toString()).slice(-1000)));
-    this.ffmpeg.once('exit', (code) => {
-      if (code) this.log(`recording: ffmpeg exited with ${code}: ${errors.trim().split('\n').pop()}`);
+    child.stderr!.on('data', (c: Buffer) => (errors = (errors + c.toString()).slice(-1000)));
+    child.once('exit', (code, signal) => {
+      // 255 is ffmpeg's exit after the SIGINT that stops it.
+      if (signal || (code && !(this.stopped && code === 255))) this.log(`recording: ffmpeg exited with ${code ?? signal}: ${errors.trim().split('\n').pop()}`);
     });
   }
 
@@ -113,32 +182,64 @@ export class Recorder {
     return `${lines.join('\r\n')}\r\n`;
   }
 
-  /** An RTP packet as received (decrypted); forwarded to ffmpeg. */
-  packet(kind: 'video' | 'audio', data: Uint8Array): void {
+  private send(kind: Kind, data: Uint8Array): void {
     const port = this.ports[kind];
     if (this.socket && port) this.socket.send(data, port, '127.0.0.1');
   }
 
-  /** The media stopped: ffmpeg finishes the playlist, then recording-ended.json is written. */
-  finish(nowMs: number): Promise<void> {
-    this.finished ??= (async () => {
-      if (this.startedAt === undefined) return;
-      this.socket?.close();
+  /** An RTP packet as received (decrypted); forwarded to ffmpeg while the media runs. */
+  packet(kind: Kind, data: Uint8Array): void {
+    if (this.stopped) return;
+    if (data.byteLength >= 12 && !isRtcp(data)) this.last[kind] = data;
+    this.send(kind, data);
+  }
+
+  /**
+   * The media stopped: ffmpeg gets SIGINT, on which it writes the last, partial segment and
+   * #EXT-X-ENDLIST. It acts on the signal only between two packets it reads (a second signal would break
+   * its wait for input, but also its last writes), so empty frames follow until it has exited.
+   * Resolves once it has. Safe to call twice.
+   */
+  stopMedia(): Promise<void> {
+    this.stopped ??= (async () => {
+      await this.listening?.catch(() => undefined);
       const ffmpeg = this.ffmpeg;
-      if (ffmpeg && ffmpeg.exitCode === null) {
+      if (ffmpeg && ffmpeg.exitCode === null && ffmpeg.signalCode === null) {
         const exited = new Promise((resolve) => ffmpeg.once('exit', resolve));
-        ffmpeg.kill('SIGINT'); // ffmpeg ends the playlist (EXT-X-ENDLIST) and the last segment on SIGINT
-        const timer = setTimeout(() => ffmpeg.kill('SIGKILL'), 5_000);
+        ffmpeg.kill('SIGINT');
+        const kind: Kind | undefined = this.last.audio ? 'audio' : this.last.video ? 'video' : undefined;
+        const nudge = setInterval(() => {
+          if (!kind) return;
+          const next = followingPacket(kind, this.last[kind]!);
+          this.last[kind] = next;
+          this.send(kind, next);
+        }, NUDGE_EVERY_MS);
+        const kill = setTimeout(() => ffmpeg.kill('SIGKILL'), STOP_GRACE_MS);
         await exited;
-        clearTimeout(timer);
+        clearInterval(nudge);
+        clearTimeout(kill);
       }
+      this.socket?.close();
       if (this.sdpDir) rmSync(this.sdpDir, { recursive: true, force: true });
-      this.write(
-        'events/recording-ended.json',
-        `${JSON.stringify(this.metadata({ recording_started_at: isoSeconds(this.startedAt), recording_ended_at: isoSeconds(nowMs) }), null, 2)}\n`,
-      );
     })();
-    return this.finished;
+    return this.stopped;
+  }
+
+  /**
+   * The recording is over at `endedAt` (the moment its state became STOPPED or FAILED): once the media is
+   * written out, recording-ended.json, or recording-failed.json for a failure. `write` false where nothing
+   * is to be written (a bucket that takes no writes, or nothing recorded).
+   */
+  async close(outcome: RecordingOutcome, endedAt: number, write = true): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.stopMedia();
+    if (!write) return;
+    const playlist = join(this.target.dir, HLS_PATH, RENDITION, PLAYLIST);
+    const duration_ms = existsSync(playlist) ? playlistDurationMs(readFileSync(playlist, 'utf8')) : 0;
+    const file = outcome === 'RECORDING_ENDED' ? 'events/recording-ended.json' : 'events/recording-failed.json';
+    const ended = outcome === 'RECORDING_START_FAILED' ? {} : { recording_ended_at: rfc3339(endedAt) };
+    this.writeJson(file, this.metadata(outcome, { ...ended, duration_ms }));
   }
 }
 
