@@ -234,6 +234,8 @@ export class Recorder {
     if (this.closed) return;
     this.closed = true;
     await this.stopMedia();
+    // No media ever came: what ffmpeg set up while waiting for it is not a recording.
+    if (this.startedAt === undefined) rmSync(join(this.target.dir, HLS_PATH), { recursive: true, force: true });
     if (!write) return;
     const playlist = join(this.target.dir, HLS_PATH, RENDITION, PLAYLIST);
     const duration_ms = existsSync(playlist) ? playlistDurationMs(readFileSync(playlist, 'utf8')) : 0;

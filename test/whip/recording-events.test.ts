@@ -1,0 +1,147 @@
+// Recording Start and Recording End of a real WHIP publisher come from its media, end to end: `ivsrt publish`
+// (ffmpeg over WHIP) into a recorded stage of a spawned emulator with an `--event-target` receiver and an
+// `--s3-dir`. Recording Start comes with the first media, Recording End (and recording-ended.json) only once
+// the reconnect window has passed on the emulator's clock, which the test moves with `ivsrt local clock`.
+// A publisher that never sends media is never recorded. The tests count events; they never time them.
+import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { IvsEvent } from '../../src/emulator/events/envelope.js';
+import { findFfmpeg } from '../../src/publish/ffmpeg.js';
+import { apiClient, type Api } from '../helpers/activity.js';
+import { runCli, type RunResult } from '../helpers/cli.js';
+import { adminHeaders, spawnEmulator, type SpawnedEmulator } from '../helpers/emulator.js';
+import { scratchDir } from '../helpers/scratch.js';
+import { startReceiver, type Receiver } from '../events/receiver.js';
+import { eventually } from './media.js';
+import { participantEvents } from './whip-api.js';
+
+const noFfmpeg = findFfmpeg() === undefined;
+if (noFfmpeg) console.warn('skipping the WHIP recording events test: ffmpeg not installed (apt-get install ffmpeg)');
+
+const WINDOW_SECONDS = 60;
+const s3 = scratchDir('s3');
+let emu: SpawnedEmulator;
+let receiver: Receiver;
+let api: Api;
+
+beforeAll(async () => {
+  if (noFfmpeg) return;
+  receiver = await startReceiver();
+  emu = await spawnEmulator(['--event-target', receiver.url, '--s3-dir', s3]);
+  api = apiClient(emu.url);
+});
+afterAll(async () => {
+  await emu?.stop();
+  await receiver?.close();
+});
+
+function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
+  return runCli(args, { endpoint: emu.url, env: { IVSRT_ADMIN_SECRET: emu.adminSecret, IVSRT_HOME: emu.home, ...env }, timeoutMs: 60_000 });
+}
+
+async function ok(args: string[], env?: NodeJS.ProcessEnv): Promise<any> {
+  const result = await cli([...args, '--json'], env);
+  expect(result.code, `ivsrt ${args.join(' ')}\n${result.stderr}`).toBe(0);
+  return result.stdout.trim() === '' ? {} : result.json();
+}
+
+/** A stage that records every publisher to `bucket`, with a reconnect window of WINDOW_SECONDS. */
+async function recordedStage(name: string, bucket: string): Promise<string> {
+  const { storageConfiguration } = await api('CreateStorageConfiguration', { name, s3: { bucketName: bucket } });
+  const { stage } = await api('CreateStage', {
+    name,
+    autoParticipantRecordingConfiguration: {
+      storageConfigurationArn: storageConfiguration.arn,
+      recordingReconnectWindowSeconds: WINDOW_SECONDS,
+      hlsConfiguration: { targetSegmentDurationSeconds: 2 },
+    },
+  });
+  return stage.arn;
+}
+
+/** Every event the emulator has logged so far about `stageArn`, in commit order. */
+async function logged(stageArn: string): Promise<IvsEvent[]> {
+  const res = await fetch(`${emu.url}/_ivsrt/events`, { method: 'POST', headers: adminHeaders(emu.url), body: JSON.stringify({ since: '1970-01-01T00:00:00Z', follow: false }) });
+  expect(res.status).toBe(200);
+  const all = (await res.text()).split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as IvsEvent);
+  return all.filter((e) => e.resources[0] === stageArn);
+}
+
+const names = (events: { detail: { event_name: string } }[]) => events.map((e) => e.detail.event_name);
+const delivered = (stageArn: string): IvsEvent[] => receiver.received.map((r) => r.body as IvsEvent).filter((e) => e.resources[0] === stageArn);
+const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
+const seconds = (iso: string) => Date.parse(iso) / 1000;
+
+describe.skipIf(noFfmpeg)('EventBridge events of a recorded WHIP publisher', () => {
+  it('Participant Published, Recording Start with the first media, Participant Unpublished, then Recording End and recording-ended.json only after the reconnect window', async () => {
+    const stageArn = await recordedStage('whip-recording-events', 'whip-events');
+    const published = await ok(['publish', stageArn, '--duration', '4', '--resolution', '320x180', '--bitrate', '300', '--fps', '15']);
+    const { participantId } = published;
+    const sessionId: string = (await api('ListStageSessions', { stageArn })).stageSessions[0].sessionId;
+    const participant = async () => (await api('GetParticipant', { stageArn, sessionId, participantId })).participant;
+    const dir = join(s3, 'whip-events', (await participant()).recordingS3Prefix);
+    const playlist = join(dir, 'media', 'hls', 'high', 'playlist.m3u8');
+
+    // The publisher has left (its DELETE came before `ivsrt publish` exited). The media is written out
+    // (the VOD playlist appears once ffmpeg has ended it), and the recording waits out the window.
+    expect(await participantEvents(api, stageArn, participantId)).toEqual(['JOINED', 'PUBLISH_STARTED', 'PUBLISH_STOPPED', 'LEFT']);
+    await eventually('the recording\'s media to be written out', async () => (existsSync(playlist) ? true : undefined));
+    expect((await participant()).recordingState).toBe('STOPPING');
+    expect(names(await logged(stageArn))).toEqual(['Participant Published', 'Recording Start', 'Participant Unpublished']);
+    expect(existsSync(join(dir, 'events', 'recording-ended.json'))).toBe(false);
+
+    // The window passes on the emulator clock (once more if the window began only after the first push).
+    for (let pushes = 0; !names(await logged(stageArn)).includes('Recording End'); pushes++) {
+      expect(pushes, 'Recording End after the reconnect window').toBeLessThan(3);
+      await ok(['local', 'clock', '--advance', String(WINDOW_SECONDS + 1)]);
+    }
+    const events = await logged(stageArn);
+    expect(names(events)).toEqual(['Participant Published', 'Recording Start', 'Participant Unpublished', 'Recording End']);
+    expect((await participant()).recordingState).toBe('STOPPED');
+    const [, start, unpublished, end] = events as [IvsEvent, IvsEvent, IvsEvent, IvsEvent];
+    expect(seconds(end.time) - seconds(unpublished.time)).toBeGreaterThanOrEqual(WINDOW_SECONDS);
+    for (const e of [start, end]) {
+      expect(e['detail-type']).toBe('IVS Participant Recording State Change');
+      expect(e.detail).toMatchObject({ session_id: sessionId, participant_id: participantId, recording_s3_bucket_name: 'whip-events', recording_s3_key_prefix: (await participant()).recordingS3Prefix });
+    }
+
+    // The metadata files say the same moments as the events (to the second they are written in).
+    const started = readJson(join(dir, 'events', 'recording-started.json'));
+    const ended = readJson(join(dir, 'events', 'recording-ended.json'));
+    expect(Math.abs(seconds(started.recording_started_at) - seconds(start.time))).toBeLessThanOrEqual(1);
+    expect(Math.abs(seconds(ended.recording_ended_at) - seconds(end.time))).toBeLessThanOrEqual(1);
+    expect(ended).toMatchObject({ recording_status: 'RECORDING_ENDED', recording_started_at: started.recording_started_at });
+
+    // The receiver (--event-target) got the same four, in the same order.
+    await eventually('the four events delivered', async () => (delivered(stageArn).length >= 4 ? true : undefined));
+    expect(names(delivered(stageArn))).toEqual(['Participant Published', 'Recording Start', 'Participant Unpublished', 'Recording End']);
+  });
+
+  it('a WHIP publisher that never sends media stays STARTING and is never recorded: no Recording Start or End, no files', async () => {
+    const stageArn = await recordedStage('whip-no-media', 'whip-silent');
+    // An "ffmpeg" that sends nothing: the WHIP session connects and publishes, and no RTP ever follows.
+    const bin = scratchDir('silent-ffmpeg');
+    writeFileSync(join(bin, 'ffmpeg'), '#!/bin/sh\nexec sleep 60\n');
+    chmodSync(join(bin, 'ffmpeg'), 0o755);
+    const PATH = `${bin}:${process.env.PATH}`;
+    const run = cli(['publish', stageArn, '--duration', '4', '--json'], { PATH });
+    const sessionId: string = await eventually('the session', async () => (await api('ListStageSessions', { stageArn })).stageSessions[0]?.sessionId);
+    const publisher = await eventually('the publisher connected and publishing', async () => {
+      const { participants } = await api('ListParticipants', { stageArn, sessionId });
+      return (participants as { participantId: string; published: boolean }[]).find((p) => p.published);
+    });
+    const get = async () => (await api('GetParticipant', { stageArn, sessionId, participantId: publisher.participantId })).participant;
+    // Well past the start-up a simulated publisher's recording takes (recording.ts RECORDING_STARTUP_MS).
+    await ok(['local', 'clock', '--advance', '5']);
+    expect((await get()).recordingState).toBe('STARTING');
+
+    const result = await run;
+    expect(result.code, result.stderr).toBe(0);
+    expect(await participantEvents(api, stageArn, publisher.participantId)).toEqual(['JOINED', 'PUBLISH_STARTED', 'PUBLISH_STOPPED', 'LEFT']);
+    expect((await get()).recordingState).toBe('STOPPED');
+    await ok(['local', 'clock', '--advance', String(WINDOW_SECONDS + 1)]);
+    expect(names(await logged(stageArn))).toEqual(['Participant Published', 'Participant Unpublished']);
+    expect(existsSync(join(s3, 'whip-silent')) ? readdirSync(join(s3, 'whip-silent'), { recursive: true }).filter((f) => String(f).includes('.')) : []).toEqual([]);
+  });
+});
