@@ -7,6 +7,7 @@ import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IvsEvent } from '../../src/emulator/events/envelope.js';
+import { playlistDurationMs } from '../../src/emulator/whip/recorder.js';
 import { findFfmpeg } from '../../src/publish/ffmpeg.js';
 import { apiClient, type Api } from '../helpers/activity.js';
 import { runCli, type RunResult } from '../helpers/cli.js';
@@ -116,6 +117,40 @@ describe.skipIf(noFfmpeg)('EventBridge events of a recorded WHIP publisher', () 
     // The receiver (--event-target) got the same four, in the same order.
     await eventually('the four events delivered', async () => (delivered(stageArn).length >= 4 ? true : undefined));
     expect(names(delivered(stageArn))).toEqual(['Participant Published', 'Recording Start', 'Participant Unpublished', 'Recording End']);
+  });
+
+  it('a publisher back within the reconnect window continues the same recording: one Recording Start and End, its media appended after a discontinuity', async () => {
+    const stageArn = await recordedStage('whip-reconnect', 'whip-merge');
+    const { token, participantId } = (await ok(['token', 'create', stageArn, '--user-id', 'comeback'])).participantToken;
+    const publish = (seconds: number) => ok(['publish', stageArn, '--token', token, '--duration', String(seconds), '--resolution', '320x180', '--bitrate', '300', '--fps', '15']);
+    // A viewer keeps the stage session open while the publisher is away (the emulator merges within a session).
+    await ok(['local', 'join', '--stage', stageArn, '--user-id', 'viewer']);
+    await publish(4);
+    const sessionId: string = (await api('ListStageSessions', { stageArn })).stageSessions[0].sessionId;
+    const participant = async () => (await api('GetParticipant', { stageArn, sessionId, participantId })).participant;
+    const first = await participant();
+    const rendition = join(s3, 'whip-merge', first.recordingS3Prefix, 'media', 'hls', 'high');
+    await eventually('the first session\'s media to be written out', async () => (existsSync(join(rendition, 'playlist.m3u8')) ? true : undefined));
+    const firstMs = playlistDurationMs(readFileSync(join(rendition, 'playlist.m3u8'), 'utf8'));
+
+    await publish(3);
+    await eventually('the second session\'s media to be appended', async () => (existsSync(join(rendition, 'init-1.mp4')) ? true : undefined));
+    expect((await participant()).recordingS3Prefix).toBe(first.recordingS3Prefix);
+    for (let pushes = 0; !names(await logged(stageArn)).includes('Recording End'); pushes++) {
+      expect(pushes, 'Recording End after the reconnect window').toBeLessThan(3);
+      await ok(['local', 'clock', '--advance', String(WINDOW_SECONDS + 1)]);
+    }
+    expect(names(await logged(stageArn))).toEqual(['Participant Published', 'Recording Start', 'Participant Unpublished', 'Participant Published', 'Participant Unpublished', 'Recording End']);
+
+    const playlist = readFileSync(join(rendition, 'playlist.m3u8'), 'utf8');
+    expect(playlist.match(/^#EXT-X-DISCONTINUITY$/gm)).toHaveLength(1);
+    expect(playlist.match(/^#EXT-X-MAP:URI="init-\d\.mp4"$/gm)).toEqual(['#EXT-X-MAP:URI="init-0.mp4"', '#EXT-X-MAP:URI="init-1.mp4"']);
+    expect(playlist.trimEnd().endsWith('#EXT-X-ENDLIST')).toBe(true);
+    const segments = playlist.match(/^\d+\.mp4$/gm)!;
+    expect(segments).toEqual(segments.map((_, i) => `${i}.mp4`));
+    const ended = readJson(join(s3, 'whip-merge', first.recordingS3Prefix, 'events', 'recording-ended.json'));
+    expect(ended.media.hls.duration_ms).toBe(playlistDurationMs(playlist));
+    expect(ended.media.hls.duration_ms - firstMs).toBeGreaterThan(1_500); // the second session's 3 s, less what precedes its first key frame
   });
 
   it('a WHIP publisher that never sends media stays STARTING and is never recorded: no Recording Start or End, no files', async () => {

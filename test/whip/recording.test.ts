@@ -64,6 +64,6 @@ describe.skipIf(noFfmpeg)('recording a WHIP publisher to --s3-dir', () => {
     const probe = JSON.parse(
       execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_name,width,height', '-of', 'json', join(dir, 'media', 'hls', 'multivariant.m3u8')], { encoding: 'utf8' }),
     ) as { streams: { codec_name: string; width?: number; height?: number }[] };
-    expect(probe.streams).toEqual(expect.arrayContaining([{ codec_name: 'h264', width: 640, height: 360 }, { codec_name: 'opus' }]));
+    expect(probe.streams).toEqual(expect.arrayContaining([{ codec_name: 'h264', width: 640, height: 360 }, { codec_name: 'aac' }]));
   });
 });

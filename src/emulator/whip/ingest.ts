@@ -115,6 +115,8 @@ export class WhipIngest {
    * FAILED, which comes after the WHIP session when a reconnect window holds the recording open).
    */
   private readonly recorders = new Map<string, Recorder>();
+  /** When each recording being closed reached STOPPED or FAILED: the moment its Recording End event carries. */
+  private readonly closedAt = new Map<string, number>();
 
   constructor(
     private readonly emu: Emulator,
@@ -125,6 +127,12 @@ export class WhipIngest {
     private readonly s3Dir?: string,
   ) {
     registry.set(emu, this);
+    // The moment a recording ends is taken as the change is made (when the event deriver stamps Recording
+    // End), and its file written once the change is durable.
+    emu.addDeriver((ops) => {
+      for (const p of closings(ops)) if (this.recorders.has(recorderKey(p))) this.closedAt.set(recorderKey(p), emu.now());
+      return [];
+    });
     emu.onCommitted((ops) => this.onCommitted(ops));
   }
 
@@ -390,15 +398,13 @@ export class WhipIngest {
 
   /** Committed recording states: a recording that is over gets its closing metadata file, once its media is written out. */
   private onCommitted(ops: readonly Op[]): void {
-    for (const op of ops) {
-      if (op.k !== 'participant' || (op.v.recordingState !== 'STOPPED' && op.v.recordingState !== 'FAILED')) continue;
-      const p = op.v;
+    for (const p of closings(ops)) {
       const recorder = this.recorders.get(recorderKey(p));
       if (recorder) {
         const outcome = p.recordingState === 'STOPPED' ? 'RECORDING_ENDED' : recorder.started ? 'RECORDING_ENDED_WITH_FAILURE' : 'RECORDING_START_FAILED';
         // A publisher gone before its first media has nothing recorded, so no file; a broken bucket takes none.
         const writes = (recorder.started || outcome !== 'RECORDING_ENDED') && !isBucketBroken(this.emu, p.recordingBucket ?? '');
-        this.track(recorder.close(outcome, this.emu.now(), writes));
+        this.track(recorder.close(outcome, this.closedAt.get(recorderKey(p)) ?? this.emu.now(), writes));
       }
       this.recordingOver(p);
     }
@@ -407,6 +413,7 @@ export class WhipIngest {
   /** `p` records no more: its recorder goes, and its next recording follows its media only if it publishes over WHIP again. */
   private recordingOver(p: ParticipantRec): void {
     this.recorders.delete(recorderKey(p));
+    this.closedAt.delete(recorderKey(p));
     const live = [...this.sessions.values()].some((s) => s.sessionId === p.sessionId && s.participantId === p.id);
     if (!live) recordByMedia(this.emu, p, false);
   }
@@ -418,28 +425,30 @@ export class WhipIngest {
   private recorderFor(session: WhipSession): Recorder | undefined {
     const p = this.participant(session);
     if (!this.s3Dir || !p || !isRecording(p) || !p.recordingBucket || !p.recordingPrefix) return undefined;
-    const existing = this.recorders.get(recorderKey(p));
-    if (existing) return existing;
-    const stage = this.emu.store.stages.get(p.stageArn);
-    const hls = stage?.autoRecording?.hlsConfiguration as { targetSegmentDurationSeconds?: number } | undefined;
     const firstPayloadType = (kind: string): number | undefined => {
       const m = new RegExp(`^m=${kind} \\d+ \\S+ (\\d+)`, 'm').exec(session.pc.localDescription()?.sdp ?? '');
       return m ? Number(m[1]) : undefined;
     };
+    const media = { video: firstPayloadType('video'), audio: firstPayloadType('audio') };
+    const existing = this.recorders.get(recorderKey(p));
+    if (existing) {
+      this.track(existing.resume(media));
+      return existing;
+    }
+    const stage = this.emu.store.stages.get(p.stageArn);
+    const hls = stage?.autoRecording?.hlsConfiguration as { targetSegmentDurationSeconds?: number } | undefined;
     const recorder = new Recorder(
       {
         dir: join(this.s3Dir, p.recordingBucket, p.recordingPrefix),
         stageArn: p.stageArn,
         sessionId: p.sessionId,
         participantId: p.id,
-        videoPayloadType: firstPayloadType('video'),
-        audioPayloadType: firstPayloadType('audio'),
         segmentSeconds: hls?.targetSegmentDurationSeconds ?? 6,
       },
       this.emu.log,
     );
     this.recorders.set(recorderKey(p), recorder);
-    this.track(recorder.listen());
+    this.track(recorder.listen(media));
     return recorder;
   }
 
@@ -456,6 +465,13 @@ export class WhipIngest {
 }
 
 const recorderKey = (p: { sessionId: string; id: string }): string => `${p.sessionId}/${p.id}`;
+
+/** The participants whose recording `ops` end (STOPPED) or fail (FAILED). */
+function closings(ops: readonly Op[]): ParticipantRec[] {
+  const out: ParticipantRec[] = [];
+  for (const op of ops) if (op.k === 'participant' && (op.v.recordingState === 'STOPPED' || op.v.recordingState === 'FAILED')) out.push(op.v);
+  return out;
+}
 
 const CORS = {
   'Access-Control-Allow-Origin': '*',

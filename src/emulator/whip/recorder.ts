@@ -3,12 +3,14 @@
 // (rt-individual-participant-recording.html, "Recording Contents" and "JSON Metadata Files"):
 // events/recording-started.json when the recording starts (its first media), media/hls/multivariant.m3u8
 // with one rendition, high/playlist.m3u8 (a VOD playlist, complete once the media stops) with fragmented
-// MP4 segments (init-0.mp4, 0.mp4, 1.mp4, ...) that ffmpeg cuts from the RTP received (copied, not
-// re-encoded), and, when the recording ends (after the reconnect window), events/recording-ended.json, or
-// events/recording-failed.json when it fails.
+// MP4 segments (init-0.mp4, 0.mp4, 1.mp4, ...) that ffmpeg cuts from the RTP received (H.264 copied,
+// Opus to AAC), and, when the recording ends (after the reconnect window), events/recording-ended.json, or
+// events/recording-failed.json when it fails. A publisher back within the reconnect window continues the
+// recording: its media is appended after #EXT-X-DISCONTINUITY with its own init segment (init-1.mp4, ...),
+// as the User Guide's example playlist shows.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findFfmpeg } from '../../publish/ffmpeg.js';
@@ -19,10 +21,13 @@ export interface RecordingTarget {
   stageArn: string;
   sessionId: string;
   participantId: string;
-  /** Payload types the publisher's offer uses (after narrowing to H.264 and Opus). */
-  videoPayloadType?: number;
-  audioPayloadType?: number;
   segmentSeconds: number;
+}
+
+/** Payload types a WHIP session's offer uses (after narrowing to H.264 and Opus). */
+export interface PayloadTypes {
+  video?: number;
+  audio?: number;
 }
 
 /** The User Guide's `recording_status` values once a recording is over. */
@@ -36,10 +41,24 @@ const PLAYLIST = 'playlist.m3u8';
 /** How long ffmpeg gets to write its last segment and the end of the playlist before it is killed. */
 const STOP_GRACE_MS = 5_000;
 const NUDGE_EVERY_MS = 100;
+/** Packets held while ffmpeg opens its ports (a few seconds of media at the most). */
+const MAX_PENDING = 4_000;
+const READY_LIMIT_MS = 5_000;
 
 /** RFC 3339 UTC to the second, as the User Guide's examples write it (`2024-03-13T13:17:17Z`). */
 function rfc3339(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/**
+ * `playlist` with the media playlist `part` appended after a discontinuity (its init segment and
+ * segments), still one VOD playlist with the longest target duration of the two.
+ */
+export function appendPart(playlist: string, part: string): string {
+  const target = (text: string) => Number(/^#EXT-X-TARGETDURATION:(\d+)/m.exec(text)?.[1] ?? 0);
+  const body = part.slice(part.indexOf('#EXT-X-MAP:')).replace(/#EXT-X-ENDLIST\s*$/, '');
+  const head = playlist.replace(/#EXT-X-ENDLIST\s*$/, '').replace(/^#EXT-X-TARGETDURATION:\d+/m, `#EXT-X-TARGETDURATION:${Math.max(target(playlist), target(part))}`);
+  return `${head}#EXT-X-DISCONTINUITY\n${body}#EXT-X-ENDLIST\n`;
 }
 
 /** Milliseconds of media a media playlist lists (the sum of its EXTINF durations); 0 when there is none. */
@@ -77,11 +96,16 @@ export class Recorder {
   private ports = { video: 0, audio: 0 };
   /** The last packet forwarded of each kind (the stop nudge follows on from it). */
   private last: Partial<Record<Kind, Uint8Array>> = {};
+  /** What arrived before ffmpeg was listening, sent on once it is (its first key frame is in there); undefined after. */
+  private pending: { kind: Kind; data: Uint8Array }[] | undefined = [];
   private startedAt: number | undefined;
+  /** Which WHIP session of the recording ffmpeg is taking in: 0, then 1, 2, ... for each reconnect within the window. */
+  private part = 0;
   private listening: Promise<void> | undefined;
   private stopped: Promise<void> | undefined;
   private closed = false;
-  private sdpDir: string | undefined;
+  /** ffmpeg's session description and, after the first part, its own playlist and init segment: out of the bucket. */
+  private workDir: string | undefined;
 
   constructor(
     private readonly target: RecordingTarget,
@@ -121,19 +145,35 @@ export class Recorder {
     if (this.startedAt !== undefined || this.closed) return;
     this.startedAt = startedAt;
     this.writeJson('events/recording-started.json', this.metadata('RECORDING_STARTED'));
-    this.write(`${HLS_PATH}/multivariant.m3u8`, `#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-INDEPENDENT-SEGMENTS\n#EXT-X-STREAM-INF:BANDWIDTH=8500000,CODECS="avc1.42e01f,opus"\n${RENDITION}/${PLAYLIST}\n`);
+    this.write(`${HLS_PATH}/multivariant.m3u8`, `#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-INDEPENDENT-SEGMENTS\n#EXT-X-STREAM-INF:BANDWIDTH=8500000,CODECS="avc1.42e01f,mp4a.40.2"\n${RENDITION}/${PLAYLIST}\n`);
   }
 
   /**
    * ffmpeg, listening for the RTP before the first packet arrives (so the recording begins with the
    * publisher's first key frame rather than whenever ffmpeg is up). Segments appear once media flows.
    */
-  listen(): Promise<void> {
-    this.listening ??= this.spawnFfmpeg();
+  listen(media: PayloadTypes): Promise<void> {
+    this.listening ??= this.spawnFfmpeg(media);
     return this.listening;
   }
 
-  private async spawnFfmpeg(): Promise<void> {
+  /** The publisher came back within the reconnect window: once the last part is written out, ffmpeg takes in the next. */
+  async resume(media: PayloadTypes): Promise<void> {
+    await this.stopped;
+    if (this.closed || !this.stopped) return;
+    this.part++;
+    this.listening = undefined;
+    this.stopped = undefined;
+    this.last = {};
+    this.pending = [];
+    await this.listen(media);
+  }
+
+  private get renditionDir(): string {
+    return join(this.target.dir, HLS_PATH, RENDITION);
+  }
+
+  private async spawnFfmpeg(media: PayloadTypes): Promise<void> {
     const ffmpeg = findFfmpeg();
     if (!ffmpeg) {
       this.log('recording: ffmpeg is not on PATH, so only the metadata files are written (install ffmpeg for HLS media)');
@@ -143,43 +183,74 @@ export class Recorder {
     await new Promise<void>((resolve) => this.socket!.bind(0, '127.0.0.1', resolve));
     // ffmpeg listens on two ports of its own; packets are sent there from this socket.
     this.ports = { video: await freeUdpPort(), audio: await freeUdpPort() };
-    const rendition = join(this.target.dir, HLS_PATH, RENDITION);
+    const rendition = this.renditionDir;
     mkdirSync(rendition, { recursive: true });
     // ffmpeg reads the RTP session description from a file; it stays out of the bucket directory.
-    this.sdpDir = mkdtempSync(join(tmpdir(), 'ivsrt-recording-'));
-    const sdpPath = join(this.sdpDir, 'session.sdp');
-    writeFileSync(sdpPath, this.sdp());
+    const work = (this.workDir = mkdtempSync(join(tmpdir(), 'ivsrt-recording-')));
+    const sdpPath = join(work, 'session.sdp');
+    writeFileSync(sdpPath, this.sdp(media));
     if (this.stopped) return; // the publisher left while this was being set up
+    // The first part writes the bucket's playlist itself; a later one writes its own, appended when it ends
+    // (ffmpeg puts the init segment beside the playlist), with segment numbers going on from the last.
+    const playlist = this.part === 0 ? join(rendition, PLAYLIST) : join(work, PLAYLIST);
+    const startNumber = this.part === 0 ? 0 : (readFileSync(join(rendition, PLAYLIST), 'utf8').match(/^\d+\.mp4$/gm)?.length ?? 0);
     const child = spawn(
       ffmpeg,
       [
         '-hide_banner', '-loglevel', 'error', '-nostdin',
-        // Start from the first parameter sets instead of probing for seconds (the default 5 s would lose short recordings).
-        '-protocol_whitelist', 'file,udp,rtp', '-analyzeduration', '1000000', '-probesize', '200000', '-fflags', '+genpts', '-i', sdpPath,
-        '-map', '0', '-c', 'copy',
+        // The probe ends with the first parameter sets (the packets held until ffmpeg listens start with them);
+        // should they be lost, it waits up to 5 s for the next key frame rather than writing no header at all.
+        '-protocol_whitelist', 'file,udp,rtp', '-analyzeduration', '5000000', '-probesize', '5000000', '-fflags', '+genpts', '-i', sdpPath,
+        // Video copied as received. Audio to AAC: fMP4 cannot take Opus copied from RTP (no OpusHead to put in
+        // its dOps box; ffmpeg fails on it whenever it starts before an Opus packet is seen), and AAC is what
+        // every HLS player plays.
+        '-map', '0', '-c:v', 'copy', '-c:a', 'aac', '-b:a', '128k',
         // The User Guide's playlist: VOD, fragmented MP4 behind init-0.mp4, EXT-X-PROGRAM-DATE-TIME to line participants up.
         '-f', 'hls', '-hls_time', String(this.target.segmentSeconds), '-hls_playlist_type', 'vod',
-        '-hls_segment_type', 'fmp4', '-hls_fmp4_init_filename', 'init-0.mp4', '-hls_flags', 'program_date_time',
-        '-hls_segment_filename', join(rendition, '%d.mp4'),
-        join(rendition, PLAYLIST),
+        '-hls_segment_type', 'fmp4', '-hls_fmp4_init_filename', `init-${this.part}.mp4`, '-hls_flags', 'program_date_time',
+        '-start_number', String(startNumber), '-hls_segment_filename', join(rendition, '%d.mp4'),
+        playlist,
       ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     this.ffmpeg = child;
+    void this.whenBound(child).then(() => this.flush());
     let errors = '';
     child.stderr!.on('data', (c: Buffer) => (errors = (errors + c.toString()).slice(-1000)));
     child.once('exit', (code, signal) => {
       // 255 is ffmpeg's exit after the SIGINT that stops it.
-      if (signal || (code && !(this.stopped && code === 255))) this.log(`recording: ffmpeg exited with ${code ?? signal}: ${errors.trim().split('\n').pop()}`);
+      if (signal || (code && !(this.stopped && code === 255))) this.log(`recording: ffmpeg exited with ${code ?? signal}: ${errors.trim().split('\n').slice(-4).join(' / ')}`);
     });
   }
 
-  private sdp(): string {
+  private sdp(media: PayloadTypes): string {
     const lines = ['v=0', 'o=- 0 0 IN IP4 127.0.0.1', 's=ivsrt recording', 'c=IN IP4 127.0.0.1', 't=0 0'];
-    const { videoPayloadType: v, audioPayloadType: a } = this.target;
+    const { video: v, audio: a } = media;
     if (v !== undefined) lines.push(`m=video ${this.ports.video} RTP/AVP ${v}`, `a=rtpmap:${v} H264/90000`, `a=fmtp:${v} packetization-mode=1`);
     if (a !== undefined) lines.push(`m=audio ${this.ports.audio} RTP/AVP ${a}`, `a=rtpmap:${a} opus/48000/2`);
     return `${lines.join('\r\n')}\r\n`;
+  }
+
+  /** Resolves once ffmpeg has bound its RTP ports (read from /proc/net/udp; elsewhere, after a pause). */
+  private async whenBound(child: ChildProcess): Promise<void> {
+    const ports = [this.ports.video, this.ports.audio].map((p) => p.toString(16).toUpperCase().padStart(4, '0'));
+    const deadline = Date.now() + READY_LIMIT_MS;
+    while (Date.now() < deadline && child.exitCode === null && !this.stopped) {
+      let table: string;
+      try {
+        table = readFileSync('/proc/net/udp', 'utf8');
+      } catch {
+        return new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      if (ports.every((port) => table.includes(`:${port} `))) return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  private flush(): void {
+    const pending = this.pending ?? [];
+    this.pending = undefined;
+    for (const { kind, data } of pending) this.send(kind, data);
   }
 
   private send(kind: Kind, data: Uint8Array): void {
@@ -191,7 +262,8 @@ export class Recorder {
   packet(kind: Kind, data: Uint8Array): void {
     if (this.stopped) return;
     if (data.byteLength >= 12 && !isRtcp(data)) this.last[kind] = data;
-    this.send(kind, data);
+    if (!this.pending) this.send(kind, data);
+    else if (this.pending.length < MAX_PENDING) this.pending.push({ kind, data: Uint8Array.from(data) });
   }
 
   /**
@@ -220,9 +292,21 @@ export class Recorder {
         clearTimeout(kill);
       }
       this.socket?.close();
-      if (this.sdpDir) rmSync(this.sdpDir, { recursive: true, force: true });
+      this.socket = undefined;
+      if (this.part > 0) this.appendLastPart();
+      if (this.workDir) rmSync(this.workDir, { recursive: true, force: true });
     })();
     return this.stopped;
+  }
+
+  /** A later part's media joins the bucket's playlist, after a discontinuity, with its init segment beside it. */
+  private appendLastPart(): void {
+    const part = join(this.workDir!, PLAYLIST);
+    const playlist = join(this.renditionDir, PLAYLIST);
+    const media = existsSync(part) ? readFileSync(part, 'utf8') : '';
+    if (!/^\d+\.mp4$/m.test(media) || !existsSync(playlist)) return; // no media came in this part
+    renameSync(join(this.workDir!, `init-${this.part}.mp4`), join(this.renditionDir, `init-${this.part}.mp4`));
+    writeFileSync(playlist, appendPart(readFileSync(playlist, 'utf8'), media));
   }
 
   /**
