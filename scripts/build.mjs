@@ -5,7 +5,7 @@
 // half-written bundle for a process that starts at the same moment.
 import { build } from 'esbuild';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, relative, sep } from 'node:path';
 import ts from 'typescript';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -68,11 +68,25 @@ function declarations(entry, outDir) {
   }
 }
 
-await bundle({ entryPoints: ['src/boot/boot.ts'], format: 'cjs', outfile: 'dist/boot.cjs' });
-await bundle({
-  entryPoints: ['src/cli/root.ts'],
+// The CLI is split into CommonJS bundles by what a command line uses; src/boot/boot.ts loads each one
+// through its own V8 code cache the first time a module in it is needed. Reading and deserialising a
+// bundle costs in proportion to its size, not to what runs, so `--version` should not pay for the SDK,
+// nor `stage list` for the emulator:
+// - cli: what every command line evaluates (src/cli/root.ts and what it imports statically: commander,
+//   the registry, help). `--version` and `--help` load nothing else.
+// - verbs: what the front imports dynamically (a verb, its flags' set-up, the context, the request
+//   pipeline, rendering, the IVS client), and whatever the other bundles do not own.
+// - credentials: the AWS SDK's default credential chain (profiles, SSO, STS, IMDS...), used only where
+//   the environment holds no keys.
+// - local: the emulator and what runs or drives it (`local *`, the background emulator).
+// Every module lives in exactly one bundle, so there is one instance of each (an `instanceof` or a
+// module-level map holds across bundles). An import of a module another bundle owns becomes a link:
+// `require('./boot.cjs').linked(bundle, id)`, which loads that bundle and evaluates the module there.
+// Each bundle exports `modules`, a map from the id (path from the repository root) of each module
+// other bundles link to, to a function that evaluates it and returns its exports.
+const CLI = {
+  ...common,
   format: 'cjs',
-  outfile: 'dist/cli.cjs',
   // Prefer packages' ES module builds: esbuild can tree-shake them and skips the CommonJS interop
   // wrappers that copy every export of the SDK's packages at start-up.
   mainFields: ['module', 'main'],
@@ -81,15 +95,97 @@ await bundle({
   supported: { 'dynamic-import': false },
   minifyWhitespace: true,
   minifySyntax: true,
-  // The Ink app has its own bundle; everything else, SDK included, lives in this one file. Native modules
-  // load from node_modules, and only when used: node-datachannel when a WHIP offer arrives or `publish`
-  // runs, lmdb when an emulator has a data dir. The EventBridge and SQS clients serve only `events tail`
-  // against AWS, so they load from node_modules too rather than weigh on every command's start-up.
-  external: ['ink', 'react', 'react/*', './watch.mjs', 'node-datachannel', 'lmdb', '@aws-sdk/client-eventbridge', '@aws-sdk/client-sqs'],
-  // esbuild warns that import.meta is empty in CJS; nothing in this bundle relies on it.
+  // The Ink app has its own bundle. Native modules load from node_modules, and only when used:
+  // node-datachannel when a WHIP offer arrives or `publish` runs, lmdb when an emulator has a data dir.
+  // The EventBridge and SQS clients serve only `events tail` against AWS, so they load from node_modules
+  // too. bowser parses browsers' user agents for the SDK's browser build; Node never calls it.
+  external: ['ink', 'react', 'react/*', './watch.mjs', 'node-datachannel', 'lmdb', '@aws-sdk/client-eventbridge', '@aws-sdk/client-sqs', 'bowser'],
+  // esbuild warns that import.meta is empty in CJS; nothing in these bundles relies on it.
   logOverride: { 'empty-import-meta': 'silent' },
-  plugins: [lazyChildProcessForCommander],
-});
+  metafile: true,
+};
+const FRONT = 'cli';
+/** The owner of each module outside the front: the first bundle whose pattern matches its id (a path from the repository root). */
+const OWNERS = [
+  { bundle: 'credentials', owns: /^node_modules\/@aws-sdk\/(credential-provider[^/]*|credential-providers|nested-clients|token-providers)\// },
+  { bundle: 'local', owns: /^(src\/emulator|src\/local|commands\/local)\// },
+  { bundle: 'verbs', owns: /./ },
+];
+const BUNDLES = [FRONT, ...OWNERS.map((o) => o.bundle)];
+/**
+ * Modules imported statically where only a call needs them: the link exports stand-ins for these
+ * functions that load the owner's bundle when called. The IVS client's runtime config imports the
+ * SDK's default credential chain, but calls it only when no credentials are given, and the CLI always
+ * gives some (src/cli/context.ts).
+ */
+const CALLED_LATER = { '@aws-sdk/credential-provider-node': ['defaultProvider'] };
+
+const moduleId = (path) => relative(process.cwd(), path).split(sep).join('/');
+
+/** Links every import of a module that `self` does not own to the bundle that does, recording what each bundle must export. */
+function linker(self, ownerOf, exportsOf) {
+  return {
+    name: 'link-bundles',
+    setup(build) {
+      build.onResolve({ filter: /^\.\/boot\.cjs$/, namespace: 'link' }, () => ({ path: './boot.cjs', external: true }));
+      build.onResolve({ filter: /.*/ }, async (args) => {
+        if (args.kind === 'entry-point' || args.pluginData === 'linking' || args.namespace !== 'file') return undefined;
+        const resolved = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: 'linking' });
+        if (resolved.errors.length > 0 || resolved.external || resolved.namespace !== 'file') return undefined;
+        const id = moduleId(resolved.path);
+        const owner = ownerOf(id, self);
+        if (owner === self) return { path: resolved.path, sideEffects: resolved.sideEffects };
+        exportsOf.get(owner).add(id);
+        // The path names the link for esbuild's messages; it ends in no extension, so no `.mjs` makes it an ES module.
+        return { path: `${id} in dist/${owner}.cjs`, namespace: 'link', pluginData: { owner, id, calledLater: CALLED_LATER[args.path] } };
+      });
+      build.onLoad({ filter: /.*/, namespace: 'link' }, ({ pluginData: { owner, id, calledLater } }) => {
+        const target = `require('./boot.cjs').linked(${JSON.stringify(owner)}, ${JSON.stringify(id)})`;
+        const contents = calledLater ? calledLater.map((name) => `exports.${name} = (...args) => ${target}.${name}(...args);`).join('\n') : `module.exports = ${target};`;
+        return { contents, loader: 'js' };
+      });
+    },
+  };
+}
+
+/** A bundle's entry: the modules it exports to the others (and, for the front, `main`). */
+function entryOf(bundle, exported) {
+  const lines = [...exported].sort().map((id) => `  ${JSON.stringify(id)}: () => require(${JSON.stringify(`./${id}`)}),`);
+  const main = bundle === FRONT ? "export { main } from './src/cli/root.ts';\n" : '';
+  return { contents: `${main}export const modules = {\n${lines.join('\n')}\n};\n`, resolveDir: process.cwd(), sourcefile: `${bundle}-entry.js`, loader: 'js' };
+}
+
+async function linkedBundles() {
+  // The front: what src/cli/root.ts imports statically, followed through every static import.
+  const front = await build({ ...CLI, entryPoints: ['src/cli/root.ts'], outfile: 'dist/cli.cjs', plugins: [lazyChildProcessForCommander, { name: 'front', setup: (b) => b.onResolve({ filter: /.*/ }, (args) => (args.kind === 'dynamic-import' ? { path: args.path, external: true } : undefined)) }] });
+  const inFront = new Set(Object.keys(front.metafile.inputs));
+  // A package's module that no rule assigns is bundled into each bundle that uses it, tree-shaken to what
+  // that bundle needs: a module another bundle links to is kept whole. Packages hold no state that ivsrt
+  // shares between bundles (the credential chain hands back plain keys).
+  const ownerOf = (id, self) => {
+    if (inFront.has(id)) return FRONT;
+    const owner = OWNERS.find((o) => o.owns.test(id)).bundle;
+    return owner === 'verbs' && id.startsWith('node_modules/') ? self : owner;
+  };
+  // What each bundle must export grows as the others are built; repeat until a round adds nothing.
+  const exportsOf = new Map(BUNDLES.map((b) => [b, new Set()]));
+  const count = () => [...exportsOf.values()].reduce((n, s) => n + s.size, 0);
+  for (;;) {
+    const before = count();
+    const outputs = [];
+    for (const bundle of BUNDLES) {
+      const result = await build({ ...CLI, stdin: entryOf(bundle, exportsOf.get(bundle)), outfile: `dist/${bundle}.cjs`, plugins: [lazyChildProcessForCommander, linker(bundle, ownerOf, exportsOf)] });
+      outputs.push(...result.outputFiles);
+    }
+    if (count() === before) {
+      for (const file of outputs) writeAtomically(file.path, file.contents);
+      return;
+    }
+  }
+}
+
+await bundle({ entryPoints: ['src/boot/boot.ts'], format: 'cjs', outfile: 'dist/boot.cjs' });
+await linkedBundles();
 if (existsSync('src/watch/ui/main.tsx')) {
   await bundle({ entryPoints: ['src/watch/ui/main.tsx'], format: 'esm', outfile: 'dist/watch.mjs', packages: 'external', jsx: 'automatic' });
 }

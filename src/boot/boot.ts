@@ -1,5 +1,7 @@
-// Loads the CommonJS bundle with a V8 code cache, the way v8-compile-cache does: the first run
+// Loads the CLI's CommonJS bundles with a V8 code cache, the way v8-compile-cache does: the first run
 // compiles and saves the cache, later runs skip most of the parse and compile (~40% of start-up).
+// The CLI is several bundles (scripts/build.mjs says which holds what); a bundle is loaded the first
+// time one of its modules is needed, through linked().
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { homedir, tmpdir } from 'node:os';
@@ -12,11 +14,34 @@ function cacheDir(): string {
 }
 
 /**
- * `kind` names the part of the bundle a run exercises. A cache holds the functions its first run
- * compiled, so help and API commands keep separate caches: neither loads the other's code, and an API
- * command never runs from a cache that `--version` wrote.
+ * `kind` names the cache: the bundle, and for dist/cli.cjs the kind of run. A cache holds the functions
+ * its first run compiled, so help and API commands keep separate caches of dist/cli.cjs: an API command
+ * never runs from a cache that `--version` wrote.
  */
 export function loadBundle(file: string, kind: string): Record<string, any> {
+  let exports = loaded.get(file);
+  if (!exports) {
+    exports = evaluate(file, kind);
+    loaded.set(file, exports);
+  }
+  return exports;
+}
+
+/** Each bundle's exports by file, so every bundle is evaluated once and each of its modules has one instance. */
+const loaded = new Map<string, Record<string, any>>();
+
+/**
+ * The exports of module `id` of bundle `bundle` (dist/<bundle>.cjs), which is loaded on first use. The
+ * build turns every import of a module that another bundle holds into this call.
+ */
+export function linked(bundle: string, id: string): unknown {
+  const exports = loadBundle(join(__dirname, `${bundle}.cjs`), bundle);
+  const load = (exports.modules as Record<string, () => unknown> | undefined)?.[id];
+  if (!load) throw new Error(`dist/${bundle}.cjs does not hold ${id}: dist/ is from another build (run \`npm run build\`)`);
+  return load();
+}
+
+function evaluate(file: string, kind: string): Record<string, any> {
   const source = readFileSync(file, 'utf8');
   const stamp = `${statSync(file).mtimeMs.toFixed(0)}-${source.length}-${process.version}`;
   const cacheFile = join(cacheDir(), `code-cache-${kind}-${stamp}.bin`);

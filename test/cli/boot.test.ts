@@ -1,5 +1,5 @@
-// Start-up by construction: the bundle runs from a V8 code cache, and Ink/React stay out of every
-// command but watch.
+// Start-up by construction: the bundles run from V8 code caches, a command line loads only the bundles
+// holding code it uses, and Ink/React stay out of every command but watch.
 import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,11 +48,34 @@ describe('start-up', () => {
     expect(left).not.toContain('code-cache-help-1-1-v0.bin');
   });
 
-  it('the command bundle does not contain or require Ink or React', () => {
-    const bundle = readFileSync(new URL('../../dist/cli.cjs', import.meta.url), 'utf8');
-    expect(bundle).not.toMatch(/require\(["'](ink|react)["']\)/);
-    expect(bundle).not.toMatch(/from ["'](ink|react)["']/);
-    expect(bundle).not.toContain('reconciler');
+  it('loads only the bundles that hold code the command line uses', async () => {
+    /** The code caches a run wrote: one per bundle it loaded (dist/cli.cjs's named for the kind of run). */
+    const bundlesLoaded = async (args: string[], options: Parameters<typeof runCli>[1] = {}) => {
+      const cache = scratchDir('cache-kinds');
+      const r = await runCli(args, { ...options, env: { IVSRT_CACHE_DIR: cache, ...options.env } });
+      expect(r.code, r.stderr).toBe(0);
+      return readdirSync(join(cache, 'ivsrt')).map((f) => /^code-cache-([a-z]+)-/.exec(f)![1]).sort();
+    };
+    expect(await bundlesLoaded(['--version'])).toEqual(['help']);
+    expect(await bundlesLoaded(['--help'])).toEqual(['help']);
+    // Keys in the environment: neither the emulator nor the SDK's credential chain is read.
+    expect(await bundlesLoaded(['stage', 'list', '--json'], { endpoint: endpoint.url })).toEqual(['command', 'verbs']);
+    // No keys: the credential chain loads, finds nothing, and the emulator's test keys stand in.
+    const noKeys = { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_EC2_METADATA_DISABLED: 'true' };
+    expect(await bundlesLoaded(['stage', 'list', '--json'], { endpoint: endpoint.url, env: noKeys })).toEqual(['command', 'credentials', 'verbs']);
+    expect(await bundlesLoaded(['local', 'status'], { env: { IVSRT_HOME: scratchDir('home') } })).toEqual(['command', 'local', 'verbs']);
+  });
+
+  it('no command bundle contains or requires Ink or React', () => {
+    const dist = new URL('../../dist/', import.meta.url);
+    const bundles = readdirSync(dist).filter((f) => f.endsWith('.cjs'));
+    expect(bundles).toEqual(expect.arrayContaining(['cli.cjs', 'verbs.cjs', 'local.cjs']));
+    for (const file of bundles) {
+      const bundle = readFileSync(new URL(file, dist), 'utf8');
+      expect(bundle, file).not.toMatch(/require\(["'](ink|react)["']\)/);
+      expect(bundle, file).not.toMatch(/from ["'](ink|react)["']/);
+      expect(bundle, file).not.toContain('reconciler');
+    }
   });
 
   it('a command outside watch mode loads no Ink or React module at run time', async () => {
