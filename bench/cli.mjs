@@ -15,7 +15,8 @@ const out = args.includes('--out') ? args[args.indexOf('--out') + 1] : undefined
 const bin = fileURLToPath(new URL('../bin/ivsrt.js', import.meta.url));
 const bare = fileURLToPath(new URL('./bare-list-stages.mjs', import.meta.url));
 const home = mkdtempSync(join(tmpdir(), 'ivsrt-bench-'));
-const env = { ...process.env, IVSRT_HOME: home, AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', AWS_REGION: 'us-east-1', AWS_DEFAULT_REGION: 'us-east-1', AWS_PAGER: '', AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent' };
+// Its own code cache directory too: another checkout's runs on this machine prune the shared one.
+const env = { ...process.env, IVSRT_HOME: home, IVSRT_CACHE_DIR: join(home, 'cache'), AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', AWS_REGION: 'us-east-1', AWS_DEFAULT_REGION: 'us-east-1', AWS_PAGER: '', AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent' };
 
 // The emulator runs as its own process, like a real endpoint.
 const emulator = spawn(process.execPath, [bin, 'local', 'start', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'inherit'] });

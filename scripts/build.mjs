@@ -1,5 +1,6 @@
-// Bundles the CLI into dist/: one CommonJS file for every command (loaded through a code cache by
-// bin/ivsrt.js), and the Ink watch UI as a separate ES module imported only in watch mode. The test
+// Bundles the CLI into dist/: CommonJS bundles that a command line loads as it needs them, each through
+// a V8 code cache (src/boot/boot.ts; see linkedBundles below for what each holds), and the Ink watch UI
+// as a separate ES module imported only in watch mode. The test
 // fixture API (`ivsrt/emulator`) is an ES module of its own, with type declarations made by tsc.
 // Each output is written to a temporary file and renamed into place, so a build never leaves a
 // half-written bundle for a process that starts at the same moment.
@@ -79,8 +80,8 @@ function declarations(entry, outDir) {
 // - credentials: the AWS SDK's default credential chain (profiles, SSO, STS, IMDS...), used only where
 //   the environment holds no keys.
 // - local: the emulator and what runs or drives it (`local *`, the background emulator).
-// Every module lives in exactly one bundle, so there is one instance of each (an `instanceof` or a
-// module-level map holds across bundles). An import of a module another bundle owns becomes a link:
+// Each of ivsrt's own modules, and each module of the front, lives in exactly one bundle, so there is one
+// instance of it (an `instanceof` or a module-level map holds across bundles). An import of a module another bundle owns becomes a link:
 // `require('./boot.cjs').linked(bundle, id)`, which loads that bundle and evaluates the module there.
 // Each bundle exports `modules`, a map from the id (path from the repository root) of each module
 // other bundles link to, to a function that evaluates it and returns its exports.
@@ -178,7 +179,8 @@ async function linkedBundles() {
       outputs.push(...result.outputFiles);
     }
     if (count() === before) {
-      for (const file of outputs) writeAtomically(file.path, file.contents);
+      // The front last: a process that starts meanwhile finds the bundles its front links to.
+      for (const file of outputs.reverse()) writeAtomically(file.path, file.contents);
       return;
     }
   }

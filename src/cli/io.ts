@@ -36,10 +36,15 @@ export function systemIO(env: NodeJS.ProcessEnv, colorFlag?: boolean): IO {
   return {
     stdout: out,
     stderr: err,
-    stdin: process.stdin,
+    // Getters: process.stdin builds a stream (loading Node's fs streams) that most commands never read.
+    get stdin() {
+      return process.stdin;
+    },
     stdoutIsTTY,
     stderrIsTTY: forced || Boolean(err.isTTY),
-    stdinIsTTY: Boolean(process.stdin.isTTY),
+    get stdinIsTTY() {
+      return Boolean(process.stdin.isTTY);
+    },
     columns: out.columns || (forcedColumns > 1 ? forcedColumns : Number.parseInt(env.COLUMNS ?? '', 10) || 80),
     color: colorWanted(env, stdoutIsTTY, colorFlag),
     colorErr: colorWanted(env, forced || Boolean(err.isTTY), colorFlag),

@@ -4,7 +4,7 @@ import type { Column, OutputSpec } from '../command.js';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { asDate, flatten, getField, relativeTime, toPlain } from './format.js';
-import { paint, type Painter } from './paint.js';
+import type { Painter } from './paint.js';
 
 export function writeJson(ctx: Context, value: unknown): void {
   ctx.io.stdout.write(`${JSON.stringify(toPlain(value), null, 4)}\n`);
@@ -47,7 +47,7 @@ function cellText(value: unknown, column: Column | undefined, tty: boolean, now:
   return text;
 }
 
-async function table(ctx: Context, head: string[], rows: string[][]): Promise<string> {
+async function table(ctx: Context, head: string[], rows: string[][], painter: Painter): Promise<string> {
   const { default: Table } = await import('cli-table3');
   const width = Math.max(ctx.io.columns, 40);
   const natural = head.map((h, i) => Math.max(visible(h), ...rows.map((r) => visible(r[i] ?? ''))) + 2);
@@ -59,7 +59,6 @@ async function table(ctx: Context, head: string[], rows: string[][]): Promise<st
     if (widths[widest]! <= 8) break;
     widths[widest]! -= 1;
   }
-  const painter = paint(ctx.io.color);
   const t = new Table({
     head: head.map((h) => painter.header(h)),
     colWidths: widths,
@@ -82,10 +81,9 @@ function listColumns(spec: OutputSpec | undefined, rows: Record<string, unknown>
   return keys.map((k) => ({ header: k.replace(/([A-Z])/g, ' $1').toUpperCase(), field: k }));
 }
 
-async function renderList(ctx: Context, spec: OutputSpec | undefined, rows: Record<string, unknown>[]): Promise<void> {
+async function renderList(ctx: Context, spec: OutputSpec | undefined, rows: Record<string, unknown>[], painter: Painter): Promise<void> {
   const tty = ctx.io.stdoutIsTTY;
   const now = ctx.now();
-  const painter = paint(ctx.io.color);
   const columns = listColumns(spec, rows);
   const cells = rows.map((row) => columns.map((c) => cellText(c.value ? c.value(row) : getField(row, c.field), c, tty, now, painter)));
   if (!tty) {
@@ -93,7 +91,7 @@ async function renderList(ctx: Context, spec: OutputSpec | undefined, rows: Reco
     return;
   }
   if (!rows.length) return;
-  ctx.io.stdout.write(await table(ctx, columns.map((c) => c.header), cells));
+  ctx.io.stdout.write(await table(ctx, columns.map((c) => c.header), cells, painter));
 }
 
 /** Fields named by the output spec come first, in its order; the rest keep the API's order. */
@@ -139,9 +137,8 @@ function withoutConcealed(value: unknown, concealed: Set<string>): unknown {
   return value;
 }
 
-async function renderObject(ctx: Context, spec: OutputSpec | undefined, value: Record<string, unknown>, concealed: Set<string>): Promise<void> {
+async function renderObject(ctx: Context, spec: OutputSpec | undefined, value: Record<string, unknown>, concealed: Set<string>, painter: Painter): Promise<void> {
   const now = ctx.now();
-  const painter = paint(ctx.io.color);
   const entries = ordered(withoutConcealed(value, concealed) as Record<string, unknown>, spec);
   if (!ctx.io.stdoutIsTTY) {
     for (const [k, v] of flatten(Object.fromEntries(entries))) ctx.io.stdout.write(`${k}\t${cellText(v, undefined, false, now, painter)}\n`);
@@ -175,6 +172,8 @@ export async function render(ctx: Context, spec: OutputSpec | undefined, result:
     if (!isEmpty) writeJson(ctx, result);
     return;
   }
+  // Colours (chalk) only from here on: JSON and --query output never needs them.
+  const { paint } = await import('./paint.js');
   // A response with nothing left to show (e.g. only echoed HTTP headers) reads as done.
   const hidden = new Set(spec?.conceal?.(options) ?? []);
   if (isObject && Object.keys(record).every((key) => hidden.has(key))) {
@@ -183,10 +182,10 @@ export async function render(ctx: Context, spec: OutputSpec | undefined, result:
   }
   const body = spec?.root ? record[spec.root] : result;
   if (Array.isArray(body)) {
-    await renderList(ctx, spec, body as Record<string, unknown>[]);
+    await renderList(ctx, spec, body as Record<string, unknown>[], paint(ctx.io.color));
     if (typeof record.NextToken === 'string') ctx.info(`More results: pass --starting-token ${record.NextToken}`);
   } else if (body && typeof body === 'object') {
-    await renderObject(ctx, spec, body as Record<string, unknown>, hidden);
+    await renderObject(ctx, spec, body as Record<string, unknown>, hidden, paint(ctx.io.color));
   } else if (body !== undefined) {
     ctx.io.stdout.write(`${String(body)}\n`);
   }
