@@ -80,6 +80,8 @@ function declarations(entry, outDir) {
 // - credentials: the AWS SDK's default credential chain (profiles, SSO, STS, IMDS...), used only where
 //   the environment holds no keys.
 // - local: the emulator and what runs or drives it (`local *`, the background emulator).
+// - tools: the verb families that are not API calls (watch, completion, events, publish, demo) and
+//   JMESPath for --query.
 // Each of ivsrt's own modules, and each module of the front, lives in exactly one bundle, so there is one
 // instance of it (an `instanceof` or a module-level map holds across bundles). An import of a module another bundle owns becomes a link:
 // `require('./boot.cjs').linked(bundle, id)`, which loads that bundle and evaluates the module there.
@@ -106,11 +108,17 @@ const CLI = {
   metafile: true,
 };
 const FRONT = 'cli';
-/** The owner of each module outside the front: the first bundle whose pattern matches its id (a path from the repository root). */
+/**
+ * The owner of each module outside the front: the first bundle whose pattern matches its id (a path from
+ * the repository root). A bundle with its own packages bundles every package module it uses that no rule
+ * assigns, tree-shaken to what it needs (a module another bundle links to is kept whole); the others link
+ * to verbs' (so `watch` sends the IVS client's own command classes).
+ */
 const OWNERS = [
-  { bundle: 'credentials', owns: /^node_modules\/@aws-sdk\/(credential-provider[^/]*|credential-providers|nested-clients|token-providers)\// },
-  { bundle: 'local', owns: /^(src\/emulator|src\/local|commands\/local)\// },
-  { bundle: 'verbs', owns: /./ },
+  { bundle: 'credentials', owns: /^node_modules\/@aws-sdk\/(credential-provider[^/]*|credential-providers|nested-clients|token-providers)\//, ownPackages: true },
+  { bundle: 'local', owns: /^(src\/emulator|src\/local|commands\/local)\//, ownPackages: true },
+  { bundle: 'tools', owns: /^((src|commands)\/(watch|completion|events|publish|demo)\/|node_modules\/jmespath\/)/ },
+  { bundle: 'verbs', owns: /./, ownPackages: true },
 ];
 const BUNDLES = [FRONT, ...OWNERS.map((o) => o.bundle)];
 /**
@@ -160,13 +168,13 @@ async function linkedBundles() {
   // The front: what src/cli/root.ts imports statically, followed through every static import.
   const front = await build({ ...CLI, entryPoints: ['src/cli/root.ts'], outfile: 'dist/cli.cjs', plugins: [lazyChildProcessForCommander, { name: 'front', setup: (b) => b.onResolve({ filter: /.*/ }, (args) => (args.kind === 'dynamic-import' ? { path: args.path, external: true } : undefined)) }] });
   const inFront = new Set(Object.keys(front.metafile.inputs));
-  // A package's module that no rule assigns is bundled into each bundle that uses it, tree-shaken to what
-  // that bundle needs: a module another bundle links to is kept whole. Packages hold no state that ivsrt
-  // shares between bundles (the credential chain hands back plain keys).
+  // The credential chain and the emulator share no package state with the rest (the chain hands back
+  // plain keys; the emulator checks signatures with its own signer), so they bundle their own packages.
+  const ownsPackages = new Set(OWNERS.filter((o) => o.ownPackages).map((o) => o.bundle));
   const ownerOf = (id, self) => {
     if (inFront.has(id)) return FRONT;
     const owner = OWNERS.find((o) => o.owns.test(id)).bundle;
-    return owner === 'verbs' && id.startsWith('node_modules/') ? self : owner;
+    return owner === 'verbs' && id.startsWith('node_modules/') && ownsPackages.has(self) ? self : owner;
   };
   // What each bundle must export grows as the others are built; repeat until a round adds nothing.
   const exportsOf = new Map(BUNDLES.map((b) => [b, new Set()]));

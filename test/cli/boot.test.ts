@@ -60,6 +60,7 @@ describe('start-up', () => {
     expect(await bundlesLoaded(['--help'])).toEqual(['help']);
     // Keys in the environment: neither the emulator nor the SDK's credential chain is read.
     expect(await bundlesLoaded(['stage', 'list', '--json'], { endpoint: endpoint.url })).toEqual(['command', 'verbs']);
+    expect(await bundlesLoaded(['stage', 'list', '--query', 'stages[0].name'], { endpoint: endpoint.url })).toEqual(['command', 'tools', 'verbs']);
     // No keys: the credential chain loads, finds nothing, and the emulator's test keys stand in.
     const noKeys = { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_EC2_METADATA_DISABLED: 'true' };
     expect(await bundlesLoaded(['stage', 'list', '--json'], { endpoint: endpoint.url, env: noKeys })).toEqual(['command', 'credentials', 'verbs']);
