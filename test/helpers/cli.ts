@@ -47,6 +47,10 @@ export function runCli(args: string[], options: RunOptions = {}): Promise<RunRes
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  // A command that never reads its input may exit before the write lands (EPIPE): not the test's concern.
+  child.stdin.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
   child.stdin.end(options.input ?? '');
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
