@@ -98,6 +98,8 @@ const CLI = {
   supported: { 'dynamic-import': false },
   minifyWhitespace: true,
   minifySyntax: true,
+  // src/boot/boot.ts reads the bundles as latin1, which is only right for ASCII.
+  charset: 'ascii',
   // The Ink app has its own bundle. Native modules load from node_modules, and only when used:
   // node-datachannel when a WHIP offer arrives or `publish` runs, lmdb when an emulator has a data dir.
   // The EventBridge and SQS clients serve only `events tail` against AWS, so they load from node_modules
