@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Kept tiny on purpose: start-up time is a feature. It loads one bundled file through a V8 code cache
-// (compiled once per version, then reused), and keeps Node and SDK warnings off the user's stderr.
+// Kept tiny on purpose: start-up time is a feature. It loads the CLI's front bundle through a V8 code
+// cache (compiled once per version, then reused; the other bundles load through it as a command needs
+// them, see scripts/build.mjs), and keeps Node and SDK warnings off the user's stderr.
 // CommonJS (bin/package.json), so Node never starts its ES module loader for a command line.
 'use strict';
 const { loadBundle } = require('../dist/boot.cjs');
