@@ -6,7 +6,7 @@
 // children's time in /proc/self/stat), which a busy machine inflates far less than the wall clock.
 // Usage: node bench/cli.mjs [--runs 30] [--out file.md]
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -73,6 +73,8 @@ try {
   for (let i = 0; i < runs; i++) for (const c of commands) samples.get(c.name).push(timeOnce(c.name, c.argv));
 } finally {
   emulator.kill('SIGTERM');
+  if (emulator.exitCode === null && emulator.signalCode === null) await new Promise((resolve) => emulator.once('exit', resolve));
+  rmSync(home, { recursive: true, force: true });
 }
 const loadAfter = loadavg()[0];
 
