@@ -5,6 +5,7 @@ import { ConfigError, UsageError } from '../../src/cli/errors.js';
 import { takeOverInterrupt } from '../../src/cli/signals.js';
 import type { Credential } from '../../src/emulator/sigv4.js';
 import type { EventBusOptions } from '../../src/emulator/events/bus.js';
+import { isAccountId } from '../../src/emulator/ids.js';
 import { DataDirError } from '../../src/emulator/storage/errors.js';
 import { ivsrtHome } from '../../src/local/paths.js';
 
@@ -16,6 +17,7 @@ interface Options {
   credentials?: string[];
   credentialsFile?: string;
   region?: string;
+  accountId?: string;
   throttle?: boolean;
   background?: boolean;
   seed?: string;
@@ -80,6 +82,7 @@ export const verb = defineVerb<Options>({
     { flags: '--credentials <key:secret>', description: 'accept only these credentials and verify signatures (repeatable; visible in `ps`: prefer --credentials-file or $IVSRT_CREDENTIALS)', parse: 'list' },
     { flags: '--credentials-file <path>', description: 'read KEY:SECRET lines from this file (same effect as --credentials)' },
     { flags: '--region <region>', description: 'region written into ARNs (default us-east-1)' },
+    { flags: '--account-id <id>', description: 'the 12-digit account written into ARNs and event envelopes, say your own so ARNs look like production (default 123456789012)' },
     { flags: '--throttle', description: "enforce the service's per-operation rate limits (5 TPS for most operations): 429 TooManyRequestsException beyond them (also IVSRT_THROTTLE=1)" },
     { flags: '--seed <file>', description: 'load stages, configurations and public keys from a seed file (docs/testing.md) before serving' },
     { flags: '--event-target <url|exec:command>', description: 'deliver every IVS event here: POST the envelope to a URL, or run a command with it on stdin (repeatable)', parse: 'list' },
@@ -92,6 +95,7 @@ export const verb = defineVerb<Options>({
   async run(ctx, options) {
     if (options.port !== undefined && (options.port < 0 || options.port > 65535)) throw new UsageError(`--port must be from 0 to 65535, got ${options.port}`);
     if (options.clockSpeed !== undefined && !(options.clockSpeed > 0)) throw new UsageError('--clock-speed must be a positive number');
+    if (options.accountId !== undefined && !isAccountId(options.accountId)) throw new UsageError(`--account-id must be 12 digits, got ${options.accountId}`);
     const credentials = readCredentials(options, ctx.env);
     const host = options.host ?? '127.0.0.1';
     if (!credentials && !LOOPBACK_HOSTS.has(host)) {
@@ -111,6 +115,7 @@ export const verb = defineVerb<Options>({
         clockSpeed: options.clockSpeed,
         credentials,
         region: options.region ?? ctx.globals.region,
+        accountId: options.accountId,
         throttle: options.throttle === true || ctx.env.IVSRT_THROTTLE === '1',
         // A secret fixed by the environment (e.g. for clients on another IVSRT_HOME); else a fresh one.
         adminSecret: ctx.env.IVSRT_ADMIN_SECRET || undefined,

@@ -43,6 +43,9 @@ export function parseArn(arn: string): ParsedArn | undefined {
   return { region: m[1]!, account: m[2]!, type: m[3]!, id: m[4]! };
 }
 
+/** An AWS account ID: 12 digits (the account field of every ARN). */
+export const isAccountId = (value: string): boolean => /^\d{12}$/.test(value);
+
 export function buildArn(region: string, account: string, type: ResourceType, id: string): string {
   return `arn:aws:ivs:${region}:${account}:${type}/${id}`;
 }

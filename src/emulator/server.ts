@@ -22,6 +22,7 @@ import { queryList, resolveRoute } from './router.js';
 import { Authenticator, type Credential } from './sigv4.js';
 import { DEFAULT_RETENTION, retention, type RetentionLimits } from './retention.js';
 import { Store } from './store.js';
+import { isAccountId } from './ids.js';
 import { Throttle } from './throttle.js';
 import { TokenAuthority, TokenError } from './tokens.js';
 import { validateInput } from './validation.js';
@@ -137,6 +138,7 @@ export function resumeTimers(emu: Emulator): void {
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const log = options.log ?? (() => {});
   const host = options.host ?? '127.0.0.1';
+  if (options.accountId !== undefined && !isAccountId(options.accountId)) throw new RangeError(`accountId must be 12 digits, got ${options.accountId}`);
   const limits = { ...DEFAULT_RETENTION, ...options.retention };
   const store = new Store({ freeze: options.freezeRecords ?? process.env.IVSRT_FREEZE_RECORDS === '1', eventsPerParticipant: limits.eventsPerParticipant });
   const engine = options.dataDir ? await openDataDir(options.dataDir, store, log) : undefined;

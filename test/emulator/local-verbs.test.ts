@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/server.js';
 import { runCli } from '../helpers/cli.js';
+import { spawnEmulator } from '../helpers/emulator.js';
 import { startTestEmulator } from './helpers.js';
 
 const BUILT = existsSync(new URL('../../dist/cli.cjs', import.meta.url));
@@ -109,5 +110,22 @@ describe.skipIf(!BUILT)('the background instance', () => {
     const stopped = await runCli(['local', 'stop', '--json'], { env });
     expect(stopped.json()).toEqual({ stopped: true, pid: status.pid });
     expect((await runCli(['local', 'status', '--json'], { env })).json()).toEqual({ running: false });
+  });
+});
+
+describe.skipIf(!BUILT)('local start --account-id', () => {
+  test('writes the account into ARNs, and refuses one that is not 12 digits with one line (252)', async () => {
+    const emu = await spawnEmulator(['--account-id', '111122223333']);
+    try {
+      const created = await runCli(['stage', 'create', '--name', 'mine', '--json'], { endpoint: emu.url, env: { IVSRT_HOME: emu.home } });
+      expect(created.json().stage.arn).toMatch(/^arn:aws:ivs:us-east-1:111122223333:stage\/\w{12}$/);
+      const status = await runCli(['local', 'status', '--json'], { endpoint: emu.url, env: { IVSRT_HOME: emu.home } });
+      expect(status.json().accountId).toBe('111122223333');
+    } finally {
+      await emu.stop();
+    }
+    const bad = await runCli(['local', 'start', '--port', '0', '--account-id', '12345']);
+    expect(bad.code).toBe(252);
+    expect(bad.stderr.trim().split('\n')).toEqual([expect.stringContaining('--account-id must be 12 digits, got 12345')]);
   });
 });
