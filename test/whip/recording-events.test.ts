@@ -153,6 +153,29 @@ describe.skipIf(noFfmpeg)('EventBridge events of a recorded WHIP publisher', () 
     expect(ended.media.hls.duration_ms - firstMs).toBeGreaterThan(1_500); // the second session's 3 s, less what precedes its first key frame
   });
 
+  it('a recording that fails while the media flows: Recording End Failure and recording-failed.json (RECORDING_ENDED_WITH_FAILURE), no recording-ended.json', async () => {
+    const stageArn = await recordedStage('whip-failing', 'whip-failing');
+    const { token, participantId } = (await ok(['token', 'create', stageArn, '--user-id', 'unlucky'])).participantToken;
+    const run = cli(['publish', stageArn, '--token', token, '--duration', '6', '--resolution', '320x180', '--bitrate', '300', '--fps', '15', '--json']);
+    await eventually('Recording Start', async () => (names(await logged(stageArn)).includes('Recording Start') ? true : undefined));
+    const sessionId: string = (await api('ListStageSessions', { stageArn })).stageSessions[0].sessionId;
+    const prefix: string = (await api('GetParticipant', { stageArn, sessionId, participantId })).participant.recordingS3Prefix;
+    // Once media is being written (ffmpeg has written the init segment), the recording is made to fail.
+    await eventually('the recording under way', async () => (existsSync(join(s3, 'whip-failing', prefix, 'media', 'hls', 'high', 'init-0.mp4')) ? true : undefined));
+    await ok(['local', 'fail', 'recording', '--stage', stageArn, '--participant', participantId]);
+    const result = await run;
+    expect(result.code, result.stderr).toBe(0);
+    const { participant } = await api('GetParticipant', { stageArn, sessionId, participantId });
+    expect(participant.recordingState).toBe('FAILED');
+    expect(names(await logged(stageArn))).toEqual(['Participant Published', 'Recording Start', 'Recording End Failure', 'Participant Unpublished']);
+    const events = join(s3, 'whip-failing', participant.recordingS3Prefix, 'events');
+    const failed = await eventually('recording-failed.json', async () => (existsSync(join(events, 'recording-failed.json')) ? readJson(join(events, 'recording-failed.json')) : undefined));
+    expect(failed).toMatchObject({ recording_status: 'RECORDING_ENDED_WITH_FAILURE', participant_id: participantId, recording_started_at: readJson(join(events, 'recording-started.json')).recording_started_at });
+    expect(failed.recording_ended_at).toMatch(/Z$/);
+    expect(failed.media.hls.duration_ms).toBeGreaterThan(0);
+    expect(existsSync(join(events, 'recording-ended.json'))).toBe(false);
+  });
+
   it('a WHIP publisher that never sends media stays STARTING and is never recorded: no Recording Start or End, no files', async () => {
     const stageArn = await recordedStage('whip-no-media', 'whip-silent');
     // An "ffmpeg" that sends nothing: the WHIP session connects and publishes, and no RTP ever follows.
