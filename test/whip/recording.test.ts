@@ -1,7 +1,7 @@
 // Individual participant recording of a WHIP publisher into `ivsrt local start --s3-dir DIR`: the User
 // Guide's layout under DIR/<bucket>/<recordingS3Prefix>, its metadata files, and HLS that ffprobe plays.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findFfmpeg } from '../../src/publish/ffmpeg.js';
@@ -65,5 +65,36 @@ describe.skipIf(noFfmpeg)('recording a WHIP publisher to --s3-dir', () => {
       execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_name,width,height', '-of', 'json', join(dir, 'media', 'hls', 'multivariant.m3u8')], { encoding: 'utf8' }),
     ) as { streams: { codec_name: string; width?: number; height?: number }[] };
     expect(probe.streams).toEqual(expect.arrayContaining([{ codec_name: 'h264', width: 640, height: 360 }, { codec_name: 'aac' }]));
+  });
+
+  it('with thumbnails on (INTERVAL, SEQUENTIAL and LATEST): JPEGs every interval under media/thumbnails and media/latest_thumbnail, named in the metadata', async () => {
+    const { storageConfiguration } = await bed.api('CreateStorageConfiguration', { name: 'thumbs', s3: { bucketName: 'thumb-bucket' } });
+    const { stage } = await bed.api('CreateStage', {
+      name: 'thumbnailed',
+      autoParticipantRecordingConfiguration: {
+        storageConfigurationArn: storageConfiguration.arn,
+        thumbnailConfiguration: { recordingMode: 'INTERVAL', storage: ['SEQUENTIAL', 'LATEST'], targetIntervalSeconds: 1 },
+      },
+    });
+    const run = await bed.cli(['publish', 'thumbnailed', '--duration', '5', '--resolution', '320x180', '--bitrate', '300', '--fps', '15', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const sessionId: string = (await bed.api('ListStageSessions', { stageArn: stage.arn })).stageSessions[0].sessionId;
+    const { participant } = await bed.api('GetParticipant', { stageArn: stage.arn, sessionId, participantId: run.json().participantId });
+    const dir = join(s3, 'thumb-bucket', participant.recordingS3Prefix);
+    const ended = await eventually('recording-ended.json', async () => {
+      const path = join(dir, 'events', 'recording-ended.json');
+      return existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : undefined;
+    });
+    expect(ended.media.thumbnails).toEqual({ path: 'media/thumbnails', renditions: [{ path: 'high' }] });
+    expect(ended.media.latest_thumbnail).toEqual({ path: 'media/latest_thumbnail', renditions: [{ path: 'high' }] });
+    const started = JSON.parse(readFileSync(join(dir, 'events', 'recording-started.json'), 'utf8'));
+    expect(Object.keys(started.media)).toEqual(['hls', 'thumbnails', 'latest_thumbnail']);
+    // About one a second of the media recorded, numbered from 1, each a JPEG.
+    const sequential = readdirSync(join(dir, 'media', 'thumbnails', 'high')).sort((a, b) => parseInt(a) - parseInt(b));
+    expect(sequential.length).toBeGreaterThanOrEqual(Math.floor(ended.media.hls.duration_ms / 1000) - 1);
+    expect(sequential).toEqual(sequential.map((_, i) => `${i + 1}.jpg`));
+    for (const file of [join(dir, 'media', 'thumbnails', 'high', '1.jpg'), join(dir, 'media', 'latest_thumbnail', 'high', 'thumb.jpg')]) {
+      expect([...readFileSync(file).subarray(0, 2)]).toEqual([0xff, 0xd8]);
+    }
   });
 });

@@ -437,6 +437,7 @@ export class WhipIngest {
     }
     const stage = this.emu.store.stages.get(p.stageArn);
     const hls = stage?.autoRecording?.hlsConfiguration as { targetSegmentDurationSeconds?: number } | undefined;
+    const thumbs = stage?.autoRecording?.thumbnailConfiguration as { recordingMode?: string; storage?: string[]; targetIntervalSeconds?: number } | undefined;
     const recorder = new Recorder(
       {
         dir: join(this.s3Dir, p.recordingBucket, p.recordingPrefix),
@@ -444,6 +445,13 @@ export class WhipIngest {
         sessionId: p.sessionId,
         participantId: p.id,
         segmentSeconds: hls?.targetSegmentDurationSeconds ?? 6,
+        ...(thumbs?.recordingMode === 'INTERVAL' && {
+          thumbnails: {
+            intervalSeconds: thumbs.targetIntervalSeconds ?? 60,
+            sequential: thumbs.storage?.includes('SEQUENTIAL') ?? true,
+            latest: thumbs.storage?.includes('LATEST') ?? false,
+          },
+        }),
       },
       this.emu.log,
     );

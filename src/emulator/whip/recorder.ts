@@ -5,12 +5,14 @@
 // with one rendition, high/playlist.m3u8 (a VOD playlist, complete once the media stops) with fragmented
 // MP4 segments (init-0.mp4, 0.mp4, 1.mp4, ...) that ffmpeg cuts from the RTP received (H.264 copied,
 // Opus to AAC), and, when the recording ends (after the reconnect window), events/recording-ended.json, or
-// events/recording-failed.json when it fails. A publisher back within the reconnect window continues the
+// events/recording-failed.json when it fails. With thumbnails on (recordingMode INTERVAL), JPEGs every
+// targetIntervalSeconds: media/thumbnails/high/1.jpg, 2.jpg, ... (SEQUENTIAL, numbered on across a merge)
+// and media/latest_thumbnail/high/thumb.jpg (LATEST). A publisher back within the reconnect window continues the
 // recording: its media is appended after #EXT-X-DISCONTINUITY with its own init segment (init-1.mp4, ...),
 // as the User Guide's example playlist shows.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findFfmpeg } from '../../publish/ffmpeg.js';
@@ -22,6 +24,8 @@ export interface RecordingTarget {
   sessionId: string;
   participantId: string;
   segmentSeconds: number;
+  /** The stage's thumbnailConfiguration when its recordingMode is INTERVAL. */
+  thumbnails?: { intervalSeconds: number; sequential: boolean; latest: boolean };
 }
 
 /** Payload types a WHIP session's offer uses (after narrowing to H.264 and Opus). */
@@ -38,6 +42,8 @@ type Kind = 'video' | 'audio';
 const HLS_PATH = 'media/hls';
 const RENDITION = 'high';
 const PLAYLIST = 'playlist.m3u8';
+const THUMBNAILS = 'media/thumbnails';
+const LATEST_THUMBNAIL = 'media/latest_thumbnail';
 /** How long ffmpeg gets to write its last segment and the end of the playlist before it is killed. */
 const STOP_GRACE_MS = 5_000;
 const NUDGE_EVERY_MS = 100;
@@ -126,7 +132,11 @@ export class Recorder {
     if (this.startedAt !== undefined) out.recording_started_at = rfc3339(this.startedAt);
     if (extra.recording_ended_at !== undefined) out.recording_ended_at = extra.recording_ended_at;
     out.recording_status = status;
-    out.media = { hls };
+    const media: Record<string, unknown> = { hls };
+    // "available only when the thumbnail configuration's storage field includes SEQUENTIAL" (LATEST likewise)
+    if (this.target.thumbnails?.sequential) media.thumbnails = { path: THUMBNAILS, renditions: [{ path: RENDITION }] };
+    if (this.target.thumbnails?.latest) media.latest_thumbnail = { path: LATEST_THUMBNAIL, renditions: [{ path: RENDITION }] };
+    out.media = media;
     return out;
   }
 
@@ -210,6 +220,7 @@ export class Recorder {
         '-hls_segment_type', 'fmp4', '-hls_fmp4_init_filename', `init-${this.part}.mp4`, '-hls_flags', 'program_date_time',
         '-start_number', String(startNumber), '-hls_segment_filename', join(rendition, '%d.mp4'),
         playlist,
+        ...this.thumbnailOutputs(),
       ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
@@ -221,6 +232,27 @@ export class Recorder {
       // 255 is ffmpeg's exit after the SIGINT that stops it.
       if (signal || (code && !(this.stopped && code === 255))) this.log(`recording: ffmpeg exited with ${code ?? signal}: ${errors.trim().split('\n').slice(-4).join(' / ')}`);
     });
+  }
+
+  /** ffmpeg outputs for the thumbnails: a frame every interval, decoded from the video received. */
+  private thumbnailOutputs(): string[] {
+    const thumbnails = this.target.thumbnails;
+    if (!thumbnails) return [];
+    const every = ['-map', '0:v', '-vf', `fps=1/${thumbnails.intervalSeconds}`, '-q:v', '5', '-f', 'image2'];
+    const out: string[] = [];
+    if (thumbnails.sequential) {
+      const dir = join(this.target.dir, THUMBNAILS, RENDITION);
+      mkdirSync(dir, { recursive: true });
+      // A merged recording's thumbnails number on from the last one (User Guide, "Merge Fragmented ... Recordings").
+      const next = readdirSync(dir).filter((f) => /^\d+\.jpg$/.test(f)).length + 1;
+      out.push(...every, '-start_number', String(next), join(dir, '%d.jpg'));
+    }
+    if (thumbnails.latest) {
+      const dir = join(this.target.dir, LATEST_THUMBNAIL, RENDITION);
+      mkdirSync(dir, { recursive: true });
+      out.push(...every, '-update', '1', join(dir, 'thumb.jpg'));
+    }
+    return out;
   }
 
   private sdp(media: PayloadTypes): string {
@@ -319,7 +351,7 @@ export class Recorder {
     this.closed = true;
     await this.stopMedia();
     // No media ever came: what ffmpeg set up while waiting for it is not a recording.
-    if (this.startedAt === undefined) rmSync(join(this.target.dir, HLS_PATH), { recursive: true, force: true });
+    if (this.startedAt === undefined) rmSync(join(this.target.dir, 'media'), { recursive: true, force: true });
     if (!write) return;
     const playlist = join(this.target.dir, HLS_PATH, RENDITION, PLAYLIST);
     const duration_ms = existsSync(playlist) ? playlistDurationMs(readFileSync(playlist, 'utf8')) : 0;
