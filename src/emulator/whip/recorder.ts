@@ -155,6 +155,7 @@ export class Recorder {
     if (this.startedAt !== undefined || this.closed) return;
     this.startedAt = startedAt;
     this.writeJson('events/recording-started.json', this.metadata('RECORDING_STARTED'));
+    if (!findFfmpeg()) return; // without ffmpeg there is no media to list
     this.write(`${HLS_PATH}/multivariant.m3u8`, `#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-INDEPENDENT-SEGMENTS\n#EXT-X-STREAM-INF:BANDWIDTH=8500000,CODECS="avc1.42e01f,mp4a.40.2"\n${RENDITION}/${PLAYLIST}\n`);
   }
 
