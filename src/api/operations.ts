@@ -13,6 +13,11 @@ import {
 } from '@aws-sdk/client-ivs-realtime';
 import type { OperationName } from '../model/api.js';
 
+// The client comes from here, by name, rather than from import() of the package: a bundled import()
+// keeps the package's whole namespace (the aggregated IVSRealTime class, paginators, waiters), and
+// evaluating that costs every command at start-up.
+export { IVSRealTimeClient } from '@aws-sdk/client-ivs-realtime';
+
 export type { OperationName };
 
 export const SDK_COMMANDS = {

@@ -77,7 +77,7 @@ export function createContext(seed: ContextSeed): Context {
     const resolved = await target();
     const { resolveTimeouts } = await import('./config.js');
     const timeouts = await resolveTimeouts(globals, env);
-    const { IVSRealTimeClient } = await import('@aws-sdk/client-ivs-realtime');
+    const { IVSRealTimeClient } = await import('../api/operations.js');
     let credentials;
     if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
       // The provider chain's first step, read from this context's environment rather than the process's.

@@ -1,32 +1,7 @@
 // Every request the watcher makes goes through here, so each one waits for the shared rate limiter and
 // can be cancelled when the watch stops.
-import {
-  DisconnectParticipantCommand,
-  GetCompositionCommand,
-  GetParticipantCommand,
-  GetStageCommand,
-  GetStageSessionCommand,
-  ListCompositionsCommand,
-  ListParticipantEventsCommand,
-  ListParticipantsCommand,
-  ListStageSessionsCommand,
-  ListStagesCommand,
-  StopCompositionCommand,
-  type GetCompositionCommandOutput,
-  type GetParticipantCommandOutput,
-  type GetStageCommandOutput,
-  type GetStageSessionCommandOutput,
-  type ListCompositionsCommandOutput,
-  type ListCompositionsCommandInput,
-  type ListParticipantEventsCommandInput,
-  type ListParticipantEventsCommandOutput,
-  type ListParticipantsCommandInput,
-  type ListParticipantsCommandOutput,
-  type ListStageSessionsCommandInput,
-  type ListStageSessionsCommandOutput,
-  type ListStagesCommandInput,
-  type ListStagesCommandOutput,
-} from '@aws-sdk/client-ivs-realtime';
+import { SDK_COMMANDS } from '../api/operations.js';
+import type { InputOf, OperationName, OutputOf } from '../model/api.js';
 import type { WhipPublisherStatus } from '../local/admin-client.js';
 import type { MediaSource } from './media.js';
 import type { Priority, RateLimiter } from './rate-limiter.js';
@@ -63,52 +38,54 @@ export class WatchApi {
     return this.limiter.schedule(MEDIA_OPERATION, () => media(this.signal), { signal: this.signal });
   }
 
-  getStage(arn: string): Promise<GetStageCommandOutput> {
-    return this.call('GetStage', new GetStageCommand({ arn }));
+  getStage(arn: string): Promise<OutputOf<'GetStage'>> {
+    return this.call('GetStage', { arn });
   }
 
-  listStages(input: ListStagesCommandInput): Promise<ListStagesCommandOutput> {
-    return this.call('ListStages', new ListStagesCommand(input));
+  listStages(input: InputOf<'ListStages'>): Promise<OutputOf<'ListStages'>> {
+    return this.call('ListStages', input);
   }
 
-  getStageSession(stageArn: string, sessionId: string): Promise<GetStageSessionCommandOutput> {
-    return this.call('GetStageSession', new GetStageSessionCommand({ stageArn, sessionId }));
+  getStageSession(stageArn: string, sessionId: string): Promise<OutputOf<'GetStageSession'>> {
+    return this.call('GetStageSession', { stageArn, sessionId });
   }
 
-  listStageSessions(input: ListStageSessionsCommandInput): Promise<ListStageSessionsCommandOutput> {
-    return this.call('ListStageSessions', new ListStageSessionsCommand(input));
+  listStageSessions(input: InputOf<'ListStageSessions'>): Promise<OutputOf<'ListStageSessions'>> {
+    return this.call('ListStageSessions', input);
   }
 
-  listParticipants(input: ListParticipantsCommandInput, priority?: Priority): Promise<ListParticipantsCommandOutput> {
-    return this.call('ListParticipants', new ListParticipantsCommand(input), priority);
+  listParticipants(input: InputOf<'ListParticipants'>, priority?: Priority): Promise<OutputOf<'ListParticipants'>> {
+    return this.call('ListParticipants', input, priority);
   }
 
-  getParticipant(stageArn: string, sessionId: string, participantId: string): Promise<GetParticipantCommandOutput> {
-    return this.call('GetParticipant', new GetParticipantCommand({ stageArn, sessionId, participantId }));
+  getParticipant(stageArn: string, sessionId: string, participantId: string): Promise<OutputOf<'GetParticipant'>> {
+    return this.call('GetParticipant', { stageArn, sessionId, participantId });
   }
 
-  listParticipantEvents(input: ListParticipantEventsCommandInput): Promise<ListParticipantEventsCommandOutput> {
-    return this.call('ListParticipantEvents', new ListParticipantEventsCommand(input));
+  listParticipantEvents(input: InputOf<'ListParticipantEvents'>): Promise<OutputOf<'ListParticipantEvents'>> {
+    return this.call('ListParticipantEvents', input);
   }
 
-  listCompositions(input: ListCompositionsCommandInput): Promise<ListCompositionsCommandOutput> {
-    return this.call('ListCompositions', new ListCompositionsCommand(input));
+  listCompositions(input: InputOf<'ListCompositions'>): Promise<OutputOf<'ListCompositions'>> {
+    return this.call('ListCompositions', input);
   }
 
-  getComposition(arn: string): Promise<GetCompositionCommandOutput> {
-    return this.call('GetComposition', new GetCompositionCommand({ arn }));
+  getComposition(arn: string): Promise<OutputOf<'GetComposition'>> {
+    return this.call('GetComposition', { arn });
   }
 
   async disconnectParticipant(stageArn: string, participantId: string, reason: string): Promise<void> {
-    await this.call('DisconnectParticipant', new DisconnectParticipantCommand({ stageArn, participantId, reason }));
+    await this.call('DisconnectParticipant', { stageArn, participantId, reason });
   }
 
   async stopComposition(arn: string): Promise<void> {
-    await this.call('StopComposition', new StopCompositionCommand({ arn }));
+    await this.call('StopComposition', { arn });
   }
 
-  private call<T>(operation: string, command: object, priority?: Priority): Promise<T> {
-    return this.limiter.schedule(operation, () => this.sender.send(command, { abortSignal: this.signal }) as Promise<T>, {
+  /** Sends `operation` through the CLI's one command map, once the shared limiter lets it. */
+  private call<O extends OperationName>(operation: O, input: InputOf<O>, priority?: Priority): Promise<OutputOf<O>> {
+    const Command = SDK_COMMANDS[operation] as unknown as new (input: InputOf<O>) => object;
+    return this.limiter.schedule(operation, () => this.sender.send(new Command(input), { abortSignal: this.signal }) as Promise<OutputOf<O>>, {
       signal: this.signal,
       priority,
     });
