@@ -1,6 +1,8 @@
 // An independent WHIP client (Debian's simple-whip-client, GStreamer) publishing real H.264 + Opus into
 // the emulator with tokens made by `ivsrt token create`, and the media rules it must meet.
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { IvsEvent } from '../../src/emulator/events/envelope.js';
+import { startReceiver } from '../events/receiver.js';
 import { emulatorBed } from '../helpers/bed.js';
 import { eventually, whipClient, whipClientMissing } from './media.js';
 import { mediaOf, participantEvents } from './whip-api.js';
@@ -8,7 +10,17 @@ import { mediaOf, participantEvents } from './whip-api.js';
 const missing = whipClientMissing();
 if (missing) console.warn(`skipping the simple-whip-client tests: ${missing}`);
 
-const bed = emulatorBed();
+// The emulator delivers its EventBridge events to this webhook, as an API destination would.
+const receiver = await startReceiver();
+afterAll(() => receiver.close());
+const bed = emulatorBed(['--event-target', receiver.url]);
+
+/** The EventBridge events delivered about `participantId`, once `count` have come. */
+async function delivered(participantId: string, count: number): Promise<IvsEvent[]> {
+  const about = () => receiver.received.map((r) => r.body as IvsEvent).filter((e) => e.detail.participant_id === participantId);
+  return eventually(`${count} events delivered about ${participantId}`, async () => (about().length >= count ? about() : undefined));
+}
+const described = (events: IvsEvent[]) => events.map((e) => [e['detail-type'], e.detail.event_name, e.detail.error_code].filter(Boolean).join(': '));
 
 async function stageWithToken(name: string, tokenArgs: string[] = []): Promise<{ stageArn: string; whip: string; token: string; participantId: string }> {
   const stage = (await bed.cli(['stage', 'create', '--name', name, '--json'])).json().stage;
@@ -21,7 +33,7 @@ async function stageWithToken(name: string, tokenArgs: string[] = []): Promise<{
 const within10 = (measured: number, sent: number) => Math.abs(measured - sent) / sent;
 
 describe.skipIf(missing !== undefined)('simple-whip-client publishing to the emulator', () => {
-  it('joins with the token, publishes (CONNECTED, published, WHIP, JOINED + PUBLISH_STARTED), is measured within 10%, and DELETE ends it', async () => {
+  it('joins with the token, publishes (CONNECTED, published, WHIP, JOINED + PUBLISH_STARTED, EventBridge Participant Published), is measured within 10%, and DELETE ends it (Participant Unpublished)', async () => {
     const { stageArn, whip, token, participantId } = await stageWithToken('whip-publish');
     expect(whip).toBe(`${bed.emu.url}/whip/${whip.split('/').pop()}`);
     // A small, slow source, so the encoder keeps real time on a busy two-core machine.
@@ -53,12 +65,17 @@ describe.skipIf(missing !== undefined)('simple-whip-client publishing to the emu
       });
       expect(await participantEvents(bed.api, stageArn, participantId)).toEqual(['JOINED', 'PUBLISH_STARTED', 'PUBLISH_STOPPED', 'LEFT']);
       expect((await mediaOf(bed.emu.url)).some((q) => q.participantId === participantId)).toBe(false);
+      const events = await delivered(participantId, 2);
+      expect(described(events)).toEqual(['IVS Stage Update: Participant Published', 'IVS Stage Update: Participant Unpublished']);
+      for (const event of events) {
+        expect(event).toMatchObject({ source: 'aws.ivs', resources: [stageArn], detail: { session_id: publisher.sessionId, user_id: 'whip-publish-user' } });
+      }
     } finally {
       await client.stop();
     }
   });
 
-  it('a picture above 720p gets PUBLISH_ERROR RESOLUTION_EXCEEDED and the publish ends', async () => {
+  it('a picture above 720p gets PUBLISH_ERROR RESOLUTION_EXCEEDED (and the EventBridge Participant Publish Error) and the publish ends', async () => {
     const { stageArn, whip, token, participantId } = await stageWithToken('whip-1080p');
     const client = whipClient(whip, token, { width: 1920, height: 1080, kbps: 400, fps: 5 });
     try {
@@ -67,12 +84,17 @@ describe.skipIf(missing !== undefined)('simple-whip-client publishing to the emu
         return events.includes('LEFT') ? events : undefined;
       });
       expect(names).toEqual(['JOINED', 'PUBLISH_STARTED', 'PUBLISH_ERROR:RESOLUTION_EXCEEDED', 'PUBLISH_STOPPED', 'LEFT']);
+      expect(described(await delivered(participantId, 3))).toEqual([
+        'IVS Stage Update: Participant Published',
+        'IVS Stage Update: Participant Publish Error: RESOLUTION_EXCEEDED',
+        'IVS Stage Update: Participant Unpublished',
+      ]);
     } finally {
       await client.stop();
     }
   });
 
-  it('a stream above 8.5 Mbps gets PUBLISH_ERROR BITRATE_EXCEEDED and the publish ends', async () => {
+  it('a stream above 8.5 Mbps gets PUBLISH_ERROR BITRATE_EXCEEDED (and the EventBridge Participant Publish Error) and the publish ends', async () => {
     const { stageArn, whip, token, participantId } = await stageWithToken('whip-10mbps');
     const client = whipClient(whip, token, { width: 640, height: 360, kbps: 10_000 });
     try {
@@ -81,17 +103,23 @@ describe.skipIf(missing !== undefined)('simple-whip-client publishing to the emu
         return events.includes('LEFT') ? events : undefined;
       });
       expect(names).toEqual(['JOINED', 'PUBLISH_STARTED', 'PUBLISH_ERROR:BITRATE_EXCEEDED', 'PUBLISH_STOPPED', 'LEFT']);
+      expect(described(await delivered(participantId, 3))).toEqual([
+        'IVS Stage Update: Participant Published',
+        'IVS Stage Update: Participant Publish Error: BITRATE_EXCEEDED',
+        'IVS Stage Update: Participant Unpublished',
+      ]);
     } finally {
       await client.stop();
     }
   });
 
-  it('a subscribe-only token is refused: the client fails, the participant gets PUBLISH_ERROR INSUFFICIENT_CAPABILITIES', async () => {
+  it('a subscribe-only token is refused: the client fails, the participant gets PUBLISH_ERROR INSUFFICIENT_CAPABILITIES (and the EventBridge event)', async () => {
     const { stageArn, whip, token, participantId } = await stageWithToken('whip-viewer', ['--capabilities', 'subscribe']);
     const client = whipClient(whip, token, { width: 320, height: 180, kbps: 300 });
     const code = await client.exited;
     expect(client.output()).toMatch(/\[403\] Forbidden/);
     expect(code).not.toBeNull();
     expect(await participantEvents(bed.api, stageArn, participantId)).toEqual(['JOINED', 'PUBLISH_ERROR:INSUFFICIENT_CAPABILITIES', 'LEFT']);
+    expect(described(await delivered(participantId, 1))).toEqual(['IVS Stage Update: Participant Publish Error: INSUFFICIENT_CAPABILITIES']);
   });
 });
