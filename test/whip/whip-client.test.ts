@@ -1,7 +1,7 @@
 // An independent WHIP client (Debian's simple-whip-client, GStreamer) publishing real H.264 + Opus into
 // the emulator with tokens made by `ivsrt token create`, and the media rules it must meet.
 import { afterAll, describe, expect, it } from 'vitest';
-import type { IvsEvent } from '../../src/emulator/events/envelope.js';
+import type { IvsEvent, StageUpdateDetail } from '../../src/emulator/events/envelope.js';
 import { startReceiver } from '../events/receiver.js';
 import { emulatorBed } from '../helpers/bed.js';
 import { eventually, whipClient, whipClientMissing } from './media.js';
@@ -10,17 +10,20 @@ import { mediaOf, participantEvents } from './whip-api.js';
 const missing = whipClientMissing();
 if (missing) console.warn(`skipping the simple-whip-client tests: ${missing}`);
 
+type StageUpdateEvent = IvsEvent & { detail: StageUpdateDetail };
+const isStageUpdate = (e: IvsEvent): e is StageUpdateEvent => e['detail-type'] === 'IVS Stage Update';
+
 // The emulator delivers its EventBridge events to this webhook, as an API destination would.
 const receiver = await startReceiver();
 afterAll(() => receiver.close());
 const bed = emulatorBed(['--event-target', receiver.url]);
 
-/** The EventBridge events delivered about `participantId`, once `count` have come. */
-async function delivered(participantId: string, count: number): Promise<IvsEvent[]> {
-  const about = () => receiver.received.map((r) => r.body as IvsEvent).filter((e) => e.detail.participant_id === participantId);
+/** The IVS Stage Update events delivered about `participantId` (these stages neither record nor compose), once `count` have come. */
+async function delivered(participantId: string, count: number): Promise<StageUpdateEvent[]> {
+  const about = () => receiver.received.map((r) => r.body as IvsEvent).filter(isStageUpdate).filter((e) => e.detail.participant_id === participantId);
   return eventually(`${count} events delivered about ${participantId}`, async () => (about().length >= count ? about() : undefined));
 }
-const described = (events: IvsEvent[]) => events.map((e) => [e['detail-type'], e.detail.event_name, e.detail.error_code].filter(Boolean).join(': '));
+const described = (events: StageUpdateEvent[]) => events.map((e) => [e['detail-type'], e.detail.event_name, e.detail.error_code].filter(Boolean).join(': '));
 
 async function stageWithToken(name: string, tokenArgs: string[] = []): Promise<{ stageArn: string; whip: string; token: string; participantId: string }> {
   const stage = (await bed.cli(['stage', 'create', '--name', name, '--json'])).json().stage;
