@@ -5,32 +5,23 @@
 // On Linux it also reports each command's mean CPU time (user + system, from the kernel's count of the
 // children's time in /proc/self/stat), which a busy machine inflates far less than the wall clock.
 // Usage: node bench/cli.mjs [--runs 30] [--out file.md]
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BIN as bin, spawnEmulator } from './spawn-emulator.mjs';
 
 const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf('--runs') + 1]) || 30;
 const out = args.includes('--out') ? args[args.indexOf('--out') + 1] : undefined;
-const bin = fileURLToPath(new URL('../bin/ivsrt.js', import.meta.url));
 const bare = fileURLToPath(new URL('./bare-list-stages.mjs', import.meta.url));
 const home = mkdtempSync(join(tmpdir(), 'ivsrt-bench-'));
 // Its own code cache directory too: another checkout's runs on this machine prune the shared one.
 const env = { ...process.env, IVSRT_HOME: home, IVSRT_CACHE_DIR: join(home, 'cache'), AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', AWS_REGION: 'us-east-1', AWS_DEFAULT_REGION: 'us-east-1', AWS_PAGER: '', AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent' };
 
 // The emulator runs as its own process, like a real endpoint.
-const emulator = spawn(process.execPath, [bin, 'local', 'start', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-const url = await new Promise((resolve, reject) => {
-  let text = '';
-  emulator.stdout.on('data', (c) => {
-    text += c;
-    const m = /(http:\/\/127\.0\.0\.1:\d+)/.exec(text);
-    if (m) resolve(m[1]);
-  });
-  emulator.once('exit', () => reject(new Error(`emulator exited: ${text}`)));
-});
+const { child: emulator, url } = await spawnEmulator([], { env, stderr: 'inherit' });
 for (let i = 0; i < 20; i++) spawnSync(process.execPath, [bin, 'stage', 'create', '--name', `bench-${i}`, '--endpoint-url', url], { env });
 
 const hasAws = spawnSync('aws', ['--version'], { env }).status === 0;

@@ -9,13 +9,14 @@
 //
 // The GetStage load comes from wrk when it is installed (one thread: it needs far less CPU than a Node
 // client, which on two cores would steal the emulator's); otherwise from the Node load generator below.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { spawnEmulator } from './spawn-emulator.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -40,23 +41,11 @@ const AUTH = 'AWS4-HMAC-SHA256 Credential=AKIDBENCH/20260101/us-east-1/ivs/aws4_
 
 const work = mkdtempSync(join(tmpdir(), 'ivsrt-bench-'));
 // The real CLI entry (run `npm run build` first), exactly as a user starts the emulator.
-const bin = new URL('../bin/ivsrt.js', import.meta.url).pathname;
 
 async function startEmulator(args) {
-  const child = spawn(process.execPath, [bin, 'local', 'start', '--port', '0', ...args], { env: { ...process.env, IVSRT_ADMIN_SECRET: ADMIN_SECRET }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  child.stderr.on('data', (d) => (log += d));
-  const url = await new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`emulator exited with ${code}: ${log}`)));
-  });
+  const { child, url, log } = await spawnEmulator(args, { env: { ...process.env, IVSRT_ADMIN_SECRET: ADMIN_SECRET } });
   // The emulator's own count of opening and loading its data dir.
-  const loadMs = Number(/storage: loaded \d+ record\(s\) .* in (\d+) ms/.exec(log)?.[1] ?? NaN);
+  const loadMs = Number(/storage: loaded \d+ record\(s\) .* in (\d+) ms/.exec(log())?.[1] ?? NaN);
   return { child, url, loadMs, stop: () => new Promise((r) => { child.once('exit', r); child.kill('SIGTERM'); }) };
 }
 

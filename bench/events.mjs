@@ -9,13 +9,13 @@
 //
 // --rate sets the churn (publish/unpublish flips per second across the crowd, open loop); --rate 0 flips
 // as fast as the emulator answers, which measures the events per second it sustains.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { spawnEmulator } from './spawn-emulator.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -35,7 +35,6 @@ const CONCURRENCY = Number(values.concurrency);
 const RATE = Number(values.rate);
 const ADMIN_SECRET = randomBytes(24).toString('base64url');
 const AUTH = 'AWS4-HMAC-SHA256 Credential=AKIDBENCH/20260101/us-east-1/ivs/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=' + 'f'.repeat(64);
-const bin = new URL('../bin/ivsrt.js', import.meta.url).pathname;
 const work = mkdtempSync(join(tmpdir(), 'ivsrt-bench-events-'));
 const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY + 4 });
 
@@ -61,18 +60,9 @@ const hook = createServer((req, res) => {
 await new Promise((resolve) => hook.listen(0, '127.0.0.1', resolve));
 const hookUrl = `http://127.0.0.1:${hook.address().port}/events`;
 
-const child = spawn(process.execPath, [bin, 'local', 'start', '--port', '0', '--data-dir', join(work, 'data'), '--event-target', hookUrl], {
+const { child, url } = await spawnEmulator(['--data-dir', join(work, 'data'), '--event-target', hookUrl], {
   env: { ...process.env, IVSRT_ADMIN_SECRET: ADMIN_SECRET, IVSRT_HOME: work },
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-const url = await new Promise((resolve, reject) => {
-  let out = '';
-  child.stdout.on('data', (c) => {
-    out += c;
-    const m = /listening on (http:\/\/\S+)/.exec(out);
-    if (m) resolve(m[1]);
-  });
-  child.once('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
+  stderr: 'inherit',
 });
 
 function call(path, body, admin) {

@@ -17,6 +17,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
+import { spawnEmulator } from './spawn-emulator.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -47,16 +48,7 @@ const { simulate } = await import(join(work, 'simulate.mjs'));
 // --- emulator, and a proxy that counts the watch's requests per operation ----------------------------
 // One admin secret for the emulator and this process (whose crowd simulator calls the /_ivsrt/ routes).
 process.env.IVSRT_ADMIN_SECRET = randomBytes(24).toString('base64url');
-const emulator = spawn(process.execPath, [BIN, 'local', 'start', '--port', '0'], { env: { ...process.env, IVSRT_HOME: join(work, 'home') }, stdio: ['ignore', 'pipe', 'ignore'] });
-const emulatorUrl = await new Promise((resolve, reject) => {
-  let out = '';
-  emulator.stdout.on('data', (d) => {
-    out += d;
-    const m = /listening on (http:\/\/\S+)/.exec(out);
-    if (m) resolve(m[1]);
-  });
-  emulator.once('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
-});
+const { child: emulator, url: emulatorUrl } = await spawnEmulator([], { env: { ...process.env, IVSRT_HOME: join(work, 'home') }, stderr: 'ignore' });
 const target = new URL(emulatorUrl);
 let requests = []; // { op, at }
 const proxy = createServer((req, res) => {

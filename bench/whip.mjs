@@ -8,8 +8,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import ndc from 'node-datachannel';
+import { BIN, spawnEmulator } from './spawn-emulator.mjs';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -18,20 +18,10 @@ const arg = (name, fallback) => {
 const PUBLISHERS = arg('publishers', 12);
 const MBPS = arg('mbps', 2.5);
 const SECONDS = arg('seconds', 20);
-const BIN = fileURLToPath(new URL('../bin/ivsrt.js', import.meta.url));
 const home = mkdtempSync(join(tmpdir(), 'ivsrt-bench-whip-'));
 const env = { ...process.env, IVSRT_HOME: home, AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', AWS_REGION: 'us-east-1' };
 
-const emulator = spawn(process.execPath, [BIN, 'local', 'start', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-const url = await new Promise((resolve, reject) => {
-  let out = '';
-  emulator.stdout.on('data', (c) => {
-    out += c;
-    const m = /(http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-    if (m) resolve(m[1]);
-  });
-  emulator.once('exit', (code) => reject(new Error(`emulator exited ${code}`)));
-});
+const { child: emulator, url } = await spawnEmulator([], { env });
 const port = new URL(url).port;
 const secret = JSON.parse(readFileSync(join(home, 'instances', `${port}.json`), 'utf8')).adminSecret;
 const cli = (...args) =>

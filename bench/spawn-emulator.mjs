@@ -1,0 +1,26 @@
+// The emulator as every benchmark starts it: `ivsrt local start --port 0 ...args` as its own process, as
+// a user runs it, resolved once it prints the line with its URL.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const BIN = fileURLToPath(new URL('../bin/ivsrt.js', import.meta.url));
+
+/**
+ * `stderr` is where the emulator's log goes: 'pipe' keeps it (`log()`, and in the error if it exits
+ * before listening), 'inherit' shows it, 'ignore' drops it.
+ */
+export async function spawnEmulator(args = [], { env = process.env, stderr = 'pipe' } = {}) {
+  const child = spawn(process.execPath, [BIN, 'local', 'start', '--port', '0', ...args], { env, stdio: ['ignore', 'pipe', stderr] });
+  let log = '';
+  child.stderr?.on('data', (d) => (log += d));
+  const url = await new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`emulator exited with ${code}${log ? `: ${log}` : ''}`)));
+  });
+  return { child, url, log: () => log };
+}
