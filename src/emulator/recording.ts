@@ -15,7 +15,7 @@
 import { current, update } from './participant-record.js';
 import type { Emulator } from './emulator.js';
 import { isBucketBroken } from './faults.js';
-import type { ParticipantRec } from './store.js';
+import { participantKey, type ParticipantRec } from './store.js';
 
 /** From the first published media to a recording that runs (Recording Start). */
 export const RECORDING_STARTUP_MS = 1_000;
@@ -24,15 +24,14 @@ const timer = (p: ParticipantRec): string => `recording:${p.sessionId}:${p.id}`;
 
 /** Per emulator, the participants (`sessionId/participantId`) whose recording their real media drives. */
 const mediaDriven = new WeakMap<Emulator, Set<string>>();
-const driverKey = (p: ParticipantRec): string => `${p.sessionId}/${p.id}`;
-const byMedia = (emu: Emulator, p: ParticipantRec): boolean => mediaDriven.get(emu)?.has(driverKey(p)) ?? false;
+const byMedia = (emu: Emulator, p: ParticipantRec): boolean => mediaDriven.get(emu)?.has(participantKey(p)) ?? false;
 
 /** From now on (`on`), or no longer, `p`'s recording follows its real media rather than the start-up timer. */
 export function recordByMedia(emu: Emulator, p: ParticipantRec, on: boolean): void {
   let driven = mediaDriven.get(emu);
   if (!driven) mediaDriven.set(emu, (driven = new Set()));
-  if (on) driven.add(driverKey(p));
-  else driven.delete(driverKey(p));
+  if (on) driven.add(participantKey(p));
+  else driven.delete(participantKey(p));
 }
 
 const RECORDING_STATES = new Set(['STARTING', 'ACTIVE', 'STOPPING']);

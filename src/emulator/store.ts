@@ -92,6 +92,9 @@ export interface ParticipantRec {
   eventsDropped?: number;
 }
 
+/** A participant's key where a map needs one string: its session and its id (an id is unique within its session). */
+export const participantKey = (p: { sessionId: string; id: string }): string => `${p.sessionId}/${p.id}`;
+
 export interface DestinationRec {
   id: string;
   state: string;

@@ -2,7 +2,7 @@
 // it was before them, so each event is a difference between before and after: a participant event
 // that IVS also reports on EventBridge, a recording state that moved, a composition or destination
 // state that moved. The envelopes go into the event tables in the same transaction as the change.
-import type { CompositionRec, DestinationRec, EventRec, Op, ParticipantRec, Store } from '../store.js';
+import { participantKey, type CompositionRec, type DestinationRec, type EventRec, type Op, type ParticipantRec, type Store } from '../store.js';
 import {
   envelope,
   type CompositionEventName,
@@ -96,7 +96,7 @@ export function deriveEvents(ops: readonly Op[], before: Store, origin: Origin, 
   const participants = new Map<string, ParticipantRec>();
   const compositions = new Map<string, CompositionRec>();
   const participant = (sessionId: string, id: string) =>
-    participants.get(`${sessionId}/${id}`) ?? before.participants.get(sessionId)?.get(id);
+    participants.get(participantKey({ sessionId, id })) ?? before.participants.get(sessionId)?.get(id);
   const events: IvsEvent[] = [];
   for (const op of ops) {
     switch (op.k) {
@@ -109,7 +109,7 @@ export function deriveEvents(ops: readonly Op[], before: Store, origin: Origin, 
       case 'participant': {
         const event = recordingChange(origin, participant(op.v.sessionId, op.v.id), op.v, now);
         if (event) events.push(event);
-        participants.set(`${op.v.sessionId}/${op.v.id}`, op.v);
+        participants.set(participantKey(op.v), op.v);
         break;
       }
       case 'composition':

@@ -12,7 +12,7 @@ import { ApiError } from '../errors.js';
 import { isBucketBroken } from '../faults.js';
 import { current } from '../participant-record.js';
 import { isRecording, recordByMedia, recordingMediaArrived, recordingMediaStopped } from '../recording.js';
-import { CAN_PUBLISH, type Op, type ParticipantRec } from '../store.js';
+import { CAN_PUBLISH, participantKey, type Op, type ParticipantRec } from '../store.js';
 import { TokenError } from '../tokens.js';
 import { join } from 'node:path';
 import { MediaMeter, type MediaStats } from './meter.js';
@@ -130,7 +130,7 @@ export class WhipIngest {
     // The moment a recording ends is taken as the change is made (when the event deriver stamps Recording
     // End), and its file written once the change is durable.
     emu.addDeriver((ops) => {
-      for (const p of closings(ops)) if (this.recorders.has(recorderKey(p))) this.closedAt.set(recorderKey(p), emu.now());
+      for (const p of closings(ops)) if (this.recorders.has(participantKey(p))) this.closedAt.set(participantKey(p), emu.now());
       return [];
     });
     emu.onCommitted((ops) => this.onCommitted(ops));
@@ -377,7 +377,7 @@ export class WhipIngest {
         if (!q) return;
         recordingMediaStopped(this.emu, q);
         // Nothing left to record (never recorded, or nothing was recorded): the next recording is up to how it publishes.
-        if (!isRecording(current(this.emu, q)) && !this.recorders.has(recorderKey(q))) recordByMedia(this.emu, q, false);
+        if (!isRecording(current(this.emu, q)) && !this.recorders.has(participantKey(q))) recordByMedia(this.emu, q, false);
       }),
     );
   }
@@ -399,12 +399,12 @@ export class WhipIngest {
   /** Committed recording states: a recording that is over gets its closing metadata file, once its media is written out. */
   private onCommitted(ops: readonly Op[]): void {
     for (const p of closings(ops)) {
-      const recorder = this.recorders.get(recorderKey(p));
+      const recorder = this.recorders.get(participantKey(p));
       if (recorder) {
         const outcome = p.recordingState === 'STOPPED' ? 'RECORDING_ENDED' : recorder.started ? 'RECORDING_ENDED_WITH_FAILURE' : 'RECORDING_START_FAILED';
         // A publisher gone before its first media has nothing recorded, so no file; a broken bucket takes none.
         const writes = (recorder.started || outcome !== 'RECORDING_ENDED') && !isBucketBroken(this.emu, p.recordingBucket ?? '');
-        this.track(recorder.close(outcome, this.closedAt.get(recorderKey(p)) ?? this.emu.now(), writes));
+        this.track(recorder.close(outcome, this.closedAt.get(participantKey(p)) ?? this.emu.now(), writes));
       }
       this.recordingOver(p);
     }
@@ -412,8 +412,8 @@ export class WhipIngest {
 
   /** `p` records no more: its recorder goes, and its next recording follows its media only if it publishes over WHIP again. */
   private recordingOver(p: ParticipantRec): void {
-    this.recorders.delete(recorderKey(p));
-    this.closedAt.delete(recorderKey(p));
+    this.recorders.delete(participantKey(p));
+    this.closedAt.delete(participantKey(p));
     const live = [...this.sessions.values()].some((s) => s.sessionId === p.sessionId && s.participantId === p.id);
     if (!live) recordByMedia(this.emu, p, false);
   }
@@ -430,7 +430,7 @@ export class WhipIngest {
       return m ? Number(m[1]) : undefined;
     };
     const media = { video: firstPayloadType('video'), audio: firstPayloadType('audio') };
-    const existing = this.recorders.get(recorderKey(p));
+    const existing = this.recorders.get(participantKey(p));
     if (existing) {
       this.track(existing.resume(media));
       return existing;
@@ -455,7 +455,7 @@ export class WhipIngest {
       },
       this.emu.log,
     );
-    this.recorders.set(recorderKey(p), recorder);
+    this.recorders.set(participantKey(p), recorder);
     this.track(recorder.listen(media));
     return recorder;
   }
@@ -471,8 +471,6 @@ export class WhipIngest {
     return new WhipError(500, 'the emulator hit an unexpected error; see its log');
   }
 }
-
-const recorderKey = (p: { sessionId: string; id: string }): string => `${p.sessionId}/${p.id}`;
 
 /** The participants whose recording `ops` end (STOPPED) or fail (FAILED). */
 function closings(ops: readonly Op[]): ParticipantRec[] {
