@@ -78,37 +78,21 @@ describe.skipIf(missing !== undefined)('simple-whip-client publishing to the emu
     }
   });
 
-  it('a picture above 720p gets PUBLISH_ERROR RESOLUTION_EXCEEDED (and the EventBridge Participant Publish Error) and the publish ends', async () => {
-    const { stageArn, whip, token, participantId } = await stageWithToken('whip-1080p');
-    const client = whipClient(whip, token, { width: 1920, height: 1080, kbps: 400, fps: 5 });
+  it.each([
+    { breach: 'a picture above 720p', stage: 'whip-1080p', source: { width: 1920, height: 1080, kbps: 400, fps: 5 }, errorCode: 'RESOLUTION_EXCEEDED' },
+    { breach: 'a stream above 8.5 Mbps', stage: 'whip-10mbps', source: { width: 640, height: 360, kbps: 10_000 }, errorCode: 'BITRATE_EXCEEDED' },
+  ])('$breach gets PUBLISH_ERROR $errorCode (and the EventBridge Participant Publish Error) and the publish ends', async ({ stage, source, errorCode }) => {
+    const { stageArn, whip, token, participantId } = await stageWithToken(stage);
+    const client = whipClient(whip, token, source);
     try {
-      const names = await eventually('the resolution error', async () => {
+      const names = await eventually(`the ${errorCode} error`, async () => {
         const events = await participantEvents(bed.api, stageArn, participantId);
         return events.includes('LEFT') ? events : undefined;
       });
-      expect(names).toEqual(['JOINED', 'PUBLISH_STARTED', 'PUBLISH_ERROR:RESOLUTION_EXCEEDED', 'PUBLISH_STOPPED', 'LEFT']);
+      expect(names).toEqual(['JOINED', 'PUBLISH_STARTED', `PUBLISH_ERROR:${errorCode}`, 'PUBLISH_STOPPED', 'LEFT']);
       expect(described(await delivered(participantId, 3))).toEqual([
         'IVS Stage Update: Participant Published',
-        'IVS Stage Update: Participant Publish Error: RESOLUTION_EXCEEDED',
-        'IVS Stage Update: Participant Unpublished',
-      ]);
-    } finally {
-      await client.stop();
-    }
-  });
-
-  it('a stream above 8.5 Mbps gets PUBLISH_ERROR BITRATE_EXCEEDED (and the EventBridge Participant Publish Error) and the publish ends', async () => {
-    const { stageArn, whip, token, participantId } = await stageWithToken('whip-10mbps');
-    const client = whipClient(whip, token, { width: 640, height: 360, kbps: 10_000 });
-    try {
-      const names = await eventually('the bitrate error', async () => {
-        const events = await participantEvents(bed.api, stageArn, participantId);
-        return events.includes('LEFT') ? events : undefined;
-      });
-      expect(names).toEqual(['JOINED', 'PUBLISH_STARTED', 'PUBLISH_ERROR:BITRATE_EXCEEDED', 'PUBLISH_STOPPED', 'LEFT']);
-      expect(described(await delivered(participantId, 3))).toEqual([
-        'IVS Stage Update: Participant Published',
-        'IVS Stage Update: Participant Publish Error: BITRATE_EXCEEDED',
+        `IVS Stage Update: Participant Publish Error: ${errorCode}`,
         'IVS Stage Update: Participant Unpublished',
       ]);
     } finally {
