@@ -16,7 +16,7 @@ import { CAN_PUBLISH, participantKey, type Op, type ParticipantRec } from '../st
 import { TokenError } from '../tokens.js';
 import { join } from 'node:path';
 import { MediaMeter, type MediaStats } from './meter.js';
-import { Recorder } from './recorder.js';
+import { Recorder, type PayloadTypes } from './recorder.js';
 import { asDtlsServer, isSdp, narrowOffer, offeredMedia } from './sdp.js';
 
 export const WHIP_PREFIX = '/whip';
@@ -59,6 +59,42 @@ export interface WhipPublisher {
   media: MediaStats;
 }
 
+export type MediaKind = 'audio' | 'video';
+export type RtpListener = (kind: MediaKind, data: Uint8Array) => void;
+
+/**
+ * A WHIP publisher's media as it arrives (decrypted RTP, and RTCP on the same port), for whatever consumes
+ * it besides the participant's own recording: a composition, a subscriber's forwarder.
+ */
+export interface RtpSource {
+  readonly stageArn: string;
+  readonly sessionId: string;
+  readonly participantId: string;
+  /** The payload types the answer kept (H.264 video, Opus audio), for a session description of the stream. */
+  readonly payloadTypes: PayloadTypes;
+  /** Calls `listener` with every packet from now on; returns what stops it. */
+  listen(listener: RtpListener): () => void;
+  /** Asks the publisher for a key frame (RTCP PLI), for a decoder that joins mid-stream. */
+  requestKeyframe(): void;
+}
+
+/** Told of each WHIP publisher once it publishes (`added`) and once its session ends (`removed`). */
+export interface RtpSourceWatcher {
+  added(source: RtpSource): void;
+  removed(source: RtpSource): void;
+}
+
+const watchers = new WeakMap<Emulator, Set<RtpSourceWatcher>>();
+
+/** Watches the emulator's WHIP publishers (those publishing already are `added` at once); returns what stops it. */
+export function watchRtpSources(emu: Emulator, watcher: RtpSourceWatcher): () => void {
+  let set = watchers.get(emu);
+  if (!set) watchers.set(emu, (set = new Set()));
+  set.add(watcher);
+  for (const source of registry.get(emu)?.sources() ?? []) watcher.added(source);
+  return () => set.delete(watcher);
+}
+
 interface WhipSession {
   id: string;
   token: string;
@@ -78,6 +114,9 @@ interface WhipSession {
   mediaArrived: boolean;
   /** Individual participant recording, when the stage records and the emulator has an --s3-dir. */
   recorder?: Recorder;
+  /** Other consumers of the media (watchRtpSources), from PUBLISH_STARTED. */
+  listeners: Set<RtpListener>;
+  source?: RtpSource;
 }
 
 interface Reply {
@@ -269,6 +308,7 @@ export class WhipIngest {
       postedAt,
       ended: false,
       mediaArrived: false,
+      listeners: new Set(),
     };
     session.ticker.unref();
     pc.onStateChange((state) => this.onState(session, state));
@@ -280,7 +320,9 @@ export class WhipIngest {
       track.onMessage((data) => {
         if (session.ended) return;
         if (!session.mediaArrived) this.firstMedia(session);
-        session.recorder?.packet(kind === 'audio' ? 'audio' : 'video', data);
+        const media: MediaKind = kind === 'audio' ? 'audio' : 'video';
+        session.recorder?.packet(media, data);
+        for (const listener of session.listeners) listener(media, data);
         if (kind === 'audio') {
           session.meter.audio(data);
           return;
@@ -330,6 +372,8 @@ export class WhipIngest {
         publish(this.emu, p);
         session.publishStartedAt = Date.now();
         session.recorder = this.recorderFor(session);
+        session.source = this.sourceOf(session);
+        for (const watcher of watchers.get(this.emu) ?? []) watcher.added(session.source);
       } catch (error) {
         this.emu.log(`whip: ${p.id} cannot publish: ${error instanceof Error ? error.message : String(error)}`);
         this.end(session);
@@ -365,6 +409,8 @@ export class WhipIngest {
     session.ended = true;
     clearInterval(session.ticker);
     this.sessions.delete(session.id);
+    if (session.source) for (const watcher of watchers.get(this.emu) ?? []) watcher.removed(session.source);
+    session.listeners.clear();
     const p = this.participant(session);
     if (p?.connected) leaveStage(this.emu, p);
     // libdatachannel calls back into onStateChange while closing; `ended` makes that a no-op.
@@ -425,11 +471,7 @@ export class WhipIngest {
   private recorderFor(session: WhipSession): Recorder | undefined {
     const p = this.participant(session);
     if (!this.s3Dir || !p || !isRecording(p) || !p.recordingBucket || !p.recordingPrefix) return undefined;
-    const firstPayloadType = (kind: string): number | undefined => {
-      const m = new RegExp(`^m=${kind} \\d+ \\S+ (\\d+)`, 'm').exec(session.pc.localDescription()?.sdp ?? '');
-      return m ? Number(m[1]) : undefined;
-    };
-    const media = { video: firstPayloadType('video'), audio: firstPayloadType('audio') };
+    const media = payloadTypes(session);
     const existing = this.recorders.get(participantKey(p));
     if (existing) {
       this.track(existing.resume(media));
@@ -460,6 +502,27 @@ export class WhipIngest {
     return recorder;
   }
 
+  /** The publishers whose media flows now, as RTP sources. */
+  sources(): RtpSource[] {
+    return [...this.sessions.values()].flatMap((s) => (s.source && !s.ended ? [s.source] : []));
+  }
+
+  private sourceOf(session: WhipSession): RtpSource {
+    return {
+      stageArn: session.stageArn,
+      sessionId: session.sessionId,
+      participantId: session.participantId,
+      payloadTypes: payloadTypes(session),
+      listen: (listener) => {
+        if (!session.ended) session.listeners.add(listener);
+        return () => session.listeners.delete(listener);
+      },
+      requestKeyframe: () => {
+        for (const track of session.tracks) if (track.type() === 'video' && !session.ended) track.requestKeyframe();
+      },
+    };
+  }
+
   private asWhipError(error: unknown): WhipError {
     if (error instanceof WhipError) return error;
     if (error instanceof TokenError) {
@@ -470,6 +533,16 @@ export class WhipIngest {
     this.emu.log(`whip: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     return new WhipError(500, 'the emulator hit an unexpected error; see its log');
   }
+}
+
+/** The payload type the answer gives each kind of media (the first of its m= line). */
+function payloadTypes(session: WhipSession): PayloadTypes {
+  const sdp = session.pc.localDescription()?.sdp ?? '';
+  const first = (kind: MediaKind): number | undefined => {
+    const m = new RegExp(`^m=${kind} \\d+ \\S+ (\\d+)`, 'm').exec(sdp);
+    return m ? Number(m[1]) : undefined;
+  };
+  return { video: first('video'), audio: first('audio') };
 }
 
 /** The participants whose recording `ops` end (STOPPED) or fail (FAILED). */
