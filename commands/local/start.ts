@@ -112,7 +112,7 @@ export const verb = defineVerb<Options>({
         port: options.port,
         dataDir: options.dataDir,
         s3Dir: options.s3Dir === undefined ? undefined : resolve(options.s3Dir),
-        clockSpeed: options.clockSpeed,
+        clock: { speed: options.clockSpeed },
         credentials,
         region: options.region ?? ctx.globals.region,
         accountId: options.accountId,

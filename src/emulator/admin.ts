@@ -225,7 +225,7 @@ const clock: AdminHandler = (emu, body) => {
     throw validationError('1 validation error detected: advanceSeconds must be a number >= 0');
   }
   emu.clock.advance(seconds * 1000);
-  emu.mutate([{ k: 'clock', offsetMs: emu.clock.offsetMs }]);
+  emu.mutate([{ k: 'clock', ...emu.clock.state }]);
   return { now: iso(emu.now()), advancedSeconds: emu.clock.offsetMs / 1000 };
 };
 

@@ -1,6 +1,46 @@
 // The emulator's notion of time. Every lifecycle timer (composition start-up, idle shutdown, purge,
 // replication reconnect windows) runs on it, so tests and demos can run time faster (`speed`) or
 // jump ahead (`advance`) without waiting in real time, or stand still (`freeze`) until told to move.
+// It can start at any instant (`start`), so what the emulator writes does not depend on today's date.
+
+export interface ClockOptions {
+  /** Virtual milliseconds per real millisecond (1 unless told otherwise). */
+  speed?: number;
+  /** The instant (epoch ms) the clock starts at; absent, it goes on from where a data dir's clock stood. */
+  start?: number;
+  /** Start stopped: only `advance` moves it until `resume`. */
+  frozen?: boolean;
+}
+
+/** What a data dir keeps of the clock, so a restart goes on from where it stood. */
+export interface ClockState {
+  /** Milliseconds moved forward by `advance`, all told. */
+  offsetMs: number;
+  /** Milliseconds the clock was set apart from the real clock when started at a given instant (`start`). */
+  shiftMs: number;
+}
+
+/** The earliest and latest instants a clock may start at: ISO 8601 years 1970 to 9999. */
+const START_RANGE = [0, Date.UTC(9999, 11, 31, 23, 59, 59, 999)] as const;
+/** A date, or a date and time with a zone (Z or ±hh:mm): `2030-01-01`, `2030-01-01T09:30:00Z`, `2030-01-01T09:30:00.250+02:00`. */
+const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2})))?$/i;
+
+/**
+ * An ISO 8601 time as epoch milliseconds, or a one-line reason why not. A time needs its zone, so the
+ * instant is the same on every machine; a date alone is midnight UTC.
+ */
+export function parseClockStart(text: string): number | { error: string } {
+  const rule = 'an ISO 8601 time with a zone, e.g. 2030-01-01T00:00:00Z (or a date, 2030-01-01)';
+  const m = ISO_8601.exec(text);
+  if (!m) return { error: `must be ${rule}, got "${text}"` };
+  const [year, month, day, hour = 0, minute = 0, second = 0, zoneHour = 0, zoneMinute = 0] = m.slice(1).map((part) => (part === undefined ? undefined : Number(part)));
+  // Date.parse rolls days over (2030-02-30 is March 2nd), so each field is checked against its range first.
+  const realDay = month! >= 1 && month! <= 12 && day! >= 1 && new Date(Date.UTC(year!, month! - 1, day!)).getUTCDate() === day;
+  if (!realDay || hour > 23 || minute > 59 || second > 59 || zoneHour > 23 || zoneMinute > 59) return { error: `is not a real date and time: "${text}" (${rule})` };
+  const ms = Date.parse(text.toUpperCase());
+  if (!(ms >= START_RANGE[0] && ms <= START_RANGE[1])) return { error: `must be from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z, got "${text}"` };
+  return ms;
+}
 
 export interface ClockTimer {
   readonly due: number;
@@ -18,13 +58,21 @@ export class VirtualClock {
   /** While `advance` fires a timer: its due time, which `now()` reports (so what it stamps is when it fell due). */
   private firingAt: number | undefined;
 
-  constructor(
-    readonly speed = 1,
-    /** Milliseconds the clock has been pushed ahead of real time by `advance` (persisted across restarts). */
-    private advancedMs = 0,
-  ) {
-    if (!(speed > 0) || !Number.isFinite(speed)) throw new RangeError('clock speed must be a positive number');
-    this.anchorVirtual = this.anchorReal + advancedMs;
+  readonly speed: number;
+  /** Milliseconds the clock has been pushed ahead by `advance` (persisted across restarts). */
+  private advancedMs: number;
+  /** Milliseconds it stands apart from the real clock besides the advances: set by `start` (persisted). */
+  private readonly shiftMs: number;
+
+  /** `stored` is where a data dir's clock stood; `options.start` overrides it. */
+  constructor(options: ClockOptions = {}, stored: ClockState = { offsetMs: 0, shiftMs: 0 }) {
+    this.speed = options.speed ?? 1;
+    if (!(this.speed > 0) || !Number.isFinite(this.speed)) throw new RangeError('clock speed must be a positive number');
+    if (options.start !== undefined && !Number.isFinite(options.start)) throw new RangeError('clock start must be a time');
+    this.advancedMs = stored.offsetMs;
+    this.shiftMs = options.start === undefined ? stored.shiftMs : options.start - this.anchorReal - stored.offsetMs;
+    this.anchorVirtual = this.anchorReal + this.shiftMs + this.advancedMs;
+    if (options.frozen) this.freeze();
   }
 
   now(): number {
@@ -53,6 +101,11 @@ export class VirtualClock {
 
   get offsetMs(): number {
     return this.advancedMs;
+  }
+
+  /** What a data dir keeps (the `clock` op). */
+  get state(): ClockState {
+    return { offsetMs: this.advancedMs, shiftMs: this.shiftMs };
   }
 
   /** Runs `fire` once `delayMs` of virtual time has passed. */

@@ -8,7 +8,7 @@ import type { Duplex } from 'node:stream';
 import { OPERATIONS } from '../model/api.js';
 import { ADMIN_PREFIX, ADMIN_ROUTES, type AdminControl } from './admin.js';
 import { ADMIN_SECRET_HEADER, forgetInProcess, newAdminSecret, rememberInProcess, secretMatches } from './admin-secret.js';
-import { VirtualClock } from './clock.js';
+import { VirtualClock, type ClockOptions } from './clock.js';
 import { scheduleComposition } from './composition-lifecycle.js';
 import { emitEvents } from './events/derive.js';
 import { resumeRecordings } from './recording.js';
@@ -40,8 +40,8 @@ export interface EmulatorOptions {
   /** When set, requests must be signed by one of these (SigV4 verified for real). */
   credentials?: Credential[];
   quotas?: Partial<Quotas>;
-  /** Lifecycle timers run this many times faster than real time. */
-  clockSpeed?: number;
+  /** The virtual clock: `start` sets the instant it starts at (else it goes on from a data dir's, or starts now), `speed` runs it faster, `frozen` stops it. */
+  clock?: ClockOptions;
   log?: (line: string) => void;
   /** WHIP publish limits (default: the service's, whip/ingest.ts). */
   mediaLimits?: MediaLimits;
@@ -142,7 +142,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const limits = { ...DEFAULT_RETENTION, ...options.retention };
   const store = new Store({ freeze: options.freezeRecords ?? process.env.IVSRT_FREEZE_RECORDS === '1', eventsPerParticipant: limits.eventsPerParticipant });
   const engine = options.dataDir ? await openDataDir(options.dataDir, store, log) : undefined;
-  const clock = new VirtualClock(options.clockSpeed ?? 1, store.clockOffsetMs);
+  const clock = new VirtualClock(options.clock, { offsetMs: store.clockOffsetMs, shiftMs: store.clockShiftMs });
   const emu = new Emulator(
     store,
     options.region ?? 'us-east-1',
@@ -153,6 +153,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     engine,
     log,
   );
+  // A clock started at a given instant is stored at once, so a restart without one goes on from it.
+  if (options.clock?.start !== undefined) {
+    try {
+      await emu.mutate([{ k: 'clock', ...clock.state }]);
+    } catch (error) {
+      await emu.close();
+      throw error;
+    }
+  }
   emu.addDeriver(retention(limits));
   emitEvents(emu);
   resumeTimers(emu);

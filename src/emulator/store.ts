@@ -184,7 +184,8 @@ export type Op =
   | { k: 'purge-session'; stageArn: string; id: string }
   /** Retention: a participant that left is forgotten. */
   | { k: 'purge-participant'; stageArn: string; s: string; p: string }
-  | { k: 'clock'; offsetMs: number }
+  /** Where the clock stands (clock.ts ClockState); journals before `shiftMs` existed have none, i.e. 0. */
+  | { k: 'clock'; offsetMs: number; shiftMs?: number }
   /** A row of an auxiliary table (data that is not an API resource, e.g. an event outbox); `v` undefined deletes it. */
   | { k: 'aux'; table: string; key: string; v?: unknown }
   | { k: 'reset' };
@@ -218,6 +219,7 @@ export class Store {
   /** Participants of each session, keyed by participant id, in join order. */
   readonly participants = new Map<string, Map<string, ParticipantRec>>();
   clockOffsetMs = 0;
+  clockShiftMs = 0;
   private readonly auxTables = new Map<string, Map<string, unknown>>();
   private readonly freeze: boolean;
   private readonly eventsPerParticipant: number;
@@ -313,6 +315,7 @@ export class Store {
         return;
       case 'clock':
         this.clockOffsetMs = op.offsetMs;
+        this.clockShiftMs = op.shiftMs ?? 0;
         return;
       case 'reset':
         for (const kind of ['stage', 'composition', 'encoder', 'storage', 'ingest', 'key'] as const) this.byKind(kind).clear();
@@ -334,7 +337,7 @@ export class Store {
 
   /** The whole state as a list of ops that rebuilds it, in creation order (importing a journal data dir). */
   *snapshot(): Generator<Op> {
-    yield { k: 'clock', offsetMs: this.clockOffsetMs };
+    yield { k: 'clock', offsetMs: this.clockOffsetMs, shiftMs: this.clockShiftMs };
     for (const v of this.encoders.values()) yield { k: 'encoder', v };
     for (const v of this.storages.values()) yield { k: 'storage', v };
     for (const v of this.keys.values()) yield { k: 'key', v };

@@ -89,7 +89,7 @@ describe('composition lifecycle on the virtual clock', () => {
   });
 
   test('clockSpeed runs the timers faster than real time', async () => {
-    const { client } = await start({ clockSpeed: 100 });
+    const { client } = await start({ clock: { speed: 100 } });
     const stage = (await client.send(new sdk.CreateStageCommand({}))).stage!;
     const channel = { channel: { channelArn: 'arn:aws:ivs:us-east-1:123456789012:channel/abcdABCD1234' } };
     const comp = (await client.send(new sdk.StartCompositionCommand({ stageArn: stage.arn, destinations: [channel] }))).composition!;

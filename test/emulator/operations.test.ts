@@ -33,7 +33,7 @@ async function fails(command: AnyCommand, name: string, status: number): Promise
 const MISSING = (type: string) => `arn:aws:ivs:us-east-1:123456789012:${type}/doesNotExist1`;
 
 beforeAll(async () => {
-  ({ emu, client } = await startTestEmulator({ clockSpeed: 1 }));
+  ({ emu, client } = await startTestEmulator({ clock: { speed: 1 } }));
 });
 afterAll(async () => {
   client.destroy();

@@ -63,7 +63,7 @@ function event(n: number, detail: Record<string, unknown> = {}): Record<string, 
 function bed(config: Partial<DeliveryConfig> & { targets: DeliveryConfig['targets'] }, faults?: FaultPlan): Bed {
   // A clock that all but stands still: time moves only when a test advances it, so delays and back-offs
   // come due in exactly the same order on every run.
-  const clock = new VirtualClock(1e-9);
+  const clock = new VirtualClock({ speed: 1e-9 });
   const outbox = new Map<string, Record<string, unknown>>();
   const log: string[] = [];
   const watchers: { pattern: RegExp; resolve: (line: string) => void }[] = [];

@@ -12,6 +12,11 @@ import { scratchDir } from '../helpers/scratch.js';
 import { allStages, call } from './helpers.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/journal-v1', import.meta.url));
+/**
+ * The journal was written on 2026-11-29 (its last record at 11:58:13Z, virtual time). The clock starts just
+ * after it, whatever today's date: on the wall clock, the 24-hour composition limit would have passed.
+ */
+const WRITTEN = Date.parse('2026-11-29T12:00:00Z');
 
 async function expectImportedState(emu: RunningEmulator): Promise<void> {
   const client = new sdk.IVSRealTimeClient({ region: 'us-east-1', endpoint: emu.url, credentials: CREDENTIALS, maxAttempts: 1 });
@@ -48,8 +53,10 @@ async function expectImportedState(emu: RunningEmulator): Promise<void> {
     expect((await client.send(new sdk.ListStorageConfigurationsCommand({}))).storageConfigurations!.map((s) => s.name)).toEqual(['rec']);
     const [ingest] = (await client.send(new sdk.ListIngestConfigurationsCommand({}))).ingestConfigurations!;
     expect(ingest).toMatchObject({ name: 'obs', stageArn: stages[2]!.arn, state: 'INACTIVE' });
-    // the virtual clock had been advanced by 90 s
+    // the virtual clock had been advanced by 90 s; it starts where it was told
     expect(emu.emulator.clock.offsetMs).toBe(90_000);
+    expect(emu.emulator.now() - WRITTEN).toBeGreaterThanOrEqual(0);
+    expect(emu.emulator.now() - WRITTEN).toBeLessThan(3_600_000);
   } finally {
     client.destroy();
   }
@@ -59,7 +66,7 @@ test('a journal data dir is imported on first start, then served from lmdb', asy
   const dir = join(scratchDir('migrate'), 'data');
   cpSync(FIXTURE, dir, { recursive: true });
   const lines: string[] = [];
-  const first = await startEmulator({ dataDir: dir, log: (line) => lines.push(line) });
+  const first = await startEmulator({ dataDir: dir, clock: { start: WRITTEN }, log: (line) => lines.push(line) });
   try {
     expect(lines.join('\n')).toMatch(/imported \d+ journal record\(s\)/);
     await expectImportedState(first);
@@ -74,6 +81,9 @@ test('a journal data dir is imported on first start, then served from lmdb', asy
   const second = await startEmulator({ dataDir: dir, log: (line) => lines2.push(line) });
   try {
     expect(lines2.join('\n')).not.toMatch(/imported/);
+    // without a start, the clock goes on from where the data dir's stood
+    expect(second.emulator.now() - WRITTEN).toBeGreaterThanOrEqual(0);
+    expect(second.emulator.now() - WRITTEN).toBeLessThan(3_600_000);
     expect([...(await allStages(second.url)).values()].map((s) => s.name)).toEqual(['renamed', 'stage-1', 'stage-2', 'stage-3', 'after-import']);
   } finally {
     await second.close();

@@ -206,7 +206,8 @@ export class LmdbEngine implements StorageEngine {
           changes.set(participantKey(op.stageArn, op.s, op.p), undefined);
           break;
         case 'clock':
-          changes.set(CLOCK_KEY, () => store.clockOffsetMs);
+          // A number, as before `shiftMs` existed, unless the clock was started at a given instant.
+          changes.set(CLOCK_KEY, () => (store.clockShiftMs === 0 ? store.clockOffsetMs : { offsetMs: store.clockOffsetMs, shiftMs: store.clockShiftMs }));
           break;
         case 'aux': {
           const { table, key } = op;

@@ -64,10 +64,16 @@ export function opForKey(key: string, value: unknown): Op | undefined {
     case 'aux':
       return parts.length >= 3 ? { k: 'aux', table: parts[1]!, key: parts.slice(2).join(SEP), v: value } : undefined;
     case CLOCK_KEY:
-      return parts.length === 1 && typeof value === 'number' ? { k: 'clock', offsetMs: value } : undefined;
+      return parts.length === 1 ? clockOp(value) : undefined;
     default:
       return undefined;
   }
+}
+
+function clockOp(value: unknown): Op | undefined {
+  if (typeof value === 'number') return { k: 'clock', offsetMs: value };
+  const { offsetMs, shiftMs } = (value ?? {}) as Record<string, unknown>;
+  return typeof offsetMs === 'number' && typeof shiftMs === 'number' ? { k: 'clock', offsetMs, shiftMs } : undefined;
 }
 
 /** Load order: what a record refers to comes before it (a participant needs its session). */
