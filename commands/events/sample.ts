@@ -1,11 +1,12 @@
 import { defineVerb } from '../../src/cli/command.js';
 import { writeJson } from '../../src/cli/output/render.js';
-import { ALL_EVENT_NAMES, EVENT_ARG, eventNameOf, sampleFor, STAGE_OPTION } from '../../src/events/names.js';
+import { ALL_EVENT_NAMES, EVENT_ARG, eventNameOf, EXTRAS_OPTION, sampleFor, STAGE_OPTION } from '../../src/events/names.js';
 
 interface Options {
   event: string;
   stage?: string;
   account?: string;
+  extras?: boolean;
 }
 
 export const verb = defineVerb<Options>({
@@ -21,10 +22,11 @@ export const verb = defineVerb<Options>({
   options: [
     STAGE_OPTION,
     { flags: '--account <id>', description: 'the account in the envelope (default: the stage ARN\'s, else 123456789012)' },
+    EXTRAS_OPTION,
   ],
   async run(ctx, options) {
     const name = eventNameOf(options.event);
-    const event = await sampleFor(ctx, name, options.stage, options.account);
+    const event = await sampleFor(ctx, name, options.stage, options.account, options.extras === true);
     // The envelope is the point: JSON on a terminal too, unless --query picks a part of it.
     if (ctx.globals.query !== undefined) return event;
     writeJson(ctx, event);

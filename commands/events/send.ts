@@ -2,12 +2,13 @@ import { defineVerb } from '../../src/cli/command.js';
 import { CliError, EXIT, UsageError } from '../../src/cli/errors.js';
 import { deliver } from '../../src/emulator/events/delivery.js';
 import { parseTargetFlag, RulesError } from '../../src/emulator/events/rules.js';
-import { EVENT_ARG, eventNameOf, sampleFor, STAGE_OPTION } from '../../src/events/names.js';
+import { EVENT_ARG, eventNameOf, EXTRAS_OPTION, sampleFor, STAGE_OPTION } from '../../src/events/names.js';
 
 interface Options {
   event: string;
   to: string;
   stage?: string;
+  extras?: boolean;
 }
 
 export const verb = defineVerb<Options>({
@@ -23,6 +24,7 @@ export const verb = defineVerb<Options>({
   options: [
     { flags: '--to <url|exec:command>', description: 'where to send it: an http(s) URL, or exec:<command>' },
     STAGE_OPTION,
+    EXTRAS_OPTION,
   ],
   async run(ctx, options) {
     const name = eventNameOf(options.event);
@@ -34,7 +36,7 @@ export const verb = defineVerb<Options>({
       if (error instanceof RulesError) throw new UsageError(error.message.replace('--event-target', '--to'));
       throw error;
     }
-    const event = await sampleFor(ctx, name, options.stage);
+    const event = await sampleFor(ctx, name, options.stage, undefined, options.extras === true);
     const outcome = await deliver(spec, JSON.stringify(event), (line) => ctx.info(line.trim()));
     if (!outcome.ok) throw new CliError(`${options.to} did not take the event: ${outcome.error}`, EXIT.other);
     if (ctx.io.stderrIsTTY) ctx.info(`sent ${name} (${event.id}) to ${options.to}`);

@@ -27,6 +27,7 @@ interface Options {
   eventDeadLetter?: string;
   eventFaults?: string;
   eventSeed?: number;
+  eventExtras?: boolean;
   s3Dir?: string;
 }
 
@@ -91,6 +92,7 @@ export const verb = defineVerb<Options>({
     { flags: '--event-dead-letter <file>', description: 'NDJSON file for events that still fail after the retries (default: dead-letter.ndjson in the data directory)' },
     { flags: '--event-faults <faults>', description: 'faults AWS warns about, all off by default: duplicate=P,reorder=P,drop=P,delay=DURATION' },
     { flags: '--event-seed <n>', description: 'seed for --event-faults (same seed, same faults)', parse: 'int' },
+    { flags: '--event-extras', description: 'also emit the events and fields no AWS source shows (replication events, Token Exchanged, error_code, destination_id; docs/events.md "Extras"), off by default' },
   ],
   async run(ctx, options) {
     if (options.port !== undefined && (options.port < 0 || options.port > 65535)) throw new UsageError(`--port must be from 0 to 65535, got ${options.port}`);
@@ -153,6 +155,7 @@ async function eventOptions(options: Options, stateDir: string): Promise<EventBu
         join(stateDir, 'dead-letter.ndjson'),
       ),
       faults: parseFaults(options.eventFaults, options.eventSeed ?? 0),
+      extras: options.eventExtras === true,
     };
   } catch (error) {
     if (error instanceof RulesError || error instanceof FaultSpecError) throw new UsageError(error.message);

@@ -163,7 +163,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     }
   }
   emu.addDeriver(retention(limits));
-  emitEvents(emu);
+  emitEvents(emu, { extras: options.events?.extras });
   resumeTimers(emu);
   const bus = attachEventBus(emu, options.events);
   const auth = new Authenticator(options.credentials, { region: emu.region });

@@ -1,7 +1,7 @@
 // The pure derivation of EventBridge events from a committed change and the state before it.
 import { describe, expect, test } from 'vitest';
 import { deriveEvents, eventKey, eventOps } from '../../src/emulator/events/derive.js';
-import { EVENT_NAMES, detailTypeOf, eventTime, sampleEvent, type EventName, type IvsEvent } from '../../src/emulator/events/envelope.js';
+import { EVENT_NAMES, detailTypeOf, eventTime, isExtraEvent, sampleEvent, type EventName, type IvsEvent } from '../../src/emulator/events/envelope.js';
 import { EVENT_LOG, OUTBOX } from '../../src/emulator/events/tables.js';
 import { Store, type CompositionRec, type Op, type ParticipantRec } from '../../src/emulator/store.js';
 import { expectDocumentedShape } from './behaviour-shape.js';
@@ -35,9 +35,9 @@ function storeWith(p?: ParticipantRec, c?: CompositionRec): Store {
   return store;
 }
 
-const derive = (ops: Op[], store: Store, now = T0 + 5_000) => {
-  const events = deriveEvents(ops, store, origin, now);
-  events.forEach(expectDocumentedShape);
+const derive = (ops: Op[], store: Store, now = T0 + 5_000, extras = false) => {
+  const events = deriveEvents(ops, store, origin, now, { extras });
+  for (const e of events) expectDocumentedShape(e, { extras });
   return events;
 };
 const names = (events: IvsEvent[]) => events.map((e) => e.detail.event_name);
@@ -53,8 +53,8 @@ describe('participant events that IVS also sends as IVS Stage Update', () => {
       storeWith(p),
     );
     expect(events.map((e) => [e['detail-type'], e.time, e.resources, e.detail])).toEqual([
-      ['IVS Stage Update', '2026-11-29T12:00:00Z', [STAGE], { session_id: SESSION, event_name: 'Participant Published', user_id: 'alice', participant_id: p.id }],
-      ['IVS Stage Update', '2026-11-29T12:01:01Z', [STAGE], { session_id: SESSION, event_name: 'Participant Unpublished', user_id: 'alice', participant_id: p.id }],
+      ['IVS Stage Update', '2026-11-29T12:00:00Z', [STAGE], { session_id: SESSION, event_name: 'Participant Published', event_time: '2026-11-29T12:00:00Z', user_id: 'alice', participant_id: p.id }],
+      ['IVS Stage Update', '2026-11-29T12:01:01Z', [STAGE], { session_id: SESSION, event_name: 'Participant Unpublished', event_time: '2026-11-29T12:01:01Z', user_id: 'alice', participant_id: p.id }],
     ]);
     expect(new Set(events.map((e) => e.id)).size).toBe(2);
   });
@@ -66,21 +66,34 @@ describe('participant events that IVS also sends as IVS Stage Update', () => {
     expect(events[0]!.detail).toMatchObject({ participant_id: p.id, user_id: '' });
   });
 
-  test('errors carry error_code, replication carries the destination, token exchange has its own name', () => {
+  const dest = 'arn:aws:ivs:us-east-1:123456789012:stage/KlMnop3Q4rst';
+  const unsourced = (id: string): Op[] => [
+    { k: 'event', s: SESSION, p: id, e: { name: 'PUBLISH_ERROR', time: T0, errorCode: 'INVALID_PROTOCOL' } },
+    { k: 'event', s: SESSION, p: id, e: { name: 'REPLICATION_STARTED', time: T0, destinationStageArn: dest, destinationSessionId: 'st-AbCdEfGhIjKlM' } },
+    { k: 'event', s: SESSION, p: id, e: { name: 'REPLICATION_STOPPED', time: T0, destinationStageArn: dest, destinationSessionId: 'st-AbCdEfGhIjKlM' } },
+    { k: 'event', s: SESSION, p: id, e: { name: 'TOKEN_EXCHANGED', time: T0 } },
+  ];
+
+  test('by default nothing without a source: Publish Error has no error_code; no replication events, no Token Exchanged', () => {
     const p = participant();
-    const dest = 'arn:aws:ivs:us-east-1:123456789012:stage/KlMnop3Q4rst';
-    const events = derive(
-      [
-        { k: 'event', s: SESSION, p: p.id, e: { name: 'PUBLISH_ERROR', time: T0, errorCode: 'INVALID_PROTOCOL' } },
-        { k: 'event', s: SESSION, p: p.id, e: { name: 'REPLICATION_STARTED', time: T0, destinationStageArn: dest, destinationSessionId: 'st-AbCdEfGhIjKlM' } },
-        { k: 'event', s: SESSION, p: p.id, e: { name: 'REPLICATION_STOPPED', time: T0, destinationStageArn: dest, destinationSessionId: 'st-AbCdEfGhIjKlM' } },
-        { k: 'event', s: SESSION, p: p.id, e: { name: 'TOKEN_EXCHANGED', time: T0 } },
-      ],
-      storeWith(p),
-    );
+    const events = derive(unsourced(p.id), storeWith(p));
+    expect(names(events)).toEqual(['Participant Publish Error']);
+    expect(events[0]!.detail).toEqual({ session_id: SESSION, event_name: 'Participant Publish Error', event_time: '2026-11-29T12:00:00Z', user_id: 'alice', participant_id: p.id });
+  });
+
+  test('with extras: errors carry error_code, replication carries the destination, token exchange has its own name', () => {
+    const p = participant();
+    const events = derive(unsourced(p.id), storeWith(p), T0 + 5_000, true);
     expect(names(events)).toEqual(['Participant Publish Error', 'Participant Replication Started', 'Participant Replication Stopped', 'Token Exchanged']);
     expect(events[0]!.detail).toMatchObject({ error_code: 'INVALID_PROTOCOL' });
     expect(events[1]!.detail).toMatchObject({ destination_stage_arn: dest, destination_session_id: 'st-AbCdEfGhIjKlM' });
+  });
+
+  test('a replica publishing on its destination stage is an extra', () => {
+    const replica = participant({ replicationType: 'REPLICA' });
+    const ops: Op[] = [{ k: 'event', s: SESSION, p: replica.id, e: { name: 'PUBLISH_STARTED', time: T0 } }];
+    expect(derive(ops, storeWith(replica))).toEqual([]);
+    expect(names(derive(ops, storeWith(replica), T0, true))).toEqual(['Participant Published']);
   });
 
   test('joins, leaves and subscriptions have no EventBridge event', () => {
@@ -146,10 +159,13 @@ describe('composition state changes', () => {
     expect(step(composition('ACTIVE', ['FAILED', 'ACTIVE']), composition('FAILED', ['FAILED', 'STOPPED']))).toEqual(['Destination End', 'Session Failure']);
   });
 
-  test('composition events name the composition in resources and the stage in detail', () => {
-    const [event] = derive([{ k: 'composition', v: composition('ACTIVE', ['RECONNECTING']) }], storeWith(undefined, composition('ACTIVE', ['ACTIVE'])));
+  test('composition events name the composition in resources and the stage in detail; destination_id is an extra', () => {
+    const ops: Op[] = [{ k: 'composition', v: composition('ACTIVE', ['RECONNECTING']) }];
+    const [event] = derive(ops, storeWith(undefined, composition('ACTIVE', ['ACTIVE'])));
     expect(event!.resources).toEqual([COMPOSITION]);
-    expect(event!.detail).toEqual({ event_name: 'Destination Reconnecting', stage_arn: STAGE, destination_id: 'dEsT1nAt10n0' });
+    expect(event!.detail).toEqual({ event_name: 'Destination Reconnecting', stage_arn: STAGE });
+    const [extra] = derive(ops, storeWith(undefined, composition('ACTIVE', ['ACTIVE'])), T0, true);
+    expect(extra!.detail).toEqual({ event_name: 'Destination Reconnecting', stage_arn: STAGE, destination_id: 'dEsT1nAt10n0' });
   });
 });
 
@@ -168,14 +184,20 @@ describe('storage and samples', () => {
     expect([...keys].sort()).toEqual([eventKey(999, 5), eventKey(T0, 9), eventKey(T0, 10), eventKey(T0 + 1, 0)]);
   });
 
-  test('every documented event has a sample of the documented shape', () => {
+  test('every documented event has a sample of the documented shape; the extras only when asked for', () => {
     const all = Object.values(EVENT_NAMES).flat() as EventName[];
     expect(all).toHaveLength(17);
     for (const name of all) {
-      const sample = sampleEvent(name, { ...origin, timeMs: T0 });
-      expectDocumentedShape(sample);
-      expect(sample.detail.event_name).toBe(name);
-      expect(sample['detail-type']).toBe(detailTypeOf(name));
+      for (const extras of [false, true]) {
+        if (isExtraEvent(name) && !extras) {
+          expect(() => sampleEvent(name, { ...origin, timeMs: T0 })).toThrow(/--event-extras/);
+          continue;
+        }
+        const sample = sampleEvent(name, { ...origin, timeMs: T0, extras });
+        expectDocumentedShape(sample, { extras });
+        expect(sample.detail.event_name).toBe(name);
+        expect(sample['detail-type']).toBe(detailTypeOf(name));
+      }
     }
   });
 

@@ -13,9 +13,9 @@ import { expectDocumentedShape } from './behaviour-shape.js';
 
 const { start, stop } = emulatorPerTest({ freezeRecords: true });
 
-function logged(emu: RunningEmulator): IvsEvent[] {
+function logged(emu: RunningEmulator, extras = false): IvsEvent[] {
   const events = [...emu.emulator.store.aux(EVENT_LOG).entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, v]) => v as IvsEvent);
-  events.forEach(expectDocumentedShape);
+  for (const e of events) expectDocumentedShape(e, { extras });
   return events;
 }
 const names = (events: IvsEvent[]) => events.map((e) => e.detail.event_name);
@@ -59,8 +59,8 @@ describe('events in the event tables', () => {
 });
 
 describe('behaviour behind the events', () => {
-  test('replication start and stop are Stage Updates naming the destination; joins and subscriptions are none', async () => {
-    const { emu, client } = await start();
+  /** A publisher in `src` replicated to `dst` and back, with a subscriber watching it. */
+  async function replicate(emu: RunningEmulator, client: sdk.IVSRealTimeClient): Promise<{ src: sdk.Stage; dst: sdk.Stage; events: (extras: boolean) => IvsEvent[] }> {
     const src = (await client.send(new sdk.CreateStageCommand({}))).stage!;
     const dst = (await client.send(new sdk.CreateStageCommand({}))).stage!;
     const pub = await ok(admin(emu.url, 'POST', 'join', { stageArn: src.arn, publish: true }));
@@ -69,7 +69,20 @@ describe('behaviour behind the events', () => {
     await ok(admin(emu.url, 'POST', 'subscribe', { stageArn: src.arn, participantId: viewer.participant.participantId, publisherId: pub.participant.participantId }));
     await client.send(new sdk.StartParticipantReplicationCommand({ sourceStageArn: src.arn, destinationStageArn: dst.arn, participantId: pub.participant.participantId }));
     await client.send(new sdk.StopParticipantReplicationCommand({ sourceStageArn: src.arn, destinationStageArn: dst.arn, participantId: pub.participant.participantId }));
-    const events = logged(emu);
+    return { src, dst, events: (extras) => logged(emu, extras) };
+  }
+
+  test('by default, replication sends nothing (no source shows its events); joins and subscriptions are none', async () => {
+    const { emu, client } = await start();
+    const { src, dst, events } = await replicate(emu, client);
+    expect(names(events(false).filter((e) => e.resources[0] === src.arn))).toEqual(['Participant Published']);
+    expect(events(false).filter((e) => e.resources[0] === dst.arn)).toEqual([]);
+  });
+
+  test('with extras, replication start and stop are Stage Updates naming the destination', async () => {
+    const { emu, client } = await start({ events: { extras: true } });
+    const { src, dst, events: all } = await replicate(emu, client);
+    const events = all(true);
     const onSource = events.filter((e) => e.resources[0] === src.arn);
     expect(names(onSource)).toEqual(['Participant Published', 'Participant Replication Started', 'Participant Replication Stopped']);
     const started = onSource[1]!;
@@ -118,8 +131,8 @@ describe('behaviour behind the events', () => {
     expect(bad.status).toBe(400);
   });
 
-  test('ingest refusals are PUBLISH_ERROR participant events with the error code', async () => {
-    const { emu, client } = await start();
+  test('ingest refusals are PUBLISH_ERROR participant events with the error code (error_code on EventBridge with extras)', async () => {
+    const { emu, client } = await start({ events: { extras: true } });
     const stage = (await client.send(new sdk.CreateStageCommand({}))).stage!;
     const config = (await client.send(new sdk.CreateIngestConfigurationCommand({ ingestProtocol: 'RTMPS', stageArn: stage.arn, userId: 'encoder' }))).ingestConfiguration!;
     expect((await admin(emu.url, 'POST', 'ingest', { streamKey: config.streamKey, protocol: 'RTMP' })).status).toBe(400);
@@ -127,7 +140,7 @@ describe('behaviour behind the events', () => {
     expect((await admin(emu.url, 'POST', 'ingest', { streamKey: 'rt_123456789012_us-east-1_nOsUcHcOnF1g_secret' })).status).toBe(403);
     await ok(admin(emu.url, 'POST', 'ingest', { streamKey: config.streamKey }));
     expect((await admin(emu.url, 'POST', 'ingest', { streamKey: config.streamKey })).status).toBe(409);
-    const errors = logged(emu).filter((e) => e.detail.event_name === 'Participant Publish Error');
+    const errors = logged(emu, true).filter((e) => e.detail.event_name === 'Participant Publish Error');
     expect(errors.map((e) => [field(e, 'error_code'), field(e, 'participant_id'), field(e, 'user_id')])).toEqual([
       ['INVALID_PROTOCOL', config.participantId, 'encoder'],
       ['INVALID_STREAM_KEY', config.participantId, 'encoder'],

@@ -1,7 +1,7 @@
 // The documented shape of an IVS event envelope (docs/events.md), checked field by field: the unit and
 // end-to-end behaviour tests hold every emitted envelope to it.
 import { expect } from 'vitest';
-import { EVENT_NAMES, type IvsEvent } from '../../src/emulator/events/envelope.js';
+import { EVENT_NAMES, isExtraEvent, type IvsEvent } from '../../src/emulator/events/envelope.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
@@ -10,8 +10,11 @@ const COMPOSITION_ARN = /^arn:aws:ivs:[a-z0-9-]+:\d{12}:composition\/[a-zA-Z0-9-
 const SESSION_ID = /^st-[a-zA-Z0-9]{13}$/;
 const PARTICIPANT_ID = /^[a-zA-Z0-9-_]{1,64}$/;
 
-/** Fails unless `e` is a complete IVS envelope of a documented event, with exactly the documented keys. */
-export function expectDocumentedShape(e: IvsEvent): void {
+/**
+ * Fails unless `e` is a complete IVS envelope of a documented event, with exactly the documented keys:
+ * the sourced ones, plus the extras (docs/events.md, "Extras") only when `extras` is on.
+ */
+export function expectDocumentedShape(e: IvsEvent, { extras = false } = {}): void {
   expect(Object.keys(e).sort()).toEqual(['account', 'detail', 'detail-type', 'id', 'region', 'resources', 'source', 'time', 'version']);
   expect(e.version).toBe('0');
   expect(e.id).toMatch(UUID);
@@ -23,6 +26,7 @@ export function expectDocumentedShape(e: IvsEvent): void {
   const names: readonly string[] = EVENT_NAMES[e['detail-type']];
   expect(names, `detail-type ${e['detail-type']}`).toBeDefined();
   expect(names).toContain(e.detail.event_name);
+  if (!extras) expect(isExtraEvent(e.detail.event_name), `${e.detail.event_name} is sent only with extras`).toBe(false);
   const d = e.detail as unknown as Record<string, unknown>;
   const keys = Object.keys(d).sort();
   switch (e['detail-type']) {
@@ -31,11 +35,14 @@ export function expectDocumentedShape(e: IvsEvent): void {
       expect(d.session_id).toMatch(SESSION_ID);
       expect(d.participant_id).toMatch(PARTICIPANT_ID);
       expect(typeof d.user_id).toBe('string');
+      // The order of real payloads, event_time equal to the envelope's time ([PAYLOAD] in docs/events.md).
+      expect(Object.keys(d).slice(0, 5)).toEqual(['session_id', 'event_name', 'event_time', 'user_id', 'participant_id']);
+      expect(d.event_time).toBe(e.time);
       const extra =
-        d.event_name === 'Participant Publish Error' ? ['error_code']
+        extras && d.event_name === 'Participant Publish Error' ? ['error_code']
         : d.event_name === 'Participant Replication Started' || d.event_name === 'Participant Replication Stopped' ? ['destination_session_id', 'destination_stage_arn']
         : [];
-      expect(keys).toEqual(['event_name', 'participant_id', 'session_id', 'user_id', ...extra].sort());
+      expect(keys).toEqual(['event_name', 'event_time', 'participant_id', 'session_id', 'user_id', ...extra].sort());
       if (extra.includes('error_code')) expect(d.error_code).toMatch(/^[A-Z_]+$/);
       if (extra.includes('destination_stage_arn')) {
         expect(d.destination_stage_arn).toMatch(STAGE_ARN);
@@ -46,7 +53,7 @@ export function expectDocumentedShape(e: IvsEvent): void {
     case 'IVS Composition State Change': {
       expect(e.resources[0]).toMatch(COMPOSITION_ARN);
       expect(d.stage_arn).toMatch(STAGE_ARN);
-      const destination = String(d.event_name).startsWith('Destination ');
+      const destination = extras && String(d.event_name).startsWith('Destination ');
       expect(keys).toEqual(destination ? ['destination_id', 'event_name', 'stage_arn'] : ['event_name', 'stage_arn']);
       if (destination) expect(d.destination_id).toMatch(/^[a-zA-Z0-9]{12}$/);
       break;

@@ -2,7 +2,7 @@
 // when the stage is given as an ARN.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_EVENT_NAMES } from '../../src/events/names.js';
-import type { IvsEvent } from '../../src/emulator/events/envelope.js';
+import { isExtraEvent, type IvsEvent } from '../../src/emulator/events/envelope.js';
 import { runCli } from '../helpers/cli.js';
 import { expectDocumentedShape } from './behaviour-shape.js';
 import { startReceiver, type Receiver } from './receiver.js';
@@ -12,14 +12,26 @@ const STAGE = 'arn:aws:ivs:eu-west-1:111122223333:stage/KlMnop3Q4rst';
 describe('events sample', () => {
   it.each(ALL_EVENT_NAMES.map((name) => [name]))('%s: a documented envelope, about the stage given', async (name) => {
     const kebab = name.toLowerCase().replace(/ /g, '-');
-    const result = await runCli(['events', 'sample', kebab, '--stage', STAGE]);
+    const extras = isExtraEvent(name);
+    const result = await runCli(['events', 'sample', kebab, '--stage', STAGE, ...(extras ? ['--extras'] : [])]);
     expect(result.code, result.stderr).toBe(0);
     const event = result.json<IvsEvent>();
-    expectDocumentedShape(event);
+    expectDocumentedShape(event, { extras });
     expect(event.detail.event_name).toBe(name);
     expect(event.account).toBe('111122223333');
     expect(event.region).toBe('eu-west-1');
     expect([event.resources[0], (event.detail as { stage_arn?: string }).stage_arn]).toContain(STAGE);
+  });
+
+  it('an event the service is not shown to send needs --extras: one line saying so (exit 252)', async () => {
+    const result = await runCli(['events', 'sample', 'participant-replication-started']);
+    expect(result.code).toBe(252);
+    expect(result.stderr).toMatch(/^error: "Participant Replication Started" is an extra: .*--event-extras\nPass --extras/);
+  });
+
+  it('Stage Update samples carry event_time, the envelope time', async () => {
+    const event = (await runCli(['events', 'sample', 'participant-published'])).json<IvsEvent>();
+    expect((event.detail as { event_time?: string }).event_time).toBe(event.time);
   });
 
   it('an unknown event name is one line naming it, with the known names (exit 252)', async () => {
@@ -53,9 +65,9 @@ describe('events send', () => {
   });
 
   it('sends to a command on its standard input', async () => {
-    const result = await runCli(['events', 'send', 'token-exchanged', '--to', 'exec:grep -q "Token Exchanged"', '--stage', STAGE]);
+    const result = await runCli(['events', 'send', 'token-exchanged', '--extras', '--to', 'exec:grep -q "Token Exchanged"', '--stage', STAGE]);
     expect(result.code, result.stderr).toBe(0);
-    const failed = await runCli(['events', 'send', 'token-exchanged', '--to', 'exec:grep -q "Recording"', '--stage', STAGE]);
+    const failed = await runCli(['events', 'send', 'participant-published', '--to', 'exec:grep -q "Recording"', '--stage', STAGE]);
     expect(failed.code).toBe(255);
     expect(failed.stderr).toContain('did not take the event: exit code 1');
   });

@@ -13,10 +13,11 @@ if (missing) console.warn(`skipping the simple-whip-client tests: ${missing}`);
 type StageUpdateEvent = IvsEvent & { detail: StageUpdateDetail };
 const isStageUpdate = (e: IvsEvent): e is StageUpdateEvent => e['detail-type'] === 'IVS Stage Update';
 
-// The emulator delivers its EventBridge events to this webhook, as an API destination would.
+// The emulator delivers its EventBridge events to this webhook, as an API destination would; with
+// --event-extras, so Participant Publish Error carries error_code (an extra, docs/events.md).
 const receiver = await startReceiver();
 afterAll(() => receiver.close());
-const bed = emulatorBed(['--event-target', receiver.url]);
+const bed = emulatorBed(['--event-target', receiver.url, '--event-extras']);
 
 /** The IVS Stage Update events delivered about `participantId` (these stages neither record nor compose), once `count` have come. */
 async function delivered(participantId: string, count: number): Promise<StageUpdateEvent[]> {

@@ -41,6 +41,8 @@ export interface EventBusOptions {
   faults?: FaultPlan;
   /** Events kept in the log for `--since` (older ones are trimmed). */
   retainEvents?: number;
+  /** Also emit the events and fields no source shows the service sending (`--event-extras`; docs/events.md, "Extras"). */
+  extras?: boolean;
 }
 
 export const DEFAULT_RETAINED_EVENTS = 10_000;

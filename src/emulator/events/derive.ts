@@ -5,13 +5,14 @@
 import { participantKey, type CompositionRec, type DestinationRec, type EventRec, type Op, type ParticipantRec, type Store } from '../store.js';
 import {
   envelope,
+  isExtraEvent,
+  stageUpdateDetail,
   type CompositionEventName,
   type IvsEvent,
   type Origin,
   type RecordingDetail,
   type RecordingEventName,
   type StageEventName,
-  type StageUpdateDetail,
 } from './envelope.js';
 import { EVENT_LOG, OUTBOX } from './tables.js';
 
@@ -27,11 +28,21 @@ const STAGE_EVENT_OF: Partial<Record<string, StageEventName>> = {
 
 const RECORDING = new Set(['ACTIVE', 'STOPPING']);
 
-function stageUpdate(origin: Origin, p: ParticipantRec, e: EventRec): IvsEvent | undefined {
+/**
+ * What IVS sends and what the emulator only guesses: with `extras` off, no event or field without a source
+ * (envelope.ts EXTRA_EVENT_NAMES; docs/events.md, "Extras") is emitted.
+ */
+export interface DeriveOptions {
+  extras?: boolean;
+}
+
+function stageUpdate(origin: Origin, p: ParticipantRec, e: EventRec, extras: boolean): IvsEvent | undefined {
   const name = STAGE_EVENT_OF[e.name];
   if (!name) return undefined;
-  const detail: StageUpdateDetail = { session_id: p.sessionId, event_name: name, user_id: p.userId ?? '', participant_id: p.id };
-  if (e.errorCode !== undefined) detail.error_code = e.errorCode;
+  // Extras: the unsourced events, and a replica's publishing as seen on its destination stage.
+  if (!extras && (isExtraEvent(name) || p.replicationType === 'REPLICA')) return undefined;
+  const detail = stageUpdateDetail(name, e.time, { sessionId: p.sessionId, userId: p.userId, participantId: p.id });
+  if (extras && e.errorCode !== undefined) detail.error_code = e.errorCode;
   if (e.destinationStageArn !== undefined) detail.destination_stage_arn = e.destinationStageArn;
   if (e.destinationSessionId !== undefined) detail.destination_session_id = e.destinationSessionId;
   return envelope(origin, e.time, p.stageArn, detail);
@@ -70,9 +81,9 @@ function destinationEventName(before: string | undefined, after: string): Compos
   }
 }
 
-function compositionChange(origin: Origin, before: CompositionRec | undefined, after: CompositionRec, now: number): IvsEvent[] {
+function compositionChange(origin: Origin, before: CompositionRec | undefined, after: CompositionRec, now: number, extras: boolean): IvsEvent[] {
   const at = (event_name: CompositionEventName, destination?: DestinationRec) =>
-    envelope(origin, now, after.arn, destination ? { event_name, stage_arn: after.stageArn, destination_id: destination.id } : { event_name, stage_arn: after.stageArn });
+    envelope(origin, now, after.arn, destination && extras ? { event_name, stage_arn: after.stageArn, destination_id: destination.id } : { event_name, stage_arn: after.stageArn });
   const events: IvsEvent[] = [];
   const was = before?.state;
   // Session Start comes before the destinations start; Destination End comes before Session End (ssc-overview).
@@ -92,7 +103,8 @@ function compositionChange(origin: Origin, before: CompositionRec | undefined, a
  * The events `ops` emit, in order. `before` is the store before the ops; records the ops put earlier in
  * the same change stand in for it, so a change that moves a record twice emits both moves.
  */
-export function deriveEvents(ops: readonly Op[], before: Store, origin: Origin, now: number): IvsEvent[] {
+export function deriveEvents(ops: readonly Op[], before: Store, origin: Origin, now: number, options: DeriveOptions = {}): IvsEvent[] {
+  const extras = options.extras ?? false;
   const participants = new Map<string, ParticipantRec>();
   const compositions = new Map<string, CompositionRec>();
   const participant = (sessionId: string, id: string) =>
@@ -102,7 +114,7 @@ export function deriveEvents(ops: readonly Op[], before: Store, origin: Origin, 
     switch (op.k) {
       case 'event': {
         const p = participant(op.s, op.p);
-        const event = p && stageUpdate(origin, p, op.e);
+        const event = p && stageUpdate(origin, p, op.e, extras);
         if (event) events.push(event);
         break;
       }
@@ -113,7 +125,7 @@ export function deriveEvents(ops: readonly Op[], before: Store, origin: Origin, 
         break;
       }
       case 'composition':
-        events.push(...compositionChange(origin, compositions.get(op.v.arn) ?? before.compositions.get(op.v.arn), op.v, now));
+        events.push(...compositionChange(origin, compositions.get(op.v.arn) ?? before.compositions.get(op.v.arn), op.v, now, extras));
         compositions.set(op.v.arn, op.v);
         break;
       case 'reset':
@@ -150,11 +162,11 @@ export interface EventSource {
 }
 
 /** From now on, every change `emu` commits carries the events it emits, in the same transaction. */
-export function emitEvents(emu: EventSource): void {
+export function emitEvents(emu: EventSource, options: DeriveOptions = {}): void {
   const origin: Origin = { account: emu.accountId, region: emu.region };
   let sequence = 0;
   emu.addDeriver((ops, store) => {
-    const events = deriveEvents(ops, store, origin, emu.now());
+    const events = deriveEvents(ops, store, origin, emu.now(), options);
     return events.length === 0 ? [] : eventOps(events, () => eventKey(emu.now(), sequence++));
   });
 }

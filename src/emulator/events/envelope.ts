@@ -35,15 +35,26 @@ export type CompositionEventName = (typeof EVENT_NAMES)[typeof COMPOSITION_STATE
 export type RecordingEventName = (typeof EVENT_NAMES)[typeof PARTICIPANT_RECORDING_STATE_CHANGE][number];
 export type EventName = StageEventName | CompositionEventName | RecordingEventName;
 
-/** `detail` of an IVS Stage Update. */
+/**
+ * What the emulator sends only when asked (`--event-extras`, `events: { extras: true }`): events and fields
+ * no source shows the service sending (docs/events.md, "Extras"). An app keyed on them would work locally
+ * and do nothing in production, so they are never sent by default.
+ */
+export const EXTRA_EVENT_NAMES: ReadonlySet<EventName> = new Set<EventName>(['Participant Replication Started', 'Participant Replication Stopped', 'Token Exchanged']);
+
+export const isExtraEvent = (name: EventName): boolean => EXTRA_EVENT_NAMES.has(name);
+
+/** `detail` of an IVS Stage Update, in the order of real payloads (docs/events.md, [PAYLOAD]). */
 export interface StageUpdateDetail {
   session_id: string;
   event_name: StageEventName;
+  /** The envelope's `time`. */
+  event_time: string;
   user_id: string;
   participant_id: string;
-  /** Participant Publish Error only. */
+  /** Extra: Participant Publish Error only. */
   error_code?: string;
-  /** Participant Replication Started/Stopped only. */
+  /** Extra: Participant Replication Started/Stopped only. */
   destination_stage_arn?: string;
   destination_session_id?: string;
 }
@@ -52,7 +63,7 @@ export interface StageUpdateDetail {
 export interface CompositionDetail {
   event_name: CompositionEventName;
   stage_arn: string;
-  /** Destination events only. */
+  /** Extra: destination events only. */
   destination_id?: string;
 }
 
@@ -120,6 +131,13 @@ export interface SampleOptions extends Origin {
   timeMs: number;
   /** The stage the event is about (default: an invented one in the origin's account and region). */
   stageArn?: string;
+  /** With the extras (EXTRA_EVENT_NAMES and the extra fields), as `--event-extras` sends them. */
+  extras?: boolean;
+}
+
+/** The `detail` of an IVS Stage Update about `participantId`; the extra fields are the caller's to add. */
+export function stageUpdateDetail(name: StageEventName, timeMs: number, who: { sessionId: string; userId?: string; participantId: string }): StageUpdateDetail {
+  return { session_id: who.sessionId, event_name: name, event_time: eventTime(timeMs), user_id: who.userId ?? '', participant_id: who.participantId };
 }
 
 /**
@@ -127,6 +145,7 @@ export interface SampleOptions extends Origin {
  * and `events send`, like `sam local generate-event`).
  */
 export function sampleEvent(name: EventName, options: SampleOptions): IvsEvent {
+  if (isExtraEvent(name) && !options.extras) throw new RangeError(`${name} is an extra: the emulator sends it only with --event-extras`);
   const arn = (type: string, id: string) => `arn:aws:ivs:${options.region}:${options.account}:${type}/${id}`;
   const stageArn = options.stageArn ?? arn('stage', 'AbCdef1G2hij');
   const stageId = stageArn.slice(stageArn.lastIndexOf('/') + 1);
@@ -135,8 +154,8 @@ export function sampleEvent(name: EventName, options: SampleOptions): IvsEvent {
   const at = (resource: string, detail: IvsDetail) => envelope(options, options.timeMs, resource, detail);
   switch (detailTypeOf(name)) {
     case STAGE_UPDATE: {
-      const detail: StageUpdateDetail = { session_id: sessionId, event_name: name as StageEventName, user_id: 'alice', participant_id: participantId };
-      if (name === 'Participant Publish Error') detail.error_code = 'INSUFFICIENT_CAPABILITIES';
+      const detail = stageUpdateDetail(name as StageEventName, options.timeMs, { sessionId, userId: 'alice', participantId });
+      if (options.extras && name === 'Participant Publish Error') detail.error_code = 'INSUFFICIENT_CAPABILITIES';
       if (name === 'Participant Replication Started' || name === 'Participant Replication Stopped') {
         detail.destination_stage_arn = arn('stage', 'KlMnop3Q4rst');
         detail.destination_session_id = 'st-AbCdEfGhIjKlM';
@@ -145,7 +164,7 @@ export function sampleEvent(name: EventName, options: SampleOptions): IvsEvent {
     }
     case COMPOSITION_STATE_CHANGE: {
       const detail: CompositionDetail = { event_name: name as CompositionEventName, stage_arn: stageArn };
-      if (name.startsWith('Destination ')) detail.destination_id = 'dEsT1nAt10n1';
+      if (options.extras && name.startsWith('Destination ')) detail.destination_id = 'dEsT1nAt10n1';
       return at(arn('composition', 'cOmP0s1t10n1'), detail);
     }
     case PARTICIPANT_RECORDING_STATE_CHANGE: {
