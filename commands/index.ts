@@ -57,6 +57,7 @@ export const COMMANDS: Entry[] = [
   { path: ['composition', 'start'], summary: 'Start compositing a stage to a channel and/or an S3 recording', load: () => import('./composition/start.js') },
   { path: ['composition', 'stop'], summary: 'Stop a composition', load: () => import('./composition/stop.js') },
   { path: ['composition', 'get'], summary: 'Show a composition, its layout and destinations', load: () => import('./composition/get.js') },
+  { path: ['composition', 'preview'], summary: 'Draw a composition layout to a PNG, offline (tiles labelled, featured marked)', load: () => import('./composition/preview.js') },
   { path: ['composition', 'list'], summary: 'List compositions and the state of their destinations', aliases: ['ls'], load: () => import('./composition/list.js') },
   { path: ['encoder-config', 'create'], summary: 'Create an encoder configuration (resolution, framerate, bitrate)', load: () => import('./encoder-config/create.js') },
   { path: ['encoder-config', 'get'], summary: 'Show an encoder configuration', load: () => import('./encoder-config/get.js') },
