@@ -31,10 +31,15 @@ function checkReadable(dataDir: string, file: string): void {
     'let bytes = 0;' +
     'try {' +
     '  const db = open({ path: process.argv[2], readOnly: true, encoding: "binary" });' +
+    // Pages past the end of the file would be read as SIGBUS: name the truncation instead. (The file
+    // may be longer than its pages: space claimed ahead of commits, see reserve.ts.)
+    '  const { lastPageNumber, pageSize } = db.getStats();' +
+    '  const used = (lastPageNumber + 1) * pageSize;' +
+    '  if (used > Number(process.argv[3])) throw new Error(`its pages run to byte ${used}, past its end (truncated?)`);' +
     '  for (const { value } of db.getRange()) bytes += value.length;' +
     '  process.stdout.write(JSON.stringify({ bytes }));' +
     '} catch (error) { process.stdout.write(JSON.stringify({ error: String(error && error.message || error) })); }';
-  const result = spawnSync(process.execPath, ['-e', script, lmdbEntry(), dataDir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const result = spawnSync(process.execPath, ['-e', script, lmdbEntry(), dataDir, String(size)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   if (result.signal) throw corrupt(file, `reading it crashed the storage engine (${result.signal}): the file is truncated or overwritten`, dataDir);
   let report: { bytes?: number; error?: string };
   try {

@@ -2,13 +2,16 @@
 // OpenLDAP's backend). A commit is one lmdb write transaction with a synchronous (fsync'd) commit; the
 // mutation path hands over every op of one turn of the event loop at once, so concurrent requests share
 // a transaction and its flush. Memory holds the whole state for reads; the database is loaded once at
-// start-up, and again after a failed commit (to roll memory back to what is durable).
+// start-up, and again after a failed commit (to roll memory back to what is durable). Before each commit
+// the data file is given the room the commit can take (reserve.ts), so a full disk refuses the commit
+// up front instead of failing a write inside lmdb, whose error path corrupts the heap.
 import { statfsSync } from 'node:fs';
 import type { Key, RootDatabase } from 'lmdb';
 import { ApiError } from '../errors.js';
 import type { Op, Store } from '../store.js';
 import type { StorageEngine } from './engine.js';
 import { corrupt, DataDirError } from './errors.js';
+import { pagesAtMost, SpaceReservation, type PageStats } from './reserve.js';
 import {
   arnKey,
   auxKey,
@@ -37,13 +40,16 @@ export class LmdbEngine implements StorageEngine {
   private nextOrdinal = 0;
   /** How many of those keys are records (not the clock or metadata): what COUNT_KEY stores. */
   private records = 0;
+  private readonly space: SpaceReservation;
 
   private constructor(
     private readonly db: RootDatabase<Buffer, Key>,
     private readonly store: Store,
     private readonly dataDir: string,
     readonly file: string,
-  ) {}
+  ) {
+    this.space = new SpaceReservation(file);
+  }
 
   static async open(dataDir: string, store: Store): Promise<LmdbEngine> {
     // Loaded here, not at the top: only emulators with a data dir pay for the native module.
@@ -141,6 +147,11 @@ export class LmdbEngine implements StorageEngine {
     if (!this.ordinals.has(FORMAT_KEY)) {
       this.ordinals.set(FORMAT_KEY, 0);
       writes.push([FORMAT_KEY, encodeValue(FORMAT_KEY, 0, FORMAT)]);
+    }
+    const stats = this.db.getStats() as PageStats;
+    const pages = pagesAtMost(writes, stats);
+    if (!this.space.claim(stats, pages)) {
+      return Promise.reject(this.failure({ code: 'ENOSPC', message: `the commit needs up to ${(pages * stats.pageSize) / 1024} KiB more in ${this.file}` }));
     }
     return this.db
       .batch(() => {
