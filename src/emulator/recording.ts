@@ -1,6 +1,7 @@
 // Individual participant recording (User Guide, rt-individual-participant-recording.html): on a stage
 // whose autoParticipantRecordingConfiguration names a storage configuration, every publisher is recorded
-// to `<stageId>/<sessionId>/<participantId>/<n>` in its bucket. recordingState goes STARTING -> ACTIVE
+// to `<stageId>/<sessionId>/<participantId>/<timestamp>` in its bucket (the timestamp of the recording's
+// start on the emulator clock, written `2024-01-01T12-00-55Z` as the page's example event shows). recordingState goes STARTING -> ACTIVE
 // when publishing starts, ACTIVE -> STOPPING when it stops, and STOPPING -> STOPPED once
 // recordingReconnectWindowSeconds have passed without the participant publishing again (publishing
 // within the window continues the same recording). FAILED where it fails: a broken bucket
@@ -12,6 +13,7 @@
 // its first media arrives (`recordingMediaArrived`), and the reconnect window counts from when its media
 // has stopped and been written out (`recordingMediaStopped`), so Recording Start never comes before any
 // media and Recording End never before the last segment.
+import { prefixTimestamp } from './events/envelope.js';
 import { current, update } from './participant-record.js';
 import type { Emulator } from './emulator.js';
 import { isBucketBroken } from './faults.js';
@@ -55,16 +57,26 @@ export function recordingOnPublish(emu: Emulator, p: ParticipantRec): Partial<Pa
   }
   const bucket = recordingBucket(emu, p);
   if (bucket === undefined) return {};
-  const stageId = p.stageArn.slice(p.stageArn.lastIndexOf('/') + 1);
-  const previous = Number(p.recordingPrefix?.split('/')[3] ?? 0);
   const { sessionId, id } = p;
   if (!byMedia(emu, p)) emu.setTimer(timer(p), RECORDING_STARTUP_MS, () => recordingStarted(emu, sessionId, id));
   return {
     recordingState: 'STARTING',
     recordingBucket: bucket,
-    recordingPrefix: `${stageId}/${sessionId}/${id}/${previous + 1}`,
+    recordingPrefix: recordingPrefix(p, emu.now()),
     recordingStartTime: undefined,
   };
+}
+
+/**
+ * The prefix of a new recording of `p` starting at `now`. Two recordings of one participant in one session
+ * within the same second (a reconnect window of 0) would share a prefix, so the later one takes the next second.
+ */
+function recordingPrefix(p: ParticipantRec, now: number): string {
+  const stageId = p.stageArn.slice(p.stageArn.lastIndexOf('/') + 1);
+  let at = now;
+  let prefix = `${stageId}/${p.sessionId}/${p.id}/${prefixTimestamp(at)}`;
+  while (prefix <= (p.recordingPrefix ?? '')) prefix = `${stageId}/${p.sessionId}/${p.id}/${prefixTimestamp((at += 1000))}`;
+  return prefix;
 }
 
 function stored(emu: Emulator, sessionId: string, id: string): ParticipantRec | undefined {

@@ -244,7 +244,10 @@ describe('recording, replication windows, ingest', () => {
     const token = created.participantTokens![0]!;
     const j = await ok(admin(emu.url, 'POST', 'join', { token: token.token, publish: true }));
     expect(j.participant).toMatchObject({ recordingState: 'STARTING', recordingS3BucketName: 'recordings' });
-    expect(j.participant.recordingS3Prefix).toBe(`${created.stage!.arn!.split('/')[1]}/${j.sessionId}/${token.participantId}/1`);
+    // `<stageId>/<sessionId>/<participantId>/<timestamp>`, the timestamp of the start on the emulator clock (User Guide, IPR).
+    const { events } = await client.send(new sdk.ListParticipantEventsCommand({ stageArn: created.stage!.arn, sessionId: j.sessionId, participantId: token.participantId }));
+    const publishedAt = events!.find((e) => e.name === 'PUBLISH_STARTED')!.eventTime!.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/:/g, '-');
+    expect(j.participant.recordingS3Prefix).toBe(`${created.stage!.arn!.split('/')[1]}/${j.sessionId}/${token.participantId}/${publishedAt}`);
     await ok(admin(emu.url, 'POST', 'clock', { advanceSeconds: 2 }));
     const conflict = await failure(client.send(new sdk.UpdateStageCommand({ arn: created.stage!.arn, autoParticipantRecordingConfiguration: { storageConfigurationArn: '' } })));
     expect(conflict.name).toBe('ConflictException');

@@ -105,7 +105,7 @@ describe('participant events that IVS also sends as IVS Stage Update', () => {
 
 describe('recording state changes', () => {
   const rec = (state: string | undefined): Partial<ParticipantRec> => ({
-    recordingState: state, recordingBucket: 'ivs-recordings', recordingPrefix: `AbCdef1G2hij/${SESSION}/xYz1c2d3e4fG/1`, recordingStartTime: T0,
+    recordingState: state, recordingBucket: 'ivs-recordings', recordingPrefix: `AbCdef1G2hij/${SESSION}/xYz1c2d3e4fG/2026-11-29T12-00-00Z`, recordingStartTime: T0,
   });
   test.each([
     [undefined, 'STARTING', []],
@@ -128,7 +128,7 @@ describe('recording state changes', () => {
     const events = derive([{ k: 'participant', v: participant(rec('STOPPED')) }], storeWith(participant(rec('STOPPING'))), T0 + 90_000);
     expect(events[0]!.detail).toEqual({
       session_id: SESSION, event_name: 'Recording End', participant_id: 'xYz1c2d3e4fG', recording_s3_bucket_name: 'ivs-recordings',
-      recording_s3_key_prefix: `AbCdef1G2hij/${SESSION}/xYz1c2d3e4fG/1`, recording_duration_ms: 90_000,
+      recording_s3_key_prefix: `AbCdef1G2hij/${SESSION}/xYz1c2d3e4fG/2026-11-29T12-00-00Z`, recording_duration_ms: 90_000,
     });
     expect(events[0]!.time).toBe(eventTime(T0 + 90_000));
   });

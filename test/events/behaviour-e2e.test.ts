@@ -196,8 +196,12 @@ describe('participant recording', () => {
     expect(joined.participant.recordingState).toBe('STARTING');
 
     await ok(['local', 'clock', '--advance', '2']);
-    const [start] = (await receiver.waitFor(about(stage.arn), 2)).filter((e) => e.detail.event_name === 'Recording Start');
-    const prefix = `${stage.arn.split('/')[1]}/${joined.sessionId}/${id}/1`;
+    const [published, start] = await receiver.waitFor(about(stage.arn), 2);
+    expect(names([published!, start!])).toEqual(['Participant Published', 'Recording Start']);
+    // The User Guide's layout: the prefix ends in when the recording began (its publish), `2024-01-01T12-00-55Z`.
+    const prefixAt = (e: IvsEvent) => `${stage.arn.split('/')[1]}/${joined.sessionId}/${id}/${e.time.replace(/:/g, '-')}`;
+    const prefix = prefixAt(published!);
+    expect(prefix).toMatch(/\/\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z$/);
     expect(start!.detail).toEqual({ session_id: joined.sessionId, event_name: 'Recording Start', participant_id: id, recording_s3_bucket_name: 'ivs-recordings', recording_s3_key_prefix: prefix });
     expect(await participant()).toMatchObject({ recordingState: 'ACTIVE', recordingS3BucketName: 'ivs-recordings', recordingS3Prefix: prefix });
 
@@ -224,9 +228,12 @@ describe('participant recording', () => {
     expect(seconds(end) - seconds(received[4]!)).toBeGreaterThanOrEqual(300);
     expect(field(end, 'recording_duration_ms')).toBeGreaterThanOrEqual(310_000);
 
-    // A new recording after the window gets the next number.
+    // A new recording after the window gets a prefix of its own: the time it began.
     await ok(['local', 'publish', ...ref]);
-    expect((await participant()).recordingS3Prefix).toBe(`${stage.arn.split('/')[1]}/${joined.sessionId}/${id}/2`);
+    const republished = (await receiver.waitFor(about(stage.arn), 7))[6]!;
+    expect(republished.detail.event_name).toBe('Participant Published');
+    expect((await participant()).recordingS3Prefix).toBe(prefixAt(republished));
+    expect(prefixAt(republished)).not.toBe(prefix);
   });
 
   test('a broken bucket fails recordings to start, and a recording made to fail ends with a failure', async () => {

@@ -58,6 +58,29 @@ describe('events in the event tables', () => {
   });
 });
 
+describe('recording prefixes', () => {
+  test('each recording of a participant has its own prefix, ending in its start time, even two within one second', async () => {
+    const { emu, client } = await start();
+    const storage = (await client.send(new sdk.CreateStorageConfigurationCommand({ s3: { bucketName: 'recordings' } }))).storageConfiguration!;
+    const stage = (await client.send(new sdk.CreateStageCommand({ autoParticipantRecordingConfiguration: { storageConfigurationArn: storage.arn, recordingReconnectWindowSeconds: 0 } }))).stage!;
+    emu.emulator.clock.freeze();
+    const j = await ok(admin(emu.url, 'POST', 'join', { stageArn: stage.arn, publish: true }));
+    const who = { stageArn: stage.arn, participantId: j.participant.participantId };
+    await ok(admin(emu.url, 'POST', 'clock', { advanceSeconds: 2 }));
+    await ok(admin(emu.url, 'POST', 'unpublish', who));
+    const again = await ok(admin(emu.url, 'POST', 'publish', who));
+    const first = j.participant.recordingS3Prefix as string;
+    const second = again.participant.recordingS3Prefix as string;
+    const stamp = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/:/g, '-');
+    expect(first).toBe(`${stage.arn!.split('/')[1]}/${j.sessionId}/${who.participantId}/${stamp(Date.parse(j.participant.firstJoinTime))}`);
+    // The frozen clock stands 2 s after the first start: the second recording starts then.
+    expect(second).toBe(`${stage.arn!.split('/')[1]}/${j.sessionId}/${who.participantId}/${stamp(Date.parse(j.participant.firstJoinTime) + 2_000)}`);
+    const third = await ok(admin(emu.url, 'POST', 'unpublish', who)).then(() => ok(admin(emu.url, 'POST', 'publish', who)));
+    // A third within the same second would share the second's prefix: it takes the next second instead.
+    expect(third.participant.recordingS3Prefix).toBe(`${stage.arn!.split('/')[1]}/${j.sessionId}/${who.participantId}/${stamp(Date.parse(j.participant.firstJoinTime) + 3_000)}`);
+  });
+});
+
 describe('behaviour behind the events', () => {
   /** A publisher in `src` replicated to `dst` and back, with a subscriber watching it. */
   async function replicate(emu: RunningEmulator, client: sdk.IVSRealTimeClient): Promise<{ src: sdk.Stage; dst: sdk.Stage; events: (extras: boolean) => IvsEvent[] }> {

@@ -65,7 +65,8 @@ export function expectDocumentedShape(e: IvsEvent, { extras = false } = {}): voi
       expect(d.recording_s3_bucket_name).toMatch(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/);
       const stageId = e.resources[0]!.slice(e.resources[0]!.lastIndexOf('/') + 1);
       expect(d.recording_s3_key_prefix).toBe(`${stageId}/${d.session_id}/${d.participant_id}/${String(d.recording_s3_key_prefix).split('/')[3]}`);
-      expect(String(d.recording_s3_key_prefix).split('/')[3]).toMatch(/^\d+$/);
+      // The User Guide's layout ends in the recording's start time, `2024-01-01T12-00-55Z` ([IPR]).
+      expect(String(d.recording_s3_key_prefix).split('/')[3]).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z$/);
       const base = ['event_name', 'participant_id', 'recording_s3_bucket_name', 'recording_s3_key_prefix', 'session_id'];
       expect(keys).toEqual((d.event_name === 'Recording End' ? [...base, 'recording_duration_ms'] : base).sort());
       if (d.event_name === 'Recording End') expect(d.recording_duration_ms).toBeGreaterThanOrEqual(0);

@@ -112,6 +112,11 @@ export function eventTime(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
 
+/** `2024-01-01T12-00-55Z`: the last segment of a participant recording's S3 prefix, the time its recording started ([IPR]'s example event). */
+export function prefixTimestamp(ms: number): string {
+  return eventTime(ms).replace(/:/g, '-');
+}
+
 /** The envelope of one event; `resources[0]` is the stage, or the composition for composition events. */
 export function envelope(origin: Origin, timeMs: number, resource: string, detail: IvsDetail): IvsEvent {
   return {
@@ -126,6 +131,9 @@ export function envelope(origin: Origin, timeMs: number, resource: string, detai
     detail,
   };
 }
+
+/** How long the sample Recording End's recording ran. */
+const SAMPLE_DURATION_MS = 61_000;
 
 export interface SampleOptions extends Origin {
   timeMs: number;
@@ -173,9 +181,9 @@ export function sampleEvent(name: EventName, options: SampleOptions): IvsEvent {
         event_name: name as RecordingEventName,
         participant_id: participantId,
         recording_s3_bucket_name: 'ivs-recordings',
-        recording_s3_key_prefix: `${stageId}/${sessionId}/${participantId}/1`,
+        recording_s3_key_prefix: `${stageId}/${sessionId}/${participantId}/${prefixTimestamp(options.timeMs - (name === 'Recording End' ? SAMPLE_DURATION_MS : 0))}`,
       };
-      if (name === 'Recording End') detail.recording_duration_ms = 61_000;
+      if (name === 'Recording End') detail.recording_duration_ms = SAMPLE_DURATION_MS;
       return at(stageArn, detail);
     }
   }
