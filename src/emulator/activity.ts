@@ -189,7 +189,11 @@ export function publishRefused(emu: Emulator, p: ParticipantRec, errorCode: stri
   unpublish(emu, p);
 }
 
-export function subscribe(emu: Emulator, who: ParticipantRec, publisherId: string): void {
+/**
+ * `who` subscribes to `publisherId` (SUBSCRIBE_STARTED), or a SUBSCRIBE_ERROR says why not. `limit` adds a
+ * quota of the caller's (the media route's download cap): a message when the subscription would break it.
+ */
+export function subscribe(emu: Emulator, who: ParticipantRec, publisherId: string, limit?: (publisher: ParticipantRec) => string | undefined): void {
   const p = current(emu, who);
   if (!p.connected) throw conflict(`participant ${p.id} is not connected`);
   if (p.subscriptions?.includes(publisherId)) return;
@@ -205,6 +209,11 @@ export function subscribe(emu: Emulator, who: ParticipantRec, publisherId: strin
   if (!p.subscriptions?.length && countIn(emu, p.sessionId, (q) => (q.subscriptions?.length ?? 0) > 0) >= emu.quotas.subscribersPerStage) {
     event(emu, p, 'SUBSCRIBE_ERROR', { errorCode: 'QUOTA_EXCEEDED', remote: publisherId });
     throw quotaExceeded(`stage ${p.stageArn} already has ${emu.quotas.subscribersPerStage} subscribers`);
+  }
+  const over = limit?.(publisher);
+  if (over !== undefined) {
+    event(emu, p, 'SUBSCRIBE_ERROR', { errorCode: 'QUOTA_EXCEEDED', remote: publisherId });
+    throw quotaExceeded(over);
   }
   update(emu, p, { subscriptions: [...(p.subscriptions ?? []), publisherId] });
   const e: Omit<EventRec, 'name' | 'time'> = { remote: publisherId };

@@ -15,7 +15,7 @@ import { exportSeed } from './seed.js';
 import type { ParticipantRec } from './store.js';
 import { validateInput } from './validation.js';
 import { capabilityBits, compositionView, iso, participantView } from './views.js';
-import { whipPublishers, type WhipPublisher } from './whip/ingest.js';
+import { whipPublishers, whipSubscribers, type WhipPublisher } from './whip/ingest.js';
 
 export interface AdminControl {
   info(): { pid: number; url: string; dataDir: string | null; region: string; accountId: string; version: string; startedAt: number };
@@ -106,7 +106,10 @@ function publisherView(p: WhipPublisher): Record<string, unknown> {
   return { ...p, postedAt: iso(p.postedAt), publishStartedAt: p.publishStartedAt === undefined ? undefined : iso(p.publishStartedAt) };
 }
 
-const media: AdminHandler = (emu) => ({ whipPublishers: whipPublishers(emu).map(publisherView) });
+const media: AdminHandler = (emu) => ({
+  whipPublishers: whipPublishers(emu).map(publisherView),
+  whipSubscribers: whipSubscribers(emu).map((s) => ({ ...s, postedAt: iso(s.postedAt) })),
+});
 
 const join: AdminHandler = (emu, body) => {
   let who: Joiner;

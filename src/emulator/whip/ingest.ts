@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { PeerConnection, Track } from 'node-datachannel';
-import { admit, joinStage, leaveStage, publish, publishRefused, sessionMembers } from '../activity.js';
+import { admit, publish, publishRefused, sessionMembers, unpublish } from '../activity.js';
 import type { Emulator } from '../emulator.js';
 import { ApiError } from '../errors.js';
 import { isBucketBroken } from '../faults.js';
@@ -15,12 +15,19 @@ import { isRecording, recordByMedia, recordingMediaArrived, recordingMediaStoppe
 import { CAN_PUBLISH, participantKey, type Op, type ParticipantRec } from '../store.js';
 import { TokenError } from '../tokens.js';
 import { join } from 'node:path';
+import { Forwarder } from './forward.js';
 import { MediaMeter, type MediaStats } from './meter.js';
+import { Presence } from './presence.js';
+import type { MediaKind, RtpListener, RtpSource, RtpSourceWatcher } from './rtp-source.js';
 import { Recorder, type PayloadTypes } from './recorder.js';
-import { asDtlsServer, isSdp, narrowOffer, offeredMedia } from './sdp.js';
+import { asDtlsServer, narrowOffer, offeredMedia } from './sdp.js';
+import { Subscriptions, type WhipSubscriber } from './subscribe.js';
+import { answerOffer, bearer, CORS, loadDatachannel, releaseDatachannel, sdpOffer, WhipError, type Reply } from './webrtc.js';
 
 export const WHIP_PREFIX = '/whip';
 const SESSION_PREFIX = `${WHIP_PREFIX}/session/`;
+/** `<whip_url>/publish/<participantId>` and `<whip_url>/subscribe/<participantId>` (behaviour reference §13). */
+const PARTICIPANT_ROUTE = /^\/whip\/([^/]+)\/(publish|subscribe)\/([^/]+)$/;
 
 /** The service's publish limits (service quotas page: "Participant publish resolution 720p", "bitrate 8.5 Mbps"). */
 export interface MediaLimits {
@@ -29,9 +36,11 @@ export interface MediaLimits {
   /** 720p in either orientation: the long side at most 1280, the short side at most 720. */
   maxLongSide: number;
   maxShortSide: number;
+  /** Bits per second a participant may receive, all its subscriptions together ("Participant download bitrate"). */
+  maxDownloadBitrate: number;
 }
 
-export const MEDIA_LIMITS: MediaLimits = { maxBitrate: 8_500_000, maxLongSide: 1280, maxShortSide: 720 };
+export const MEDIA_LIMITS: MediaLimits = { maxBitrate: 8_500_000, maxLongSide: 1280, maxShortSide: 720, maxDownloadBitrate: 8_500_000 };
 
 /** The codecs a stage accepts, by media kind (encoding names as in SDP rtpmap, upper case). */
 const ACCEPTED_CODECS: Record<string, string> = { video: 'H264', audio: 'OPUS' };
@@ -44,7 +53,6 @@ const BITRATE_GRACE_SECONDS = 2;
  * GStreamer), which says nothing about the stream it sends.
  */
 const WARM_UP_MS = 2_000;
-const GATHERING_TIMEOUT_MS = 5_000;
 
 export interface WhipPublisher {
   sessionUrl: string;
@@ -59,30 +67,7 @@ export interface WhipPublisher {
   media: MediaStats;
 }
 
-export type MediaKind = 'audio' | 'video';
-export type RtpListener = (kind: MediaKind, data: Uint8Array) => void;
-
-/**
- * A WHIP publisher's media as it arrives (decrypted RTP, and RTCP on the same port), for whatever consumes
- * it besides the participant's own recording: a composition, a subscriber's forwarder.
- */
-export interface RtpSource {
-  readonly stageArn: string;
-  readonly sessionId: string;
-  readonly participantId: string;
-  /** The payload types the answer kept (H.264 video, Opus audio), for a session description of the stream. */
-  readonly payloadTypes: PayloadTypes;
-  /** Calls `listener` with every packet from now on; returns what stops it. */
-  listen(listener: RtpListener): () => void;
-  /** Asks the publisher for a key frame (RTCP PLI), for a decoder that joins mid-stream. */
-  requestKeyframe(): void;
-}
-
-/** Told of each WHIP publisher once it publishes (`added`) and once its session ends (`removed`). */
-export interface RtpSourceWatcher {
-  added(source: RtpSource): void;
-  removed(source: RtpSource): void;
-}
+export type { MediaKind, RtpListener, RtpSource, RtpSourceWatcher } from './rtp-source.js';
 
 const watchers = new WeakMap<Emulator, Set<RtpSourceWatcher>>();
 
@@ -119,30 +104,16 @@ interface WhipSession {
   source?: RtpSource;
 }
 
-interface Reply {
-  status: number;
-  headers: Record<string, string>;
-  body?: string;
-}
-
-class WhipError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-  }
-}
-
-type Datachannel = typeof import('node-datachannel');
-let datachannel: Promise<Datachannel> | undefined;
-
 const registry = new WeakMap<Emulator, WhipIngest>();
 
 /** The WHIP publishers of an emulator with their measured media (empty when none has posted). */
 export function whipPublishers(emu: Emulator): WhipPublisher[] {
   return registry.get(emu)?.publishers() ?? [];
+}
+
+/** The subscriptions of an emulator's media route, with the packets forwarded to each. */
+export function whipSubscribers(emu: Emulator): WhipSubscriber[] {
+  return registry.get(emu)?.subscriptions.subscribers() ?? [];
 }
 
 export class WhipIngest {
@@ -156,6 +127,9 @@ export class WhipIngest {
   private readonly recorders = new Map<string, Recorder>();
   /** When each recording being closed reached STOPPED or FAILED: the moment its Recording End event carries. */
   private readonly closedAt = new Map<string, number>();
+  private readonly forwarder = new Forwarder();
+  private readonly presence: Presence;
+  readonly subscriptions: Subscriptions;
 
   constructor(
     private readonly emu: Emulator,
@@ -166,6 +140,9 @@ export class WhipIngest {
     private readonly s3Dir?: string,
   ) {
     registry.set(emu, this);
+    this.presence = new Presence(emu);
+    this.subscriptions = new Subscriptions(emu, `${url}${SESSION_PREFIX}`, this.forwarder, this.presence, limits.maxDownloadBitrate, (key) => this.bitrateOf(key));
+    watchRtpSources(emu, this.forwarder);
     // The moment a recording ends is taken as the change is made (when the event deriver stamps Recording
     // End), and its file written once the change is durable.
     emu.addDeriver((ops) => {
@@ -182,13 +159,23 @@ export class WhipIngest {
   /** Answers a WHIP request once what it changed is durable (Emulator.run), as the API does. */
   async handle(req: IncomingMessage, res: ServerResponse, path: string, body: Buffer): Promise<void> {
     let answer: Reply;
+    const route = PARTICIPANT_ROUTE.exec(path);
+    const sessionId = path.startsWith(SESSION_PREFIX) ? path.slice(SESSION_PREFIX.length) : undefined;
+    // The subscribe route answers errors in JSON with the service's error code; WHIP publishing, in text.
+    const json = route?.[2] === 'subscribe' || (sessionId !== undefined && this.subscriptions.has(sessionId));
     try {
-      answer = await this.emu.run(() =>
-        path.startsWith(SESSION_PREFIX) ? this.onSession(req, path.slice(SESSION_PREFIX.length)) : this.onEndpoint(req, path.slice(WHIP_PREFIX.length + 1), body),
-      );
+      answer = await this.emu.run(() => {
+        if (sessionId !== undefined) return this.subscriptions.has(sessionId) ? this.subscriptions.onSession(req, sessionId) : this.onSession(req, sessionId);
+        if (!route) return this.onEndpoint(req, path.slice(WHIP_PREFIX.length + 1), body);
+        const [, host, verb, participantId] = route as unknown as [string, string, string, string];
+        if (verb === 'subscribe') return this.subscriptions.onSubscribe(req, host, decodeURIComponent(participantId), body);
+        return this.onEndpoint(req, host, body, decodeURIComponent(participantId));
+      });
     } catch (error) {
       const e = this.asWhipError(error);
-      answer = { status: e.status, headers: { 'Content-Type': 'text/plain; charset=utf-8', ...e.headers }, body: `${e.message}\n` };
+      answer = json
+        ? { status: e.status, headers: { 'Content-Type': 'application/json', ...e.headers }, body: `${JSON.stringify({ code: e.code ?? httpCode(e.status), message: e.message })}\n` }
+        : { status: e.status, headers: { 'Content-Type': 'text/plain; charset=utf-8', ...e.headers }, body: `${e.message}\n` };
     }
     res.writeHead(answer.status, { ...CORS, ...answer.headers });
     res.end(answer.body);
@@ -212,36 +199,48 @@ export class WhipIngest {
     });
   }
 
-  /** Ends every session (the participants leave) and releases libdatachannel. */
+  /** Ends every session and subscription (the participants leave) and releases libdatachannel. */
   async close(): Promise<void> {
+    this.subscriptions.close();
     for (const session of [...this.sessions.values()]) this.end(session);
     await Promise.all(this.recordings);
-    if (datachannel) (await datachannel).cleanup();
+    await releaseDatachannel();
+  }
+
+  /** A WHIP publisher's measured bitrate; 0 for a participant that publishes no media here. */
+  private bitrateOf(key: string): number {
+    for (const s of this.sessions.values()) if (participantKey({ sessionId: s.sessionId, id: s.participantId }) === key) return s.meter.stats().bitrate;
+    return 0;
   }
 
   private sessionUrl(id: string): string {
     return `${this.url}${SESSION_PREFIX}${id}`;
   }
 
-  private async onEndpoint(req: IncomingMessage, host: string, body: Buffer): Promise<Reply> {
+  /** A WHIP publish: at the endpoint itself (RFC 9725), or at `<whip_url>/publish/<participantId>` naming the token's participant. */
+  private async onEndpoint(req: IncomingMessage, host: string, body: Buffer, participantId?: string): Promise<Reply> {
     const allow = 'OPTIONS, POST';
     if (req.method === 'OPTIONS') return { status: 204, headers: { Allow: allow, 'Accept-Post': 'application/sdp' } };
     if (req.method !== 'POST') throw new WhipError(405, `the WHIP endpoint takes POST, not ${req.method}`, { Allow: allow });
     const token = bearer(req);
-    const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-    if (type !== 'application/sdp') throw new WhipError(415, `the offer must be Content-Type application/sdp, not "${type || '(none)'}"`, { 'Accept-Post': 'application/sdp' });
-    const offer = body.toString('utf8');
-    if (!isSdp(offer)) throw new WhipError(400, 'the body is not an SDP offer with media (RFC 8866)');
+    const offer = sdpOffer(req, body);
     const media = offeredMedia(offer).filter((m) => m.kind === 'audio' || m.kind === 'video');
     if (media.length === 0) throw new WhipError(400, 'the offer has no audio or video section');
 
     const { stage, grant } = admit(this.emu, token);
     if (host !== '' && host !== stage.host) throw new WhipError(403, `this token is for stage ${stage.arn}, whose WHIP endpoint is ${this.url}${WHIP_PREFIX}/${stage.host}`);
+    if (participantId !== undefined && participantId !== grant.participantId) {
+      throw new WhipError(403, `this token is participant ${grant.participantId}'s; it cannot publish as ${participantId}`);
+    }
     const postedAt = Date.now();
-    const p = joinStage(this.emu, stage, grant, { protocol: 'WHIP' });
+    const p = this.presence.enter(stage, grant);
+    if (p.publishing) {
+      this.presence.leave(p);
+      throw new WhipError(409, `participant ${p.id} is already publishing on stage ${stage.arn}`);
+    }
     const refuse = (status: number, message: string, errorCode?: string): never => {
       if (errorCode) publishRefused(this.emu, p, errorCode);
-      leaveStage(this.emu, p);
+      this.presence.leave(p);
       throw new WhipError(status, message);
     };
     if (!(p.capabilities & CAN_PUBLISH)) {
@@ -288,10 +287,7 @@ export class WhipIngest {
   }
 
   private async connect(offer: string, token: string, p: ParticipantRec, postedAt: number): Promise<WhipSession> {
-    const ndc = await (datachannel ??= import('node-datachannel').then((m) => {
-      m.initLogger('Error', (_level, message) => this.emu.log(`webrtc: ${message}`));
-      return m;
-    }));
+    const ndc = await loadDatachannel(this.emu);
     const pc = new ndc.PeerConnection(`whip-${p.id}`, { iceServers: [] });
     const now = Date.now();
     const session: WhipSession = {
@@ -315,6 +311,8 @@ export class WhipIngest {
     pc.onTrack((track) => {
       session.tracks.push(track);
       const kind = track.type();
+      // Receiver reports go back to the publisher, and subscribers' key frame requests reach it as PLIs.
+      track.setMediaHandler(new ndc.RtcpReceivingSession());
       if (kind === 'video') session.meter.videoCodec = ACCEPTED_CODECS.video;
       else if (kind === 'audio') session.meter.audioCodec = ACCEPTED_CODECS.audio;
       track.onMessage((data) => {
@@ -333,17 +331,8 @@ export class WhipIngest {
         }
       });
     });
-    const gathered = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('ICE candidate gathering did not complete')), GATHERING_TIMEOUT_MS);
-      pc.onGatheringStateChange((state) => {
-        if (state !== 'complete') return;
-        clearTimeout(timer);
-        resolve();
-      });
-    });
     try {
-      pc.setRemoteDescription(asDtlsServer(narrowOffer(offer, ACCEPTED_CODECS)), 'offer');
-      if (pc.gatheringState() !== 'complete') await gathered;
+      await answerOffer(pc, asDtlsServer(narrowOffer(offer, ACCEPTED_CODECS)));
     } catch (error) {
       clearInterval(session.ticker);
       pc.close();
@@ -412,7 +401,9 @@ export class WhipIngest {
     if (session.source) for (const watcher of watchers.get(this.emu) ?? []) watcher.removed(session.source);
     session.listeners.clear();
     const p = this.participant(session);
-    if (p?.connected) leaveStage(this.emu, p);
+    // Its subscribers' subscriptions end as it stops publishing (activity.ts unpublish); it leaves with its last connection.
+    if (p?.connected) unpublish(this.emu, p);
+    this.presence.leave({ sessionId: session.sessionId, id: session.participantId });
     // libdatachannel calls back into onStateChange while closing; `ended` makes that a no-op.
     session.pc.close();
     // The media has stopped: once it is written out, the recording's reconnect window starts (recording.ts).
@@ -527,7 +518,8 @@ export class WhipIngest {
     if (error instanceof WhipError) return error;
     if (error instanceof TokenError) {
       const status = error.reason === 'revoked' || error.reason === 'expired' ? 403 : 401;
-      return new WhipError(status, `${error.reason}: ${error.message}`, status === 401 ? { 'WWW-Authenticate': 'Bearer error="invalid_token"' } : {});
+      const headers: Record<string, string> = status === 401 ? { 'WWW-Authenticate': 'Bearer error="invalid_token"' } : {};
+      return new WhipError(status, `${error.reason}: ${error.message}`, headers, `TOKEN_${error.reason.toUpperCase().replace('-', '_')}`);
     }
     if (error instanceof ApiError) return new WhipError(error.status, error.message);
     this.emu.log(`whip: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
@@ -552,15 +544,9 @@ function closings(ops: readonly Op[]): ParticipantRec[] {
   return out;
 }
 
-const CORS = {
-  'Access-Control-Allow-Origin': '*',
-  'Access-Control-Allow-Methods': 'OPTIONS, POST, DELETE',
-  'Access-Control-Allow-Headers': 'Authorization, Content-Type',
-};
 
-function bearer(req: IncomingMessage): string {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
-  if (!match) throw new WhipError(401, 'a WHIP request needs "Authorization: Bearer <participant token>"', { 'WWW-Authenticate': 'Bearer' });
-  return match[1]!;
+
+/** An error code for the JSON body when the refusal is not one of the service's (HTTP status as a word). */
+function httpCode(status: number): string {
+  return ({ 400: 'BAD_REQUEST', 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 405: 'METHOD_NOT_ALLOWED', 409: 'CONFLICT', 415: 'UNSUPPORTED_MEDIA_TYPE' } as Record<number, string>)[status] ?? 'INTERNAL_SERVER_EXCEPTION';
 }
-

@@ -3,8 +3,12 @@
 
 export interface OfferedMedia {
   kind: string;
+  /** The section's a=mid ('' when it has none). */
+  mid: string;
   /** Encoding names by payload type, upper case (H264, VP8, OPUS, RTX, ...). */
   codecs: Map<number, string>;
+  /** Format parameters by payload type (the a=fmtp value). */
+  fmtp: Map<number, string>;
 }
 
 const SECTION = /\r?\n(?=m=)/;
@@ -15,7 +19,10 @@ export function offeredMedia(sdp: string): OfferedMedia[] {
     const kind = section.slice(2, section.indexOf(' '));
     const codecs = new Map<number, string>();
     for (const match of section.matchAll(/^a=rtpmap:(\d+) ([^/\s]+)/gm)) codecs.set(Number(match[1]), match[2]!.toUpperCase());
-    return { kind, codecs };
+    const fmtp = new Map<number, string>();
+    for (const match of section.matchAll(/^a=fmtp:(\d+) (.+?)\r?$/gm)) fmtp.set(Number(match[1]), match[2]!);
+    const mid = /^a=mid:(\S+)/m.exec(section)?.[1] ?? '';
+    return { kind, mid, codecs, fmtp };
   });
 }
 
