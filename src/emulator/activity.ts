@@ -95,8 +95,9 @@ export function joinStage(emu: Emulator, stage: StageRec, who: Joiner, options: 
   const sessionId = stage.activeSessionId ?? startSession(emu, stage);
   let p: ParticipantRec;
   if (existing) {
-    // A reconnect within the same session keeps the participant's first join time and history.
-    p = { ...existing, connected: true, capabilities: who.capabilities };
+    // A reconnect within the same session keeps the participant's first join time and history; its
+    // protocol is the new connection's (an encoder refused over RTMP that comes back over RTMPS is RTMPS).
+    p = { ...existing, connected: true, capabilities: who.capabilities, protocol: options.protocol ?? existing.protocol };
   } else {
     p = {
       id: who.participantId,

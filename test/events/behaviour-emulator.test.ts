@@ -158,6 +158,8 @@ describe('behaviour behind the events', () => {
     const { emu, client } = await start({ events: { extras: true } });
     const stage = (await client.send(new sdk.CreateStageCommand({}))).stage!;
     const config = (await client.send(new sdk.CreateIngestConfigurationCommand({ ingestProtocol: 'RTMPS', stageArn: stage.arn, userId: 'encoder' }))).ingestConfiguration!;
+    // Someone on the stage keeps its session open, so every attempt meets the same participant record.
+    await ok(admin(emu.url, 'POST', 'join', { stageArn: stage.arn }));
     expect((await admin(emu.url, 'POST', 'ingest', { streamKey: config.streamKey, protocol: 'RTMP' })).status).toBe(400);
     expect((await admin(emu.url, 'POST', 'ingest', { streamKey: `${config.streamKey!.slice(0, -3)}abc` })).status).toBe(403);
     expect((await admin(emu.url, 'POST', 'ingest', { streamKey: 'rt_123456789012_us-east-1_nOsUcHcOnF1g_secret' })).status).toBe(403);
@@ -171,5 +173,9 @@ describe('behaviour behind the events', () => {
     ]);
     // The live publisher kept publishing through the refused second connection.
     expect((await client.send(new sdk.GetIngestConfigurationCommand({ arn: config.arn }))).ingestConfiguration!.state).toBe('ACTIVE');
+    // Its protocol is that of the attempt that is live: RTMPS, not the refused RTMP attempt's.
+    const sessionId = (await client.send(new sdk.GetStageCommand({ arn: stage.arn }))).stage!.activeSessionId!;
+    const live = (await client.send(new sdk.GetParticipantCommand({ stageArn: stage.arn, sessionId, participantId: config.participantId }))).participant!;
+    expect([live.state, live.protocol]).toEqual(['CONNECTED', 'RTMPS']);
   });
 });
