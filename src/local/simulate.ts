@@ -102,9 +102,11 @@ export async function simulate(options: SimulateOptions): Promise<SimulationStat
 
   const ends = options.durationMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + options.durationMs;
   const maxTicks = options.maxTicks ?? Number.POSITIVE_INFINITY;
-  const running = (): boolean => !options.signal?.aborted && Date.now() < ends && stats.ticks < maxTicks;
+  const open = (): boolean => !options.signal?.aborted && Date.now() < ends;
+  const running = (): boolean => open() && stats.ticks < maxTicks;
   try {
-    while (crowd.length < target && running()) await joinOne();
+    // The crowd gathers even when no tick is asked for (maxTicks 0).
+    while (crowd.length < target && open()) await joinOne();
     record();
     while (running()) {
       await pause(Math.min(tickMs, Math.max(0, ends - Date.now())), options.signal);

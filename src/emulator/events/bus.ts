@@ -3,9 +3,9 @@
 // hands the event to live subscribers (`events tail`, watch, the test fixture) and to the delivery
 // worker. It also bounds the event log.
 import type { ClockTimer } from '../clock.js';
-import { DeliveryWorker, keyTime, type DeliveryStats } from './delivery.js';
+import { DeliveryWorker, keyTime, type DeliveryChange, type DeliveryStats, type DeliveryStatus } from './delivery.js';
 import { describeFaults, faultsActive, NO_FAULTS, type FaultPlan } from './faults.js';
-import type { DeliveryConfig } from './rules.js';
+import type { DeliveryConfig, Target } from './rules.js';
 import { DEFAULT_RETRY } from './rules.js';
 import { EVENT_LOG, OUTBOX } from './tables.js';
 
@@ -35,6 +35,7 @@ export interface LoggedEvent {
 }
 
 export type Subscriber = (logged: LoggedEvent) => void;
+export type DeliveryListener = (change: DeliveryChange) => void;
 
 export interface EventBusOptions {
   delivery?: DeliveryConfig;
@@ -51,6 +52,9 @@ const isAux = (op: { k: string }): op is AuxOp => op.k === 'aux';
 
 export class EventBus {
   private readonly subscribers = new Map<Subscriber, (() => void) | undefined>();
+  private readonly deliveryListeners = new Set<DeliveryListener>();
+  /** Each logged event's standing with each target it matched, by event-log key (trimmed with the log). */
+  private readonly standings = new Map<string, Map<string, DeliveryStatus>>();
   private readonly worker: DeliveryWorker;
   private readonly retain: number;
   private trimming = false;
@@ -65,6 +69,7 @@ export class EventBus {
       { clock: host.clock, log: host.log, removeFromOutbox: (key) => host.mutate([{ k: 'aux', table: OUTBOX, key }]) },
       options.delivery ?? { targets: [], retry: DEFAULT_RETRY },
       options.faults ?? NO_FAULTS,
+      (change) => this.changed(change),
     );
     host.onCommitted((ops) => this.committed(ops));
     const targets = options.delivery?.targets ?? [];
@@ -99,8 +104,48 @@ export class EventBus {
     return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
+  /** The targets events go to now. */
+  get targets(): readonly Target[] {
+    return this.worker.currentTargets;
+  }
+
+  /** Delivers the events committed from now on to `target` too. */
+  addTarget(target: Target): void {
+    this.worker.addTarget(target);
+  }
+
+  /** Stops delivering to a target (what it was owed is dead-lettered with TARGET_REMOVED); false if there is none by that id. */
+  removeTarget(id: string): boolean {
+    return this.worker.removeTarget(id);
+  }
+
+  /** A logged event's standing with each target it matched (by target id); empty when it matched none. */
+  deliveries(key: string): ReadonlyMap<string, DeliveryStatus> {
+    return this.standings.get(key) ?? new Map();
+  }
+
+  /** Calls `listener` with every change of an event's standing with a target; returns the unsubscribe function. */
+  onDelivery(listener: DeliveryListener): () => void {
+    this.deliveryListeners.add(listener);
+    return () => void this.deliveryListeners.delete(listener);
+  }
+
+  private changed(change: DeliveryChange): void {
+    const standing = this.standings.get(change.key) ?? new Map<string, DeliveryStatus>();
+    this.standings.set(change.key, standing);
+    standing.set(change.target.id, change.status);
+    for (const listener of this.deliveryListeners) {
+      try {
+        listener(change);
+      } catch (error) {
+        this.host.log(`events: a delivery listener failed: ${String(error)}`);
+      }
+    }
+  }
+
   close(): void {
     this.closed = true;
+    this.deliveryListeners.clear();
     this.worker.close();
     const ends = [...this.subscribers.values()];
     this.subscribers.clear();
@@ -110,7 +155,10 @@ export class EventBus {
   private committed(ops: readonly { k: string }[]): void {
     if (this.closed) return;
     for (const op of ops) {
-      if (op.k === 'reset') this.worker.reset();
+      if (op.k === 'reset') {
+        this.worker.reset();
+        this.standings.clear();
+      }
       if (!isAux(op) || op.v === undefined) continue;
       if (op.table === EVENT_LOG) {
         const logged = { key: op.key, event: op.v as EventEnvelope };
@@ -132,6 +180,7 @@ export class EventBus {
     if (this.trimming || log.size <= this.retain * 1.1) return;
     this.trimming = true;
     const excess = [...log.keys()].sort().slice(0, log.size - this.retain);
+    for (const key of excess) this.standings.delete(key);
     this.host
       .mutate(excess.map((key) => ({ k: 'aux', table: EVENT_LOG, key })))
       .catch((error: unknown) => this.host.log(`events: trimming the event log failed: ${String(error)}`))

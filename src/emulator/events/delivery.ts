@@ -151,9 +151,30 @@ function run(command: string, timeoutMs: number, body: string, log: (line: strin
   });
 }
 
+/** A function target gets its own copy of the envelope; a throw or a rejection is a failure to retry, as a Lambda's would be. */
+async function invoke(spec: Extract<TargetSpec, { kind: 'function' }>, body: string): Promise<Outcome> {
+  try {
+    await spec.invoke(JSON.parse(body) as Record<string, unknown>);
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, retryable: true, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
 /** One delivery attempt of an envelope (JSON text) to a target. */
 export function deliver(spec: TargetSpec, body: string, log: (line: string) => void): Promise<Outcome> {
+  if (spec.kind === 'function') return invoke(spec, body);
   return spec.kind === 'http' ? post(spec.url, body) : run(spec.command, spec.timeoutMs, body, log);
+}
+
+/** Where one event stands with one target: owed, taken (2xx, exit 0, resolved), given up for good, or lost to the drop fault. */
+export type DeliveryStatus = 'pending' | 'delivered' | 'dead-lettered' | 'dropped';
+
+/** A change of an event's standing with a target (`key` is its event-log key). */
+export interface DeliveryChange {
+  key: string;
+  target: Target;
+  status: DeliveryStatus;
 }
 
 export class DeliveryWorker {
@@ -163,6 +184,8 @@ export class DeliveryWorker {
   /** Reordered sends waiting for the next event to the same target. */
   private readonly held = new Map<string, { send: () => void; timer: ClockTimer }[]>();
   private readonly queues = new Map<string, TargetQueue>();
+  /** The targets in configuration order; `addTarget`/`removeTarget` change them at run time. */
+  private readonly targets: Target[];
   private closed = false;
   readonly stats: DeliveryStats = { delivered: 0, retried: 0, deadLettered: 0, dropped: 0, duplicated: 0, reordered: 0, delayed: 0 };
 
@@ -170,10 +193,33 @@ export class DeliveryWorker {
     private readonly host: DeliveryHost,
     private readonly config: DeliveryConfig,
     private readonly faults: FaultPlan = NO_FAULTS,
-  ) {}
+    /** Told of every change of an event's standing with a target. */
+    private readonly onChange: (change: DeliveryChange) => void = () => {},
+  ) {
+    this.targets = [...config.targets];
+  }
 
   get hasTargets(): boolean {
-    return this.config.targets.length > 0;
+    return this.targets.length > 0;
+  }
+
+  get currentTargets(): readonly Target[] {
+    return this.targets;
+  }
+
+  /** A target for the events committed from now on. */
+  addTarget(target: Target): void {
+    if (this.targets.some((t) => t.id === target.id)) throw new RangeError(`target ${target.id} is already configured`);
+    this.targets.push(target);
+  }
+
+  /** Stops delivering to a target: what it was still owed is dead-lettered with TARGET_REMOVED. */
+  removeTarget(id: string): boolean {
+    const i = this.targets.findIndex((t) => t.id === id);
+    if (i < 0) return false;
+    const [target] = this.targets.splice(i, 1);
+    for (const entry of [...this.entries.values()]) if (entry.owed.has(id)) this.deadLetter(entry, target!, 'TARGET_REMOVED', 'the target was removed', 0);
+    return true;
   }
 
   /** Events still owed to some target. */
@@ -184,9 +230,10 @@ export class DeliveryWorker {
   /** Takes on an outbox entry (a fresh commit, or one left over from before a restart). */
   enqueue(key: string, event: Record<string, unknown>): void {
     if (this.closed || this.entries.has(key)) return;
-    const matched = this.config.targets.filter((t) => t.pattern.matches(event));
+    const matched = this.targets.filter((t) => t.pattern.matches(event));
     const entry: Entry = { key, event, committedAt: committedAtOf(key, event), owed: new Set(matched.map((t) => t.id)), timers: new Set() };
     this.entries.set(key, entry);
+    for (const target of matched) this.onChange({ key, target, status: 'pending' });
     if (matched.length === 0) {
       this.finish(entry);
       return;
@@ -219,7 +266,7 @@ export class DeliveryWorker {
 
   /** What seeds a target's faults: its place in the configuration, not its URL (a test's receiver port changes). */
   private faultKey(target: Target): string {
-    return `${target.rule}#${this.config.targets.indexOf(target)}`;
+    return `${target.rule}#${this.targets.indexOf(target)}`;
   }
 
   /** The first hand-over of an event to a target, where the faults apply. */
@@ -230,7 +277,7 @@ export class DeliveryWorker {
     if (fault.drop) {
       this.stats.dropped++;
       this.host.log(`events: fault: dropped ${describe(entry.event)} for ${target.id}`);
-      this.settle(entry, target);
+      this.settle(entry, target, 'dropped');
       return;
     }
     const send = () => {
@@ -303,10 +350,10 @@ export class DeliveryWorker {
   }
 
   private async attempt(entry: Entry, target: Target, ordinal: number, retries: number, duplicate: boolean): Promise<void> {
-    if (this.entries.get(entry.key) !== entry) return; // reset or closed meanwhile
+    if (!this.owes(entry, target)) return; // reset, closed or the target removed meanwhile
     const body = JSON.stringify(entry.event);
     const outcome = await this.send(target, body);
-    if (this.entries.get(entry.key) !== entry) return;
+    if (!this.owes(entry, target)) return;
     if (outcome.ok) {
       this.stats.delivered++;
       if (duplicate) {
@@ -314,7 +361,7 @@ export class DeliveryWorker {
         this.host.log(`events: fault: delivering ${describe(entry.event)} to ${target.id} a second time`);
         await this.send(target, body);
       }
-      this.settle(entry, target);
+      this.settle(entry, target, 'delivered');
       return;
     }
     const age = this.host.clock.now() - entry.committedAt;
@@ -350,12 +397,17 @@ export class DeliveryWorker {
         return;
       }
     }
-    this.settle(entry, target);
+    this.settle(entry, target, 'dead-lettered');
+  }
+
+  private owes(entry: Entry, target: Target): boolean {
+    return this.entries.get(entry.key) === entry && entry.owed.has(target.id);
   }
 
   /** `target` is done with the event; once every target is, the outbox entry goes. */
-  private settle(entry: Entry, target: Target): void {
+  private settle(entry: Entry, target: Target, status: Exclude<DeliveryStatus, 'pending'>): void {
     entry.owed.delete(target.id);
+    this.onChange({ key: entry.key, target, status });
     if (entry.owed.size === 0) this.finish(entry);
   }
 

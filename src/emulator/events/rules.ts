@@ -10,7 +10,9 @@ export type TargetSpec =
   /** POSTed the envelope alone, like an EventBridge API destination. */
   | { kind: 'http'; url: string }
   /** Run once per event with the envelope on stdin, like an asynchronously invoked Lambda function. */
-  | { kind: 'command'; command: string; timeoutMs: number };
+  | { kind: 'command'; command: string; timeoutMs: number }
+  /** Called in-process with the envelope (the test fixture's function targets); a throw or rejection is a failed delivery. */
+  | { kind: 'function'; name: string; invoke: (event: Record<string, unknown>) => unknown };
 
 export interface Target {
   /** Stable across restarts while the configuration stays the same (names the target in logs and dead letters). */
@@ -70,7 +72,9 @@ export function parseTargetFlag(text: string, timeoutMs = DEFAULT_COMMAND_TIMEOU
   return { kind: 'http', url: httpUrl(text, '--event-target') };
 }
 
-function describeTarget(spec: TargetSpec): string {
+/** How a target is named in logs, dead letters and the fixture: its URL, `exec:<command>` or `function:<name>`. */
+export function describeTarget(spec: TargetSpec): string {
+  if (spec.kind === 'function') return `function:${spec.name}`;
   return spec.kind === 'http' ? spec.url : `${EXEC_PREFIX}${spec.command}`;
 }
 
@@ -90,11 +94,11 @@ function targetOf(value: unknown, where: string): TargetSpec {
   return { kind: 'command', command: value.command, timeoutMs: Math.round(seconds * 1000) };
 }
 
-function target(rule: string, spec: TargetSpec, pattern: CompiledPattern): Target {
+export function target(rule: string, spec: TargetSpec, pattern: CompiledPattern): Target {
   return { id: `${rule}:${describeTarget(spec)}`, rule, spec, pattern };
 }
 
-function retryOf(value: unknown, where: string): RetryPolicy {
+export function retryOf(value: unknown, where: string): RetryPolicy {
   if (!isObject(value)) throw new RulesError(`${where} must be an object`);
   const retry = { ...DEFAULT_RETRY };
   for (const [key, v] of Object.entries(value)) {
