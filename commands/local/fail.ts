@@ -37,24 +37,25 @@ export const verb = defineVerb<Options>({
     'after 30 s on the emulator clock, or at once with --now; a composition with no destination left fails ("Session Failure"). ' +
     '"bucket <name>": the S3 bucket is unusable until --clear: recordings to it fail to start ("Recording Start Failure") or end with a failure ' +
     '("Recording End Failure"), and S3 destinations writing to it fail. ' +
-    '"recording --stage S --participant P": that participant\'s current recording fails now.',
+    '"recording STAGE PARTICIPANT": that participant\'s current recording fails now.',
   examples: [
     { command: 'ivsrt local fail destination s2AdaGUbvQgp', description: 'the destination reconnects, then fails 30 s later (advance with `ivsrt local clock`)' },
     { command: 'ivsrt local fail destination s2AdaGUbvQgp --destination 2pBRKrNgX1ff --now' },
     { command: 'ivsrt local fail bucket ivs-recordings', description: 'recordings to the bucket fail until --clear' },
     { command: 'ivsrt local fail bucket ivs-recordings --clear' },
-    { command: 'ivsrt local fail recording --stage demo --participant AbCdEfGh1234' },
+    { command: 'ivsrt local fail recording demo AbCdEfGh1234' },
   ],
   args: [
     { name: 'subject', description: `what fails: ${SUBJECTS.join(', ')}` },
-    { name: 'target', description: 'the composition (ARN or id) for destination, the bucket name for bucket', optional: true },
+    { name: 'target', description: 'the composition (ARN or id) for destination, the bucket name for bucket, the stage (ARN, id or name) for recording', optional: true },
+    { name: 'participant', description: 'recording: the participant id', optional: true },
   ],
   options: [
     { flags: '--destination <id>', description: 'destination: which destination of the composition (default: the first running one)' },
     { flags: '--now', description: 'destination: fail at once, without reconnecting first' },
     { flags: '--clear', description: 'bucket: the bucket works again' },
-    { flags: '--stage <stage>', description: 'recording: the stage (ARN, id or name)', resource: 'stage' },
-    { flags: '--participant <id>', description: 'recording: the participant id' },
+    { flags: '--stage <stage>', description: 'recording: the stage (the positional argument)', resource: 'stage', hidden: true },
+    { flags: '--participant <id>', description: 'recording: the participant id (the positional argument)', hidden: true },
   ],
   async run(ctx, options) {
     const subject = options.subject as (typeof SUBJECTS)[number];
@@ -64,9 +65,7 @@ export const verb = defineVerb<Options>({
       const stray = flags.find((flag) => options[flag] !== undefined);
       if (stray) throw new UsageError(`${FLAG_NAMES[stray]} goes with "fail ${other}", not "fail ${subject}"`);
     }
-    const needsTarget = subject !== 'recording';
-    if (needsTarget && options.target === undefined) throw new UsageError(`"fail ${subject}" needs the ${subject === 'bucket' ? 'bucket name' : 'composition'}`);
-    if (!needsTarget && options.target !== undefined) throw new UsageError('"fail recording" names the participant with --stage and --participant, not an argument');
+    if (subject !== 'recording' && options.target === undefined) throw new UsageError(`"fail ${subject}" needs the ${subject === 'bucket' ? 'bucket name' : 'composition'}`);
     const emulator = await emulatorOf(ctx);
     switch (subject) {
       case 'destination': {
@@ -84,8 +83,9 @@ export const verb = defineVerb<Options>({
         return result;
       }
       case 'recording': {
-        if (options.stage === undefined || options.participant === undefined) throw new UsageError('"fail recording" needs --stage and --participant');
-        const stageArn = await resolveReference(emulator.ctx, 'stage', options.stage);
+        const stage = options.target ?? options.stage;
+        if (stage === undefined || options.participant === undefined) throw new UsageError('"fail recording" needs the stage and the participant: `ivsrt local fail recording studio AbCdEfGh1234`');
+        const stageArn = await resolveReference(emulator.ctx, 'stage', stage);
         const { participant } = await emulator.admin.failRecording({ stageArn, participantId: options.participant });
         return participant;
       }

@@ -2,7 +2,7 @@ import { defineVerb } from '../../src/cli/command.js';
 import { UsageError } from '../../src/cli/errors.js';
 import { resolveReference } from '../../src/cli/resources.js';
 import type { JoinRequest } from '../../src/local/admin-client.js';
-import { emulatorOf, PARTICIPANT_COLUMNS, readToken } from './shared.js';
+import { emulatorOf, PARTICIPANT_COLUMNS, readToken, STAGE_ALIAS, STAGE_ARG } from './shared.js';
 
 interface Options {
   token?: string;
@@ -30,28 +30,29 @@ export const verb = defineVerb<Options>({
   description:
     'Joins a simulated participant to a stage of the local emulator, as a real client would with a participant token: the token\'s signature, expiry and ' +
     'revocation are checked (emulator-issued tokens, and self-signed ones whose public key is imported). The first participant starts a session. ' +
-    'Without a token, --stage joins a participant directly. Prints the participant.',
+    'Without a token, it joins the STAGE given directly. Prints the participant.',
   examples: [
     { command: 'ivsrt local join --token "$TOKEN" --publish', description: 'join and start publishing' },
     { command: 'ivsrt local join --token - < token.txt', description: 'the token from standard input, out of shell history' },
-    { command: 'ivsrt local join --stage demo --user-id alice --capabilities subscribe', description: 'no token: straight onto the stage' },
-    { command: 'ivsrt local join --stage demo --client-info osName=Linux,browserName=Firefox,browserVersion=128', description: 'what GetParticipant reports about the client' },
+    { command: 'ivsrt local join demo --user-id alice --capabilities subscribe', description: 'no token: straight onto the stage' },
+    { command: 'ivsrt local join demo --client-info osName=Linux,browserName=Firefox,browserVersion=128', description: 'what GetParticipant reports about the client' },
   ],
+  args: [{ ...STAGE_ARG, description: 'join this stage (ARN, id or name) without a token' }],
   options: [
-    { flags: '--token <token>', description: 'a participant token (- reads it from standard input)' },
-    { flags: '--stage <stage>', description: 'join this stage (ARN, id or name) without a token', resource: 'stage' },
-    { flags: '--user-id <id>', description: 'with --stage: the participant\'s user id' },
-    { flags: '--attributes <k=v,...>', description: 'with --stage: attributes', parse: 'keyValues' },
-    { flags: '--capabilities <list>', description: 'with --stage: publish, subscribe or both (default both)', parse: 'upperList', choices: ['publish', 'subscribe'] },
+    { flags: '--token <token>', description: 'a participant token, instead of STAGE (- reads it from standard input)' },
+    STAGE_ALIAS,
+    { flags: '--user-id <id>', description: 'with STAGE: the participant\'s user id' },
+    { flags: '--attributes <k=v,...>', description: 'with STAGE: attributes', parse: 'keyValues' },
+    { flags: '--capabilities <list>', description: 'with STAGE: publish, subscribe or both (default both)', parse: 'upperList', choices: ['publish', 'subscribe'] },
     { flags: '--publish', description: 'start publishing right after joining' },
     { flags: '--protocol <protocol>', description: 'how the participant connects (default WHIP)', parse: 'upper', choices: ['whip', 'rtmp', 'rtmps', 'unknown'] },
     { flags: '--client-info <k=v,...>', description: `what the client reports (${CLIENT_INFO_FIELDS.join(', ')}); unreported ones read ""`, parse: 'keyValues' },
   ],
   output: { root: 'participant', columns: PARTICIPANT_COLUMNS },
   async run(ctx, options) {
-    if ((options.token === undefined) === (options.stage === undefined)) throw new UsageError('pass either --token or --stage');
+    if ((options.token === undefined) === (options.stage === undefined)) throw new UsageError('name the stage to join (`ivsrt local join studio`), or pass --token, not both');
     if (options.token !== undefined && (options.userId ?? options.attributes ?? options.capabilities) !== undefined) {
-      throw new UsageError('--user-id, --attributes and --capabilities come from the token; use them with --stage');
+      throw new UsageError('--user-id, --attributes and --capabilities come from the token; use them with a STAGE instead of --token');
     }
     const clientInfo = clientInfoOf(options.clientInfo);
     const emulator = await emulatorOf(ctx);

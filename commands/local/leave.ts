@@ -1,5 +1,5 @@
 import { defineVerb } from '../../src/cli/command.js';
-import { emulatorOf, PARTICIPANT_COLUMNS, PARTICIPANT_OPTIONS, participantRef, type ParticipantFlags } from './shared.js';
+import { emulatorOf, PARTICIPANT_ARGS, PARTICIPANT_COLUMNS, PARTICIPANT_OPTIONS, participantRef, type ParticipantFlags } from './shared.js';
 
 export const verb = defineVerb<ParticipantFlags>({
   description:
@@ -7,8 +7,9 @@ export const verb = defineVerb<ParticipantFlags>({
     'Its token can join again (unlike after `ivsrt participant disconnect`, which revokes it).',
   examples: [
     { command: 'ivsrt local leave --token "$TOKEN"' },
-    { command: 'ivsrt local leave --stage demo --participant AbCdEfGh1234' },
+    { command: 'ivsrt local leave demo AbCdEfGh1234' },
   ],
+  args: PARTICIPANT_ARGS,
   options: PARTICIPANT_OPTIONS,
   output: { root: 'participant', columns: PARTICIPANT_COLUMNS },
   async run(ctx, options) {

@@ -1,5 +1,5 @@
 import { defineVerb } from '../../src/cli/command.js';
-import { emulatorOf, PARTICIPANT_COLUMNS, PARTICIPANT_OPTIONS, participantRef, type ParticipantFlags } from './shared.js';
+import { emulatorOf, PARTICIPANT_ARGS, PARTICIPANT_COLUMNS, PARTICIPANT_OPTIONS, participantRef, type ParticipantFlags } from './shared.js';
 
 export const verb = defineVerb<ParticipantFlags>({
   description:
@@ -7,8 +7,9 @@ export const verb = defineVerb<ParticipantFlags>({
     'otherwise the emulator records a PUBLISH_ERROR event and the verb fails.',
   examples: [
     { command: 'ivsrt local publish --token "$TOKEN"' },
-    { command: 'ivsrt local publish --stage demo --participant AbCdEfGh1234' },
+    { command: 'ivsrt local publish demo AbCdEfGh1234' },
   ],
+  args: PARTICIPANT_ARGS,
   options: PARTICIPANT_OPTIONS,
   output: { root: 'participant', columns: PARTICIPANT_COLUMNS },
   async run(ctx, options) {

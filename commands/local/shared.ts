@@ -1,6 +1,7 @@
 // What the `local` verbs share: which emulator they drive (the one --endpoint-url names, else the
 // background instance), how a participant is named on the command line, and how one is shown.
-import type { Column, OptionSpec } from '../../src/cli/command.js';
+import type { ArgSpec, Column, OptionSpec } from '../../src/cli/command.js';
+import { endpointFromEnv } from '../../src/cli/config.js';
 import { createContext, type Context } from '../../src/cli/context.js';
 import { UsageError } from '../../src/cli/errors.js';
 import { readStdinValue } from '../../src/cli/io.js';
@@ -20,7 +21,8 @@ export async function emulatorOf(ctx: Context): Promise<Emulator> {
   if (ctx.globals.region !== undefined || ctx.globals.profile !== undefined) {
     throw new UsageError('simulated participants exist only in the local emulator', 'Drop --region/--profile (or pass --endpoint-url to use an emulator you started).');
   }
-  const named = ctx.globals.endpointUrl !== undefined;
+  // --endpoint-url or AWS_ENDPOINT_URL_IVS_REALTIME/AWS_ENDPOINT_URL (what the fixture's cliEnv() sets) name the emulator.
+  const named = ctx.globals.endpointUrl !== undefined || endpointFromEnv(ctx.env) !== undefined;
   const local = named ? ctx : createContext({ io: ctx.io, env: ctx.env, globals: { ...ctx.globals, local: true } });
   const url = (await local.target()).endpoint!;
   const instance = readInstanceState(url, ctx.env);
@@ -46,24 +48,31 @@ export interface ParticipantFlags {
   participant?: string;
 }
 
+/** The stage, positional as everywhere else; `--stage` stays as a hidden alias. */
+export const STAGE_ARG: ArgSpec = { name: 'stage', description: 'the stage (ARN, id or name)', optional: true, resource: 'stage' };
+export const STAGE_ALIAS: OptionSpec = { flags: '--stage <stage>', description: 'the stage (the positional argument)', resource: 'stage', hidden: true };
+
+/** `STAGE PARTICIPANT`, or `--token`. */
+export const PARTICIPANT_ARGS: ArgSpec[] = [STAGE_ARG, { name: 'participant', description: 'the participant id (with the stage)', optional: true }];
+
 export const PARTICIPANT_OPTIONS: OptionSpec[] = [
-  { flags: '--token <token>', description: 'the token the participant joined with (- reads it from standard input)' },
-  { flags: '--stage <stage>', description: 'the stage (ARN, id or name), with --participant', resource: 'stage' },
-  { flags: '--participant <id>', description: 'the participant id, with --stage' },
+  { flags: '--token <token>', description: 'the token the participant joined with, instead of STAGE PARTICIPANT (- reads it from standard input)' },
+  STAGE_ALIAS,
+  { flags: '--participant <id>', description: 'the participant id (the positional argument)', hidden: true },
 ];
 
 export async function readToken(ctx: Context, token: string): Promise<string> {
   return token === '-' ? readStdinValue(ctx.io, 'the participant token') : token;
 }
 
-/** The participant named by --token, or by --stage and --participant. */
+/** The participant named by --token, or by STAGE PARTICIPANT. */
 export async function participantRef(emulator: Emulator, flags: ParticipantFlags): Promise<ParticipantRef> {
   if (flags.token !== undefined) {
-    if (flags.stage !== undefined || flags.participant !== undefined) throw new UsageError('pass either --token, or --stage with --participant, not both');
+    if (flags.stage !== undefined || flags.participant !== undefined) throw new UsageError('name the participant either with --token, or with STAGE PARTICIPANT, not both');
     return { token: await readToken(emulator.ctx, flags.token) };
   }
   if (flags.stage === undefined || flags.participant === undefined) {
-    throw new UsageError('name the participant with --token, or with --stage and --participant');
+    throw new UsageError('name the participant with STAGE PARTICIPANT (e.g. `studio AbCdEfGh1234`), or with --token');
   }
   return { stageArn: await resolveReference(emulator.ctx, 'stage', flags.stage), participantId: flags.participant };
 }

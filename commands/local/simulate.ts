@@ -3,7 +3,7 @@ import { UsageError } from '../../src/cli/errors.js';
 import { resolveReference } from '../../src/cli/resources.js';
 import { takeOverInterrupt } from '../../src/cli/signals.js';
 import { simulate } from '../../src/local/simulate.js';
-import { emulatorOf } from './shared.js';
+import { emulatorOf, STAGE_ALIAS, STAGE_ARG } from './shared.js';
 
 interface Options {
   stage: string;
@@ -19,11 +19,12 @@ export const verb = defineVerb<Options>({
     'Keeps a crowd of simulated participants on a stage of the local emulator: they join with real tokens, some publish, the rest subscribe to the ' +
     'publishers, and every tick a share of them leaves and is replaced. Runs until Ctrl-C or --duration, then everyone leaves and a summary is printed.',
   examples: [
-    { command: 'ivsrt local simulate --stage demo --participants 20' },
-    { command: 'ivsrt local simulate --stage demo --participants 50 --publishers 4 --churn 0.3 --duration 60 --json' },
+    { command: 'ivsrt local simulate demo --participants 20' },
+    { command: 'ivsrt local simulate demo --participants 50 --publishers 4 --churn 0.3 --duration 60 --json' },
   ],
+  args: [STAGE_ARG],
   options: [
-    { flags: '--stage <stage>', description: 'the stage (ARN, id or name)', resource: 'stage' },
+    STAGE_ALIAS,
     { flags: '--participants <n>', description: 'how many to keep connected', parse: 'int', defaultValue: 10 },
     { flags: '--publishers <n>', description: 'how many of them publish (default a quarter, at most 12)', parse: 'int' },
     { flags: '--churn <share>', description: 'share of the crowd replaced each tick, 0 to 1', parse: 'float', defaultValue: 0.1 },
@@ -39,7 +40,7 @@ export const verb = defineVerb<Options>({
     ],
   },
   async run(ctx, options) {
-    if (options.stage === undefined) throw new UsageError('--stage is required');
+    if (options.stage === undefined) throw new UsageError('name the stage: `ivsrt local simulate studio`');
     if (!Number.isInteger(options.participants) || options.participants < 1) throw new UsageError(`--participants must be a whole number of at least 1, got ${options.participants}`);
     if (options.publishers !== undefined && (options.publishers < 0 || options.publishers > options.participants)) {
       throw new UsageError(`--publishers must be from 0 to --participants (${options.participants})`);

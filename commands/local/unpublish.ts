@@ -1,12 +1,13 @@
 import { defineVerb } from '../../src/cli/command.js';
-import { emulatorOf, PARTICIPANT_COLUMNS, PARTICIPANT_OPTIONS, participantRef, type ParticipantFlags } from './shared.js';
+import { emulatorOf, PARTICIPANT_ARGS, PARTICIPANT_COLUMNS, PARTICIPANT_OPTIONS, participantRef, type ParticipantFlags } from './shared.js';
 
 export const verb = defineVerb<ParticipantFlags>({
   description: 'A simulated participant stops publishing (PUBLISH_STOPPED); its subscribers stop receiving it. It stays on the stage.',
   examples: [
     { command: 'ivsrt local unpublish --token "$TOKEN"' },
-    { command: 'ivsrt local unpublish --stage demo --participant AbCdEfGh1234' },
+    { command: 'ivsrt local unpublish demo AbCdEfGh1234' },
   ],
+  args: PARTICIPANT_ARGS,
   options: PARTICIPANT_OPTIONS,
   output: { root: 'participant', columns: PARTICIPANT_COLUMNS },
   async run(ctx, options) {

@@ -44,6 +44,8 @@ export interface OptionSpec {
   /** For --no-x style booleans the default commander would otherwise assume. */
   defaultValue?: unknown;
   fallback?: ArgSpec['fallback'];
+  /** Accepted but left out of help, docs and completion: an old spelling kept working (e.g. `--stage` where the stage became positional). */
+  hidden?: boolean;
 }
 
 export interface ArgSpec {

@@ -10,6 +10,7 @@ import { argKey, maxResultsOf } from './request.js';
 function commanderOption(spec: OptionSpec): Option {
   const option = new Option(spec.flags, spec.description);
   if (spec.defaultValue !== undefined) option.default(spec.defaultValue);
+  if (spec.hidden) option.hideHelp();
   const takesValue = /[<[]/.test(spec.flags);
   if (takesValue) {
     const parser = spec.parse ?? 'string';

@@ -11,7 +11,7 @@ function usage(command: Command, path: string[]): string {
 }
 
 function flagRows(command: Command): string[] {
-  return command.options.map((o) => `| \`${o.flags.replace(/\|/g, '\\|')}\` | ${o.description.replace(/\|/g, '\\|')} |`);
+  return command.options.filter((o) => !o.hidden).map((o) => `| \`${o.flags.replace(/\|/g, '\\|')}\` | ${o.description.replace(/\|/g, '\\|')} |`);
 }
 
 /**
