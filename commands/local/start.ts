@@ -11,6 +11,7 @@ import { ivsrtHome } from '../../src/local/paths.js';
 
 interface Options {
   host?: string;
+  allowHost?: string[];
   port?: number;
   dataDir?: string;
   clockSpeed?: number;
@@ -76,6 +77,7 @@ export const verb = defineVerb<Options>({
   ],
   options: [
     { flags: '--host <address>', description: 'address to listen on', defaultValue: '127.0.0.1' },
+    { flags: '--allow-host <name>', description: 'also answer requests addressed to this name (Host header), e.g. a container\'s service name, or `*.domain` (repeatable); any name but localhost, 127.0.0.1, [::1] and --host is refused (DNS rebinding)', parse: 'list' },
     { flags: '--port <port>', description: 'port to listen on (0 picks a free one)', parse: 'int', defaultValue: 4566 },
     { flags: '--data-dir <dir>', description: 'keep state in this directory (lmdb; each reply waits for its commit to reach the disk)' },
     { flags: '--s3-dir <dir>', description: 'stands in for S3: WHIP publishers on recording stages are recorded to DIR/<bucket>/<recordingS3Prefix> (HLS with ffmpeg)' },
@@ -111,6 +113,7 @@ export const verb = defineVerb<Options>({
       // register: with no background emulator recorded, this one serves --local and `ivsrt local status`.
       {
         host,
+        allowHosts: options.allowHost,
         port: options.port,
         dataDir: options.dataDir,
         s3Dir: options.s3Dir === undefined ? undefined : resolve(options.s3Dir),

@@ -16,6 +16,7 @@ import { DEFAULT_QUOTAS, Emulator, type Quotas } from './emulator.js';
 import { attachEventBus, type EventBusOptions } from './events/bus.js';
 import { isStreamed } from './events/stream.js';
 import { accessDenied, ApiError } from './errors.js';
+import { HostCheck } from './host-check.js';
 import { HANDLERS } from './handlers/index.js';
 import { openDataDir } from './storage/data-dir.js';
 import { queryList, resolveRoute } from './router.js';
@@ -32,6 +33,8 @@ import { rawErrorReply, sendError, sendJson, type Surface } from './wire.js';
 
 export interface EmulatorOptions {
   host?: string;
+  /** Names requests may be addressed to (Host header) besides loopback names and `host`: `name`, `*.domain`, or `*` (host-check.ts). */
+  allowHosts?: string[];
   port?: number;
   /** Where state survives restarts; memory only when absent. */
   dataDir?: string;
@@ -167,6 +170,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   resumeTimers(emu);
   const bus = attachEventBus(emu, options.events);
   const auth = new Authenticator(options.credentials, { region: emu.region });
+  const hostCheck = new HostCheck(host, options.allowHosts);
   const adminSecret = options.adminSecret ?? newAdminSecret();
   const throttle = options.throttle ? new Throttle(options.throttle === true ? undefined : options.throttle.now) : undefined;
 
@@ -227,6 +231,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const path = q < 0 ? rawUrl : rawUrl.slice(0, q);
     const query = q < 0 ? '' : rawUrl.slice(q + 1);
     const method = req.method ?? 'GET';
+    hostCheck.check(req.headers.host);
     if (path.startsWith(ADMIN_PREFIX)) return handleAdmin(req, res, path, query);
     const body = await readBody(req);
     if (WhipIngest.matches(path)) return whip!.handle(req, res, path, body);
@@ -258,8 +263,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   server = createServer(
     // Idle or slow connections do not hold a socket for long: headers within 10 s, a whole request
-    // within 30 s, 30 s between kept-alive requests (checked every second).
-    { keepAliveTimeout: 30_000, headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 1_000 },
+    // within 30 s, 30 s between kept-alive requests (checked every second). A request without a Host
+    // header reaches the handler, which refuses it in JSON (Node's own refusal has no body).
+    { keepAliveTimeout: 30_000, headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 1_000, requireHostHeader: false },
     (req, res) => {
       idle.delete(req.socket);
       res.once('finish', () => markIdle(req.socket));
@@ -271,7 +277,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         }
         const surface: Surface = (req.url ?? '').startsWith(ADMIN_PREFIX) ? 'admin' : 'api';
         // A refused or oversized body is left unread, so this connection cannot carry another request.
-        const unread = apiError.status === 413 || (surface === 'admin' && !req.complete);
+        const unread = apiError.status === 413 || !req.complete;
         sendError(res, apiError, unread ? { Connection: 'close' } : undefined, surface);
       });
     },
