@@ -6,7 +6,6 @@ import { resolveReference } from '../../src/cli/resources.js';
 import { takeOverInterrupt } from '../../src/cli/signals.js';
 import { timeOrDuration } from '../../src/emulator/events/faults.js';
 import { eventLine } from '../../src/events/format.js';
-import { AdminClient } from '../../src/local/admin-client.js';
 
 interface Options {
   stage?: string;
@@ -43,7 +42,7 @@ export const verb = defineVerb<Options>({
   async run(ctx, options) {
     const untilMs = options.until === undefined ? undefined : untilOf(options.until, ctx.now().getTime());
     const target = await ctx.target();
-    const admin = target.endpoint ? new AdminClient(target.endpoint) : undefined;
+    const admin = target.endpoint ? await ctx.admin() : undefined;
     const emulator = target.kind === 'local' || (admin !== undefined && (await admin.status().then(() => true, () => false)));
     if (!emulator && options.since !== undefined) {
       throw new UsageError('--since works against the local emulator only', 'EventBridge keeps no history that a tail could read: events reach the tail from the moment its rule exists.');

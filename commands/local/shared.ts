@@ -6,8 +6,8 @@ import { createContext, type Context } from '../../src/cli/context.js';
 import { UsageError } from '../../src/cli/errors.js';
 import { readStdinValue } from '../../src/cli/io.js';
 import { resolveReference } from '../../src/cli/resources.js';
-import { AdminClient, AdminError, type AdminClientOptions, type ParticipantRef } from '../../src/local/admin-client.js';
-import { readInstanceState } from '../../src/local/instance.js';
+import type { ParticipantRef } from '../../src/emulator/admin-contract.js';
+import { AdminError, type AdminClient } from '../../src/local/admin-client.js';
 
 export interface Emulator {
   admin: AdminClient;
@@ -25,21 +25,15 @@ export async function emulatorOf(ctx: Context): Promise<Emulator> {
   const named = ctx.globals.endpointUrl !== undefined || endpointFromEnv(ctx.env) !== undefined;
   const local = named ? ctx : createContext({ io: ctx.io, env: ctx.env, globals: { ...ctx.globals, local: true } });
   const url = (await local.target()).endpoint!;
-  const instance = readInstanceState(url, ctx.env);
-  const admin = new AdminClient(url, { env: ctx.env, signWith: instance?.adminSigned ? await signingOf(local, instance.region) : undefined });
+  const admin = await local.admin();
   await admin.status().catch((error: unknown) => {
+    if ((error as Error).name === 'TimeoutError') throw error;
     if (error instanceof AdminError && error.status === 403) {
       throw new UsageError(`the emulator at ${url} refused its admin routes: ${error.message}`, 'Run this with the IVSRT_HOME of the `ivsrt local start` that runs it (its secret is in that state file), and with its --credentials if it has them.');
     }
     throw new UsageError(`${url} is not an ivsrt emulator`, "The local verbs need the emulator's /_ivsrt/ routes.");
   });
   return { admin, ctx: local, url };
-}
-
-/** The credentials the context's API calls are signed with, for an emulator that verifies signatures (in its region). */
-async function signingOf(ctx: Context, region: string): Promise<AdminClientOptions['signWith']> {
-  const client = await ctx.client();
-  return { credentials: () => client.config.credentials(), region };
 }
 
 export interface ParticipantFlags {

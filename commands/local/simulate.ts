@@ -58,6 +58,7 @@ export const verb = defineVerb<Options>({
     try {
       return await simulate({
         url: emulator.url,
+        admin: async () => emulator.admin,
         stageArn,
         participants: options.participants,
         publishers: options.publishers,

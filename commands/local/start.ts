@@ -126,6 +126,7 @@ export const verb = defineVerb<Options>({
         adminSecret: ctx.env.IVSRT_ADMIN_SECRET || undefined,
         env: ctx.env,
         register: true,
+        admin: (url) => ctx.adminAt(url),
         seed,
         events,
       },

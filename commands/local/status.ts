@@ -1,6 +1,7 @@
 import { defineVerb } from '../../src/cli/command.js';
 import { statusLocal } from '../../src/local/background.js';
-import { describeMedia, type AdminStatus, type WhipPublisherStatus } from '../../src/local/admin-client.js';
+import type { AdminStatus, WhipPublisherStatus } from '../../src/emulator/admin-contract.js';
+import { describeMedia } from '../../src/local/admin-client.js';
 import { emulatorOf } from './shared.js';
 
 export const verb = defineVerb({
@@ -30,7 +31,7 @@ export const verb = defineVerb({
     // --endpoint-url names the emulator to describe (one started with `ivsrt local start`, say); this
     // never starts one, unlike the other local verbs.
     if (ctx.globals.endpointUrl !== undefined) return statusView(await (await emulatorOf(ctx)).admin.status());
-    const local = await statusLocal({ env: ctx.env });
+    const local = await statusLocal({ env: ctx.env, admin: (url) => ctx.adminAt(url) });
     if (!local.running || !local.status) return { running: false };
     return { ...statusView(local.status), logFile: local.logFile };
   },

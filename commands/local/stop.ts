@@ -13,7 +13,7 @@ export const verb = defineVerb({
     ],
   },
   async run(ctx) {
-    const result = await stopLocal({ env: ctx.env });
+    const result = await stopLocal({ env: ctx.env, admin: (url) => ctx.adminAt(url) });
     ctx.info(result.stopped ? `Stopped the local emulator (pid ${result.pid}).` : 'No local emulator was running.');
     return result;
   },

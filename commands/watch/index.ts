@@ -60,7 +60,7 @@ export const verb = defineVerb<WatchFlags>({
     const stageArn = flags.stage ? await resolveReference(ctx, 'stage', flags.stage) : undefined;
     if (until.length && !stageArn) throw new UsageError('--until needs a stage', 'Name the stage to watch: ivsrt watch <stage> --until ...');
     const client = await ctx.client();
-    const media = await emulatorMedia(await ctx.target());
+    const media = await emulatorMedia(await ctx.target(), () => ctx.admin());
     const options = { client, stageArn, intervalMs, until, participantId: flags.participant, media };
     const interactive = !ctx.globals.json && ctx.io.stdoutIsTTY && ctx.io.stdinIsTTY;
     // Both renderers end on SIGINT themselves, after flushing the stream or restoring the terminal.
@@ -71,7 +71,7 @@ export const verb = defineVerb<WatchFlags>({
           readonly: Boolean(flags.readonly),
           colorLevel: ctx.io.color ? 1 : 0,
           where: whereLabel(await ctx.target(), stageArn),
-          eventFeed: await (await import('../../src/events/watch-feed.js')).emulatorEventFeed(await ctx.target(), stageArn),
+          eventFeed: await (await import('../../src/events/watch-feed.js')).emulatorEventFeed(await ctx.target(), stageArn, () => ctx.admin()),
         })
       : await runWatchStream({ ...options, out: ctx.io.stdout, err: ctx.io.stderr });
     return endWith(ctx, code);

@@ -1,6 +1,7 @@
 // gh's Factory: everything a verb might need, created only when the verb asks for it, so `--help`
 // or `token decode` never pay for the SDK, the credential chain or a local emulator.
 import type { IVSRealTimeClient } from '@aws-sdk/client-ivs-realtime';
+import type { AdminClient, AdminClientOptions } from '../local/admin-client.js';
 import type { InputOf, OperationName, OutputOf } from '../model/api.js';
 import type { GlobalOptions, Target } from './config.js';
 import type { IO } from './io.js';
@@ -14,6 +15,14 @@ export interface Context {
   /** Where requests go; starts the local emulator when that is the target. */
   target(): Promise<Target>;
   client(): Promise<IVSRealTimeClient>;
+  /**
+   * The client of the target emulator's own /_ivsrt/ routes (src/emulator/admin-contract.ts): every
+   * request is logged by --debug and bounded by the timeouts, like client()'s. A UsageError when the
+   * target is AWS, which has no such routes.
+   */
+  admin(): Promise<AdminClient>;
+  /** The same for the emulator at `url` (the background one that `ivsrt local` manages). */
+  adminAt(url: string): Promise<AdminClient>;
   /** Sends one API operation and returns its output without `$metadata`, typed as the SDK types it. */
   call<O extends OperationName>(operation: O, input: InputOf<O>, options?: CallOptions): Promise<OutputOf<O>>;
   /**
@@ -66,7 +75,7 @@ export function createContext(seed: ContextSeed): Context {
     const resolved = await resolveTarget(globals, env, async () => {
       const { ensureLocalEmulator } = await import('../local/background.js');
       // Said even when stderr is not a terminal: a process now runs in the background that the user did not start by name.
-      return ensureLocalEmulator({ env, onStarted: (url) => io.stderr.write(`Started the local IVS emulator in the background at ${url} (\`ivsrt local stop\` stops it).\n`) });
+      return ensureLocalEmulator({ env, admin: (url) => adminAt(url), onStarted: (url) => io.stderr.write(`Started the local IVS emulator in the background at ${url} (\`ivsrt local stop\` stops it).\n`) });
     });
     debug(`target: ${resolved.kind} region=${resolved.region} endpoint=${resolved.endpoint ?? `https://ivsrealtime.${resolved.region}.amazonaws.com (the SDK's default for the region)`}`);
     if (resolved.note && io.stderrIsTTY) io.stderr.write(`${resolved.note}\n`);
@@ -110,6 +119,26 @@ export function createContext(seed: ContextSeed): Context {
     return instance;
   });
 
+  /**
+   * The one place an admin client is made. Signing (for an emulator started with --credentials) is left
+   * to the client's own rule, the environment's keys: the target's emulator is signed for by admin() below.
+   */
+  async function adminAt(url: string, signWith?: AdminClientOptions['signWith']): Promise<AdminClient> {
+    const [{ AdminClient }, { resolveTimeouts }] = await Promise.all([import('../local/admin-client.js'), import('./config.js')]);
+    const log = globals.debug ? (await import('./debug.js')).adminDebugLog(debug) : undefined;
+    return new AdminClient(url, { env, signWith, timeouts: await resolveTimeouts(globals, env), log });
+  }
+
+  const admin = lazy(async () => {
+    const { endpoint } = await target();
+    if (endpoint === undefined) throw new UsageError("AWS has no emulator routes: this needs the local emulator (--local) or an ivsrt emulator's --endpoint-url");
+    const { readInstanceState } = await import('../local/instance.js');
+    const instance = readInstanceState(endpoint, env);
+    // An instance started with --credentials verifies the admin routes' signatures too: sign as the API calls are signed.
+    const signWith = instance?.adminSigned ? { credentials: async () => (await client()).config.credentials(), region: instance.region } : undefined;
+    return adminAt(endpoint, signWith);
+  });
+
   /** The one place a request meets the SDK: its command class is looked up by name, so its types are too. */
   async function sendCommand(operation: OperationName, input: unknown, options: CallOptions): Promise<Record<string, unknown>> {
     const [{ SDK_COMMANDS }, { checkReply }, sdk] = await Promise.all([import('../api/operations.js'), import('./reply.js'), client()]);
@@ -128,6 +157,8 @@ export function createContext(seed: ContextSeed): Context {
     now: seed.now ?? (() => new Date()),
     target,
     client,
+    admin,
+    adminAt: (url) => adminAt(url),
     async call<O extends OperationName>(operation: O, input: InputOf<O>, options: CallOptions = {}) {
       return (await sendCommand(operation, input, options)) as OutputOf<O>;
     },

@@ -1,9 +1,26 @@
 // --debug: every HTTP request and response on stderr, secrets redacted (the AWS CLI's --debug, minus the leaks).
 import { Readable } from 'node:stream';
 import type { IVSRealTimeClient } from '@aws-sdk/client-ivs-realtime';
+import type { AdminLog } from '../local/admin-client.js';
 import { redactBody, redactHeaders } from './redact.js';
 
 type Log = (line: string) => void;
+
+/** The same lines for the emulator's admin routes (ctx.admin()); a stream's body is not read into the log. */
+export function adminDebugLog(log: Log): AdminLog {
+  return {
+    request(method, url, headers, body) {
+      log(`> ${method} ${url}`);
+      for (const [k, v] of Object.entries(redactHeaders(headers))) log(`> ${k}: ${v}`);
+      if (body) log(`> ${redactBody(body)}`);
+    },
+    reply(status, ms, headers, body) {
+      log(`< ${status} (${ms} ms)`);
+      for (const [k, v] of Object.entries(redactHeaders(headers))) log(`< ${k}: ${v}`);
+      if (body) log(`< ${redactBody(body)}`);
+    },
+  };
+}
 
 async function collect(body: unknown): Promise<Buffer> {
   const chunks: Buffer[] = [];

@@ -50,8 +50,9 @@ async function connect(connection: Connection, options: CompleteOptions): Promis
   const { env } = options;
   const globals: GlobalOptions = { ...connection };
   // Completion never starts the background emulator, it only uses one that is running.
+  const probing = createContext({ io: silentIO(), env, maxAttempts: 1, globals });
   const target = await resolveTarget(globals, env, async () => {
-    const { url } = await statusLocal({ env });
+    const { url } = await statusLocal({ env, admin: (url) => probing.adminAt(url) });
     if (!url) throw new Error('the local emulator is not running');
     return url;
   });

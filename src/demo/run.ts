@@ -5,7 +5,7 @@ import { createContext, type Context } from '../cli/context.js';
 import { EXIT, ExitStatus, UsageError } from '../cli/errors.js';
 import { listAll } from '../cli/paginate.js';
 import { takeOverInterrupt } from '../cli/signals.js';
-import { AdminClient } from '../local/admin-client.js';
+import type { AdminClient } from '../local/admin-client.js';
 import { simulate, type SimulationStats } from '../local/simulate.js';
 
 export interface DemoOptions {
@@ -47,7 +47,7 @@ export async function runDemo(ctx: Context, options: DemoOptions, openWatch?: Wa
   const local = named ? ctx : createContext({ io: ctx.io, env: { ...ctx.env, IVSRT_THROTTLE: '1' }, globals: { ...ctx.globals, local: true } });
   ctx.info(named ? `Using the emulator at ${ctx.globals.endpointUrl}.` : 'Starting the local emulator (or reusing the running one)...');
   const emulator = (await local.target()).endpoint!;
-  const admin = new AdminClient(emulator);
+  const admin = await local.admin();
   await admin.status().catch(() => {
     throw new UsageError(`${emulator} is not an ivsrt emulator`, "The demo needs the emulator's /_ivsrt/ routes to simulate participants.");
   });
@@ -62,7 +62,7 @@ export async function runDemo(ctx: Context, options: DemoOptions, openWatch?: Wa
   const onInterrupt = () => stop.abort();
   takeOverInterrupt();
   process.once('SIGINT', onInterrupt);
-  const simulation = simulateInRounds(ctx, emulator, stage.arn, options, stop.signal, openWatch === undefined);
+  const simulation = simulateInRounds(ctx, admin, stage.arn, options, stop.signal, openWatch === undefined);
   // The view lasts until the user quits it (q or Ctrl-C, both ending the demo the same way) or --duration
   // ends the crowd; then the crowd leaves. Any other failure of the view is passed on afterwards.
   const viewing = openWatch
@@ -109,12 +109,13 @@ async function sendHomeEarlierCrowd(ctx: Context, admin: AdminClient, stageArn: 
 }
 
 /** The churning crowd, as sessions of ROUND_TICKS ticks each, until --duration or the signal; totals over all of them. */
-async function simulateInRounds(ctx: Context, url: string, stageArn: string, options: DemoOptions, signal: AbortSignal, report: boolean): Promise<SimulationStats> {
+async function simulateInRounds(ctx: Context, admin: AdminClient, stageArn: string, options: DemoOptions, signal: AbortSignal, report: boolean): Promise<SimulationStats> {
   const total: SimulationStats = { ticks: 0, joined: 0, left: 0, publishing: 0, connected: 0, errors: 0 };
   const ends = options.durationSeconds === undefined ? Number.POSITIVE_INFINITY : Date.now() + options.durationSeconds * 1000;
   while (!signal.aborted && Date.now() < ends) {
     const round = await simulate({
-      url,
+      url: admin.url,
+      admin: async () => admin,
       stageArn,
       participants: options.participants,
       churn: 0.25,

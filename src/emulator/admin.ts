@@ -1,7 +1,9 @@
 // The emulator's own routes under /_ivsrt/: the local tooling's control panel and the stand-in for
 // real media clients (join, publish, subscribe, RTMP ingest). No SigV4: they answer loopback callers only.
+// Each route's request and reply are declared once, in admin-contract.ts, which the client sends by.
 import { admit, connectedParticipant, current, exchangeToken, joinStage, latestParticipant, leaveStage, publish, subscribe, unpublish, unsubscribe, type Joiner } from './activity.js';
 import { failDestinationsWritingTo, interruptDestination } from './composition-lifecycle.js';
+import { ADMIN_ENDPOINTS, type AdminReply, type AdminRequest, type AdminRoute, type JoinResult, type WhipPublisherStatus } from './admin-contract.js';
 import type { Emulator } from './emulator.js';
 import { conflict, notFound, validationError } from './errors.js';
 import { eventBusOf } from './events/bus.js';
@@ -23,16 +25,25 @@ export interface AdminControl {
   shutdown(): void;
 }
 
-type Body = Record<string, any>;
-type AdminHandler = (emu: Emulator, body: Body, control: AdminControl) => unknown;
+type KeysOf<T> = T extends unknown ? keyof T : never;
+/**
+ * A request as it arrives: JSON from a client, whose members the handler checks before use. Only the
+ * members the contract declares can be read, so a handler cannot rely on one the client never sends.
+ */
+type Untrusted<T> = { readonly [K in KeysOf<T> & string]?: unknown };
+export type AdminHandler<R extends AdminRoute> = (emu: Emulator, body: Untrusted<AdminRequest<R>>, control: AdminControl) => AdminReply<R>;
 
-function str(body: Body, name: string): string {
+function str<B extends object>(body: B, name: keyof B & string): string {
   const v = body[name];
   if (typeof v !== 'string' || v === '') throw validationError(`1 validation error detected: ${name} must be a non-empty string`);
   return v;
 }
 
-function bool(body: Body, name: string): boolean {
+function optionalStr<B extends object>(body: B, name: keyof B & string): string | undefined {
+  return body[name] === undefined ? undefined : str(body, name);
+}
+
+function bool<B extends object>(body: B, name: keyof B & string): boolean {
   const v = body[name];
   if (v === undefined) return false;
   if (typeof v !== 'boolean') throw validationError(`1 validation error detected: ${name} must be true or false`);
@@ -41,21 +52,21 @@ function bool(body: Body, name: string): boolean {
 
 const CLIENT_FIELDS = ['ispName', 'osName', 'osVersion', 'browserName', 'browserVersion', 'sdkVersion'];
 
-function clientInfo(body: Body): Record<string, string> | undefined {
-  const info = body.clientInfo;
+function clientInfo(body: Untrusted<AdminRequest<'join'>>): Record<string, string> | undefined {
+  const info = body.clientInfo as Record<string, unknown> | null | undefined;
   if (info === undefined) return undefined;
   if (typeof info !== 'object' || info === null) throw validationError('1 validation error detected: clientInfo must be an object');
   const out: Record<string, string> = {};
   for (const field of CLIENT_FIELDS) {
     if (info[field] === undefined) continue;
     validateInput('ParticipantClientAttribute', info[field]);
-    out[field] = info[field];
+    out[field] = info[field] as string;
   }
   return out;
 }
 
 /** The participant a body names: `{stageArn, participantId}`, or the `{token}` it joined with. */
-function named(emu: Emulator, body: Body): ParticipantRec {
+function named(emu: Emulator, body: Untrusted<AdminRequest<'leave'>>): ParticipantRec {
   if (typeof body.token === 'string') {
     // Expiry is irrelevant here: an expired token still names the participant that joined with it.
     const grant = emu.tokens.verify(body.token, (arn) => emu.store.keys.get(arn)?.publicKeyMaterial, 0);
@@ -64,11 +75,11 @@ function named(emu: Emulator, body: Body): ParticipantRec {
   return connectedParticipant(emu, emu.stage(str(body, 'stageArn')), str(body, 'participantId'));
 }
 
-function joined(p: ParticipantRec): Record<string, unknown> {
+function joined(p: ParticipantRec): JoinResult {
   return { participant: participantView(p), stageArn: p.stageArn, sessionId: p.sessionId };
 }
 
-const status: AdminHandler = (emu, _body, control) => {
+const status: AdminHandler<'status'> = (emu, _body, control) => {
   const { store } = emu;
   let connected = 0;
   let participants = 0;
@@ -102,16 +113,16 @@ const status: AdminHandler = (emu, _body, control) => {
 };
 
 /** A WHIP publisher as the local tools show it: times in ISO form, the measured media as is. */
-function publisherView(p: WhipPublisher): Record<string, unknown> {
+function publisherView(p: WhipPublisher): WhipPublisherStatus {
   return { ...p, postedAt: iso(p.postedAt), publishStartedAt: p.publishStartedAt === undefined ? undefined : iso(p.publishStartedAt) };
 }
 
-const media: AdminHandler = (emu) => ({
+const media: AdminHandler<'media'> = (emu) => ({
   whipPublishers: whipPublishers(emu).map(publisherView),
   whipSubscribers: whipSubscribers(emu).map((s) => ({ ...s, postedAt: iso(s.postedAt) })),
 });
 
-const join: AdminHandler = (emu, body) => {
+const join: AdminHandler<'join'> = (emu, body) => {
   let who: Joiner;
   let stageArn: string;
   if (body.token !== undefined) {
@@ -121,49 +132,51 @@ const join: AdminHandler = (emu, body) => {
   } else {
     // Without a token the caller is trusted (it is the local tooling); it names the stage directly.
     stageArn = str(body, 'stageArn');
-    validateInput('ParticipantTokenConfiguration', { userId: body.userId, attributes: body.attributes, capabilities: body.capabilities });
-    const participantId = body.participantId === undefined ? newResourceId() : str(body, 'participantId');
+    const { userId, attributes, capabilities } = body;
+    validateInput('ParticipantTokenConfiguration', { userId, attributes, capabilities });
+    const participantId = optionalStr(body, 'participantId') ?? newResourceId();
     validateInput('ParticipantTokenId', participantId);
-    who = { participantId, userId: body.userId, attributes: body.attributes, capabilities: capabilityBits(body.capabilities) };
+    // The model check above vouches for these members' types.
+    who = { participantId, userId: userId as string | undefined, attributes: attributes as Record<string, string> | undefined, capabilities: capabilityBits(capabilities as string[] | undefined) };
   }
-  const protocol = body.protocol === undefined ? undefined : str(body, 'protocol');
+  const protocol = optionalStr(body, 'protocol');
   if (protocol !== undefined) validateInput('ParticipantProtocol', protocol);
   const p = joinStage(emu, emu.stage(stageArn), who, { clientInfo: clientInfo(body), protocol });
   if (bool(body, 'publish')) publish(emu, p);
   return joined(current(emu, p));
 };
 
-const leave: AdminHandler = (emu, body) => {
+const leave: AdminHandler<'leave'> = (emu, body) => {
   const p = named(emu, body);
   leaveStage(emu, p);
   return joined(current(emu, p));
 };
 
-const startPublishing: AdminHandler = (emu, body) => {
+const startPublishing: AdminHandler<'publish'> = (emu, body) => {
   const p = named(emu, body);
   publish(emu, p);
   return joined(current(emu, p));
 };
 
-const stopPublishing: AdminHandler = (emu, body) => {
+const stopPublishing: AdminHandler<'unpublish'> = (emu, body) => {
   const p = named(emu, body);
   unpublish(emu, p);
   return joined(current(emu, p));
 };
 
-const startSubscribing: AdminHandler = (emu, body) => {
+const startSubscribing: AdminHandler<'subscribe'> = (emu, body) => {
   const p = named(emu, body);
   subscribe(emu, p, str(body, 'publisherId'));
   return joined(current(emu, p));
 };
 
-const stopSubscribing: AdminHandler = (emu, body) => {
+const stopSubscribing: AdminHandler<'unsubscribe'> = (emu, body) => {
   const p = named(emu, body);
   unsubscribe(emu, p, str(body, 'publisherId'));
   return joined(current(emu, p));
 };
 
-const exchange: AdminHandler = (emu, body) => {
+const exchange: AdminHandler<'exchange'> = (emu, body) => {
   const keyOf = (arn: string) => emu.store.keys.get(arn)?.publicKeyMaterial;
   // The current token may have expired meanwhile (that is why clients exchange); the new one may not.
   const previous = emu.tokens.verify(str(body, 'token'), keyOf, 0);
@@ -173,36 +186,30 @@ const exchange: AdminHandler = (emu, body) => {
   return joined(current(emu, p));
 };
 
-const token: AdminHandler = (emu, body) => {
+const token: AdminHandler<'token'> = (emu, body) => {
   validateInput('CreateParticipantTokenRequest', body);
-  return { participantToken: participantToken(emu, emu.stage(body.stageArn), body, 'input') };
+  // The model check above vouches for the request.
+  const request = body as AdminRequest<'token'>;
+  return { participantToken: participantToken(emu, emu.stage(str(body, 'stageArn')), request, 'input') };
 };
 
-const ingest: AdminHandler = (emu, body) => {
-  const protocol = body.protocol === undefined ? undefined : str(body, 'protocol');
+const ingest: AdminHandler<'ingest'> = (emu, body) => {
+  const protocol = optionalStr(body, 'protocol');
   if (protocol !== undefined) validateInput('IngestProtocol', protocol);
   return joined(ingestConnect(emu, str(body, 'streamKey'), protocol));
 };
 
-const failDestination: AdminHandler = (emu, body) => {
-  const destinationId = body.destinationId === undefined ? undefined : str(body, 'destinationId');
+const failDestination: AdminHandler<'failDestination'> = (emu, body) => {
+  const destinationId = optionalStr(body, 'destinationId');
   return { composition: compositionView(interruptDestination(emu, str(body, 'compositionArn'), destinationId, bool(body, 'now'))) };
 };
-
-export interface BucketFaultResult {
-  bucket: string;
-  broken: boolean;
-  /** What broke at once: recordings in progress, and running composition destinations writing to the bucket. */
-  failedRecordings: number;
-  failedDestinations: number;
-}
 
 /**
  * Breaks a bucket (or repairs it, with `clear`): recordings to it fail now (Recording Start Failure while
  * starting, Recording End Failure after), and so do running S3 destinations writing to it; later ones
  * fail as they start, until it is repaired.
  */
-const failBucket: AdminHandler = (emu, body): BucketFaultResult => {
+const failBucket: AdminHandler<'failBucket'> = (emu, body) => {
   const bucket = str(body, 'bucket');
   validateInput('S3BucketName', bucket);
   const broken = !bool(body, 'clear');
@@ -213,7 +220,7 @@ const failBucket: AdminHandler = (emu, body): BucketFaultResult => {
   return { bucket, broken, failedRecordings: recordings.length, failedDestinations: failDestinationsWritingTo(emu, bucket) };
 };
 
-const failRecordingNow: AdminHandler = (emu, body) => {
+const failRecordingNow: AdminHandler<'failRecording'> = (emu, body) => {
   const stage = emu.stage(str(body, 'stageArn'));
   const participantId = str(body, 'participantId');
   const p = latestParticipant(emu, stage.arn, participantId);
@@ -222,7 +229,7 @@ const failRecordingNow: AdminHandler = (emu, body) => {
   return joined(failRecording(emu, p));
 };
 
-const clock: AdminHandler = (emu, body) => {
+const clock: AdminHandler<'clock'> = (emu, body) => {
   const seconds = body.advanceSeconds;
   if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) {
     throw validationError('1 validation error detected: advanceSeconds must be a number >= 0');
@@ -232,39 +239,44 @@ const clock: AdminHandler = (emu, body) => {
   return { now: iso(emu.now()), advancedSeconds: emu.clock.offsetMs / 1000 };
 };
 
-const reset: AdminHandler = (_emu, _body, control) => {
+const reset: AdminHandler<'reset'> = (_emu, _body, control) => {
   control.reset();
   return { reset: true };
 };
 
 /** The event stream (NDJSON): history from `since`, then every event as it is committed. */
-const events: AdminHandler = (emu, body) => openEventStream(eventBusOf(emu)!, emu.now(), readStreamRequest(body));
+const events: AdminHandler<'events'> = (emu, body) => openEventStream(eventBusOf(emu)!, emu.now(), readStreamRequest(body));
 
-const shutdown: AdminHandler = (_emu, _body, control) => {
+const shutdown: AdminHandler<'shutdown'> = (_emu, _body, control) => {
   setImmediate(() => control.shutdown());
   return { shuttingDown: true };
 };
 
-export const ADMIN_PREFIX = '/_ivsrt/';
-
-export const ADMIN_ROUTES: Record<string, AdminHandler> = {
-  'GET status': status,
-  'GET media': media,
-  'POST join': join,
-  'POST leave': leave,
-  'POST publish': startPublishing,
-  'POST unpublish': stopPublishing,
-  'POST subscribe': startSubscribing,
-  'POST unsubscribe': stopSubscribing,
-  'POST exchange': exchange,
-  'POST token': token,
-  'POST ingest': ingest,
-  'POST fail/destination': failDestination,
-  'POST fail/bucket': failBucket,
-  'POST fail/recording': failRecordingNow,
-  'POST clock': clock,
-  'POST reset': reset,
-  'GET export': (emu) => exportSeed(emu.store),
-  'POST shutdown': shutdown,
-  'POST events': events,
+const HANDLERS: { [R in AdminRoute]: AdminHandler<R> } = {
+  status,
+  media,
+  export: (emu) => exportSeed(emu.store),
+  join,
+  leave,
+  publish: startPublishing,
+  unpublish: stopPublishing,
+  subscribe: startSubscribing,
+  unsubscribe: stopSubscribing,
+  exchange,
+  token,
+  ingest,
+  failDestination,
+  failBucket,
+  failRecording: failRecordingNow,
+  clock,
+  reset,
+  shutdown,
+  events,
 };
+
+type AnyHandler = (emu: Emulator, body: Record<string, unknown>, control: AdminControl) => unknown;
+
+/** Each route's handler by `METHOD path` (the path under ADMIN_PREFIX), as the contract routes it. */
+export const ADMIN_ROUTES: Readonly<Record<string, AnyHandler>> = Object.fromEntries(
+  (Object.keys(HANDLERS) as AdminRoute[]).map((route) => [`${ADMIN_ENDPOINTS[route].method} ${ADMIN_ENDPOINTS[route].path}`, HANDLERS[route] as AnyHandler]),
+);

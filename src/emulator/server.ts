@@ -6,7 +6,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { OPERATIONS } from '../model/api.js';
-import { ADMIN_PREFIX, ADMIN_ROUTES, type AdminControl } from './admin.js';
+import { ADMIN_PREFIX } from './admin-contract.js';
+import { ADMIN_ROUTES, type AdminControl } from './admin.js';
 import { ADMIN_SECRET_HEADER, forgetInProcess, newAdminSecret, rememberInProcess, secretMatches } from './admin-secret.js';
 import { VirtualClock, type ClockOptions } from './clock.js';
 import { scheduleComposition } from './composition-lifecycle.js';

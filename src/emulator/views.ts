@@ -1,5 +1,6 @@
 // Records as the API shows them: ISO-8601 times, optional members left out when unset, summaries as
 // the subsets the model defines.
+import type { ParticipantView } from './admin-contract.js';
 import type {
   CompositionRec,
   EncoderConfigurationRec,
@@ -78,7 +79,7 @@ export function capabilityBits(list: string[] | undefined): number {
   return (list.includes('PUBLISH') ? CAN_PUBLISH : 0) | (list.includes('SUBSCRIBE') ? CAN_SUBSCRIBE : 0);
 }
 
-export function participantSummary(p: ParticipantRec): Record<string, unknown> {
+export function participantSummary(p: ParticipantRec): ParticipantView {
   return {
     participantId: p.id,
     // The service answers "" for a participant without one (AWS CLI get-participant, list-participants).
@@ -99,7 +100,7 @@ export function participantSummary(p: ParticipantRec): Record<string, unknown> {
 /** What a participant's client did not report reads "" (model; AWS CLI get-participant shows sdkVersion ""). */
 const NO_CLIENT_INFO = { ispName: '', osName: '', osVersion: '', browserName: '', browserVersion: '', sdkVersion: '' };
 
-export function participantView(p: ParticipantRec): Record<string, unknown> {
+export function participantView(p: ParticipantRec): ParticipantView {
   return {
     ...participantSummary(p),
     attributes: p.attributes ?? {},

@@ -1,7 +1,7 @@
 // The emulator's EventBridge events as lines of watch's live feed: when the watched endpoint is the
 // emulator, its event stream runs beside the poller and each event becomes one line.
 import type { Target } from '../cli/config.js';
-import { AdminClient } from '../local/admin-client.js';
+import { plainAdmin, type AdminFactory } from '../local/admin-client.js';
 import type { FeedLine, Tone } from '../watch/feed.js';
 import { tailEmulator } from './emulator-tail.js';
 
@@ -24,9 +24,9 @@ export function eventFeedLine(event: Record<string, unknown>): FeedLine {
 }
 
 /** The feed of the emulator behind `target`, or undefined when it is not an ivsrt emulator (e.g. AWS). */
-export async function emulatorEventFeed(target: Target, stageArn: string | undefined): Promise<EventFeed | undefined> {
+export async function emulatorEventFeed(target: Target, stageArn: string | undefined, adminAt: AdminFactory = plainAdmin()): Promise<EventFeed | undefined> {
   if (!target.endpoint) return undefined;
-  const admin = new AdminClient(target.endpoint);
+  const admin = await adminAt(target.endpoint);
   if (!(await admin.status().then(() => true, () => false))) return undefined;
   return (onLine) => {
     const controller = new AbortController();

@@ -1,71 +1,27 @@
 // A client for the emulator's /_ivsrt/ routes: the emulator's own loopback API. Every call carries the
 // instance's admin secret, and is SigV4-signed as well when the instance runs with --credentials.
+import {
+  ADMIN_PREFIX,
+  ADMIN_ENDPOINTS,
+  type AdminReply,
+  type AdminRequest,
+  type AdminRoute,
+  type AdminStatus,
+  type JoinRequest,
+  type JoinResult,
+  type JsonRoute,
+  type ParticipantRef,
+  type StreamRoute,
+  type WhipPublisherStatus,
+} from '../emulator/admin-contract.js';
 import { ADMIN_SECRET_HEADER, inProcessSecret } from '../emulator/admin-secret.js';
-import type { BucketFaultResult } from '../emulator/admin.js';
 import { readInstanceState } from './instance.js';
-import { mediaLine, type MeasuredMedia } from './media.js';
-
-export interface AdminStatus {
-  pid: number;
-  url: string;
-  dataDir: string | null;
-  region: string;
-  accountId: string;
-  version: string;
-  startedAt: string;
-  clock: { now: string; speed: number; advancedSeconds: number };
-  counts: Record<string, number>;
-  /** Participants publishing real media over WHIP, with what the emulator measures (src/emulator/whip). */
-  whipPublishers?: WhipPublisherStatus[];
-}
-
-export interface WhipPublisherStatus {
-  participantId: string;
-  userId?: string;
-  stageArn: string;
-  sessionId: string;
-  sessionUrl: string;
-  connectionState: string;
-  media: MeasuredMedia;
-}
+import { mediaLine } from './media.js';
 
 /** One publisher in a line: `alice H264 1280x720 30 fps + OPUS, 2.61 Mbit/s (connected)`. */
 export function describeMedia(p: WhipPublisherStatus): string {
   return `${p.userId ?? p.participantId} ${mediaLine(p.media)} (${p.connectionState})`;
 }
-
-export interface JoinResult {
-  participant: Record<string, unknown> & { participantId: string; state: string };
-  stageArn: string;
-  sessionId: string;
-}
-
-export interface ParticipantTokenResult {
-  participantId: string;
-  token: string;
-  userId?: string;
-  attributes?: Record<string, string>;
-  duration: number;
-  capabilities: string[];
-  expirationTime: string;
-}
-
-export interface JoinRequest {
-  /** Join with a participant token (emulator-issued or self-signed)... */
-  token?: string;
-  /** ...or, trusted, straight onto a stage. */
-  stageArn?: string;
-  participantId?: string;
-  userId?: string;
-  attributes?: Record<string, string>;
-  capabilities?: ('PUBLISH' | 'SUBSCRIBE')[];
-  publish?: boolean;
-  protocol?: 'UNKNOWN' | 'WHIP' | 'RTMP' | 'RTMPS';
-  clientInfo?: Partial<Record<'ispName' | 'osName' | 'osVersion' | 'browserName' | 'browserVersion' | 'sdkVersion', string>>;
-}
-
-/** A participant already on a stage: by stage and id, or by the token it joined with. */
-export type ParticipantRef = { stageArn: string; participantId: string } | { token: string };
 
 export class AdminError extends Error {
   /**
@@ -106,6 +62,47 @@ export interface AdminClientOptions {
    * environment's AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, when the instance's state file says it signs.
    */
   signWith?: { credentials: SigningIdentity | (() => Promise<SigningIdentity>); region: string };
+  /**
+   * How long a request may wait, as --cli-read-timeout bounds the CLI's API calls: for the reply's
+   * headers, then for a JSON body (a stream, once open, is read for as long as it lasts). fetch does not
+   * show when the connection is made, so a connection that hangs counts against this limit too. 0 waits
+   * forever; default: no limit.
+   */
+  timeouts?: { readMs: number };
+  /** Sees each request and reply (--debug); it must redact secrets before they reach a log. */
+  log?: AdminLog;
+}
+
+/** What a debug log is shown of one admin request: its headers still hold the admin secret. */
+export interface AdminLog {
+  request(method: string, url: string, headers: Record<string, string>, body: string | undefined): void;
+  reply(status: number, ms: number, headers: Record<string, string>, body: string | undefined): void;
+}
+
+/** The Node name the CLI reports as a timeout (src/cli/errors.ts), with the time waited in its message. */
+function timeoutError(route: string, ms: number): Error {
+  const error = new Error(`no reply from the emulator's ${route} route within ${ms} ms`);
+  error.name = 'TimeoutError';
+  return error;
+}
+
+/** Aborts after `ms` (never with 0) unless cleared; the abort reason is the error to throw. */
+function deadline(ms: number, route: string): { signal?: AbortSignal; clear(): void } {
+  if (!(ms > 0)) return { clear() {} };
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(timeoutError(route, ms)), ms);
+  return { signal: controller.signal, clear: () => clearTimeout(timer) };
+}
+
+/** Makes the client of the emulator at a URL: the CLI's is its Context's adminAt, with --debug and the timeouts. */
+export type AdminFactory = (url: string) => Promise<AdminClient>;
+
+/**
+ * For callers without a CLI Context (tests, the library functions' default): no --debug log and no
+ * timeouts. The CLI never uses it (test/architecture/admin.test.ts).
+ */
+export function plainAdmin(env?: NodeJS.ProcessEnv): AdminFactory {
+  return async (url) => new AdminClient(url, { env });
 }
 
 export class AdminClient {
@@ -113,7 +110,10 @@ export class AdminClient {
   private readonly secret: string | undefined;
   private readonly signWith: AdminClientOptions['signWith'];
 
-  constructor(url: string, options: AdminClientOptions = {}) {
+  constructor(
+    url: string,
+    private readonly options: AdminClientOptions = {},
+  ) {
     this.url = url.replace(/\/+$/, '');
     const env = options.env ?? process.env;
     const instance = options.secret === undefined || options.signWith === undefined ? readInstanceState(this.url, env) : undefined;
@@ -135,7 +135,7 @@ export class AdminClient {
     const { credentials, region } = this.signWith;
     const identity = typeof credentials === 'function' ? await credentials() : credentials;
     const signer = new SignatureV4({ credentials: identity, region, service: 'ivs', sha256: NodeSha256 });
-    const url = new URL(`${this.url}/_ivsrt/${route}`);
+    const url = new URL(`${this.url}${ADMIN_PREFIX}${route}`);
     const signed = await signer.sign({
       method,
       protocol: url.protocol,
@@ -149,97 +149,123 @@ export class AdminClient {
     return rest;
   }
 
-  private async send(method: 'GET' | 'POST', route: string, request: unknown, signal?: AbortSignal): Promise<Response> {
+  /** Sends a route's request; `read` takes the body of a successful reply (a stream's is left to the caller). */
+  private async send<R extends AdminRoute>(route: R, request: AdminRequest<R>, signal: AbortSignal | undefined, read: (res: Response) => Promise<string | undefined>): Promise<{ res: Response; text?: string }> {
+    const { method, path } = ADMIN_ENDPOINTS[route];
+    const url = `${this.url}${ADMIN_PREFIX}${path}`;
     const body = request === undefined ? undefined : JSON.stringify(request);
-    const res = await fetch(`${this.url}/_ivsrt/${route}`, { method, headers: await this.headers(method, route, body), body, signal });
-    if (res.ok) return res;
-    const text = await res.text();
+    const headers = await this.headers(method, path, body);
+    const readMs = this.options.timeouts?.readMs ?? 0;
+    const replied = deadline(readMs, path);
+    this.options.log?.request(method, url, headers, body);
+    const started = performance.now();
+    let res: Response;
+    try {
+      res = await fetch(url, { method, headers, body, signal: anyOf(signal, replied.signal) });
+    } catch (error) {
+      throw replied.signal?.aborted ? replied.signal.reason : error;
+    } finally {
+      replied.clear();
+    }
+    const text = await this.within(readMs, path, () => (res.ok ? read(res) : res.text()));
+    this.options.log?.reply(res.status, Math.round(performance.now() - started), Object.fromEntries(res.headers), text);
+    if (res.ok) return { res, text };
     let parsed: Record<string, unknown> = {};
     try {
-      parsed = JSON.parse(text) as Record<string, unknown>;
+      parsed = JSON.parse(text!) as Record<string, unknown>;
     } catch {
       // the start of the text stands in for the message
     }
     const type = res.headers.get('x-amzn-errortype') ?? `HTTP${res.status}`;
-    const message = typeof parsed.message === 'string' ? parsed.message : text.slice(0, 200);
+    const message = typeof parsed.message === 'string' ? parsed.message : text!.slice(0, 200);
     throw new AdminError(type, res.status, message, typeof parsed.reason === 'string' ? parsed.reason : undefined);
   }
 
-  private async call<T>(method: 'GET' | 'POST', route: string, request?: unknown, signal?: AbortSignal): Promise<T> {
-    const text = await (await this.send(method, route, request, signal)).text();
+  /** Reads a reply's body within the read timeout. */
+  private async within<T>(ms: number, route: string, read: () => Promise<T>): Promise<T> {
+    const limit = deadline(ms, route);
+    if (!limit.signal) return read();
+    const aborted = new Promise<never>((_resolve, reject) => limit.signal!.addEventListener('abort', () => reject(limit.signal!.reason), { once: true }));
     try {
-      return JSON.parse(text) as T;
+      return await Promise.race([read(), aborted]);
+    } finally {
+      limit.clear();
+    }
+  }
+
+  /** Sends one route of the contract and answers its reply, typed as the contract types it. */
+  async request<R extends JsonRoute>(route: R, request: AdminRequest<R>, signal?: AbortSignal): Promise<AdminReply<R>> {
+    const { text } = await this.send(route, request, signal, (res) => res.text());
+    try {
+      return JSON.parse(text!) as AdminReply<R>;
     } catch {
-      return {} as T;
+      return {} as AdminReply<R>;
     }
   }
 
   /** A streaming route (NDJSON): the open response, for the caller to read until it ends or `signal` aborts. */
-  stream(route: string, request: unknown, signal: AbortSignal): Promise<Response> {
-    return this.send('POST', route, request, signal);
+  async stream<R extends StreamRoute>(route: R, request: AdminRequest<R>, signal: AbortSignal): Promise<Response> {
+    return (await this.send(route, request, signal, async () => undefined)).res;
   }
 
   status(): Promise<AdminStatus> {
-    return this.call('GET', 'status');
+    return this.request('status', undefined);
   }
-  /** The WHIP publishers of every stage with their measured media: what changes by the second in status(). */
-  media(signal?: AbortSignal): Promise<{ whipPublishers?: WhipPublisherStatus[] }> {
-    return this.call('GET', 'media', undefined, signal);
+  media(signal?: AbortSignal): Promise<AdminReply<'media'>> {
+    return this.request('media', undefined, signal);
   }
-  /** The configured state in the seed format (src/emulator/seed.ts). */
-  exportSeed(): Promise<Record<string, unknown>> {
-    return this.call('GET', 'export');
+  exportSeed(): Promise<AdminReply<'export'>> {
+    return this.request('export', undefined);
   }
-  reset(): Promise<{ reset: true }> {
-    return this.call('POST', 'reset', {});
+  reset(): Promise<AdminReply<'reset'>> {
+    return this.request('reset', {});
   }
-  advanceClock(advanceSeconds: number): Promise<{ now: string; advancedSeconds: number }> {
-    return this.call('POST', 'clock', { advanceSeconds });
+  advanceClock(advanceSeconds: number): Promise<AdminReply<'clock'>> {
+    return this.request('clock', { advanceSeconds });
   }
-  shutdown(): Promise<{ shuttingDown: true }> {
-    return this.call('POST', 'shutdown', {});
+  shutdown(): Promise<AdminReply<'shutdown'>> {
+    return this.request('shutdown', {});
   }
-  /** Like CreateParticipantToken, without SigV4. */
-  createToken(request: { stageArn: string; userId?: string; duration?: number; attributes?: Record<string, string>; capabilities?: string[] }): Promise<{ participantToken: ParticipantTokenResult }> {
-    return this.call('POST', 'token', request);
+  createToken(request: AdminRequest<'token'>): Promise<AdminReply<'token'>> {
+    return this.request('token', request);
   }
   join(request: JoinRequest): Promise<JoinResult> {
-    return this.call('POST', 'join', request);
+    return this.request('join', request);
   }
   leave(ref: ParticipantRef): Promise<JoinResult> {
-    return this.call('POST', 'leave', ref);
+    return this.request('leave', ref);
   }
   publish(ref: ParticipantRef): Promise<JoinResult> {
-    return this.call('POST', 'publish', ref);
+    return this.request('publish', ref);
   }
   unpublish(ref: ParticipantRef): Promise<JoinResult> {
-    return this.call('POST', 'unpublish', ref);
+    return this.request('unpublish', ref);
   }
   subscribe(ref: ParticipantRef, publisherId: string): Promise<JoinResult> {
-    return this.call('POST', 'subscribe', { ...ref, publisherId });
+    return this.request('subscribe', { ...ref, publisherId });
   }
   unsubscribe(ref: ParticipantRef, publisherId: string): Promise<JoinResult> {
-    return this.call('POST', 'unsubscribe', { ...ref, publisherId });
+    return this.request('unsubscribe', { ...ref, publisherId });
   }
-  /** The client SDK's exchangeToken: a connected participant swaps its self-signed token for another. */
   exchangeToken(token: string, newToken: string): Promise<JoinResult> {
-    return this.call('POST', 'exchange', { token, newToken });
+    return this.request('exchange', { token, newToken });
   }
-  /** An RTMP(S) encoder connecting with a stream key. */
   ingest(streamKey: string, protocol?: 'RTMP' | 'RTMPS'): Promise<JoinResult> {
-    return this.call('POST', 'ingest', { streamKey, protocol });
+    return this.request('ingest', { streamKey, protocol });
   }
-  /** Output to a composition's destination is interrupted: RECONNECTING, then FAILED (at once with `now`). */
-  failDestination(request: { compositionArn: string; destinationId?: string; now?: boolean }): Promise<{ composition: Record<string, unknown> }> {
-    return this.call('POST', 'fail/destination', request);
+  failDestination(request: AdminRequest<'failDestination'>): Promise<AdminReply<'failDestination'>> {
+    return this.request('failDestination', request);
   }
-  /** Recordings and S3 destinations writing to `bucket` fail until the fault is cleared. */
-  failBucket(request: { bucket: string; clear?: boolean }): Promise<BucketFaultResult> {
-    return this.call('POST', 'fail/bucket', request);
+  failBucket(request: AdminRequest<'failBucket'>): Promise<AdminReply<'failBucket'>> {
+    return this.request('failBucket', request);
   }
-  /** A participant's current recording fails (to start, or to end). */
-  failRecording(request: { stageArn: string; participantId: string }): Promise<JoinResult> {
-    return this.call('POST', 'fail/recording', request);
+  failRecording(request: AdminRequest<'failRecording'>): Promise<JoinResult> {
+    return this.request('failRecording', request);
   }
 }
 
+/** A signal that aborts when any of the given ones does. */
+function anyOf(...signals: (AbortSignal | undefined)[]): AbortSignal | undefined {
+  const present = signals.filter((s): s is AbortSignal => s !== undefined);
+  return present.length <= 1 ? present[0] : AbortSignal.any(present);
+}

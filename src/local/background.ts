@@ -6,7 +6,8 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statS
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../cli/errors.js';
-import { AdminClient, type AdminStatus } from './admin-client.js';
+import type { AdminStatus } from '../emulator/admin-contract.js';
+import { plainAdmin, type AdminFactory } from './admin-client.js';
 import { alive } from './instance.js';
 import { defaultDataDir, ivsrtHome, localLockPath, localLogPath, localStatePath } from './paths.js';
 
@@ -19,6 +20,8 @@ export interface LocalState {
 
 export interface LocalOptions {
   env?: NodeJS.ProcessEnv;
+  /** The admin client for an instance's URL: the CLI passes its Context's adminAt; default plainAdmin. */
+  admin?: AdminFactory;
 }
 
 export interface EnsureOptions extends LocalOptions {
@@ -52,11 +55,13 @@ export function clearLocalState(pid: number, env?: NodeJS.ProcessEnv): void {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+const adminOf = (options: LocalOptions): AdminFactory => options.admin ?? plainAdmin(options.env);
+
 /** The recorded instance's status if it is alive and answering as that process. */
-async function probe(state: LocalState, env?: NodeJS.ProcessEnv): Promise<AdminStatus | undefined> {
+async function probe(state: LocalState, admin: AdminFactory): Promise<AdminStatus | undefined> {
   if (!alive(state.pid)) return undefined;
   try {
-    const status = await new AdminClient(state.url, { env }).status();
+    const status = await (await admin(state.url)).status();
     return status.pid === state.pid ? status : undefined;
   } catch {
     return undefined;
@@ -105,12 +110,12 @@ async function withLock<T>(env: NodeJS.ProcessEnv | undefined, deadline: number,
 export async function ensureLocalEmulator(options: EnsureOptions = {}): Promise<string> {
   const { env } = options;
   const known = readLocalState(env);
-  if (known && (await probe(known, env))) return known.url;
+  if (known && (await probe(known, adminOf(options)))) return known.url;
   const timeoutMs = options.timeoutMs ?? 15_000;
   const deadline = Date.now() + timeoutMs;
   return withLock(env, deadline, async () => {
     const again = readLocalState(env);
-    if (again && (await probe(again, env))) return again.url;
+    if (again && (await probe(again, adminOf(options)))) return again.url;
     const dataDir = defaultDataDir(env);
     const logFile = localLogPath(env);
     mkdirSync(ivsrtHome(env), { recursive: true, mode: 0o700 });
@@ -132,7 +137,7 @@ export async function ensureLocalEmulator(options: EnsureOptions = {}): Promise<
       const url = /listening on (http:\/\/[^\s]+)/.exec(readTail(logFile, logStart))?.[1];
       if (url) {
         const state: LocalState = { pid, url, dataDir, logFile };
-        if (await probe(state, env)) {
+        if (await probe(state, adminOf(options))) {
           writeLocalState(state, env);
           options.onStarted?.(url);
           return url;
@@ -167,7 +172,7 @@ export interface LocalStatus {
 export async function statusLocal(options: LocalOptions = {}): Promise<LocalStatus> {
   const state = readLocalState(options.env);
   if (!state) return { running: false };
-  const status = await probe(state, options.env);
+  const status = await probe(state, adminOf(options));
   if (!status) return { running: false };
   return { running: true, pid: state.pid, url: state.url, dataDir: state.dataDir, logFile: state.logFile, status };
 }
@@ -176,11 +181,11 @@ export async function statusLocal(options: LocalOptions = {}): Promise<LocalStat
 export async function stopLocal(options: LocalOptions & { timeoutMs?: number } = {}): Promise<{ stopped: boolean; pid?: number }> {
   const state = readLocalState(options.env);
   if (!state) return { stopped: false };
-  if (!(await probe(state, options.env))) {
+  if (!(await probe(state, adminOf(options)))) {
     rmSync(localStatePath(options.env), { force: true });
     return { stopped: false };
   }
-  await new AdminClient(state.url, { env: options.env }).shutdown().catch(() => {});
+  await (await adminOf(options)(state.url)).shutdown().catch(() => {});
   const deadline = Date.now() + (options.timeoutMs ?? 5_000);
   while (alive(state.pid) && Date.now() < deadline) await sleep(50);
   if (alive(state.pid)) process.kill(state.pid, 'SIGTERM');
@@ -191,6 +196,6 @@ export async function stopLocal(options: LocalOptions & { timeoutMs?: number } =
 /** Clears all state of the running background emulator (the signing key stays, so nothing else changes). */
 export async function resetLocal(options: LocalOptions = {}): Promise<void> {
   const state = readLocalState(options.env);
-  if (!state || !(await probe(state, options.env))) throw new Error('the local emulator is not running (start it with `ivsrt local start`)');
-  await new AdminClient(state.url, { env: options.env }).reset();
+  if (!state || !(await probe(state, adminOf(options)))) throw new Error('the local emulator is not running (start it with `ivsrt local start`)');
+  await (await adminOf(options)(state.url)).reset();
 }

@@ -1,5 +1,6 @@
 // `ivsrt local start` in the foreground: start the emulator, say where it listens, stop cleanly on
 // Ctrl-C / SIGTERM / POST /_ivsrt/shutdown.
+import type { AdminFactory } from './admin-client.js';
 import { loadSeed, parseSeed } from '../emulator/seed.js';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../emulator/server.js';
 import { clearLocalState, statusLocal, writeLocalState } from './background.js';
@@ -15,6 +16,8 @@ export interface ForegroundIO {
 export interface ForegroundOptions extends EmulatorOptions {
   /** Record this instance in <IVSRT_HOME>/local.json so other ivsrt commands use it (unless another live one is recorded). */
   register?: boolean;
+  /** The admin client that asks whether another background emulator runs (the CLI's Context.adminAt). */
+  admin?: AdminFactory;
   env?: NodeJS.ProcessEnv;
   /** State to load before the emulator says it is ready: a seed file's text, and its name for errors. */
   seed?: { text: string; source: string };
@@ -46,7 +49,7 @@ export async function runForeground(options: ForegroundOptions, io: ForegroundIO
       options.env,
     );
     if (options.register) {
-      const other = await statusLocal({ env: options.env });
+      const other = await statusLocal({ env: options.env, admin: options.admin });
       if (other.running && other.pid !== process.pid) {
         io.err(`[ivsrt-local] not registered: the background emulator (pid ${other.pid}, ${other.url}) stays the one ivsrt commands use`);
       } else {

@@ -1,9 +1,11 @@
 // A crowd on a stage for demos and watch-mode development: participants join with real tokens, some
 // publish, subscribers watch the publishers, and a share of the crowd leaves and is replaced every tick.
-import { AdminClient, AdminError } from './admin-client.js';
+import { AdminError, plainAdmin, type AdminFactory } from './admin-client.js';
 
 export interface SimulateOptions {
   url: string;
+  /** The admin client for `url`: the CLI passes its Context's adminAt; default plainAdmin. */
+  admin?: AdminFactory;
   stageArn: string;
   /** How many participants to keep connected. */
   participants: number;
@@ -44,7 +46,7 @@ interface Member {
 }
 
 export async function simulate(options: SimulateOptions): Promise<SimulationStats> {
-  const admin = new AdminClient(options.url);
+  const admin = await (options.admin ?? plainAdmin())(options.url);
   const random = options.random ?? Math.random;
   const target = Math.max(0, Math.floor(options.participants));
   const publishers = Math.min(options.publishers ?? Math.max(1, Math.floor(target / 4)), 12, target);

@@ -2,7 +2,8 @@
 // WHIP into the spawned emulator, which measures it; Ctrl-C ends with a DELETE; no ffmpeg is one line.
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { describeMedia, type WhipPublisherStatus } from '../../src/local/admin-client.js';
+import type { WhipPublisherStatus } from '../../src/emulator/admin-contract.js';
+import { describeMedia } from '../../src/local/admin-client.js';
 import { findFfmpeg } from '../../src/publish/ffmpeg.js';
 import { emulatorBed } from '../helpers/bed.js';
 import { BIN, testEnv } from '../helpers/cli.js';

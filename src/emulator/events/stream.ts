@@ -3,25 +3,14 @@
 // committed, until the client goes away or the emulator stops. `ivsrt events tail` and watch read it
 // through the admin client.
 import type { ServerResponse } from 'node:http';
+import type { StreamedReply, StreamRequest } from '../admin-contract.js';
 import { validationError } from '../errors.js';
 import type { EventBus, LoggedEvent } from './bus.js';
 import { timeOrDuration } from './faults.js';
 import { compilePattern, PatternError, type CompiledPattern } from './pattern.js';
 
-export interface StreamRequest {
-  /** ISO-8601 time, or a duration before the emulator's now (`10m`); without it, no history. */
-  since?: string;
-  /** Only events about this stage (its ARN in `resources` or `detail.stage_arn`). */
-  stageArn?: string;
-  /** An EventBridge pattern events must match. */
-  pattern?: unknown;
-  /** Keep the response open and stream new events (default true). */
-  follow?: boolean;
-}
-
 /** An admin route's answer that writes the response itself. */
-export interface Streamed {
-  readonly streamed: true;
+export interface Streamed extends StreamedReply {
   pipe(res: ServerResponse): void;
 }
 

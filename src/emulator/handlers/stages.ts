@@ -1,4 +1,5 @@
 // Stages, their sessions, and participant tokens.
+import type { ParticipantTokenResult } from '../admin-contract.js';
 import { emptyStage } from '../activity.js';
 import { endRecordingsOf, isRecording } from '../recording.js';
 import { stageDeleted } from '../composition-lifecycle.js';
@@ -36,7 +37,7 @@ export function autoRecording(emu: Emulator, input: AutoParticipantRecordingConf
 }
 
 /** A token for `stage` as CreateParticipantToken / CreateStage return it. */
-export function participantToken(emu: Emulator, stage: StageRec, config: ParticipantTokenConfiguration, field: string): Record<string, unknown> {
+export function participantToken(emu: Emulator, stage: StageRec, config: ParticipantTokenConfiguration, field: string): ParticipantTokenResult {
   checkAttributesSize(`${field}.attributes`, config.attributes);
   const duration: number = config.duration ?? DEFAULT_TOKEN_MINUTES;
   const capabilities = capabilityBits(config.capabilities);
