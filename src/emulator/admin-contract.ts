@@ -5,7 +5,6 @@
 import type { InputOf } from '../model/api.js';
 import type { Seed } from '../fixture/api.js';
 import type { MeasuredMedia } from '../local/media.js';
-import type { WhipSubscriber } from './whip/subscribe.js';
 
 export const ADMIN_PREFIX = '/_ivsrt/';
 
@@ -66,7 +65,18 @@ export interface WhipPublisherStatus {
 }
 
 /** A WHIP subscription (`<whip_url>/subscribe/<publisherId>`) and what it has forwarded. */
-export type WhipSubscriberStatus = Omit<WhipSubscriber, 'postedAt'> & { postedAt: string };
+export interface WhipSubscriberStatus {
+  sessionUrl: string;
+  stageArn: string;
+  sessionId: string;
+  participantId: string;
+  /** The participant whose media this subscription receives. */
+  publisherId: string;
+  connectionState: string;
+  postedAt: string;
+  videoPacketsSent: number;
+  audioPacketsSent: number;
+}
 
 export interface AdminStatus {
   pid: number;
