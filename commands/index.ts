@@ -32,6 +32,7 @@ export const COMMANDS: Entry[] = [
   { path: ['local', 'unpublish'], summary: 'Make a simulated participant stop publishing', load: () => import('./local/unpublish.js') },
   { path: ['local', 'simulate'], summary: 'Keep a churning crowd of simulated participants on a stage', load: () => import('./local/simulate.js') },
   { path: ['local', 'clock'], summary: "Show or advance the local emulator's clock", load: () => import('./local/clock.js') },
+  { path: ['local', 'wait'], summary: 'Wait for an event matching a pattern (or its delivery to a target), and print it', load: () => import('./local/wait.js') },
   { path: ['events', 'tail'], summary: 'Print IVS events live, from the emulator or from AWS (a temporary rule and queue)', load: () => import('./events/tail.js') },
   { path: ['events', 'sample'], summary: 'Print a realistic EventBridge envelope of an IVS event', load: () => import('./events/sample.js') },
   { path: ['events', 'send'], summary: 'Send one IVS event to your handler (a URL or a command)', load: () => import('./events/send.js') },

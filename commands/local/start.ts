@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { defineVerb } from '../../src/cli/command.js';
+import type { Context } from '../../src/cli/context.js';
 import { ConfigError, UsageError } from '../../src/cli/errors.js';
 import { takeOverInterrupt } from '../../src/cli/signals.js';
 import type { Credential } from '../../src/emulator/sigv4.js';
@@ -15,6 +16,7 @@ interface Options {
   port?: number;
   dataDir?: string;
   clockSpeed?: number;
+  clockFrozen?: boolean;
   credentials?: string[];
   credentialsFile?: string;
   region?: string;
@@ -73,6 +75,8 @@ export const verb = defineVerb<Options>({
     { command: 'ivsrt local start --credentials-file ./keys --clock-speed 60', description: 'verify signatures with the KEY:SECRET lines of ./keys (kept out of `ps`), timers 60× faster' },
     { command: 'ivsrt local start --port 0 --seed seed.json', description: 'start with the stages and configurations of a seed (`ivsrt local export` writes one)' },
     { command: 'ivsrt local start --event-target http://localhost:3000/ivs-events', description: 'POST every IVS event to your webhook' },
+    { command: 'ivsrt local start --background --s3-dir ./recordings', description: 'the background emulator, recording WHIP publishers to ./recordings' },
+    { command: 'ivsrt local start --port 0 --clock-frozen', description: 'for a test suite: time moves only with `ivsrt local clock --advance`' },
     { command: 'ivsrt local start --event-rules rules.json --event-faults duplicate=0.2,reorder=0.3 --event-seed 42', description: 'rules, and the faults AWS warns about' },
   ],
   options: [
@@ -82,6 +86,8 @@ export const verb = defineVerb<Options>({
     { flags: '--data-dir <dir>', description: 'keep state in this directory (lmdb; each reply waits for its commit to reach the disk)' },
     { flags: '--s3-dir <dir>', description: 'stands in for S3: WHIP publishers on recording stages are recorded to DIR/<bucket>/<recordingS3Prefix> (HLS with ffmpeg)' },
     { flags: '--clock-speed <factor>', description: 'run timers (composition start, idle stop, purge) this many times faster', parse: 'float' },
+    { flags: '--clock-frozen', description: 'start with the clock stopped: only `ivsrt local clock --advance` moves it (for tests)' },
+    { flags: '--background', description: 'start it as the background emulator that plain ivsrt commands use, with these flags, and return once it is ready' },
     { flags: '--credentials <key:secret>', description: 'accept only these credentials and verify signatures (repeatable; visible in `ps`: prefer --credentials-file or $IVSRT_CREDENTIALS)', parse: 'list' },
     { flags: '--credentials-file <path>', description: 'read KEY:SECRET lines from this file (same effect as --credentials)' },
     { flags: '--region <region>', description: 'region written into ARNs (default us-east-1)' },
@@ -100,6 +106,7 @@ export const verb = defineVerb<Options>({
     if (options.port !== undefined && (options.port < 0 || options.port > 65535)) throw new UsageError(`--port must be from 0 to 65535, got ${options.port}`);
     if (options.clockSpeed !== undefined && !(options.clockSpeed > 0)) throw new UsageError('--clock-speed must be a positive number');
     if (options.accountId !== undefined && !isAccountId(options.accountId)) throw new UsageError(`--account-id must be 12 digits, got ${options.accountId}`);
+    if (options.background) return startInBackground(ctx, options);
     const credentials = readCredentials(options, ctx.env);
     const host = options.host ?? '127.0.0.1';
     if (!credentials && !LOOPBACK_HOSTS.has(host)) {
@@ -117,7 +124,7 @@ export const verb = defineVerb<Options>({
         port: options.port,
         dataDir: options.dataDir,
         s3Dir: options.s3Dir === undefined ? undefined : resolve(options.s3Dir),
-        clock: { speed: options.clockSpeed },
+        clock: { speed: options.clockSpeed, frozen: options.clockFrozen },
         credentials,
         region: options.region ?? ctx.globals.region,
         accountId: options.accountId,
@@ -165,4 +172,43 @@ async function eventOptions(options: Options, stateDir: string): Promise<EventBu
     if (error instanceof RulesError || error instanceof FaultSpecError) throw new UsageError(error.message);
     throw error;
   }
+}
+
+/** The flags that carry over to the background emulator, as it would be started by hand. */
+const BACKGROUND_FLAGS: [keyof Options, string][] = [
+  ['s3Dir', '--s3-dir'],
+  ['clockSpeed', '--clock-speed'],
+  ['clockFrozen', '--clock-frozen'],
+  ['region', '--region'],
+  ['accountId', '--account-id'],
+  ['throttle', '--throttle'],
+  ['seed', '--seed'],
+  ['credentialsFile', '--credentials-file'],
+  ['eventTarget', '--event-target'],
+  ['eventRules', '--event-rules'],
+  ['eventRetry', '--event-retry'],
+  ['eventDeadLetter', '--event-dead-letter'],
+  ['eventFaults', '--event-faults'],
+  ['eventSeed', '--event-seed'],
+  ['eventExtras', '--event-extras'],
+];
+
+/** `--background`: the background emulator, started detached with these flags (paths made absolute), unless one runs. */
+async function startInBackground(ctx: Context, options: Options): Promise<Record<string, unknown>> {
+  const refused = (['port', 'host', 'dataDir', 'credentials'] as const).find((k) => options[k] !== undefined && !(k === 'port' && options.port === 4566) && !(k === 'host' && options.host === '127.0.0.1'));
+  if (refused) throw new UsageError(`--${refused.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} does not go with --background: the background emulator picks a free port and keeps its state in IVSRT_HOME`);
+  const { ensureLocalEmulator, statusLocal } = await import('../../src/local/background.js');
+  const running = await statusLocal({ env: ctx.env });
+  if (running.running) throw new UsageError(`the background emulator is already running at ${running.url}`, 'Stop it first (`ivsrt local stop`) to start it with other flags; its state is kept.');
+  const paths = new Set<keyof Options>(['s3Dir', 'seed', 'credentialsFile', 'eventRules', 'eventDeadLetter']);
+  const extraArgs: string[] = [];
+  for (const [key, flag] of BACKGROUND_FLAGS) {
+    const value = options[key];
+    if (value === undefined || value === false) continue;
+    if (value === true) extraArgs.push(flag);
+    else for (const one of Array.isArray(value) ? value : [value]) extraArgs.push(flag, paths.has(key) ? resolve(String(one)) : String(one));
+  }
+  const url = await ensureLocalEmulator({ env: ctx.env, extraArgs, timeoutMs: 30_000 });
+  ctx.info(`The background emulator listens on ${url}${options.s3Dir ? `, recording to ${resolve(options.s3Dir)}` : ''} (\`ivsrt local stop\` stops it).`);
+  return { url, s3Dir: options.s3Dir === undefined ? null : resolve(options.s3Dir) };
 }

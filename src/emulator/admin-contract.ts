@@ -110,6 +110,8 @@ export interface StreamRequest {
   pattern?: unknown;
   /** Keep the response open and stream new events (default true). */
   follow?: boolean;
+  /** Only events this target (its URL, `exec:<command>`, or its rule-qualified id) has acknowledged, each once it has. */
+  deliveredTo?: string;
 }
 
 /** The reply of a route that writes its response itself (NDJSON), which the client reads as a stream. */

@@ -119,6 +119,11 @@ export class EventBus {
     return this.worker.removeTarget(id);
   }
 
+  /** The logged event under `key`, if it is still in the log. */
+  event(key: string): EventEnvelope | undefined {
+    return this.host.store.aux(EVENT_LOG).get(key) as EventEnvelope | undefined;
+  }
+
   /** A logged event's standing with each target it matched (by target id); empty when it matched none. */
   deliveries(key: string): ReadonlyMap<string, DeliveryStatus> {
     return this.standings.get(key) ?? new Map();

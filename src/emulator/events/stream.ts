@@ -8,6 +8,7 @@ import { validationError } from '../errors.js';
 import type { EventBus, LoggedEvent } from './bus.js';
 import { timeOrDuration } from './faults.js';
 import { compilePattern, PatternError, type CompiledPattern } from './pattern.js';
+import { describeTarget, parseTargetFlag } from './rules.js';
 
 /** An admin route's answer that writes the response itself. */
 export interface Streamed extends StreamedReply {
@@ -43,17 +44,35 @@ function filterOf(request: StreamRequest): CompiledPattern | undefined {
 }
 
 export function readStreamRequest(body: Record<string, unknown>): StreamRequest {
-  const { since, stageArn, pattern, follow } = body;
+  const { since, stageArn, pattern, follow, deliveredTo } = body;
+  if (deliveredTo !== undefined && (typeof deliveredTo !== 'string' || deliveredTo === '')) throw validationError('1 validation error detected: deliveredTo must be a non-empty string');
   if (since !== undefined && typeof since !== 'string') throw validationError('1 validation error detected: since must be a string');
   if (stageArn !== undefined && (typeof stageArn !== 'string' || !stageArn.startsWith('arn:'))) throw validationError('1 validation error detected: stageArn must be a stage ARN');
   if (follow !== undefined && typeof follow !== 'boolean') throw validationError('1 validation error detected: follow must be true or false');
-  return { since, stageArn, pattern, follow };
+  return { since, stageArn, pattern, follow, deliveredTo: deliveredTo as string | undefined };
+}
+
+/** The ids of the bus's targets that `given` names: by URL or `exec:` command as configured, or by id. */
+function targetIds(bus: EventBus, given: string): Set<string> {
+  let described = given;
+  try {
+    described = describeTarget(parseTargetFlag(given));
+  } catch {
+    // not a URL or command: perhaps an id
+  }
+  const ids = new Set(bus.targets.filter((t) => t.id === given || describeTarget(t.spec) === described).map((t) => t.id));
+  if (ids.size === 0) {
+    const known = bus.targets.map((t) => describeTarget(t.spec));
+    throw validationError(`deliveredTo: the emulator delivers to no target ${given} (its targets: ${known.length ? known.join(', ') : 'none'})`);
+  }
+  return ids;
 }
 
 /** Validates the request now (so a bad one gets a proper error reply) and returns the stream to send. */
 export function openEventStream(bus: EventBus, nowMs: number, request: StreamRequest): Streamed {
   const filter = filterOf(request);
   const from = request.since === undefined ? undefined : sinceMs(request.since, nowMs);
+  if (request.deliveredTo !== undefined) return openDeliveryStream(bus, targetIds(bus, request.deliveredTo), filter, from, request.follow !== false);
   return {
     streamed: true,
     pipe(res) {
@@ -71,6 +90,38 @@ export function openEventStream(bus: EventBus, nowMs: number, request: StreamReq
       res.flushHeaders();
       const unsubscribe = bus.subscribe(write, () => res.end());
       res.once('close', unsubscribe);
+    },
+  };
+}
+
+/** Events as the named targets acknowledge them: those already acknowledged (from `from`), then each as it is. */
+function openDeliveryStream(bus: EventBus, ids: Set<string>, filter: CompiledPattern | undefined, from: number | undefined, follow: boolean): Streamed {
+  return {
+    streamed: true,
+    pipe(res) {
+      res.writeHead(200, { 'Content-Type': 'application/x-ndjson', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+      const sent = new Set<string>();
+      const write = (key: string): void => {
+        const event = bus.event(key);
+        if (sent.has(key) || !event || (filter && !filter.matches(event))) return;
+        sent.add(key);
+        res.write(`${JSON.stringify(event)}\n`);
+      };
+      const acknowledged = (key: string) => [...bus.deliveries(key)].some(([id, status]) => ids.has(id) && status === 'delivered');
+      if (from !== undefined) for (const { key } of bus.history(from)) if (acknowledged(key)) write(key);
+      if (!follow) {
+        res.end();
+        return;
+      }
+      res.flushHeaders();
+      const stopListening = bus.onDelivery(({ key, target, status }) => {
+        if (status === 'delivered' && ids.has(target.id)) write(key);
+      });
+      const unsubscribe = bus.subscribe(() => {}, () => res.end());
+      res.once('close', () => {
+        stopListening();
+        unsubscribe();
+      });
     },
   };
 }
