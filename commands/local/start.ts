@@ -198,7 +198,7 @@ async function startInBackground(ctx: Context, options: Options): Promise<Record
   const refused = (['port', 'host', 'dataDir', 'credentials'] as const).find((k) => options[k] !== undefined && !(k === 'port' && options.port === 4566) && !(k === 'host' && options.host === '127.0.0.1'));
   if (refused) throw new UsageError(`--${refused.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} does not go with --background: the background emulator picks a free port and keeps its state in IVSRT_HOME`);
   const { ensureLocalEmulator, statusLocal } = await import('../../src/local/background.js');
-  const running = await statusLocal({ env: ctx.env });
+  const running = await statusLocal({ env: ctx.env, admin: (url) => ctx.adminAt(url) });
   if (running.running) throw new UsageError(`the background emulator is already running at ${running.url}`, 'Stop it first (`ivsrt local stop`) to start it with other flags; its state is kept.');
   const paths = new Set<keyof Options>(['s3Dir', 'seed', 'credentialsFile', 'eventRules', 'eventDeadLetter']);
   const extraArgs: string[] = [];
@@ -208,7 +208,7 @@ async function startInBackground(ctx: Context, options: Options): Promise<Record
     if (value === true) extraArgs.push(flag);
     else for (const one of Array.isArray(value) ? value : [value]) extraArgs.push(flag, paths.has(key) ? resolve(String(one)) : String(one));
   }
-  const url = await ensureLocalEmulator({ env: ctx.env, extraArgs, timeoutMs: 30_000 });
+  const url = await ensureLocalEmulator({ env: ctx.env, admin: (url) => ctx.adminAt(url), extraArgs, timeoutMs: 30_000 });
   ctx.info(`The background emulator listens on ${url}${options.s3Dir ? `, recording to ${resolve(options.s3Dir)}` : ''} (\`ivsrt local stop\` stops it).`);
   return { url, s3Dir: options.s3Dir === undefined ? null : resolve(options.s3Dir) };
 }
