@@ -11,11 +11,11 @@
 // recording: its media is appended after #EXT-X-DISCONTINUITY with its own init segment (init-1.mp4, ...),
 // as the User Guide's example playlist shows.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createSocket, type Socket } from 'node:dgram';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findFfmpeg } from '../../publish/ffmpeg.js';
+import { isRtcp, RtpFeed, type FeedKind, type FeedStream } from './rtp-feed.js';
 
 export interface RecordingTarget {
   /** DIR/<bucket>/<recordingS3Prefix> */
@@ -37,7 +37,7 @@ export interface PayloadTypes {
 /** The User Guide's `recording_status` values once a recording is over. */
 export type RecordingOutcome = 'RECORDING_ENDED' | 'RECORDING_ENDED_WITH_FAILURE' | 'RECORDING_START_FAILED';
 
-type Kind = 'video' | 'audio';
+type Kind = FeedKind;
 
 const HLS_PATH = 'media/hls';
 const RENDITION = 'high';
@@ -47,9 +47,6 @@ const LATEST_THUMBNAIL = 'media/latest_thumbnail';
 /** How long ffmpeg gets to write its last segment and the end of the playlist before it is killed. */
 const STOP_GRACE_MS = 5_000;
 const NUDGE_EVERY_MS = 100;
-/** Packets held while ffmpeg opens its ports (a few seconds of media at the most). */
-const MAX_PENDING = 4_000;
-const READY_LIMIT_MS = 5_000;
 
 /** RFC 3339 UTC to the second, as the User Guide's examples write it (`2024-03-13T13:17:17Z`). */
 function rfc3339(ms: number): string {
@@ -93,17 +90,12 @@ function followingPacket(kind: Kind, last: Uint8Array): Buffer {
   return Buffer.concat([header, Buffer.from(kind === 'audio' ? [toc] : [0x09, 0xf0])]);
 }
 
-/** RTCP shares the port with RTP (RFC 5761): payload types 72-76 with the marker bit are RTCP's 200-204. */
-const isRtcp = (data: Uint8Array): boolean => data[1]! >= 200 && data[1]! <= 204;
-
 export class Recorder {
   private ffmpeg: ChildProcess | undefined;
-  private socket: Socket | undefined;
-  private ports = { video: 0, audio: 0 };
+  /** The RTP on its way to ffmpeg (held until ffmpeg listens, so its first key frame is in there). */
+  private feed: RtpFeed | undefined;
   /** The last packet forwarded of each kind (the stop nudge follows on from it). */
   private last: Partial<Record<Kind, Uint8Array>> = {};
-  /** What arrived before ffmpeg was listening, sent on once it is (its first key frame is in there); undefined after. */
-  private pending: { kind: Kind; data: Uint8Array }[] | undefined = [];
   private startedAt: number | undefined;
   /** Which WHIP session of the recording ffmpeg is taking in: 0, then 1, 2, ... for each reconnect within the window. */
   private part = 0;
@@ -164,7 +156,13 @@ export class Recorder {
    * publisher's first key frame rather than whenever ffmpeg is up). Segments appear once media flows.
    */
   listen(media: PayloadTypes): Promise<void> {
-    this.listening ??= this.spawnFfmpeg(media);
+    if (!this.listening) {
+      const streams: FeedStream[] = [];
+      if (media.video !== undefined) streams.push({ kind: 'video', payloadType: media.video });
+      if (media.audio !== undefined) streams.push({ kind: 'audio', payloadType: media.audio });
+      this.feed = new RtpFeed(streams);
+      this.listening = this.spawnFfmpeg(this.feed);
+    }
     return this.listening;
   }
 
@@ -176,7 +174,6 @@ export class Recorder {
     this.listening = undefined;
     this.stopped = undefined;
     this.last = {};
-    this.pending = [];
     await this.listen(media);
   }
 
@@ -184,22 +181,20 @@ export class Recorder {
     return join(this.target.dir, HLS_PATH, RENDITION);
   }
 
-  private async spawnFfmpeg(media: PayloadTypes): Promise<void> {
+  private async spawnFfmpeg(feed: RtpFeed): Promise<void> {
     const ffmpeg = findFfmpeg();
     if (!ffmpeg) {
       this.log('recording: ffmpeg is not on PATH, so only the metadata files are written (install ffmpeg for HLS media)');
       return;
     }
-    this.socket = createSocket('udp4');
-    await new Promise<void>((resolve) => this.socket!.bind(0, '127.0.0.1', resolve));
-    // ffmpeg listens on two ports of its own; packets are sent there from this socket.
-    this.ports = { video: await freeUdpPort(), audio: await freeUdpPort() };
+    // ffmpeg listens on a port of its own for each stream; packets are sent there from the feed's socket.
+    await feed.open();
     const rendition = this.renditionDir;
     mkdirSync(rendition, { recursive: true });
     // ffmpeg reads the RTP session description from a file; it stays out of the bucket directory.
     const work = (this.workDir = mkdtempSync(join(tmpdir(), 'ivsrt-recording-')));
     const sdpPath = join(work, 'session.sdp');
-    writeFileSync(sdpPath, this.sdp(media));
+    writeFileSync(sdpPath, feed.sdp('ivsrt recording'));
     if (this.stopped) return; // the publisher left while this was being set up
     // The first part writes the bucket's playlist itself; a later one writes its own, appended when it ends
     // (ffmpeg puts the init segment beside the playlist), with segment numbers going on from the last.
@@ -226,7 +221,7 @@ export class Recorder {
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     this.ffmpeg = child;
-    void this.whenBound(child).then(() => this.flush());
+    void feed.release(child, () => this.stopped !== undefined);
     let errors = '';
     child.stderr!.on('data', (c: Buffer) => (errors = (errors + c.toString()).slice(-1000)));
     child.once('exit', (code, signal) => {
@@ -256,47 +251,16 @@ export class Recorder {
     return out;
   }
 
-  private sdp(media: PayloadTypes): string {
-    const lines = ['v=0', 'o=- 0 0 IN IP4 127.0.0.1', 's=ivsrt recording', 'c=IN IP4 127.0.0.1', 't=0 0'];
-    const { video: v, audio: a } = media;
-    if (v !== undefined) lines.push(`m=video ${this.ports.video} RTP/AVP ${v}`, `a=rtpmap:${v} H264/90000`, `a=fmtp:${v} packetization-mode=1`);
-    if (a !== undefined) lines.push(`m=audio ${this.ports.audio} RTP/AVP ${a}`, `a=rtpmap:${a} opus/48000/2`);
-    return `${lines.join('\r\n')}\r\n`;
-  }
-
-  /** Resolves once ffmpeg has bound its RTP ports (read from /proc/net/udp; elsewhere, after a pause). */
-  private async whenBound(child: ChildProcess): Promise<void> {
-    const ports = [this.ports.video, this.ports.audio].map((p) => p.toString(16).toUpperCase().padStart(4, '0'));
-    const deadline = Date.now() + READY_LIMIT_MS;
-    while (Date.now() < deadline && child.exitCode === null && !this.stopped) {
-      let table: string;
-      try {
-        table = readFileSync('/proc/net/udp', 'utf8');
-      } catch {
-        return new Promise((resolve) => setTimeout(resolve, 500));
-      }
-      if (ports.every((port) => table.includes(`:${port} `))) return;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
-
-  private flush(): void {
-    const pending = this.pending ?? [];
-    this.pending = undefined;
-    for (const { kind, data } of pending) this.send(kind, data);
-  }
-
   private send(kind: Kind, data: Uint8Array): void {
-    const port = this.ports[kind];
-    if (this.socket && port) this.socket.send(data, port, '127.0.0.1');
+    const stream = this.feed?.streams.findIndex((s) => s.kind === kind) ?? -1;
+    if (stream >= 0) this.feed!.send(stream, data);
   }
 
   /** An RTP packet as received (decrypted); forwarded to ffmpeg while the media runs. */
   packet(kind: Kind, data: Uint8Array): void {
     if (this.stopped) return;
     if (data.byteLength >= 12 && !isRtcp(data)) this.last[kind] = data;
-    if (!this.pending) this.send(kind, data);
-    else if (this.pending.length < MAX_PENDING) this.pending.push({ kind, data: Uint8Array.from(data) });
+    this.send(kind, data);
   }
 
   /**
@@ -324,8 +288,8 @@ export class Recorder {
         clearInterval(nudge);
         clearTimeout(kill);
       }
-      this.socket?.close();
-      this.socket = undefined;
+      this.feed?.close();
+      this.feed = undefined;
       if (this.part > 0) this.appendLastPart();
       if (this.workDir) rmSync(this.workDir, { recursive: true, force: true });
     })();
@@ -360,15 +324,4 @@ export class Recorder {
     const ended = outcome === 'RECORDING_START_FAILED' ? {} : { recording_ended_at: rfc3339(endedAt) };
     this.writeJson(file, this.metadata(outcome, { ...ended, duration_ms }));
   }
-}
-
-function freeUdpPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createSocket('udp4');
-    probe.once('error', reject);
-    probe.bind(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
 }

@@ -1,0 +1,102 @@
+// Received RTP handed to an ffmpeg as plain RTP on loopback: one UDP port per stream, a session
+// description naming them, and packets held until ffmpeg has bound its ports (so the first key frame is
+// not lost while it starts). The participant recorder (recorder.ts) feeds one publisher's video and audio
+// this way; the composition renderer (../composition/renderer.ts) feeds every publisher of a stage.
+import type { ChildProcess } from 'node:child_process';
+import { createSocket, type Socket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
+
+export type FeedKind = 'video' | 'audio';
+
+export interface FeedStream {
+  kind: FeedKind;
+  payloadType: number;
+}
+
+/** Packets held while ffmpeg opens its ports (a few seconds of media at the most). */
+const MAX_PENDING = 4_000;
+const READY_LIMIT_MS = 5_000;
+
+/** RTCP shares the port with RTP (RFC 5761): payload types 72-76 with the marker bit are RTCP's 200-204. */
+export const isRtcp = (data: Uint8Array): boolean => data[1]! >= 200 && data[1]! <= 204;
+
+export class RtpFeed {
+  /** What arrived before ffmpeg was listening, sent on once it is; undefined after. */
+  private pending: { stream: number; data: Uint8Array }[] | undefined = [];
+  private readonly socket: Socket = createSocket('udp4');
+  /** ffmpeg's port for each stream, once `open` has found them. */
+  readonly ports: number[] = [];
+  private closed = false;
+
+  /** Packets may be sent (and are held) from the start; `open` finds the ports. */
+  constructor(readonly streams: readonly FeedStream[]) {}
+
+  /** A socket to send from and a free port for each stream. */
+  async open(): Promise<void> {
+    await new Promise<void>((resolve) => this.socket.bind(0, '127.0.0.1', resolve));
+    for (let i = 0; i < this.streams.length; i++) this.ports.push(await freeUdpPort());
+  }
+
+  /** The session description ffmpeg reads the streams from (H.264 and Opus, as WHIP carries them). */
+  sdp(name: string): string {
+    const lines = ['v=0', 'o=- 0 0 IN IP4 127.0.0.1', `s=${name}`, 'c=IN IP4 127.0.0.1', 't=0 0'];
+    this.streams.forEach(({ kind, payloadType: pt }, i) => {
+      if (kind === 'video') lines.push(`m=video ${this.ports[i]} RTP/AVP ${pt}`, `a=rtpmap:${pt} H264/90000`, `a=fmtp:${pt} packetization-mode=1`);
+      else lines.push(`m=audio ${this.ports[i]} RTP/AVP ${pt}`, `a=rtpmap:${pt} opus/48000/2`);
+    });
+    return `${lines.join('\r\n')}\r\n`;
+  }
+
+  /** Sends the held packets once `child` has bound every port (read from /proc/net/udp; elsewhere, after a pause). */
+  async release(child: ChildProcess, cancelled: () => boolean = () => false): Promise<void> {
+    const ports = this.ports.map((p) => p.toString(16).toUpperCase().padStart(4, '0'));
+    const deadline = Date.now() + READY_LIMIT_MS;
+    while (Date.now() < deadline && child.exitCode === null && !cancelled()) {
+      let table: string;
+      try {
+        table = readFileSync('/proc/net/udp', 'utf8');
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        break;
+      }
+      if (ports.every((port) => table.includes(`:${port} `))) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const pending = this.pending ?? [];
+    this.pending = undefined;
+    for (const { stream, data } of pending) this.sendNow(stream, data);
+  }
+
+  /** A packet for `stream`: sent at once when ffmpeg is listening, else held. */
+  send(stream: number, data: Uint8Array): void {
+    if (!this.pending) this.sendNow(stream, data);
+    else if (this.pending.length < MAX_PENDING) this.pending.push({ stream, data: Uint8Array.from(data) });
+  }
+
+  private sendNow(stream: number, data: Uint8Array): void {
+    const port = this.ports[stream];
+    if (port && !this.closed) this.socket.send(data, port, '127.0.0.1');
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.pending = undefined;
+    try {
+      this.socket.close();
+    } catch {
+      // never bound: nothing to close
+    }
+  }
+}
+
+export function freeUdpPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createSocket('udp4');
+    probe.once('error', reject);
+    probe.bind(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
