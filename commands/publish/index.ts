@@ -14,6 +14,7 @@ interface Options {
   userId?: string;
   file?: string;
   testPattern?: boolean;
+  color?: string;
   duration?: number;
   token?: string;
   resolution?: string;
@@ -33,12 +34,14 @@ export const verb = defineVerb<Options>({
     { command: 'ivsrt publish demo --duration 30', description: 'a test pattern for 30 seconds' },
     { command: 'ivsrt publish demo --file talk.mp4 --user-id speaker', description: 'a file, looped, until Ctrl-C' },
     { command: 'ivsrt publish demo --token "$TOKEN" --json', description: 'with a token you made; the session as JSON' },
+    { command: 'ivsrt publish demo --color red --resolution 640x360 --user-id red', description: 'a solid red picture, to see where a composition puts it' },
   ],
   args: [{ name: 'stage', description: 'stage name, id or ARN', resource: 'stage' }],
   options: [
     { flags: '--user-id <id>', description: 'the participant\'s user id (for the token this makes)' },
     { flags: '--file <media>', description: 'publish this media file (video and audio), looped' },
     { flags: '--test-pattern', description: 'publish ffmpeg\'s test pattern and a tone (the default)' },
+    { flags: '--color <colour>', description: 'publish one solid colour (a name like red, or 0xRRGGBB) and a tone, a key frame every second: a source that is easy to find in a composition' },
     { flags: '--duration <seconds>', description: 'stop after this many seconds (default: until Ctrl-C)', parse: 'float' },
     { flags: '--token <token>', description: 'publish with this participant token instead of making one' },
     { flags: '--resolution <WxH>', description: 'video size (default 1280x720, the most a stage takes)' },
@@ -55,7 +58,8 @@ export const verb = defineVerb<Options>({
     ],
   },
   async run(ctx, options) {
-    if (options.file !== undefined && options.testPattern) throw new UsageError('pass either --file or --test-pattern, not both');
+    if ([options.file !== undefined, options.testPattern, options.color !== undefined].filter(Boolean).length > 1) throw new UsageError('pass only one of --file or --test-pattern or --color');
+    if (options.color !== undefined && !/^(0x[0-9a-fA-F]{6}|[a-zA-Z]{3,20})$/.test(options.color)) throw new UsageError(`--color must be a colour name (red) or 0xRRGGBB, got "${options.color}"`);
     if (options.duration !== undefined && !(options.duration > 0)) throw new UsageError('--duration must be a number of seconds above 0');
     const size = RESOLUTION.exec(options.resolution ?? '1280x720');
     if (!size) throw new UsageError(`--resolution must be WIDTHxHEIGHT (e.g. 1280x720), got "${options.resolution}"`);
@@ -91,6 +95,7 @@ export const verb = defineVerb<Options>({
 
     const source: MediaSource = {
       file: options.file,
+      colour: options.color,
       width: Number(size[1]),
       height: Number(size[2]),
       fps: options.fps ?? 30,

@@ -2,6 +2,9 @@
 // checks the signature, validates the input against the model, runs the handler (whose changes go
 // through Emulator.mutate), waits for their commit, and replies; anything unexpected becomes a 500
 // InternalServerException and the server carries on.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -29,6 +32,8 @@ import { Throttle } from './throttle.js';
 import { TokenAuthority, TokenError } from './tokens.js';
 import { validateInput } from './validation.js';
 import { WhipIngest, type MediaLimits } from './whip/ingest.js';
+import { PLAYBACK_PREFIX, servePlayback } from './composition/playback.js';
+import { renderCompositions, type CompositionRenderer } from './composition/renderer.js';
 import { VERSION } from '../version.js';
 import { rawErrorReply, sendError, sendJson, type Surface } from './wire.js';
 
@@ -178,6 +183,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   let server: Server;
   let url = '';
   let whip: WhipIngest | undefined;
+  let renderer: CompositionRenderer | undefined;
   let stopping: Promise<void> | undefined;
   let markClosed: () => void = () => {};
   const closed = new Promise<void>((resolve) => (markClosed = resolve));
@@ -234,6 +240,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const method = req.method ?? 'GET';
     hostCheck.check(req.headers.host);
     if (path.startsWith(ADMIN_PREFIX)) return handleAdmin(req, res, path, query);
+    if (path.startsWith(PLAYBACK_PREFIX)) return servePlayback(renderer, req, res, path);
     const body = await readBody(req);
     if (WhipIngest.matches(path)) return whip!.handle(req, res, path, body);
     const route = resolveRoute(method, path);
@@ -323,6 +330,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   rememberInProcess(url, adminSecret);
   whip = new WhipIngest(emu, url, options.mediaLimits, options.s3Dir);
   emu.whipBase = `${url}/whip`;
+  renderer = renderCompositions(emu, { liveDir: mkdtempSync(join(tmpdir(), 'ivsrt-compositions-')), s3Dir: options.s3Dir });
   log(`emulator listening on ${url}${options.dataDir ? ` (data: ${options.dataDir})` : ' (memory only)'}`);
 
   function close(): Promise<void> {
@@ -334,6 +342,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         server.closeIdleConnections();
         setTimeout(() => server.closeAllConnections(), 1_000).unref();
       });
+      await renderer?.close();
       await whip?.close();
       await emu.close();
       forgetInProcess(url);

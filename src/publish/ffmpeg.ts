@@ -9,8 +9,10 @@ export const VIDEO_PAYLOAD_TYPE = 96;
 export const AUDIO_PAYLOAD_TYPE = 111;
 
 export interface MediaSource {
-  /** A media file, looped; absent: ffmpeg's test pattern and a tone. */
+  /** A media file, looped; absent: ffmpeg's test pattern (or `colour`) and a tone. */
   file?: string;
+  /** One solid colour (an ffmpeg colour name or 0xRRGGBB) instead of the test pattern. */
+  colour?: string;
   width: number;
   height: number;
   fps: number;
@@ -39,7 +41,7 @@ export function ffmpegArgs(source: MediaSource, ports: { video: number; audio: n
   const { width, height, fps } = source;
   const input = source.file
     ? ['-re', '-stream_loop', '-1', '-i', source.file]
-    : ['-re', '-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:rate=${fps}`, '-re', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000'];
+    : ['-re', '-f', 'lavfi', '-i', `${source.colour ? `color=c=${source.colour}:` : 'testsrc2='}size=${width}x${height}:rate=${fps}`, '-re', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000'];
   const audioMap = source.file ? '0:a:0?' : '1:a:0';
   const kbps = Math.round(source.videoBitrate / 1000);
   return [
@@ -48,7 +50,8 @@ export function ffmpegArgs(source: MediaSource, ports: { video: number; audio: n
     '-map', '0:v:0',
     ...(source.file ? ['-vf', `scale=${width}:${height}:force_original_aspect_ratio=decrease,pad=ceil(iw/2)*2:ceil(ih/2)*2,fps=${fps}`] : []),
     '-c:v', 'libx264', '-profile:v', 'baseline', '-pix_fmt', 'yuv420p', '-preset', 'veryfast', '-tune', 'zerolatency', '-bf', '0',
-    '-b:v', `${kbps}k`, '-maxrate', `${kbps}k`, '-bufsize', `${kbps}k`, '-g', String(fps * 2),
+    '-b:v', `${kbps}k`, '-maxrate', `${kbps}k`, '-bufsize', `${kbps}k`, // A solid colour keys every second (it costs nothing): a composition that restarts its decoder shows it sooner.
+    '-g', String(source.colour ? fps : fps * 2),
     '-x264-params', 'repeat-headers=1', '-bsf:v', 'h264_mp4toannexb',
     '-f', 'rtp', '-payload_type', String(VIDEO_PAYLOAD_TYPE), '-ssrc', String(ports.videoSsrc | 0), '-pkt_size', '1200',
     `rtp://127.0.0.1:${ports.video}`,

@@ -11,8 +11,8 @@ export type Rgb = [number, number, number];
 
 /** The first frame of `file` (a PNG, a JPEG, an HLS segment...) as RGB; `seek` skips that many seconds in. */
 export function decodeFrame(file: string, seek?: number): Frame {
-  const probe = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'csv=p=0', file], { encoding: 'utf8' });
-  const [width, height] = probe.trim().split(',').map(Number) as [number, number];
+  const probe = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'json', file], { encoding: 'utf8' });
+  const { width, height } = (JSON.parse(probe) as { streams: { width: number; height: number }[] }).streams[0]!;
   const rgb = execFileSync('ffmpeg', ['-v', 'error', ...(seek ? ['-ss', String(seek)] : []), '-i', file, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { maxBuffer: 64 << 20 });
   return { width, height, rgb };
 }

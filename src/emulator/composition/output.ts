@@ -1,0 +1,46 @@
+// Where a composition's encoded output goes: one ffmpeg `tee` slave per running destination, so the
+// picture is encoded once however many destinations there are.
+//
+// - The channel destination (emulator-only: IVS channels are another service): live HLS, one-second MPEG-TS
+//   segments in a sliding playlist, `live.m3u8`, served at <emulator>/playback/<compositionId>/live.m3u8.
+//   A restart of the renderer (a new layout) appends to the same playlist after #EXT-X-DISCONTINUITY.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const LIVE_PLAYLIST = 'live.m3u8';
+/** Seconds per live segment: short, so a new layout reaches a player soon. */
+const LIVE_SEGMENT_SECONDS = 1;
+const LIVE_LIST_SIZE = 10;
+
+export interface LiveOutput {
+  kind: 'live';
+  dir: string;
+  destinationId: string;
+}
+
+export type OutputTarget = LiveOutput;
+
+/** One slave of ffmpeg's tee muxer: `[option=value:...]path` (the values hold no `:`, `|`, `[` or `]`). */
+function slave(options: Record<string, string | number>, path: string): string {
+  return `[${Object.entries(options).map(([k, v]) => `${k}=${v}`).join(':')}]${path}`;
+}
+
+export function teeSlave(output: OutputTarget): string {
+  mkdirSync(output.dir, { recursive: true });
+  return slave(
+    {
+      f: 'hls',
+      hls_time: LIVE_SEGMENT_SECONDS,
+      hls_list_size: LIVE_LIST_SIZE,
+      hls_flags: 'delete_segments+append_list+discont_start+program_date_time+temp_file',
+      hls_segment_type: 'mpegts',
+      hls_segment_filename: join(output.dir, 'live-%d.ts'),
+    },
+    join(output.dir, LIVE_PLAYLIST),
+  );
+}
+
+/** ffmpeg's output arguments for every destination at once. */
+export function outputArgs(outputs: readonly OutputTarget[]): string[] {
+  return ['-f', 'tee', outputs.map(teeSlave).join('|')];
+}
