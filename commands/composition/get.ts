@@ -25,7 +25,7 @@ export const verb = defineVerb({
   examples: [
     { command: 'ivsrt composition get s2AdaGUbvQgp', description: 'by id' },
     { command: "ivsrt composition get s2AdaGUbvQgp --query 'composition.destinations[].detail.s3.recordingPrefix'", description: 'where the recording goes' },
-    { command: "ffplay \"$(ivsrt composition get s2AdaGUbvQgp --query 'composition.destinations[0].playbackUrl' --output text)\"", description: 'watch the local emulator\'s composition' },
+    { command: "ivsrt composition get s2AdaGUbvQgp --query 'composition.destinations[0].playbackUrl'", description: 'the local emulator\'s live output, for ffplay, VLC or hls.js' },
   ],
   args: [compositionArgument],
   output: { root: 'composition', columns: compositionColumns },
