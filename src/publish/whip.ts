@@ -26,6 +26,8 @@ export interface PublishStats {
   durationSeconds: number;
   bytesSent: number;
   packetsSent: number;
+  /** Video frames sent (RTP packets ending a frame, the marker bit), so a receiver can tell what it missed. */
+  videoFramesSent: number;
   /** Bits per second over the last second. */
   bitrate: number;
   /** Bits per second since media started. */
@@ -63,6 +65,7 @@ export class PublishSession {
   private startedAt: number | undefined;
   private bytes = 0;
   private packets = 0;
+  private videoFrames = 0;
   private lastBytes = 0;
   private lastAt = 0;
   private lastRate = 0;
@@ -154,6 +157,7 @@ export class PublishSession {
         track.sendMessageBinary(packet);
         this.bytes += Math.max(0, packet.length - 12);
         this.packets++;
+        if (track === this.tracks.video && packet.length > 12 && packet[1]! & 0x80) this.videoFrames++;
       });
       await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
       return socket.address().port;
@@ -184,6 +188,7 @@ export class PublishSession {
       durationSeconds: Math.round(seconds * 10) / 10,
       bytesSent: this.bytes,
       packetsSent: this.packets,
+      videoFramesSent: this.videoFrames,
       bitrate: this.lastRate,
       averageBitrate: seconds > 0 ? Math.round((this.bytes * 8) / seconds) : 0,
     };

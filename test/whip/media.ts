@@ -46,6 +46,8 @@ export interface TestSource {
   /** Video bitrate the encoder targets, kbit/s. */
   kbps: number;
   fps?: number;
+  /** Frames between the encoder's scheduled key frames (default: one a second). */
+  keyframeInterval?: number;
 }
 
 export interface RunningClient {
@@ -62,7 +64,7 @@ export function whipClient(url: string, token: string, source: TestSource): Runn
   const fps = source.fps ?? 30;
   const video =
     `videotestsrc is-live=true pattern=snow ! video/x-raw,width=${source.width},height=${source.height},framerate=${fps}/1 ! videoconvert ! ` +
-    `x264enc tune=zerolatency speed-preset=ultrafast bitrate=${source.kbps} key-int-max=${fps} ! video/x-h264,profile=constrained-baseline ! ` +
+    `x264enc tune=zerolatency speed-preset=ultrafast bitrate=${source.kbps} key-int-max=${source.keyframeInterval ?? fps} ! video/x-h264,profile=constrained-baseline ! ` +
     'rtph264pay config-interval=-1 pt=96 ! application/x-rtp,media=video,encoding-name=H264,payload=96';
   const audio =
     'audiotestsrc is-live=true wave=sine ! audioconvert ! audioresample ! opusenc bitrate=64000 bitrate-type=cbr ! ' +

@@ -465,7 +465,7 @@ export class WhipIngest {
     const media = payloadTypes(session);
     const existing = this.recorders.get(participantKey(p));
     if (existing) {
-      this.track(existing.resume(media));
+      this.track(existing.resume(media, () => requestKeyframe(session)));
       return existing;
     }
     const stage = this.emu.store.stages.get(p.stageArn);
@@ -489,7 +489,7 @@ export class WhipIngest {
       this.emu.log,
     );
     this.recorders.set(participantKey(p), recorder);
-    this.track(recorder.listen(media));
+    this.track(recorder.listen(media, () => requestKeyframe(session)));
     return recorder;
   }
 
@@ -508,9 +508,7 @@ export class WhipIngest {
         if (!session.ended) session.listeners.add(listener);
         return () => session.listeners.delete(listener);
       },
-      requestKeyframe: () => {
-        for (const track of session.tracks) if (track.type() === 'video' && !session.ended) track.requestKeyframe();
-      },
+      requestKeyframe: () => requestKeyframe(session),
     };
   }
 
@@ -524,6 +522,22 @@ export class WhipIngest {
     if (error instanceof ApiError) return new WhipError(error.status, error.message);
     this.emu.log(`whip: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     return new WhipError(500, 'the emulator hit an unexpected error; see its log');
+  }
+}
+
+/**
+ * Asks the publisher for a key frame: an RTCP PLI on its video track (RFC 4585 §6.3.1). A track not open
+ * yet, or already torn down by the peer, is skipped (libdatachannel throws on a destroyed one): callers ask
+ * again while they wait.
+ */
+function requestKeyframe(session: WhipSession): void {
+  for (const track of session.tracks) {
+    if (track.type() !== 'video' || session.ended || !track.isOpen()) continue;
+    try {
+      track.requestKeyframe();
+    } catch {
+      // closed between the check and the request
+    }
   }
 }
 

@@ -16,6 +16,8 @@ export interface MediaStats {
   /** Bytes of RTP payload received since the session began. */
   bytesReceived: number;
   packetsReceived: number;
+  /** Video frames received since the session began (distinct RTP timestamps). */
+  framesReceived: number;
   /** Seconds the rates are measured over (up to a few; 0 until the first second is in). */
   windowSeconds: number;
 }
@@ -60,6 +62,7 @@ export class MediaMeter {
   private lastVideoTimestamp: number | undefined;
   private bytes = 0;
   private packets = 0;
+  private frames = 0;
   width: number | undefined;
   height: number | undefined;
   videoCodec: string | undefined;
@@ -77,6 +80,7 @@ export class MediaMeter {
     this.current.videoBytes += rtp.payload.length;
     if (rtp.timestamp !== this.lastVideoTimestamp) {
       this.current.frames++;
+      this.frames++;
       this.lastVideoTimestamp = rtp.timestamp;
     }
     for (const nal of nalUnits(rtp.payload)) {
@@ -137,6 +141,7 @@ export class MediaMeter {
       audioBitrate,
       bytesReceived: this.bytes,
       packetsReceived: this.packets,
+      framesReceived: this.frames,
       windowSeconds: Math.round(seconds * 10) / 10,
     };
     if (this.videoCodec) stats.videoCodec = this.videoCodec;

@@ -16,6 +16,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findFfmpeg } from '../../publish/ffmpeg.js';
 import { isRtcp, RtpFeed, type FeedKind, type FeedStream } from './rtp-feed.js';
+import { nalUnits, NAL_IDR, NAL_SPS } from './h264.js';
+import { parseRtp } from './meter.js';
 
 export interface RecordingTarget {
   /** DIR/<bucket>/<recordingS3Prefix> */
@@ -90,12 +92,27 @@ function followingPacket(kind: Kind, last: Uint8Array): Buffer {
   return Buffer.concat([header, Buffer.from(kind === 'audio' ? [toc] : [0x09, 0xf0])]);
 }
 
+/** Whether an H.264 RTP packet begins a key frame: its parameter sets (SPS) or the start of an IDR picture. */
+export function beginsKeyframe(data: Uint8Array): boolean {
+  const rtp = parseRtp(data);
+  return rtp !== undefined && nalUnits(rtp.payload).some((n) => n.type === NAL_SPS || n.type === NAL_IDR);
+}
+
+/** How often a key frame is asked for again while none has come (a PLI can be lost). */
+const KEYFRAME_REQUEST_EVERY_MS = 500;
+
 export class Recorder {
   private ffmpeg: ChildProcess | undefined;
   /** The RTP on its way to ffmpeg (held until ffmpeg listens, so its first key frame is in there). */
   private feed: RtpFeed | undefined;
   /** The last packet forwarded of each kind (the stop nudge follows on from it). */
   private last: Partial<Record<Kind, Uint8Array>> = {};
+  /**
+   * Until the part's first video key frame, nothing is recorded (a decoder can start only there) and a key
+   * frame is asked of the publisher every KEYFRAME_REQUEST_EVERY_MS; audio-only parts need none.
+   */
+  private awaitingKeyframe = false;
+  private keyframeRequests: NodeJS.Timeout | undefined;
   private startedAt: number | undefined;
   /** Which WHIP session of the recording ffmpeg is taking in: 0, then 1, 2, ... for each reconnect within the window. */
   private part = 0;
@@ -155,8 +172,9 @@ export class Recorder {
    * ffmpeg, listening for the RTP before the first packet arrives (so the recording begins with the
    * publisher's first key frame rather than whenever ffmpeg is up). Segments appear once media flows.
    */
-  listen(media: PayloadTypes): Promise<void> {
+  listen(media: PayloadTypes, requestKeyframe: () => void): Promise<void> {
     if (!this.listening) {
+      this.awaitKeyframe(media, requestKeyframe);
       const streams: FeedStream[] = [];
       if (media.video !== undefined) streams.push({ kind: 'video', payloadType: media.video });
       if (media.audio !== undefined) streams.push({ kind: 'audio', payloadType: media.audio });
@@ -166,15 +184,34 @@ export class Recorder {
     return this.listening;
   }
 
+  /**
+   * The recording of this part starts with a key frame: the publisher is asked for one now (RTCP PLI, as a
+   * decoder joining mid-stream asks), and again until it comes, so the opening seconds are not lost waiting
+   * for the encoder's next scheduled one.
+   */
+  private awaitKeyframe(media: PayloadTypes, requestKeyframe: () => void): void {
+    this.awaitingKeyframe = media.video !== undefined;
+    if (!this.awaitingKeyframe) return;
+    requestKeyframe();
+    this.keyframeRequests = setInterval(requestKeyframe, KEYFRAME_REQUEST_EVERY_MS);
+    this.keyframeRequests.unref();
+  }
+
+  private keyframeCame(): void {
+    this.awaitingKeyframe = false;
+    clearInterval(this.keyframeRequests);
+    this.keyframeRequests = undefined;
+  }
+
   /** The publisher came back within the reconnect window: once the last part is written out, ffmpeg takes in the next. */
-  async resume(media: PayloadTypes): Promise<void> {
+  async resume(media: PayloadTypes, requestKeyframe: () => void): Promise<void> {
     await this.stopped;
     if (this.closed || !this.stopped) return;
     this.part++;
     this.listening = undefined;
     this.stopped = undefined;
     this.last = {};
-    await this.listen(media);
+    await this.listen(media, requestKeyframe);
   }
 
   private get renditionDir(): string {
@@ -259,6 +296,11 @@ export class Recorder {
   /** An RTP packet as received (decrypted); forwarded to ffmpeg while the media runs. */
   packet(kind: Kind, data: Uint8Array): void {
     if (this.stopped) return;
+    if (this.awaitingKeyframe) {
+      // Nothing before the first key frame can be decoded, and audio without it would start the recording early.
+      if (kind !== 'video' || !beginsKeyframe(data)) return;
+      this.keyframeCame();
+    }
     if (data.byteLength >= 12 && !isRtcp(data)) this.last[kind] = data;
     this.send(kind, data);
   }
@@ -270,6 +312,7 @@ export class Recorder {
    * Resolves once it has. Safe to call twice.
    */
   stopMedia(): Promise<void> {
+    this.keyframeCame();
     this.stopped ??= (async () => {
       await this.listening?.catch(() => undefined);
       const ffmpeg = this.ffmpeg;
