@@ -4,10 +4,11 @@
 // playback URL, decodes frames with ffmpeg and checks the colour at every tile centre the layout names.
 // One emulator and one set of publishers serve every case; each case waits for the frame it expects.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { centreOf, layoutTiles, type LayoutParticipant, type LayoutSpec } from '../../src/composition/layout.js';
+import { playlistDurationMs } from '../../src/emulator/recording-files.js';
 import { findFfmpeg } from '../../src/publish/ffmpeg.js';
 import { emulatorBed } from '../helpers/bed.js';
 import { BIN, testEnv } from '../helpers/cli.js';
@@ -264,6 +265,69 @@ describe.skipIf(noFfmpeg)('server-side composition of real publishers', () => {
     await bed.cli(['local', 'leave', '--stage', stageArn, '--participant', simulated.participantId], { IVSRT_HOME: bed.emu.home });
     mute.stdin!.end();
     await Promise.all([stopComposition(a.arn), stopComposition(b.arn)]);
+  });
+
+  it('S3 destination: the composite recording under --s3-dir (metadata files, VOD playlist, thumbnails) shows the layout; a failed destination gets recording-failed.json', async () => {
+    const storage = (await bed.api('CreateStorageConfiguration', { name: 'composite', s3: { bucketName: 'composite-bucket' } })).storageConfiguration.arn;
+    const layout = { grid: { gridGap: 4 } };
+    const s3Destination = {
+      s3: {
+        storageConfigurationArn: storage,
+        encoderConfigurationArns: [encoderArn],
+        recordingConfiguration: { hlsConfiguration: { targetSegmentDurationSeconds: 2 } },
+        thumbnailConfigurations: [{ targetIntervalSeconds: 1, storage: ['SEQUENTIAL', 'LATEST'] }],
+      },
+    };
+    const start = async () => (await bed.api('StartComposition', { stageArn, layout, destinations: [s3Destination] })).composition;
+    const [recorded, failing] = await Promise.all([start(), start()]);
+    const dirOf = (c: { destinations: { detail: { s3: { recordingPrefix: string } } }[] }) => join(s3, 'composite-bucket', c.destinations[0]!.detail.s3.recordingPrefix);
+    const dir = dirOf(recorded);
+    const rendition = join(dir, 'media', 'hls', '640x360');
+    await eventually('two recorded segments', async () => (existsSync(join(rendition, 'playlist.m3u8')) && (readFileSync(join(rendition, 'playlist.m3u8'), 'utf8').match(/^\d+\.ts$/gm)?.length ?? 0) >= 2 ? true : undefined), 40_000);
+    await eventually('a thumbnail', async () => (existsSync(join(dir, 'media', 'thumbnails', '640x360', '1.jpg')) ? true : undefined));
+
+    // Recording End comes with the stop: the destination ends, ffmpeg writes out, recording-ended.json follows.
+    await stopComposition(recorded.arn);
+    const ended = await eventually('recording-ended.json', async () => (existsSync(join(dir, 'events', 'recording-ended.json')) ? JSON.parse(readFileSync(join(dir, 'events', 'recording-ended.json'), 'utf8')) : undefined));
+    const started = JSON.parse(readFileSync(join(dir, 'events', 'recording-started.json'), 'utf8'));
+    const media = {
+      hls: { path: 'media/hls', playlist: 'multivariant.m3u8', renditions: [{ path: '640x360', playlist: 'playlist.m3u8' }] },
+      thumbnails: { path: 'media/thumbnails', renditions: [{ path: '640x360' }] },
+      latest_thumbnail: { path: 'media/latest_thumbnail', renditions: [{ path: '640x360' }] },
+    };
+    const common = { version: 'v1', composition_arn: recorded.arn, stage_arn: stageArn, destination_id: recorded.destinations[0].id };
+    expect(started).toEqual({ ...common, recording_started_at: expect.stringMatching(/Z$/), recording_status: 'RECORDING_STARTED', media });
+    const playlist = readFileSync(join(rendition, 'playlist.m3u8'), 'utf8');
+    expect(playlist).toMatch(/^#EXT-X-PLAYLIST-TYPE:VOD$/m);
+    expect(playlist.trimEnd().endsWith('#EXT-X-ENDLIST')).toBe(true);
+    expect(ended).toEqual({
+      ...common,
+      recording_started_at: started.recording_started_at,
+      recording_ended_at: expect.stringMatching(/Z$/),
+      recording_status: 'RECORDING_ENDED',
+      media: { ...media, hls: { duration_ms: playlistDurationMs(playlist), ...media.hls } },
+    });
+    expect(ended.media.hls.duration_ms).toBeGreaterThan(0);
+    expect(readFileSync(join(dir, 'media', 'hls', 'multivariant.m3u8'), 'utf8')).toMatch(/^640x360\/playlist\.m3u8$/m);
+    // Pixels: the last recorded segment and the thumbnails show every publisher at its tile centre.
+    const expected = expectedTiles(layout, publishers);
+    const last = playlist.match(/^\d+\.ts$/gm)!.pop()!;
+    for (const file of [join(rendition, last), join(dir, 'media', 'latest_thumbnail', '640x360', 'thumb.jpg')]) {
+      const frame = decodeFrame(file);
+      expect([frame.width, frame.height]).toEqual([640, 360]);
+      for (const e of expected) expect(near(pixel(frame, e.x, e.y), e.colour), `${file}: ${e.who}`).toBe(true);
+    }
+    expect(readdirSync(join(dir, 'media', 'thumbnails', '640x360')).filter((f) => /^\d+\.jpg$/.test(f)).length).toBeGreaterThanOrEqual(1);
+
+    // A destination that fails (ivsrt local fail destination --now) ends its recording with a failure.
+    const failingDir = dirOf(failing);
+    await eventually('the second recording to start', async () => (existsSync(join(failingDir, 'events', 'recording-started.json')) ? true : undefined), 40_000);
+    const failed = await bed.cli(['local', 'fail', 'destination', failing.arn, '--now'], { IVSRT_HOME: bed.emu.home });
+    expect(failed.code, failed.stderr).toBe(0);
+    const failure = await eventually('recording-failed.json', async () => (existsSync(join(failingDir, 'events', 'recording-failed.json')) ? JSON.parse(readFileSync(join(failingDir, 'events', 'recording-failed.json'), 'utf8')) : undefined));
+    expect(failure).toMatchObject({ recording_status: 'RECORDING_ENDED_WITH_FAILURE', destination_id: failing.destinations[0].id });
+    expect(existsSync(join(failingDir, 'events', 'recording-ended.json'))).toBe(false);
+    expect((await bed.api('GetComposition', { arn: failing.arn })).composition.state).toBe('FAILED');
   });
 
   it('re-lays the output when a publisher leaves', async () => {

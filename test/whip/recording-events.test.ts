@@ -7,7 +7,7 @@ import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IvsEvent } from '../../src/emulator/events/envelope.js';
-import { playlistDurationMs } from '../../src/emulator/whip/recorder.js';
+import { playlistDurationMs } from '../../src/emulator/recording-files.js';
 import { findFfmpeg } from '../../src/publish/ffmpeg.js';
 import { apiClient, type Api } from '../helpers/activity.js';
 import { runCli, type RunResult } from '../helpers/cli.js';

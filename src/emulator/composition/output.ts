@@ -1,11 +1,12 @@
 // Where a composition's encoded output goes: one ffmpeg `tee` slave per running destination, so the
 // picture is encoded once however many destinations there are.
-//
+// - The S3 destination: the composite recording (composite-recording.ts).
 // - The channel destination (emulator-only: IVS channels are another service): live HLS, one-second MPEG-TS
 //   segments in a sliding playlist, `live.m3u8`, served at <emulator>/playback/<compositionId>/live.m3u8.
 //   A restart of the renderer (a new layout) appends to the same playlist after #EXT-X-DISCONTINUITY.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { CompositeRecording } from './composite-recording.js';
 
 export const LIVE_PLAYLIST = 'live.m3u8';
 /** Seconds per live segment: short, so a new layout reaches a player soon. */
@@ -18,7 +19,13 @@ export interface LiveOutput {
   destinationId: string;
 }
 
-export type OutputTarget = LiveOutput;
+export interface RecordingOutput {
+  kind: 'recording';
+  recording: CompositeRecording;
+  destinationId: string;
+}
+
+export type OutputTarget = LiveOutput | RecordingOutput;
 
 /** One slave of ffmpeg's tee muxer: `[option=value:...]path` (the values hold no `:`, `|`, `[` or `]`). */
 function slave(options: Record<string, string | number>, path: string): string {
@@ -26,6 +33,11 @@ function slave(options: Record<string, string | number>, path: string): string {
 }
 
 export function teeSlave(output: OutputTarget): string {
+  if (output.kind === 'recording') {
+    const { options, path } = output.recording.hlsSlave();
+    mkdirSync(join(path, '..'), { recursive: true });
+    return slave(options, path);
+  }
   mkdirSync(output.dir, { recursive: true });
   return slave(
     {

@@ -17,9 +17,11 @@ import { compositionGraph, type DrawnTile } from '../../composition/graph.js';
 import { layoutTiles, type LayoutParticipant, type LayoutSpec } from '../../composition/layout.js';
 import { findFfmpeg } from '../../publish/ffmpeg.js';
 import type { Emulator } from '../emulator.js';
+import { isBucketBroken } from '../faults.js';
 import { participantKey, type CompositionRec, type DestinationRec } from '../store.js';
 import { watchRtpSources, type MediaKind, type RtpSource } from '../whip/ingest.js';
 import { RtpFeed, type FeedStream } from '../whip/rtp-feed.js';
+import { CompositeRecording } from './composite-recording.js';
 import { outputArgs, type OutputTarget } from './output.js';
 
 /** The encoder configuration's defaults (API reference, Video): 1280x720, 30 fps, 2.5 Mbps. */
@@ -51,6 +53,13 @@ export interface Scene {
 }
 
 const running = (d: DestinationRec): boolean => d.state === 'ACTIVE' || d.state === 'RECONNECTING';
+const over = (d: DestinationRec): boolean => d.state === 'STOPPED' || d.state === 'FAILED';
+
+interface S3Settings {
+  storageConfigurationArn?: string;
+  recordingConfiguration?: { hlsConfiguration?: { targetSegmentDurationSeconds?: number } };
+  thumbnailConfigurations?: { targetIntervalSeconds?: number; storage?: string[] }[];
+}
 
 /** The composition's video settings: its first encoder configuration (a channel's, else the S3 destination's). */
 function videoOf(emu: Emulator, c: CompositionRec): typeof DEFAULT_VIDEO {
@@ -70,6 +79,8 @@ export class CompositionRenderer {
   /** Publishers whose video was flowing at the last look (a change re-lays the output). */
   private readonly flowing = new Set<string>();
   private readonly pipelines = new Map<string, Pipeline>();
+  /** Composite recordings by `compositionArn/destinationId`, from their destination's start until they are closed. */
+  private readonly recordings = new Map<string, CompositeRecording>();
   private readonly stopWatching: () => void;
   private readonly ticker: NodeJS.Timeout;
   private settle: NodeJS.Timeout | undefined;
@@ -142,12 +153,16 @@ export class CompositionRenderer {
       seen.add(c.arn);
       let pipeline = this.pipelines.get(c.arn);
       if (!pipeline) this.pipelines.set(c.arn, (pipeline = new Pipeline(this.emu, c.id)));
-      pipeline.show(this.scene(c));
+      void pipeline.show(this.scene(c)).then(() => this.closeRecordings(c.arn));
     }
     for (const [arn, pipeline] of this.pipelines) {
       if (seen.has(arn)) continue;
       this.pipelines.delete(arn);
-      void pipeline.stop();
+      void pipeline.stop().then(() => this.closeRecordings(arn));
+    }
+    for (const key of this.recordings.keys()) {
+      const arn = key.slice(0, key.lastIndexOf('/'));
+      if (!this.pipelines.has(arn)) this.closeRecordings(arn);
     }
     // The live output of a composition that is gone (purged) goes with it.
     for (const id of this.liveIds) {
@@ -204,6 +219,8 @@ export class CompositionRenderer {
         this.liveIds.add(c.id);
         outputs.push({ kind: 'live', dir: this.liveDirOf(c.id), destinationId: d.id });
       }
+      const recording = config.s3 ? this.recordingOf(c, d, video) : undefined;
+      if (recording) outputs.push({ kind: 'recording', recording, destinationId: d.id });
     }
     const key = JSON.stringify({
       video,
@@ -212,6 +229,55 @@ export class CompositionRenderer {
       outputs: outputs.map((o) => o.destinationId),
     });
     return { key, canvas, framerate: video.framerate, bitrate: video.bitrate, tiles: drawn, streams, audio, outputs };
+  }
+
+  /** The composite recording of S3 destination `d` (made when it first runs), or none without --s3-dir. */
+  private recordingOf(c: CompositionRec, d: DestinationRec, video: typeof DEFAULT_VIDEO): CompositeRecording | undefined {
+    const key = `${c.arn}/${d.id}`;
+    const existing = this.recordings.get(key);
+    if (existing || !this.options.s3Dir) return existing;
+    const s3 = (d.configuration as { s3: S3Settings }).s3;
+    const bucket = s3.storageConfigurationArn ? this.emu.store.storages.get(s3.storageConfigurationArn)?.s3.bucketName : undefined;
+    const prefix = (d.detail as { s3?: { recordingPrefix?: string } } | undefined)?.s3?.recordingPrefix;
+    if (!bucket || !prefix) return undefined;
+    const thumbnails = s3.thumbnailConfigurations?.[0];
+    const storage = thumbnails?.storage ?? ['SEQUENTIAL'];
+    const recording = new CompositeRecording({
+      dir: join(this.options.s3Dir, bucket, prefix),
+      compositionArn: c.arn,
+      stageArn: c.stageArn,
+      destinationId: d.id,
+      width: video.width,
+      height: video.height,
+      bitrate: video.bitrate,
+      segmentSeconds: s3.recordingConfiguration?.hlsConfiguration?.targetSegmentDurationSeconds ?? 2,
+      // thumbnailConfigurations: "Default: SEQUENTIAL" every 60 s; an empty list records none.
+      ...(s3.thumbnailConfigurations?.length !== 0 && {
+        thumbnails: { intervalSeconds: thumbnails?.targetIntervalSeconds ?? 60, sequential: storage.includes('SEQUENTIAL'), latest: storage.includes('LATEST') },
+      }),
+    });
+    this.recordings.set(key, recording);
+    return recording;
+  }
+
+  /** Recordings of `compositionArn` whose destination is over (its media written out by now) get their closing files. */
+  private closeRecordings(compositionArn: string): void {
+    const c = this.emu.store.compositions.get(compositionArn);
+    for (const [key, recording] of this.recordings) {
+      if (!key.startsWith(`${compositionArn}/`)) continue;
+      const d = c?.destinations.find((x) => x.id === recording.target.destinationId);
+      if (d && !over(d)) continue;
+      this.recordings.delete(key);
+      const bucket = recording.target.dir;
+      const storageArn = (d?.configuration as { s3?: S3Settings } | undefined)?.s3?.storageConfigurationArn;
+      const bucketName = storageArn ? this.emu.store.storages.get(storageArn)?.s3.bucketName : undefined;
+      const outcome = d?.state === 'STOPPED' ? 'RECORDING_ENDED' : 'RECORDING_ENDED_WITH_FAILURE';
+      try {
+        recording.close(outcome, d?.endTime ?? this.emu.now(), !(bucketName && isBucketBroken(this.emu, bucketName)));
+      } catch (error) {
+        this.emu.log(`composite recording ${bucket}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
   }
 
   /** The source of a participant's media, for a pipeline's feed. */
@@ -256,14 +322,16 @@ class Pipeline {
     private readonly compositionId: string,
   ) {}
 
-  show(scene: Scene): void {
-    if (this.stopped || scene.key === this.scene?.key) return;
+  /** Renders `scene` from now on; resolves once the ffmpeg drawing the previous one has stopped (and the new one started). */
+  show(scene: Scene): Promise<void> {
+    if (this.stopped || scene.key === this.scene?.key) return this.work;
     this.scene = scene;
     this.work = this.work.then(async () => {
       if (this.scene !== scene || this.stopped) return; // a newer scene came meanwhile
       await this.halt();
       if (this.scene === scene && !this.stopped) await this.start(scene);
     });
+    return this.work;
   }
 
   stop(): Promise<void> {
@@ -294,19 +362,42 @@ class Pipeline {
       // Probing ends with every stream's first parameter sets (a key frame); 3 s at the most.
       args.push('-protocol_whitelist', 'file,udp,rtp', '-analyzeduration', '3000000', '-probesize', '5000000', '-fflags', '+genpts+nobuffer', '-i', work);
     }
-    const graph = compositionGraph({ canvas: scene.canvas, framerate: scene.framerate, tiles: scene.tiles, audio: scene.audio });
+    let graph = compositionGraph({ canvas: scene.canvas, framerate: scene.framerate, tiles: scene.tiles, audio: scene.audio });
+    let video = 'vout';
     // With no live input nothing paces the generated canvas: it is held to real time.
-    const pace = scene.streams.some((s) => s.kind === 'video') ? '' : ';[vout]realtime[vpaced]';
-    args.push('-filter_complex', graph + pace, '-map', pace ? '[vpaced]' : '[vout]', '-map', '[aout]', '-flags', '+global_header');
+    if (!scene.streams.some((s) => s.kind === 'video')) {
+      graph += ';[vout]realtime[vpaced]';
+      video = 'vpaced';
+    }
+    // Thumbnails: the composited picture, one frame every interval, split off before encoding.
+    const taps: string[] = [];
+    const thumbnails: string[] = [];
+    for (const output of scene.outputs) {
+      if (output.kind !== 'recording') continue;
+      const every = output.recording.target.thumbnails?.intervalSeconds;
+      thumbnails.push(
+        ...output.recording.thumbnailArgs(() => {
+          const label = `thumb${taps.length}`;
+          taps.push(`[${label}in]fps=1/${every}[${label}]`);
+          return ['-map', `[${label}]`];
+        }),
+      );
+    }
+    if (taps.length > 0) {
+      graph += `;[${video}]split=${taps.length + 1}[venc]${taps.map((_, i) => `[thumb${i}in]`).join('')};${taps.join(';')}`;
+      video = 'venc';
+    }
+    args.push('-filter_complex', graph, '-map', `[${video}]`, '-map', '[aout]', '-flags', '+global_header');
     args.push(
       '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p',
       '-r', String(scene.framerate), '-g', String(scene.framerate), '-keyint_min', String(scene.framerate), '-sc_threshold', '0',
       '-b:v', String(scene.bitrate), '-maxrate', String(scene.bitrate), '-bufsize', String(scene.bitrate * 2),
       '-c:a', 'aac', '-b:a', '128k', '-ar', '48000', '-ac', '2',
     );
-    args.push(...outputArgs(scene.outputs));
+    args.push(...outputArgs(scene.outputs), ...thumbnails);
     const child = spawn(ffmpeg, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     this.ffmpeg = child;
+    for (const output of scene.outputs) if (output.kind === 'recording') output.recording.started(this.emu.now());
     let errors = '';
     child.stderr!.on('data', (c: Buffer) => (errors = (errors + c.toString()).slice(-2000)));
     child.once('exit', (code, signal) => {

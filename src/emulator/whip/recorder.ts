@@ -11,10 +11,14 @@
 // recording: its media is appended after #EXT-X-DISCONTINUITY with its own init segment (init-1.mp4, ...),
 // as the User Guide's example playlist shows.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findFfmpeg } from '../../publish/ffmpeg.js';
+import {
+  closingFile, HLS_PATH, mediaBlock, multivariantPlaylist, PLAYLIST, playlistDurationMs, rfc3339, thumbnailOutputs, writeRecordingFile, writeRecordingJson,
+  type RecordingOutcome, type ThumbnailStorage,
+} from '../recording-files.js';
 import { isRtcp, RtpFeed, type FeedKind, type FeedStream } from './rtp-feed.js';
 import { nalUnits, NAL_IDR, NAL_SPS } from './h264.js';
 import { parseRtp } from './meter.js';
@@ -27,7 +31,7 @@ export interface RecordingTarget {
   participantId: string;
   segmentSeconds: number;
   /** The stage's thumbnailConfiguration when its recordingMode is INTERVAL. */
-  thumbnails?: { intervalSeconds: number; sequential: boolean; latest: boolean };
+  thumbnails?: ThumbnailStorage;
 }
 
 /** Payload types a WHIP session's offer uses (after narrowing to H.264 and Opus). */
@@ -36,24 +40,12 @@ export interface PayloadTypes {
   audio?: number;
 }
 
-/** The User Guide's `recording_status` values once a recording is over. */
-export type RecordingOutcome = 'RECORDING_ENDED' | 'RECORDING_ENDED_WITH_FAILURE' | 'RECORDING_START_FAILED';
-
 type Kind = FeedKind;
 
-const HLS_PATH = 'media/hls';
 const RENDITION = 'high';
-const PLAYLIST = 'playlist.m3u8';
-const THUMBNAILS = 'media/thumbnails';
-const LATEST_THUMBNAIL = 'media/latest_thumbnail';
 /** How long ffmpeg gets to write its last segment and the end of the playlist before it is killed. */
 const STOP_GRACE_MS = 5_000;
 const NUDGE_EVERY_MS = 100;
-
-/** RFC 3339 UTC to the second, as the User Guide's examples write it (`2024-03-13T13:17:17Z`). */
-function rfc3339(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
 
 /**
  * `playlist` with the media playlist `part` appended after a discontinuity (its init segment and
@@ -64,13 +56,6 @@ export function appendPart(playlist: string, part: string): string {
   const body = part.slice(part.indexOf('#EXT-X-MAP:')).replace(/#EXT-X-ENDLIST\s*$/, '');
   const head = playlist.replace(/#EXT-X-ENDLIST\s*$/, '').replace(/^#EXT-X-TARGETDURATION:\d+/m, `#EXT-X-TARGETDURATION:${Math.max(target(playlist), target(part))}`);
   return `${head}#EXT-X-DISCONTINUITY\n${body}#EXT-X-ENDLIST\n`;
-}
-
-/** Milliseconds of media a media playlist lists (the sum of its EXTINF durations); 0 when there is none. */
-export function playlistDurationMs(playlist: string): number {
-  let seconds = 0;
-  for (const m of playlist.matchAll(/^#EXTINF:([\d.]+)/gm)) seconds += Number(m[1]);
-  return Math.round(seconds * 1000);
 }
 
 /**
@@ -133,39 +118,22 @@ export class Recorder {
 
   /** The metadata file's fields (User Guide, "JSON Metadata Files"); `duration_ms` once the recording is over. */
   private metadata(status: string, extra: { recording_ended_at?: string; duration_ms?: number } = {}): Record<string, unknown> {
-    const hls: Record<string, unknown> = {};
-    if (extra.duration_ms !== undefined) hls.duration_ms = extra.duration_ms;
-    Object.assign(hls, { path: HLS_PATH, playlist: 'multivariant.m3u8', renditions: [{ path: RENDITION, playlist: PLAYLIST }] });
     const out: Record<string, unknown> = { version: 'v1', stage_arn: this.target.stageArn, session_id: this.target.sessionId, participant_id: this.target.participantId };
     // "unavailable when recording_status is RECORDING_START_FAILED"
     if (this.startedAt !== undefined) out.recording_started_at = rfc3339(this.startedAt);
     if (extra.recording_ended_at !== undefined) out.recording_ended_at = extra.recording_ended_at;
     out.recording_status = status;
-    const media: Record<string, unknown> = { hls };
-    // "available only when the thumbnail configuration's storage field includes SEQUENTIAL" (LATEST likewise)
-    if (this.target.thumbnails?.sequential) media.thumbnails = { path: THUMBNAILS, renditions: [{ path: RENDITION }] };
-    if (this.target.thumbnails?.latest) media.latest_thumbnail = { path: LATEST_THUMBNAIL, renditions: [{ path: RENDITION }] };
-    out.media = media;
+    out.media = mediaBlock(RENDITION, this.target.thumbnails, extra.duration_ms);
     return out;
-  }
-
-  private write(relative: string, body: string): void {
-    const path = join(this.target.dir, relative);
-    mkdirSync(join(path, '..'), { recursive: true });
-    writeFileSync(path, body);
-  }
-
-  private writeJson(relative: string, value: unknown): void {
-    this.write(relative, `${JSON.stringify(value, null, 2)}\n`);
   }
 
   /** The recording runs from `startedAt` (its first media): recording-started.json and the multivariant playlist. */
   start(startedAt: number): void {
     if (this.startedAt !== undefined || this.closed) return;
     this.startedAt = startedAt;
-    this.writeJson('events/recording-started.json', this.metadata('RECORDING_STARTED'));
+    writeRecordingJson(this.target.dir, 'events/recording-started.json', this.metadata('RECORDING_STARTED'));
     if (!findFfmpeg()) return; // without ffmpeg there is no media to list
-    this.write(`${HLS_PATH}/multivariant.m3u8`, `#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-INDEPENDENT-SEGMENTS\n#EXT-X-STREAM-INF:BANDWIDTH=8500000,CODECS="avc1.42e01f,mp4a.40.2"\n${RENDITION}/${PLAYLIST}\n`);
+    writeRecordingFile(this.target.dir, `${HLS_PATH}/multivariant.m3u8`, multivariantPlaylist(RENDITION, 'avc1.42e01f,mp4a.40.2', 8_500_000));
   }
 
   /**
@@ -253,7 +221,8 @@ export class Recorder {
         '-hls_segment_type', 'fmp4', '-hls_fmp4_init_filename', `init-${this.part}.mp4`, '-hls_flags', 'program_date_time',
         '-start_number', String(startNumber), '-hls_segment_filename', join(rendition, '%d.mp4'),
         playlist,
-        ...this.thumbnailOutputs(),
+        // Thumbnails: a frame every interval, decoded from the video received.
+        ...thumbnailOutputs(this.target.dir, RENDITION, this.target.thumbnails, () => ['-map', '0:v', '-vf', `fps=1/${this.target.thumbnails!.intervalSeconds}`]),
       ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
@@ -265,27 +234,6 @@ export class Recorder {
       // 255 is ffmpeg's exit after the SIGINT that stops it.
       if (signal || (code && !(this.stopped && code === 255))) this.log(`recording: ffmpeg exited with ${code ?? signal}: ${errors.trim().split('\n').slice(-4).join(' / ')}`);
     });
-  }
-
-  /** ffmpeg outputs for the thumbnails: a frame every interval, decoded from the video received. */
-  private thumbnailOutputs(): string[] {
-    const thumbnails = this.target.thumbnails;
-    if (!thumbnails) return [];
-    const every = ['-map', '0:v', '-vf', `fps=1/${thumbnails.intervalSeconds}`, '-q:v', '5', '-f', 'image2'];
-    const out: string[] = [];
-    if (thumbnails.sequential) {
-      const dir = join(this.target.dir, THUMBNAILS, RENDITION);
-      mkdirSync(dir, { recursive: true });
-      // A merged recording's thumbnails number on from the last one (User Guide, "Merge Fragmented ... Recordings").
-      const next = readdirSync(dir).filter((f) => /^\d+\.jpg$/.test(f)).length + 1;
-      out.push(...every, '-start_number', String(next), join(dir, '%d.jpg'));
-    }
-    if (thumbnails.latest) {
-      const dir = join(this.target.dir, LATEST_THUMBNAIL, RENDITION);
-      mkdirSync(dir, { recursive: true });
-      out.push(...every, '-update', '1', join(dir, 'thumb.jpg'));
-    }
-    return out;
   }
 
   private send(kind: Kind, data: Uint8Array): void {
@@ -363,8 +311,7 @@ export class Recorder {
     if (!write) return;
     const playlist = join(this.target.dir, HLS_PATH, RENDITION, PLAYLIST);
     const duration_ms = existsSync(playlist) ? playlistDurationMs(readFileSync(playlist, 'utf8')) : 0;
-    const file = outcome === 'RECORDING_ENDED' ? 'events/recording-ended.json' : 'events/recording-failed.json';
     const ended = outcome === 'RECORDING_START_FAILED' ? {} : { recording_ended_at: rfc3339(endedAt) };
-    this.writeJson(file, this.metadata(outcome, { ...ended, duration_ms }));
+    writeRecordingJson(this.target.dir, closingFile(outcome), this.metadata(outcome, { ...ended, duration_ms }));
   }
 }
