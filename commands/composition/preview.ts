@@ -2,7 +2,7 @@
 // in seconds without media, an emulator or an AWS bill. The geometry is src/composition/layout.ts and the
 // drawing src/composition/graph.ts, the same the emulator renders a live composition with; ffmpeg draws it.
 import { spawn } from 'node:child_process';
-import { defineVerb } from '../../src/cli/command.js';
+import { defineVerb, type OptionSpec, type Typed } from '../../src/cli/command.js';
 import type { Context } from '../../src/cli/context.js';
 import { CliError, EXIT, UsageError } from '../../src/cli/errors.js';
 import { resolveReference } from '../../src/cli/resources.js';
@@ -10,28 +10,30 @@ import { compositionGraph, type DrawnTile } from '../../src/composition/graph.js
 import { layoutTiles, PIP_POSITIONS, type Canvas, type LayoutParticipant, type LayoutSpec, type Tile } from '../../src/composition/layout.js';
 import { findFfmpeg } from '../../src/publish/ffmpeg.js';
 
-interface Options {
-  layout?: string;
-  participants?: string;
-  stage?: string;
-  encoderConfig?: string;
-  size?: string;
-  out?: string;
-  featured?: string;
-  pip?: string;
-  gap?: number;
-  fill?: string;
-  aspect?: string;
-  omitStoppedVideo?: boolean;
-  featuredAttribute?: string;
-  orderAttribute?: string;
-  pipAttribute?: string;
-  pipBehavior?: string;
-  pipOffset?: number;
-  pipPosition?: string;
-  pipWidth?: number;
-  pipHeight?: number;
-}
+const OPTIONS = [
+  { flags: '--out <file>', description: 'the PNG to write (required)' },
+  { flags: '--layout <layout>', description: 'grid (the default) or pip', choices: ['grid', 'pip'] },
+  { flags: '--participants <n|ids>', description: 'lay out N participants (user-1 ... user-N) or these comma-separated user ids, in this arrival order' },
+  { flags: '--stage <stage>', description: 'lay out the publishers connected to this stage now (name, id or ARN), with their attributes', resource: 'stage' },
+  { flags: '--encoder-config <encoder-config>', description: 'the canvas is this encoder configuration\'s width and height (name, id or ARN)', resource: 'encoder-config' },
+  { flags: '--size <WxH>', description: 'the canvas size without an encoder configuration (default 1280x720)' },
+  { flags: '--featured <user-id>', description: 'with --participants: this one has the featured attribute set to "true"' },
+  { flags: '--pip <user-id>', description: 'with --participants and --layout pip: this one has the PiP attribute set to "true"' },
+  { flags: '--gap <px>', description: 'gridGap: pixels between tiles (grid default 2, PiP 0)', parse: 'int' },
+  { flags: '--fill <mode>', description: 'videoFillMode: fill, cover or contain', choices: ['fill', 'cover', 'contain'] },
+  { flags: '--aspect <ratio>', description: 'grid videoAspectRatio: auto, video (16:9, the default), square or portrait (3:4)', choices: ['auto', 'video', 'square', 'portrait'] },
+  { flags: '--omit-stopped-video', description: 'omitStoppedVideo (the preview has no stopped video; accepted for a like-for-like layout)' },
+  { flags: '--featured-attribute <name>', description: 'featuredParticipantAttribute (default with --featured: "featured")' },
+  { flags: '--order-attribute <name>', description: 'participantOrderAttribute: participants are ordered by this attribute, then by arrival' },
+  { flags: '--pip-attribute <name>', description: 'pipParticipantAttribute (default with --pip: "pip")' },
+  { flags: '--pip-behavior <behavior>', description: 'pipBehavior: static (the default) or dynamic', choices: ['static', 'dynamic'] },
+  { flags: '--pip-offset <px>', description: 'pipOffset: pixels from the corner\'s edges (default 0)', parse: 'int' },
+  { flags: '--pip-position <corner>', description: 'pipPosition: top-left, top-right, bottom-left or bottom-right (the default)', choices: ['top-left', 'top-right', 'bottom-left', 'bottom-right'] },
+  { flags: '--pip-width <px>', description: 'pipWidth (default: a quarter of the canvas at the video\'s aspect)', parse: 'int' },
+  { flags: '--pip-height <px>', description: 'pipHeight', parse: 'int' },
+] as const satisfies readonly OptionSpec[];
+
+type Options = Typed<typeof OPTIONS>;
 
 const SIZE = /^(\d{2,4})x(\d{2,4})$/;
 const FILLS = ['FILL', 'COVER', 'CONTAIN'];
@@ -146,7 +148,7 @@ function draw(ffmpeg: string, canvas: Canvas, tiles: Tile[], out: string): Promi
   });
 }
 
-export const verb = defineVerb<Options>({
+export const verb = defineVerb({
   description:
     'Draws a composition layout to a PNG, offline: grid or picture-in-picture, with the layout settings StartComposition takes, for N made-up participants or for the ' +
     'publishers on a stage now. Each tile is labelled with its user id; the featured and PiP tiles are framed and captioned. The geometry is the emulator\'s ' +
@@ -157,28 +159,7 @@ export const verb = defineVerb<Options>({
     { command: 'ivsrt composition preview --layout pip --participants host,guest --pip guest --pip-position top-left --pip-offset 16 --out pip.png' },
     { command: 'ivsrt composition preview --stage demo --encoder-config hd --featured-attribute host --out demo.png', description: 'the stage\'s publishers now, at the encoder configuration\'s size' },
   ],
-  options: [
-    { flags: '--out <file>', description: 'the PNG to write (required)' },
-    { flags: '--layout <layout>', description: 'grid (the default) or pip', choices: ['grid', 'pip'] },
-    { flags: '--participants <n|ids>', description: 'lay out N participants (user-1 ... user-N) or these comma-separated user ids, in this arrival order' },
-    { flags: '--stage <stage>', description: 'lay out the publishers connected to this stage now (name, id or ARN), with their attributes', resource: 'stage' },
-    { flags: '--encoder-config <encoder-config>', description: 'the canvas is this encoder configuration\'s width and height (name, id or ARN)', resource: 'encoder-config' },
-    { flags: '--size <WxH>', description: 'the canvas size without an encoder configuration (default 1280x720)' },
-    { flags: '--featured <user-id>', description: 'with --participants: this one has the featured attribute set to "true"' },
-    { flags: '--pip <user-id>', description: 'with --participants and --layout pip: this one has the PiP attribute set to "true"' },
-    { flags: '--gap <px>', description: 'gridGap: pixels between tiles (grid default 2, PiP 0)', parse: 'int' },
-    { flags: '--fill <mode>', description: 'videoFillMode: fill, cover or contain', choices: ['fill', 'cover', 'contain'] },
-    { flags: '--aspect <ratio>', description: 'grid videoAspectRatio: auto, video (16:9, the default), square or portrait (3:4)', choices: ['auto', 'video', 'square', 'portrait'] },
-    { flags: '--omit-stopped-video', description: 'omitStoppedVideo (the preview has no stopped video; accepted for a like-for-like layout)' },
-    { flags: '--featured-attribute <name>', description: 'featuredParticipantAttribute (default with --featured: "featured")' },
-    { flags: '--order-attribute <name>', description: 'participantOrderAttribute: participants are ordered by this attribute, then by arrival' },
-    { flags: '--pip-attribute <name>', description: 'pipParticipantAttribute (default with --pip: "pip")' },
-    { flags: '--pip-behavior <behavior>', description: 'pipBehavior: static (the default) or dynamic', choices: ['static', 'dynamic'] },
-    { flags: '--pip-offset <px>', description: 'pipOffset: pixels from the corner\'s edges (default 0)', parse: 'int' },
-    { flags: '--pip-position <corner>', description: 'pipPosition: top-left, top-right, bottom-left or bottom-right (the default)', choices: ['top-left', 'top-right', 'bottom-left', 'bottom-right'] },
-    { flags: '--pip-width <px>', description: 'pipWidth (default: a quarter of the canvas at the video\'s aspect)', parse: 'int' },
-    { flags: '--pip-height <px>', description: 'pipHeight', parse: 'int' },
-  ],
+  options: OPTIONS,
   output: {
     columns: [
       { header: 'USER', field: 'userId' },

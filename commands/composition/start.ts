@@ -1,17 +1,20 @@
-import { defineVerb } from '../../src/cli/command.js';
+import { defineVerb, type OptionSpec, type Typed } from '../../src/cli/command.js';
 import { UsageError } from '../../src/cli/errors.js';
 import { isArn } from '../../src/cli/resources.js';
 import { validateShape } from '../../src/model/validate.js';
 import { tagsOption } from '../stage/shared.js';
 import { compositionColumns } from './shared.js';
 
-interface StartOptions {
-  channel?: string;
-  s3?: string;
-  encoder?: string;
-  layout?: string;
-  [key: string]: unknown;
-}
+const OPTIONS = [
+  { flags: '--channel <channel-arn>', description: 'broadcast to this IVS channel (ARN; the channel must be offline)' },
+  { flags: '--s3 <storage-config>', description: 'record to the bucket of this storage configuration (name, id or ARN); needs --encoder', resource: 'storage-config' },
+  { flags: '--encoder <encoder-config>', description: 'encoder configuration (name, id or ARN) for the S3 recording, and for the channel if given', resource: 'encoder-config' },
+  { flags: '--layout <layout>', description: 'grid (everyone in tiles, the default) or pip (one featured, one inset)', choices: ['grid', 'pip'] },
+  { flags: '--idempotency-token <token>', description: 'retry-safe token: a repeat start with it returns the same composition (default: a fresh UUID)', field: 'idempotencyToken' },
+  tagsOption,
+] as const satisfies readonly OptionSpec[];
+
+type StartOptions = Typed<typeof OPTIONS>;
 
 type Destination = Record<string, Record<string, unknown>>;
 
@@ -48,7 +51,7 @@ function destinationsFromFlags(options: StartOptions): Destination[] | undefined
   return destinations;
 }
 
-export const verb = defineVerb<StartOptions>({
+export const verb = defineVerb({
   operation: 'StartComposition',
   description:
     'Starts a server-side composition of a stage: everyone publishing is mixed into one video (grid or picture-in-picture) and sent to an IVS channel (--channel), ' +
@@ -61,14 +64,7 @@ export const verb = defineVerb<StartOptions>({
     { command: 'ivsrt composition start demo --input composition.json', description: 'the full StartComposition request (layout options, thumbnails, HLS settings)' },
   ],
   args: [{ name: 'stage', description: 'stage name, id or ARN', field: 'stageArn', resource: 'stage' }],
-  options: [
-    { flags: '--channel <channel-arn>', description: 'broadcast to this IVS channel (ARN; the channel must be offline)' },
-    { flags: '--s3 <storage-config>', description: 'record to the bucket of this storage configuration (name, id or ARN); needs --encoder', resource: 'storage-config' },
-    { flags: '--encoder <encoder-config>', description: 'encoder configuration (name, id or ARN) for the S3 recording, and for the channel if given', resource: 'encoder-config' },
-    { flags: '--layout <layout>', description: 'grid (everyone in tiles, the default) or pip (one featured, one inset)', choices: ['grid', 'pip'] },
-    { flags: '--idempotency-token <token>', description: 'retry-safe token: a repeat start with it returns the same composition (default: a fresh UUID)', field: 'idempotencyToken' },
-    tagsOption,
-  ],
+  options: OPTIONS,
   output: { root: 'composition', columns: compositionColumns },
   shape(request, options) {
     const destinations = destinationsFromFlags(options);

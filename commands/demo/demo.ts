@@ -3,14 +3,8 @@ import type { Context } from '../../src/cli/context.js';
 import { UsageError } from '../../src/cli/errors.js';
 import { runDemo, type WatchOpener } from '../../src/demo/run.js';
 
-interface DemoFlags {
-  stageName: string;
-  participants: number;
-  duration?: number;
-  watch: boolean;
-}
 
-export const verb = defineVerb<DemoFlags>({
+export const verb = defineVerb({
   description:
     'The quickest look at ivsrt: starts the local emulator in the background (or reuses it), creates the stage "demo" (or reuses it), ' +
     'keeps simulated participants joining, publishing and leaving on it, and opens the watch view (press q to quit). ' +

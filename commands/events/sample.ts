@@ -2,14 +2,8 @@ import { defineVerb } from '../../src/cli/command.js';
 import { writeJson } from '../../src/cli/output/render.js';
 import { ALL_EVENT_NAMES, EVENT_ARG, eventNameOf, EXTRAS_OPTION, sampleFor, STAGE_OPTION } from '../../src/events/names.js';
 
-interface Options {
-  event: string;
-  stage?: string;
-  account?: string;
-  extras?: boolean;
-}
 
-export const verb = defineVerb<Options>({
+export const verb = defineVerb({
   description:
     'Prints a realistic EventBridge envelope of an IVS real-time event, exactly as a rule target receives it, for fixtures and handler tests (like `sam local generate-event`). ' +
     `Names may be written as in the documentation or in kebab-case: ${ALL_EVENT_NAMES.join(', ')}.`,

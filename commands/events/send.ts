@@ -4,14 +4,8 @@ import { deliver } from '../../src/emulator/events/delivery.js';
 import { parseTargetFlag, RulesError } from '../../src/emulator/events/rules.js';
 import { EVENT_ARG, eventNameOf, EXTRAS_OPTION, sampleFor, STAGE_OPTION } from '../../src/events/names.js';
 
-interface Options {
-  event: string;
-  to: string;
-  stage?: string;
-  extras?: boolean;
-}
 
-export const verb = defineVerb<Options>({
+export const verb = defineVerb({
   description:
     'Sends one realistic IVS event to your handler, the way the emulator delivers events (and EventBridge an API destination): the JSON envelope alone, POSTed to a URL, ' +
     'or on the standard input of a command (exec:<command>). Like `twilio webhook:invoke`. The envelope is `ivsrt events sample`\'s. ' +

@@ -7,15 +7,8 @@ import { takeOverInterrupt } from '../../src/cli/signals.js';
 import { timeOrDuration } from '../../src/emulator/events/faults.js';
 import { eventLine } from '../../src/events/format.js';
 
-interface Options {
-  stage?: string;
-  since?: string;
-  until?: string;
-  dryRun?: boolean;
-  yes?: boolean;
-}
 
-export const verb = defineVerb<Options>({
+export const verb = defineVerb({
   description: [
     "Prints IVS real-time events (EventBridge's IVS Stage Update, IVS Composition State Change, IVS Participant Recording State Change) as they happen, for every stage or one. " +
       'On a terminal, one line per event; piped or with --json, one EventBridge envelope per line (NDJSON).',

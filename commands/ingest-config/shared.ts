@@ -13,10 +13,10 @@ export const ingestColumns: Column[] = [
   { header: 'USER ID', field: 'userId' },
 ];
 
-export const showStreamKeyOption: OptionSpec = {
+export const showStreamKeyOption = {
   flags: '--show-stream-key',
   description: 'print the stream key (a secret: anyone with it can publish to the stage) in the table or TSV too',
-};
+} as const satisfies OptionSpec;
 
 /**
  * One ingest configuration, its stream keys kept out of tables and TSV unless --show-stream-key is

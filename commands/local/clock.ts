@@ -2,7 +2,7 @@ import { defineVerb } from '../../src/cli/command.js';
 import { UsageError } from '../../src/cli/errors.js';
 import { emulatorOf } from './shared.js';
 
-export const verb = defineVerb<{ advance?: number }>({
+export const verb = defineVerb({
   description:
     "Shows the local emulator's clock, or moves it forward with --advance. Composition start-up, the one-minute idle stop, the five-minute purge, " +
     'replication reconnect windows and token expiry all follow this clock, so advancing it plays them out at once.',

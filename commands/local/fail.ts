@@ -1,19 +1,20 @@
-import { defineVerb } from '../../src/cli/command.js';
+import { defineVerb, type OptionSpec, type Typed } from '../../src/cli/command.js';
 import { UsageError } from '../../src/cli/errors.js';
 import { resolveReference } from '../../src/cli/resources.js';
 import { emulatorOf } from './shared.js';
 
+const OPTIONS = [
+  { flags: '--destination <id>', description: 'destination: which destination of the composition (default: the first running one)' },
+  { flags: '--now', description: 'destination: fail at once, without reconnecting first' },
+  { flags: '--clear', description: 'bucket: the bucket works again' },
+  { flags: '--stage <stage>', description: 'recording: the stage (the positional argument)', resource: 'stage', hidden: true },
+  { flags: '--participant <id>', description: 'recording: the participant id (the positional argument)', hidden: true },
+] as const satisfies readonly OptionSpec[];
+
+type Options = Typed<typeof OPTIONS>;
+
 const SUBJECTS = ['destination', 'bucket', 'recording'] as const;
 
-interface Options {
-  subject: string;
-  target?: string;
-  destination?: string;
-  now?: boolean;
-  clear?: boolean;
-  stage?: string;
-  participant?: string;
-}
 
 /** Flags that belong to one subject only. */
 const OWN_FLAGS: Record<(typeof SUBJECTS)[number], (keyof Options)[]> = {
@@ -30,7 +31,7 @@ const FLAG_NAMES: Partial<Record<keyof Options, string>> = {
   participant: '--participant',
 };
 
-export const verb = defineVerb<Options>({
+export const verb = defineVerb({
   description:
     'Makes something fail on purpose in the local emulator, so that failure handling (and the EventBridge events it listens to) can run locally. ' +
     '"destination <composition>": output to a destination is interrupted, RECONNECTING ("Destination Reconnecting"), and FAILED ("Destination Failure") ' +
@@ -50,13 +51,7 @@ export const verb = defineVerb<Options>({
     { name: 'target', description: 'the composition (ARN or id) for destination, the bucket name for bucket, the stage (ARN, id or name) for recording', optional: true },
     { name: 'participant', description: 'recording: the participant id', optional: true },
   ],
-  options: [
-    { flags: '--destination <id>', description: 'destination: which destination of the composition (default: the first running one)' },
-    { flags: '--now', description: 'destination: fail at once, without reconnecting first' },
-    { flags: '--clear', description: 'bucket: the bucket works again' },
-    { flags: '--stage <stage>', description: 'recording: the stage (the positional argument)', resource: 'stage', hidden: true },
-    { flags: '--participant <id>', description: 'recording: the participant id (the positional argument)', hidden: true },
-  ],
+  options: OPTIONS,
   async run(ctx, options) {
     const subject = options.subject as (typeof SUBJECTS)[number];
     if (!SUBJECTS.includes(subject)) throw new UsageError(`subject must be one of ${SUBJECTS.join(', ')}, got "${options.subject}"`);

@@ -2,12 +2,8 @@ import { defineVerb } from '../../src/cli/command.js';
 import { UsageError } from '../../src/cli/errors.js';
 import { emulatorOf, PARTICIPANT_COLUMNS, readToken } from './shared.js';
 
-interface Options {
-  streamKey?: string;
-  protocol?: 'RTMP' | 'RTMPS';
-}
 
-export const verb = defineVerb<Options>({
+export const verb = defineVerb({
   description:
     'Connects a simulated RTMP(S) encoder to the local emulator with an ingest configuration\'s stream key: its participant joins the configuration\'s ' +
     'stage and publishes, and the configuration turns ACTIVE. An attempt the service refuses fails with the event error code and is recorded as a ' +

@@ -4,16 +4,6 @@ import { resolveReference } from '../../src/cli/resources.js';
 import type { JoinRequest } from '../../src/emulator/admin-contract.js';
 import { emulatorOf, PARTICIPANT_COLUMNS, readToken, STAGE_ALIAS, STAGE_ARG } from './shared.js';
 
-interface Options {
-  token?: string;
-  stage?: string;
-  userId?: string;
-  attributes?: Record<string, string>;
-  capabilities?: ('PUBLISH' | 'SUBSCRIBE')[];
-  publish?: boolean;
-  protocol?: JoinRequest['protocol'];
-  clientInfo?: Record<string, string>;
-}
 
 type ClientInfo = NonNullable<JoinRequest['clientInfo']>;
 const CLIENT_INFO_FIELDS: readonly (keyof ClientInfo)[] = ['ispName', 'osName', 'osVersion', 'browserName', 'browserVersion', 'sdkVersion'];
@@ -26,7 +16,7 @@ function clientInfoOf(given: Record<string, string> | undefined): ClientInfo | u
   return given as ClientInfo;
 }
 
-export const verb = defineVerb<Options>({
+export const verb = defineVerb({
   description:
     'Joins a simulated participant to a stage of the local emulator, as a real client would with a participant token: the token\'s signature, expiry and ' +
     'revocation are checked (emulator-issued tokens, and self-signed ones whose public key is imported). The first participant starts a session. ' +

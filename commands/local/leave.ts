@@ -1,7 +1,7 @@
 import { defineVerb } from '../../src/cli/command.js';
-import { emulatorOf, PARTICIPANT_ARGS, PARTICIPANT_COLUMNS, PARTICIPANT_OPTIONS, participantRef, type ParticipantFlags } from './shared.js';
+import { emulatorOf, PARTICIPANT_ARGS, PARTICIPANT_COLUMNS, PARTICIPANT_OPTIONS, participantRef } from './shared.js';
 
-export const verb = defineVerb<ParticipantFlags>({
+export const verb = defineVerb({
   description:
     'A simulated participant leaves its stage: it stops publishing and subscribing, shows as DISCONNECTED, and the session ends if it was the last one. ' +
     'Its token can join again (unlike after `ivsrt participant disconnect`, which revokes it).',

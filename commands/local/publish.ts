@@ -1,7 +1,7 @@
 import { defineVerb } from '../../src/cli/command.js';
-import { emulatorOf, PARTICIPANT_ARGS, PARTICIPANT_COLUMNS, PARTICIPANT_OPTIONS, participantRef, type ParticipantFlags } from './shared.js';
+import { emulatorOf, PARTICIPANT_ARGS, PARTICIPANT_COLUMNS, PARTICIPANT_OPTIONS, participantRef } from './shared.js';
 
-export const verb = defineVerb<ParticipantFlags>({
+export const verb = defineVerb({
   description:
     'A simulated participant starts publishing (PUBLISH_STARTED). The token must allow publishing and the stage must have room (12 publishers); ' +
     'otherwise the emulator records a PUBLISH_ERROR event and the verb fails.',

@@ -4,11 +4,8 @@ import { CancelledError, ConfigError, UsageError } from '../../src/cli/errors.js
 import { DataDirError } from '../../src/emulator/storage/errors.js';
 import { emulatorOf } from './shared.js';
 
-interface Options {
-  dataDir?: string;
-}
 
-export const verb = defineVerb<Options>({
+export const verb = defineVerb({
   description:
     'Deletes everything in the local emulator (stages, sessions, participants, compositions, configurations, keys), as if it had just been installed. ' +
     'Tokens it issued before stay verifiable but name stages that no longer exist. ' +

@@ -43,17 +43,17 @@ export interface ParticipantFlags {
 }
 
 /** The stage, positional as everywhere else; `--stage` stays as a hidden alias. */
-export const STAGE_ARG: ArgSpec = { name: 'stage', description: 'the stage (ARN, id or name)', optional: true, resource: 'stage' };
-export const STAGE_ALIAS: OptionSpec = { flags: '--stage <stage>', description: 'the stage (the positional argument)', resource: 'stage', hidden: true };
+export const STAGE_ARG = { name: 'stage', description: 'the stage (ARN, id or name)', optional: true, resource: 'stage' } as const satisfies ArgSpec;
+export const STAGE_ALIAS = { flags: '--stage <stage>', description: 'the stage (the positional argument)', resource: 'stage', hidden: true } as const satisfies OptionSpec;
 
 /** `STAGE PARTICIPANT`, or `--token`. */
-export const PARTICIPANT_ARGS: ArgSpec[] = [STAGE_ARG, { name: 'participant', description: 'the participant id (with the stage)', optional: true }];
+export const PARTICIPANT_ARGS = [STAGE_ARG, { name: 'participant', description: 'the participant id (with the stage)', optional: true }] as const satisfies readonly ArgSpec[];
 
-export const PARTICIPANT_OPTIONS: OptionSpec[] = [
+export const PARTICIPANT_OPTIONS = [
   { flags: '--token <token>', description: 'the token the participant joined with, instead of STAGE PARTICIPANT (- reads it from standard input)' },
   STAGE_ALIAS,
   { flags: '--participant <id>', description: 'the participant id (the positional argument)', hidden: true },
-];
+] as const satisfies readonly OptionSpec[];
 
 export async function readToken(ctx: Context, token: string): Promise<string> {
   return token === '-' ? readStdinValue(ctx.io, 'the participant token') : token;

@@ -5,16 +5,8 @@ import { takeOverInterrupt } from '../../src/cli/signals.js';
 import { simulate } from '../../src/local/simulate.js';
 import { emulatorOf, STAGE_ALIAS, STAGE_ARG } from './shared.js';
 
-interface Options {
-  stage: string;
-  participants: number;
-  publishers?: number;
-  churn: number;
-  duration?: number;
-  tick: number;
-}
 
-export const verb = defineVerb<Options>({
+export const verb = defineVerb({
   description:
     'Keeps a crowd of simulated participants on a stage of the local emulator: they join with real tokens, some publish, the rest subscribe to the ' +
     'publishers, and every tick a share of them leaves and is replaced. Runs until Ctrl-C or --duration, then everyone leaves and a summary is printed.',

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { defineVerb } from '../../src/cli/command.js';
+import { defineVerb, type OptionSpec, type Typed } from '../../src/cli/command.js';
 import type { Context } from '../../src/cli/context.js';
 import { ConfigError, UsageError } from '../../src/cli/errors.js';
 import { takeOverInterrupt } from '../../src/cli/signals.js';
@@ -10,29 +10,31 @@ import { isAccountId } from '../../src/emulator/ids.js';
 import { DataDirError } from '../../src/emulator/storage/errors.js';
 import { ivsrtHome } from '../../src/local/paths.js';
 
-interface Options {
-  host?: string;
-  allowHost?: string[];
-  port?: number;
-  dataDir?: string;
-  clockSpeed?: number;
-  clockFrozen?: boolean;
-  credentials?: string[];
-  credentialsFile?: string;
-  region?: string;
-  accountId?: string;
-  throttle?: boolean;
-  background?: boolean;
-  seed?: string;
-  eventTarget?: string[];
-  eventRules?: string;
-  eventRetry?: string;
-  eventDeadLetter?: string;
-  eventFaults?: string;
-  eventSeed?: number;
-  eventExtras?: boolean;
-  s3Dir?: string;
-}
+const OPTIONS = [
+  { flags: '--host <address>', description: 'address to listen on', defaultValue: '127.0.0.1' },
+  { flags: '--allow-host <name>', description: 'also answer requests addressed to this name (Host header), e.g. a container\'s service name, or `*.domain` (repeatable); any name but localhost, 127.0.0.1, [::1] and --host is refused (DNS rebinding)', parse: 'list' },
+  { flags: '--port <port>', description: 'port to listen on (0 picks a free one)', parse: 'int', defaultValue: 4566 },
+  { flags: '--data-dir <dir>', description: 'keep state in this directory (lmdb; each reply waits for its commit to reach the disk)' },
+  { flags: '--s3-dir <dir>', description: 'stands in for S3: WHIP publishers on recording stages are recorded to DIR/<bucket>/<recordingS3Prefix> (HLS with ffmpeg)' },
+  { flags: '--clock-speed <factor>', description: 'run timers (composition start, idle stop, purge) this many times faster', parse: 'float' },
+  { flags: '--clock-frozen', description: 'start with the clock stopped: only `ivsrt local clock --advance` moves it (for tests)' },
+  { flags: '--background', description: 'start it as the background emulator that plain ivsrt commands use, with these flags, and return once it is ready' },
+  { flags: '--credentials <key:secret>', description: 'accept only these credentials and verify signatures (repeatable; visible in `ps`: prefer --credentials-file or $IVSRT_CREDENTIALS)', parse: 'list' },
+  { flags: '--credentials-file <path>', description: 'read KEY:SECRET lines from this file (same effect as --credentials)' },
+  { flags: '--region <region>', description: 'region written into ARNs (default us-east-1)' },
+  { flags: '--account-id <id>', description: 'the 12-digit account written into ARNs and event envelopes, say your own so ARNs look like production (default 123456789012)' },
+  { flags: '--throttle', description: "enforce the service's per-operation rate limits (5 TPS for most operations): 429 TooManyRequestsException beyond them (also IVSRT_THROTTLE=1)" },
+  { flags: '--seed <file>', description: 'load stages, configurations and public keys from a seed file (docs/testing.md) before serving' },
+  { flags: '--event-target <url|exec:command>', description: 'deliver every IVS event here: POST the envelope to a URL, or run a command with it on stdin (repeatable)', parse: 'list' },
+  { flags: '--event-rules <file>', description: 'EventBridge patterns paired with targets, and the retry policy (JSON; see docs/events.md)' },
+  { flags: '--event-retry <policy>', description: 'retry policy, e.g. attempts=185,max-age=24h (the EventBridge default)' },
+  { flags: '--event-dead-letter <file>', description: 'NDJSON file for events that still fail after the retries (default: dead-letter.ndjson in the data directory)' },
+  { flags: '--event-faults <faults>', description: 'faults AWS warns about, all off by default: duplicate=P,reorder=P,drop=P,delay=DURATION' },
+  { flags: '--event-seed <n>', description: 'seed for --event-faults (same seed, same faults)', parse: 'int' },
+  { flags: '--event-extras', description: 'also emit the events and fields no AWS source shows (replication events, Token Exchanged, error_code, destination_id; docs/events.md "Extras"), off by default' },
+] as const satisfies readonly OptionSpec[];
+
+type Options = Typed<typeof OPTIONS>;
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
@@ -66,7 +68,7 @@ function readCredentials(options: Options, env: NodeJS.ProcessEnv): Credential[]
   return all.length > 0 ? all : undefined;
 }
 
-export const verb = defineVerb<Options>({
+export const verb = defineVerb({
   description:
     'Runs the local IVS real-time emulator in the foreground until Ctrl-C or SIGTERM. It prints a line with its endpoint URL once ready. Any AWS SDK or the AWS CLI can use it with --endpoint-url. With --data-dir every acknowledged change is stored in an lmdb database there and survives a crash; without it, state lives in memory. Requests must be SigV4-signed; with credentials (--credentials, --credentials-file or $IVSRT_CREDENTIALS) only those keys are accepted and signatures are verified as the service does. The emulator\'s own /_ivsrt/ routes take a per-instance secret that is written to a state file under IVSRT_HOME (mode 0600) and nowhere else.',
   examples: [
@@ -79,29 +81,7 @@ export const verb = defineVerb<Options>({
     { command: 'ivsrt local start --port 0 --clock-frozen', description: 'for a test suite: time moves only with `ivsrt local clock --advance`' },
     { command: 'ivsrt local start --event-rules rules.json --event-faults duplicate=0.2,reorder=0.3 --event-seed 42', description: 'rules, and the faults AWS warns about' },
   ],
-  options: [
-    { flags: '--host <address>', description: 'address to listen on', defaultValue: '127.0.0.1' },
-    { flags: '--allow-host <name>', description: 'also answer requests addressed to this name (Host header), e.g. a container\'s service name, or `*.domain` (repeatable); any name but localhost, 127.0.0.1, [::1] and --host is refused (DNS rebinding)', parse: 'list' },
-    { flags: '--port <port>', description: 'port to listen on (0 picks a free one)', parse: 'int', defaultValue: 4566 },
-    { flags: '--data-dir <dir>', description: 'keep state in this directory (lmdb; each reply waits for its commit to reach the disk)' },
-    { flags: '--s3-dir <dir>', description: 'stands in for S3: WHIP publishers on recording stages are recorded to DIR/<bucket>/<recordingS3Prefix> (HLS with ffmpeg)' },
-    { flags: '--clock-speed <factor>', description: 'run timers (composition start, idle stop, purge) this many times faster', parse: 'float' },
-    { flags: '--clock-frozen', description: 'start with the clock stopped: only `ivsrt local clock --advance` moves it (for tests)' },
-    { flags: '--background', description: 'start it as the background emulator that plain ivsrt commands use, with these flags, and return once it is ready' },
-    { flags: '--credentials <key:secret>', description: 'accept only these credentials and verify signatures (repeatable; visible in `ps`: prefer --credentials-file or $IVSRT_CREDENTIALS)', parse: 'list' },
-    { flags: '--credentials-file <path>', description: 'read KEY:SECRET lines from this file (same effect as --credentials)' },
-    { flags: '--region <region>', description: 'region written into ARNs (default us-east-1)' },
-    { flags: '--account-id <id>', description: 'the 12-digit account written into ARNs and event envelopes, say your own so ARNs look like production (default 123456789012)' },
-    { flags: '--throttle', description: "enforce the service's per-operation rate limits (5 TPS for most operations): 429 TooManyRequestsException beyond them (also IVSRT_THROTTLE=1)" },
-    { flags: '--seed <file>', description: 'load stages, configurations and public keys from a seed file (docs/testing.md) before serving' },
-    { flags: '--event-target <url|exec:command>', description: 'deliver every IVS event here: POST the envelope to a URL, or run a command with it on stdin (repeatable)', parse: 'list' },
-    { flags: '--event-rules <file>', description: 'EventBridge patterns paired with targets, and the retry policy (JSON; see docs/events.md)' },
-    { flags: '--event-retry <policy>', description: 'retry policy, e.g. attempts=185,max-age=24h (the EventBridge default)' },
-    { flags: '--event-dead-letter <file>', description: 'NDJSON file for events that still fail after the retries (default: dead-letter.ndjson in the data directory)' },
-    { flags: '--event-faults <faults>', description: 'faults AWS warns about, all off by default: duplicate=P,reorder=P,drop=P,delay=DURATION' },
-    { flags: '--event-seed <n>', description: 'seed for --event-faults (same seed, same faults)', parse: 'int' },
-    { flags: '--event-extras', description: 'also emit the events and fields no AWS source shows (replication events, Token Exchanged, error_code, destination_id; docs/events.md "Extras"), off by default' },
-  ],
+  options: OPTIONS,
   async run(ctx, options) {
     if (options.port !== undefined && (options.port < 0 || options.port > 65535)) throw new UsageError(`--port must be from 0 to 65535, got ${options.port}`);
     if (options.clockSpeed !== undefined && !(options.clockSpeed > 0)) throw new UsageError('--clock-speed must be a positive number');

@@ -1,7 +1,7 @@
 import { defineVerb } from '../../src/cli/command.js';
-import { emulatorOf, PARTICIPANT_ARGS, PARTICIPANT_COLUMNS, PARTICIPANT_OPTIONS, participantRef, type ParticipantFlags } from './shared.js';
+import { emulatorOf, PARTICIPANT_ARGS, PARTICIPANT_COLUMNS, PARTICIPANT_OPTIONS, participantRef } from './shared.js';
 
-export const verb = defineVerb<ParticipantFlags>({
+export const verb = defineVerb({
   description: 'A simulated participant stops publishing (PUBLISH_STOPPED); its subscribers stop receiving it. It stays on the stage.',
   examples: [
     { command: 'ivsrt local unpublish --token "$TOKEN"' },

@@ -7,16 +7,11 @@ import { compilePattern, PatternError } from '../../src/emulator/events/pattern.
 import { tailEmulator } from '../../src/events/emulator-tail.js';
 import { emulatorOf } from './shared.js';
 
-interface Options {
-  event?: string;
-  deliveredTo?: string;
-  timeout: number;
-}
 
 /** The event log goes back to the emulator's start or its last reset: all of it is searched first. */
 const SINCE_THE_START = new Date(0).toISOString();
 
-export const verb = defineVerb<Options>({
+export const verb = defineVerb({
   description:
     'Waits for the first event matching an EventBridge pattern that the local emulator has emitted since it started or was last reset, or emits from now on; ' +
     'with --delivered-to, the first one that target (one of its --event-target URLs or commands) has acknowledged. ' +

@@ -3,7 +3,7 @@ import { flagName } from '../../src/cli/request.js';
 import { sessionOption, stageArgument } from '../session/shared.js';
 import { participantColumns } from './shared.js';
 
-const filters: OptionSpec[] = [
+const filters = [
   { flags: '--user-id <id>', description: 'only participants with this user id', field: 'filterByUserId' },
   { flags: '--published [true|false]', description: 'only participants who published (or, with false, never published) in the session', field: 'filterByPublished', parse: 'boolean' },
   { flags: '--state <state>', description: 'only CONNECTED or DISCONNECTED participants', field: 'filterByState', parse: 'upper', choices: ['CONNECTED', 'DISCONNECTED'] },
@@ -14,7 +14,7 @@ const filters: OptionSpec[] = [
     parse: 'upper',
     choices: ['STARTING', 'ACTIVE', 'STOPPING', 'STOPPED', 'FAILED'],
   },
-];
+] as const satisfies readonly OptionSpec[];
 
 export const verb = defineVerb({
   operation: 'ListParticipants',

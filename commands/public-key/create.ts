@@ -3,15 +3,8 @@ import { UsageError } from '../../src/cli/errors.js';
 import { buildRequest, checkRequest } from '../../src/cli/request.js';
 import { generateKeyPair, KeyFileError, stagePrivateKey } from '../../src/keys/keypair.js';
 
-interface CreateOptions {
-  name?: string;
-  out?: string;
-  force?: boolean;
-  tags?: Record<string, string>;
-  input?: Record<string, unknown>;
-}
 
-export const verb = defineVerb<CreateOptions>({
+export const verb = defineVerb({
   operation: 'ImportPublicKey',
   description:
     'Makes a P-384 key pair for self-signed participant tokens: writes the private key to --out (mode 0600, never printed), ' +

@@ -1,15 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { defineVerb, type Verb } from '../../src/cli/command.js';
+import { defineVerb } from '../../src/cli/command.js';
 import { UsageError } from '../../src/cli/errors.js';
 import { sendOperation } from '../../src/cli/operation.js';
 import { tagsOption } from '../stage/shared.js';
 import { publicKeyColumns } from './shared.js';
 
-interface ImportOptions {
-  file?: string;
-  material?: string;
-  [key: string]: unknown;
-}
 
 /** Reads --file, refusing what is plainly not a PEM public key before anything is sent. */
 function readKeyFile(path: string): string {
@@ -32,7 +27,7 @@ function readKeyFile(path: string): string {
   return text;
 }
 
-export const verb: Verb<ImportOptions> = defineVerb<ImportOptions>({
+export const verb = defineVerb({
   operation: 'ImportPublicKey',
   description:
     'Imports the public half of an ECDSA P-384 key pair you made yourself, so participant tokens signed with its private key (`ivsrt token sign`) are accepted. ' +
@@ -48,7 +43,7 @@ export const verb: Verb<ImportOptions> = defineVerb<ImportOptions>({
     tagsOption,
   ],
   output: { root: 'publicKey', columns: publicKeyColumns },
-  async run(ctx, options) {
+  async run(ctx, options): Promise<unknown> {
     if (options.file !== undefined && options.material !== undefined) throw new UsageError('--file and --material cannot be combined: give the key one way');
     if (options.file === undefined && options.material === undefined && !(options.input as Record<string, unknown> | undefined)?.publicKeyMaterial) {
       throw new UsageError('missing the key: pass --file <path> or --material <pem>');

@@ -9,22 +9,10 @@ import { decodeJwt, JwtFormatError } from '../../src/tokens/jwt.js';
 import { findFfmpeg, type MediaSource } from '../../src/publish/ffmpeg.js';
 import { formatProgress } from '../../src/publish/progress.js';
 
-interface Options {
-  stage?: string;
-  userId?: string;
-  file?: string;
-  testPattern?: boolean;
-  color?: string;
-  duration?: number;
-  token?: string;
-  resolution?: string;
-  bitrate?: number;
-  fps?: number;
-}
 
 const RESOLUTION = /^(\d{2,4})x(\d{2,4})$/;
 
-export const verb = defineVerb<Options>({
+export const verb = defineVerb({
   description:
     'Publishes real audio and video into a stage over WHIP (RFC 9725), as a participant: to the service on AWS, or to the local emulator, whichever the stage lives on. ' +
     'It makes a publish-only participant token (or takes --token), encodes H.264 and Opus with ffmpeg (install it: apt-get install ffmpeg, brew install ffmpeg), ' +

@@ -3,9 +3,9 @@ import { SHAPES } from '../../src/model/api.js';
 
 export const replicatedParticipant: ArgSpec = { name: 'participant', description: 'id of the publishing participant in the source stage', field: 'participantId' };
 
-export const fromOption: OptionSpec = { flags: '--from <stage>', description: 'source stage (name, id or ARN) the participant publishes in', field: 'sourceStageArn', resource: 'stage' };
+export const fromOption = { flags: '--from <stage>', description: 'source stage (name, id or ARN) the participant publishes in', field: 'sourceStageArn', resource: 'stage' } as const satisfies OptionSpec;
 
-export const toOption: OptionSpec = { flags: '--to <stage>', description: 'destination stage (name, id or ARN) the replica appears in', field: 'destinationStageArn', resource: 'stage' };
+export const toOption = { flags: '--to <stage>', description: 'destination stage (name, id or ARN) the replica appears in', field: 'destinationStageArn', resource: 'stage' } as const satisfies OptionSpec;
 
 /**
  * Start/StopParticipantReplication answer with nothing but echoed HTTP headers (CORS, HSTS, ...): --json

@@ -25,12 +25,12 @@ export async function activeSessionOf(ctx: Context, stageArn: string, typed: str
  * Every session and participant verb names a session the same way: --session, else the stage's active
  * session (one GetStage once the stage name is resolved).
  */
-export const sessionOption: OptionSpec = {
+export const sessionOption = {
   flags: '--session <id>',
   description: "session id (st-...); default: the stage's active session",
   field: 'sessionId',
   fallback: (ctx, request, typed) => activeSessionOf(ctx, String(request.stageArn), String(typed.stage ?? request.stageArn)),
-};
+} as const satisfies OptionSpec;
 
 export const sessionColumns: Column[] = [
   { header: 'SESSION ID', field: 'sessionId' },

@@ -7,4 +7,4 @@ export const stageColumns: Column[] = [
   { header: 'TAGS', field: 'tags' },
 ];
 
-export const tagsOption: OptionSpec = { flags: '--tags <key=value,...>', description: 'tags to attach (repeatable)', field: 'tags', parse: 'keyValues' };
+export const tagsOption = { flags: '--tags <key=value,...>', description: 'tags to attach (repeatable)', field: 'tags', parse: 'keyValues' } as const satisfies OptionSpec;

@@ -4,8 +4,8 @@ import type { OptionSpec } from '../../src/cli/command.js';
 import type { Violation } from '../../src/model/validate.js';
 import { attributesSize, MAX_ATTRIBUTES_BYTES } from '../../src/tokens/claims.js';
 
-export function attributesOption(description: string): OptionSpec {
-  return { flags: '--attributes <key=value,...>', description: `${description} (1 KB in all; repeatable)`, field: 'attributes', parse: 'keyValues' };
+export function attributesOption(description: string) {
+  return { flags: '--attributes <key=value,...>', description: `${description} (1 KB in all; repeatable)`, field: 'attributes', parse: 'keyValues' } as const satisfies OptionSpec;
 }
 
 /** The model says "1 KB total" only in prose, so without this the service would be the first to object. */

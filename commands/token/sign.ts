@@ -2,24 +2,12 @@ import { defineVerb } from '../../src/cli/command.js';
 import type { Context } from '../../src/cli/context.js';
 import { UsageError } from '../../src/cli/errors.js';
 import { isArn, resolveReference } from '../../src/cli/resources.js';
-import { ClaimError, stageIdFromArn, type Capability } from '../../src/tokens/claims.js';
+import { ClaimError, stageIdFromArn } from '../../src/tokens/claims.js';
 import { signParticipantToken, SigningKeyError } from '../../src/tokens/sign.js';
 import { isKeyFileExposed, KeyFileError, readPrivateKey } from '../../src/keys/keypair.js';
 
-interface SignOptions {
-  stage: string;
-  key?: string;
-  publicKey?: string;
-  eventsUrl?: string;
-  whipUrl?: string;
-  userId?: string;
-  capabilities?: Capability[];
-  attributes?: Record<string, string>;
-  duration?: number;
-  participantId?: string;
-}
 
-export const verb = defineVerb<SignOptions>({
+export const verb = defineVerb({
   description:
     'Signs a participant token with your own P-384 private key (a self-signed token), instead of asking IVS with `token create`. ' +
     'A token needs the stage ARN and its endpoints. With the stage as a full ARN plus --events-url and --whip-url, this command makes no API call at all ' +

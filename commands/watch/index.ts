@@ -15,20 +15,13 @@ import { DEFAULT_INTERVAL_MS } from '../../src/watch/poller.js';
 import { runWatchStream } from '../../src/watch/run-stream.js';
 import { UNTIL_FORMS, UntilSyntaxError, parseUntil, type UntilCondition } from '../../src/watch/until.js';
 
-interface WatchFlags {
-  stage?: string;
-  interval?: number;
-  until?: string[];
-  participant?: string;
-  readonly?: boolean;
-}
 
 type UiModule = typeof import('../../src/watch/ui/main.js');
 
 /** Polls faster than this only burn the account's request quota (5 per second per operation). */
 const MIN_INTERVAL_S = 0.5;
 
-export const verb = defineVerb<WatchFlags>({
+export const verb = defineVerb({
   description: [
     'Watches a stage live (participants, compositions, sessions, events), polling within the service rate limits. Without a stage, lists every stage with its active session and participant count.',
     'On a terminal this is a full-screen view (press ? for keys). Its header names the stage and where requests go (local emulator, an endpoint, or the AWS region and account); ' +

@@ -3,7 +3,7 @@
 import type { Context } from './context.js';
 import type { ResourceKind } from './resources.js';
 import type { Violation } from '../model/validate.js';
-import type { OperationName } from '../model/api.js';
+import type { InputOf, OperationName } from '../model/api.js';
 
 export interface Example {
   command: string;
@@ -90,8 +90,8 @@ export interface OutputSpec<Options extends object = Record<string, unknown>> {
 export interface Verb<Options extends object = Record<string, unknown>> {
   description: string;
   examples: Example[];
-  args?: ArgSpec[];
-  options?: OptionSpec[];
+  args?: readonly ArgSpec[];
+  options?: readonly OptionSpec[];
   /** The API operation the verb wraps: enables --input, model validation and --debug naming. */
   operation?: OperationName;
   /** Adds --max-items, --page-size and --starting-token and pages through every result. */
@@ -122,15 +122,97 @@ export type AnyVerb = Verb<object>;
 export type VerbModule = { verb: AnyVerb };
 
 /** -y, --yes: for a verb that asks before acting (its `confirm`, or ctx.confirm in its own run). */
-export const yesOption: OptionSpec = { flags: '-y, --yes', description: 'do not ask for confirmation' };
+export const yesOption = { flags: '-y, --yes', description: 'do not ask for confirmation' } as const satisfies OptionSpec;
+
+// A verb's parsed flags and arguments, typed from their declarations (as wrangler types a handler's
+// arguments from its yargs builder): the key commander gives each flag, and the value its parser makes.
+
+/** `data-dir` → `dataDir`, as commander names a flag's value and argKey an argument's. */
+type Camel<S extends string> = S extends `${infer Head}-${infer Tail}` ? `${Head}${Capitalize<Camel<Tail>>}` : S;
+/** The long name in commander's flag syntax: `-y, --yes` → `yes`, `--data-dir <dir>` → `data-dir`. */
+type LongName<Flags extends string> = Flags extends `${string}--${infer Rest}` ? (Rest extends `${infer Name} ${string}` ? Name : Rest) : never;
+/** The key of a flag's value: `--no-watch` sets `watch`. */
+export type FlagKey<Flags extends string> = LongName<Flags> extends `no-${infer Negated}` ? Camel<Negated> : Camel<LongName<Flags>>;
+type TakesValue<Flags extends string> = Flags extends `${string}<${string}` | `${string}[${string}` ? true : false;
+/** What each parser (parsers.ts parseValue) makes of a flag's text. */
+interface ParsedValues {
+  string: string;
+  int: number;
+  float: number;
+  boolean: boolean;
+  keyValues: Record<string, string>;
+  list: string[];
+  upperList: string[];
+  upper: string;
+  items: Record<string, unknown>[];
+}
+type ParserOf<Spec extends OptionSpec> = Spec extends { parse: infer P extends Parser } ? P : 'string';
+/** A flag with `choices` holds one of them (upper-cased by `upper` and `upperList`): the model or the emulator refuses anything else. */
+type Chosen<Spec extends OptionSpec, Value> = Spec extends { choices: readonly (infer C extends string)[] }
+  ? ParserOf<Spec> extends 'upper' ? Uppercase<C> : ParserOf<Spec> extends 'upperList' ? Uppercase<C>[] : ParserOf<Spec> extends 'string' ? C : Value
+  : Value;
+type FlagValue<Spec extends OptionSpec> = TakesValue<Spec['flags']> extends true ? Chosen<Spec, ParsedValues[ParserOf<Spec>]> : boolean;
+/** A flag that always has a value: a default, or a `--no-x` (commander's default true). */
+type AlwaysSet<Spec extends OptionSpec> = Spec extends { defaultValue: {} } ? true : LongName<Spec['flags']> extends `no-${string}` ? true : false;
+
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
+/** The parsed flags and arguments of a verb that declares `Options` and `Args` (and --input, which an operation verb has). */
+export type Typed<Options extends readonly OptionSpec[], Args extends readonly ArgSpec[] = readonly []> = Simplify<
+  { input?: Record<string, unknown> } & { [S in Options[number] as AlwaysSet<S> extends true ? FlagKey<S['flags']> : never]: FlagValue<S> } & {
+    [S in Options[number] as AlwaysSet<S> extends true ? never : FlagKey<S['flags']>]?: FlagValue<S>;
+  } & { [S in Args[number] as S extends { optional: true } ? never : Camel<S['name']>]: string } & {
+    [S in Args[number] as S extends { optional: true } ? Camel<S['name']> : never]?: string;
+  }
+>;
+
+/** How deep request paths go: the deepest a verb binds is `list[].member` (two levels); the model's inputs nest no deeper than four. */
+type Depth = [never, 0, 1, 2, 3];
+type Under<Key extends string, Value, D extends number> = Value extends readonly (infer Item)[]
+  ? `${Key}[].${RequestPath<Item, D>}`
+  : Value extends Date | string | number | boolean | Uint8Array
+    ? never
+    : `${Key}.${RequestPath<Value, D>}`;
+/** Every path `field` may name in a request of type T: `name`, `video.width`, `participantTokenConfigurations[].userId`. */
+export type RequestPath<T, D extends number = 4> = [D] extends [never]
+  ? never
+  : T extends object
+    ? { [K in keyof T & string]-?: K | Under<K, NonNullable<T[K]>, Depth[D]> }[keyof T & string]
+    : never;
+/** The `field` paths declared with literal types (a list built at run time is checked by test/architecture/verbs.test.ts). */
+type DeclaredFields<Options extends readonly OptionSpec[], Args extends readonly ArgSpec[]> = Extract<Options[number] | Args[number], { field: string }>['field'] extends infer F
+  ? F extends string
+    ? string extends F
+      ? never
+      : F
+    : never
+  : never;
+/** Nothing, when every bound flag names a member of the operation's request; else a member the spec lacks, naming the bad paths. */
+type FieldsCheck<Op extends OperationName, Options extends readonly OptionSpec[], Args extends readonly ArgSpec[]> = [Op] extends [never]
+  ? unknown
+  : [Exclude<DeclaredFields<Options, Args>, RequestPath<InputOf<Op>>>] extends [never]
+    ? unknown
+    : { 'fields that are not members of the request': Exclude<DeclaredFields<Options, Args>, RequestPath<InputOf<Op>>> };
+
+/** A verb as declared: its flags and arguments, from which the type of what its functions are given is inferred. */
+export type VerbSpec<Options extends readonly OptionSpec[], Args extends readonly ArgSpec[]> = Omit<Verb<Typed<Options, Args>>, 'options' | 'args'> & {
+  options?: Options;
+  args?: Args;
+};
 
 /** A verb with a run of its own, which another verb may call (demo runs watch). */
 export type RunnableVerb<Options extends object> = Verb<Options> & Required<Pick<Verb<Options>, 'run'>>;
 
-/** Declares a verb; a verb with an operation and no run of its own sends that operation. */
-export function defineVerb<Options extends object = Record<string, unknown>>(spec: RunnableVerb<Options>): RunnableVerb<Options>;
-export function defineVerb<Options extends object = Record<string, unknown>>(spec: Verb<Options>): Verb<Options>;
-export function defineVerb<Options extends object>(spec: Verb<Options>): Verb<Options> {
+/**
+ * Declares a verb; a verb with an operation and no run of its own sends that operation. What `run`,
+ * `shape` and `output` are given is typed from `options` and `args` (Typed): each flag declared once.
+ */
+export function defineVerb<const Options extends readonly OptionSpec[] = readonly [], const Args extends readonly ArgSpec[] = readonly [], Op extends OperationName = never>(
+  spec: VerbSpec<Options, Args> & { operation?: Op } & Required<Pick<Verb<Typed<Options, Args>>, 'run'>> & FieldsCheck<Op, Options, Args>,
+): RunnableVerb<Typed<Options, Args>>;
+export function defineVerb<const Options extends readonly OptionSpec[] = readonly [], const Args extends readonly ArgSpec[] = readonly [], Op extends OperationName = never>(
+  spec: VerbSpec<Options, Args> & { operation?: Op } & FieldsCheck<Op, Options, Args>,
+): Verb<Typed<Options, Args>>;
+export function defineVerb(spec: Verb<object>): Verb<object> {
   if (!spec.run && !spec.operation) throw new Error('a verb needs an operation or a run function');
   return spec;
 }
