@@ -224,6 +224,86 @@ describe('delivery to an HTTP target', () => {
   });
 });
 
+/**
+ * A webhook that answers its first `bad` requests with `reply` (raw bytes, then `ending` the socket, or
+ * leaving it open) and every later one with a whole 200; it counts the requests it read in full.
+ */
+async function brokenWebhook(bad: number, reply: string, ending: 'end' | 'reset' | 'hang'): Promise<{ url: string; requests: () => number; close: () => void }> {
+  const { createServer } = await import('node:net');
+  let requests = 0;
+  const sockets = new Set<import('node:net').Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    let buffered = '';
+    socket.on('data', (chunk) => {
+      buffered += chunk.toString();
+      const head = buffered.indexOf('\r\n\r\n');
+      const length = Number(/content-length: (\d+)/i.exec(buffered)?.[1] ?? 0);
+      if (head < 0 || buffered.length < head + 4 + length) return;
+      buffered = buffered.slice(head + 4 + length);
+      if (++requests > bad) return void socket.write('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}');
+      socket.write(reply);
+      if (ending === 'end') socket.end();
+      else if (ending === 'reset') socket.resetAndDestroy();
+    });
+    socket.on('error', () => {});
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`,
+    requests: () => requests,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    },
+  };
+}
+
+describe('an attempt always ends (a reply cut short never holds a delivery slot)', () => {
+  const partial = 'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"par';
+  it.each([
+    ['closed mid-body', 'end' as const],
+    ['reset mid-body (a socket error)', 'reset' as const],
+  ])('a reply %s fails the attempt, which is retried; the events after it are delivered', async (_label, ending) => {
+    const hook = await brokenWebhook(1, partial, ending);
+    try {
+      // One delivery at a time: a slot held for good would keep event 2 from ever being sent.
+      const b = bed({ targets: flagTargets([hook.url]), concurrency: 1 });
+      b.emit(1);
+      b.emit(2);
+      await b.logged(/failed \(the reply was cut short.*\); retry 1 in/);
+      b.clock.advance(60_000);
+      await b.drained();
+      expect(hook.requests()).toBe(3);
+      expect(b.worker.stats).toMatchObject({ delivered: 2, retried: 1, deadLettered: 0 });
+    } finally {
+      hook.close();
+    }
+  });
+
+  it('a reply that stops mid-body and stays open is ended at the 5 s limit, logged as stuck, and retried', async () => {
+    const hook = await brokenWebhook(1, partial, 'hang');
+    try {
+      const b = bed({ targets: flagTargets([hook.url]), concurrency: 1 });
+      b.emit(1);
+      expect(await b.logged(/stuck/)).toMatch(new RegExp(`events: an attempt to deliver to ${hook.url} is stuck: no complete reply within 5 s`));
+      await b.logged(/failed \(no complete reply within 5 s\); retry 1 in/);
+      b.clock.advance(60_000);
+      await b.drained();
+      expect(b.worker.stats).toMatchObject({ delivered: 1, retried: 1 });
+    } finally {
+      hook.close();
+    }
+  });
+
+  it('a command whose output a detached child keeps open is ended past its timeout, logged as stuck, and retried', async () => {
+    const b = bed({ targets: parseRules(JSON.stringify({ rules: [{ name: 'detached', targets: [{ command: 'setsid sleep 4 & exit 0', timeoutSeconds: 0.2 }] }] }), 'rules.json').targets });
+    b.emit(1);
+    expect(await b.logged(/stuck/)).toMatch(/events: an attempt to deliver to exec:setsid sleep 4 & exit 0 is stuck: no outcome within 0.2 s/);
+    await b.logged(/failed \(no outcome within 0.2 s\); retry 1 in/);
+  });
+});
+
 describe('rules', () => {
   it('each target gets only the events its pattern matches; unmatched events leave the outbox', async () => {
     const published = await receiver();

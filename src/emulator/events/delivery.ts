@@ -9,7 +9,7 @@ import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { ClockTimer } from '../clock.js';
 import { decide, NO_FAULTS, unit, type FaultPlan } from './faults.js';
-import type { DeliveryConfig, Target, TargetSpec } from './rules.js';
+import { DEFAULT_COMMAND_TIMEOUT_MS, type DeliveryConfig, type Target, type TargetSpec } from './rules.js';
 
 export interface DeliveryHost {
   clock: { now(): number; schedule(delayMs: number, fire: () => void): ClockTimer; cancel(timer: ClockTimer | undefined): void };
@@ -87,30 +87,50 @@ function describe(event: Record<string, unknown>): string {
 /** Kept-alive connections to the targets, as an API destination's connection would be. */
 const agents = { 'http:': new HttpAgent({ keepAlive: true }), 'https:': new HttpsAgent({ keepAlive: true }) };
 
-function post(url: string, body: string): Promise<Outcome> {
+/**
+ * One POST, ended within HTTP_TIMEOUT_MS whatever the target does: connecting, answering, or sending
+ * its reply's body. A reply cut short (the socket closed or reset mid-body) is a failure to retry.
+ */
+function post(url: string, body: string, log: (line: string) => void): Promise<Outcome> {
   return new Promise((resolve) => {
     const target = new URL(url);
     const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+    let ended = false;
+    const end = (outcome: Outcome): void => {
+      if (ended) return;
+      ended = true;
+      clearTimeout(deadline);
+      resolve(outcome);
+    };
     const req = send(
       target,
       {
         method: 'POST',
         agent: agents[target.protocol as 'http:' | 'https:'],
         headers: { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'user-agent': 'Amazon/EventBridge/ApiDestinations' },
-        timeout: HTTP_TIMEOUT_MS,
       },
       (res) => {
+        const status = res.statusCode ?? 0;
+        const cutShort = (detail?: string): void => end({ ok: false, retryable: true, error: `the reply was cut short${detail ? ` (${detail})` : ''}` });
+        res.once('error', (error: NodeJS.ErrnoException) => cutShort(error.code ?? error.message));
+        res.once('close', () => {
+          if (!res.complete) cutShort();
+        });
         // Drain the body so the connection returns to the pool.
         res.resume();
         res.once('end', () => {
-          const status = res.statusCode ?? 0;
-          if (status >= 200 && status < 300) resolve({ ok: true });
-          else resolve({ ok: false, retryable: status >= 500 || RETRYABLE_STATUS.has(status), error: `HTTP ${status}` });
+          if (status >= 200 && status < 300) end({ ok: true });
+          else end({ ok: false, retryable: status >= 500 || RETRYABLE_STATUS.has(status), error: `HTTP ${status}` });
         });
       },
     );
-    req.once('timeout', () => req.destroy(Object.assign(new Error(`no answer within ${HTTP_TIMEOUT_MS / 1000} s`), { code: 'TIMEOUT' })));
-    req.once('error', (error: NodeJS.ErrnoException) => resolve({ ok: false, retryable: true, error: error.code === 'TIMEOUT' ? error.message : (error.code ?? error.message) }));
+    const deadline = setTimeout(() => {
+      const error = `no complete reply within ${HTTP_TIMEOUT_MS / 1000} s`;
+      log(`events: an attempt to deliver to ${url} is stuck: ${error}; it is ended, and counts as a failure to retry`);
+      end({ ok: false, retryable: true, error });
+      req.destroy();
+    }, HTTP_TIMEOUT_MS);
+    req.once('error', (error: NodeJS.ErrnoException) => end({ ok: false, retryable: true, error: error.code ?? error.message }));
     req.end(body);
   });
 }
@@ -161,10 +181,36 @@ async function invoke(spec: Extract<TargetSpec, { kind: 'function' }>, body: str
   }
 }
 
-/** One delivery attempt of an envelope (JSON text) to a target. */
+/** How long one attempt may take: an API destination's 5 s, a command's timeout, and a function a command's default (as a Lambda has one). */
+function attemptLimitMs(spec: TargetSpec): number {
+  return spec.kind === 'http' ? HTTP_TIMEOUT_MS : spec.kind === 'command' ? spec.timeoutMs : DEFAULT_COMMAND_TIMEOUT_MS;
+}
+
+/** Past its limit, an attempt's own handling (the POST's deadline, the command's kill) has this long to end it. */
+const STUCK_GRACE_MS = 1_000;
+
+function describeSpec(spec: TargetSpec): string {
+  return spec.kind === 'http' ? spec.url : spec.kind === 'command' ? `exec:${spec.command}` : `function ${spec.name}`;
+}
+
+/**
+ * One delivery attempt of an envelope (JSON text) to a target. It always ends, within the target's
+ * limit: an attempt still unsettled after it (a function that never resolves, a command whose output
+ * a detached child keeps open) is logged as stuck and counts as a failure to retry, so it cannot hold
+ * one of the target's delivery slots for good.
+ */
 export function deliver(spec: TargetSpec, body: string, log: (line: string) => void): Promise<Outcome> {
-  if (spec.kind === 'function') return invoke(spec, body);
-  return spec.kind === 'http' ? post(spec.url, body) : run(spec.command, spec.timeoutMs, body, log);
+  const attempt = spec.kind === 'function' ? invoke(spec, body) : spec.kind === 'http' ? post(spec.url, body, log) : run(spec.command, spec.timeoutMs, body, log);
+  const limitMs = attemptLimitMs(spec);
+  let timer: NodeJS.Timeout | undefined;
+  const stuck = new Promise<Outcome>((resolve) => {
+    timer = setTimeout(() => {
+      const error = `no outcome within ${limitMs / 1000} s`;
+      log(`events: an attempt to deliver to ${describeSpec(spec)} is stuck: ${error}; it is ended, and counts as a failure to retry`);
+      resolve({ ok: false, retryable: true, error });
+    }, limitMs + STUCK_GRACE_MS);
+  });
+  return Promise.race([attempt, stuck]).finally(() => clearTimeout(timer));
 }
 
 /** Where one event stands with one target: owed, taken (2xx, exit 0, resolved), given up for good, or lost to the drop fault. */
