@@ -7,7 +7,8 @@ import { emulatorOf } from './shared.js';
 
 export const verb = defineVerb({
   description:
-    'Deletes everything in the local emulator (stages, sessions, participants, compositions, configurations, keys), as if it had just been installed. ' +
+    'Deletes everything in the local emulator (stages, sessions, participants, compositions, configurations, keys), as if it had just been installed; ' +
+    'an emulator started with --seed goes back to its seed. ' +
     'Tokens it issued before stay verifiable but name stages that no longer exist. ' +
     'With --data-dir it deletes the state stored in that directory instead, while no emulator runs on it (also when the data there is damaged).',
   examples: [

@@ -64,6 +64,8 @@ export interface EmulatorOptions {
   throttle?: boolean | { now: () => number };
   /** What the /_ivsrt/ routes demand in the x-ivsrt-admin-secret header; a fresh random one when absent. */
   adminSecret?: string;
+  /** Runs inside a reset, after the state is wiped: `ivsrt local start --seed` loads its seed again. */
+  afterReset?: (emu: Emulator) => void;
   /** Where events are delivered (targets, rules, retries, dead letters) and which faults to inject. */
   events?: EventBusOptions;
 }
@@ -202,6 +204,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     reset: () => {
       emu.clearAllTimers();
       emu.mutate([{ k: 'reset' }]);
+      options.afterReset?.(emu);
     },
     shutdown: () => void close(),
   };

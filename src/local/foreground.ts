@@ -27,7 +27,12 @@ export interface ForegroundOptions extends EmulatorOptions {
 
 export async function runForeground(options: ForegroundOptions, io: ForegroundIO): Promise<void> {
   const seed = options.seed && parseSeed(options.seed.text, options.seed.source);
-  const emulator = await startEmulator({ ...options, log: options.log ?? ((line) => io.err(`[ivsrt-local] ${line}`)) });
+  const emulator = await startEmulator({
+    ...options,
+    log: options.log ?? ((line) => io.err(`[ivsrt-local] ${line}`)),
+    // `ivsrt local reset` goes back to the seed, as the fixture's reset() does.
+    afterReset: seed ? (emu) => loadSeed(emu, seed, options.seed!.source) : undefined,
+  });
   if (seed) {
     try {
       await emulator.emulator.run(() => loadSeed(emulator.emulator, seed, options.seed!.source));
