@@ -1,8 +1,11 @@
 // The docs are a test: every fenced `sh`, `bash` or `console` block of README.md and docs/*.md runs, in
 // order and as written, the way a new user would type it: a fresh HOME (no AWS configuration, so the
 // embedded emulator starts in the background on first use), IVSRT_HOME unset, a fresh working directory,
-// and `ivsrt` on PATH pointing at this repository's bin/ivsrt.js. Each file gets its own HOME, so a
-// document's examples stand on their own. In a `console` block only the `$ ` lines run.
+// and `ivsrt` on PATH pointing at this repository's bin/ivsrt.js. The guides a reader goes through in one
+// sitting (README.md, then docs/testing.md, then docs/events.md) run in that order in one shell: one HOME,
+// one background emulator, the variables of one block there in the next, so their examples must not
+// collide (two stages of one name, say). Every other document gets a HOME of its own. In a `console`
+// block only the `$ ` lines run.
 //
 // A block that cannot run as written is marked on the line directly before its fence:
 //   <!-- not-run: the reason -->
@@ -51,6 +54,9 @@ function shellBlocks(file: string, text: string): Block[] {
 }
 
 const DOCS = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`)];
+/** Read one after another in one sitting, so they run in one shell, in this order. */
+const ONE_SITTING = ['README.md', 'docs/testing.md', 'docs/events.md'];
+const SITTINGS = [ONE_SITTING, ...DOCS.filter((file) => !ONE_SITTING.includes(file)).map((file) => [file])];
 
 /** The environment of a new user: the machine's PATH and locale, nothing of AWS or ivsrt. */
 function freshEnv(home: string, bin: string): NodeJS.ProcessEnv {
@@ -140,11 +146,11 @@ function failure(block: Block, ran: Ran): string {
   ].join('\n');
 }
 
-for (const file of DOCS) {
-  const blocks = shellBlocks(file, readFileSync(join(ROOT, file), 'utf8'));
+for (const sitting of SITTINGS) {
+  const blocks = sitting.flatMap((file) => shellBlocks(file, readFileSync(join(ROOT, file), 'utf8')));
   if (!blocks.length) continue;
 
-  describe(`${file} runs as written`, () => {
+  describe(`${sitting.join(', then ')} ${sitting.length > 1 ? 'run as written, in one shell' : 'runs as written'}`, () => {
     let home: string;
     let cwd: string;
     let env: NodeJS.ProcessEnv;
@@ -167,12 +173,12 @@ for (const file of DOCS) {
     });
 
     // Blocks skipped for the same reason are listed once (the command reference marks every example block).
-    const skipped = new Map<string, number[]>();
-    for (const block of blocks) if (block.notRun) skipped.set(block.notRun, [...(skipped.get(block.notRun) ?? []), block.line]);
-    for (const [reason, lines] of skipped) it.skip(`${file}:${lines.length > 3 ? `${lines[0]} and ${lines.length - 1} more blocks` : lines.join(',')} (not-run: ${reason})`, () => {});
+    const skipped = new Map<string, string[]>();
+    for (const block of blocks) if (block.notRun) skipped.set(block.notRun, [...(skipped.get(block.notRun) ?? []), `${block.file}:${block.line}`]);
+    for (const [reason, places] of skipped) it.skip(`${places.length > 3 ? `${places[0]} and ${places.length - 1} more blocks` : places.join(', ')} (not-run: ${reason})`, () => {});
 
     for (const block of blocks) {
-      const title = `${file}:${block.line}`;
+      const title = `${block.file}:${block.line}`;
       if (block.notRun) continue;
       const missing = missingTool(block.script);
       if (missing) {
