@@ -86,6 +86,7 @@ export const COMMANDS: Entry[] = [
   { path: ['completion', 'fish'], summary: 'Print the fish completion script', load: () => import('./completion/fish.js') },
   { path: ['watch'], summary: 'Watch a stage (or every stage) live: participants, compositions, sessions, events', load: () => import('./watch/index.js') },
   { path: ['publish'], summary: 'Publish real audio and video into a stage over WHIP (test pattern or a file, via ffmpeg)', load: () => import('./publish/index.js') },
+  { path: ['subscribe'], summary: 'Receive a participant\'s audio and video from a stage (measure it, record it, take frames)', load: () => import('./subscribe/index.js') },
   { path: ['demo'], summary: 'Start the emulator, fill a stage with simulated participants and watch them live', load: () => import('./demo/demo.js') },
 ];
 

@@ -80,7 +80,7 @@ function declarations(entry, outDir) {
 // - credentials: the AWS SDK's default credential chain (profiles, SSO, STS, IMDS...), used only where
 //   the environment holds no keys.
 // - local: the emulator and what runs or drives it (`local *`, the background emulator).
-// - tools: the verb families that are not API calls (watch, completion, events, publish, demo) and
+// - tools: the verb families that are not API calls (watch, completion, events, publish, subscribe, demo) and
 //   JMESPath for --query.
 // Each of ivsrt's own modules, and each module of the front, lives in exactly one bundle, so there is one
 // instance of it (an `instanceof` or a module-level map holds across bundles). An import of a module another bundle owns becomes a link:
@@ -119,7 +119,7 @@ const FRONT = 'cli';
 const OWNERS = [
   { bundle: 'credentials', owns: /^node_modules\/@aws-sdk\/(credential-provider[^/]*|credential-providers|nested-clients|token-providers)\//, ownPackages: true },
   { bundle: 'local', owns: /^(src\/emulator|src\/local|commands\/local)\//, ownPackages: true },
-  { bundle: 'tools', owns: /^((src|commands)\/(watch|completion|events|publish|demo)\/|node_modules\/jmespath\/)/ },
+  { bundle: 'tools', owns: /^((src|commands)\/(watch|completion|events|publish|subscribe|demo)\/|node_modules\/jmespath\/)/ },
   { bundle: 'verbs', owns: /./, ownPackages: true },
 ];
 const BUNDLES = [FRONT, ...OWNERS.map((o) => o.bundle)];

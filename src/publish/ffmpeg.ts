@@ -19,6 +19,8 @@ export interface MediaSource {
   /** Video bits per second. */
   videoBitrate: number;
   audioBitrate: number;
+  /** Seconds between key frames (default 2, what IVS recommends). */
+  keyframeSeconds?: number;
 }
 
 /** The ffmpeg on PATH, or undefined. */
@@ -50,8 +52,9 @@ export function ffmpegArgs(source: MediaSource, ports: { video: number; audio: n
     '-map', '0:v:0',
     ...(source.file ? ['-vf', `scale=${width}:${height}:force_original_aspect_ratio=decrease,pad=ceil(iw/2)*2:ceil(ih/2)*2,fps=${fps}`] : []),
     '-c:v', 'libx264', '-profile:v', 'baseline', '-pix_fmt', 'yuv420p', '-preset', 'veryfast', '-tune', 'zerolatency', '-bf', '0',
-    '-b:v', `${kbps}k`, '-maxrate', `${kbps}k`, '-bufsize', `${kbps}k`, // A solid colour keys every second (it costs nothing): a composition that restarts its decoder shows it sooner.
-    '-g', String(source.colour ? fps : fps * 2),
+    '-b:v', `${kbps}k`, '-maxrate', `${kbps}k`, '-bufsize', `${kbps}k`,
+    // A solid colour keys every second unless told otherwise (it costs nothing): a composition that restarts its decoder shows it sooner.
+    '-g', String(Math.max(1, Math.round(fps * (source.keyframeSeconds ?? (source.colour ? 1 : 2))))),
     '-x264-params', 'repeat-headers=1', '-bsf:v', 'h264_mp4toannexb',
     '-f', 'rtp', '-payload_type', String(VIDEO_PAYLOAD_TYPE), '-ssrc', String(ports.videoSsrc | 0), '-pkt_size', '1200',
     `rtp://127.0.0.1:${ports.video}`,

@@ -50,10 +50,10 @@ describe('start-up', () => {
 
   it('loads only the bundles that hold code the command line uses', async () => {
     /** The code caches a run wrote: one per bundle it loaded (dist/cli.cjs's named for the kind of run). */
-    const bundlesLoaded = async (args: string[], options: Parameters<typeof runCli>[1] = {}) => {
+    const bundlesLoaded = async (args: string[], options: Parameters<typeof runCli>[1] = {}, exitCode = 0) => {
       const cache = scratchDir('cache-kinds');
       const r = await runCli(args, { ...options, env: { IVSRT_CACHE_DIR: cache, ...options.env } });
-      expect(r.code, r.stderr).toBe(0);
+      expect(r.code, r.stderr).toBe(exitCode);
       return readdirSync(join(cache, 'ivsrt')).map((f) => /^code-cache-([a-z]+)-/.exec(f)![1]).sort();
     };
     expect(await bundlesLoaded(['--version'])).toEqual(['help']);
@@ -65,6 +65,8 @@ describe('start-up', () => {
     const noKeys = { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_EC2_METADATA_DISABLED: 'true' };
     expect(await bundlesLoaded(['stage', 'list', '--json'], { endpoint: endpoint.url, env: noKeys })).toEqual(['command', 'credentials', 'verbs']);
     expect(await bundlesLoaded(['local', 'status'], { env: { IVSRT_HOME: scratchDir('home') } })).toEqual(['command', 'local', 'verbs']);
+    // subscribe's bad input is refused by the verb alone: no emulator, no WebRTC.
+    expect(await bundlesLoaded(['subscribe', 'demo', 'alice', '--out', 'x.avi'], { endpoint: endpoint.url }, 252)).toEqual(['command', 'tools', 'verbs']);
   });
 
   it('no command bundle contains or requires Ink or React, and each is ASCII', () => {

@@ -1,6 +1,7 @@
 // What the emulator measures in the media a WHIP publisher sends: bitrate from the RTP bytes received,
 // frame rate from distinct video RTP timestamps, resolution from the SPS (h264.ts).
-import { nalUnits, NAL_SPS, parseSps } from './h264.js';
+import { nalUnits, NAL_SPS, parseSps } from '../../media/h264.js';
+import { parseRtp } from '../../media/rtp.js';
 
 export interface MediaStats {
   videoCodec?: string;
@@ -31,30 +32,6 @@ interface Bucket {
 
 /** How many one-second buckets the reported rates average over. */
 const WINDOW = 3;
-
-export interface RtpPacket {
-  payloadType: number;
-  timestamp: number;
-  payload: Uint8Array;
-}
-
-/** The RTP packet in `data`, or undefined for RTCP and anything malformed (RFC 3550 §5.1, RFC 5761 §4). */
-export function parseRtp(data: Uint8Array): RtpPacket | undefined {
-  if (data.length < 12 || data[0]! >> 6 !== 2) return undefined;
-  const second = data[1]!;
-  if (second >= 192 && second <= 223) return undefined; // RTCP multiplexed on the same port
-  const csrcs = data[0]! & 0x0f;
-  let offset = 12 + csrcs * 4;
-  if (data[0]! & 0x10) {
-    if (data.length < offset + 4) return undefined;
-    offset += 4 + ((data[offset + 2]! << 8) | data[offset + 3]!) * 4;
-  }
-  let end = data.length;
-  if (data[0]! & 0x20) end -= data[data.length - 1]!;
-  if (offset > end) return undefined;
-  const timestamp = ((data[4]! << 24) | (data[5]! << 16) | (data[6]! << 8) | data[7]!) >>> 0;
-  return { payloadType: second & 0x7f, timestamp, payload: data.subarray(offset, end) };
-}
 
 export class MediaMeter {
   private readonly buckets: Bucket[] = [];

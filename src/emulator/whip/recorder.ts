@@ -20,8 +20,8 @@ import {
   type RecordingOutcome, type ThumbnailStorage,
 } from '../recording-files.js';
 import { isRtcp, RtpFeed, type FeedKind, type FeedStream } from './rtp-feed.js';
-import { nalUnits, NAL_IDR, NAL_SPS } from './h264.js';
-import { parseRtp } from './meter.js';
+import { nalUnits, NAL_IDR, NAL_SPS } from '../../media/h264.js';
+import { parseRtp } from '../../media/rtp.js';
 
 export interface RecordingTarget {
   /** DIR/<bucket>/<recordingS3Prefix> */

@@ -1,5 +1,6 @@
-// What the emulator reads from the H.264 it receives: the NAL units inside RTP payloads (RFC 6184) and
-// the picture size in a sequence parameter set (ITU-T H.264 §7.3.2.1.1). No maintained npm package parses
+// What ivsrt reads from the H.264 it receives (the emulator from publishers, `ivsrt subscribe` from a
+// stage): the NAL units inside RTP payloads (RFC 6184) and the picture size in a sequence parameter set
+// (ITU-T H.264 §7.3.2.1.1). No maintained npm package parses
 // an SPS on its own, so this is the small Exp-Golomb reader the standard describes.
 
 export const NAL_SPS = 7;

@@ -1,0 +1,198 @@
+// `ivsrt subscribe <stage> <participant>`: receive one participant's audio and video from a stage, the way
+// AWS's aiortc samples subscribe (POST <whip_url>/subscribe/<participantId>), from the service or the local
+// emulator alike. It measures what arrives, and with ffmpeg writes it without re-encoding and/or takes a
+// JPEG every interval. node-datachannel and ffmpeg load only here.
+import { mkdirSync } from 'node:fs';
+import type { ParticipantSummary } from '@aws-sdk/client-ivs-realtime';
+import { defineVerb } from '../../src/cli/command.js';
+import type { Context } from '../../src/cli/context.js';
+import { CliError, EXIT, UsageError } from '../../src/cli/errors.js';
+import { resolveReference } from '../../src/cli/resources.js';
+import { takeOverInterrupt } from '../../src/cli/signals.js';
+import { findFfmpeg } from '../../src/publish/ffmpeg.js';
+import { formatReceiving } from '../../src/subscribe/progress.js';
+import { decodeJwt, JwtFormatError } from '../../src/tokens/jwt.js';
+
+
+const OUT_FILE = /\.(mkv|mp4)$/i;
+
+export const verb = defineVerb({
+  description:
+    'Receives a participant\'s audio and video from a stage, as a subscriber, from the service on AWS or from the local emulator, whichever the stage lives on. ' +
+    'It makes a subscribe-only participant token (or takes --token; the token is never printed) and posts a WebRTC offer to the token\'s whip_url + /subscribe/<participant id>, ' +
+    'as AWS\'s open-source samples do. The participant is a participant id or a user id on the stage\'s current session. ' +
+    'On a terminal a live line on stderr shows resolution, frame rate, bitrate, packet loss, jitter and the time to the first frame; with --json, one JSON sample a second and a summary, as NDJSON. ' +
+    '--out writes the media without re-encoding and --frames a JPEG every --every (both need ffmpeg: apt-get install ffmpeg, brew install ffmpeg). ' +
+    'It runs until --duration seconds have passed, the publisher stops, or Ctrl-C, then ends the subscription with a DELETE and prints a summary. ' +
+    'Exit codes: 252 bad input, 253 ffmpeg missing, 254 the stage refused (PUBLISHER_NOT_FOUND: not publishing; INSUFFICIENT_CAPABILITIES; QUOTA_EXCEEDED; a bad token), 255 the connection failed.',
+  examples: [
+    { command: 'ivsrt subscribe demo alice --duration 10', description: 'watch user alice for ten seconds' },
+    { command: 'ivsrt subscribe demo alice --out alice.mkv --frames shots --every 5s', description: 'keep the media, and a picture every five seconds' },
+    { command: 'ivsrt subscribe demo AbCdEfGhIjKl --token "$TOKEN" --json', description: 'with your own token; samples and summary as NDJSON' },
+  ],
+  args: [
+    { name: 'stage', description: 'stage name, id or ARN', resource: 'stage' },
+    { name: 'participant', description: 'the participant to receive: its participant id, or its user id' },
+  ],
+  options: [
+    { flags: '--token <token>', description: 'subscribe with this participant token (it needs the SUBSCRIBE capability) instead of making one' },
+    { flags: '--duration <seconds>', description: 'stop after this many seconds (default: until the publisher stops or Ctrl-C)', parse: 'float' },
+    { flags: '--out <file>', description: 'write the media to this .mkv or .mp4 file, as received (no re-encoding)' },
+    { flags: '--frames <dir>', description: 'write a JPEG of the video to this directory every --every' },
+    { flags: '--every <interval>', description: 'how often --frames takes a picture: 500ms, 5s, 1m (default 5s)' },
+  ],
+  output: {
+    columns: [
+      { header: 'PUBLISHER', field: 'publisherId' },
+      { header: 'SIZE', field: 'size', value: (row) => (row.width ? `${String(row.width)}x${String(row.height)}` : '') },
+      { header: 'FRAMES', field: 'framesReceived' },
+      { header: 'LOSS %', field: 'lossPercent' },
+      { header: 'FIRST FRAME MS', field: 'timeToFirstFrameMs' },
+      { header: 'ENDED BY', field: 'endedBy' },
+    ],
+  },
+  async run(ctx, options) {
+    if (options.duration !== undefined && !(options.duration > 0)) throw new UsageError('--duration must be a number of seconds above 0');
+    if (options.out !== undefined && !OUT_FILE.test(options.out)) throw new UsageError(`--out must name a .mkv or .mp4 file, got "${options.out}"`);
+    if (options.every !== undefined && options.frames === undefined) throw new UsageError('--every goes with --frames <dir>');
+    let everySeconds = 5;
+    if (options.every !== undefined) {
+      const { parseDuration, FaultSpecError } = await import('../../src/emulator/events/faults.js');
+      try {
+        everySeconds = parseDuration(options.every, '--every') / 1000;
+      } catch (error) {
+        throw new UsageError(error instanceof FaultSpecError ? error.message : String(error));
+      }
+      if (!(everySeconds > 0)) throw new UsageError('--every must be above 0');
+    }
+    const writes = options.out !== undefined || options.frames !== undefined;
+    const ffmpeg = writes ? findFfmpeg(ctx.env) : undefined;
+    if (writes && !ffmpeg) throw new CliError('--out and --frames need ffmpeg on PATH', EXIT.config, 'Install it: apt-get install ffmpeg (Debian/Ubuntu), brew install ffmpeg (macOS).');
+    const tokenClaims = options.token === undefined ? undefined : claimsOf(options.token);
+    if (tokenClaims && tokenClaims.capabilities?.allow_subscribe !== true) {
+      throw new UsageError('--token does not allow subscribing (its capabilities have no allow_subscribe); make one with --capabilities subscribe');
+    }
+
+    const stageArn = await resolveReference(ctx, 'stage', options.stage!);
+    if (tokenClaims && tokenClaims.resource !== stageArn) throw new UsageError(`--token is for ${String(tokenClaims.resource)}, not ${stageArn}`);
+    const publisher = await publisherOf(ctx, stageArn, options.participant!);
+    let token = options.token;
+    if (token === undefined) {
+      const made = await ctx.call('CreateParticipantToken', { stageArn, capabilities: ['SUBSCRIBE'] });
+      token = made.participantToken!.token!;
+    }
+    const whipUrl = claimsOf(token).whip_url;
+    if (typeof whipUrl !== 'string') throw new UsageError('the token has no whip_url claim to subscribe at');
+    const endpoint = `${whipUrl.replace(/\/$/, '')}/subscribe/${encodeURIComponent(publisher.participantId)}`;
+    if (options.frames !== undefined) mkdirSync(options.frames, { recursive: true });
+
+    const { SubscribeSession } = await import('../../src/subscribe/session.js');
+    const { SubscribeRefused } = await import('../../src/subscribe/signal.js');
+    const err = ctx.io.stderr;
+    const json = ctx.globals.json === true;
+    const tty = Boolean((err as NodeJS.WriteStream).isTTY) && !json;
+    let endedBy = 'duration';
+    let failed = false;
+    let finish: () => void = () => {};
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    if (tty) err.write(`ivsrt subscribe: offering to ${endpoint}\n`);
+    takeOverInterrupt();
+    const interrupted = (): void => {
+      endedBy = 'Ctrl-C';
+      finish();
+    };
+    process.once('SIGINT', interrupted);
+    process.once('SIGTERM', interrupted);
+    const releaseSignals = (): void => {
+      process.off('SIGINT', interrupted);
+      process.off('SIGTERM', interrupted);
+    };
+    let session;
+    try {
+      session = await SubscribeSession.start({
+        endpoint,
+        token,
+        ffmpeg,
+        outputs: { out: options.out, frames: options.frames === undefined ? undefined : { dir: options.frames, everySeconds } },
+        onEnd: (reason) => {
+          endedBy = reason;
+          failed = /failed|ffmpeg/.test(reason);
+          finish();
+        },
+      });
+    } catch (error) {
+      releaseSignals();
+      if (error instanceof SubscribeRefused) throw new CliError(`${error.code ? `${error.code}: ` : ''}${error.message} (HTTP ${error.status})`, EXIT.service);
+      throw new CliError(`could not subscribe: ${error instanceof Error ? error.message : String(error)}`, EXIT.other);
+    }
+    const report = (): void => {
+      const sample = session.receiver.sample();
+      if (json) ctx.io.stdout.write(`${JSON.stringify({ type: 'sample', ...sample })}\n`);
+      else err.write(tty ? `\r${formatReceiving(sample)}\u001b[K` : `${formatReceiving(sample)}\n`);
+    };
+    const progress = setInterval(report, json || tty ? 1_000 : 5_000);
+    const timer = options.duration === undefined ? undefined : setTimeout(finish, options.duration * 1000);
+    await finished;
+    clearInterval(progress);
+    if (timer) clearTimeout(timer);
+    releaseSignals();
+    const stats = await session.stop();
+    if (tty) err.write('\n');
+    const summary = {
+      stageArn,
+      publisherId: publisher.participantId,
+      ...(publisher.userId ? { publisherUserId: publisher.userId } : {}),
+      resourceUrl: session.resourceUrl,
+      endedBy,
+      ...(options.out !== undefined ? { out: options.out } : {}),
+      ...(options.frames !== undefined ? { frames: options.frames } : {}),
+      ...stats,
+    };
+    if (!json) err.write(`ivsrt subscribe: ended (${endedBy})\n`);
+    if (failed) throw new CliError(`the subscription ended early: ${endedBy}`, EXIT.other);
+    if (json) {
+      ctx.io.stdout.write(`${JSON.stringify({ type: 'summary', ...summary })}\n`);
+      return undefined;
+    }
+    return summary;
+  },
+});
+
+interface Claims {
+  resource?: unknown;
+  whip_url?: unknown;
+  capabilities?: { allow_subscribe?: unknown };
+}
+
+function claimsOf(token: string): Claims {
+  try {
+    return decodeJwt(token).payload as Claims;
+  } catch (error) {
+    throw new UsageError(`--token is not a participant token: ${error instanceof JwtFormatError ? error.message : 'not a JWT'}`);
+  }
+}
+
+/**
+ * The participant `ref` names on the stage's current session: a participant id, or else a user id (the
+ * one publishing, when several share it). An id the session has not seen goes to the stage as it is, which
+ * answers PUBLISHER_NOT_FOUND.
+ */
+async function publisherOf(ctx: Context, stageArn: string, ref: string): Promise<{ participantId: string; userId?: string }> {
+  const { stage } = await ctx.call('GetStage', { arn: stageArn });
+  const sessionId = stage?.activeSessionId;
+  if (!sessionId) throw new CliError(`PUBLISHER_NOT_FOUND: stage ${stageArn} has no session now, so nobody publishes there`, EXIT.service);
+  const participants: ParticipantSummary[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await ctx.call('ListParticipants', { stageArn, sessionId, nextToken, maxResults: 100 });
+    participants.push(...(page.participants ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  const byId = participants.find((p) => p.participantId === ref);
+  if (byId) return { participantId: ref, ...(byId.userId ? { userId: byId.userId } : {}) };
+  const byUser = participants.filter((p) => p.userId === ref && p.state === 'CONNECTED');
+  const chosen = byUser.find((p) => p.published) ?? byUser[0];
+  if (chosen) return { participantId: chosen.participantId!, userId: ref };
+  if (/^[a-zA-Z0-9]{12}$/.test(ref)) return { participantId: ref };
+  throw new CliError(`PUBLISHER_NOT_FOUND: nobody with participant id or user id "${ref}" is on stage ${stageArn}'s current session`, EXIT.service);
+}

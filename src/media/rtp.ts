@@ -1,0 +1,29 @@
+// The RTP header (RFC 3550 §5.1), read by the emulator's meter and by `ivsrt subscribe`'s receiver.
+
+export interface RtpPacket {
+  payloadType: number;
+  marker: boolean;
+  sequenceNumber: number;
+  timestamp: number;
+  ssrc: number;
+  payload: Uint8Array;
+}
+
+/** The RTP packet in `data`, or undefined for RTCP and anything malformed (RFC 3550 §5.1, RFC 5761 §4). */
+export function parseRtp(data: Uint8Array): RtpPacket | undefined {
+  if (data.length < 12 || data[0]! >> 6 !== 2) return undefined;
+  const second = data[1]!;
+  if (second >= 192 && second <= 223) return undefined; // RTCP multiplexed on the same port
+  const csrcs = data[0]! & 0x0f;
+  let offset = 12 + csrcs * 4;
+  if (data[0]! & 0x10) {
+    if (data.length < offset + 4) return undefined;
+    offset += 4 + ((data[offset + 2]! << 8) | data[offset + 3]!) * 4;
+  }
+  let end = data.length;
+  if (data[0]! & 0x20) end -= data[data.length - 1]!;
+  if (offset > end) return undefined;
+  const timestamp = ((data[4]! << 24) | (data[5]! << 16) | (data[6]! << 8) | data[7]!) >>> 0;
+  const ssrc = ((data[8]! << 24) | (data[9]! << 16) | (data[10]! << 8) | data[11]!) >>> 0;
+  return { payloadType: second & 0x7f, marker: second >= 128, sequenceNumber: (data[2]! << 8) | data[3]!, timestamp, ssrc, payload: data.subarray(offset, end) };
+}

@@ -1,0 +1,157 @@
+// `ivsrt subscribe`'s WebRTC side: node-datachannel offers to receive Opus audio and H.264 video (audio
+// first, as AWS's samples do), posts the offer (signal.ts), and once connected hands every RTP packet to
+// the receiver's measurements and, when ffmpeg writes something, to ffmpeg's two UDP ports. Receiver
+// reports and key-frame requests go back through each track's RTCP session. DELETE on the Location ends it.
+import { createSocket, type Socket } from 'node:dgram';
+import type { Track } from 'node-datachannel';
+import { withoutCandidates } from '../publish/whip.js';
+import { AUDIO_PAYLOAD_TYPE, startFfmpeg, VIDEO_PAYLOAD_TYPE, type Outputs, type RunningFfmpeg } from './ffmpeg.js';
+import { Receiver, type ReceiveSample } from './receiver.js';
+import { postOffer, withCandidatesEverywhere } from './signal.js';
+
+const CONNECT_TIMEOUT_MS = 15_000;
+const GATHERING_TIMEOUT_MS = 5_000;
+const H264_PROFILE = 'profile-level-id=42e01f;packetization-mode=1;level-asymmetry-allowed=1';
+
+export interface SubscribeSessionOptions {
+  /** `<whip_url>/subscribe/<participantId>`. */
+  endpoint: string;
+  token: string;
+  /** ffmpeg's path, when something is to be written. */
+  ffmpeg?: string;
+  outputs: Outputs;
+  /** Called when the subscription ends on its own (the connection failed or closed, ffmpeg gone), with why. */
+  onEnd(reason: string): void;
+}
+
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${what} did not happen within ${ms / 1000} s`)), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}
+
+export class SubscribeSession {
+  private stopped = false;
+  private readonly socket: Socket | undefined;
+
+  private constructor(
+    readonly receiver: Receiver,
+    readonly resourceUrl: string | undefined,
+    private readonly options: SubscribeSessionOptions,
+    private readonly ffmpeg: RunningFfmpeg | undefined,
+    private readonly release: () => void,
+  ) {
+    if (ffmpeg) this.socket = createSocket('udp4');
+  }
+
+  /** Offers, POSTs, and resolves once connected. Throws SubscribeRefused when the endpoint says no. */
+  static async start(options: SubscribeSessionOptions): Promise<SubscribeSession> {
+    // ffmpeg listens before the offer goes out, so that the first key frame reaches it.
+    const ffmpeg = options.ffmpeg && (options.outputs.out || options.outputs.frames) ? await startFfmpeg(options.ffmpeg, options.outputs) : undefined;
+    const ndc = await import('node-datachannel');
+    const pc = new ndc.PeerConnection('ivsrt-subscribe', { iceServers: [] });
+    const audio = new ndc.Audio('0', 'RecvOnly');
+    audio.addOpusCodec(AUDIO_PAYLOAD_TYPE);
+    const video = new ndc.Video('1', 'RecvOnly');
+    video.addH264Codec(VIDEO_PAYLOAD_TYPE, H264_PROFILE);
+    const tracks = { audio: pc.addTrack(audio), video: pc.addTrack(video) };
+    for (const track of [tracks.audio, tracks.video]) track.setMediaHandler(new ndc.RtcpReceivingSession());
+    let session: SubscribeSession | undefined;
+    const early: [kind: 'audio' | 'video', data: Buffer][] = [];
+    const deliver = (kind: 'audio' | 'video') => (data: Buffer) => (session ? session.packet(kind, data) : early.push([kind, data]));
+    tracks.audio.onMessage(deliver('audio'));
+    tracks.video.onMessage(deliver('video'));
+    // A key frame as soon as the track opens, for the decoder that starts with this subscription (the
+    // emulator asks on its own too). Only an open track may send: libdatachannel aborts the process otherwise.
+    tracks.video.onOpen(() => tracks.video.requestKeyframe());
+    let state = 'new';
+    const connected = new Promise<void>((resolve, reject) => {
+      pc.onStateChange((s) => {
+        state = s;
+        if (session) session.onState(s);
+        if (s === 'connected') resolve();
+        else if (s === 'failed' || s === 'closed') reject(new Error(`the WebRTC connection ${s}`));
+      });
+    });
+    connected.catch(() => {});
+    const gathered = new Promise<void>((resolve) => pc.onGatheringStateChange((s) => s === 'complete' && resolve()));
+    const release = (): void => {
+      pc.close();
+      ndc.cleanup();
+    };
+    let receiver: Receiver;
+    let resourceUrl: string | undefined;
+    try {
+      pc.setLocalDescription();
+      if (pc.gatheringState() !== 'complete') await within(gathered, GATHERING_TIMEOUT_MS, 'ICE candidate gathering');
+      receiver = new Receiver(Date.now());
+      const answer = await postOffer(options.endpoint, options.token, withoutCandidates(pc.localDescription()!.sdp));
+      resourceUrl = answer.location;
+      pc.setRemoteDescription(withCandidatesEverywhere(answer.sdp), 'answer');
+      await within(connected, CONNECT_TIMEOUT_MS, 'the WebRTC connection');
+    } catch (error) {
+      release();
+      await ffmpeg?.stop();
+      throw error;
+    }
+    session = new SubscribeSession(receiver, resourceUrl, options, ffmpeg, release);
+    receiver.connectionState = state;
+    for (const [kind, data] of early.splice(0)) session.packet(kind, data);
+    ffmpeg?.process.once('exit', (code) => session.end(`ffmpeg exited (${code ?? 'signal'})${ffmpeg.errors().trim() ? `: ${ffmpeg.errors().trim().split('\n').pop()}` : ''}`));
+    session.tracks = [tracks.audio, tracks.video];
+    return session;
+  }
+
+  /** Held so the garbage collector cannot take a track (and its message callback) while media flows. */
+  tracks: Track[] = [];
+
+  /** Stopping, but ffmpeg still gets packets until it has written its files out. */
+  private finishing = false;
+
+  private packet(kind: 'audio' | 'video', data: Buffer): void {
+    if (this.socket && this.ffmpeg && !this.stopped) this.socket.send(data, kind === 'video' ? this.ffmpeg.ports.video : this.ffmpeg.ports.audio, '127.0.0.1');
+    if (this.stopped || this.finishing) return;
+    if (kind === 'video') this.receiver.onVideo(data);
+    else this.receiver.onAudio(data);
+  }
+
+  private onState(state: string): void {
+    this.receiver.connectionState = state;
+    if (state === 'failed' || state === 'closed' || state === 'disconnected') this.end(`the WebRTC connection ${state}`);
+  }
+
+  private end(reason: string): void {
+    if (!this.stopped && !this.finishing) this.options.onEnd(reason);
+  }
+
+  /** Ends the subscription: DELETE on its Location, the connection closes, ffmpeg finishes its files. Safe to call twice. */
+  async stop(): Promise<ReceiveSample> {
+    const final = this.receiver.sample();
+    if (this.stopped || this.finishing) return final;
+    // ffmpeg first, while packets still arrive, so that its files end where the measurements do.
+    this.finishing = true;
+    await this.ffmpeg?.stop();
+    if (this.resourceUrl) {
+      try {
+        await fetch(this.resourceUrl, { method: 'DELETE', headers: { Authorization: `Bearer ${this.options.token}` }, signal: AbortSignal.timeout(5_000) });
+      } catch {
+        // The subscription may be gone already (its publisher left); closing the connection ends it anyway.
+      }
+    }
+    this.stopped = true;
+    this.release();
+    this.tracks = [];
+    this.socket?.close();
+    return { ...final, connectionState: 'closed' };
+  }
+}
