@@ -69,7 +69,7 @@ describe('parseRtp', () => {
     const ext = Buffer.from([0xbe, 0xde, 0, 1, 0x10, 0xff, 0, 0]);
     const packet = Buffer.concat([Buffer.from([0xb1, 96, 0, 1, 0, 0, 0, 9, 0, 0, 0, 1, 0, 0, 0, 2]), ext, Buffer.from([7, 7, 0, 2])]);
     const parsed = parseRtp(packet)!;
-    expect({ ...parsed, payload: [...parsed.payload] }).toEqual({ payloadType: 96, timestamp: 9, payload: [7, 7] });
+    expect({ ...parsed, payload: [...parsed.payload] }).toEqual({ payloadType: 96, marker: false, sequenceNumber: 1, timestamp: 9, ssrc: 1, payload: [7, 7] });
   });
 
   it('leaves out RTCP (multiplexed on the same port) and anything too short', () => {
