@@ -2,10 +2,9 @@
 // first, as AWS's samples do), posts the offer (signal.ts), and once connected hands every RTP packet to
 // the receiver's measurements and, when ffmpeg writes something, to ffmpeg's two UDP ports. Receiver
 // reports and key-frame requests go back through each track's RTCP session. DELETE on the Location ends it.
-import { createSocket, type Socket } from 'node:dgram';
 import type { Track } from 'node-datachannel';
 import { withoutCandidates } from '../publish/whip.js';
-import { AUDIO_PAYLOAD_TYPE, startFfmpeg, VIDEO_PAYLOAD_TYPE, type Outputs, type RunningFfmpeg } from './ffmpeg.js';
+import { AUDIO, AUDIO_PAYLOAD_TYPE, startFfmpeg, VIDEO, VIDEO_PAYLOAD_TYPE, type Outputs, type RunningFfmpeg } from './ffmpeg.js';
 import { Receiver, type ReceiveSample } from './receiver.js';
 import { postOffer, withCandidatesEverywhere } from './signal.js';
 
@@ -42,7 +41,6 @@ function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
 
 export class SubscribeSession {
   private stopped = false;
-  private readonly socket: Socket | undefined;
 
   private constructor(
     readonly receiver: Receiver,
@@ -50,13 +48,11 @@ export class SubscribeSession {
     private readonly options: SubscribeSessionOptions,
     private readonly ffmpeg: RunningFfmpeg | undefined,
     private readonly release: () => void,
-  ) {
-    if (ffmpeg) this.socket = createSocket('udp4');
-  }
+  ) {}
 
   /** Offers, POSTs, and resolves once connected. Throws SubscribeRefused when the endpoint says no. */
   static async start(options: SubscribeSessionOptions): Promise<SubscribeSession> {
-    // ffmpeg listens before the offer goes out, so that the first key frame reaches it.
+    // ffmpeg starts before the offer goes out; what arrives before it listens is held for it.
     const ffmpeg = options.ffmpeg && (options.outputs.out || options.outputs.frames) ? await startFfmpeg(options.ffmpeg, options.outputs) : undefined;
     const ndc = await import('node-datachannel');
     const pc = new ndc.PeerConnection('ivsrt-subscribe', { iceServers: [] });
@@ -119,7 +115,7 @@ export class SubscribeSession {
   private finishing = false;
 
   private packet(kind: 'audio' | 'video', data: Buffer): void {
-    if (this.socket && this.ffmpeg && !this.stopped) this.socket.send(data, kind === 'video' ? this.ffmpeg.ports.video : this.ffmpeg.ports.audio, '127.0.0.1');
+    if (!this.stopped) this.ffmpeg?.feed.send(kind === 'video' ? VIDEO : AUDIO, data);
     if (this.stopped || this.finishing) return;
     if (kind === 'video') this.receiver.onVideo(data);
     else this.receiver.onAudio(data);
@@ -151,7 +147,6 @@ export class SubscribeSession {
     this.stopped = true;
     this.release();
     this.tracks = [];
-    this.socket?.close();
     return { ...final, connectionState: 'closed' };
   }
 }

@@ -20,7 +20,7 @@ import type { Emulator } from '../emulator.js';
 import { isBucketBroken } from '../faults.js';
 import { participantKey, type CompositionRec, type DestinationRec } from '../store.js';
 import { watchRtpSources, type MediaKind, type RtpSource } from '../whip/ingest.js';
-import { RtpFeed, type FeedStream } from '../whip/rtp-feed.js';
+import { RtpFeed, type FeedStream } from '../../media/rtp-feed.js';
 import { CompositeRecording } from './composite-recording.js';
 import { outputArgs, type OutputTarget } from './output.js';
 

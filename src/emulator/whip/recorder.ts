@@ -19,7 +19,7 @@ import {
   closingFile, HLS_PATH, mediaBlock, multivariantPlaylist, PLAYLIST, playlistDurationMs, rfc3339, thumbnailOutputs, writeRecordingFile, writeRecordingJson,
   type RecordingOutcome, type ThumbnailStorage,
 } from '../recording-files.js';
-import { isRtcp, RtpFeed, type FeedKind, type FeedStream } from './rtp-feed.js';
+import { isRtcp, RtpFeed, type FeedKind, type FeedStream } from '../../media/rtp-feed.js';
 import { nalUnits, NAL_IDR, NAL_SPS } from '../../media/h264.js';
 import { parseRtp } from '../../media/rtp.js';
 
