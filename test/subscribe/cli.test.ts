@@ -77,8 +77,9 @@ describe.skipIf(noFfmpeg)('ivsrt subscribe from the emulator', () => {
     for (const sample of lines.slice(0, -1)) expect(sample).toMatchObject({ type: 'sample', connectionState: 'connected' });
     expect(JSON.stringify(lines)).not.toContain('eyJ'); // no token (a JWT) in the output
 
-    // What the publisher sent while subscribed, at its steady frame rate, against what ffmpeg wrote.
-    const sent = FPS * summary.seconds;
+    // What the publisher sent from the first frame the subscriber could decode (a key frame) to the end,
+    // at its steady frame rate, against what ffmpeg wrote: a file has nothing before its first key frame.
+    const sent = FPS * (summary.seconds - summary.timeToFirstFrameMs / 1000);
     const file = probe(out);
     expect([file.width, file.height]).toEqual([320, 240]);
     expect(file.audio).toBe(true);
