@@ -24,3 +24,11 @@ export async function spawnEmulator(args = [], { env = process.env, stderr = 'pi
   });
   return { child, url, log: () => log };
 }
+
+/** The emulator's WHIP publishers with what it measures (GET /_ivsrt/media, with the instance's admin secret from IVSRT_HOME). */
+export async function whipPublishers(home, url) {
+  const { readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const secret = JSON.parse(readFileSync(join(home, 'instances', `${new URL(url).port}.json`), 'utf8')).adminSecret;
+  return (await (await fetch(`${url}/_ivsrt/media`, { headers: { 'x-ivsrt-admin-secret': secret } })).json()).whipPublishers;
+}

@@ -56,6 +56,8 @@ export const verb = defineVerb({
   description:
     'Starts a server-side composition of a stage: everyone publishing is mixed into one video (grid or picture-in-picture) and sent to an IVS channel (--channel), ' +
     'recorded to S3 (--s3 with --encoder), or both. It starts in STARTING and becomes ACTIVE; it stops by itself a minute after the last participant stops publishing. ' +
+    'The local emulator renders it from its publishers\' real media with ffmpeg: the channel output plays from the emulator (composition get shows its playbackUrl; emulator-only), ' +
+    'and the S3 recording is written only when the emulator runs with --s3-dir DIR. ' +
     'For layout options, thumbnails or recording settings pass the full request with --input; --channel/--s3/--encoder then replace its destinations and --layout its layout kind.',
   examples: [
     { command: 'ivsrt composition start demo --channel arn:aws:ivs:us-east-1:123456789012:channel/AbCdEfGhIjKl', description: 'broadcast to a channel' },

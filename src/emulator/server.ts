@@ -333,7 +333,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   rememberInProcess(url, adminSecret);
   whip = new WhipIngest(emu, url, options.mediaLimits, options.s3Dir);
   emu.whipBase = `${url}/whip`;
-  renderer = renderCompositions(emu, { liveDir: mkdtempSync(join(tmpdir(), 'ivsrt-compositions-')), s3Dir: options.s3Dir });
+  renderer = renderCompositions(emu, { liveDir: () => mkdtempSync(join(tmpdir(), 'ivsrt-compositions-')), s3Dir: options.s3Dir });
   log(`emulator listening on ${url}${options.dataDir ? ` (data: ${options.dataDir})` : ' (memory only)'}`);
 
   function close(): Promise<void> {

@@ -10,7 +10,7 @@
 // a publisher's media starts, stops, or its video pauses; when it differs, ffmpeg is restarted with the
 // new graph (inputs cannot be added to a running ffmpeg), and the outputs go on from where they were.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EncoderConfiguration } from '@aws-sdk/client-ivs-realtime';
 import { compositionGraph, type DrawnTile } from '../../composition/graph.js';
@@ -34,8 +34,8 @@ const SETTLE_MS = 150;
 const STOP_GRACE_MS = 800;
 
 export interface RendererOptions {
-  /** Where live output goes (one directory per composition), served at /playback/<compositionId>/. */
-  liveDir: string;
+  /** Where live output goes (one directory per composition), served at /playback/<compositionId>/; made when first needed. */
+  liveDir: () => string;
   /** The directory standing in for S3 (--s3-dir); no composite recording without it. */
   s3Dir?: string;
 }
@@ -90,7 +90,6 @@ export class CompositionRenderer {
     private readonly emu: Emulator,
     private readonly options: RendererOptions,
   ) {
-    mkdirSync(options.liveDir, { recursive: true });
     emu.onCommitted(() => this.schedule());
     this.stopWatching = watchRtpSources(emu, {
       added: (source) => {
@@ -125,9 +124,12 @@ export class CompositionRenderer {
     this.ticker.unref();
   }
 
+  private liveRoot: string | undefined;
+
   /** The live output's directory for a composition (its playlist is live.m3u8). */
   liveDirOf(compositionId: string): string {
-    return join(this.options.liveDir, compositionId);
+    this.liveRoot ??= this.options.liveDir();
+    return join(this.liveRoot, compositionId);
   }
 
   private videoFlowing(key: string): boolean {
@@ -292,7 +294,7 @@ export class CompositionRenderer {
     this.stopWatching();
     await Promise.all([...this.pipelines.values()].map((p) => p.stop()));
     this.pipelines.clear();
-    rmSync(this.options.liveDir, { recursive: true, force: true });
+    if (this.liveRoot) rmSync(this.liveRoot, { recursive: true, force: true });
   }
 }
 
@@ -387,7 +389,7 @@ class Pipeline {
       graph += `;[${video}]split=${taps.length + 1}[venc]${taps.map((_, i) => `[thumb${i}in]`).join('')};${taps.join(';')}`;
       video = 'venc';
     }
-    args.push('-filter_complex', graph, '-map', `[${video}]`, '-map', '[aout]', '-flags', '+global_header');
+    args.push('-filter_complex', graph, '-map', `[${video}]`, '-map', '[aout]');
     args.push(
       '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p',
       '-r', String(scene.framerate), '-g', String(scene.framerate), '-keyint_min', String(scene.framerate), '-sc_threshold', '0',
