@@ -78,7 +78,10 @@ export function createContext(seed: ContextSeed): Context {
       return ensureLocalEmulator({ env, admin: (url) => adminAt(url), onStarted: (url) => io.stderr.write(`Started the local IVS emulator in the background at ${url} (\`ivsrt local stop\` stops it).\n`) });
     });
     debug(`target: ${resolved.kind} region=${resolved.region} endpoint=${resolved.endpoint ?? `https://ivsrealtime.${resolved.region}.amazonaws.com (the SDK's default for the region)`}`);
-    if (resolved.note && io.stderrIsTTY) io.stderr.write(`${resolved.note}\n`);
+    if (resolved.note && io.stderrIsTTY) {
+      const { once } = await import('./notices.js');
+      once(env, 'no-aws-configuration', () => io.stderr.write(`${resolved.note}\n`));
+    }
     return resolved;
   });
 
