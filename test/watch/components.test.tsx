@@ -1,7 +1,7 @@
 // Single components at fixed terminal sizes, with data given directly.
 import type { Participant } from '@aws-sdk/client-ivs-realtime';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Footer } from '../../src/watch/ui/Footer.js';
+import { Footer, fitHints } from '../../src/watch/ui/Footer.js';
 import { HelpScreen } from '../../src/watch/ui/HelpScreen.js';
 import { ParticipantsTable } from '../../src/watch/ui/ParticipantsTable.js';
 import { renderAt } from './ink-render.js';
@@ -79,8 +79,21 @@ describe('HelpScreen', () => {
 
 describe('Footer', () => {
   it('asks a yes/no question', () => {
-    const view = renderAt(<Footer prompt={{ kind: 'confirm', question: 'Disconnect alice (p1)?' }} />, { columns: 80, rows: 5 });
+    const view = renderAt(<Footer prompt={{ kind: 'confirm', question: 'Disconnect alice (p1)?' }} columns={80} />, { columns: 80, rows: 5 });
     unmount = view.unmount;
     expect(view.lastFrame()).toBe('Disconnect alice (p1)? [y/N]');
+  });
+
+  it('keeps "? help" and "q quit" in the key hints at any width, dropping the least useful hints first', () => {
+    const hints = '↑↓ select · ⏎ details · / filter · Tab pane · a show who left · d disconnect · x stop composition · r refresh · p pause · ? help · q quit';
+    expect(hints.length).toBeGreaterThan(120);
+    for (const columns of [120, 100, 80, 60]) {
+      const view = renderAt(<Footer prompt={{ kind: 'keys', hints }} columns={columns} />, { columns, rows: 5 });
+      const frame = view.lastFrame()!;
+      view.unmount();
+      expect(frame.length, `${columns} columns`).toBeLessThanOrEqual(columns);
+      expect(frame, `${columns} columns`).toMatch(/^↑↓ select · .* · \? help · q quit$/);
+    }
+    expect(fitHints(hints, 120)).toBe('↑↓ select · ⏎ details · / filter · Tab pane · a show who left · d disconnect · x stop composition · ? help · q quit');
   });
 });

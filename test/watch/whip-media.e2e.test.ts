@@ -115,5 +115,39 @@ describe.skipIf(noFfmpeg)('ivsrt watch with real media', () => {
         publish.child.kill('SIGKILL');
       }
     });
+
+    it('at 80x24 a mark tells the real-media publisher from a simulated one; at 120 columns the footer keeps "? help" and "q quit"', async () => {
+      if (!existsSync(`${ROOT}/dist/cli.cjs`) || !existsSync(`${ROOT}/dist/watch.mjs`)) execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT });
+      await newStage('watch-mark');
+      const simulated = start(['local', 'join', 'watch-mark', '--user-id', 'sim-publisher', '--publish']);
+      expect(await simulated.exited, simulated.stderr()).toBe(0);
+      const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+      const env = Object.entries(testEnv({ IVSRT_HOME: bed.emu.home, IVSRT_CACHE_DIR: `${ROOT}/node_modules/.cache/ivsrt-e2e` }))
+        .filter(([key]) => /^(AWS_|IVSRT_|PATH$|HOME$|LANG$|LC_)/.test(key))
+        .map(([key, value]) => `${key}=${quote(value ?? '')}`);
+      const command = `env ${env.join(' ')} TERM=xterm-256color ${quote(process.execPath)} ${quote(BIN)} watch watch-mark --endpoint-url ${bed.emu.url} --interval 0.5; sleep 60`;
+      tmux('new-session', '-d', '-s', 'mark', '-x', '80', '-y', '24', command);
+      const publish = start(['publish', 'watch-mark', '--user-id', 'real-publisher', '--duration', '15', ...PUBLISH]);
+      try {
+        const screen = await eventually('real-publisher marked on an 80-column screen', async () => {
+          const text = tmux('capture-pane', '-p', '-t', 'mark');
+          return /real-publisher .* yes● +WHIP/.test(text) ? text : undefined;
+        }, 60_000);
+        expect(screen).toMatch(/sim-publisher .* yes +WHIP/);
+        expect(screen).not.toMatch(/sim-publisher .* yes●/);
+        expect(screen).not.toContain('MEDIA'); // the column does not fit: the mark is what tells them apart
+        expect(screen.split('\n').every((line) => line.length <= 80)).toBe(true);
+
+        tmux('resize-window', '-t', 'mark', '-x', '120', '-y', '30');
+        const wide = await eventually('the footer at 120 columns', async () => {
+          const text = tmux('capture-pane', '-p', '-t', 'mark');
+          return text.includes('Participants') && /^.* · \? help · q quit *$/m.test(text) ? text : undefined;
+        });
+        expect(wide).toMatch(/↑↓ select · ⏎ details/);
+        tmux('send-keys', '-t', 'mark', 'q');
+      } finally {
+        publish.child.kill('SIGKILL');
+      }
+    });
   });
 });

@@ -133,7 +133,7 @@ export function App({ root, openStage, readonly, where, onExit }: AppProps) {
       )}
       {drilled ? <StageScreen key={drilled.poller.stageArn} {...screen} keys={drilledKeys} store={drilled} onBack={back} /> : null}
       <Box flexGrow={1} />
-      {tooSmall ? null : <Footer prompt={prompt} />}
+      {tooSmall ? null : <Footer prompt={prompt} columns={size.columns} />}
     </Box>
   );
 }

@@ -8,7 +8,26 @@ export type Prompt =
   | { kind: 'message'; text: string; tone: Tone }
   | { kind: 'keys'; hints: string };
 
-export function Footer({ prompt }: { prompt: Prompt }) {
+const SEPARATOR = ' · ';
+/** The keys a person must always be shown, whatever the width: how to get help, and how to leave. */
+const ALWAYS = /^(\? help|q quit)$/;
+
+/**
+ * The key hints (`a · b · ? help · q quit`, most useful first) that fit in `columns`: the least useful go
+ * first, so `? help` and `q quit` stay on screen on any terminal the view runs in.
+ */
+export function fitHints(hints: string, columns: number): string {
+  const parts = hints.split(SEPARATOR);
+  while (parts.join(SEPARATOR).length > columns) {
+    let drop = parts.length - 1;
+    while (drop >= 0 && ALWAYS.test(parts[drop]!)) drop--;
+    if (drop < 0) break;
+    parts.splice(drop, 1);
+  }
+  return parts.join(SEPARATOR);
+}
+
+export function Footer({ prompt, columns }: { prompt: Prompt; columns: number }) {
   switch (prompt.kind) {
     case 'confirm':
       return (
@@ -21,6 +40,6 @@ export function Footer({ prompt }: { prompt: Prompt }) {
     case 'message':
       return <Text color={TONE_COLOR[prompt.tone]} wrap="truncate">{prompt.text}</Text>;
     case 'keys':
-      return <Text dimColor wrap="truncate">{prompt.hints}</Text>;
+      return <Text dimColor wrap="truncate">{fitHints(prompt.hints, columns)}</Text>;
   }
 }

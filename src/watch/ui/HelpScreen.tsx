@@ -29,6 +29,7 @@ export function HelpScreen({ readonly }: { readonly: boolean }) {
       <Text dimColor>Rows turn green when added, yellow when changed, red when the participant left; then those who left drop out (a shows them).</Text>
       <Text dimColor>Status line: ok = the last poll answered; connecting…, PAUSED, or the last error and when the next try is (throttled = rate limited).</Text>
       <Text dimColor>"joined and left between two polls": someone the watch first saw after they had already left.</Text>
+      <Text dimColor>PUB yes● = publishing real media the local emulator measures (WHIP: ivsrt publish, OBS, a browser); plain yes = a simulated publisher, or AWS.</Text>
       <Text dimColor>Press any key to close.</Text>
     </Box>
   );

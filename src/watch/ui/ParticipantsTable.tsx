@@ -16,11 +16,16 @@ import type { Highlight } from './store.js';
 
 type Column = ColumnSpec<WatchedParticipant>;
 
+/** After `yes` in the PUB column: this publisher sends real media (the MEDIA column and Enter say what). */
+export const REAL_MEDIA_MARK = '●';
+
 const LEADING: Column[] = [
   { header: 'USER', width: 16, value: (p) => p.userId ?? '' },
-  { header: 'PARTICIPANT', width: 14, value: (p) => p.participantId ?? '' },
+  { header: 'PARTICIPANT', width: 13, value: (p) => p.participantId ?? '' },
   { header: 'STATE', width: 12, value: (p) => p.state ?? '' },
-  { header: 'PUB', width: 3, value: (p) => (p.published ? 'yes' : 'no') },
+  // `yes●`: publishing real media the emulator measures (WHIP), told apart from a simulated publisher on
+  // any width, also where the MEDIA column does not fit (80 columns).
+  { header: 'PUB', width: 4, value: (p) => (p.published ? (p.media ? `yes${REAL_MEDIA_MARK}` : 'yes') : 'no') },
   { header: 'PROTO', width: 6, value: (p) => p.protocol ?? '' },
 ];
 
