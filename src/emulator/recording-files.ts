@@ -33,18 +33,46 @@ export function playlistDurationMs(playlist: string): number {
   return Math.round(seconds * 1000);
 }
 
+/**
+ * `playlist` with every EXT-X-PROGRAM-DATE-TIME rewritten from `startMs` (the emulator-clock time of its
+ * first media) plus the durations of the segments before it, in UTC with `Z` (ffmpeg writes the wall clock).
+ */
+export function restampProgramDateTime(playlist: string, startMs: number): string {
+  // A segment's tags (EXTINF, then the date ffmpeg writes) come before its URI; its duration counts from there.
+  let elapsedSeconds = 0;
+  let segmentSeconds = 0;
+  return playlist
+    .split('\n')
+    .map((line) => {
+      if (line.startsWith('#EXT-X-PROGRAM-DATE-TIME:')) return `#EXT-X-PROGRAM-DATE-TIME:${new Date(startMs + Math.round(elapsedSeconds * 1000)).toISOString()}`;
+      const extinf = /^#EXTINF:([\d.]+)/.exec(line);
+      if (extinf) segmentSeconds = Number(extinf[1]);
+      else if (line !== '' && !line.startsWith('#')) {
+        elapsedSeconds += segmentSeconds;
+        segmentSeconds = 0;
+      }
+      return line;
+    })
+    .join('\n');
+}
+
 /** A multivariant playlist naming one rendition's media playlist. */
 export function multivariantPlaylist(rendition: string, codecs: string, bandwidth: number, resolution?: string): string {
   const size = resolution ? `,RESOLUTION=${resolution}` : '';
   return `#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-INDEPENDENT-SEGMENTS\n#EXT-X-STREAM-INF:BANDWIDTH=${bandwidth}${size},CODECS="${codecs}"\n${rendition}/${PLAYLIST}\n`;
 }
 
-/** The metadata files' `media` block: the HLS rendition and, when kept, the thumbnails (User Guide, "JSON Metadata Files"). */
-export function mediaBlock(rendition: string, thumbnails: ThumbnailStorage | undefined, durationMs?: number): Record<string, unknown> {
-  const hls: Record<string, unknown> = {};
-  if (durationMs !== undefined) hls.duration_ms = durationMs;
-  Object.assign(hls, { path: HLS_PATH, playlist: MULTIVARIANT, renditions: [{ path: rendition, playlist: PLAYLIST }] });
-  const media: Record<string, unknown> = { hls };
+/**
+ * The metadata files' `media` block: the HLS rendition (unless `hls` is false: a thumbnail-only recording)
+ * and, when kept, the thumbnails (User Guide, "JSON Metadata Files").
+ */
+export function mediaBlock(rendition: string, thumbnails: ThumbnailStorage | undefined, durationMs?: number, hls = true): Record<string, unknown> {
+  const media: Record<string, unknown> = {};
+  if (hls) {
+    const block: Record<string, unknown> = {};
+    if (durationMs !== undefined) block.duration_ms = durationMs;
+    media.hls = Object.assign(block, { path: HLS_PATH, playlist: MULTIVARIANT, renditions: [{ path: rendition, playlist: PLAYLIST }] });
+  }
   // "available only when the thumbnail configuration's storage field includes SEQUENTIAL" (LATEST likewise)
   if (thumbnails?.sequential) media.thumbnails = { path: THUMBNAILS, renditions: [{ path: rendition }] };
   if (thumbnails?.latest) media.latest_thumbnail = { path: LATEST_THUMBNAIL, renditions: [{ path: rendition }] };

@@ -44,7 +44,6 @@ function recordingBucket(emu: Emulator, p: ParticipantRec): string | undefined {
   const config = emu.store.stages.get(p.stageArn)?.autoRecording;
   const storageArn = config?.storageConfigurationArn;
   if (typeof storageArn !== 'string' || storageArn === '') return undefined;
-  if ((config!.mediaTypes as string[] | undefined)?.[0] === 'NONE') return undefined;
   if (p.replicationType === 'REPLICA' && config!.recordParticipantReplicas === false) return undefined;
   return emu.store.storages.get(storageArn)?.s3.bucketName;
 }

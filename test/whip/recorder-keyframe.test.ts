@@ -39,7 +39,7 @@ afterEach(() => {
 
 function recorder(): { recorder: Recorder; buffered: () => number } {
   const dir = mkdtempSync(join(tmpdir(), 'ivsrt-recorder-'));
-  const r = new Recorder({ dir, stageArn: 'arn:aws:ivs:us-east-1:123456789012:stage/AbCdef1G2hij', sessionId: 'st-ZyXwvu1T2sRqP', participantId: 'p', segmentSeconds: 2 }, () => {});
+  const r = new Recorder({ dir, stageArn: 'arn:aws:ivs:us-east-1:123456789012:stage/AbCdef1G2hij', sessionId: 'st-ZyXwvu1T2sRqP', participantId: 'p', segmentSeconds: 2, mediaTypes: 'AUDIO_VIDEO', now: () => 0 }, () => {});
   return { recorder: r, buffered: () => (r as unknown as { feed: { pending: unknown[] } }).feed.pending.length };
 }
 

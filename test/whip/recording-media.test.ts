@@ -3,7 +3,7 @@
 // frame as the recording starts and records from it), AUDIO_ONLY holds no video track, and mediaTypes NONE
 // writes thumbnails only. ffprobe reads what was written.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findFfmpeg } from '../../src/publish/ffmpeg.js';
@@ -54,14 +54,52 @@ function probe(path: string, args: string[]): Record<string, any> {
   return JSON.parse(execFileSync('ffprobe', ['-v', 'error', ...args, '-of', 'json', path], { encoding: 'utf8' }));
 }
 
+/** The emulator's own routes (clock, local join) need its secret. */
+const admin = () => ({ IVSRT_ADMIN_SECRET: bed.emu.adminSecret, IVSRT_HOME: bed.emu.home });
+
 describe.skipIf(noFfmpeg)('recording a WHIP publisher: what the files hold', () => {
-  it('keeps the opening seconds: the recording holds every frame the publisher sent but the last few in flight', async () => {
-    const { dir, framesSent } = await recorded('opening', { hlsConfiguration: { targetSegmentDurationSeconds: 2 } }, 6);
+  it('keeps the opening seconds: the recording holds every frame the publisher sent but the last few in flight; EXT-X-PROGRAM-DATE-TIME follows the emulator clock, in UTC with Z', async () => {
+    // The emulator's clock a day ahead of the wall clock, so a date taken from the wall clock shows.
+    const advanced = await bed.cli(['local', 'clock', '--advance', '86400'], admin());
+    expect(advanced.code, advanced.stderr).toBe(0);
+    const { dir, framesSent, ended } = await recorded('opening', { hlsConfiguration: { targetSegmentDurationSeconds: 2 } }, 6);
     expect(framesSent).toBeGreaterThan(FPS * 2);
     const framesRecorded = framesIn(dir);
     // Frames are counted, not seconds: a slow machine sends fewer, and the recording must still hold them.
     expect(framesRecorded).toBeLessThanOrEqual(framesSent);
     expect(framesSent - framesRecorded).toBeLessThanOrEqual(3);
+
+    const playlist = readFileSync(join(dir, 'media', 'hls', 'high', 'playlist.m3u8'), 'utf8');
+    const dates = [...playlist.matchAll(/^#EXT-X-PROGRAM-DATE-TIME:(.+)$/gm)].map((m) => m[1]!);
+    expect(dates.length).toBeGreaterThan(0);
+    for (const date of dates) expect(date).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    // The first segment starts with the recording (the emulator clock's recording_started_at, to the second).
+    const startedAt = Date.parse(ended.recording_started_at);
+    expect(Date.parse(dates[0]!)).toBeGreaterThanOrEqual(startedAt);
+    expect(Date.parse(dates[0]!)).toBeLessThan(startedAt + 5_000);
+    expect(Date.parse(dates[0]!)).toBeGreaterThan(Date.now() + 23 * 3600_000);
+    // Each later one is the first plus the durations of the segments before it.
+    const durations = [...playlist.matchAll(/^#EXTINF:([\d.]+)/gm)].map((m) => Number(m[1]));
+    dates.forEach((date, i) => expect(Math.abs(Date.parse(date) - Date.parse(dates[0]!) - durations.slice(0, i).reduce((a, b) => a + b, 0) * 1000)).toBeLessThanOrEqual(1));
+  });
+
+  it('AUDIO_ONLY: the recording holds an audio track and no video track', async () => {
+    const { dir, ended } = await recorded('audio-only', { mediaTypes: ['AUDIO_ONLY'] }, 3);
+    const { streams } = probe(join(dir, 'media', 'hls', 'multivariant.m3u8'), ['-show_entries', 'stream=codec_type,codec_name']);
+    expect(streams).toEqual([{ codec_type: 'audio', codec_name: 'aac' }]);
+    expect(readFileSync(join(dir, 'media', 'hls', 'multivariant.m3u8'), 'utf8')).toContain('CODECS="mp4a.40.2"');
+    expect(ended.media.hls.duration_ms).toBeGreaterThan(0);
+  });
+
+  it('NONE is a thumbnail-only recording: the participant is recorded (state, bucket, prefix, events) and only thumbnails are written', async () => {
+    const thumbnailConfiguration = { recordingMode: 'INTERVAL', storage: ['SEQUENTIAL'], targetIntervalSeconds: 1 };
+    const { dir, ended } = await recorded('thumbs-only', { mediaTypes: ['NONE'], thumbnailConfiguration }, 3);
+    expect(ended.recording_status).toBe('RECORDING_ENDED');
+    expect(ended.media).toEqual({ thumbnails: { path: 'media/thumbnails', renditions: [{ path: 'high' }] } });
+    expect(existsSync(join(dir, 'media', 'hls'))).toBe(false);
+    expect(readdirSync(join(dir, 'media', 'thumbnails', 'high'))).toContain('1.jpg');
+    const started = JSON.parse(readFileSync(join(dir, 'events', 'recording-started.json'), 'utf8'));
+    expect(started.recording_status).toBe('RECORDING_STARTED');
   });
 
   it.skipIf(noWhipClient !== undefined)('asks a publisher back within the reconnect window for a key frame, so its second part is recorded from its start (a 30 s key-frame interval)', async () => {
@@ -74,8 +112,7 @@ describe.skipIf(noFfmpeg)('recording a WHIP publisher: what the files hold', () 
     const { participantToken } = await bed.api('CreateParticipantToken', { stageArn: stage.arn, userId: 'gst' });
     const participantId: string = participantToken.participantId;
     // A viewer keeps the stage session open while the publisher is away (the emulator merges within a session).
-    const admin = { IVSRT_ADMIN_SECRET: bed.emu.adminSecret, IVSRT_HOME: bed.emu.home };
-    const viewer = await bed.cli(['local', 'join', '--stage', stage.arn, '--user-id', 'viewer'], admin);
+    const viewer = await bed.cli(['local', 'join', '--stage', stage.arn, '--user-id', 'viewer'], admin());
     expect(viewer.code, viewer.stderr).toBe(0);
 
     /** One WHIP session of simple-whip-client, whose encoder schedules a key frame only every 30 s; the frames the emulator had from it when it was stopped. */
@@ -98,7 +135,7 @@ describe.skipIf(noFfmpeg)('recording a WHIP publisher: what the files hold', () 
     const sessionId: string = (await bed.api('ListStageSessions', { stageArn: stage.arn })).stageSessions[0].sessionId;
     const { participant } = await bed.api('GetParticipant', { stageArn: stage.arn, sessionId, participantId });
     const dir = join(s3, `${name}-bucket`, participant.recordingS3Prefix);
-    const advanced = await bed.cli(['local', 'clock', '--advance', '61'], admin);
+    const advanced = await bed.cli(['local', 'clock', '--advance', '61'], admin());
     expect(advanced.code, advanced.stderr).toBe(0);
     const ended = await whenEnded(dir);
     const playlist = readFileSync(join(dir, 'media', 'hls', 'high', 'playlist.m3u8'), 'utf8');

@@ -19,7 +19,7 @@ import { Forwarder } from './forward.js';
 import { MediaMeter, type MediaStats } from './meter.js';
 import { Presence } from './presence.js';
 import type { MediaKind, RtpListener, RtpSource, RtpSourceWatcher } from './rtp-source.js';
-import { Recorder, type PayloadTypes } from './recorder.js';
+import { Recorder, type PayloadTypes, type RecordedMedia } from './recorder.js';
 import { asDtlsServer, narrowOffer, offeredMedia } from './sdp.js';
 import { Subscriptions, type WhipSubscriber } from './subscribe.js';
 import { answerOffer, bearer, CORS, loadDatachannel, releaseDatachannel, sdpOffer, WhipError, type Reply } from './webrtc.js';
@@ -478,6 +478,8 @@ export class WhipIngest {
         sessionId: p.sessionId,
         participantId: p.id,
         segmentSeconds: hls?.targetSegmentDurationSeconds ?? 6,
+        mediaTypes: ((stage?.autoRecording?.mediaTypes as RecordedMedia[] | undefined)?.[0] ?? 'AUDIO_VIDEO'),
+        now: () => this.emu.now(),
         ...(thumbs?.recordingMode === 'INTERVAL' && {
           thumbnails: {
             intervalSeconds: thumbs.targetIntervalSeconds ?? 60,

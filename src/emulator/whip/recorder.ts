@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findFfmpeg } from '../../publish/ffmpeg.js';
 import {
-  closingFile, HLS_PATH, mediaBlock, multivariantPlaylist, PLAYLIST, playlistDurationMs, rfc3339, thumbnailOutputs, writeRecordingFile, writeRecordingJson,
+  closingFile, HLS_PATH, mediaBlock, multivariantPlaylist, PLAYLIST, playlistDurationMs, restampProgramDateTime, rfc3339, thumbnailOutputs, writeRecordingFile, writeRecordingJson,
   type RecordingOutcome, type ThumbnailStorage,
 } from '../recording-files.js';
 import { isRtcp, RtpFeed, type FeedKind, type FeedStream } from '../../media/rtp-feed.js';
@@ -32,7 +32,14 @@ export interface RecordingTarget {
   segmentSeconds: number;
   /** The stage's thumbnailConfiguration when its recordingMode is INTERVAL. */
   thumbnails?: ThumbnailStorage;
+  /** The stage's mediaTypes: AUDIO_ONLY records no video track, NONE records thumbnails only. */
+  mediaTypes: RecordedMedia;
+  /** The emulator's clock (ms): what the playlist's EXT-X-PROGRAM-DATE-TIME follows. */
+  now: () => number;
 }
+
+/** AutoParticipantRecordingConfiguration.mediaTypes (one value; AUDIO_VIDEO by default). */
+export type RecordedMedia = 'AUDIO_VIDEO' | 'AUDIO_ONLY' | 'NONE';
 
 /** Payload types a WHIP session's offer uses (after narrowing to H.264 and Opus). */
 export interface PayloadTypes {
@@ -98,6 +105,8 @@ export class Recorder {
    */
   private awaitingKeyframe = false;
   private keyframeRequests: NodeJS.Timeout | undefined;
+  /** When (emulator clock) the current part's first media went to ffmpeg: its EXT-X-PROGRAM-DATE-TIME. */
+  private partStartedAt: number | undefined;
   private startedAt: number | undefined;
   /** Which WHIP session of the recording ffmpeg is taking in: 0, then 1, 2, ... for each reconnect within the window. */
   private part = 0;
@@ -123,8 +132,25 @@ export class Recorder {
     if (this.startedAt !== undefined) out.recording_started_at = rfc3339(this.startedAt);
     if (extra.recording_ended_at !== undefined) out.recording_ended_at = extra.recording_ended_at;
     out.recording_status = status;
-    out.media = mediaBlock(RENDITION, this.target.thumbnails, extra.duration_ms);
+    out.media = mediaBlock(RENDITION, this.thumbnails, extra.duration_ms, this.recordsHls);
     return out;
+  }
+
+  /** HLS media is written unless mediaTypes is NONE (thumbnails only). */
+  private get recordsHls(): boolean {
+    return this.target.mediaTypes !== 'NONE';
+  }
+
+  /** Thumbnails are drawn from the video: none for AUDIO_ONLY. */
+  private get thumbnails(): ThumbnailStorage | undefined {
+    return this.target.mediaTypes === 'AUDIO_ONLY' ? undefined : this.target.thumbnails;
+  }
+
+  /** What of the publisher's media this recording takes: no video for AUDIO_ONLY; for NONE, video for the thumbnails only. */
+  private recorded(media: PayloadTypes): PayloadTypes {
+    if (this.target.mediaTypes === 'AUDIO_ONLY') return { audio: media.audio };
+    if (this.target.mediaTypes === 'NONE') return this.thumbnails ? { video: media.video } : {};
+    return media;
   }
 
   /** The recording runs from `startedAt` (its first media): recording-started.json and the multivariant playlist. */
@@ -132,16 +158,19 @@ export class Recorder {
     if (this.startedAt !== undefined || this.closed) return;
     this.startedAt = startedAt;
     writeRecordingJson(this.target.dir, 'events/recording-started.json', this.metadata('RECORDING_STARTED'));
-    if (!findFfmpeg()) return; // without ffmpeg there is no media to list
-    writeRecordingFile(this.target.dir, `${HLS_PATH}/multivariant.m3u8`, multivariantPlaylist(RENDITION, 'avc1.42e01f,mp4a.40.2', 8_500_000));
+    if (!findFfmpeg() || !this.recordsHls) return; // without ffmpeg (or for thumbnails only) there is no media to list
+    const codecs = this.target.mediaTypes === 'AUDIO_ONLY' ? 'mp4a.40.2' : 'avc1.42e01f,mp4a.40.2';
+    writeRecordingFile(this.target.dir, `${HLS_PATH}/multivariant.m3u8`, multivariantPlaylist(RENDITION, codecs, 8_500_000));
   }
 
   /**
    * ffmpeg, listening for the RTP before the first packet arrives (so the recording begins with the
    * publisher's first key frame rather than whenever ffmpeg is up). Segments appear once media flows.
    */
-  listen(media: PayloadTypes, requestKeyframe: () => void): Promise<void> {
+  listen(offered: PayloadTypes, requestKeyframe: () => void): Promise<void> {
     if (!this.listening) {
+      const media = this.recorded(offered);
+      this.partStartedAt = undefined;
       this.awaitKeyframe(media, requestKeyframe);
       const streams: FeedStream[] = [];
       if (media.video !== undefined) streams.push({ kind: 'video', payloadType: media.video });
@@ -192,19 +221,16 @@ export class Recorder {
       this.log('recording: ffmpeg is not on PATH, so only the metadata files are written (install ffmpeg for HLS media)');
       return;
     }
+    // NONE without thumbnails writes nothing but the metadata files.
+    if (feed.streams.length === 0 || (!this.recordsHls && !this.thumbnails)) return;
     // ffmpeg listens on a port of its own for each stream; packets are sent there from the feed's socket.
     await feed.open();
-    const rendition = this.renditionDir;
-    mkdirSync(rendition, { recursive: true });
     // ffmpeg reads the RTP session description from a file; it stays out of the bucket directory.
     const work = (this.workDir = mkdtempSync(join(tmpdir(), 'ivsrt-recording-')));
     const sdpPath = join(work, 'session.sdp');
     writeFileSync(sdpPath, feed.sdp('ivsrt recording'));
     if (this.stopped) return; // the publisher left while this was being set up
-    // The first part writes the bucket's playlist itself; a later one writes its own, appended when it ends
-    // (ffmpeg puts the init segment beside the playlist), with segment numbers going on from the last.
-    const playlist = this.part === 0 ? join(rendition, PLAYLIST) : join(work, PLAYLIST);
-    const startNumber = this.part === 0 ? 0 : (readFileSync(join(rendition, PLAYLIST), 'utf8').match(/^\d+\.mp4$/gm)?.length ?? 0);
+    const thumbnails = this.thumbnails;
     const child = spawn(
       ffmpeg,
       [
@@ -212,17 +238,9 @@ export class Recorder {
         // The probe ends with the first parameter sets (the packets held until ffmpeg listens start with them);
         // should they be lost, it waits up to 5 s for the next key frame rather than writing no header at all.
         '-protocol_whitelist', 'file,udp,rtp', '-analyzeduration', '5000000', '-probesize', '5000000', '-fflags', '+genpts', '-i', sdpPath,
-        // Video copied as received. Audio to AAC: fMP4 cannot take Opus copied from RTP (no OpusHead to put in
-        // its dOps box; ffmpeg fails on it whenever it starts before an Opus packet is seen), and AAC is what
-        // every HLS player plays.
-        '-map', '0', '-c:v', 'copy', '-c:a', 'aac', '-b:a', '128k',
-        // The User Guide's playlist: VOD, fragmented MP4 behind init-0.mp4, EXT-X-PROGRAM-DATE-TIME to line participants up.
-        '-f', 'hls', '-hls_time', String(this.target.segmentSeconds), '-hls_playlist_type', 'vod',
-        '-hls_segment_type', 'fmp4', '-hls_fmp4_init_filename', `init-${this.part}.mp4`, '-hls_flags', 'program_date_time',
-        '-start_number', String(startNumber), '-hls_segment_filename', join(rendition, '%d.mp4'),
-        playlist,
+        ...this.hlsOutputs(work),
         // Thumbnails: a frame every interval, decoded from the video received.
-        ...thumbnailOutputs(this.target.dir, RENDITION, this.target.thumbnails, () => ['-map', '0:v', '-vf', `fps=1/${this.target.thumbnails!.intervalSeconds}`]),
+        ...thumbnailOutputs(this.target.dir, RENDITION, thumbnails, () => ['-map', '0:v', '-vf', `fps=1/${thumbnails!.intervalSeconds}`]),
       ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
@@ -234,6 +252,32 @@ export class Recorder {
       // 255 is ffmpeg's exit after the SIGINT that stops it.
       if (signal || (code && !(this.stopped && code === 255))) this.log(`recording: ffmpeg exited with ${code ?? signal}: ${errors.trim().split('\n').slice(-4).join(' / ')}`);
     });
+  }
+
+  /** The part's playlist: the bucket's for the first part; a later part writes its own, appended when it ends. */
+  private partPlaylist(work: string): string {
+    return this.part === 0 ? join(this.renditionDir, PLAYLIST) : join(work, PLAYLIST);
+  }
+
+  /** ffmpeg outputs for the HLS rendition; none for NONE (thumbnails only). */
+  private hlsOutputs(work: string): string[] {
+    if (!this.recordsHls) return [];
+    const rendition = this.renditionDir;
+    mkdirSync(rendition, { recursive: true });
+    // A later part's segments number on from the last (ffmpeg puts its init segment beside its playlist).
+    const startNumber = this.part === 0 ? 0 : (readFileSync(join(rendition, PLAYLIST), 'utf8').match(/^\d+\.mp4$/gm)?.length ?? 0);
+    return [
+      // Video copied as received (AUDIO_ONLY has none). Audio to AAC: fMP4 cannot take Opus copied from RTP
+      // (no OpusHead to put in its dOps box; ffmpeg fails on it whenever it starts before an Opus packet is
+      // seen), and AAC is what every HLS player plays.
+      '-map', '0', '-c:v', 'copy', '-c:a', 'aac', '-b:a', '128k',
+      // The User Guide's playlist: VOD, fragmented MP4 behind init-0.mp4, EXT-X-PROGRAM-DATE-TIME to line
+      // participants up (ffmpeg writes the wall clock's; restampPart puts the emulator clock's as the part ends).
+      '-f', 'hls', '-hls_time', String(this.target.segmentSeconds), '-hls_playlist_type', 'vod',
+      '-hls_segment_type', 'fmp4', '-hls_fmp4_init_filename', `init-${this.part}.mp4`, '-hls_flags', 'program_date_time',
+      '-start_number', String(startNumber), '-hls_segment_filename', join(rendition, '%d.mp4'),
+      this.partPlaylist(work),
+    ];
   }
 
   private send(kind: Kind, data: Uint8Array): void {
@@ -250,6 +294,7 @@ export class Recorder {
       this.keyframeCame();
     }
     if (data.byteLength >= 12 && !isRtcp(data)) this.last[kind] = data;
+    this.partStartedAt ??= this.target.now();
     this.send(kind, data);
   }
 
@@ -281,10 +326,18 @@ export class Recorder {
       }
       this.feed?.close();
       this.feed = undefined;
+      this.restampPart();
       if (this.part > 0) this.appendLastPart();
       if (this.workDir) rmSync(this.workDir, { recursive: true, force: true });
     })();
     return this.stopped;
+  }
+
+  /** The part's EXT-X-PROGRAM-DATE-TIME from the emulator's clock, not the wall clock ffmpeg read. */
+  private restampPart(): void {
+    if (!this.recordsHls || this.workDir === undefined || this.partStartedAt === undefined) return;
+    const playlist = this.partPlaylist(this.workDir);
+    if (existsSync(playlist)) writeFileSync(playlist, restampProgramDateTime(readFileSync(playlist, 'utf8'), this.partStartedAt));
   }
 
   /** A later part's media joins the bucket's playlist, after a discontinuity, with its init segment beside it. */
