@@ -9,7 +9,7 @@ import { emulatorOf, STAGE_ALIAS, STAGE_ARG } from './shared.js';
 export const verb = defineVerb({
   description:
     'Keeps a crowd of simulated participants on a stage of the local emulator: they join with real tokens, some publish, the rest subscribe to the ' +
-    'publishers, and every tick a share of them leaves and is replaced. Runs until Ctrl-C or --duration, then everyone leaves and a summary is printed.',
+    'publishers (the crowd\'s, and those publishing real media over WHIP: ivsrt publish, a browser, OBS), and every tick a share of them leaves and is replaced. Runs until Ctrl-C or --duration, then everyone leaves and a summary is printed.',
   examples: [
     { command: 'ivsrt local simulate demo --participants 20' },
     { command: 'ivsrt local simulate demo --participants 50 --publishers 4 --churn 0.3 --duration 60 --json' },

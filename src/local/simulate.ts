@@ -1,5 +1,6 @@
 // A crowd on a stage for demos and watch-mode development: participants join with real tokens, some
-// publish, subscribers watch the publishers, and a share of the crowd leaves and is replaced every tick.
+// publish, subscribers watch the publishers (the crowd's, and any publishing real media over WHIP), and a
+// share of the crowd leaves and is replaced every tick.
 import { AdminError, plainAdmin, type AdminFactory } from './admin-client.js';
 
 export interface SimulateOptions {
@@ -69,6 +70,10 @@ export async function simulate(options: SimulateOptions): Promise<SimulationStat
     }
   };
 
+  /** The stage's publishers with real media (WHIP): the crowd's subscribers receive them too, beside real subscribers. */
+  const realPublishers = async (): Promise<string[]> =>
+    (await admin.media()).whipPublishers.filter((p) => p.stageArn === options.stageArn && p.publishStartedAt !== undefined).map((p) => p.participantId);
+
   const joinOne = async (): Promise<void> => {
     const publisher = crowd.filter((m) => m.publisher).length < publishers;
     const userId = `${prefix}-${++serial}`;
@@ -86,8 +91,8 @@ export async function simulate(options: SimulateOptions): Promise<SimulationStat
     crowd.push(member);
     stats.joined++;
     if (options.subscribe !== false && !publisher) {
-      for (const p of crowd.filter((m) => m.publisher)) {
-        await tolerate(() => admin.subscribe({ stageArn: options.stageArn, participantId: member.participantId }, p.participantId));
+      for (const publisherId of [...crowd.filter((m) => m.publisher).map((m) => m.participantId), ...(await realPublishers())]) {
+        await tolerate(() => admin.subscribe({ stageArn: options.stageArn, participantId: member.participantId }, publisherId));
       }
     }
   };

@@ -92,6 +92,31 @@ describe.skipIf(noFfmpeg)('ivsrt subscribe from the emulator', () => {
     expect(await publisher.stop()).toBe(0);
   });
 
+  it('local simulate mixes its crowd with real media: simulated subscribers subscribe to the real publisher while a real subscriber receives it', async () => {
+    const stageArn = (await bed.cli(['stage', 'create', '--name', 'sub-mixed', '--json'])).json().stage.arn;
+    const publisher = await publishPattern('sub-mixed', 'real-publisher');
+    const sub = subscribeProcess(['sub-mixed', 'real-publisher', '--json']);
+    await eventually('the real subscriber to receive frames', async () => (sub.lines().some((l) => l.type === 'sample' && l.framesReceived > 0) ? true : undefined), 60_000);
+    const sim = await bed.cli(['local', 'simulate', 'sub-mixed', '--participants', '3', '--publishers', '0', '--churn', '0', '--duration', '1', '--tick', '0.5', '--json'], { IVSRT_HOME: bed.emu.home });
+    expect(sim.code, sim.stderr).toBe(0);
+    expect(sim.json()).toMatchObject({ joined: 3, errors: 0 });
+    const { stageSessions } = await bed.api('ListStageSessions', { stageArn });
+    const sessionId = stageSessions[0].sessionId;
+    const { participants } = await bed.api('ListParticipants', { stageArn, sessionId });
+    const simulated = participants.filter((p: { userId: string }) => p.userId.startsWith('sim-'));
+    expect(simulated).toHaveLength(3);
+    for (const p of simulated) {
+      const { events } = await bed.api('ListParticipantEvents', { stageArn, sessionId, participantId: p.participantId });
+      expect(events.filter((e: { name: string }) => e.name === 'SUBSCRIBE_STARTED').map((e: { remoteParticipantId: string }) => e.remoteParticipantId)).toEqual([publisher.participantId]);
+    }
+    // The real subscriber went on receiving throughout.
+    const before = sub.lines().filter((l) => l.type === 'sample').at(-1)!.framesReceived;
+    await eventually('more frames for the real subscriber', async () => (sub.lines().filter((l) => l.type === 'sample').at(-1)!.framesReceived > before ? true : undefined));
+    sub.child.kill('SIGINT');
+    expect(await sub.exited, sub.stderr()).toBe(0);
+    expect(await publisher.stop()).toBe(0);
+  });
+
   it('refuses in one line with the documented exit code: nobody by that id or user id (254), not publishing (254), a token without SUBSCRIBE (252), a bad --out or --every (252)', async () => {
     await bed.cli(['stage', 'create', '--name', 'sub-cli-refusals']);
     const joined = await bed.cli(['local', 'join', '--stage', 'sub-cli-refusals', '--user-id', 'idle', '--json'], { IVSRT_HOME: bed.emu.home });
