@@ -16,14 +16,17 @@ export interface Emulator {
   url: string;
 }
 
+/** Whether the command line or the environment names an emulator: --endpoint-url, or AWS_ENDPOINT_URL_IVS_REALTIME/AWS_ENDPOINT_URL (what the fixture's cliEnv() sets). */
+export function namesEmulator(ctx: Context): boolean {
+  return ctx.globals.endpointUrl !== undefined || endpointFromEnv(ctx.env) !== undefined;
+}
+
 /** The emulator a `local` verb acts on; the background one is started when needed. */
 export async function emulatorOf(ctx: Context): Promise<Emulator> {
   if (ctx.globals.region !== undefined || ctx.globals.profile !== undefined) {
     throw new UsageError('simulated participants exist only in the local emulator', 'Drop --region/--profile (or pass --endpoint-url to use an emulator you started).');
   }
-  // --endpoint-url or AWS_ENDPOINT_URL_IVS_REALTIME/AWS_ENDPOINT_URL (what the fixture's cliEnv() sets) name the emulator.
-  const named = ctx.globals.endpointUrl !== undefined || endpointFromEnv(ctx.env) !== undefined;
-  const local = named ? ctx : createContext({ io: ctx.io, env: ctx.env, globals: { ...ctx.globals, local: true } });
+  const local = namesEmulator(ctx) ? ctx : createContext({ io: ctx.io, env: ctx.env, globals: { ...ctx.globals, local: true } });
   const url = (await local.target()).endpoint!;
   const admin = await local.admin();
   await admin.status().catch((error: unknown) => {

@@ -2,7 +2,7 @@ import { defineVerb } from '../../src/cli/command.js';
 import { statusLocal } from '../../src/local/background.js';
 import type { AdminStatus, WhipPublisherStatus } from '../../src/emulator/admin-contract.js';
 import { describeMedia } from '../../src/local/admin-client.js';
-import { emulatorOf } from './shared.js';
+import { emulatorOf, namesEmulator } from './shared.js';
 
 export const verb = defineVerb({
   description:
@@ -28,9 +28,9 @@ export const verb = defineVerb({
     ],
   },
   async run(ctx) {
-    // --endpoint-url names the emulator to describe (one started with `ivsrt local start`, say); this
-    // never starts one, unlike the other local verbs.
-    if (ctx.globals.endpointUrl !== undefined) return statusView(await (await emulatorOf(ctx)).admin.status());
+    // --endpoint-url (or the environment's endpoint) names the emulator to describe (one started with
+    // `ivsrt local start`, say); this never starts one, unlike the other local verbs.
+    if (namesEmulator(ctx)) return statusView(await (await emulatorOf(ctx)).admin.status());
     const local = await statusLocal({ env: ctx.env, admin: (url) => ctx.adminAt(url) });
     if (!local.running || !local.status) return { running: false };
     return { ...statusView(local.status), logFile: local.logFile };

@@ -138,7 +138,8 @@ export function createContext(seed: ContextSeed): Context {
     const { readInstanceState } = await import('../local/instance.js');
     const instance = readInstanceState(endpoint, env);
     // An instance started with --credentials verifies the admin routes' signatures too: sign as the API calls are signed.
-    const signWith = instance?.adminSigned ? { credentials: async () => (await client()).config.credentials(), region: instance.region } : undefined;
+    const signed = instance?.adminSigned || env.IVSRT_ADMIN_SIGNED === '1';
+    const signWith = signed ? { credentials: async () => (await client()).config.credentials(), region: instance?.region ?? (await target()).region } : undefined;
     return adminAt(endpoint, signWith);
   });
 

@@ -55,6 +55,9 @@ export const HELP_TOPICS: Record<string, string> = {
   AWS_MAX_ATTEMPTS                attempts per request (default 3)
   IVSRT_LOCAL=1                   always use the local emulator (--local)
   IVSRT_HOME                      where ivsrt keeps local state (default ~/.ivsrt)
+  IVSRT_ADMIN_SECRET              the secret of an emulator's /_ivsrt/ routes (\`local\` verbs), when it
+                                  is not in IVSRT_HOME: \`local start\` uses it, the fixture's cliEnv() sets it
+  IVSRT_ADMIN_SIGNED=1            that emulator verifies signatures (--credentials): sign its routes too
   NO_COLOR, FORCE_COLOR           turn colour off, or on when piped
   IVSRT_FORCE_TTY=<columns>       lay output out for a terminal even when piped
 
