@@ -154,13 +154,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const store = new Store({ freeze: options.freezeRecords ?? process.env.IVSRT_FREEZE_RECORDS === '1', eventsPerParticipant: limits.eventsPerParticipant });
   const engine = options.dataDir ? await openDataDir(options.dataDir, store, log) : undefined;
   const clock = new VirtualClock(options.clock, { offsetMs: store.clockOffsetMs, shiftMs: store.clockShiftMs });
+  let tokens: TokenAuthority;
+  try {
+    tokens = TokenAuthority.load(options.dataDir);
+  } catch (error) {
+    await engine?.close();
+    throw error;
+  }
   const emu = new Emulator(
     store,
     options.region ?? 'us-east-1',
     options.accountId ?? '123456789012',
     { ...DEFAULT_QUOTAS, ...options.quotas },
     clock,
-    TokenAuthority.load(options.dataDir),
+    tokens,
     engine,
     log,
   );

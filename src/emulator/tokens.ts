@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkClaims } from '../tokens/claims.js';
 import { base64url, decodeJwt, JwtFormatError, verifyEs384 } from '../tokens/jwt.js';
+import { DataDirError } from './storage/errors.js';
 import { CAN_PUBLISH, CAN_SUBSCRIBE, type Attributes } from './store.js';
 
 const SIGNING_KEY_FILE = 'signing-key.pem';
@@ -65,7 +66,16 @@ export class TokenAuthority {
     let privateKey: KeyObject;
     if (dataDir) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     if (path && existsSync(path)) {
-      privateKey = createPrivateKey(readFileSync(path, 'utf8'));
+      try {
+        privateKey = createPrivateKey(readFileSync(path, 'utf8'));
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        const problem = code === 'EACCES' || code === 'EPERM' ? 'cannot be read (permission denied)' : `is damaged: it is not a PEM private key (${(error as Error).message})`;
+        throw new DataDirError(
+          `the token signing key ${path} ${problem}`,
+          `Restore it from a backup, or move it away to make a new one (tokens issued with the old key then no longer verify).`,
+        );
+      }
     } else {
       privateKey = generateKeyPairSync('ec', { namedCurve: 'secp384r1' }).privateKey;
       if (path) writeFileSync(path, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });

@@ -43,9 +43,10 @@ export interface Attempt {
   outcome: Promise<{ url?: string; code?: number | null; output: string }>;
 }
 
-/** `ivsrt local start --port 0 --data-dir dir`, which may refuse to start. */
-export function attemptStart(dataDir: string, home: string): Attempt {
-  const child = spawn(process.execPath, [BIN, 'local', 'start', '--port', '0', '--data-dir', dataDir], {
+/** `ivsrt local start --port 0 --data-dir dir`, which may refuse to start; `runAs` prefixes the command (e.g. setpriv, to drop root). */
+export function attemptStart(dataDir: string, home: string, runAs: string[] = []): Attempt {
+  const command = [...runAs, process.execPath, BIN, 'local', 'start', '--port', '0', '--data-dir', dataDir];
+  const child = spawn(command[0]!, command.slice(1), {
     env: testEnv({ IVSRT_HOME: home }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });

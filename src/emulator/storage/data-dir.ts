@@ -1,12 +1,13 @@
-// Opening --data-dir: lock it (one emulator per dir), make sure lmdb can read its data file without
+// Opening --data-dir: make sure this user can write it and others cannot read it (access.ts), lock it (one emulator per dir), make sure lmdb can read its data file without
 // harm, open the database, import a data dir of the old journal format, and load the state. A damaged
 // data dir stops start-up with a DataDirError before anything on disk is changed.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Store } from '../store.js';
+import { prepareDataDir } from './access.js';
 import type { StorageEngine } from './engine.js';
 import { corrupt } from './errors.js';
 import { legacyFiles, replayLegacy, setAside } from './legacy-journal.js';
@@ -59,7 +60,7 @@ function lmdbEntry(): string {
 
 export async function openDataDir(dataDir: string, store: Store, log: (line: string) => void): Promise<StorageEngine> {
   const started = performance.now();
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  prepareDataDir(dataDir, log);
   const lock = lockDataDir(dataDir);
   let engine: LmdbEngine | undefined;
   try {

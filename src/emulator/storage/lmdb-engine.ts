@@ -6,7 +6,7 @@
 // the data file is given the room the commit can take (reserve.ts), so a full disk refuses the commit
 // up front instead of failing a write inside lmdb, whose error path corrupts the heap.
 import { statfsSync } from 'node:fs';
-import type { Key, RootDatabase } from 'lmdb';
+import type { Key, RootDatabase, RootDatabaseOptionsWithPath } from 'lmdb';
 import { ApiError } from '../errors.js';
 import type { Op, Store } from '../store.js';
 import type { StorageEngine } from './engine.js';
@@ -54,15 +54,24 @@ export class LmdbEngine implements StorageEngine {
   static async open(dataDir: string, store: Store): Promise<LmdbEngine> {
     // Loaded here, not at the top: only emulators with a data dir pay for the native module.
     const { open } = await import('lmdb');
-    const db = open<Buffer, Key>({
+    const options: RootDatabaseOptionsWithPath & { permissionsMode: number } = {
       path: dataDir,
       encoding: 'binary',
+      // The files hold stream keys in clear: this user's only (access.ts tightens files made before).
+      // lmdb-js reads this option (env.cpp) but its typings leave it out.
+      permissionsMode: 0o600,
       // Commits fsync before they resolve: a reply is sent only for what is on disk.
       overlappingSync: false,
       // Only the mutation path's batches make transactions (lmdb's own per-turn batching leaves a
       // promise nobody awaits, which would crash the process when a commit fails on a full disk).
       eventTurnBatching: false,
-    });
+    };
+    let db: RootDatabase<Buffer, Key>;
+    try {
+      db = open<Buffer, Key>(options);
+    } catch (error) {
+      throw new DataDirError(`lmdb cannot open the data dir ${dataDir}: ${error instanceof Error ? error.message : String(error)}`, 'Check that this user can read and write it and its files, or pass another --data-dir.');
+    }
     return new LmdbEngine(db, store, dataDir, `${dataDir.replace(/\/+$/, '')}/data.mdb`);
   }
 

@@ -1,0 +1,80 @@
+// Before anything opens the data dir: it must exist (or be made), be this user's to write, and be
+// private. lmdb meets an unusable dir badly: it segfaults on a lock file it cannot write, and reports
+// the rest in its own words ("Permission denied: Attempting to setup locks"). So each case is found
+// here first and refused with one line that names the file and the problem (exit 253). The data dir
+// holds stream keys and the token signing key in clear, so it is made 0700 and its files 0600.
+import { accessSync, chmodSync, constants, existsSync, mkdirSync, readdirSync, rmdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { DataDirError } from './errors.js';
+
+/** The files lmdb opens for writing: a data dir whose copies of these cannot be written is refused. */
+const LMDB_FILES = ['data.mdb', 'lock.mdb'];
+
+function why(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EACCES') return 'permission denied';
+  if (code === 'EROFS') return 'it is on a read-only file system';
+  if (code === 'EPERM') return 'operation not permitted (an immutable file, or not its owner)';
+  if (code === 'ENOSPC') return 'no space left on the device';
+  if (code === 'ENOTDIR' || code === 'EEXIST') return 'a file is in the way (not a directory)';
+  return (error as Error).message;
+}
+
+const hintFor = (dataDir: string): string => `Give this user (uid ${process.getuid?.() ?? '?'}) write access to ${dataDir}, or pass another --data-dir.`;
+
+/** Creates, checks and tightens `dataDir`; `log` says what was made private. Throws DataDirError. */
+export function prepareDataDir(dataDir: string, log: (line: string) => void): void {
+  try {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    if (!statSync(dataDir).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+  } catch (error) {
+    throw new DataDirError(`cannot create the data dir ${dataDir}: ${why(causeOfMkdir(dataDir, error))}`, hintFor(dataDir));
+  }
+  try {
+    accessSync(dataDir, constants.R_OK | constants.W_OK | constants.X_OK);
+  } catch (error) {
+    throw new DataDirError(`the data dir ${dataDir} is not writable: ${why(error)}`, hintFor(dataDir));
+  }
+  for (const name of LMDB_FILES) {
+    const file = join(dataDir, name);
+    try {
+      accessSync(file, constants.R_OK | constants.W_OK);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw new DataDirError(`${file} is not writable: ${why(error)}`, hintFor(dataDir));
+    }
+  }
+  makePrivate(dataDir, 0o700, log);
+  for (const entry of readdirSync(dataDir, { withFileTypes: true })) {
+    if (entry.isFile()) makePrivate(join(dataDir, entry.name), 0o600, log);
+  }
+}
+
+/**
+ * A recursive mkdir reports ENOENT for a path on a read-only file system; making the first missing
+ * directory alone gives the real cause.
+ */
+function causeOfMkdir(dataDir: string, error: unknown): unknown {
+  if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return error;
+  let missing = resolve(dataDir);
+  while (!existsSync(dirname(missing)) && dirname(missing) !== missing) missing = dirname(missing);
+  try {
+    mkdirSync(missing);
+    rmdirSync(missing);
+    return error;
+  } catch (cause) {
+    return cause;
+  }
+}
+
+/** Takes group and other access away from `path` (mode `private`), or refuses the data dir if it cannot. */
+function makePrivate(path: string, mode: number, log: (line: string) => void): void {
+  const was = statSync(path).mode & 0o777;
+  if ((was & 0o077) === 0) return;
+  try {
+    chmodSync(path, mode);
+  } catch (error) {
+    throw new DataDirError(`${path} is open to other users (mode ${was.toString(8)}) and cannot be made ${mode.toString(8)}: ${why(error)}`, 'It holds stream keys and the token signing key: make it private to this user, or pass another --data-dir.');
+  }
+  log(`storage: ${path} was mode ${was.toString(8).padStart(4, '0')}; made ${mode.toString(8).padStart(4, '0')} (it holds stream keys and the token signing key)`);
+}
