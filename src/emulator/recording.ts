@@ -52,7 +52,7 @@ function recordingBucket(emu: Emulator, p: ParticipantRec): string | undefined {
 export function recordingOnPublish(emu: Emulator, p: ParticipantRec): Partial<ParticipantRec> {
   if (p.recordingState === 'STOPPING') {
     emu.clearTimer(timer(p));
-    return { recordingState: 'ACTIVE' };
+    return { recordingState: 'ACTIVE', recordingActiveSince: emu.now() };
   }
   const bucket = recordingBucket(emu, p);
   if (bucket === undefined) return {};
@@ -63,6 +63,8 @@ export function recordingOnPublish(emu: Emulator, p: ParticipantRec): Partial<Pa
     recordingBucket: bucket,
     recordingPrefix: recordingPrefix(p, emu.now()),
     recordingStartTime: undefined,
+    recordingMediaMs: undefined,
+    recordingActiveSince: undefined,
   };
 }
 
@@ -86,7 +88,8 @@ function recordingStarted(emu: Emulator, sessionId: string, id: string): Partici
   const p = stored(emu, sessionId, id);
   if (p?.recordingState !== 'STARTING') return p;
   if (isBucketBroken(emu, p.recordingBucket!)) return update(emu, p, { recordingState: 'FAILED' });
-  return update(emu, p, { recordingState: 'ACTIVE', recordingStartTime: emu.now() });
+  const now = emu.now();
+  return update(emu, p, { recordingState: 'ACTIVE', recordingStartTime: now, recordingActiveSince: now, recordingMediaMs: 0 });
 }
 
 /** The first media of a media-driven publisher arrived: a starting recording runs now (Recording Start). */
@@ -123,13 +126,24 @@ export function recordingOnUnpublish(emu: Emulator, p: ParticipantRec): Partial<
     return { recordingState: 'STOPPED' };
   }
   if (p.recordingState !== 'ACTIVE') return {};
+  const media = mediaUntilNow(emu, p);
   // Real media is still being written out: the window starts once it is (recordingMediaStopped).
-  if (byMedia(emu, p)) return { recordingState: 'STOPPING' };
+  if (byMedia(emu, p)) return { recordingState: 'STOPPING', ...media };
   const windowSeconds = reconnectWindowSeconds(emu, p);
-  if (windowSeconds <= 0) return { recordingState: 'STOPPED' };
+  if (windowSeconds <= 0) return { recordingState: 'STOPPED', ...media };
   const { sessionId, id } = p;
   emu.setTimer(timer(p), windowSeconds * 1000, () => recordingEnded(emu, sessionId, id));
-  return { recordingState: 'STOPPING' };
+  return { recordingState: 'STOPPING', ...media };
+}
+
+/**
+ * The media an ACTIVE recording holds once it stops being ACTIVE: what it held, plus the time since it last
+ * became ACTIVE. The reconnect windows do not count: the file's duration_ms is its media only, and no source
+ * says Recording End's recording_duration_ms counts more (docs/events.md).
+ */
+function mediaUntilNow(emu: Emulator, p: ParticipantRec): Partial<ParticipantRec> {
+  const since = p.recordingActiveSince ?? p.recordingStartTime ?? emu.now();
+  return { recordingMediaMs: (p.recordingMediaMs ?? 0) + Math.max(0, emu.now() - since), recordingActiveSince: undefined };
 }
 
 function recordingEnded(emu: Emulator, sessionId: string, id: string): void {

@@ -77,8 +77,14 @@ export interface ParticipantRec {
   recordingState?: string;
   recordingBucket?: string;
   recordingPrefix?: string;
-  /** When the current recording started (for Recording End's duration). */
+  /** When the current recording started (Recording Start). */
   recordingStartTime?: number;
+  /**
+   * Milliseconds of media the recording holds so far: the time it was ACTIVE, not the reconnect windows
+   * it waited in (Recording End's recording_duration_ms), and since when it has been ACTIVE again.
+   */
+  recordingMediaMs?: number;
+  recordingActiveSince?: number;
   replicationType?: 'SOURCE' | 'REPLICA';
   replicationState?: 'ACTIVE' | 'STOPPED';
   sourceStageArn?: string;

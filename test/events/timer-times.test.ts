@@ -54,7 +54,8 @@ test('a recording reconnect window and a composition idle stop, played out by on
   expect(participant.recordingState).toBe('STOPPED');
   const recordingEndMs = left + RECONNECT_WINDOW_SECONDS * 1000;
   expect(at(recordingEnd)).toBe(wholeSecond(recordingEndMs));
-  const recordingStartMs = recordingEndMs - (recordingEnd.detail as { recording_duration_ms: number }).recording_duration_ms;
+  // recording_duration_ms is the media recorded, from Recording Start to the leave, not the window after it.
+  const recordingStartMs = left - (recordingEnd.detail as { recording_duration_ms: number }).recording_duration_ms;
   // The recording started 1 s after publishing began, on the first advance (not at its end).
   expect(wholeSecond(recordingStartMs)).toBe(at(recordingStart));
   expect(recordingStartMs).toBeLessThan(left);
@@ -78,4 +79,27 @@ test('a recording reconnect window and a composition idle stop, played out by on
   const times = caused.map(at);
   expect(times).toEqual([...times].sort((a, b) => a - b));
   expect(times.every((t) => t < wholeSecond(end))).toBe(true);
+});
+
+test('recording_duration_ms counts the media recorded, not the reconnect windows waited out', async () => {
+  const ivs = emu.client();
+  const { storageConfiguration } = await ivs.send(new CreateStorageConfigurationCommand({ s3: { bucketName: 'durations' } }));
+  const { stage } = await ivs.send(
+    new CreateStageCommand({ autoParticipantRecordingConfiguration: { storageConfigurationArn: storageConfiguration!.arn!, recordingReconnectWindowSeconds: 30 } }),
+  );
+  const stageArn = stage!.arn!;
+  const { participantToken } = await ivs.send(new CreateParticipantTokenCommand({ stageArn }));
+  // Someone else keeps the stage session open while the publisher is away.
+  const { participantToken: viewer } = await ivs.send(new CreateParticipantTokenCommand({ stageArn }));
+  await emu.join(viewer!.token!);
+  const publisher = await emu.join(participantToken!.token!, { publish: true });
+  await emu.clock.advance(10); // Recording Start 1 s in: 9 s recorded
+  await emu.unpublish(publisher);
+  await emu.clock.advance(20); // inside the window: nothing recorded
+  await emu.publish(publisher);
+  await emu.clock.advance(5); // 5 s more
+  await emu.unpublish(publisher);
+  await emu.clock.advance(31);
+  const end = await emu.events.waitFor({ resources: [stageArn], detail: { event_name: ['Recording End'] } });
+  expect((end.detail as { recording_duration_ms: number }).recording_duration_ms).toBe(14_000);
 });

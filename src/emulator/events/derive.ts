@@ -66,7 +66,9 @@ function recordingChange(origin: Origin, before: ParticipantRec | undefined, aft
     recording_s3_bucket_name: after.recordingBucket ?? '',
     recording_s3_key_prefix: after.recordingPrefix ?? '',
   };
-  if (name === 'Recording End' && after.recordingStartTime !== undefined) detail.recording_duration_ms = Math.max(0, now - after.recordingStartTime);
+  // The media recorded, not the reconnect windows waited out (recording.ts mediaUntilNow); a record stored
+  // before the emulator counted media reports the whole time since Recording Start.
+  if (name === 'Recording End' && after.recordingStartTime !== undefined) detail.recording_duration_ms = after.recordingMediaMs ?? Math.max(0, now - after.recordingStartTime);
   return envelope(origin, now, after.stageArn, detail);
 }
 
