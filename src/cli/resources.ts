@@ -6,9 +6,11 @@ import { ServiceError, UsageError } from './errors.js';
 import { listAll } from './paginate.js';
 import { arnId } from '../model/arn.js';
 import type { OperationName } from '../model/api.js';
+import { ARN_KINDS, RESOURCES, type CliKind } from '../model/resources.js';
 
-export type ResourceKind = 'stage' | 'composition' | 'encoder-config' | 'storage-config' | 'ingest-config' | 'public-key' | 'any';
-export type ListedKind = Exclude<ResourceKind, 'any'>;
+/** A kind as flags name it (`resource: 'encoder-config'`), or `any` for a member that takes every kind (tagging). */
+export type ResourceKind = CliKind | 'any';
+export type ListedKind = CliKind;
 
 interface KindInfo {
   list: OperationName;
@@ -18,28 +20,19 @@ interface KindInfo {
   listCommand: string;
 }
 
-export const KINDS: Record<ListedKind, KindInfo> = {
-  stage: { list: 'ListStages', resultKey: 'stages', noun: 'stage', listCommand: 'ivsrt stage list' },
-  composition: { list: 'ListCompositions', resultKey: 'compositions', noun: 'composition', listCommand: 'ivsrt composition list' },
-  'encoder-config': { list: 'ListEncoderConfigurations', resultKey: 'encoderConfigurations', noun: 'encoder configuration', listCommand: 'ivsrt encoder-config list' },
-  'storage-config': { list: 'ListStorageConfigurations', resultKey: 'storageConfigurations', noun: 'storage configuration', listCommand: 'ivsrt storage-config list' },
-  'ingest-config': { list: 'ListIngestConfigurations', resultKey: 'ingestConfigurations', noun: 'ingest configuration', listCommand: 'ivsrt ingest-config list' },
-  'public-key': { list: 'ListPublicKeys', resultKey: 'publicKeys', noun: 'public key', listCommand: 'ivsrt public-key list' },
-};
+export const KINDS = Object.fromEntries(
+  ARN_KINDS.map((kind) => {
+    const { cli, list, listKey, noun } = RESOURCES[kind];
+    return [cli, { list, resultKey: listKey, noun, listCommand: `ivsrt ${cli} list` }];
+  }),
+) as Record<ListedKind, KindInfo>;
 
 /**
  * The model's ARN shapes of our own resources: a request member of one of these shapes accepts a
  * name or an id too, which is resolved before the request is sent. (ChannelArn is IVS low-latency's.)
  */
 export const REFERENCE_SHAPES: Record<string, ResourceKind> = {
-  StageArn: 'stage',
-  IngestConfigurationStageArn: 'stage',
-  CompositionArn: 'composition',
-  EncoderConfigurationArn: 'encoder-config',
-  StorageConfigurationArn: 'storage-config',
-  AutoParticipantRecordingStorageConfigurationArn: 'storage-config',
-  IngestConfigurationArn: 'ingest-config',
-  PublicKeyArn: 'public-key',
+  ...Object.fromEntries(ARN_KINDS.flatMap((kind) => RESOURCES[kind].arnShapes.map((shape) => [shape, RESOURCES[kind].cli]))),
   ResourceArn: 'any',
 };
 

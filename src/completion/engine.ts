@@ -2,6 +2,7 @@
 // shell scripts only pass the words typed so far and show what comes back, so every rule lives here
 // and the scripts never go stale. Pure over (words, command tree, lookup) so that it is unit-testable;
 // src/completion/tree.ts builds the tree from the command registry, lookup.ts talks to the API.
+import type { ResourceKind } from '../cli/resources.js';
 
 /** Bit flags after the candidates, with cobra's values so the scripts read like theirs. */
 export const Directive = {
@@ -13,7 +14,7 @@ export const Directive = {
 } as const;
 
 /** Things the completer can list live. `session` needs a stage, `participant` a stage (and a session). */
-export type LookupKind = 'stage' | 'composition' | 'encoder-config' | 'storage-config' | 'ingest-config' | 'public-key' | 'any' | 'session' | 'participant';
+export type LookupKind = ResourceKind | 'session' | 'participant';
 
 export interface CompletionOption {
   /** `--stage`. */

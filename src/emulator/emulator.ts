@@ -2,7 +2,8 @@
 // token authority and the account's settings. One instance per running emulator.
 import type { ClockTimer, VirtualClock } from './clock.js';
 import { ApiError, notFound } from './errors.js';
-import { buildArn, type ResourceType } from './ids.js';
+import { buildArn } from './ids.js';
+import { RESOURCES, type ArnType } from '../model/resources.js';
 import type { Quotas } from './quotas.js';
 import type { StorageEngine } from './storage/engine.js';
 import {
@@ -20,15 +21,6 @@ import {
 import type { TokenAuthority } from './tokens.js';
 
 export { DEFAULT_QUOTAS, type Quotas } from './quotas.js';
-
-const KIND_NAMES: Record<ArnKind, string> = {
-  stage: 'stage',
-  composition: 'composition',
-  encoder: 'encoder configuration',
-  storage: 'storage configuration',
-  ingest: 'ingest configuration',
-  key: 'public key',
-};
 
 /** Extra ops that follow from a change, committed in the same transaction (see `addDeriver`). */
 export type Deriver = (ops: readonly Op[], store: Store) => Op[];
@@ -76,7 +68,7 @@ export class Emulator {
     return this.clock.now();
   }
 
-  arn(type: ResourceType, id: string): string {
+  arn(type: ArnType, id: string): string {
     return buildArn(this.region, this.accountId, type, id);
   }
 
@@ -228,7 +220,7 @@ export class Emulator {
   /** Any taggable resource, or ResourceNotFoundException. */
   find(kind: ArnKind, arn: string): { arn: string; tags: Tags } {
     const rec = this.store.byKind(kind).get(arn);
-    if (!rec) throw notFound(`${KIND_NAMES[kind]} ${arn} was not found`);
+    if (!rec) throw notFound(`${RESOURCES[kind].noun} ${arn} was not found`);
     return rec;
   }
 

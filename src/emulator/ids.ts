@@ -1,5 +1,6 @@
 // Identifier and ARN formats as the real service emits them (behaviour reference §6).
 import { randomBytes } from 'node:crypto';
+import type { ArnType } from '../model/resources.js';
 
 const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -20,14 +21,6 @@ export const newResourceId = (): string => alphanumeric(12);
 export const newSessionId = (): string => `st-${alphanumeric(13)}`;
 export const newHostLabel = (): string => randomBytes(6).toString('hex');
 
-export type ResourceType =
-  | 'stage'
-  | 'composition'
-  | 'encoder-configuration'
-  | 'storage-configuration'
-  | 'public-key'
-  | 'ingest-configuration';
-
 export interface ParsedArn {
   region: string;
   account: string;
@@ -46,6 +39,6 @@ export function parseArn(arn: string): ParsedArn | undefined {
 /** An AWS account ID: 12 digits (the account field of every ARN). */
 export const isAccountId = (value: string): boolean => /^\d{12}$/.test(value);
 
-export function buildArn(region: string, account: string, type: ResourceType, id: string): string {
+export function buildArn(region: string, account: string, type: ArnType, id: string): string {
   return `arn:aws:ivs:${region}:${account}:${type}/${id}`;
 }

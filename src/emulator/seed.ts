@@ -8,7 +8,8 @@ import { fingerprint, parseP384 } from './handlers/public-keys.js';
 import { video } from './handlers/configs.js';
 import { streamKey } from './handlers/ingest.js';
 import { autoRecording } from './handlers/stages.js';
-import { newHostLabel, newResourceId, parseArn, type ResourceType } from './ids.js';
+import { newHostLabel, newResourceId, parseArn } from './ids.js';
+import { ARN_KINDS, RESOURCES, type ArnType } from '../model/resources.js';
 import type { ArnKind, EncoderConfigurationRec, IngestConfigurationRec, Op, PublicKeyRec, StageRec, Store, StorageConfigurationRec } from './store.js';
 import { describeViolations, validateShape } from '../model/validate.js';
 import { checkAttributesSize } from './validation.js';
@@ -24,17 +25,17 @@ interface Section {
   /** The model shape each entry must match (the Get* output shape). */
   shape: string;
   kind: ArnKind;
-  arnType: ResourceType;
+  arnType: ArnType;
   quota: keyof Emulator['quotas'];
 }
 
-const SECTIONS: Section[] = [
-  { field: 'encoderConfigurations', shape: 'EncoderConfiguration', kind: 'encoder', arnType: 'encoder-configuration', quota: 'encoderConfigurations' },
-  { field: 'storageConfigurations', shape: 'StorageConfiguration', kind: 'storage', arnType: 'storage-configuration', quota: 'storageConfigurations' },
-  { field: 'publicKeys', shape: 'PublicKey', kind: 'key', arnType: 'public-key', quota: 'publicKeys' },
-  { field: 'stages', shape: 'Stage', kind: 'stage', arnType: 'stage', quota: 'stages' },
-  { field: 'ingestConfigurations', shape: 'IngestConfiguration', kind: 'ingest', arnType: 'ingest-configuration', quota: 'ingestConfigurations' },
-];
+/** The kinds a seed holds (src/model/resources.ts `seed`), in dependency order. */
+const SECTIONS: Section[] = ARN_KINDS.flatMap((kind) => {
+  const { arnType, ...declared } = RESOURCES[kind];
+  if (!('seed' in declared)) return [];
+  const { key, shape, quota } = declared.seed;
+  return [{ field: key, shape, kind, arnType, quota }];
+});
 
 /** Members of the Get* views that describe runtime state, not configuration. */
 const RUNTIME_MEMBERS: Partial<Record<Section['field'], string[]>> = { stages: ['activeSessionId'], ingestConfigurations: ['state'] };

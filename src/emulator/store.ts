@@ -3,6 +3,9 @@
 // rebuilds what was in memory. Records are never changed in place: an op carries a whole new record,
 // which replaces the old one (with `freeze`, every stored record is deeply frozen to prove it).
 // Times are epoch milliseconds on the virtual clock; views.ts turns them into ISO-8601.
+import { ARN_KINDS, isArnKind, RESOURCES, type ArnKind, type CollectionOf } from '../model/resources.js';
+
+export type { ArnKind };
 
 export type Tags = Record<string, string>;
 export type Attributes = Record<string, string>;
@@ -172,16 +175,26 @@ export interface PublicKeyRec {
   tags: Tags;
 }
 
-/** Record kinds addressed by ARN; each has its own map and is taggable. */
-export type ArnKind = 'stage' | 'composition' | 'encoder' | 'storage' | 'ingest' | 'key';
+/**
+ * The record of each kind addressed by ARN (src/model/resources.ts declares the kinds); each has its
+ * own map in the store and is taggable. A kind declared there without a record here fails the type check.
+ */
+interface Records extends Record<ArnKind, { arn: string; id: string; tags: Tags }> {
+  stage: StageRec;
+  composition: CompositionRec;
+  encoder: EncoderConfigurationRec;
+  storage: StorageConfigurationRec;
+  ingest: IngestConfigurationRec;
+  key: PublicKeyRec;
+}
+export type RecordOf<K extends ArnKind> = Records[K];
+
+/** The op that stores a whole record of a kind addressed by ARN (created or changed). */
+export type RecordOp = { [K in ArnKind]: { k: K; v: Records[K] } }[ArnKind];
+export const isRecordOp = (op: Op): op is RecordOp => isArnKind(op.k);
 
 export type Op =
-  | { k: 'stage'; v: StageRec }
-  | { k: 'composition'; v: CompositionRec }
-  | { k: 'encoder'; v: EncoderConfigurationRec }
-  | { k: 'storage'; v: StorageConfigurationRec }
-  | { k: 'ingest'; v: IngestConfigurationRec }
-  | { k: 'key'; v: PublicKeyRec }
+  | RecordOp
   | { k: 'session'; v: SessionRec }
   | { k: 'participant'; v: ParticipantRec }
   | { k: 'event'; s: string; p: string; e: EventRec }
@@ -212,13 +225,13 @@ export interface StoreOptions {
   eventsPerParticipant?: number;
 }
 
+/** One map by ARN per kind, named by its collection (`store.stages`, `store.encoders`). */
+type Collections = { readonly [K in ArnKind as CollectionOf<K>]: Map<string, Records[K]> };
+
+// The collections are made in the constructor, one per declared kind; this declares their types.
+export interface Store extends Collections {}
+
 export class Store {
-  readonly stages = new Map<string, StageRec>();
-  readonly compositions = new Map<string, CompositionRec>();
-  readonly encoders = new Map<string, EncoderConfigurationRec>();
-  readonly storages = new Map<string, StorageConfigurationRec>();
-  readonly ingests = new Map<string, IngestConfigurationRec>();
-  readonly keys = new Map<string, PublicKeyRec>();
   readonly sessions = new Map<string, SessionRec>();
   /** Sessions of each stage in creation order. */
   readonly stageSessions = new Map<string, SessionRec[]>();
@@ -233,6 +246,7 @@ export class Store {
   constructor(options: StoreOptions = {}) {
     this.freeze = options.freeze ?? false;
     this.eventsPerParticipant = options.eventsPerParticipant ?? Infinity;
+    for (const kind of ARN_KINDS) Object.defineProperty(this, RESOURCES[kind].collection, { value: new Map(), enumerable: true });
   }
 
   /** An auxiliary table by name (created empty on first use); change it only through `aux` ops. */
@@ -247,15 +261,8 @@ export class Store {
     return [...this.auxTables].filter(([, rows]) => rows.size > 0).map(([name]) => name);
   }
 
-  byKind(kind: ArnKind): Map<string, { arn: string; tags: Tags }> {
-    switch (kind) {
-      case 'stage': return this.stages;
-      case 'composition': return this.compositions;
-      case 'encoder': return this.encoders;
-      case 'storage': return this.storages;
-      case 'ingest': return this.ingests;
-      case 'key': return this.keys;
-    }
+  byKind<K extends ArnKind>(kind: K): Map<string, Records[K]> {
+    return (this as Collections)[RESOURCES[kind].collection] as Map<string, Records[K]>;
   }
 
   private keep<T>(record: T): T {
@@ -263,10 +270,11 @@ export class Store {
   }
 
   apply(op: Op): void {
+    if (isRecordOp(op)) {
+      (this.byKind(op.k) as Map<string, unknown>).set(op.v.arn, this.keep(op.v));
+      return;
+    }
     switch (op.k) {
-      case 'stage': case 'composition': case 'encoder': case 'storage': case 'ingest': case 'key':
-        (this.byKind(op.k) as Map<string, unknown>).set(op.v.arn, this.keep(op.v));
-        return;
       case 'session': {
         const session = this.keep(op.v);
         if (!this.sessions.has(session.id)) {
@@ -324,7 +332,7 @@ export class Store {
         this.clockShiftMs = op.shiftMs ?? 0;
         return;
       case 'reset':
-        for (const kind of ['stage', 'composition', 'encoder', 'storage', 'ingest', 'key'] as const) this.byKind(kind).clear();
+        for (const kind of ARN_KINDS) this.byKind(kind).clear();
         this.sessions.clear();
         this.stageSessions.clear();
         this.participants.clear();
@@ -344,18 +352,17 @@ export class Store {
   /** The whole state as a list of ops that rebuilds it, in creation order (importing a journal data dir). */
   *snapshot(): Generator<Op> {
     yield { k: 'clock', offsetMs: this.clockOffsetMs, shiftMs: this.clockShiftMs };
-    for (const v of this.encoders.values()) yield { k: 'encoder', v };
-    for (const v of this.storages.values()) yield { k: 'storage', v };
-    for (const v of this.keys.values()) yield { k: 'key', v };
-    for (const v of this.stages.values()) {
-      yield { k: 'stage', v };
-      for (const session of this.stageSessions.get(v.arn) ?? []) {
-        yield { k: 'session', v: session };
-        for (const p of this.participants.get(session.id)!.values()) yield { k: 'participant', v: p };
+    // Kinds in dependency order; a stage's sessions and their participants follow it.
+    for (const kind of ARN_KINDS) {
+      for (const v of this.byKind(kind).values()) {
+        yield { k: kind, v } as RecordOp;
+        if (kind !== 'stage') continue;
+        for (const session of this.stageSessions.get(v.arn) ?? []) {
+          yield { k: 'session', v: session };
+          for (const p of this.participants.get(session.id)!.values()) yield { k: 'participant', v: p };
+        }
       }
     }
-    for (const v of this.ingests.values()) yield { k: 'ingest', v };
-    for (const v of this.compositions.values()) yield { k: 'composition', v };
     for (const [table, rows] of this.auxTables) for (const [key, v] of rows) yield { k: 'aux', table, key, v };
   }
 }

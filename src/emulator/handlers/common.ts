@@ -3,7 +3,8 @@ import type { CheckedInputOf, OperationName } from '../../model/api.js';
 import type { Emulator } from '../emulator.js';
 import { validationError } from '../errors.js';
 import { parseArn } from '../ids.js';
-import type { ArnKind, Tags } from '../store.js';
+import { kindOfArnType, type ArnKind } from '../../model/resources.js';
+import type { Tags } from '../store.js';
 
 /**
  * One operation's handler. Its input is a request body that has already passed validateShape for the
@@ -28,18 +29,9 @@ export function refuseReservedTagKeys(keys: readonly string[]): void {
   }
 }
 
-const KIND_BY_ARN_TYPE: Record<string, ArnKind> = {
-  stage: 'stage',
-  composition: 'composition',
-  'encoder-configuration': 'encoder',
-  'storage-configuration': 'storage',
-  'ingest-configuration': 'ingest',
-  'public-key': 'key',
-};
-
 /** Which record map a resource ARN of this account and region belongs to, if any. */
 export function kindOfArn(emu: Emulator, arn: string): ArnKind | undefined {
   const parsed = parseArn(arn);
   if (!parsed || parsed.region !== emu.region || parsed.account !== emu.accountId) return undefined;
-  return KIND_BY_ARN_TYPE[parsed.type];
+  return kindOfArnType(parsed.type);
 }

@@ -8,7 +8,7 @@
 import { statfsSync } from 'node:fs';
 import type { Key, RootDatabase, RootDatabaseOptionsWithPath } from 'lmdb';
 import { ApiError } from '../errors.js';
-import type { Op, Store } from '../store.js';
+import { isRecordOp, type Op, type Store } from '../store.js';
 import type { StorageEngine } from './engine.js';
 import { corrupt, DataDirError } from './errors.js';
 import { pagesAtMost, SpaceReservation, type PageStats } from './reserve.js';
@@ -192,12 +192,12 @@ export class LmdbEngine implements StorageEngine {
       break;
     }
     for (const op of ops.slice(first)) {
+      if (isRecordOp(op)) {
+        const { k: kind, v: { arn } } = op;
+        changes.set(arnKey(kind, arn), () => store.byKind(kind).get(arn));
+        continue;
+      }
       switch (op.k) {
-        case 'stage': case 'composition': case 'encoder': case 'storage': case 'ingest': case 'key': {
-          const { k: kind, v: { arn } } = op;
-          changes.set(arnKey(kind, arn), () => store.byKind(kind).get(arn));
-          break;
-        }
         case 'delete':
           changes.set(arnKey(op.kind, op.arn), undefined);
           if (op.kind === 'stage') for (const prefix of stageChildPrefixes(op.arn)) dropPrefix(prefix);

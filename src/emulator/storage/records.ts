@@ -1,6 +1,7 @@
 // How the emulator's state is laid out in the database: one key per record, and a value that carries a
 // checksum (lmdb checks its own structure, not user data), the record's place in creation order (lmdb
 // keeps keys sorted; the API lists in creation order) and the record as JSON.
+import { ARN_KINDS, isArnKind } from '../../model/resources.js';
 import { createHash } from 'node:crypto';
 import type { Op } from '../store.js';
 
@@ -54,9 +55,8 @@ export function printable(key: string): string {
 /** The op that puts a stored record back into memory, or undefined for a key this version does not know. */
 export function opForKey(key: string, value: unknown): Op | undefined {
   const parts = key.split(SEP);
+  if (isArnKind(parts[0]!)) return parts.length === 2 ? ({ k: parts[0], v: value } as Op) : undefined;
   switch (parts[0]) {
-    case 'stage': case 'composition': case 'encoder': case 'storage': case 'ingest': case 'key':
-      return parts.length === 2 ? ({ k: parts[0], v: value } as Op) : undefined;
     case 'session':
       return parts.length === 3 ? ({ k: 'session', v: value } as Op) : undefined;
     case 'participant':
@@ -77,4 +77,4 @@ function clockOp(value: unknown): Op | undefined {
 }
 
 /** Load order: what a record refers to comes before it (a participant needs its session). */
-export const LOAD_ORDER = ['clock', 'encoder', 'storage', 'key', 'stage', 'session', 'participant', 'ingest', 'composition', 'aux'];
+export const LOAD_ORDER = ['clock', ...ARN_KINDS.flatMap((kind) => (kind === 'stage' ? ['stage', 'session', 'participant'] : [kind])), 'aux'];
