@@ -175,13 +175,6 @@ export interface PublicKeyRec {
   tags: Tags;
 }
 
-export interface WidgetRec {
-  arn: string;
-  id: string;
-  name: string;
-  tags: Tags;
-}
-
 /**
  * The record of each kind addressed by ARN (src/model/resources.ts declares the kinds); each has its
  * own map in the store and is taggable. A kind declared there without a record here fails the type check.
@@ -193,7 +186,6 @@ interface Records extends Record<ArnKind, { arn: string; id: string; tags: Tags 
   storage: StorageConfigurationRec;
   ingest: IngestConfigurationRec;
   key: PublicKeyRec;
-  widget: WidgetRec;
 }
 export type RecordOf<K extends ArnKind> = Records[K];
 

@@ -96,17 +96,6 @@ export const RESOURCES = {
     listKey: 'compositions',
     arnShapes: ['CompositionArn'],
   },
-  // A kind added to prove the count (reverted): its list operation stands in for the one the model would bring.
-  widget: {
-    arnType: 'widget',
-    idShape: 'alphanumeric12',
-    collection: 'widgets',
-    noun: 'widget',
-    cli: 'widget',
-    list: 'ListStages',
-    listKey: 'stages',
-    arnShapes: [],
-  },
 } as const satisfies Record<string, ResourceDeclaration>;
 
 type Resources = typeof RESOURCES;
