@@ -42,12 +42,21 @@ function cpuSeconds(pid) {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
-/** Cores used by `pid` over `seconds`. */
-async function coresOver(pid, seconds) {
+/** The number of the newest segment a live playlist lists (its segments are one second each). */
+const newestSegmentNumber = (text) => Math.max(-1, ...[...text.matchAll(/(\d+)\.ts$/gm)].map((m) => Number(m[1])));
+/**
+ * Cores used by `pid` over `seconds`, and its CPU seconds per second of video it wrote (`playlist` reads
+ * its live playlist): on a loaded machine a starved process uses less CPU but also falls behind real
+ * time, so the second figure is the cost of the work itself.
+ */
+async function coresOver(pid, seconds, playlist) {
   const before = cpuSeconds(pid);
+  const firstSegment = newestSegmentNumber(await playlist());
   const t0 = performance.now();
   await sleep(seconds * 1000);
-  return (cpuSeconds(pid) - before) / ((performance.now() - t0) / 1000);
+  const used = cpuSeconds(pid) - before;
+  const written = newestSegmentNumber(await playlist()) - firstSegment;
+  return { cores: used / ((performance.now() - t0) / 1000), perVideoSecond: used / written, written };
 }
 /** The pid of the process whose command line holds `text`. */
 function pidWith(text) {
@@ -89,7 +98,7 @@ await sleep(3000); // past probing and the first segments
 const load = readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
 const emulatorBefore = cpuSeconds(emulator.pid);
 const t0 = performance.now();
-const rendererCores = await coresOver(renderer, SECONDS);
+const rendererCores = await coresOver(renderer, SECONDS, async () => (await fetch(playback)).text());
 const emulatorCores = (cpuSeconds(emulator.pid) - emulatorBefore) / ((performance.now() - t0) / 1000);
 
 // The bare pipeline: the same streams as files (made first, not measured), read in real time.
@@ -107,12 +116,13 @@ const bare = spawn('ffmpeg', ['-v', 'error', ...inputs, '-filter_complex',
   '-map', '[v]', '-map', '[a]', '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-r', '30', '-g', '30', '-b:v', '2500000', '-maxrate', '2500000', '-bufsize', '5000000',
   '-c:a', 'aac', '-b:a', '128k', '-f', 'hls', '-hls_time', '1', '-hls_list_size', '10', '-hls_flags', 'delete_segments', join(work, 'live.m3u8')], { stdio: 'ignore' });
 await sleep(3000);
-const bareCores = await coresOver(bare.pid, SECONDS);
+const bareCores = await coresOver(bare.pid, SECONDS, async () => readFileSync(join(work, 'live.m3u8'), 'utf8'));
 bare.kill('SIGKILL');
 rmSync(work, { recursive: true, force: true });
 console.log(`load average ${load}; ${PUBLISHERS} x 640x360p30 publishers into 1280x720p30 2.5 Mbps, ${SECONDS} s`);
-console.log(`composition renderer (ffmpeg): ${rendererCores.toFixed(2)} core; emulator process (RTP to it): ${emulatorCores.toFixed(2)} core`);
-console.log(`bare ffmpeg xstack pipeline:    ${bareCores.toFixed(2)} core`);
+const figures = (r) => `${r.cores.toFixed(2)} core while running; ${r.perVideoSecond.toFixed(2)} CPU s per second of video (${r.written} s written in ${SECONDS} s)`;
+console.log(`composition renderer (ffmpeg): ${figures(rendererCores)}; emulator process (RTP to it): ${emulatorCores.toFixed(2)} core`);
+console.log(`bare ffmpeg xstack pipeline:    ${figures(bareCores)}`);
 
 // Layout changes: a red publisher joins (a new tile) and leaves (the tiles re-lay); each timed to the first
 // live segment whose frame shows the change at the red tile's centre.

@@ -4,13 +4,16 @@
 // playback URL, decodes frames with ffmpeg and checks the colour at every tile centre the layout names.
 // One emulator and one set of publishers serve every case; each case waits for the frame it expects.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { centreOf, layoutTiles, type LayoutParticipant, type LayoutSpec } from '../../src/composition/layout.js';
 import { playlistDurationMs } from '../../src/emulator/recording-files.js';
 import { findFfmpeg } from '../../src/publish/ffmpeg.js';
+import { signEs384 } from '../../src/tokens/jwt.js';
 import { emulatorBed } from '../helpers/bed.js';
+import { adminHeaders } from '../helpers/emulator.js';
 import { BIN, testEnv } from '../helpers/cli.js';
 import { scratchDir } from '../helpers/scratch.js';
 import { eventually } from '../whip/media.js';
@@ -47,15 +50,15 @@ interface Publisher {
   stop(): Promise<void>;
 }
 
-const COLOURS: Record<string, Rgb> = { red: [255, 0, 0], lime: [0, 255, 0], blue: [0, 0, 255], yellow: [255, 255, 0] };
+const COLOURS: Record<string, Rgb> = { red: [255, 0, 0], lime: [0, 255, 0], blue: [0, 0, 255], yellow: [255, 255, 0], magenta: [255, 0, 255] };
 
 let stageArn = '';
 let encoderArn = '';
 const children: ChildProcess[] = [];
 let segmentCount = 0;
 
-async function publish(userId: string, colour: string, attributes: Record<string, string> = {}): Promise<Publisher> {
-  const { participantToken } = await bed.api('CreateParticipantToken', { stageArn, userId, attributes, capabilities: ['PUBLISH'] });
+async function publish(userId: string, colour: string, attributes: Record<string, string> = {}, token?: { token: string; participantId: string }): Promise<Publisher> {
+  const participantToken = token ?? (await bed.api('CreateParticipantToken', { stageArn, userId, attributes, capabilities: ['PUBLISH'] })).participantToken;
   const child = spawn(process.execPath, [BIN, 'publish', stageArn, '--token', participantToken.token, '--color', colour, '--resolution', '320x180', '--fps', String(FRAMERATE), '--bitrate', '200', '--endpoint-url', bed.emu.url], {
     env: testEnv(),
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -82,8 +85,12 @@ async function sessionId(): Promise<string> {
   return (await bed.api('GetStage', { arn: stageArn })).stage.activeSessionId;
 }
 
+/** Compositions a case started: stopped after it, whatever happened (a stage runs at most five). */
+const startedCompositions: string[] = [];
+
 async function startComposition(layout: LayoutSpec): Promise<{ arn: string; playback: string }> {
   const { composition } = await bed.api('StartComposition', { stageArn, layout, destinations: [{ channel: { channelArn: CHANNEL, encoderConfigurationArn: encoderArn } }] });
+  startedCompositions.push(composition.arn);
   return { arn: composition.arn, playback: `${bed.emu.url}/playback/${composition.arn.split('/').pop()}/live.m3u8` };
 }
 
@@ -151,6 +158,10 @@ describe.skipIf(noFfmpeg)('server-side composition of real publishers', () => {
   beforeAll(async () => {
     stageArn = (await bed.api('CreateStage', { name: 'mix' })).stage.arn;
     encoderArn = (await bed.api('CreateEncoderConfiguration', { name: 'small', video: { ...CANVAS, framerate: FRAMERATE, bitrate: 600_000 } })).encoderConfiguration.arn;
+  });
+
+  afterEach(async () => {
+    for (const arn of startedCompositions.splice(0)) await bed.api('StopComposition', { arn }).catch(() => undefined);
   });
 
   afterAll(async () => {
@@ -280,6 +291,7 @@ describe.skipIf(noFfmpeg)('server-side composition of real publishers', () => {
     };
     const start = async () => (await bed.api('StartComposition', { stageArn, layout, destinations: [s3Destination] })).composition;
     const [recorded, failing] = await Promise.all([start(), start()]);
+    startedCompositions.push(recorded.arn, failing.arn);
     const dirOf = (c: { destinations: { detail: { s3: { recordingPrefix: string } } }[] }) => join(s3, 'composite-bucket', c.destinations[0]!.detail.s3.recordingPrefix);
     const dir = dirOf(recorded);
     const rendition = join(dir, 'media', 'hls', '640x360');
@@ -337,7 +349,32 @@ describe.skipIf(noFfmpeg)('server-side composition of real publishers', () => {
     const leaving = publishers.splice(1, 1)[0]!;
     await leaving.stop();
     await showing(playback, expectedTiles(layout, publishers));
-    expect(existsSync(join(work, 'preview.png'))).toBe(true);
     await stopComposition(arn);
+  });
+
+  it('a token exchange that changes a publisher\'s attributes re-lays the output (participantOrderAttribute)', async () => {
+    const stage = (await bed.api('GetStage', { arn: stageArn })).stage;
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'secp384r1' });
+    const key = (await bed.api('ImportPublicKey', { publicKeyMaterial: publicKey.export({ type: 'spki', format: 'pem' }) })).publicKey;
+    const now = Math.floor(Date.now() / 1000);
+    const sign = (attributes: Record<string, string>) =>
+      signEs384({ alg: 'ES384', typ: 'JWT', kid: key.arn }, {
+        exp: now + 3600, iat: now, jti: 'swapper', resource: stageArn, topic: stageArn.split('/')[1], events_url: stage.endpoints.events,
+        whip_url: stage.endpoints.whip, capabilities: { allow_publish: true }, user_id: 'magenta', attributes, version: '1.0',
+      }, privateKey);
+    const first = sign({});
+    const magenta = await publish('magenta', 'magenta', {}, { token: first, participantId: 'swapper' });
+    const layout = { grid: { participantOrderAttribute: 'rank', gridGap: 2 } };
+    const { arn, playback } = await startComposition(layout);
+    const before = expectedTiles(layout, [...publishers, magenta]);
+    expect(before.at(-1)!.who).toBe('magenta');
+    await showing(playback, before);
+    const exchanged = await fetch(`${bed.emu.url}/_ivsrt/exchange`, { method: 'POST', headers: adminHeaders(bed.emu.url), body: JSON.stringify({ token: first, newToken: sign({ rank: '0' }) }) });
+    expect(exchanged.status, await exchanged.text()).toBe(200);
+    magenta.attributes = { rank: '0' };
+    const after = expectedTiles(layout, [...publishers, magenta]);
+    expect(after[0]!.who).toBe('magenta');
+    await showing(playback, after);
+    await Promise.all([magenta.stop(), stopComposition(arn)]);
   });
 });
