@@ -6,6 +6,7 @@ import { ConfigError, UsageError } from '../../src/cli/errors.js';
 import { takeOverInterrupt } from '../../src/cli/signals.js';
 import type { Credential } from '../../src/emulator/sigv4.js';
 import type { EventBusOptions } from '../../src/emulator/events/bus.js';
+import { parseClockStart } from '../../src/emulator/clock.js';
 import { isAccountId } from '../../src/emulator/ids.js';
 import { DataDirError } from '../../src/emulator/storage/errors.js';
 import { ivsrtHome } from '../../src/local/paths.js';
@@ -17,6 +18,7 @@ const OPTIONS = [
   { flags: '--data-dir <dir>', description: 'keep state in this directory (lmdb; each reply waits for its commit to reach the disk)' },
   { flags: '--s3-dir <dir>', description: 'stands in for S3: WHIP publishers on recording stages are recorded to DIR/<bucket>/<recordingS3Prefix> (HLS with ffmpeg)' },
   { flags: '--clock-speed <factor>', description: 'run timers (composition start, idle stop, purge) this many times faster', parse: 'float' },
+  { flags: '--clock-start <time>', description: "start the emulator's clock at this ISO 8601 time, e.g. 2030-01-01T00:00:00Z: resource times, events and recordings follow it (default: now, or where the data dir's clock stood)" },
   { flags: '--clock-frozen', description: 'start with the clock stopped: only `ivsrt local clock --advance` moves it (for tests)' },
   { flags: '--background', description: 'start it as the background emulator that plain ivsrt commands use, with these flags, and return once it is ready' },
   { flags: '--credentials <key:secret>', description: 'accept only these credentials and verify signatures (repeatable; visible in `ps`: prefer --credentials-file or $IVSRT_CREDENTIALS)', parse: 'list' },
@@ -75,6 +77,7 @@ export const verb = defineVerb({
     { command: 'ivsrt local start', description: 'on port 4566' },
     { command: 'ivsrt local start --port 0 --data-dir ./ivs-data', description: 'a free port, durable state' },
     { command: 'ivsrt local start --credentials-file ./keys --clock-speed 60', description: 'verify signatures with the KEY:SECRET lines of ./keys (kept out of `ps`), timers 60× faster' },
+    { command: 'ivsrt local start --port 0 --clock-start 2030-01-01T00:00:00Z', description: 'the emulator lives on 1 January 2030, whatever the date: times in the API, events and recordings follow its clock' },
     { command: 'ivsrt local start --port 0 --seed seed.json', description: 'start with the stages and configurations of a seed (`ivsrt local export` writes one)' },
     { command: 'ivsrt local start --event-target http://localhost:3000/ivs-events', description: 'POST every IVS event to your webhook' },
     { command: 'ivsrt local start --background --s3-dir ./recordings', description: 'the background emulator, recording WHIP publishers to ./recordings' },
@@ -85,6 +88,8 @@ export const verb = defineVerb({
   async run(ctx, options) {
     if (options.port !== undefined && (options.port < 0 || options.port > 65535)) throw new UsageError(`--port must be from 0 to 65535, got ${options.port}`);
     if (options.clockSpeed !== undefined && !(options.clockSpeed > 0)) throw new UsageError('--clock-speed must be a positive number');
+    const clockStart = options.clockStart === undefined ? undefined : parseClockStart(options.clockStart);
+    if (typeof clockStart === 'object') throw new UsageError(`--clock-start ${clockStart.error}`);
     if (options.accountId !== undefined && !isAccountId(options.accountId)) throw new UsageError(`--account-id must be 12 digits, got ${options.accountId}`);
     if (options.background) return startInBackground(ctx, options);
     const credentials = readCredentials(options, ctx.env);
@@ -104,7 +109,7 @@ export const verb = defineVerb({
         port: options.port,
         dataDir: options.dataDir,
         s3Dir: options.s3Dir === undefined ? undefined : resolve(options.s3Dir),
-        clock: { speed: options.clockSpeed, frozen: options.clockFrozen },
+        clock: { speed: options.clockSpeed, frozen: options.clockFrozen, start: clockStart },
         credentials,
         region: options.region ?? ctx.globals.region,
         accountId: options.accountId,
@@ -159,6 +164,7 @@ const BACKGROUND_FLAGS: [keyof Options, string][] = [
   ['s3Dir', '--s3-dir'],
   ['clockSpeed', '--clock-speed'],
   ['clockFrozen', '--clock-frozen'],
+  ['clockStart', '--clock-start'],
   ['region', '--region'],
   ['accountId', '--account-id'],
   ['throttle', '--throttle'],

@@ -72,7 +72,8 @@ export class VirtualClock {
     this.advancedMs = stored.offsetMs;
     this.shiftMs = options.start === undefined ? stored.shiftMs : options.start - this.anchorReal - stored.offsetMs;
     this.anchorVirtual = this.anchorReal + this.shiftMs + this.advancedMs;
-    if (options.frozen) this.freeze();
+    // Frozen where it starts (freeze() would read the real clock again, a millisecond or more later).
+    if (options.frozen) this.frozenAt = this.anchorVirtual;
   }
 
   now(): number {

@@ -18,6 +18,8 @@ export interface RunOptions {
   /** Emulator URL to target with --endpoint-url. */
   endpoint?: string;
   timeoutMs?: number;
+  /** When it aborts, the command gets SIGINT, as from Ctrl-C. */
+  interrupt?: AbortSignal;
 }
 
 /** Dummy credentials and a clean AWS environment, so the developer's own ~/.aws never leaks into a test. */
@@ -52,6 +54,7 @@ export function runCli(args: string[], options: RunOptions = {}): Promise<RunRes
     if (error.code !== 'EPIPE') throw error;
   });
   child.stdin.end(options.input ?? '');
+  options.interrupt?.addEventListener('abort', () => child.kill('SIGINT'), { once: true });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');

@@ -1,5 +1,7 @@
 // Individual participant recording of a WHIP publisher into `ivsrt local start --s3-dir DIR`: the User
 // Guide's layout under DIR/<bucket>/<recordingS3Prefix>, its metadata files, and HLS that ffprobe plays.
+// The emulator's clock starts at a fixed instant (--clock-start), far from today: the metadata's times and
+// the playlist's EXT-X-PROGRAM-DATE-TIME follow it.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +17,10 @@ const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 if (noFfmpeg) console.warn('skipping the recording test: ffmpeg not installed (apt-get install ffmpeg)');
 
 const s3 = scratchDir('s3');
-const bed = emulatorBed(['--s3-dir', s3]);
+const CLOCK_START = '2031-03-04T05:06:07Z';
+const bed = emulatorBed(['--s3-dir', s3, '--clock-start', CLOCK_START]);
+/** Within the hour after CLOCK_START: on the emulator's clock, not the wall clock. */
+const onEmulatorClock = (iso: string) => Date.parse(iso) >= Date.parse(CLOCK_START) && Date.parse(iso) < Date.parse(CLOCK_START) + 3_600_000;
 
 describe.skipIf(noFfmpeg)('recording a WHIP publisher to --s3-dir', () => {
   it('writes events/recording-started.json, HLS (multivariant + high rendition, fMP4, ended) and, when the recording ends, recording-ended.json', async () => {
@@ -49,6 +54,7 @@ describe.skipIf(noFfmpeg)('recording a WHIP publisher to --s3-dir', () => {
       media: { hls: { duration_ms: expect.any(Number), ...hls } },
     });
     expect(Date.parse(ended.recording_ended_at)).toBeGreaterThanOrEqual(Date.parse(ended.recording_started_at));
+    expect([started.recording_started_at, ended.recording_ended_at].filter(onEmulatorClock)).toHaveLength(2);
     expect(existsSync(join(dir, 'events', 'recording-failed.json'))).toBe(false);
 
     // The last, partial segment and the end of the playlist are written when the media stops.
@@ -58,9 +64,20 @@ describe.skipIf(noFfmpeg)('recording a WHIP publisher to --s3-dir', () => {
     expect(playlist.trimEnd().endsWith('#EXT-X-ENDLIST')).toBe(true);
     const recordedMs = playlistDurationMs(playlist);
     expect(ended.media.hls.duration_ms).toBe(recordedMs);
-    // 6 s published: the recording holds all of it but what precedes the first key frame ffmpeg sees.
-    expect(recordedMs).toBeGreaterThan(4_500);
-    expect(recordedMs).toBeLessThan(6_500);
+    // The recording holds the frames sent (15 a second of media, however long a loaded machine took to encode
+    // them), but the last few in flight.
+    const sentMs = (run.json().videoFramesSent / 15) * 1000;
+    expect(sentMs).toBeGreaterThan(2_000);
+    expect(recordedMs).toBeGreaterThan(sentMs - 500);
+    expect(recordedMs).toBeLessThan(sentMs + 500);
+    // Each segment's program date-time: from the recording's start on the emulator's clock, a segment's duration apart.
+    const dates = [...playlist.matchAll(/^#EXT-X-PROGRAM-DATE-TIME:(.+)$/gm)].map((m) => m[1]!);
+    const durations = [...playlist.matchAll(/^#EXTINF:([\d.]+)/gm)].map((m) => Number(m[1]) * 1000);
+    expect(dates).toHaveLength(durations.length);
+    for (const date of dates) expect(date).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(Date.parse(dates[0]!) - Date.parse(started.recording_started_at)).toBeGreaterThanOrEqual(0);
+    expect(Date.parse(dates[0]!) - Date.parse(started.recording_started_at)).toBeLessThan(2_000);
+    dates.slice(1).forEach((date, i) => expect(Math.abs(Date.parse(date) - Date.parse(dates[i]!) - durations[i]!)).toBeLessThanOrEqual(1));
     const probe = JSON.parse(
       execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_name,width,height', '-of', 'json', join(dir, 'media', 'hls', 'multivariant.m3u8')], { encoding: 'utf8' }),
     ) as { streams: { codec_name: string; width?: number; height?: number }[] };
