@@ -312,6 +312,12 @@ describe.skipIf(noFfmpeg)('server-side composition of real publishers', () => {
     const playlist = readFileSync(join(rendition, 'playlist.m3u8'), 'utf8');
     expect(playlist).toMatch(/^#EXT-X-PLAYLIST-TYPE:VOD$/m);
     expect(playlist.trimEnd().endsWith('#EXT-X-ENDLIST')).toBe(true);
+    // EXT-X-PROGRAM-DATE-TIME on the emulator's clock, in UTC with Z, from the recording's start.
+    const dates = [...playlist.matchAll(/^#EXT-X-PROGRAM-DATE-TIME:(.+)$/gm)].map((m) => m[1]!);
+    expect(dates.length).toBeGreaterThan(0);
+    for (const date of dates) expect(date).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(Date.parse(dates[0]!) - Date.parse(started.recording_started_at)).toBeLessThan(1_000);
+    expect(Date.parse(dates[0]!)).toBeGreaterThanOrEqual(Date.parse(started.recording_started_at));
     expect(ended).toEqual({
       ...common,
       recording_started_at: started.recording_started_at,

@@ -10,7 +10,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  closingFile, HLS_PATH, mediaBlock, MULTIVARIANT, multivariantPlaylist, PLAYLIST, playlistDurationMs, rfc3339, thumbnailOutputs, writeRecordingFile, writeRecordingJson,
+  closingFile, HLS_PATH, mediaBlock, MULTIVARIANT, multivariantPlaylist, PLAYLIST, playlistDurationMs, restampProgramDateTime, rfc3339, thumbnailOutputs, writeRecordingFile, writeRecordingJson,
   type RecordingOutcome, type ThumbnailStorage,
 } from '../recording-files.js';
 
@@ -91,6 +91,8 @@ export class CompositeRecording {
     let duration_ms = 0;
     if (existsSync(this.playlist)) {
       let text = readFileSync(this.playlist, 'utf8').replace('#EXT-X-PLAYLIST-TYPE:EVENT', '#EXT-X-PLAYLIST-TYPE:VOD');
+      // EXT-X-PROGRAM-DATE-TIME on the emulator's clock, from the recording's start, not ffmpeg's wall clock.
+      if (this.startedAt !== undefined) text = restampProgramDateTime(text, this.startedAt);
       if (!/#EXT-X-ENDLIST\s*$/.test(text)) text = `${text.trimEnd()}\n#EXT-X-ENDLIST\n`;
       writeFileSync(this.playlist, text);
       duration_ms = playlistDurationMs(text);
