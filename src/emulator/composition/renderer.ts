@@ -270,14 +270,13 @@ export class CompositionRenderer {
       const d = c?.destinations.find((x) => x.id === recording.target.destinationId);
       if (d && !over(d)) continue;
       this.recordings.delete(key);
-      const bucket = recording.target.dir;
       const storageArn = (d?.configuration as { s3?: S3Settings } | undefined)?.s3?.storageConfigurationArn;
       const bucketName = storageArn ? this.emu.store.storages.get(storageArn)?.s3.bucketName : undefined;
       const outcome = d?.state === 'STOPPED' ? 'RECORDING_ENDED' : 'RECORDING_ENDED_WITH_FAILURE';
       try {
         recording.close(outcome, d?.endTime ?? this.emu.now(), !(bucketName && isBucketBroken(this.emu, bucketName)));
       } catch (error) {
-        this.emu.log(`composite recording ${bucket}: ${error instanceof Error ? error.message : String(error)}`);
+        this.emu.log(`composite recording ${recording.target.dir}: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
   }
