@@ -1,6 +1,6 @@
 // The delivery worker against real HTTP receivers and real processes, with the emulator's own clock and
 // an in-memory outbox standing in for the store: retries, back-off, dead letters, rules and faults.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { VirtualClock } from '../../src/emulator/clock.js';
 import { DEFAULT_CONCURRENCY, DeliveryWorker, REORDER_HOLD_MS, type DeadLetter } from '../../src/emulator/events/delivery.js';
 import { parseFaults, type FaultPlan } from '../../src/emulator/events/faults.js';
 import { DEFAULT_RETRY, flagTargets, parseRules, type DeliveryConfig, type RetryPolicy } from '../../src/emulator/events/rules.js';
+import { mountTmpfs } from '../helpers/mounts.js';
 import { startReceiver, type Receiver } from './receiver.js';
 
 interface Bed {
@@ -106,8 +107,8 @@ function bed(config: Partial<DeliveryConfig> & { targets: DeliveryConfig['target
   return made;
 }
 
-const deadLetters = (): DeadLetter[] =>
-  readFileSync(join(dir, 'dead.ndjson'), 'utf8')
+const deadLetters = (file = join(dir, 'dead.ndjson')): DeadLetter[] =>
+  readFileSync(file, 'utf8')
     .trim()
     .split('\n')
     .map((line) => JSON.parse(line) as DeadLetter);
@@ -301,6 +302,48 @@ describe('an attempt always ends (a reply cut short never holds a delivery slot)
     b.emit(1);
     expect(await b.logged(/stuck/)).toMatch(/events: an attempt to deliver to exec:setsid sleep 4 & exit 0 is stuck: no outcome within 0.2 s/);
     await b.logged(/failed \(no outcome within 0.2 s\); retry 1 in/);
+  });
+});
+
+describe('the dead-letter file on a full disk', () => {
+  const disk = mountTmpfs('1m', 'dead-letter-disk');
+  if (typeof disk === 'string') console.warn(`dead-letter full-disk test skipped: cannot mount a tmpfs here (${disk})`);
+
+  it.skipIf(typeof disk === 'string')('a failed append leaves no torn line; the letters kept back are written, in order, once space is freed, without a restart', async () => {
+    if (typeof disk === 'string') return;
+    const r = await receiver();
+    r.answer(...Array(10).fill(400)); // not retryable: each event goes straight to the dead-letter file
+    const file = join(disk.dir, 'dead.ndjson');
+    const b = bed({ targets: flagTargets([r.url]), deadLetterFile: file });
+    // Letters of about 6 KB: bigger than what the first one leaves free in its last page.
+    const padding = 'x'.repeat(6_000);
+    b.emit(1, { padding });
+    await b.drained();
+    const lines = () => readFileSync(file, 'utf8');
+    expect(lines().split('\n')).toHaveLength(2);
+    // Fill the disk to the last byte it will take.
+    const filler = join(disk.dir, 'filler');
+    const chunk = Buffer.alloc(64 * 1024);
+    try {
+      for (;;) appendFileSync(filler, chunk);
+    } catch {
+      // full
+    }
+    try {
+      for (;;) appendFileSync(filler, Buffer.alloc(512));
+    } catch {
+      // full to the byte
+    }
+    b.emit(2, { padding });
+    b.emit(3, { padding });
+    await b.logged(/cannot write the dead-letter file .*; 2 letter\(s\) kept back, their events stay in the outbox/);
+    // whole lines only: the one letter written before, nothing of the two kept back
+    expect(lines().endsWith('\n')).toBe(true);
+    expect(lines().trim().split('\n').map((line) => (JSON.parse(line) as DeadLetter).event)).toEqual([expect.objectContaining({ id: event(1).id })]);
+    expect(b.outbox.size).toBe(2);
+    rmSync(filler);
+    await b.drained();
+    expect(deadLetters(file).map((letter) => (letter.event as { detail: { n: number } }).detail.n)).toEqual([1, 2, 3]);
   });
 });
 

@@ -4,10 +4,10 @@
 // resumes the outbox, so an event can reach a target twice but is never lost — as on EventBridge.
 // Retries back off on the emulator's clock, so `ivsrt local clock --advance` moves them along too.
 import { spawn } from 'node:child_process';
-import { appendFileSync } from 'node:fs';
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { ClockTimer } from '../clock.js';
+import { DeadLetterFile } from './dead-letters.js';
 import { decide, NO_FAULTS, unit, type FaultPlan } from './faults.js';
 import { DEFAULT_COMMAND_TIMEOUT_MS, type DeliveryConfig, type Target, type TargetSpec } from './rules.js';
 
@@ -233,6 +233,7 @@ export class DeliveryWorker {
   /** The targets in configuration order; `addTarget`/`removeTarget` change them at run time. */
   private readonly targets: Target[];
   private closed = false;
+  private readonly deadLetters: DeadLetterFile | undefined;
   readonly stats: DeliveryStats = { delivered: 0, retried: 0, deadLettered: 0, dropped: 0, duplicated: 0, reordered: 0, delayed: 0 };
 
   constructor(
@@ -243,6 +244,7 @@ export class DeliveryWorker {
     private readonly onChange: (change: DeliveryChange) => void = () => {},
   ) {
     this.targets = [...config.targets];
+    this.deadLetters = config.deadLetterFile ? new DeadLetterFile(config.deadLetterFile, host.log) : undefined;
   }
 
   get hasTargets(): boolean {
@@ -303,6 +305,7 @@ export class DeliveryWorker {
     this.ordinals.clear();
     // Queued sends of forgotten events are not sent; their attempts see the entry gone and stop.
     for (const queue of this.queues.values()) for (const job of queue.jobs.splice(0)) job.resolve({ ok: false, retryable: false, error: 'reset' });
+    this.deadLetters?.forget();
   }
 
   close(): void {
@@ -434,16 +437,11 @@ export class DeliveryWorker {
     };
     const file = this.config.deadLetterFile;
     this.host.log(`events: ${describe(entry.event)} to ${target.id} given up (${errorCode}: ${errorMessage})${file ? `; written to ${file}` : ''}`);
-    if (file) {
-      try {
-        appendFileSync(file, `${JSON.stringify(letter)}\n`, { mode: 0o600 });
-      } catch (error) {
-        // Not written down: keep it in the outbox, so a restart tries again rather than losing it.
-        this.host.log(`events: cannot write the dead-letter file ${file}: ${(error as Error).message}`);
-        return;
-      }
-    }
-    this.settle(entry, target, 'dead-lettered');
+    if (!this.deadLetters) return this.settle(entry, target, 'dead-lettered');
+    // Settled once it is written down: until then the event stays in the outbox (dead-letters.ts).
+    this.deadLetters.add(letter, () => {
+      if (this.owes(entry, target)) this.settle(entry, target, 'dead-lettered');
+    });
   }
 
   private owes(entry: Entry, target: Target): boolean {
