@@ -1,6 +1,6 @@
 // What the `local` verbs share: which emulator they drive (the one --endpoint-url names, else the
 // background instance), how a participant is named on the command line, and how one is shown.
-import type { ArgSpec, Column, OptionSpec } from '../../src/cli/command.js';
+import type { ArgSpec, Column, OptionSpec, Typed } from '../../src/cli/command.js';
 import { endpointFromEnv } from '../../src/cli/config.js';
 import { createContext, type Context } from '../../src/cli/context.js';
 import { UsageError } from '../../src/cli/errors.js';
@@ -39,11 +39,6 @@ export async function emulatorOf(ctx: Context): Promise<Emulator> {
   return { admin, ctx: local, url };
 }
 
-export interface ParticipantFlags {
-  token?: string;
-  stage?: string;
-  participant?: string;
-}
 
 /** The stage, positional as everywhere else; `--stage` stays as a hidden alias. */
 export const STAGE_ARG = { name: 'stage', description: 'the stage (ARN, id or name)', optional: true, resource: 'stage' } as const satisfies ArgSpec;
@@ -63,6 +58,9 @@ export async function readToken(ctx: Context, token: string): Promise<string> {
 }
 
 /** The participant named by --token, or by STAGE PARTICIPANT. */
+/** What PARTICIPANT_ARGS and PARTICIPANT_OPTIONS give a verb once parsed. */
+export type ParticipantFlags = Typed<typeof PARTICIPANT_OPTIONS, typeof PARTICIPANT_ARGS>;
+
 export async function participantRef(emulator: Emulator, flags: ParticipantFlags): Promise<ParticipantRef> {
   if (flags.token !== undefined) {
     if (flags.stage !== undefined || flags.participant !== undefined) throw new UsageError('name the participant either with --token, or with STAGE PARTICIPANT, not both');
