@@ -91,6 +91,9 @@ export class SubscribeSession {
       pc.setLocalDescription();
       if (pc.gatheringState() !== 'complete') await within(gathered, GATHERING_TIMEOUT_MS, 'ICE candidate gathering');
       receiver = new Receiver(Date.now());
+      // Without this side's candidates, as `ivsrt publish` offers (src/publish/whip.ts says why): with them,
+      // libdatachannel here at times refused the answer ("Got a remote candidate without ICE transport").
+      // The endpoint then learns this side's address from its checks, which can cost a second.
       const answer = await postOffer(options.endpoint, options.token, withoutCandidates(pc.localDescription()!.sdp));
       resourceUrl = answer.location;
       pc.setRemoteDescription(withCandidatesEverywhere(answer.sdp), 'answer');

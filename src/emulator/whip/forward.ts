@@ -67,7 +67,7 @@ export function asksForKeyframe(rtcp: Uint8Array): boolean {
  */
 export class Forwarder implements RtpSourceWatcher {
   /** Publishers' media by participant key. */
-  private readonly sources = new Map<string, { source: RtpSource; stop: () => void; lastKeyframeRequest: number }>();
+  private readonly sources = new Map<string, { source: RtpSource; stop: () => void; lastKeyframeRequest: number; deferred?: NodeJS.Timeout }>();
   /** Subscriptions by their publisher's participant key. */
   private readonly subscriptions = new Map<string, Set<Subscription>>();
 
@@ -82,7 +82,9 @@ export class Forwarder implements RtpSourceWatcher {
 
   removed(source: RtpSource): void {
     const key = participantKey({ sessionId: source.sessionId, id: source.participantId });
-    this.sources.get(key)?.stop();
+    const entry = this.sources.get(key);
+    entry?.stop();
+    clearTimeout(entry?.deferred);
     this.sources.delete(key);
   }
 
@@ -116,13 +118,24 @@ export class Forwarder implements RtpSourceWatcher {
     if (set?.size === 0) this.subscriptions.delete(key);
   }
 
-  /** Asks the publisher for a key frame (a PLI), unless it was asked within the last few hundred ms. */
+  /**
+   * Asks the publisher for a key frame (a PLI). Requests within a few hundred ms of the last become one,
+   * sent when that time is up: a subscriber that arrives just after another still gets a key frame after
+   * it connected, and a crowd arriving together costs the publisher one.
+   */
   requestKeyframe(key: string): void {
     const entry = this.sources.get(key);
-    if (!entry) return;
-    const now = this.now();
-    if (now - entry.lastKeyframeRequest < KEYFRAME_REQUEST_INTERVAL_MS) return;
-    entry.lastKeyframeRequest = now;
+    if (!entry || entry.deferred) return;
+    const wait = entry.lastKeyframeRequest + KEYFRAME_REQUEST_INTERVAL_MS - this.now();
+    if (wait > 0) {
+      entry.deferred = setTimeout(() => {
+        entry.deferred = undefined;
+        if (this.sources.get(key) === entry) this.requestKeyframe(key);
+      }, wait);
+      entry.deferred.unref();
+      return;
+    }
+    entry.lastKeyframeRequest = this.now();
     entry.source.requestKeyframe();
   }
 }

@@ -213,7 +213,10 @@ export class Subscriptions {
       if (state === 'failed' || state === 'closed' || state === 'disconnected') this.end(session);
     });
     try {
-      await answerOffer(pc, asDtlsServer(offer));
+      // An offer without candidates (ivsrt's own clients) cannot be reached before its side has the answer:
+      // the emulator can then take the DTLS client's part and start the handshake as soon as ICE is up, which
+      // saves the second a client's first flight can be lost for while this side's ICE has not caught up.
+      await answerOffer(pc, /^a=candidate:/m.test(offer) ? asDtlsServer(offer) : offer);
     } catch (error) {
       pc.close();
       throw error;

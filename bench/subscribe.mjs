@@ -1,0 +1,192 @@
+// Subscribe (SFU) benchmark: one WHIP publisher at a given bitrate, then 1, 10 and N subscribers, side by
+// side in one run. For each step: the emulator's CPU (its process, from /proc) over a steady window, per
+// subscriber above the publisher-only baseline, and its RSS; for every subscription, the time from its POST
+// to its first complete key frame (the first frame a decoder can decode); and the share of the packets sent
+// in its window that each subscriber received.
+//
+// The publisher and the subscribers are node-datachannel peers in this process (no encoders or decoders
+// competing for the CPU): the publisher sends synthetic H.264 RTP (a key frame with its SPS every 2 s, and
+// at once when a PLI arrives, as real encoders do; 1,200-byte packets paced at the bitrate, 30 frames/s).
+//
+//   node bench/subscribe.mjs [--mbps 2.5] [--subscribers 50] [--seconds 10]
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ndc from 'node-datachannel';
+import { BIN, spawnEmulator } from './spawn-emulator.mjs';
+import { spawn } from 'node:child_process';
+
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const MBPS = arg('mbps', 2.5);
+const MAX_SUBSCRIBERS = arg('subscribers', 50);
+const SECONDS = arg('seconds', 10);
+const STEPS = [...new Set([1, 10, MAX_SUBSCRIBERS])].filter((n) => n <= MAX_SUBSCRIBERS);
+const home = mkdtempSync(join(tmpdir(), 'ivsrt-bench-subscribe-'));
+const env = { ...process.env, IVSRT_HOME: home, AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', AWS_REGION: 'us-east-1' };
+
+const { child: emulator, url } = await spawnEmulator([], { env });
+const cli = (...args) =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args, '--endpoint-url', url], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (c) => (out += c));
+    child.once('exit', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`ivsrt ${args.join(' ')}: ${code}`))));
+  });
+function cpuSeconds(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+const rssBytes = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) * 1024;
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const gathered = (pc) => new Promise((resolve) => (pc.gatheringState() === 'complete' ? resolve() : pc.onGatheringStateChange((s) => s === 'complete' && resolve())));
+// Offers leave their candidates out, as `ivsrt publish` and `ivsrt subscribe` do (src/publish/whip.ts).
+const noCandidates = (sdp) => sdp.replace(/^a=(?:candidate:.*|end-of-candidates)\r?\n/gm, '');
+
+await cli('stage', 'create', '--name', 'bench');
+const whip = await cli('stage', 'get', 'bench', '--query', 'stage.endpoints.whip');
+const token = (capabilities) => cli('token', 'create', 'bench', '--capabilities', capabilities, '--query', 'participantToken.token');
+
+// ---- the publisher ------------------------------------------------------------------------------
+const SPS = Buffer.from('674d401feca02802dd8088000003000800000301e078c18cb0', 'hex'); // 1280x720
+const PPS = Buffer.from('68ee3c80', 'hex');
+const publisherToken = await token('publish');
+const publisherId = JSON.parse(Buffer.from(publisherToken.split('.')[1], 'base64url').toString()).jti;
+const pub = new ndc.PeerConnection('bench-publisher', { iceServers: [] });
+const video = new ndc.Video('0', 'SendOnly');
+video.addH264Codec(96);
+video.addSSRC(4242, 'bench', 'bench', 'video');
+const track = pub.addTrack(video);
+let keyframeWanted = true;
+let plis = 0;
+track.onMessage((rtcp) => {
+  if (rtcp[1] === 206 && (rtcp[0] & 0x1f) === 1) {
+    plis++;
+    keyframeWanted = true;
+  }
+});
+const pubConnected = new Promise((resolve) => pub.onStateChange((s) => s === 'connected' && resolve()));
+pub.setLocalDescription();
+await gathered(pub);
+{
+  const res = await fetch(whip, { method: 'POST', headers: { 'Content-Type': 'application/sdp', Authorization: `Bearer ${publisherToken}` }, body: noCandidates(pub.localDescription().sdp) });
+  if (res.status !== 201) throw new Error(`publish: ${res.status} ${await res.text()}`);
+  pub.setRemoteDescription(await res.text(), 'answer');
+}
+await pubConnected;
+await new Promise((resolve) => (track.isOpen() ? resolve() : track.onOpen(resolve)));
+
+const FPS = 30;
+const PACKET = 1200;
+const packetsPerFrame = Math.max(1, Math.round((MBPS * 1e6) / 8 / PACKET / FPS));
+let seq = 0;
+let frame = 0;
+let packetsSent = 0;
+function rtp(payload, marker) {
+  const header = Buffer.alloc(12);
+  header[0] = 0x80;
+  header[1] = (marker ? 0x80 : 0) | 96;
+  header.writeUInt16BE(seq++ & 0xffff, 2);
+  header.writeUInt32BE((frame * 3000) >>> 0, 4);
+  header.writeUInt32BE(4242, 8);
+  return Buffer.concat([header, payload]);
+}
+/** One frame: a key frame (SPS, PPS, then an IDR in FU-A fragments) or a P frame (FU-A, NAL type 1). */
+function sendFrame() {
+  const key = keyframeWanted || frame % (FPS * 2) === 0;
+  keyframeWanted = false;
+  const nalType = key ? 5 : 1;
+  const packets = [];
+  if (key) packets.push(rtp(Buffer.concat([Buffer.from([24]), Buffer.from([0, SPS.length]), SPS, Buffer.from([0, PPS.length]), PPS]), false));
+  for (let i = 0; i < packetsPerFrame; i++) {
+    const fuHeader = (i === 0 ? 0x80 : 0) | (i === packetsPerFrame - 1 ? 0x40 : 0) | nalType;
+    packets.push(rtp(Buffer.concat([Buffer.from([0x60 | 28, fuHeader]), Buffer.alloc(PACKET - 14, frame & 0xff)]), i === packetsPerFrame - 1));
+  }
+  for (const p of packets) if (track.sendMessageBinary(p)) packetsSent++;
+  frame++;
+}
+const started = Date.now();
+const pacer = setInterval(() => {
+  const due = Math.floor(((Date.now() - started) * FPS) / 1000);
+  while (frame < due) sendFrame();
+}, 5);
+
+// ---- the subscribers ----------------------------------------------------------------------------
+const subscribers = [];
+async function subscribe(i) {
+  const viewerToken = await token('subscribe');
+  const pc = new ndc.PeerConnection(`bench-sub-${i}`, { iceServers: [] });
+  const audio = new ndc.Audio('0', 'RecvOnly');
+  audio.addOpusCodec(111);
+  const v = new ndc.Video('1', 'RecvOnly');
+  v.addH264Codec(96, 'profile-level-id=42e01f;packetization-mode=1;level-asymmetry-allowed=1');
+  const sub = { pc, tracks: [pc.addTrack(audio), pc.addTrack(v)], received: 0, lastSeq: undefined, ttffMs: undefined, posted: 0, frameHasIdr: false, ts: -1 };
+  sub.tracks[1].onMessage((m) => {
+    if (m.length < 14 || (m[1] >= 192 && m[1] <= 223)) return; // RTCP (RFC 5761 §4)
+    const s = m.readUInt16BE(2);
+    sub.received++;
+    sub.lastSeq = s;
+    const ts = m.readUInt32BE(4);
+    if (ts !== sub.ts) {
+      sub.ts = ts;
+      sub.frameHasIdr = false;
+    }
+    const nal = m[12] & 0x1f;
+    if ((nal === 28 && (m[13] & 0x1f) === 5) || nal === 5) sub.frameHasIdr = true;
+    if (m[1] & 0x80 && sub.frameHasIdr && sub.ttffMs === undefined) sub.ttffMs = performance.now() - sub.posted;
+  });
+  const connected = new Promise((resolve) => pc.onStateChange((s) => s === 'connected' && resolve()));
+  pc.setLocalDescription();
+  await gathered(pc);
+  sub.posted = performance.now();
+  const res = await fetch(`${whip}/subscribe/${publisherId}`, { method: 'POST', headers: { 'Content-Type': 'application/sdp', Authorization: `Bearer ${viewerToken}` }, body: noCandidates(pc.localDescription().sdp) });
+  if (res.status !== 201) throw new Error(`subscribe: ${res.status} ${await res.text()}`);
+  pc.setRemoteDescription(await res.text(), 'answer');
+  await connected;
+  while (sub.ttffMs === undefined) await sleep(10);
+  subscribers.push(sub);
+}
+
+const results = [];
+async function measure(count) {
+  await sleep(2_000); // settle
+  const windowStart = new Map(subscribers.map((s) => [s, { received: s.received, seq: s.lastSeq }]));
+  const cpu0 = cpuSeconds(emulator.pid);
+  const t0 = performance.now();
+  await sleep(SECONDS * 1000);
+  const cpu = (cpuSeconds(emulator.pid) - cpu0) / ((performance.now() - t0) / 1000);
+  const shares = subscribers.map((s) => {
+    const start = windowStart.get(s);
+    const expected = ((s.lastSeq - start.seq + 0x10000) & 0xffff);
+    return expected > 0 ? (s.received - start.received) / expected : 1;
+  });
+  results.push({ subscribers: count, cpuCores: cpu, rssMB: rssBytes(emulator.pid) / 2 ** 20, minShare: shares.length ? Math.min(...shares) : undefined });
+}
+
+await measure(0);
+for (const step of STEPS) {
+  while (subscribers.length < step) await subscribe(subscribers.length);
+  await measure(step);
+}
+clearInterval(pacer);
+
+const ttff = subscribers.map((s) => s.ttffMs).sort((a, b) => a - b);
+const pct = (p) => ttff[Math.min(ttff.length - 1, Math.ceil((p / 100) * ttff.length) - 1)];
+const base = results[0].cpuCores;
+const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+console.log(`one publisher at ${MBPS} Mbps (${packetsPerFrame * FPS} packets/s), ${SECONDS} s windows; load average ${load}; ${plis} PLIs reached the publisher`);
+console.log('| subscribers | emulator CPU (cores) | CPU per subscriber above the publisher alone | RSS (MB) | least share of packets received by a subscriber |');
+console.log('|---:|---:|---:|---:|---:|');
+for (const r of results) {
+  const per = r.subscribers ? ((r.cpuCores - base) / r.subscribers).toFixed(4) : '—';
+  console.log(`| ${r.subscribers} | ${r.cpuCores.toFixed(3)} | ${per} | ${r.rssMB.toFixed(0)} | ${r.minShare === undefined ? '—' : `${(r.minShare * 100).toFixed(2)}%`} |`);
+}
+console.log(`POST → first complete key frame over ${ttff.length} subscriptions: p50 ${pct(50).toFixed(0)} ms, p99 ${pct(99).toFixed(0)} ms, max ${ttff.at(-1).toFixed(0)} ms`);
+
+for (const s of subscribers) s.pc.close();
+pub.close();
+emulator.kill('SIGTERM');
+await new Promise((resolve) => emulator.once('exit', resolve));
+ndc.cleanup();
