@@ -1,6 +1,7 @@
 // The emulator as every benchmark starts it: `ivsrt local start --port 0 ...args` as its own process, as
 // a user runs it, resolved once it prints the line with its URL.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const BIN = fileURLToPath(new URL('../bin/ivsrt.js', import.meta.url));
@@ -32,3 +33,26 @@ export async function whipPublishers(home, url) {
   const secret = JSON.parse(readFileSync(join(home, 'instances', `${new URL(url).port}.json`), 'utf8')).adminSecret;
   return (await (await fetch(`${url}/_ivsrt/media`, { headers: { 'x-ivsrt-admin-secret': secret } })).json()).whipPublishers;
 }
+
+/** `--name <number>` from the command line, or `fallback`. */
+export const numberArg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+
+/** CPU seconds a process has used, all its threads (utime + stime from /proc, in ticks of 1/100 s). */
+export function cpuSeconds(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+export const rssBytes = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) * 1024;
+
+/** Runs the real bin against `url` and resolves with its trimmed standard output. */
+export const cliAt = (url, env) => (...args) =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args, '--endpoint-url', url], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (c) => (out += c));
+    child.once('exit', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`ivsrt ${args.join(' ')}: ${code}`))));
+  });

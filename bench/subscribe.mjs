@@ -13,33 +13,17 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ndc from 'node-datachannel';
-import { BIN, spawnEmulator } from './spawn-emulator.mjs';
-import { spawn } from 'node:child_process';
+import { cliAt, cpuSeconds, numberArg, rssBytes, spawnEmulator } from './spawn-emulator.mjs';
 
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const MBPS = arg('mbps', 2.5);
-const MAX_SUBSCRIBERS = arg('subscribers', 50);
-const SECONDS = arg('seconds', 10);
+const MBPS = numberArg('mbps', 2.5);
+const MAX_SUBSCRIBERS = numberArg('subscribers', 50);
+const SECONDS = numberArg('seconds', 10);
 const STEPS = [...new Set([1, 10, MAX_SUBSCRIBERS])].filter((n) => n <= MAX_SUBSCRIBERS);
 const home = mkdtempSync(join(tmpdir(), 'ivsrt-bench-subscribe-'));
 const env = { ...process.env, IVSRT_HOME: home, AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', AWS_REGION: 'us-east-1' };
 
 const { child: emulator, url } = await spawnEmulator([], { env });
-const cli = (...args) =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args, '--endpoint-url', url], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (c) => (out += c));
-    child.once('exit', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`ivsrt ${args.join(' ')}: ${code}`))));
-  });
-function cpuSeconds(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-const rssBytes = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) * 1024;
+const cli = cliAt(url, env);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const gathered = (pc) => new Promise((resolve) => (pc.gatheringState() === 'complete' ? resolve() : pc.onGatheringStateChange((s) => s === 'complete' && resolve())));
 // Offers leave their candidates out, as `ivsrt publish` and `ivsrt subscribe` do (src/publish/whip.ts).

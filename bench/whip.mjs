@@ -4,40 +4,24 @@
 // measures every packet as it would real media, without a dozen x264 encoders competing for the CPU.
 //
 //   node bench/whip.mjs [--publishers 12] [--mbps 2.5] [--seconds 20]
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ndc from 'node-datachannel';
-import { BIN, spawnEmulator } from './spawn-emulator.mjs';
+import { cliAt, cpuSeconds, numberArg, rssBytes, spawnEmulator } from './spawn-emulator.mjs';
 
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const PUBLISHERS = arg('publishers', 12);
-const MBPS = arg('mbps', 2.5);
-const SECONDS = arg('seconds', 20);
+const PUBLISHERS = numberArg('publishers', 12);
+const MBPS = numberArg('mbps', 2.5);
+const SECONDS = numberArg('seconds', 20);
 const home = mkdtempSync(join(tmpdir(), 'ivsrt-bench-whip-'));
 const env = { ...process.env, IVSRT_HOME: home, AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', AWS_REGION: 'us-east-1' };
 
 const { child: emulator, url } = await spawnEmulator([], { env });
 const port = new URL(url).port;
 const secret = JSON.parse(readFileSync(join(home, 'instances', `${port}.json`), 'utf8')).adminSecret;
-const cli = (...args) =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args, '--endpoint-url', url], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (c) => (out += c));
-    child.once('exit', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`ivsrt ${args.join(' ')}: ${code}`))));
-  });
+const cli = cliAt(url, env);
 const media = async () => (await (await fetch(`${url}/_ivsrt/media`, { headers: { 'x-ivsrt-admin-secret': secret } })).json()).whipPublishers;
 
-function cpuSeconds(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 1/100 s
-}
-const rssBytes = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) * 1024;
 
 await cli('stage', 'create', '--name', 'bench');
 const whip = await cli('stage', 'get', 'bench', '--query', 'stage.endpoints.whip');
