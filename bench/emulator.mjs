@@ -9,14 +9,14 @@
 //
 // The GetStage load comes from wrk when it is installed (one thread: it needs far less CPU than a Node
 // client, which on two cores would steal the emulator's); otherwise from the Node load generator below.
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { spawnEmulator } from './spawn-emulator.mjs';
+import { AUTH, hasWrk as wrkInstalled, wrkLoad as wrk } from './wrk.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -36,8 +36,6 @@ const PARTICIPANTS = Number(values.participants);
 const UPDATES = Number(values.updates);
 // The bench's own admin secret, handed to the emulators it starts, for the /_ivsrt/ routes.
 const ADMIN_SECRET = randomBytes(24).toString('base64url');
-// The emulator accepts any SigV4-shaped header when it has no credentials configured; the load looks like SDK traffic.
-const AUTH = 'AWS4-HMAC-SHA256 Credential=AKIDBENCH/20260101/us-east-1/ivs/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=' + 'f'.repeat(64);
 
 const work = mkdtempSync(join(tmpdir(), 'ivsrt-bench-'));
 // The real CLI entry (run `npm run build` first), exactly as a user starts the emulator.
@@ -85,36 +83,8 @@ async function load(seconds, op) {
   return { requests: latencies.length, perSecond: Math.round(latencies.length / seconds), p50: +at(0.5).toFixed(2), p99: +at(0.99).toFixed(2), max: +latencies.at(-1).toFixed(2) };
 }
 
-function hasWrk() {
-  if (values['no-wrk']) return false;
-  try {
-    execFileSync('wrk', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch (error) {
-    return error.status === 1; // wrk --version prints its usage and exits 1
-  }
-}
-
-/** The same measurement with wrk: one thread, CONNECTIONS keep-alive connections, POSTing `body` to `path`. */
-function wrkLoad(url, path, body, seconds) {
-  const script = join(work, 'post.lua');
-  writeFileSync(script, `wrk.method = "POST"\nwrk.body = ${JSON.stringify(body)}\nwrk.headers["Content-Type"] = "application/json"\nwrk.headers["X-Amz-Date"] = "20260101T000000Z"\nwrk.headers["Authorization"] = ${JSON.stringify(AUTH)}\n`);
-  const out = execFileSync('wrk', ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', '-s', script, url + path], { encoding: 'utf8' });
-  const ms = (text) => {
-    const m = /([\d.]+)(us|ms|s)\b/.exec(text);
-    return +(Number(m[1]) * { us: 0.001, ms: 1, s: 1000 }[m[2]]).toFixed(2);
-  };
-  const errors = /Non-2xx or 3xx responses: (\d+)/.exec(out);
-  if (errors) throw new Error(`wrk saw ${errors[1]} error responses:\n${out}`);
-  return {
-    tool: 'wrk -t1',
-    requests: Number(/(\d+) requests in/.exec(out)[1]),
-    perSecond: Math.round(Number(/Requests\/sec:\s+([\d.]+)/.exec(out)[1])),
-    p50: ms(/ 50%\s+(\S+)/.exec(out)[1]),
-    p99: ms(/ 99%\s+(\S+)/.exec(out)[1]),
-    max: ms(/Latency\s+\S+\s+\S+\s+(\S+)/.exec(out)[1]),
-  };
-}
+const hasWrk = () => !values['no-wrk'] && wrkInstalled();
+const wrkLoad = (url, path, body, seconds) => wrk(url + path, body, { seconds, connections: CONNECTIONS });
 
 function rssMb(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');

@@ -1,6 +1,7 @@
 // Pagination for every List operation. The nextToken is opaque to callers: base64url of the operation
 // name and the position after the last item returned, so a token from another list is rejected.
 import { validationError } from './errors.js';
+import type { SequencedMap } from './sequenced-map.js';
 
 export interface PageRequest {
   nextToken?: string;
@@ -32,6 +33,24 @@ export function paginate<T>(scope: string, items: T[], request: PageRequest, def
   const end = start + (request.maxResults ?? defaultMax);
   if (end >= items.length) return { items: items.slice(start) };
   return { items: items.slice(start, end), nextToken: encodeToken(scope, end) };
+}
+
+/**
+ * The page of a store map (in insertion order, only the values `keep` accepts) that the request asks for,
+ * without copying or scanning the map: the token holds the sequence number of the next value to return,
+ * so a page starts where the previous one stopped even when values before it were deleted since, and a
+ * walk over every page reads each value once.
+ */
+export function paginateInOrder<T>(scope: string, map: SequencedMap<T>, request: PageRequest, defaultMax: number, keep?: (value: T) => boolean): Page<T> {
+  const max = request.maxResults ?? defaultMax;
+  const items: T[] = [];
+  for (let i = request.nextToken ? map.indexFrom(decodeToken(scope, request.nextToken)) : 0; i < map.size; i++) {
+    const value = map.valueAt(i)!;
+    if (keep && !keep(value)) continue;
+    if (items.length === max) return { items, nextToken: encodeToken(scope, map.seqAt(i)!) };
+    items.push(value);
+  }
+  return { items };
 }
 
 /**

@@ -5,6 +5,8 @@
 // Times are epoch milliseconds on the virtual clock; views.ts turns them into ISO-8601.
 import { ARN_KINDS, isArnKind, RESOURCES, type ArnKind, type CollectionOf } from '../model/resources.js';
 
+import { SequencedMap } from './sequenced-map.js';
+
 export type { ArnKind };
 
 export type Tags = Record<string, string>;
@@ -225,8 +227,8 @@ export interface StoreOptions {
   eventsPerParticipant?: number;
 }
 
-/** One map by ARN per kind, named by its collection (`store.stages`, `store.encoders`). */
-type Collections = { readonly [K in ArnKind as CollectionOf<K>]: Map<string, Records[K]> };
+/** One map by ARN per kind, named by its collection (`store.stages`, `store.encoders`), in creation order and numbered for paging (sequenced-map.ts). */
+type Collections = { readonly [K in ArnKind as CollectionOf<K>]: SequencedMap<Records[K]> };
 
 // The collections are made in the constructor, one per declared kind; this declares their types.
 export interface Store extends Collections {}
@@ -235,8 +237,8 @@ export class Store {
   readonly sessions = new Map<string, SessionRec>();
   /** Sessions of each stage in creation order. */
   readonly stageSessions = new Map<string, SessionRec[]>();
-  /** Participants of each session, keyed by participant id, in join order. */
-  readonly participants = new Map<string, Map<string, ParticipantRec>>();
+  /** Participants of each session, keyed by participant id, in join order, numbered for paging. */
+  readonly participants = new Map<string, SequencedMap<ParticipantRec>>();
   clockOffsetMs = 0;
   clockShiftMs = 0;
   private readonly auxTables = new Map<string, Map<string, unknown>>();
@@ -246,7 +248,7 @@ export class Store {
   constructor(options: StoreOptions = {}) {
     this.freeze = options.freeze ?? false;
     this.eventsPerParticipant = options.eventsPerParticipant ?? Infinity;
-    for (const kind of ARN_KINDS) Object.defineProperty(this, RESOURCES[kind].collection, { value: new Map(), enumerable: true });
+    for (const kind of ARN_KINDS) Object.defineProperty(this, RESOURCES[kind].collection, { value: new SequencedMap(), enumerable: true });
   }
 
   /** An auxiliary table by name (created empty on first use); change it only through `aux` ops. */
@@ -261,8 +263,8 @@ export class Store {
     return [...this.auxTables].filter(([, rows]) => rows.size > 0).map(([name]) => name);
   }
 
-  byKind<K extends ArnKind>(kind: K): Map<string, Records[K]> {
-    return (this as Collections)[RESOURCES[kind].collection] as Map<string, Records[K]>;
+  byKind<K extends ArnKind>(kind: K): SequencedMap<Records[K]> {
+    return (this as Collections)[RESOURCES[kind].collection] as unknown as SequencedMap<Records[K]>;
   }
 
   private keep<T>(record: T): T {
@@ -281,7 +283,7 @@ export class Store {
           let list = this.stageSessions.get(session.stageArn);
           if (!list) this.stageSessions.set(session.stageArn, (list = []));
           list.push(session);
-          this.participants.set(session.id, new Map());
+          this.participants.set(session.id, new SequencedMap());
         } else {
           const list = this.stageSessions.get(session.stageArn)!;
           list[list.findIndex((s) => s.id === session.id)] = session;

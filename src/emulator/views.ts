@@ -59,9 +59,24 @@ export function stageView(stage: StageRec, whipBase?: string): Record<string, un
   };
 }
 
-export function stageSummary(stage: StageRec): Record<string, unknown> {
+/**
+ * `view(record)` as JSON text, made once per record: records are replaced on every change, never changed
+ * in place, so a record's text never goes stale, and a list page joins texts instead of formatting times
+ * and serialising every summary again on every page.
+ */
+function cachedJson<R extends object>(cache: WeakMap<R, string>, view: (record: R) => unknown): (record: R) => string {
+  return (record) => {
+    let text = cache.get(record);
+    if (text === undefined) cache.set(record, (text = JSON.stringify(view(record))));
+    return text;
+  };
+}
+
+function stageSummary(stage: StageRec): Record<string, unknown> {
   return { arn: stage.arn, name: stage.name, activeSessionId: stage.activeSessionId, tags: stage.tags };
 }
+
+export const stageSummaryJson = cachedJson(new WeakMap<StageRec, string>(), stageSummary);
 
 export function sessionView(session: SessionRec): Record<string, unknown> {
   return { sessionId: session.id, startTime: iso(session.startTime), endTime: isoOrUndefined(session.endTime) };
@@ -96,6 +111,8 @@ export function participantSummary(p: ParticipantRec): ParticipantView {
     ingestConfigurationArn: p.ingestConfigurationArn,
   };
 }
+
+export const participantSummaryJson = cachedJson(new WeakMap<ParticipantRec, string>(), participantSummary);
 
 /** What a participant's client did not report reads "" (model; AWS CLI get-participant shows sdkVersion ""). */
 const NO_CLIENT_INFO = { ispName: '', osName: '', osVersion: '', browserName: '', browserVersion: '', sdkVersion: '' };

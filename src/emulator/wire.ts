@@ -30,16 +30,37 @@ const CORS_HEADERS: Record<string, string> = {
 /** Who a reply is for: the service's API (its headers, CORS included) or the emulator's own routes (no CORS at all). */
 export type Surface = 'api' | 'admin';
 
+/** A reply member that is a JSON array of items already serialised (list pages, views.ts's cached texts). */
+export class JsonItems {
+  constructor(readonly items: readonly string[]) {}
+
+  toJSON(): unknown[] {
+    return this.items.map((item) => JSON.parse(item) as unknown);
+  }
+}
+
+/** JSON.stringify(body), with JsonItems members written by joining their texts rather than parsed back. */
+export function jsonText(body: unknown): string {
+  if (typeof body !== 'object' || body === null || !Object.values(body).some((value) => value instanceof JsonItems)) return JSON.stringify(body);
+  const members: string[] = [];
+  for (const [name, value] of Object.entries(body)) {
+    if (value instanceof JsonItems) members.push(`${JSON.stringify(name)}:[${value.items.join(',')}]`);
+    else if (value !== undefined) members.push(`${JSON.stringify(name)}:${JSON.stringify(value)}`);
+  }
+  return `{${members.join(',')}}`;
+}
+
 export function sendJson(res: ServerResponse, status: number, body: unknown, extra?: Record<string, string>, surface: Surface = 'api'): void {
-  const text = JSON.stringify(body);
+  // Encoded once: the length and the bytes written come from the same pass.
+  const bytes = Buffer.from(jsonText(body));
   res.writeHead(status, {
     ...SECURITY_HEADERS,
     ...(surface === 'api' ? CORS_HEADERS : undefined),
     ...extra,
     'x-amzn-RequestId': randomUUID(),
-    'Content-Length': Buffer.byteLength(text),
+    'Content-Length': bytes.length,
   });
-  res.end(text);
+  res.end(bytes);
 }
 
 export function sendError(res: ServerResponse, error: ApiError, extra?: Record<string, string>, surface: Surface = 'api'): void {

@@ -1,28 +1,32 @@
 // Participants, their events, disconnection and replication.
 import { latestParticipant, leaveStage, sessionMembers, startReplication, stopReplication } from '../activity.js';
 import { notFound } from '../errors.js';
-import { paginate, paginateNewestFirst } from '../pagination.js';
+import { paginate, paginateInOrder, paginateNewestFirst } from '../pagination.js';
+import { SequencedMap } from '../sequenced-map.js';
 import type { ParticipantRec } from '../store.js';
 import { checkAttributesSize, checkExclusive } from '../validation.js';
-import { eventView, participantSummary, participantView } from '../views.js';
+import { eventView, participantSummaryJson, participantView } from '../views.js';
+import { JsonItems } from '../wire.js';
 import type { ListParticipantsRequest } from '@aws-sdk/client-ivs-realtime';
 import type { Emulator } from '../emulator.js';
 import type { Handler } from './common.js';
 
 const LIST_FILTERS: (keyof ListParticipantsRequest)[] = ['filterByUserId', 'filterByPublished', 'filterByState', 'filterByRecordingState'];
 
-function matches(p: ParticipantRec, input: ListParticipantsRequest): boolean {
-  if (input.filterByUserId !== undefined) return p.userId === input.filterByUserId;
-  if (input.filterByPublished !== undefined) return p.published === input.filterByPublished;
-  if (input.filterByState !== undefined) return (p.connected ? 'CONNECTED' : 'DISCONNECTED') === input.filterByState;
-  if (input.filterByRecordingState !== undefined) return (p.recordingState ?? 'DISABLED') === input.filterByRecordingState;
-  return true;
+/** The one filter a request names (they are exclusive), or undefined for all. */
+function filterOf(input: ListParticipantsRequest): ((p: ParticipantRec) => boolean) | undefined {
+  const { filterByUserId: userId, filterByPublished: published, filterByState: state, filterByRecordingState: recording } = input;
+  if (userId !== undefined) return (p) => p.userId === userId;
+  if (published !== undefined) return (p) => p.published === published;
+  if (state !== undefined) return (p) => (p.connected ? 'CONNECTED' : 'DISCONNECTED') === state;
+  if (recording !== undefined) return (p) => (p.recordingState ?? 'DISABLED') === recording;
+  return undefined;
 }
 
 /** The session's participants, if the session belongs to the stage (List operations answer empty otherwise). */
-function members(emu: Emulator, stageArn: string, sessionId: string): Map<string, ParticipantRec> {
+function members(emu: Emulator, stageArn: string, sessionId: string): SequencedMap<ParticipantRec> {
   const session = emu.store.sessions.get(sessionId);
-  return session && session.stageArn === stageArn ? sessionMembers(emu, sessionId) : new Map();
+  return (session && session.stageArn === stageArn && emu.store.participants.get(sessionId)) || new SequencedMap();
 }
 
 export const getParticipant: Handler<'GetParticipant'> = (emu, input) => {
@@ -34,9 +38,8 @@ export const getParticipant: Handler<'GetParticipant'> = (emu, input) => {
 
 export const listParticipants: Handler<'ListParticipants'> = (emu, input) => {
   checkExclusive(input, LIST_FILTERS);
-  const all = [...members(emu, input.stageArn, input.sessionId).values()].filter((p) => matches(p, input));
-  const page = paginate('ListParticipants', all, input, 50);
-  return { participants: page.items.map(participantSummary), nextToken: page.nextToken };
+  const page = paginateInOrder('ListParticipants', members(emu, input.stageArn, input.sessionId), input, 50, filterOf(input));
+  return { participants: new JsonItems(page.items.map(participantSummaryJson)), nextToken: page.nextToken };
 };
 
 export const listParticipantEvents: Handler<'ListParticipantEvents'> = (emu, input) => {

@@ -7,10 +7,11 @@ import type { Emulator } from '../emulator.js';
 import { conflict, notFound, quotaExceeded, validationError } from '../errors.js';
 import { newHostLabel, newResourceId } from '../ids.js';
 import { arnId } from '../../model/arn.js';
-import { paginate } from '../pagination.js';
+import { paginate, paginateInOrder } from '../pagination.js';
 import type { StageRec } from '../store.js';
 import { checkAttributesSize } from '../validation.js';
-import { capabilityBits, capabilityList, iso, sessionView, stageEndpoints, stageSummary, stageView } from '../views.js';
+import { capabilityBits, capabilityList, iso, sessionView, stageEndpoints, stageSummaryJson, stageView } from '../views.js';
+import { JsonItems } from '../wire.js';
 import type { AutoParticipantRecordingConfiguration, ParticipantTokenConfiguration } from '@aws-sdk/client-ivs-realtime';
 import { tagsOf, type Handler } from './common.js';
 
@@ -120,8 +121,8 @@ export const deleteStage: Handler<'DeleteStage'> = (emu, input) => {
 };
 
 export const listStages: Handler<'ListStages'> = (emu, input) => {
-  const page = paginate('ListStages', [...emu.store.stages.values()], input, 50);
-  return { stages: page.items.map(stageSummary), nextToken: page.nextToken };
+  const page = paginateInOrder('ListStages', emu.store.stages, input, 50);
+  return { stages: new JsonItems(page.items.map(stageSummaryJson)), nextToken: page.nextToken };
 };
 
 export const listStageSessions: Handler<'ListStageSessions'> = (emu, input) => {

@@ -1,0 +1,94 @@
+// ListParticipants and ListStages page from where the last page stopped: participants that retention
+// purges (or stages deleted) between two pages shift nothing, so a walk returns everyone still there,
+// once, in join order. The pages' bytes are what JSON.stringify makes of the summaries. Real emulator over
+// HTTP with the real SDK; the pure parts (the sequenced map, the serialiser) are checked directly.
+import * as sdk from '@aws-sdk/client-ivs-realtime';
+import { expect, test } from 'vitest';
+import { SequencedMap } from '../../src/emulator/sequenced-map.js';
+import { JsonItems, jsonText } from '../../src/emulator/wire.js';
+import { admin, emulatorPerTest, ok, raw } from './helpers.js';
+
+const emulators = emulatorPerTest();
+
+test('a sequenced map keeps insertion order and numbers through replacements and deletions', () => {
+  const map = new SequencedMap<string>();
+  for (const key of ['a', 'b', 'c', 'd']) map.set(key, key.toUpperCase());
+  map.set('b', 'B2'); // a replacement keeps its place and number
+  map.delete('a');
+  map.delete('c');
+  map.set('e', 'E');
+  expect([...map.values()]).toEqual(['B2', 'D', 'E']);
+  expect([0, 1, 2].map((i) => [map.seqAt(i), map.valueAt(i)])).toEqual([[1, 'B2'], [3, 'D'], [4, 'E']]);
+  // from a deleted number, the next live one; past the end, the size
+  expect(map.indexFrom(0)).toBe(0);
+  expect(map.indexFrom(2)).toBe(1);
+  expect(map.indexFrom(4)).toBe(2);
+  expect(map.indexFrom(5)).toBe(3);
+  map.clear();
+  map.set('a', 'again');
+  expect([map.seqAt(0), map.size]).toEqual([5, 1]);
+});
+
+test('pre-serialised items make the same text as JSON.stringify of the values', () => {
+  const items = [{ participantId: 'p1', userId: '', published: false }, { participantId: 'p"2', state: 'CONNECTED', extra: undefined }];
+  for (const body of [
+    { participants: new JsonItems(items.map((i) => JSON.stringify(i))), nextToken: 'abc' },
+    { participants: new JsonItems(items.map((i) => JSON.stringify(i))), nextToken: undefined },
+    { stages: new JsonItems([]) },
+  ]) {
+    const plain = JSON.parse(JSON.stringify(body)) as unknown; // through JsonItems.toJSON
+    expect(jsonText(body)).toBe(JSON.stringify(plain));
+  }
+  expect(jsonText({ participants: new JsonItems(items.map((i) => JSON.stringify(i))), nextToken: 'abc' })).toBe(JSON.stringify({ participants: items, nextToken: 'abc' }));
+});
+
+test('ListParticipants pages go on from where they stopped while retention purges participants already listed', async () => {
+  const { emu, client } = await emulators.start({ retention: { departedParticipantsPerSession: 2 } });
+  const stageArn = (await client.send(new sdk.CreateStageCommand({ name: 'paging' }))).stage!.arn!;
+  const join = async (id: string, publish = false) => (await ok(admin(emu.url, 'POST', 'join', { stageArn, participantId: id, userId: `user-${id}`, publish }))).sessionId as string;
+  const leave = (id: string) => ok(admin(emu.url, 'POST', 'leave', { stageArn, participantId: id }));
+  const ids = Array.from({ length: 12 }, (_, i) => `p${String(i).padStart(2, '0')}`);
+  const sessionId = await join(ids[0]!, true);
+  for (const id of ids.slice(1)) await join(id, ids.indexOf(id) % 3 === 0);
+
+  const seen: string[] = [];
+  let nextToken: string | undefined;
+  let pages = 0;
+  do {
+    const page: sdk.ListParticipantsCommandOutput = await client.send(new sdk.ListParticipantsCommand({ stageArn, sessionId, maxResults: 3, nextToken }));
+    seen.push(...page.participants!.map((p) => p.participantId!));
+    nextToken = page.nextToken;
+    // Three who were listed already leave; past two departed, retention purges the oldest of them,
+    // which (with offsets) would shift the rest of the list under the next page.
+    if (pages++ === 1) for (const id of seen.slice(0, 3)) await leave(id);
+    if (pages === 2) await join('late'); // the join is what makes retention purge
+  } while (nextToken && pages < 20);
+
+  const everyone = (await client.send(new sdk.ListParticipantsCommand({ stageArn, sessionId, maxResults: 100 }))).participants!.map((p) => p.participantId!);
+  expect(everyone).not.toContain(ids[0]); // purged meanwhile
+  expect(seen).toEqual([...ids, 'late']);
+
+  // a filter pages the same way: the token skips what the filter drops
+  const publishers: string[] = [];
+  nextToken = undefined;
+  do {
+    const page: sdk.ListParticipantsCommandOutput = await client.send(new sdk.ListParticipantsCommand({ stageArn, sessionId, maxResults: 1, nextToken, filterByPublished: true }));
+    publishers.push(...page.participants!.map((p) => p.participantId!));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  expect(publishers).toEqual(everyone.filter((id) => ['p03', 'p06', 'p09'].includes(id)));
+});
+
+test('ListStages pages do not shift when a stage listed earlier is deleted; the page is the summaries as JSON', async () => {
+  const { emu, client } = await emulators.start();
+  const arns: string[] = [];
+  for (let i = 0; i < 5; i++) arns.push((await client.send(new sdk.CreateStageCommand({ name: `s${i}`, tags: { i: String(i) } }))).stage!.arn!);
+  const first = await client.send(new sdk.ListStagesCommand({ maxResults: 2 }));
+  await client.send(new sdk.DeleteStageCommand({ arn: arns[0] }));
+  const second = await client.send(new sdk.ListStagesCommand({ maxResults: 2, nextToken: first.nextToken }));
+  expect([...first.stages!, ...second.stages!].map((s) => s.name)).toEqual(['s0', 's1', 's2', 's3']);
+
+  const reply = await raw(emu.url, 'POST', '/ListStages', JSON.stringify({ maxResults: 2 }));
+  const expected = { stages: arns.slice(1, 3).map((arn, n) => ({ arn, name: `s${n + 1}`, tags: { i: String(n + 1) } })), nextToken: (reply.body as { nextToken: string }).nextToken };
+  expect(reply.text).toBe(JSON.stringify(expected));
+});
