@@ -16,6 +16,9 @@ export interface CommandSender {
   send(command: object, options?: { abortSignal?: AbortSignal }): Promise<unknown>;
 }
 
+/** Whether the service answered that what was asked for does not exist (any more). */
+export const isNotFound = (error: unknown): boolean => (error as { name?: string } | undefined)?.name === 'ResourceNotFoundException';
+
 /** The largest page every list operation the watcher uses accepts. */
 export const MAX_PAGE_SIZE = 100;
 

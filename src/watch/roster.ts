@@ -8,14 +8,24 @@
 // participant, only with tokens that are free at the time, so it never slows a poll, and in a large
 // session only for publishers and the participant in focus, so as not to spend the account's quota on a
 // crowd's details.
+// The service forgets participants (the emulator's retention purges those who left, and a record can
+// expire on AWS): GetParticipant then answers 404, and the participant leaves the roster rather than
+// failing the poll. A full pass that no longer lists someone who had left drops them too, so a
+// churning session's roster stays the size of what the service keeps; someone still shown connected
+// whom a pass missed is asked for with GetParticipant first (a page token can skip people while the list
+// shrinks), and dropped on its 404.
 import type { Participant, ParticipantSummary } from '@aws-sdk/client-ivs-realtime';
 import { collectPages } from '../api/pages.js';
-import { MAX_PAGE_SIZE, type WatchApi } from './api.js';
+import { isNotFound, MAX_PAGE_SIZE, type WatchApi } from './api.js';
 import type { Priority } from './rate-limiter.js';
 
 export class Roster {
   private readonly participants = new Map<string, Participant>();
   private readonly details = new Map<string, Participant>();
+  /** Who the pass in progress has listed so far. */
+  private listedInPass = new Set<string>();
+  /** Shown connected, but missing from the last full pass: GetParticipant says whether they are still there. */
+  private readonly unconfirmed = new Set<string>();
   /** nextToken where the pass in progress resumes; undefined at the start of a pass. */
   private cursor: string | undefined;
   private large = false;
@@ -55,14 +65,24 @@ export class Roster {
   /** GetParticipant for participants not yet detailed, most interesting first, with free tokens only. */
   async addDetails(first: string | undefined): Promise<void> {
     const wanted = [...this.participants.values()]
-      .filter((p) => !this.details.has(p.participantId!) && (!this.large || p.published || p.participantId === first))
+      .filter(({ participantId: id }) => this.unconfirmed.has(id!) || (!this.details.has(id!) && (!this.large || this.participants.get(id!)!.published || id === first)))
       .sort((a, b) => interest(b, first) - interest(a, first))
       .slice(0, this.api.limiter.available('GetParticipant'));
     for (const { participantId } of wanted) {
-      const { participant } = await this.api.getParticipant(this.stageArn, this.sessionId, participantId!);
+      const id = participantId!;
+      let participant: Participant | undefined;
+      try {
+        ({ participant } = await this.api.getParticipant(this.stageArn, this.sessionId, id));
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
+        this.forget(id);
+        continue;
+      }
       if (!participant) continue;
-      this.details.set(participantId!, participant);
-      this.participants.set(participantId!, { ...participant, ...this.participants.get(participantId!) });
+      this.details.set(id, participant);
+      // A confirmation is newer than the summary it checks; otherwise the summary may be the newer.
+      const newer = this.unconfirmed.delete(id) ? participant : this.participants.get(id);
+      this.participants.set(id, { ...participant, ...newer });
     }
   }
 
@@ -100,11 +120,30 @@ export class Roster {
   /** Lists the page at the cursor; true when that finished a pass. */
   private async nextPage(priority: Priority): Promise<boolean> {
     const page = await this.list({ nextToken: this.cursor }, priority);
-    this.merge(page.participants ?? []);
+    const summaries = page.participants ?? [];
+    this.merge(summaries);
+    for (const { participantId } of summaries) if (participantId) this.listedInPass.add(participantId);
     this.cursor = page.nextToken;
     if (this.cursor) return false;
-    this.completedPasses++;
+    this.endPass();
     return true;
+  }
+
+  /** Who the pass did not list is gone if they had left, and to be confirmed if they were connected. */
+  private endPass(): void {
+    for (const [id, p] of this.participants) {
+      if (this.listedInPass.has(id)) continue;
+      if (p.state === 'CONNECTED') this.unconfirmed.add(id);
+      else this.forget(id);
+    }
+    this.listedInPass = new Set();
+    this.completedPasses++;
+  }
+
+  private forget(id: string): void {
+    this.participants.delete(id);
+    this.details.delete(id);
+    this.unconfirmed.delete(id);
   }
 
   private list(filter: { filterByPublished?: boolean; nextToken?: string }, priority: Priority) {
@@ -115,7 +154,9 @@ export class Roster {
   private merge(summaries: ParticipantSummary[]): void {
     for (const summary of summaries) {
       const id = summary.participantId;
-      if (id) this.participants.set(id, { ...this.details.get(id), ...summary });
+      if (!id) continue;
+      this.participants.set(id, { ...this.details.get(id), ...summary });
+      this.unconfirmed.delete(id);
     }
   }
 }

@@ -3,7 +3,7 @@
 // pass, fetched compositions, the event log) and returns a fresh immutable snapshot each time.
 import type { Event, Stage, StageSession } from '@aws-sdk/client-ivs-realtime';
 import { collectPages } from '../api/pages.js';
-import { MAX_PAGE_SIZE, type WatchApi } from './api.js';
+import { isNotFound, MAX_PAGE_SIZE, type WatchApi } from './api.js';
 import {
   TERMINAL_COMPOSITION_STATES,
   emptySnapshot,
@@ -90,7 +90,7 @@ export class StagePoll {
       this.seen = true;
       return stage;
     } catch (error) {
-      if (this.seen && (error as { name?: string }).name === 'ResourceNotFoundException') return undefined;
+      if (this.seen && isNotFound(error)) return undefined;
       throw error;
     }
   }
@@ -161,8 +161,8 @@ export class StagePoll {
       if (settled) continue;
       const composition = await this.api.getComposition(summary.arn!).then(
         (out) => out.composition ?? summary,
-        (error: { name?: string }) => {
-          if (error.name === 'ResourceNotFoundException') return summary;
+        (error: unknown) => {
+          if (isNotFound(error)) return summary;
           throw error;
         },
       );
