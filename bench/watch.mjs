@@ -4,9 +4,12 @@
 // view in tmux. Measures the watch process's CPU (% of one core, /proc/<pid>/stat) and RSS, the time
 // from a change on the stage to its line in the stream or its row on screen, and the request rate per
 // operation as counted by a proxy between the watch and the emulator (it must never exceed the
-// service's limit in any one-second window).
+// service's limit in any one-second window). It also checks that the watch stays live: the longest gap
+// between two polls (each poll starts with GetStage, as the proxy sees), every reply the proxy passed
+// back that was not a 200, and, on the full screen, the largest "polled Ns ago" and any error line shown
+// (the screen is read every half second).
 //
-//   node bench/watch.mjs [--seconds 30] [--participants 1000] [--churn 0.1] [--markers 6] [--json]
+//   node bench/watch.mjs [--seconds 30] [--participants 1000] [--churn 0.1] [--markers 6] [--modes ndjson,tty] [--json]
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -25,6 +28,7 @@ const { values } = parseArgs({
     participants: { type: 'string', default: '1000' },
     churn: { type: 'string', default: '0.1' },
     markers: { type: 'string', default: '6' },
+    modes: { type: 'string', default: 'ndjson,tty' },
     json: { type: 'boolean', default: false },
   },
 });
@@ -32,6 +36,7 @@ const SECONDS = Number(values.seconds);
 const PARTICIPANTS = Number(values.participants);
 const CHURN = Number(values.churn);
 const MARKERS = Number(values.markers);
+const MODES = values.modes.split(',');
 const INTERVAL_MS = 2000;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin/ivsrt.js');
@@ -50,11 +55,13 @@ const { simulate } = await import(join(work, 'simulate.mjs'));
 process.env.IVSRT_ADMIN_SECRET = randomBytes(24).toString('base64url');
 const { child: emulator, url: emulatorUrl } = await spawnEmulator([], { env: { ...process.env, IVSRT_HOME: join(work, 'home') }, stderr: 'ignore' });
 const target = new URL(emulatorUrl);
-let requests = []; // { op, at }
+let requests = []; // { op, at, status }
 const proxy = createServer((req, res) => {
   const op = req.url.startsWith('/tags/') ? `${req.method} tags` : req.url.slice(1).split('?')[0];
-  requests.push({ op, at: performance.now() });
+  const entry = { op, at: performance.now(), status: 0 };
+  requests.push(entry);
   const upstream = request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (up) => {
+    entry.status = up.statusCode;
     res.writeHead(up.statusCode, up.headers);
     up.pipe(res);
   });
@@ -129,6 +136,16 @@ const stats = (xs) => {
   return s.length ? { n: s.length, median: Math.round(at(0.5)), p90: Math.round(at(0.9)), max: Math.round(s.at(-1)) } : { n: 0 };
 };
 
+/** The longest time between two polls' first requests (GetStage), and the replies that were not 200, by operation. */
+function liveness(from, to) {
+  const polls = requests.filter((r) => r.op === 'GetStage' && r.at >= from && r.at < to).map((r) => r.at);
+  let longestGapMs = polls.length ? Math.max(polls[0] - from, to - polls.at(-1)) : to - from;
+  for (let i = 1; i < polls.length; i++) longestGapMs = Math.max(longestGapMs, polls[i] - polls[i - 1]);
+  const failed = {};
+  for (const r of requests) if (r.at >= from && r.at < to && r.status !== 200) failed[`${r.op} ${r.status}`] = (failed[`${r.op} ${r.status}`] ?? 0) + 1;
+  return { polls: polls.length, longestGapBetweenPollsMs: Math.round(longestGapMs), notOk: failed };
+}
+
 function rates(from, to) {
   const seconds = (to - from) / 1000;
   const byOp = {};
@@ -184,6 +201,7 @@ async function measure(pid, seen) {
     cpuPercentOfOneCore: +((100 * (cpuSeconds(pid) - cpu0)) / ((to - from) / 1000)).toFixed(1),
     rssMbMax: Math.round(rss),
     latencyMs: Object.fromEntries(Object.entries(latency).map(([k, v]) => [k, stats(v)])),
+    liveness: liveness(from, to),
     requests: rates(from, to),
     seconds: Math.round((to - from) / 1000),
   };
@@ -192,7 +210,7 @@ async function measure(pid, seen) {
 const results = { node: process.version, cpu: cpus()[0]?.model, cores: cpus().length, participants: PARTICIPANTS, churnPerSecond: Math.round(PARTICIPANTS * CHURN), intervalMs: INTERVAL_MS };
 
 // 1. NDJSON stream
-{
+if (MODES.includes('ndjson')) {
   requests = [];
   const child = spawn(process.execPath, [BIN, ...watchArgs, '--json'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   const waiting = new Map(); // `${userId} ${state}` -> resolve
@@ -215,7 +233,7 @@ const results = { node: process.version, cpu: cpus()[0]?.model, cores: cpus().le
 }
 
 // 2. Full-screen view in tmux (skipped without tmux)
-if (spawnSync('tmux', ['-V']).status === 0) {
+if (MODES.includes('tty') && spawnSync('tmux', ['-V']).status === 0) {
   requests = [];
   const socket = `ivsrt-watch-bench-${process.pid}`;
   const tmux = (...args) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
@@ -235,7 +253,23 @@ if (spawnSync('tmux', ['-V']).status === 0) {
       return Infinity;
     })();
   };
+  // What a person sees: the header's "polled Ns ago", and any error or throttling line.
+  const screen = { samples: 0, oldestPollShownSeconds: 0, errorLines: 0, firstError: undefined };
+  const reading = setInterval(() => {
+    const pane = tmux('capture-pane', '-p', '-t', 'w');
+    const age = /polled (\d+)s ago/.exec(pane);
+    if (!age) return;
+    screen.samples++;
+    screen.oldestPollShownSeconds = Math.max(screen.oldestPollShownSeconds, Number(age[1]));
+    const error = /^(error|throttled): .*$/m.exec(pane);
+    if (error) {
+      screen.errorLines++;
+      screen.firstError ??= error[0].trim();
+    }
+  }, 500);
   results.tty = await measure(pid, seen);
+  clearInterval(reading);
+  results.tty.screen = screen;
   delete results.tty.latencyMs.subscriberJoined;
   tmux('send-keys', '-t', 'w', 'q');
   await sleep(1000);
@@ -257,6 +291,9 @@ if (values.json) {
     const r = results[mode];
     if (!r) continue;
     lines.push('', `## ${mode === 'ndjson' ? 'NDJSON stream (--json)' : 'full-screen view (tmux 140x50)'}`, `CPU ${r.cpuPercentOfOneCore}% of one core over ${r.seconds} s, RSS max ${r.rssMbMax} MB`);
+    const l = r.liveness;
+    lines.push(`live: ${l.polls} polls, longest gap between two ${l.longestGapBetweenPollsMs} ms; replies other than 200: ${JSON.stringify(l.notOk)}`);
+    if (r.screen) lines.push(`screen (read ${r.screen.samples} times): oldest "polled Ns ago" ${r.screen.oldestPollShownSeconds} s; error lines ${r.screen.errorLines}${r.screen.firstError ? ` (first: ${r.screen.firstError})` : ''}`);
     for (const [what, s] of Object.entries(r.latencyMs)) lines.push(`change to output, ${what}: median ${s.median} ms, p90 ${s.p90} ms, max ${s.max} ms (n=${s.n})`);
     for (const [op, q] of Object.entries(r.requests)) lines.push(`  ${op.padEnd(24)} ${String(q.perSecond).padStart(5)}/s  busiest second ${q.busiestSecond} (limit ${q.limit})${q.ok ? '' : '  OVER LIMIT'}`);
   }

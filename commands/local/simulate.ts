@@ -8,8 +8,9 @@ import { emulatorOf, STAGE_ALIAS, STAGE_ARG } from './shared.js';
 
 export const verb = defineVerb({
   description:
-    'Keeps a crowd of simulated participants on a stage of the local emulator: they join with real tokens, some publish, the rest subscribe to the ' +
-    'publishers (the crowd\'s, and those publishing real media over WHIP: ivsrt publish, a browser, OBS), and every tick a share of them leaves and is replaced. Runs until Ctrl-C or --duration, then everyone leaves and a summary is printed.',
+    'Keeps a crowd of simulated participants on a stage of the local emulator: they join, some publish, the rest subscribe to the ' +
+    'publishers (the crowd\'s, and those publishing real media over WHIP: ivsrt publish, a browser, OBS), and every tick a share of them leaves and is replaced, in one request and one commit per tick. Ticks that start a whole tick late ' +
+    '(the emulator could not keep up) are counted as LATE. Runs until Ctrl-C or --duration, then everyone leaves and a summary is printed.',
   examples: [
     { command: 'ivsrt local simulate demo --participants 20' },
     { command: 'ivsrt local simulate demo --participants 50 --publishers 4 --churn 0.3 --duration 60 --json' },
@@ -26,6 +27,7 @@ export const verb = defineVerb({
   output: {
     columns: [
       { header: 'TICKS', field: 'ticks' },
+      { header: 'LATE', field: 'late' },
       { header: 'JOINED', field: 'joined' },
       { header: 'LEFT', field: 'left' },
       { header: 'REFUSED', field: 'errors' },
@@ -58,7 +60,7 @@ export const verb = defineVerb({
         tickMs: options.tick * 1000,
         durationMs: options.duration === undefined ? undefined : options.duration * 1000,
         signal: stop.signal,
-        onTick: ctx.io.stderrIsTTY ? (s) => ctx.info(`${s.connected} connected, ${s.publishing} publishing; ${s.joined} joined, ${s.left} left${s.errors ? `, ${s.errors} refused` : ''}`) : undefined,
+        onTick: ctx.io.stderrIsTTY ? (s) => ctx.info(`${s.connected} connected, ${s.publishing} publishing; ${s.joined} joined, ${s.left} left${s.errors ? `, ${s.errors} refused` : ''}${s.late ? `, ${s.late} ticks late` : ''}`) : undefined,
       });
     } finally {
       process.off('SIGINT', onInterrupt);

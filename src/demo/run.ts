@@ -110,7 +110,7 @@ async function sendHomeEarlierCrowd(ctx: Context, admin: AdminClient, stageArn: 
 
 /** The churning crowd, as sessions of ROUND_TICKS ticks each, until --duration or the signal; totals over all of them. */
 async function simulateInRounds(ctx: Context, admin: AdminClient, stageArn: string, options: DemoOptions, signal: AbortSignal, report: boolean): Promise<SimulationStats> {
-  const total: SimulationStats = { ticks: 0, joined: 0, left: 0, publishing: 0, connected: 0, errors: 0 };
+  const total: SimulationStats = { ticks: 0, late: 0, joined: 0, left: 0, publishing: 0, connected: 0, errors: 0 };
   const ends = options.durationSeconds === undefined ? Number.POSITIVE_INFINITY : Date.now() + options.durationSeconds * 1000;
   while (!signal.aborted && Date.now() < ends) {
     const round = await simulate({
@@ -128,6 +128,7 @@ async function simulateInRounds(ctx: Context, admin: AdminClient, stageArn: stri
       onTick: report ? (stats) => ctx.info(progressLine({ ...stats, joined: total.joined + stats.joined, left: total.left + stats.left })) : undefined,
     });
     total.ticks += round.ticks;
+    total.late += round.late;
     total.joined += round.joined;
     total.left += round.left;
     total.errors += round.errors;

@@ -7,7 +7,7 @@ import { accessDenied, conflict, notFound, quotaExceeded, validationError } from
 import { newSessionId } from './ids.js';
 import { current, update } from './participant-record.js';
 import { recordingOnPublish, recordingOnUnpublish } from './recording.js';
-import { CAN_PUBLISH, CAN_SUBSCRIBE, type Attributes, type EventRec, type ParticipantRec, type ReplicationRec, type StageRec } from './store.js';
+import { CAN_PUBLISH, CAN_SUBSCRIBE, SessionRoster, type Attributes, type EventRec, type ParticipantRec, type ReplicationRec, type StageRec } from './store.js';
 import { TokenError, type TokenGrant } from './tokens.js';
 import { EVENTS_ENDPOINT, namesStageWhip } from './views.js';
 
@@ -28,8 +28,8 @@ export interface JoinOptions {
   replicaOf?: { stageArn: string; sessionId: string };
 }
 
-export function sessionMembers(emu: Emulator, sessionId: string | undefined): Map<string, ParticipantRec> {
-  return (sessionId && emu.store.participants.get(sessionId)) || new Map();
+export function sessionMembers(emu: Emulator, sessionId: string | undefined): SessionRoster {
+  return (sessionId && emu.store.participants.get(sessionId)) || new SessionRoster();
 }
 
 /** The participant as currently connected to `stage`, or ResourceNotFoundException. */
@@ -63,8 +63,7 @@ function startSession(emu: Emulator, stage: StageRec): string {
 function endSessionIfEmpty(emu: Emulator, stageArn: string): void {
   const stage = emu.store.stages.get(stageArn);
   const sessionId = stage?.activeSessionId;
-  if (!stage || !sessionId) return;
-  for (const p of sessionMembers(emu, sessionId).values()) if (p.connected) return;
+  if (!stage || !sessionId || sessionMembers(emu, sessionId).connected > 0) return;
   const { activeSessionId: _ended, ...idle } = stage;
   emu.mutate([
     { k: 'session', v: { ...emu.store.sessions.get(sessionId)!, endTime: emu.now() } },
@@ -142,12 +141,6 @@ export function leaveStage(emu: Emulator, who: ParticipantRec): void {
   if (emu.store.stages.get(p.stageArn)?.activeSessionId === p.sessionId) endSessionIfEmpty(emu, p.stageArn);
 }
 
-function countIn(emu: Emulator, sessionId: string, test: (p: ParticipantRec) => boolean): number {
-  let n = 0;
-  for (const p of sessionMembers(emu, sessionId).values()) if (p.connected && test(p)) n++;
-  return n;
-}
-
 export function publish(emu: Emulator, who: ParticipantRec): void {
   const p = current(emu, who);
   if (!p.connected) throw conflict(`participant ${p.id} is not connected`);
@@ -156,7 +149,7 @@ export function publish(emu: Emulator, who: ParticipantRec): void {
     publishError(emu, p, 'INSUFFICIENT_CAPABILITIES');
     throw accessDenied(`participant ${p.id}'s token does not allow publishing`);
   }
-  if (countIn(emu, p.sessionId, (q) => q.publishing) >= emu.quotas.publishersPerStage) {
+  if (sessionMembers(emu, p.sessionId).publishing >= emu.quotas.publishersPerStage) {
     publishError(emu, p, 'QUOTA_EXCEEDED');
     throw quotaExceeded(`stage ${p.stageArn} already has ${emu.quotas.publishersPerStage} publishers`);
   }
@@ -207,7 +200,7 @@ export function subscribe(emu: Emulator, who: ParticipantRec, publisherId: strin
     event(emu, p, 'SUBSCRIBE_ERROR', { errorCode: 'PUBLISHER_NOT_FOUND', remote: publisherId });
     throw notFound(`participant ${publisherId} is not publishing on stage ${p.stageArn}`);
   }
-  if (!p.subscriptions?.length && countIn(emu, p.sessionId, (q) => (q.subscriptions?.length ?? 0) > 0) >= emu.quotas.subscribersPerStage) {
+  if (!p.subscriptions?.length && sessionMembers(emu, p.sessionId).subscribers >= emu.quotas.subscribersPerStage) {
     event(emu, p, 'SUBSCRIBE_ERROR', { errorCode: 'QUOTA_EXCEEDED', remote: publisherId });
     throw quotaExceeded(`stage ${p.stageArn} already has ${emu.quotas.subscribersPerStage} subscribers`);
   }

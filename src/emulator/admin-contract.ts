@@ -46,6 +46,26 @@ export interface JoinRequest {
   clientInfo?: ClientInfo;
 }
 
+/** Many leave and join in one request, applied in one commit (the crowd simulator's tick). */
+export interface CrowdRequest {
+  stageArn: string;
+  /** Ids of connected participants who leave (first). */
+  leave?: string[];
+  /** Newcomers, joined without tokens. */
+  join?: Pick<JoinRequest, 'userId' | 'attributes' | 'capabilities' | 'publish' | 'clientInfo'>[];
+  /** Newcomers who do not publish subscribe to everyone publishing on the stage. */
+  subscribe?: boolean;
+}
+
+export interface CrowdResult {
+  sessionId?: string;
+  /** Who joined, in the order asked, and whether they publish (a publisher over the stage's quota does not). */
+  joined: { participantId: string; userId?: string; published: boolean }[];
+  left: string[];
+  /** What the stage refused (a quota, someone who had already left), one line each; the rest went ahead. */
+  refused: string[];
+}
+
 /** A participant already on a stage: by stage and id, or by the token it joined with. */
 export type ParticipantRef = { stageArn: string; participantId: string } | { token: string };
 
@@ -135,6 +155,7 @@ export interface AdminRoutes {
   export: Route<'GET', undefined, Seed>;
   join: Joined<JoinRequest>;
   leave: Joined<ParticipantRef>;
+  crowd: Route<'POST', CrowdRequest, CrowdResult>;
   publish: Joined<ParticipantRef>;
   unpublish: Joined<ParticipantRef>;
   subscribe: Joined<ParticipantRef & { publisherId: string }>;
@@ -172,6 +193,7 @@ export const ADMIN_ENDPOINTS: { readonly [R in AdminRoute]: { method: AdminRoute
   export: { method: 'GET', path: 'export' },
   join: { method: 'POST', path: 'join' },
   leave: { method: 'POST', path: 'leave' },
+  crowd: { method: 'POST', path: 'crowd' },
   publish: { method: 'POST', path: 'publish' },
   unpublish: { method: 'POST', path: 'unpublish' },
   subscribe: { method: 'POST', path: 'subscribe' },

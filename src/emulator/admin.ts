@@ -1,11 +1,25 @@
 // The emulator's own routes under /_ivsrt/: the local tooling's control panel and the stand-in for
 // real media clients (join, publish, subscribe, RTMP ingest). No SigV4: they answer loopback callers only.
 // Each route's request and reply are declared once, in admin-contract.ts, which the client sends by.
-import { admit, connectedParticipant, current, exchangeToken, joinStage, latestParticipant, leaveStage, publish, subscribe, unpublish, unsubscribe, type Joiner } from './activity.js';
+import {
+  admit,
+  connectedParticipant,
+  current,
+  exchangeToken,
+  joinStage,
+  latestParticipant,
+  leaveStage,
+  publish,
+  sessionMembers,
+  subscribe,
+  unpublish,
+  unsubscribe,
+  type Joiner,
+} from './activity.js';
 import { failDestinationsWritingTo, interruptDestination } from './composition-lifecycle.js';
 import { ADMIN_ENDPOINTS, type AdminReply, type AdminRequest, type AdminRoute, type JoinResult, type WhipPublisherStatus } from './admin-contract.js';
 import type { Emulator } from './emulator.js';
-import { conflict, notFound, validationError } from './errors.js';
+import { ApiError, conflict, notFound, validationError } from './errors.js';
 import { eventBusOf } from './events/bus.js';
 import { openEventStream, readStreamRequest } from './events/stream.js';
 import { setBucketFault } from './faults.js';
@@ -15,6 +29,7 @@ import { newResourceId } from './ids.js';
 import { failRecording, isRecording, recordingsTo } from './recording.js';
 import { exportSeed } from './seed.js';
 import type { ParticipantRec } from './store.js';
+import { TokenError } from './tokens.js';
 import { validateInput } from './validation.js';
 import { capabilityBits, compositionView, iso, participantView } from './views.js';
 import { whipPublishers, whipSubscribers, type WhipPublisher } from './whip/ingest.js';
@@ -146,6 +161,78 @@ const join: AdminHandler<'join'> = (emu, body) => {
   return joined(current(emu, p));
 };
 
+/** What a crowd request asks of one newcomer (body `join[]`), checked. */
+interface CrowdJoin {
+  userId?: string;
+  attributes?: Record<string, string>;
+  capabilities?: string[];
+  publish: boolean;
+  clientInfo?: Record<string, string>;
+}
+
+/**
+ * A crowd's change in one request (`ivsrt local simulate`): `leave` (participant ids) leave, then `join`
+ * newcomers join trusted, without tokens, some publishing; with `subscribe`, those who do not publish
+ * subscribe to everyone publishing on the stage. It all happens in one turn, so in one batch of changes
+ * and one commit, however large the crowd. The body is checked whole before anything changes; what the
+ * stage then refuses one participant is reported and the rest goes ahead.
+ */
+const crowd: AdminHandler<'crowd'> = (emu, body) => {
+  const stageArn = emu.stage(str(body, 'stageArn')).arn;
+  const leaving = body.leave ?? [];
+  if (!Array.isArray(leaving) || leaving.some((id) => typeof id !== 'string')) throw validationError('1 validation error detected: leave must be a list of participant ids');
+  const requested = body.join ?? [];
+  if (!Array.isArray(requested)) throw validationError('1 validation error detected: join must be a list');
+  const joining: CrowdJoin[] = requested.map((spec: unknown, i: number) => {
+    if (typeof spec !== 'object' || spec === null) throw validationError(`1 validation error detected: join[${i}] must be an object`);
+    const { userId, attributes, capabilities } = spec as Untrusted<AdminRequest<'join'>>;
+    validateInput('ParticipantTokenConfiguration', { userId, attributes, capabilities });
+    const checked = spec as Untrusted<AdminRequest<'join'>>;
+    return { userId, attributes, capabilities, publish: bool(checked, 'publish'), clientInfo: clientInfo(checked) } as CrowdJoin;
+  });
+  const subscribing = bool(body, 'subscribe');
+  const result: AdminReply<'crowd'> = { joined: [], left: [], refused: [] };
+  /** Runs one participant's part; a refusal of the service's kind is reported, anything else is a bug and fails the request. */
+  const attempt = (who: string, work: () => void): boolean => {
+    try {
+      work();
+      return true;
+    } catch (error) {
+      if (!(error instanceof ApiError || error instanceof TokenError)) throw error;
+      result.refused.push(`${who}: ${error.message}`);
+      return false;
+    }
+  };
+
+  for (const id of leaving) {
+    if (attempt(id, () => leaveStage(emu, connectedParticipant(emu, emu.stage(stageArn), id)))) result.left.push(id);
+  }
+  const newcomers: ParticipantRec[] = [];
+  for (const spec of joining) {
+    const who: Joiner = { participantId: newResourceId(), userId: spec.userId, attributes: spec.attributes, capabilities: capabilityBits(spec.capabilities) };
+    attempt(spec.userId ?? who.participantId, () => {
+      const p = joinStage(emu, emu.stage(stageArn), who, { clientInfo: spec.clientInfo });
+      const joined = { participantId: p.id, userId: p.userId, published: false };
+      newcomers.push(p);
+      result.joined.push(joined);
+      if (spec.publish) {
+        publish(emu, p);
+        joined.published = true;
+      }
+    });
+  }
+  const sessionId = emu.stage(stageArn).activeSessionId;
+  if (subscribing && sessionId) {
+    const publishers = [...sessionMembers(emu, sessionId).values()].filter((p) => p.connected && p.publishing).map((p) => p.id);
+    for (const p of newcomers) {
+      if (current(emu, p).publishing) continue;
+      for (const publisherId of publishers) attempt(p.userId ?? p.id, () => subscribe(emu, current(emu, p), publisherId));
+    }
+  }
+  result.sessionId = sessionId;
+  return result;
+};
+
 const leave: AdminHandler<'leave'> = (emu, body) => {
   const p = named(emu, body);
   leaveStage(emu, p);
@@ -258,6 +345,7 @@ const HANDLERS: { [R in AdminRoute]: AdminHandler<R> } = {
   export: (emu) => exportSeed(emu.store),
   join,
   leave,
+  crowd,
   publish: startPublishing,
   unpublish: stopPublishing,
   subscribe: startSubscribing,

@@ -38,8 +38,9 @@ export function retention(limits: RetentionLimits): Deriver {
         }
       } else if (op.k === 'participant') {
         const members = store.participants.get(op.v.sessionId);
-        if (!members || members.has(op.v.id)) continue;
-        const departed = [...members.values()].filter((p) => !p.connected && !isRecording(p));
+        // (Those who left include any whose recording has not ended, which stay: fewer than the bound is enough to know.)
+        if (!members || members.has(op.v.id) || members.departedCount < limits.departedParticipantsPerSession) continue;
+        const departed = [...members.departed()].filter((p) => !isRecording(p));
         for (const p of departed.slice(0, Math.max(0, departed.length - limits.departedParticipantsPerSession + 1))) {
           purges.push({ k: 'purge-participant', stageArn: p.stageArn, s: p.sessionId, p: p.id });
         }

@@ -5,61 +5,71 @@
 // nextToken: a page starts where the last one stopped, even if entries before it were deleted meanwhile.
 export class SequencedMap<V> extends Map<string, V> {
   // (Built empty: Map's constructor would call set() with entries before these fields exist.)
-  private readonly seqOf = new Map<string, number>();
+  private readonly seqByKey = new Map<string, number>();
   /** The live entries' sequence numbers, ascending, and their values at the same index. */
-  private readonly seqs: number[] = [];
-  private readonly values_: V[] = [];
+  private readonly liveSeqs: number[] = [];
+  private readonly liveValues: V[] = [];
   private nextSeq = 0;
 
   override set(key: string, value: V): this {
-    const seq = this.seqOf.get(key);
+    const seq = this.seqByKey.get(key);
     if (seq === undefined) {
-      this.seqOf.set(key, this.nextSeq);
-      this.seqs.push(this.nextSeq++);
-      this.values_.push(value);
+      this.seqByKey.set(key, this.nextSeq);
+      this.liveSeqs.push(this.nextSeq++);
+      this.liveValues.push(value);
     } else {
-      this.values_[this.indexFrom(seq)] = value;
+      this.liveValues[firstAtOrAfter(this.liveSeqs, seq)] = value;
     }
     return super.set(key, value);
   }
 
   override delete(key: string): boolean {
-    const seq = this.seqOf.get(key);
+    const seq = this.seqByKey.get(key);
     if (seq !== undefined) {
-      const i = this.indexFrom(seq);
-      this.seqs.splice(i, 1);
-      this.values_.splice(i, 1);
-      this.seqOf.delete(key);
+      const i = firstAtOrAfter(this.liveSeqs, seq);
+      this.liveSeqs.splice(i, 1);
+      this.liveValues.splice(i, 1);
+      this.seqByKey.delete(key);
     }
     return super.delete(key);
   }
 
   override clear(): void {
-    this.seqOf.clear();
-    this.seqs.length = 0;
-    this.values_.length = 0;
+    this.seqByKey.clear();
+    this.liveSeqs.length = 0;
+    this.liveValues.length = 0;
     super.clear();
   }
 
   /** The index (in insertion order) of the first live entry whose sequence number is `seq` or later; `size` if none. */
   indexFrom(seq: number): number {
-    let lo = 0;
-    let hi = this.seqs.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.seqs[mid]! < seq) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return firstAtOrAfter(this.liveSeqs, seq);
+  }
+
+  /** The sequence number of `key`, if it is in the map. */
+  seqOf(key: string): number | undefined {
+    return this.seqByKey.get(key);
   }
 
   /** The value at `index` in insertion order. */
   valueAt(index: number): V | undefined {
-    return this.values_[index];
+    return this.liveValues[index];
   }
 
   /** The sequence number of the entry at `index` in insertion order. */
   seqAt(index: number): number | undefined {
-    return this.seqs[index];
+    return this.liveSeqs[index];
   }
+}
+
+/** In an ascending array, the index of the first element that is `value` or more (the length if none). */
+export function firstAtOrAfter(ascending: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = ascending.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ascending[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

@@ -235,6 +235,10 @@ export class AdminClient {
   leave(ref: ParticipantRef): Promise<JoinResult> {
     return this.request('leave', ref);
   }
+  /** Many leave and join in one request and one commit (the crowd simulator's tick). */
+  crowd(request: AdminRequest<'crowd'>): Promise<AdminReply<'crowd'>> {
+    return this.request('crowd', request);
+  }
   publish(ref: ParticipantRef): Promise<JoinResult> {
     return this.request('publish', ref);
   }

@@ -1,7 +1,13 @@
-// A crowd on a stage for demos and watch-mode development: participants join with real tokens, some
-// publish, subscribers watch the publishers (the crowd's, and any publishing real media over WHIP), and a
-// share of the crowd leaves and is replaced every tick.
-import { AdminError, plainAdmin, type AdminFactory } from './admin-client.js';
+// A crowd on a stage for demos and watch-mode development: participants join, some publish, subscribers
+// watch the publishers (the crowd's, and any publishing real media over WHIP), and a share of the crowd
+// leaves and is replaced every tick.
+// Each tick is one request (POST /_ivsrt/crowd: who leaves, who joins), which the emulator applies in
+// one batch and one commit, so a tick costs one round trip however large the crowd, and 10,000
+// participants keep time. Ticks are due on a fixed schedule (start + n × tick); a tick that starts more
+// than a whole tick late is counted `late`, and the schedule goes on from it rather than bursting to catch up.
+import { systemClock, type Clock } from '../clock.js';
+import { plainAdmin, type AdminFactory } from './admin-client.js';
+import type { CrowdRequest } from '../emulator/admin-contract.js';
 
 export interface SimulateOptions {
   url: string;
@@ -28,10 +34,14 @@ export interface SimulateOptions {
   onTick?: (stats: SimulationStats) => void;
   /** Randomness source, for reproducible runs. */
   random?: () => number;
+  /** What ticks are timed by (default the system clock). */
+  clock?: Clock;
 }
 
 export interface SimulationStats {
   ticks: number;
+  /** Ticks that started more than a whole tick after they were due: the crowd could not keep time. */
+  late: number;
   joined: number;
   left: number;
   publishing: number;
@@ -46,60 +56,44 @@ interface Member {
   publisher: boolean;
 }
 
+/** Newcomers per request while the crowd fills up: a request body stays far below the emulator's 1 MiB. */
+const FILL_BATCH = 1000;
+
 export async function simulate(options: SimulateOptions): Promise<SimulationStats> {
   const admin = await (options.admin ?? plainAdmin())(options.url);
+  const clock = options.clock ?? systemClock;
   const random = options.random ?? Math.random;
   const target = Math.max(0, Math.floor(options.participants));
   const publishers = Math.min(options.publishers ?? Math.max(1, Math.floor(target / 4)), 12, target);
   const churn = Math.min(1, Math.max(0, options.churn ?? 0.1));
   const tickMs = options.tickMs ?? 1000;
   const prefix = options.userIdPrefix ?? 'sim';
-  const stats: SimulationStats = { ticks: 0, joined: 0, left: 0, publishing: 0, connected: 0, errors: 0 };
-  const crowd: Member[] = [];
+  const stats: SimulationStats = { ticks: 0, late: 0, joined: 0, left: 0, publishing: 0, connected: 0, errors: 0 };
+  let crowd: Member[] = [];
   let serial = 0;
 
-  const tolerate = async (work: () => Promise<unknown>): Promise<boolean> => {
-    try {
-      await work();
-      return true;
-    } catch (error) {
-      if (!(error instanceof AdminError)) throw error;
-      stats.errors++;
-      stats.lastError = `${error.type}: ${error.message}`;
-      return false;
-    }
-  };
-
-  /** The stage's publishers with real media (WHIP): the crowd's subscribers receive them too, beside real subscribers. */
-  const realPublishers = async (): Promise<string[]> =>
-    (await admin.media()).whipPublishers.filter((p) => p.stageArn === options.stageArn && p.publishStartedAt !== undefined).map((p) => p.participantId);
-
-  const joinOne = async (): Promise<void> => {
-    const publisher = crowd.filter((m) => m.publisher).length < publishers;
-    const userId = `${prefix}-${++serial}`;
-    const { participantToken } = await admin.createToken({
-      stageArn: options.stageArn,
-      userId,
-      capabilities: publisher ? ['PUBLISH', 'SUBSCRIBE'] : ['SUBSCRIBE'],
-      attributes: { simulated: 'true' },
+  /** One request: `leaving` leave, then `joining` newcomers join (publishers while the crowd has too few). */
+  const change = async (leaving: readonly Member[], joining: number): Promise<number> => {
+    const gone = new Set(leaving);
+    crowd = crowd.filter((m) => !gone.has(m));
+    const publishing = crowd.filter((m) => m.publisher).length;
+    const join: NonNullable<CrowdRequest['join']> = Array.from({ length: joining }, (_, i) => {
+      const publisher = publishing + i < publishers;
+      return {
+        userId: `${prefix}-${++serial}`,
+        capabilities: publisher ? ['PUBLISH', 'SUBSCRIBE'] : ['SUBSCRIBE'],
+        attributes: { simulated: 'true' },
+        publish: publisher,
+        clientInfo: { sdkVersion: 'ivsrt-simulate', osName: 'Linux' },
+      };
     });
-    const ok = await tolerate(async () => {
-      await admin.join({ token: participantToken.token, publish: publisher, clientInfo: { sdkVersion: 'ivsrt-simulate', osName: 'Linux' } });
-    });
-    if (!ok) return;
-    const member = { participantId: participantToken.participantId, publisher };
-    crowd.push(member);
-    stats.joined++;
-    if (options.subscribe !== false && !publisher) {
-      for (const publisherId of [...crowd.filter((m) => m.publisher).map((m) => m.participantId), ...(await realPublishers())]) {
-        await tolerate(() => admin.subscribe({ stageArn: options.stageArn, participantId: member.participantId }, publisherId));
-      }
-    }
-  };
-
-  const leaveOne = async (index: number): Promise<void> => {
-    const [member] = crowd.splice(index, 1);
-    if (await tolerate(() => admin.leave({ stageArn: options.stageArn, participantId: member!.participantId }))) stats.left++;
+    const reply = await admin.crowd({ stageArn: options.stageArn, leave: leaving.map((m) => m.participantId), join, subscribe: options.subscribe !== false });
+    for (const p of reply.joined) crowd.push({ participantId: p.participantId, publisher: p.published });
+    stats.left += reply.left.length;
+    stats.joined += reply.joined.length;
+    stats.errors += reply.refused.length;
+    if (reply.refused.length > 0) stats.lastError = reply.refused.at(-1);
+    return reply.joined.length;
   };
 
   const record = (): void => {
@@ -107,40 +101,56 @@ export async function simulate(options: SimulateOptions): Promise<SimulationStat
     stats.publishing = crowd.filter((m) => m.publisher).length;
   };
 
-  const ends = options.durationMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + options.durationMs;
+  const ends = options.durationMs === undefined ? Number.POSITIVE_INFINITY : clock.now() + options.durationMs;
   const maxTicks = options.maxTicks ?? Number.POSITIVE_INFINITY;
-  const open = (): boolean => !options.signal?.aborted && Date.now() < ends;
+  const open = (): boolean => !options.signal?.aborted && clock.now() < ends;
   const running = (): boolean => open() && stats.ticks < maxTicks;
   try {
-    // The crowd gathers even when no tick is asked for (maxTicks 0).
-    while (crowd.length < target && open()) await joinOne();
+    // The crowd gathers even when no tick is asked for (maxTicks 0). A batch that admits nobody (the stage
+    // refuses everyone) ends the gathering rather than retrying forever.
+    while (crowd.length < target && open() && (await change([], Math.min(FILL_BATCH, target - crowd.length))) > 0);
     record();
+    let due = clock.now() + tickMs;
     while (running()) {
-      await pause(Math.min(tickMs, Math.max(0, ends - Date.now())), options.signal);
+      await pause(clock, Math.min(due, ends) - clock.now(), options.signal);
       if (!running()) break;
-      const leaving = Math.round(crowd.length * churn);
-      for (let i = 0; i < leaving; i++) await leaveOne(Math.floor(random() * crowd.length));
-      // A tick replaces whom it removed even if time runs out meanwhile, so every tick reports a full crowd.
-      for (let i = 0; i < leaving && crowd.length < target; i++) await joinOne();
+      if (clock.now() - due >= tickMs) {
+        stats.late++;
+        due = clock.now();
+      }
+      const leaving = pick(crowd, Math.round(crowd.length * churn), random);
+      // A tick replaces whom it removed, so every tick reports a full crowd.
+      await change(leaving, Math.min(leaving.length + target - crowd.length, target));
       stats.ticks++;
+      due += tickMs;
       record();
       options.onTick?.({ ...stats });
     }
   } finally {
-    if (options.leaveAtEnd !== false) while (crowd.length > 0) await leaveOne(crowd.length - 1);
+    if (options.leaveAtEnd !== false && crowd.length > 0) await change([...crowd], 0);
     record();
   }
   return stats;
 }
 
-function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+/** `n` members of `crowd` at random (a partial Fisher-Yates shuffle of a copy). */
+function pick(crowd: readonly Member[], n: number, random: () => number): Member[] {
+  const pool = [...crowd];
+  for (let i = 0; i < n; i++) {
+    const j = i + Math.floor(random() * (pool.length - i));
+    [pool[i], pool[j]] = [pool[j]!, pool[i]!];
+  }
+  return pool.slice(0, n);
+}
+
+function pause(clock: Clock, ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve) => {
     const done = (): void => {
-      clearTimeout(timer);
+      clock.clearTimeout(timer);
       signal?.removeEventListener('abort', done);
       resolve();
     };
-    const timer = setTimeout(done, ms);
+    const timer = clock.setTimeout(done, Math.max(0, ms));
     signal?.addEventListener('abort', done, { once: true });
   });
 }

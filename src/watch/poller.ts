@@ -2,7 +2,7 @@
 // and reports changes and its own health. Renderers (NDJSON, the Ink UI) only listen.
 import { WatchApi, type CommandSender } from './api.js';
 import { backoffDelay, isThrottling } from './backoff.js';
-import { systemClock, type Clock } from './clock.js';
+import { systemClock, type Clock } from '../clock.js';
 import { diffSnapshots } from './diff.js';
 import { Emitter } from './emitter.js';
 import type { MediaSource } from './media.js';

@@ -2,7 +2,7 @@
 // inside the service's per-operation TPS quotas (reference §5; they are per account and region and not
 // adjustable).
 import { DEFAULT_TPS, SERVICE_TPS } from '../model/rate-limits.js';
-import { systemClock, type Clock } from './clock.js';
+import { systemClock, type Clock } from '../clock.js';
 
 export { DEFAULT_TPS, SERVICE_TPS };
 

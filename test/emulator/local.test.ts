@@ -9,7 +9,8 @@ import { AdminClient, AdminError } from '../../src/local/admin-client.js';
 import { ensureLocalEmulator, readLocalState, resetLocal, statusLocal, stopLocal } from '../../src/local/background.js';
 import { runForeground } from '../../src/local/foreground.js';
 import { localStatePath } from '../../src/local/paths.js';
-import { simulate } from '../../src/local/simulate.js';
+import { simulate, type SimulationStats } from '../../src/local/simulate.js';
+import { FakeClock } from '../watch/fake-clock.js';
 import type { RunningEmulator } from '../../src/emulator/server.js';
 import { BIN } from '../helpers/cli.js';
 import { CREDENTIALS, startTestEmulator } from './helpers.js';
@@ -93,6 +94,65 @@ describe('admin client and simulator', () => {
       const error = await new AdminClient(emu.url).join({ token: 'a.b.c' }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(AdminError);
       expect(error).toMatchObject({ type: 'InvalidTokenException', status: 401, reason: 'malformed' });
+    } finally {
+      client.destroy();
+      await emu.close();
+    }
+  });
+
+  test('simulate keeps time: each tick is one request, due every tick on the clock, however large the crowd; a stalled tick counts as late', async () => {
+    const { emu, client } = await startTestEmulator();
+    class CountingAdmin extends AdminClient {
+      requests = 0;
+      override crowd(request: Parameters<AdminClient['crowd']>[0]) {
+        this.requests++;
+        return super.crowd(request);
+      }
+    }
+    const admin = new CountingAdmin(emu.url);
+    const clock = new FakeClock();
+    const TICK = 1000;
+    /** Resolves once the simulator waits on the clock again (its next tick is scheduled). */
+    const waiting = async () => {
+      while (clock.pending === 0) await new Promise((r) => setImmediate(r));
+    };
+    try {
+      const stageArn = (await client.send(new sdk.CreateStageCommand({ name: 'paced' }))).stage!.arn!;
+      const ticks: SimulationStats[] = [];
+      let seed = 7;
+      const run = simulate({
+        url: emu.url,
+        stageArn,
+        participants: 1200,
+        publishers: 8,
+        churn: 0.1,
+        tickMs: TICK,
+        maxTicks: 6,
+        clock,
+        admin: async () => admin,
+        random: () => ((seed = (seed * 16807) % 2147483647) / 2147483647),
+        onTick: (s) => ticks.push(s),
+      });
+      await waiting();
+      expect(admin.requests).toBe(2); // the crowd joined in batches of 1,000
+      for (let tick = 1; tick <= 4; tick++) {
+        await clock.advance(TICK);
+        await waiting();
+        expect(ticks).toHaveLength(tick);
+        expect(admin.requests).toBe(2 + tick); // one request a tick: 120 leave, 120 join and subscribe
+      }
+      expect(ticks.map((s) => [s.connected, s.publishing, s.late, s.errors])).toEqual(Array(4).fill([1200, 8, 0, 0]));
+      expect(ticks[3]!.left).toBe(4 * 120);
+      // time jumps three ticks while the fifth tick runs (as if it took that long): the sixth starts at
+      // once, counted late, instead of the two missed ticks bursting to catch up
+      await clock.advance(3 * TICK);
+      await waiting();
+      await clock.advance(0);
+      const stats = await run;
+      expect(stats).toMatchObject({ ticks: 6, late: 1, connected: 0 });
+      expect(admin.requests).toBe(2 + 6 + 1); // and one request for everyone to leave
+      const session = (await client.send(new sdk.ListStageSessionsCommand({ stageArn }))).stageSessions![0]!;
+      expect(session.endTime).toBeInstanceOf(Date);
     } finally {
       client.destroy();
       await emu.close();

@@ -1,4 +1,4 @@
-import type { Clock } from '../../src/watch/clock.js';
+import type { Clock } from '../../src/clock.js';
 
 /** A clock whose time only moves when a test calls advance(); timers fire in time order. */
 export class FakeClock implements Clock {
@@ -8,6 +8,11 @@ export class FakeClock implements Clock {
 
   now(): number {
     return this.time;
+  }
+
+  /** How many timers wait to fire. */
+  get pending(): number {
+    return this.timers.length;
   }
 
   setTimeout(callback: () => void, ms: number): unknown {

@@ -6,7 +6,7 @@ import { CreateStageCommand, GetParticipantCommand } from '@aws-sdk/client-ivs-r
 import { afterEach, expect, test } from 'vitest';
 import type { VirtualClock } from '../../src/emulator/clock.js';
 import { AdminClient } from '../../src/local/admin-client.js';
-import type { Clock } from '../../src/watch/clock.js';
+import type { Clock } from '../../src/clock.js';
 import { Poller, type PollStatus } from '../../src/watch/poller.js';
 import { RateLimiter } from '../../src/watch/rate-limiter.js';
 import { startTestEmulator, type TestEmulator } from '../emulator/helpers.js';

@@ -2,8 +2,7 @@
 import { latestParticipant, leaveStage, sessionMembers, startReplication, stopReplication } from '../activity.js';
 import { notFound } from '../errors.js';
 import { paginate, paginateInOrder, paginateNewestFirst } from '../pagination.js';
-import { SequencedMap } from '../sequenced-map.js';
-import type { ParticipantRec } from '../store.js';
+import { SessionRoster, type ParticipantRec } from '../store.js';
 import { checkAttributesSize, checkExclusive } from '../validation.js';
 import { eventView, participantSummaryJson, participantView } from '../views.js';
 import { JsonItems } from '../wire.js';
@@ -24,9 +23,9 @@ function filterOf(input: ListParticipantsRequest): ((p: ParticipantRec) => boole
 }
 
 /** The session's participants, if the session belongs to the stage (List operations answer empty otherwise). */
-function members(emu: Emulator, stageArn: string, sessionId: string): SequencedMap<ParticipantRec> {
+function members(emu: Emulator, stageArn: string, sessionId: string): SessionRoster {
   const session = emu.store.sessions.get(sessionId);
-  return (session && session.stageArn === stageArn && emu.store.participants.get(sessionId)) || new SequencedMap();
+  return session && session.stageArn === stageArn ? sessionMembers(emu, sessionId) : new SessionRoster();
 }
 
 export const getParticipant: Handler<'GetParticipant'> = (emu, input) => {

@@ -255,7 +255,7 @@ export class WhipIngest {
         refuse(400, `the ${m.kind} section offers ${[...m.codecs.values()].join(', ') || 'no codec'}; a stage takes ${ACCEPTED_CODECS[m.kind]} ${m.kind} only`, CODEC_ERRORS[m.kind]);
       }
     }
-    const publishing = [...sessionMembers(this.emu, p.sessionId).values()].filter((q) => q.connected && q.publishing).length;
+    const { publishing } = sessionMembers(this.emu, p.sessionId);
     const pending = [...this.sessions.values()].filter((s) => s.sessionId === p.sessionId && s.publishStartedAt === undefined).length;
     if (publishing + pending >= this.emu.quotas.publishersPerStage) {
       refuse(403, `stage ${stage.arn} already has ${this.emu.quotas.publishersPerStage} publishers`, 'QUOTA_EXCEEDED');

@@ -1,4 +1,4 @@
-// Time is injected so the limiter, the poller and their tests can run on a fake clock.
+// Time is injected so the watch's limiter and poller, the crowd simulator and their tests can run on a fake clock.
 export interface Clock {
   now(): number;
   setTimeout(callback: () => void, ms: number): unknown;
