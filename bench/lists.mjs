@@ -7,12 +7,14 @@
 //
 // For each page, wrk (one thread, 50 keep-alive connections) loads the emulator and the bare server in
 // turn, `--rounds` times each, interleaved so machine noise hits both alike; the ratio is of the medians.
+// Each server's CPU time over each run (utime + stime, /proc/<pid>/stat) gives its CPU cost per request,
+// which a machine shared with other work inflates far less than the requests per second.
 // The walk pages through the whole session (maxResults 100) with one client, one request at a time, and
 // compares the first pages' latency with the last ones': a walk that copied or scanned the session on
 // every page would see its pages grow slower as it went (O(N²) in all).
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,6 +43,18 @@ if (!hasWrk()) {
 
 const ADMIN_SECRET = randomBytes(24).toString('base64url');
 const work = mkdtempSync(join(tmpdir(), 'ivsrt-bench-'));
+const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
+function cpuSeconds(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+}
+/** wrk's run, with the server process's CPU microseconds per request. */
+function measured(pid, url, body) {
+  const cpu0 = cpuSeconds(pid);
+  const run = wrkLoad(url, body, { seconds: SECONDS, connections: CONNECTIONS });
+  return { ...run, cpuUsPerRequest: Math.round((1e6 * (cpuSeconds(pid) - cpu0)) / run.requests) };
+}
 const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
 
 /** POSTs `body` to `url`; resolves with the status, headers and body bytes. */
@@ -89,7 +103,7 @@ async function bareServer(reply) {
     });
     child.once('exit', (code) => reject(new Error(`bare server exited with ${code}`)));
   });
-  return { url, stop: () => new Promise((r) => { child.once('exit', r); child.kill('SIGTERM'); }) };
+  return { url, pid: child.pid, stop: () => new Promise((r) => { child.once('exit', r); child.kill('SIGTERM'); }) };
 }
 
 const median = (xs) => {
@@ -98,7 +112,7 @@ const median = (xs) => {
 };
 
 /** wrk on the emulator's `operation` with `input` and on a bare server with the same reply, interleaved. */
-async function sideBySide(emuUrl, operation, input) {
+async function sideBySide(emuUrl, emuPid, operation, input) {
   const reply = await api(emuUrl, operation, input);
   const bare = await bareServer(reply);
   const body = JSON.stringify(input);
@@ -108,16 +122,22 @@ async function sideBySide(emuUrl, operation, input) {
     wrkLoad(`${emuUrl}/${operation}`, body, { seconds: 1, connections: CONNECTIONS }); // warm-up
     wrkLoad(`${bare.url}/${operation}`, body, { seconds: 1, connections: CONNECTIONS });
     for (let round = 0; round < ROUNDS; round++) {
-      floor.push(wrkLoad(`${bare.url}/${operation}`, body, { seconds: SECONDS, connections: CONNECTIONS }));
-      emu.push(wrkLoad(`${emuUrl}/${operation}`, body, { seconds: SECONDS, connections: CONNECTIONS }));
+      floor.push(measured(bare.pid, `${bare.url}/${operation}`, body));
+      emu.push(measured(emuPid, `${emuUrl}/${operation}`, body));
     }
   } finally {
     await bare.stop();
   }
-  const summary = (runs) => ({ perSecond: median(runs.map((r) => r.perSecond)), p50: median(runs.map((r) => r.p50)), p99: median(runs.map((r) => r.p99)), runs: runs.map((r) => r.perSecond) });
+  const summary = (runs) => ({
+    perSecond: Math.round(median(runs.map((r) => r.perSecond))),
+    p50: +median(runs.map((r) => r.p50)).toFixed(2),
+    p99: +median(runs.map((r) => r.p99)).toFixed(2),
+    cpuUsPerRequest: median(runs.map((r) => r.cpuUsPerRequest)),
+    runs: runs.map((r) => r.perSecond),
+  });
   const e = summary(emu);
   const b = summary(floor);
-  return { bytes: reply.body.length, emulator: e, bare: b, ratio: +(e.perSecond / b.perSecond).toFixed(2) };
+  return { bytes: reply.body.length, emulator: e, bare: b, ratio: +(e.perSecond / b.perSecond).toFixed(2), cpuRatio: +(b.cpuUsPerRequest / e.cpuUsPerRequest).toFixed(2) };
 }
 
 /** Every page of ListParticipants (maxResults 100), one request at a time: total and per-page times. */
@@ -161,9 +181,9 @@ try {
 
   results.walk = await walk(url, crowd.stageArn, crowd.sessionId);
   results.walkConnected = await walk(url, crowd.stageArn, crowd.sessionId, { filterByState: 'CONNECTED' });
-  results.participants100 = await sideBySide(url, 'ListParticipants', { ...small, maxResults: 100 });
-  results.participantsCrowdMiddle = await sideBySide(url, 'ListParticipants', { ...crowd, maxResults: 100, nextToken: middle });
-  results.stages100 = await sideBySide(url, 'ListStages', { maxResults: 100 });
+  results.participants100 = await sideBySide(url, child.pid, 'ListParticipants', { ...small, maxResults: 100 });
+  results.participantsCrowdMiddle = await sideBySide(url, child.pid, 'ListParticipants', { ...crowd, maxResults: 100, nextToken: middle });
+  results.stages100 = await sideBySide(url, child.pid, 'ListStages', { maxResults: 100 });
 } finally {
   await new Promise((r) => { child.once('exit', r); child.kill('SIGTERM'); });
   agent.destroy();
@@ -176,7 +196,8 @@ if (values.json) {
 } else {
   console.log(`node ${results.node}, ${results.cpus} CPU(s): ${results.cpu}; load average ${results.loadBefore.toFixed(1)} before, ${results.loadAfter.toFixed(1)} after`);
   console.log(`wrk -t1 -c${CONNECTIONS}, ${ROUNDS} interleaved rounds of ${SECONDS}s each; medians`);
-  const row = (name, r) => console.log(`${name} (${r.bytes} bytes): emulator ${r.emulator.perSecond} req/s (p50 ${r.emulator.p50} ms, p99 ${r.emulator.p99} ms; runs ${r.emulator.runs.join(', ')}), bare node:http ${r.bare.perSecond} req/s (p50 ${r.bare.p50} ms, p99 ${r.bare.p99} ms; runs ${r.bare.runs.join(', ')}): ${r.ratio}x`);
+  const side = (r) => `${r.perSecond} req/s (p50 ${r.p50} ms, p99 ${r.p99} ms; ${r.cpuUsPerRequest} us CPU per request; runs ${r.runs.join(', ')})`;
+  const row = (name, r) => console.log(`${name} (${r.bytes} bytes): emulator ${side(r.emulator)}, bare node:http ${side(r.bare)}: ${r.ratio}x the requests per second, ${r.cpuRatio}x by CPU per request`);
   row('ListParticipants, 100 of 100', results.participants100);
   row(`ListParticipants, 100 from the middle of ${CROWD}`, results.participantsCrowdMiddle);
   row('ListStages, 100 of 100', results.stages100);
