@@ -7,6 +7,7 @@ import { emulatorOf, namesEmulator } from './shared.js';
 export const verb = defineVerb({
   description:
     'Shows whether the background local emulator (or the one --endpoint-url names) is running, and if so its URL, process, data directory, version, clock and how much it holds, ' +
+    'the events waiting for each delivery target (a target that cannot keep up shows as behind), ' +
     'and for each participant publishing real media over WHIP the codecs, resolution, frame rate and bitrate the emulator measures.',
   examples: [
     { command: 'ivsrt local status' },
@@ -20,6 +21,11 @@ export const verb = defineVerb({
       { header: 'DATA DIR', field: 'dataDir' },
       { header: 'STAGES', field: 'counts.stages' },
       { header: 'CONNECTED', field: 'counts.connectedParticipants' },
+      {
+        header: 'EVENT BACKLOG',
+        field: 'events',
+        value: (row) => backlogLine(row.events as AdminStatus['events'] | undefined),
+      },
       {
         header: 'WHIP PUBLISHERS',
         field: 'whipPublishers',
@@ -50,5 +56,12 @@ function statusView(status: AdminStatus): Record<string, unknown> {
     clock: status.clock,
     counts: status.counts,
     whipPublishers: status.whipPublishers ?? [],
+    events: status.events,
   };
+}
+
+/** `none`, or each target with events waiting: `http://...: 1520 waiting, 100 in flight (behind)`. */
+function backlogLine(events: AdminStatus['events'] | undefined): string {
+  const waiting = (events?.targets ?? []).filter((t) => t.waiting + t.inFlight > 0);
+  return waiting.map((t) => `${t.target}: ${t.waiting} waiting, ${t.inFlight} in flight${t.behind ? ' (behind)' : ''}`).join('; ') || 'none';
 }

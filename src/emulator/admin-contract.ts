@@ -5,6 +5,7 @@
 import type { InputOf } from '../model/api.js';
 import type { Seed } from '../fixture/api.js';
 import type { MeasuredMedia } from '../local/media.js';
+import type { TargetBacklog } from './events/delivery.js';
 
 export const ADMIN_PREFIX = '/_ivsrt/';
 
@@ -110,6 +111,8 @@ export interface AdminStatus {
   clock: { now: string; speed: number; advancedSeconds: number };
   counts: Record<string, number>;
   whipPublishers: WhipPublisherStatus[];
+  /** Event delivery: events still owed to some target, and each target's backlog (docs/events.md, "Delivery"). */
+  events: { pending: number; targets: TargetBacklog[] };
 }
 
 export interface BucketFaultResult {

@@ -102,10 +102,11 @@ const status: AdminHandler<'status'> = (emu, _body, control) => {
   for (const stage of store.stages.values()) if (stage.activeSessionId) activeSessions++;
   for (const members of store.participants.values()) {
     participants += members.size;
-    for (const p of members.values()) if (p.connected) connected++;
+    connected += members.connected;
   }
   const info = control.info();
   const memory = process.memoryUsage();
+  const bus = eventBusOf(emu);
   return {
     ...info,
     memory: { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed },
@@ -124,6 +125,7 @@ const status: AdminHandler<'status'> = (emu, _body, control) => {
       publicKeys: store.keys.size,
     },
     whipPublishers: whipPublishers(emu).map(publisherView),
+    events: { pending: bus?.pendingDeliveries ?? 0, targets: bus?.backlog ?? [] },
   };
 };
 

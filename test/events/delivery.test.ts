@@ -5,9 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../src/emulator/clock.js';
-import { DEFAULT_CONCURRENCY, DeliveryWorker, REORDER_HOLD_MS, type DeadLetter } from '../../src/emulator/events/delivery.js';
+import { BEHIND_BACKLOG, DEFAULT_CONCURRENCY, DeliveryWorker, MAX_CONCURRENCY, REORDER_HOLD_MS, type DeadLetter } from '../../src/emulator/events/delivery.js';
 import { parseFaults, type FaultPlan } from '../../src/emulator/events/faults.js';
-import { DEFAULT_RETRY, flagTargets, parseRules, type DeliveryConfig, type RetryPolicy } from '../../src/emulator/events/rules.js';
+import { compilePattern } from '../../src/emulator/events/pattern.js';
+import { ALL_IVS_EVENTS, DEFAULT_RETRY, flagTargets, parseRules, target, type DeliveryConfig, type RetryPolicy } from '../../src/emulator/events/rules.js';
 import { mountTmpfs } from '../helpers/mounts.js';
 import { startReceiver, type Receiver } from './receiver.js';
 
@@ -221,7 +222,60 @@ describe('delivery to an HTTP target', () => {
     await b.drained();
     server.close();
     expect(most).toBeGreaterThan(1);
-    expect(most).toBeLessThanOrEqual(DEFAULT_CONCURRENCY);
+    expect(most).toBeLessThanOrEqual(MAX_CONCURRENCY);
+  });
+});
+
+/** A function target that holds every delivery until the test answers it: in flight is what it holds. */
+function heldTarget() {
+  const held: { resolve: () => void; reject: (error: Error) => void }[] = [];
+  const spec = { kind: 'function' as const, name: 'held', invoke: () => new Promise<void>((resolve, reject) => held.push({ resolve, reject })) };
+  /** Answers the oldest held delivery (or fails it), then lets the worker react. */
+  const answer = async (ok = true) => {
+    const next = held.shift()!;
+    if (ok) next.resolve();
+    else next.reject(new Error('target failed'));
+    for (let i = 0; i < 10; i++) await Promise.resolve();
+  };
+  return { target: target('rule', spec, compilePattern(ALL_IVS_EVENTS)), held, answer };
+}
+
+describe('concurrency per target', () => {
+  it('adapts: each answer while events wait lets one more go at a time, a failure halves it; a configured concurrency stays fixed', async () => {
+    const adaptive = heldTarget();
+    const b = bed({ targets: [adaptive.target], concurrency: undefined });
+    for (let n = 1; n <= 40; n++) b.emit(n);
+    await Promise.resolve();
+    expect(adaptive.held).toHaveLength(DEFAULT_CONCURRENCY);
+    for (let i = 0; i < 5; i++) await adaptive.answer();
+    // five answered, each raising the limit by one: 15 in flight now
+    expect(adaptive.held).toHaveLength(DEFAULT_CONCURRENCY + 5);
+    expect(b.worker.backlog()).toEqual([{ target: adaptive.target.id, waiting: 40 - 5 - 15, inFlight: 15, concurrency: 15, behind: false }]);
+    await adaptive.answer(false);
+    expect(b.worker.backlog()[0]).toMatchObject({ concurrency: 7, inFlight: 14 });
+
+    const fixed = heldTarget();
+    const f = bed({ targets: [fixed.target], concurrency: 3 });
+    for (let n = 1; n <= 10; n++) f.emit(n);
+    await Promise.resolve();
+    for (let i = 0; i < 4; i++) await fixed.answer();
+    expect(fixed.held).toHaveLength(3);
+    expect(f.worker.backlog()[0]).toMatchObject({ concurrency: 3, inFlight: 3, waiting: 3 });
+  });
+
+  it('a target that cannot keep up is reported behind, with its backlog, in the log and the backlog; then caught up', async () => {
+    const slow = heldTarget();
+    const b = bed({ targets: [slow.target], concurrency: 2 });
+    for (let n = 1; n <= BEHIND_BACKLOG + 2; n++) b.emit(n);
+    const line = await b.logged(/is behind/);
+    expect(line).toMatch(new RegExp(`^events: ${slow.target.id} is behind: ${BEHIND_BACKLOG} event\\(s\\) waiting, 2 in flight \\(at most 2 at a time\\), \\d+/s to send, 0/s answered; nothing is lost`));
+    expect(b.worker.backlog()[0]).toMatchObject({ waiting: BEHIND_BACKLOG, behind: true });
+    // more events within the next ten seconds (emulator clock) do not repeat the line
+    b.emit(BEHIND_BACKLOG + 3);
+    expect(b.log.filter((l) => l.includes('is behind'))).toHaveLength(1);
+    while (slow.held.length > 0) await slow.answer();
+    await b.logged(/has caught up/);
+    expect(b.worker.backlog()[0]).toMatchObject({ waiting: 0, inFlight: 0, behind: false });
   });
 });
 

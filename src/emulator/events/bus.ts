@@ -3,7 +3,7 @@
 // hands the event to live subscribers (`events tail`, watch, the test fixture) and to the delivery
 // worker. It also bounds the event log.
 import type { ClockTimer } from '../clock.js';
-import { DeliveryWorker, keyTime, type DeliveryChange, type DeliveryStats, type DeliveryStatus } from './delivery.js';
+import { DeliveryWorker, keyTime, type DeliveryChange, type DeliveryStats, type DeliveryStatus, type TargetBacklog } from './delivery.js';
 import { describeFaults, faultsActive, NO_FAULTS, type FaultPlan } from './faults.js';
 import type { DeliveryConfig, Target } from './rules.js';
 import { DEFAULT_RETRY } from './rules.js';
@@ -85,6 +85,11 @@ export class EventBus {
   /** Events still owed to a target. */
   get pendingDeliveries(): number {
     return this.worker.pending;
+  }
+
+  /** Each target's deliveries: waiting, in flight, and how many may be in flight. */
+  get backlog(): TargetBacklog[] {
+    return this.worker.backlog();
   }
 
   /**

@@ -23,8 +23,18 @@ export const HTTP_TIMEOUT_MS = 5_000;
 /** First retry after about a second, doubling up to ten minutes (with jitter): 185 retries span about a day. */
 const BACKOFF_BASE_MS = 1_000;
 const BACKOFF_CAP_MS = 10 * 60_000;
-/** Deliveries in flight per target: enough to keep up with a busy emulator on a loaded machine. */
+/**
+ * Deliveries in flight per target, unless a rules file fixes it (`concurrencyPerTarget`): it starts here
+ * and adapts (additive increase, multiplicative decrease). While events wait for a target that answers,
+ * each answer lets one more go at a time, up to MAX_CONCURRENCY; each failed attempt halves it, so a
+ * struggling target is not pressed harder. A target that is slow but well, or an emulator busy answering
+ * requests, is thus kept up with; one that truly cannot keep up is reported (see BEHIND_BACKLOG).
+ */
 export const DEFAULT_CONCURRENCY = 10;
+export const MAX_CONCURRENCY = 100;
+/** Events waiting (not yet sent) for one target beyond which it is reported as behind, at most every BEHIND_LOG_MS. */
+export const BEHIND_BACKLOG = 1_000;
+const BEHIND_LOG_MS = 10_000;
 /** A reordered event waits at most this long (emulator clock) for a later event to overtake it. */
 export const REORDER_HOLD_MS = 2_000;
 /** HTTP statuses an API destination retries (EventBridge User Guide, "API destinations"); other 4xx are final. */
@@ -46,6 +56,25 @@ interface TargetQueue {
   /** Deliveries in flight. */
   busy: number;
   jobs: { body: string; resolve: (outcome: Outcome) => void }[];
+  /** How many may be in flight now (fixed when the configuration sets it, else adapted). */
+  limit: number;
+  /** Attempts sent and answered since the queue was last reported behind (or began), for the rates in the report. */
+  sent: number;
+  answered: number;
+  /** When the queue was last reported behind (clock ms); undefined while it keeps up. */
+  reportedAt: number | undefined;
+  countingSince: number;
+}
+
+/** Where one target's deliveries stand: what waits, what is in flight, and how many may be. */
+export interface TargetBacklog {
+  target: string;
+  /** Events waiting to be sent (not counting those waiting for a retry). */
+  waiting: number;
+  inFlight: number;
+  concurrency: number;
+  /** Whether the target is reported as behind (more than BEHIND_BACKLOG waiting). */
+  behind: boolean;
 }
 
 interface Entry {
@@ -378,24 +407,71 @@ export class DeliveryWorker {
    */
   private send(target: Target, body: string): Promise<Outcome> {
     return new Promise((resolve) => {
-      const queue = this.queues.get(target.id) ?? { busy: 0, jobs: [] };
-      this.queues.set(target.id, queue);
+      let queue = this.queues.get(target.id);
+      if (!queue) {
+        queue = { busy: 0, jobs: [], limit: this.config.concurrency ?? DEFAULT_CONCURRENCY, sent: 0, answered: 0, reportedAt: undefined, countingSince: this.host.clock.now() };
+        this.queues.set(target.id, queue);
+      }
       queue.jobs.push({ body, resolve });
+      queue.sent++;
       this.pump(target, queue);
+      if (queue.jobs.length >= BEHIND_BACKLOG) this.reportBehind(target, queue);
     });
   }
 
   private pump(target: Target, queue: TargetQueue): void {
-    while (queue.busy < (this.config.concurrency ?? DEFAULT_CONCURRENCY)) {
+    while (queue.busy < queue.limit) {
       const job = queue.jobs.shift();
       if (!job) return;
       queue.busy++;
       void deliver(target.spec, job.body, this.host.log).then((outcome) => {
         queue.busy--;
+        queue.answered++;
+        this.adapt(queue, outcome);
         job.resolve(outcome);
         this.pump(target, queue);
+        if (queue.reportedAt !== undefined && queue.jobs.length === 0) {
+          queue.reportedAt = undefined;
+          this.host.log(`events: ${target.id} has caught up (${queue.busy} in flight, up to ${queue.limit} at a time)`);
+        }
       });
     }
+  }
+
+  /** The adaptive concurrency of DEFAULT_CONCURRENCY's comment; a configured concurrency stays as it is. */
+  private adapt(queue: TargetQueue, outcome: Outcome): void {
+    if (this.config.concurrency !== undefined) return;
+    if (!outcome.ok) queue.limit = Math.max(1, Math.floor(queue.limit / 2));
+    else if (queue.jobs.length > 0 && queue.limit < MAX_CONCURRENCY) queue.limit++;
+  }
+
+  /** One log line, at most every BEHIND_LOG_MS, while a target has more than BEHIND_BACKLOG events waiting. */
+  private reportBehind(target: Target, queue: TargetQueue): void {
+    const now = this.host.clock.now();
+    if (queue.reportedAt !== undefined && now - queue.reportedAt < BEHIND_LOG_MS) return;
+    const seconds = Math.max(0.001, (now - queue.countingSince) / 1000);
+    this.host.log(
+      `events: ${target.id} is behind: ${queue.jobs.length} event(s) waiting, ${queue.busy} in flight (at most ${queue.limit} at a time), ` +
+        `${Math.round(queue.sent / seconds)}/s to send, ${Math.round(queue.answered / seconds)}/s answered; nothing is lost (the outbox keeps them), they arrive late`,
+    );
+    queue.reportedAt = now;
+    queue.sent = 0;
+    queue.answered = 0;
+    queue.countingSince = now;
+  }
+
+  /** Each target's deliveries now, in configuration order (for `ivsrt local status`). */
+  backlog(): TargetBacklog[] {
+    return this.targets.map((target) => {
+      const queue = this.queues.get(target.id);
+      return {
+        target: target.id,
+        waiting: queue?.jobs.length ?? 0,
+        inFlight: queue?.busy ?? 0,
+        concurrency: queue?.limit ?? this.config.concurrency ?? DEFAULT_CONCURRENCY,
+        behind: (queue?.jobs.length ?? 0) >= BEHIND_BACKLOG,
+      };
+    });
   }
 
   private async attempt(entry: Entry, target: Target, ordinal: number, retries: number, duplicate: boolean): Promise<void> {
