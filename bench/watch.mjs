@@ -29,6 +29,8 @@ const { values } = parseArgs({
     churn: { type: 'string', default: '0.1' },
     markers: { type: 'string', default: '6' },
     modes: { type: 'string', default: 'ndjson,tty' },
+    // Node options for the watch process only (e.g. a heap limit to try), not the emulator or this script.
+    'watch-node-options': { type: 'string', default: '' },
     json: { type: 'boolean', default: false },
   },
 });
@@ -116,6 +118,7 @@ const env = {
   AWS_CONFIG_FILE: '/nonexistent',
   AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
   IVSRT_CACHE_DIR: join(work, 'cache'),
+  ...(values['watch-node-options'] ? { NODE_OPTIONS: values['watch-node-options'] } : {}),
 };
 const watchArgs = ['watch', stage.arn, '--endpoint-url', proxyUrl];
 
@@ -171,7 +174,12 @@ async function measure(pid, seen) {
   const from = performance.now();
   const cpu0 = cpuSeconds(pid);
   let rss = rssMb(pid);
-  const rssTimer = setInterval(() => (rss = Math.max(rss, rssMb(pid))), 500);
+  const rssAtStart = rss;
+  let rssNow = rss;
+  const rssTimer = setInterval(() => {
+    rssNow = rssMb(pid);
+    rss = Math.max(rss, rssNow);
+  }, 500);
   const latency = { publisherJoined: [], publisherLeft: [], subscriberJoined: [] };
   const spacing = (SECONDS * 1000) / MARKERS;
   for (let i = 0; i < MARKERS; i++) {
@@ -200,6 +208,8 @@ async function measure(pid, seen) {
   return {
     cpuPercentOfOneCore: +((100 * (cpuSeconds(pid) - cpu0)) / ((to - from) / 1000)).toFixed(1),
     rssMbMax: Math.round(rss),
+    rssMbAtStart: Math.round(rssAtStart),
+    rssMbAtEnd: Math.round(rssNow),
     latencyMs: Object.fromEntries(Object.entries(latency).map(([k, v]) => [k, stats(v)])),
     liveness: liveness(from, to),
     requests: rates(from, to),
@@ -238,7 +248,7 @@ if (MODES.includes('tty') && spawnSync('tmux', ['-V']).status === 0) {
   const socket = `ivsrt-watch-bench-${process.pid}`;
   const tmux = (...args) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
   const quote = (s) => `'${String(s).replace(/'/g, `'\\''`)}'`;
-  const envArgs = Object.entries({ ...env, TERM: 'xterm-256color' }).filter(([k]) => /^(AWS_|IVSRT_|PATH$|HOME$|TERM$)/.test(k)).map(([k, v]) => `${k}=${quote(v)}`);
+  const envArgs = Object.entries({ ...env, TERM: 'xterm-256color' }).filter(([k]) => /^(AWS_|IVSRT_|PATH$|HOME$|TERM$|NODE_OPTIONS$)/.test(k)).map(([k, v]) => `${k}=${quote(v)}`);
   tmux('new-session', '-d', '-s', 'w', '-x', '140', '-y', '50', `exec env ${envArgs.join(' ')} ${quote(process.execPath)} ${quote(BIN)} ${watchArgs.map(quote).join(' ')}`);
   const pid = Number(tmux('display', '-p', '-t', 'w', '#{pane_pid}').trim());
   // Connected publishers sort to the top of the table, so a marker publisher's row appears there when it
@@ -290,7 +300,7 @@ if (values.json) {
   for (const mode of ['ndjson', 'tty']) {
     const r = results[mode];
     if (!r) continue;
-    lines.push('', `## ${mode === 'ndjson' ? 'NDJSON stream (--json)' : 'full-screen view (tmux 140x50)'}`, `CPU ${r.cpuPercentOfOneCore}% of one core over ${r.seconds} s, RSS max ${r.rssMbMax} MB`);
+    lines.push('', `## ${mode === 'ndjson' ? 'NDJSON stream (--json)' : 'full-screen view (tmux 140x50)'}`, `CPU ${r.cpuPercentOfOneCore}% of one core over ${r.seconds} s, RSS max ${r.rssMbMax} MB (${r.rssMbAtStart} MB at the start of the window, ${r.rssMbAtEnd} MB at its end)`);
     const l = r.liveness;
     lines.push(`live: ${l.polls} polls, longest gap between two ${l.longestGapBetweenPollsMs} ms; replies other than 200: ${JSON.stringify(l.notOk)}`);
     if (r.screen) lines.push(`screen (read ${r.screen.samples} times): oldest "polled Ns ago" ${r.screen.oldestPollShownSeconds} s; error lines ${r.screen.errorLines}${r.screen.firstError ? ` (first: ${r.screen.firstError})` : ''}`);

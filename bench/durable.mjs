@@ -1,0 +1,95 @@
+#!/usr/bin/env node
+// Durable writes benchmark (not a test): UpdateStage on an emulator with `--data-dir` (every reply after
+// the lmdb commit holding its change is synced to disk) against one without (memory only), side by side:
+// both emulators run at once (`ivsrt local start`, each its own process) and wrk (one thread, 50
+// keep-alive connections) loads them in turn, `--rounds` times each, so machine noise hits both alike.
+// It also measures the disk itself: how many small write + fdatasync pairs it takes per second.
+//
+//   node bench/durable.mjs [--seconds 5] [--rounds 3] [--connections 50] [--json]
+import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { spawnEmulator } from './spawn-emulator.mjs';
+import { AUTH, hasWrk, wrkLoad } from './wrk.mjs';
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '50' },
+    json: { type: 'boolean', default: false },
+  },
+});
+const SECONDS = Number(values.seconds);
+const ROUNDS = Number(values.rounds);
+const CONNECTIONS = Number(values.connections);
+if (!hasWrk()) {
+  console.error('bench/durable.mjs needs wrk (apt-get install -y wrk)');
+  process.exit(2);
+}
+const work = mkdtempSync(join(tmpdir(), 'ivsrt-durable-bench-'));
+
+/** Small writes each followed by fdatasync, for two seconds: the disk's sync rate in the data dir's file system. */
+function syncsPerSecond() {
+  const fd = openSync(join(work, 'sync-probe'), 'w');
+  const page = Buffer.alloc(4096, 1);
+  let n = 0;
+  const until = performance.now() + 2000;
+  try {
+    while (performance.now() < until) {
+      writeSync(fd, page, 0, page.length, (n % 16) * page.length);
+      fdatasyncSync(fd);
+      n++;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return Math.round(n / 2);
+}
+
+async function emulator(args) {
+  const { child, url } = await spawnEmulator(args, { stderr: 'ignore' });
+  const res = await fetch(`${url}/CreateStage`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: AUTH, 'x-amz-date': '20260101T000000Z' }, body: '{"name":"durable"}' });
+  const { stage } = await res.json();
+  return { child, url, body: JSON.stringify({ arn: stage.arn, name: 'renamed' }), stop: () => new Promise((r) => { child.once('exit', r); child.kill('SIGTERM'); }) };
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+const results = { node: process.version, cpu: cpus()[0]?.model, cores: cpus().length, connections: CONNECTIONS, seconds: SECONDS, rounds: ROUNDS, loadBefore: loadavg()[0] };
+results.diskSyncsPerSecond = syncsPerSecond();
+const memory = await emulator([]);
+const durable = await emulator(['--data-dir', join(work, 'data')]);
+const runs = { memory: [], durable: [] };
+try {
+  for (const e of [memory, durable]) wrkLoad(`${e.url}/UpdateStage`, e.body, { seconds: 1, connections: CONNECTIONS }); // warm-up
+  for (let round = 0; round < ROUNDS; round++) {
+    runs.memory.push(wrkLoad(`${memory.url}/UpdateStage`, memory.body, { seconds: SECONDS, connections: CONNECTIONS }));
+    runs.durable.push(wrkLoad(`${durable.url}/UpdateStage`, durable.body, { seconds: SECONDS, connections: CONNECTIONS }));
+  }
+} finally {
+  await memory.stop();
+  await durable.stop();
+  rmSync(work, { recursive: true, force: true });
+}
+for (const [key, list] of Object.entries(runs)) {
+  results[key] = { perSecond: Math.round(median(list.map((r) => r.perSecond))), p50: median(list.map((r) => r.p50)), p99: median(list.map((r) => r.p99)), runs: list.map((r) => r.perSecond) };
+}
+results.ratio = +(results.durable.perSecond / results.memory.perSecond).toFixed(2);
+results.loadAfter = loadavg()[0];
+
+if (values.json) {
+  console.log(JSON.stringify(results, null, 2));
+} else {
+  console.log(`node ${results.node}, ${results.cores} x ${results.cpu}; load average ${results.loadBefore.toFixed(1)} before, ${results.loadAfter.toFixed(1)} after; the disk: ${results.diskSyncsPerSecond} write+fdatasync per second`);
+  console.log(`UpdateStage, wrk -t1 -c${CONNECTIONS}, ${ROUNDS} interleaved rounds of ${SECONDS} s, medians:`);
+  for (const key of ['memory', 'durable']) {
+    const r = results[key];
+    console.log(`  ${key === 'memory' ? 'memory only ' : '--data-dir  '} ${r.perSecond} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms (runs: ${r.runs.join(', ')})`);
+  }
+  console.log(`durable / memory only: ${results.ratio}x`);
+}
