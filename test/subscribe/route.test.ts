@@ -69,6 +69,21 @@ describe('POST <whip_url>/subscribe/<participantId>', () => {
     expect((await fetch(location, { method: 'DELETE', headers: { authorization: `Bearer ${viewer.token}` } })).status).toBe(404);
   });
 
+  it('the watch shows a subscriber as a participant of the stage (connected, not published) beside its publisher', async () => {
+    const { whip, publisherId } = await stageWithPublisher('sub-watch');
+    const viewer = await token('sub-watch');
+    expect((await postOffer(`${whip}/subscribe/${publisherId}`, viewer.token, recvonlyOffer())).status).toBe(201);
+    const watched = await bed.cli(['watch', 'sub-watch', '--json', '--until', 'participant-count>=2']);
+    expect(watched.code, watched.stderr).toBe(0);
+    const participants = watched.stdout.trim().split('\n').map((l) => JSON.parse(l) as { kind: string; object: Record<string, unknown> }).filter((c) => c.kind === 'participant');
+    expect(participants.map((c) => c.object)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ participantId: publisherId, published: true }),
+        expect.objectContaining({ participantId: viewer.participantId, published: false, state: 'CONNECTED' }),
+      ]),
+    );
+  });
+
   it('answers the CORS preflight of the subscribe and publish routes, so a page can use them', async () => {
     const { whip, publisherId } = await stageWithPublisher('sub-cors');
     for (const path of [`subscribe/${publisherId}`, `publish/${publisherId}`]) {
