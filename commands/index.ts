@@ -87,6 +87,7 @@ export const COMMANDS: Entry[] = [
   { path: ['watch'], summary: 'Watch a stage (or every stage) live: participants, compositions, sessions, events', load: () => import('./watch/index.js') },
   { path: ['publish'], summary: 'Publish real audio and video into a stage over WHIP (test pattern or a file, via ffmpeg)', load: () => import('./publish/index.js') },
   { path: ['subscribe'], summary: 'Receive a participant\'s audio and video from a stage (measure it, record it, take frames)', load: () => import('./subscribe/index.js') },
+  { path: ['open'], summary: 'Open a local stage in the browser: publish your camera, see every participant live', load: () => import('./open/index.js') },
   { path: ['demo'], summary: 'Start the emulator, fill a stage with simulated participants and watch them live', load: () => import('./demo/demo.js') },
 ];
 

@@ -5,7 +5,7 @@
 // Each output is written to a temporary file and renamed into place, so a build never leaves a
 // half-written bundle for a process that starts at the same moment.
 import { build } from 'esbuild';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, relative, sep } from 'node:path';
 import ts from 'typescript';
 
@@ -205,3 +205,5 @@ if (existsSync('src/watch/ui/main.tsx')) {
 // user's own SDK class, and the lazily loaded storage engine is never bundled.
 await bundle({ entryPoints: ['src/fixture/index.ts'], format: 'esm', outfile: 'dist/emulator.mjs', packages: 'external' });
 declarations('src/fixture/api.ts', 'dist/types');
+// The page of `ivsrt open`, served by the emulator from dist/open/ (src/emulator/open/serve.ts).
+for (const name of readdirSync('src/emulator/open/page')) writeAtomically(`dist/open/${name}`, readFileSync(`src/emulator/open/page/${name}`));

@@ -2,17 +2,15 @@
 // over WHIP (POST <whip_url>/publish/<participantId>, through the CORS preflight), and another page
 // subscribes over the same route the samples use (POST <whip_url>/subscribe/<participantId>); its <video>
 // plays the publisher's picture. Debian's chromium, driven by playwright-core (no browser download).
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emulatorBed } from '../helpers/bed.js';
+import { chromiumMissing, launchChromium } from '../helpers/chromium.js';
 import { participantEvents } from '../whip/whip-api.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const missing = existsSync(CHROMIUM) ? undefined : `${CHROMIUM} not installed (apt-get install chromium)`;
-if (missing) console.warn(`skipping the Chromium subscribe test: ${missing}`);
+const missing = chromiumMissing('the Chromium subscribe test');
 
 const bed = emulatorBed();
 
@@ -59,11 +57,7 @@ describe.skipIf(missing !== undefined)('Chromium publishing and subscribing thro
   let site: Server;
   let origin: string;
   beforeAll(async () => {
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--disable-background-networking', '--disable-gpu', '--autoplay-policy=no-user-gesture-required'],
-    });
+    browser = await launchChromium();
     // The page has an origin of its own, so every request to the emulator is cross-origin (CORS).
     site = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE));
     await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));

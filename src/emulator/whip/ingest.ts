@@ -20,6 +20,7 @@ import { MediaMeter, type MediaStats } from './meter.js';
 import { Presence } from './presence.js';
 import type { MediaKind, RtpListener, RtpSource, RtpSourceWatcher } from './rtp-source.js';
 import { Recorder, type PayloadTypes, type RecordedMedia } from './recorder.js';
+import { ROSTER_ROUTE, rosterReply } from './roster.js';
 import { asDtlsServer, narrowOffer, offeredMedia } from './sdp.js';
 import { Subscriptions, type WhipSubscriber } from './subscribe.js';
 import { answerOffer, bearer, CORS, loadDatachannel, releaseDatachannel, sdpOffer, WhipError, type Reply } from './webrtc.js';
@@ -161,10 +162,12 @@ export class WhipIngest {
     let answer: Reply;
     const route = PARTICIPANT_ROUTE.exec(path);
     const sessionId = path.startsWith(SESSION_PREFIX) ? path.slice(SESSION_PREFIX.length) : undefined;
-    // The subscribe route answers errors in JSON with the service's error code; WHIP publishing, in text.
-    const json = route?.[2] === 'subscribe' || (sessionId !== undefined && this.subscriptions.has(sessionId));
+    const roster = ROSTER_ROUTE.exec(path);
+    // The subscribe and participants routes answer errors in JSON with the service's error code; WHIP publishing, in text.
+    const json = route?.[2] === 'subscribe' || roster !== null || (sessionId !== undefined && this.subscriptions.has(sessionId));
     try {
       answer = await this.emu.run(() => {
+        if (roster) return rosterReply(this.emu, req, roster[1]!);
         if (sessionId !== undefined) return this.subscriptions.has(sessionId) ? this.subscriptions.onSession(req, sessionId) : this.onSession(req, sessionId);
         if (!route) return this.onEndpoint(req, path.slice(WHIP_PREFIX.length + 1), body);
         const [, host, verb, participantId] = route as unknown as [string, string, string, string];

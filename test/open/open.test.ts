@@ -1,0 +1,205 @@
+// `ivsrt open`: the real bin makes the token and the URL; real Chromium (fake camera and microphone) loads
+// the page the emulator serves, publishes over WHIP, plays the others through the subscribe route, and
+// keeps the roster from the token-authenticated participants route. Every wait is on the page's DOM.
+import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { get } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeJwt } from '../../src/tokens/jwt.js';
+import { emulatorBed } from '../helpers/bed.js';
+import { chromiumMissing, launchChromium } from '../helpers/chromium.js';
+
+const bed = emulatorBed();
+const admin = () => ({ IVSRT_ADMIN_SECRET: bed.emu.adminSecret, IVSRT_HOME: bed.emu.home });
+const missing = chromiumMissing('the ivsrt open browser tests');
+
+interface Opened {
+  url: string;
+  participantId: string;
+  browser: string;
+}
+
+async function open(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Opened> {
+  const run = await bed.cli(['open', ...args, '--json'], env);
+  expect(run.stderr).toBe('');
+  expect(run.code).toBe(0);
+  return JSON.parse(run.stdout) as Opened;
+}
+
+const tile = (participantId: string) => `[data-testid="participant"][data-participant-id="${participantId}"]`;
+
+/** Waits until `page` plays `participantId`'s tile: a picture with a size, and its clock moving on. */
+async function waitPlaying(page: Page, participantId: string): Promise<void> {
+  const selector = `${tile(participantId)} video`;
+  await page.waitForFunction((s) => {
+    const v = document.querySelector(s) as HTMLVideoElement | null;
+    return v !== null && v.videoWidth > 0 && v.currentTime > 0;
+  }, selector, { timeout: 30_000 });
+  const first = await page.evaluate((s) => (document.querySelector(s) as HTMLVideoElement).currentTime, selector);
+  await page.waitForFunction(([s, t]) => (document.querySelector(s as string) as HTMLVideoElement).currentTime > (t as number), [selector, first] as const, { timeout: 30_000 });
+}
+
+const rosterEntry = (page: Page, participantId: string, state: string) =>
+  page.waitForFunction(
+    ([id, s]) => document.querySelector(`[data-testid="roster"] li[data-participant-id="${id}"]`)?.getAttribute('data-state') === s,
+    [participantId, state] as const,
+    { timeout: 30_000 },
+  );
+
+describe('ivsrt open on the command line', () => {
+  it('prints the page URL with the token in the fragment only, and with --no-browser opens nothing', async () => {
+    await bed.api('CreateStage', { name: 'open-cli' });
+    const opened = await open(['open-cli', '--user-id', 'carol', '--attributes', 'role=host', '--capabilities', 'subscribe', '--no-browser']);
+    const match = new RegExp(`^${bed.emu.url}/open/#token=([\\w.-]+)$`).exec(opened.url);
+    expect(match).not.toBeNull();
+    const claims = decodeJwt(match![1]!).payload as Record<string, unknown>;
+    expect(claims).toMatchObject({ jti: opened.participantId, user_id: 'carol', attributes: { role: 'host' }, capabilities: { allow_subscribe: true } });
+    expect(opened.browser).toBe('not opened: --no-browser');
+    // Plain output: the URL on stdout, nothing else.
+    const plain = await bed.cli(['open', 'open-cli', '--no-browser']);
+    expect(plain.code).toBe(0);
+    expect(plain.stdout).toMatch(new RegExp(`^${bed.emu.url}/open/#token=[\\w.-]+\\n$`));
+  });
+
+  it('opens the browser through a 0600 file, never with the token on a command line; without a display it says so', async () => {
+    await bed.api('CreateStage', { name: 'open-browser' });
+    const bin = mkdtempSync(join(tmpdir(), 'ivsrt-xdg-'));
+    const record = join(bin, 'called');
+    writeFileSync(join(bin, 'xdg-open'), `#!/bin/sh\nprintf '%s\\n' "$@" > '${record}'\n`);
+    chmodSync(join(bin, 'xdg-open'), 0o755);
+    const path = `${bin}:${process.env.PATH ?? ''}`;
+    const opened = await open(['open-browser'], { PATH: path, DISPLAY: ':99' });
+    expect(opened.browser).toBe('opened');
+    await expect.poll(() => readFileSync(record, 'utf8'), { timeout: 10_000 }).toMatch(/open\.html\n$/);
+    const file = readFileSync(record, 'utf8').trim();
+    expect(file).not.toContain('token');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(readFileSync(file, 'utf8')).toContain(`content="0;url=${opened.url}"`);
+
+    const headless = await bed.cli(['open', 'open-browser'], { PATH: path, DISPLAY: '', WAYLAND_DISPLAY: '' });
+    expect(headless.code).toBe(0);
+    expect(headless.stderr).toMatch(/Did not open a browser: no display found/);
+  });
+
+  it('says in one line that a stage does not exist, and what works on AWS', async () => {
+    const none = await bed.cli(['open', 'no-such-stage', '--no-browser']);
+    expect(none.code).toBe(254);
+    expect(none.stderr).toMatch(/no stage has the name or id "no-such-stage"/);
+    expect(none.stderr).not.toMatch(/\n\s+at /);
+    const aws = await bed.cli(['open', 'demo', '--no-browser', '--region', 'us-east-1']);
+    expect(aws.code).toBe(252);
+    expect(aws.stderr).toMatch(/ivsrt open needs the local emulator/);
+    expect(aws.stderr).toMatch(/`ivsrt publish` and `ivsrt subscribe` work/);
+  });
+});
+
+describe('the page and its participants route', () => {
+  it('serves the page with a strict Content-Security-Policy and no secret; the participants route wants the token', async () => {
+    const page = await fetch(`${bed.emu.url}/open/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toMatch(/default-src 'none'.*script-src 'self'.*connect-src 'self'/);
+    const html = await page.text();
+    expect(html).toContain('data-testid="publish"');
+    expect(html).not.toContain(bed.emu.adminSecret);
+    const script = await (await fetch(`${bed.emu.url}/open/open.js`)).text();
+    expect(script).not.toContain(bed.emu.adminSecret);
+    expect((await fetch(`${bed.emu.url}/open/../package.json`)).status).toBe(404);
+    // A name that is not loopback is refused (the Host rule; fetch cannot set Host, http.get can).
+    const foreign = await new Promise<number>((resolve, reject) =>
+      get(`${bed.emu.url}/open/`, { headers: { Host: 'evil.example' } }, (res) => resolve(res.resume().statusCode!)).on('error', reject),
+    );
+    expect(foreign).toBe(403);
+
+    const { stage } = await bed.api('CreateStage', { name: 'open-route' });
+    const host = new URL(stage.endpoints.whip).pathname;
+    const anonymous = await fetch(`${bed.emu.url}${host}/participants`);
+    expect(anonymous.status).toBe(401);
+    const { participantToken } = await bed.api('CreateParticipantToken', { stageArn: stage.arn, userId: 'dave' });
+    const roster = await fetch(`${bed.emu.url}${host}/participants`, { headers: { Authorization: `Bearer ${participantToken.token}` } });
+    expect(roster.status).toBe(200);
+    expect(await roster.json()).toMatchObject({ stageArn: stage.arn, self: { participantId: participantToken.participantId, userId: 'dave', publish: true, subscribe: true }, participants: [] });
+  });
+});
+
+describe.skipIf(missing !== undefined)('the page in Chromium', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchChromium();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it("page A publishes; page B plays A's tile with its user id, attributes and stats; the roster follows a simulated join and leave; stopping removes A's tile", async () => {
+    const { stage } = await bed.api('CreateStage', { name: 'open-live' });
+    const a = await open(['open-live', '--user-id', 'alice', '--attributes', 'role=host', '--no-browser']);
+    const b = await open(['open-live', '--user-id', 'bob', '--no-browser']);
+    const pageA = await browser.newPage();
+    const pageB = await browser.newPage({ viewport: { width: 1100, height: 640 } });
+    await pageA.goto(a.url);
+    await pageB.goto(b.url);
+    await pageA.click('[data-testid="publish"]');
+    // A sees its own preview; B plays A.
+    await waitPlaying(pageA, a.participantId);
+    await waitPlaying(pageB, a.participantId);
+    const tileB = pageB.locator(tile(a.participantId));
+    await expect.poll(() => tileB.textContent(), { timeout: 30_000 }).toMatch(/alice.*role=host.*\d+x\d+ · \d+ fps · \d+ kbps · [\d.]+% loss/);
+
+    // A simulated participant joins, publishes and leaves: B's roster shows each.
+    const joined = await bed.cli(['local', 'join', 'open-live', '--user-id', 'sim-1', '--publish', '--json'], admin());
+    expect(joined.code, joined.stderr).toBe(0);
+    const simId = (joined.json() as { participant: { participantId: string } }).participant.participantId;
+    await rosterEntry(pageB, simId, 'CONNECTED');
+    await pageB.waitForFunction((id) => document.querySelector(`[data-testid="roster"] li[data-participant-id="${id}"]`)?.textContent?.includes('publishing'), simId);
+    await rosterEntry(pageB, a.participantId, 'CONNECTED');
+    const shot = join(mkdtempSync(join(tmpdir(), 'ivsrt-open-shot-')), 'open.png');
+    await pageB.screenshot({ path: shot });
+    expect(statSync(shot).size).toBeGreaterThan(10_000);
+    console.info(`ivsrt open: page B's screenshot is ${shot}`);
+    const left = await bed.cli(['local', 'leave', stage.arn, simId], admin());
+    expect(left.code).toBe(0);
+    await rosterEntry(pageB, simId, 'DISCONNECTED');
+
+    // A stops publishing: its tile goes at B (and its preview at A).
+    await pageA.click('[data-testid="stop"]');
+    await pageB.waitForFunction((s) => document.querySelector(s) === null, tile(a.participantId), { timeout: 30_000 });
+    expect(await pageA.locator(tile(a.participantId)).count()).toBe(0);
+    await pageA.close();
+    await pageB.close();
+  }, 120_000);
+
+  it('a subscribe-only token cannot publish, and says why', async () => {
+    await bed.api('CreateStage', { name: 'open-viewer' });
+    const viewer = await open(['open-viewer', '--capabilities', 'subscribe', '--no-browser']);
+    const page = await browser.newPage();
+    await page.goto(viewer.url);
+    await page.waitForFunction(() => (document.querySelector('[data-testid="publish"]') as HTMLButtonElement).disabled && /may subscribe\./.test(document.getElementById('whoami')!.textContent ?? ''));
+    expect(await page.getAttribute('[data-testid="publish"]', 'title')).toMatch(/no PUBLISH capability/);
+    await page.close();
+  }, 60_000);
+
+  it('without a token the page says how to get one', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${bed.emu.url}/open/`);
+    await page.waitForFunction(() => !(document.querySelector('[data-testid="error"]') as HTMLElement).hidden);
+    expect(await page.textContent('[data-testid="error"]')).toMatch(/needs a participant token.*ivsrt open <stage>/);
+    await page.close();
+  }, 60_000);
+
+  // Last in the file: it moves the emulator's clock two minutes on.
+  it('an expired token shows the error text', async () => {
+    await bed.api('CreateStage', { name: 'open-expiry' });
+    const short = await open(['open-expiry', '--duration', '1', '--no-browser']);
+    const page = await browser.newPage();
+    await page.goto(short.url);
+    await page.waitForFunction(() => /your token may publish and subscribe/.test(document.getElementById('whoami')!.textContent ?? ''));
+    const advanced = await bed.cli(['local', 'clock', '--advance', '120'], admin());
+    expect(advanced.code).toBe(0);
+    await page.waitForFunction(() => !(document.querySelector('[data-testid="error"]') as HTMLElement).hidden, undefined, { timeout: 30_000 });
+    expect(await page.textContent('[data-testid="error"]')).toBe('Your participant token has expired. Run `ivsrt open <stage>` again for a new page.');
+    expect(await page.isDisabled('[data-testid="publish"]')).toBe(true);
+    await page.close();
+  }, 60_000);
+});
