@@ -14,10 +14,9 @@ export function chromiumMissing(what: string): string | undefined {
   return missing;
 }
 
-export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
+/** Chromium with the fake devices; `mediaPrompt: 'deny'` leaves out the flag that accepts the camera prompt, so it is refused. */
+export async function launchChromium(options: { mediaPrompt?: 'accept' | 'deny' } = {}): Promise<Browser> {
   const { chromium } = await import('playwright-core');
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [...FLAGS, ...extraArgs],
-  });
+  const flags = options.mediaPrompt === 'deny' ? FLAGS.filter((flag) => flag !== '--use-fake-ui-for-media-stream') : FLAGS;
+  return chromium.launch({ executablePath: CHROMIUM, args: flags });
 }

@@ -48,6 +48,24 @@ const rosterEntry = (page: Page, participantId: string, state: string) =>
     { timeout: 30_000 },
   );
 
+/** Puts `brightness(selector)` on the page: the mean of a video's current frame's pixels, 0-255. */
+function defineBrightness(): void {
+  (window as unknown as { brightness: (s: string) => number }).brightness = (selector: string) => {
+    const video = document.querySelector(selector) as HTMLVideoElement | null;
+    if (!video || !video.videoWidth) return -1;
+    const canvas = document.createElement('canvas');
+    canvas.width = 64;
+    canvas.height = 48;
+    const context = canvas.getContext('2d')!;
+    context.drawImage(video, 0, 0, 64, 48);
+    const pixels = context.getImageData(0, 0, 64, 48).data;
+    let sum = 0;
+    for (let i = 0; i < pixels.length; i += 4) sum += pixels[i]! + pixels[i + 1]! + pixels[i + 2]!;
+    return sum / (pixels.length / 4) / 3;
+  };
+}
+declare function brightness(selector: string): number;
+
 describe('ivsrt open on the command line', () => {
   it('prints the page URL with the token in the fragment only, and with --no-browser opens nothing', async () => {
     await bed.api('CreateStage', { name: 'open-cli' });
@@ -132,12 +150,13 @@ describe.skipIf(missing !== undefined)('the page in Chromium', () => {
     await browser?.close();
   });
 
-  it("page A publishes; page B plays A's tile with its user id, attributes and stats; the roster follows a simulated join and leave; stopping removes A's tile", async () => {
+  it("page A publishes; page B plays A's tile with its user id, attributes and stats; muting blacks A's picture at B; the roster follows a simulated join and leave; stopping removes A's tile", async () => {
     const { stage } = await bed.api('CreateStage', { name: 'open-live' });
     const a = await open(['open-live', '--user-id', 'alice', '--attributes', 'role=host', '--no-browser']);
     const b = await open(['open-live', '--user-id', 'bob', '--no-browser']);
     const pageA = await browser.newPage();
     const pageB = await browser.newPage({ viewport: { width: 1100, height: 640 } });
+    await pageB.addInitScript(defineBrightness);
     await pageA.goto(a.url);
     await pageB.goto(b.url);
     await pageA.click('[data-testid="publish"]');
@@ -146,6 +165,13 @@ describe.skipIf(missing !== undefined)('the page in Chromium', () => {
     await waitPlaying(pageB, a.participantId);
     const tileB = pageB.locator(tile(a.participantId));
     await expect.poll(() => tileB.textContent(), { timeout: 30_000 }).toMatch(/alice.*role=host.*\d+x\d+ · \d+ fps · \d+ kbps · [\d.]+% loss/);
+
+    // A mutes: B's picture of A goes black (the tracks send nothing but black and silence); unmuted, it comes back.
+    await pageA.click('[data-testid="mute"]');
+    expect(await pageA.textContent('[data-testid="status"]')).toBe('Publishing (muted)');
+    await pageB.waitForFunction((s) => brightness(s) < 8, `${tile(a.participantId)} video`, { timeout: 30_000 });
+    await pageA.click('[data-testid="mute"]');
+    await pageB.waitForFunction((s) => brightness(s) > 40, `${tile(a.participantId)} video`, { timeout: 30_000 });
 
     // A simulated participant joins, publishes and leaves: B's roster shows each.
     const joined = await bed.cli(['local', 'join', 'open-live', '--user-id', 'sim-1', '--publish', '--json'], admin());
@@ -186,6 +212,24 @@ describe.skipIf(missing !== undefined)('the page in Chromium', () => {
     await page.waitForFunction(() => !(document.querySelector('[data-testid="error"]') as HTMLElement).hidden);
     expect(await page.textContent('[data-testid="error"]')).toMatch(/needs a participant token.*ivsrt open <stage>/);
     await page.close();
+  }, 60_000);
+
+  it('a denied camera says what to do', async () => {
+    await bed.api('CreateStage', { name: 'open-denied' });
+    const opened = await open(['open-denied', '--no-browser']);
+    const refusing = await launchChromium({ mediaPrompt: 'deny' });
+    try {
+      const page = await refusing.newPage();
+      await page.goto(opened.url);
+      await page.waitForFunction(() => /your token may publish/.test(document.getElementById('whoami')!.textContent ?? ''));
+      await page.click('[data-testid="publish"]');
+      await page.waitForFunction(() => !(document.querySelector('[data-testid="error"]') as HTMLElement).hidden, undefined, { timeout: 30_000 });
+      expect(await page.textContent('[data-testid="error"]')).toMatch(/^The browser was denied the camera or microphone\. Allow them for this page/);
+      expect(await page.isEnabled('[data-testid="publish"]')).toBe(true);
+      expect(await page.locator('[data-testid="participant"]').count()).toBe(0);
+    } finally {
+      await refusing.close();
+    }
   }, 60_000);
 
   // Last in the file: it moves the emulator's clock two minutes on.
