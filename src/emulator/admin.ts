@@ -46,7 +46,7 @@ type KeysOf<T> = T extends unknown ? keyof T : never;
  * members the contract declares can be read, so a handler cannot rely on one the client never sends.
  */
 type Untrusted<T> = { readonly [K in KeysOf<T> & string]?: unknown };
-export type AdminHandler<R extends AdminRoute> = (emu: Emulator, body: Untrusted<AdminRequest<R>>, control: AdminControl) => AdminReply<R>;
+export type AdminHandler<R extends AdminRoute> = (emu: Emulator, body: Untrusted<AdminRequest<R>>, control: AdminControl) => AdminReply<R> | Promise<AdminReply<R>>;
 
 function str<B extends object>(body: B, name: keyof B & string): string {
   const v = body[name];
@@ -318,12 +318,12 @@ const failRecordingNow: AdminHandler<'failRecording'> = (emu, body) => {
   return joined(failRecording(emu, p));
 };
 
-const clock: AdminHandler<'clock'> = (emu, body) => {
+const clock: AdminHandler<'clock'> = async (emu, body) => {
   const seconds = body.advanceSeconds;
   if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) {
     throw validationError('1 validation error detected: advanceSeconds must be a number >= 0');
   }
-  emu.clock.advance(seconds * 1000);
+  await emu.clock.advanceSettling(seconds * 1000);
   emu.mutate([{ k: 'clock', ...emu.clock.state }]);
   return { now: iso(emu.now()), advancedSeconds: emu.clock.offsetMs / 1000 };
 };

@@ -57,6 +57,9 @@ export class VirtualClock {
   private frozenAt: number | undefined;
   /** While `advance` fires a timer: its due time, which `now()` reports (so what it stamps is when it fell due). */
   private firingAt: number | undefined;
+  private readonly inFlight = new Set<Promise<unknown>>();
+  /** The advance under way (`advanceSettling`), which the next one waits for. */
+  private advancing: Promise<void> = Promise.resolve();
 
   readonly speed: number;
   /** Milliseconds the clock has been pushed ahead by `advance` (persisted across restarts). */
@@ -130,17 +133,59 @@ export class VirtualClock {
    * are in memory when it returns (`Emulator.mutate`), so the next one sees them.
    */
   advance(ms: number): void {
-    const from = this.now();
-    this.advancedMs += ms;
-    this.anchorVirtual += ms;
-    if (this.frozenAt !== undefined) this.frozenAt += ms;
-    const until = this.now();
+    const { from, until } = this.moveBy(ms);
     try {
       this.fireDue(until, (due) => Math.max(due, from));
     } finally {
       this.firingAt = undefined;
       this.arm();
     }
+  }
+
+  /** Work under way that may schedule timers when it ends (an event delivery attempt, whose reply decides its retry). */
+  track(work: Promise<unknown>): void {
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work)).catch(() => {});
+  }
+
+  /**
+   * `advance`, waiting on the way for the work `track`ed: what is under way ends first, at the time the
+   * advance starts from; then, each time the timers due are fired, the work they started ends (at the due
+   * time of the one fired last) before the advance goes on. So a delivery's retry, scheduled only once its
+   * attempt's reply is in, fires too if it falls due within the span: `ivsrt local clock --advance 600`
+   * plays every retry of those ten minutes. Each attempt ends within its target's time limit. Advances
+   * run one after another.
+   */
+  advanceSettling(ms: number): Promise<void> {
+    const run = this.advancing.then(async () => {
+      await this.settled();
+      const { from, until } = this.moveBy(ms);
+      try {
+        for (;;) {
+          this.fireDue(until, (due) => Math.max(due, from));
+          if (this.inFlight.size === 0) break;
+          await this.settled();
+        }
+      } finally {
+        this.firingAt = undefined;
+        this.arm();
+      }
+    });
+    this.advancing = run.catch(() => {});
+    return run;
+  }
+
+  private async settled(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Puts the clock `ms` ahead: where it stood, and where it stands now. */
+  private moveBy(ms: number): { from: number; until: number } {
+    const from = this.now();
+    this.advancedMs += ms;
+    this.anchorVirtual += ms;
+    if (this.frozenAt !== undefined) this.frozenAt += ms;
+    return { from, until: this.now() };
   }
 
   /** Forgets every pending timer (reset and shutdown). */

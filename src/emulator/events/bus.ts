@@ -2,8 +2,7 @@
 // outbox in the same transaction as the change that caused it; once that commit is durable, the bus
 // hands the event to live subscribers (`events tail`, watch, the test fixture) and to the delivery
 // worker. It also bounds the event log.
-import type { ClockTimer } from '../clock.js';
-import { DeliveryWorker, keyTime, type DeliveryChange, type DeliveryStats, type DeliveryStatus, type TargetBacklog } from './delivery.js';
+import { DeliveryWorker, keyTime, type DeliveryChange, type DeliveryClock, type DeliveryStats, type DeliveryStatus, type TargetBacklog } from './delivery.js';
 import { describeFaults, faultsActive, NO_FAULTS, type FaultPlan } from './faults.js';
 import type { DeliveryConfig, Target } from './rules.js';
 import { DEFAULT_RETRY } from './rules.js';
@@ -20,7 +19,7 @@ export interface AuxOp {
 /** The part of the Emulator the bus needs. */
 export interface BusHost {
   store: { aux(table: string): Map<string, unknown> };
-  clock: { now(): number; schedule(delayMs: number, fire: () => void): ClockTimer; cancel(timer: ClockTimer | undefined): void };
+  clock: DeliveryClock;
   mutate(ops: readonly AuxOp[]): Promise<void>;
   onCommitted(listener: (ops: readonly { k: string }[]) => void): void;
   log(line: string): void;

@@ -6,13 +6,16 @@
 import { spawn } from 'node:child_process';
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import type { ClockTimer } from '../clock.js';
+import type { ClockTimer, VirtualClock } from '../clock.js';
 import { DeadLetterFile } from './dead-letters.js';
 import { decide, NO_FAULTS, unit, type FaultPlan } from './faults.js';
 import { DEFAULT_COMMAND_TIMEOUT_MS, type DeliveryConfig, type Target, type TargetSpec } from './rules.js';
 
+/** What delivery needs of the emulator's clock (clock.ts VirtualClock): timers, and `track` for attempts an advance waits for. */
+export type DeliveryClock = Pick<VirtualClock, 'now' | 'schedule' | 'cancel' | 'track'>;
+
 export interface DeliveryHost {
-  clock: { now(): number; schedule(delayMs: number, fire: () => void): ClockTimer; cancel(timer: ClockTimer | undefined): void };
+  clock: DeliveryClock;
   /** Removes the outbox entry durably (a mutation of the outbox table). */
   removeFromOutbox(key: string): Promise<void>;
   log(line: string): void;
@@ -361,8 +364,8 @@ export class DeliveryWorker {
     const send = () => {
       if (fault.delayMs > 0) {
         this.stats.delayed++;
-        this.later(entry, fault.delayMs, () => this.attempt(entry, target, ordinal, 0, fault.duplicate));
-      } else this.attempt(entry, target, ordinal, 0, fault.duplicate);
+        this.later(entry, fault.delayMs, () => this.start(entry, target, ordinal, 0, fault.duplicate));
+      } else this.start(entry, target, ordinal, 0, fault.duplicate);
     };
     if (fault.reorder) {
       this.stats.reordered++;
@@ -497,7 +500,12 @@ export class DeliveryWorker {
     if (age + backoff > maximumEventAgeMs) return this.deadLetter(entry, target, 'MAXIMUM_EVENT_AGE_EXCEEDED', outcome.error, retries);
     this.stats.retried++;
     this.host.log(`events: ${describe(entry.event)} to ${target.id} failed (${outcome.error}); retry ${retries + 1} in ${(backoff / 1000).toFixed(1)} s`);
-    this.later(entry, backoff, () => void this.attempt(entry, target, ordinal, retries + 1, duplicate));
+    this.later(entry, backoff, () => this.start(entry, target, ordinal, retries + 1, duplicate));
+  }
+
+  /** An attempt, tracked by the clock: an advance waits for its outcome, which may schedule the next retry within it. */
+  private start(entry: Entry, target: Target, ordinal: number, retries: number, duplicate: boolean): void {
+    this.host.clock.track(this.attempt(entry, target, ordinal, retries, duplicate));
   }
 
   private deadLetter(entry: Entry, target: Target, errorCode: DeadLetter['errorCode'], errorMessage: string, retryAttempts: number): void {
