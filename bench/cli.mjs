@@ -1,5 +1,6 @@
 // Start-up benchmark: ivsrt against its floors, side by side in one run: `node -e 0` for --version and
-// --help, and a bare Node script making the same signed ListStages request (bench/bare-list-stages.mjs)
+// --help, a bare Node script making the same signed ListStages request (bench/bare-list-stages.mjs), and a
+// plain node:http request with no SDK and no signing (bench/floor-list-stages.mjs)
 // for `stage list --json`; `aws ivs-realtime` too when installed. Commands run round-robin (one of each,
 // then again), so machine noise hits them all alike; we report medians, ratios and the load average.
 // On Linux it also reports each command's mean CPU time (user + system, from the kernel's count of the
@@ -16,6 +17,7 @@ const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf('--runs') + 1]) || 30;
 const out = args.includes('--out') ? args[args.indexOf('--out') + 1] : undefined;
 const bare = fileURLToPath(new URL('./bare-list-stages.mjs', import.meta.url));
+const plain = fileURLToPath(new URL('./floor-list-stages.mjs', import.meta.url));
 const home = mkdtempSync(join(tmpdir(), 'ivsrt-bench-'));
 // Its own code cache directory too: another checkout's runs on this machine prune the shared one.
 const env = { ...process.env, IVSRT_HOME: home, IVSRT_CACHE_DIR: join(home, 'cache'), AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', AWS_REGION: 'us-east-1', AWS_DEFAULT_REGION: 'us-east-1', AWS_PAGER: '', AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent' };
@@ -28,6 +30,7 @@ const hasAws = spawnSync('aws', ['--version'], { env }).status === 0;
 const commands = [
   { name: 'node -e 0', argv: [process.execPath, '-e', '0'] },
   { name: 'bare ListStages script', argv: [process.execPath, bare, url] },
+  { name: 'plain node:http request', argv: [process.execPath, plain, url] },
   { name: 'ivsrt --version', argv: [process.execPath, bin, '--version'] },
   { name: 'ivsrt --help', argv: [process.execPath, bin, '--help'] },
   { name: 'ivsrt stage list --json', argv: [process.execPath, bin, 'stage', 'list', '--json', '--endpoint-url', url] },
@@ -87,6 +90,9 @@ const cpuRatio = (name, over) => (hasCpu ? (cpuMean(name) / cpuMean(over)).toFix
 const targets = [
   ['`ivsrt stage list --json` ÷ bare ListStages script', 'ivsrt stage list --json', 'bare ListStages script', 1.4],
   ['`ivsrt --version` ÷ `node -e 0`', 'ivsrt --version', 'node -e 0', 1.3],
+  // Issue 24's floors: no SDK and no signing at all, and the bare process.
+  ['`ivsrt stage list --json` ÷ plain node:http request', 'ivsrt stage list --json', 'plain node:http request', 1.2],
+  ['`ivsrt --version` ÷ `node -e 0` (issue 24)', 'ivsrt --version', 'node -e 0', 1.1],
 ];
 
 const lines = [
