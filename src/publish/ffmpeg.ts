@@ -1,9 +1,8 @@
 // The media `ivsrt publish` sends: ffmpeg (an optional dependency) encodes H.264 (constrained baseline,
 // no B-frames, parameter sets before every key frame) and Opus, and sends each as plain RTP to a local UDP
 // port; whip.ts forwards those packets into the WebRTC tracks.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { delimiter, join } from 'node:path';
-import { accessSync, constants } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { findOnPath, spawnTied } from '../media/spawn.js';
 
 export const VIDEO_PAYLOAD_TYPE = 96;
 export const AUDIO_PAYLOAD_TYPE = 111;
@@ -25,17 +24,7 @@ export interface MediaSource {
 
 /** The ffmpeg on PATH, or undefined. */
 export function findFfmpeg(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  for (const dir of (env.PATH ?? '').split(delimiter)) {
-    if (!dir) continue;
-    const candidate = join(dir, 'ffmpeg');
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
+  return findOnPath('ffmpeg', env);
 }
 
 /** ffmpeg's arguments: read in real time, encode, and send video and audio as RTP to the two ports. */
@@ -66,5 +55,5 @@ export function ffmpegArgs(source: MediaSource, ports: { video: number; audio: n
 }
 
 export function startFfmpeg(path: string, args: string[]): ChildProcess {
-  return spawn(path, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  return spawnTied(path, args, { stdio: ['ignore', 'ignore', 'pipe'] });
 }

@@ -1,9 +1,10 @@
 // What `ivsrt subscribe` hands ffmpeg (an optional dependency, as for `ivsrt publish`): the received RTP,
 // unchanged, through an RtpFeed (src/media/rtp-feed.ts). ffmpeg writes the media without re-encoding
 // (--out) and/or a JPEG every interval (--frames).
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { RtpFeed } from '../media/rtp-feed.js';
+import { spawnTied } from '../media/spawn.js';
 
 export const VIDEO_PAYLOAD_TYPE = 96;
 export const AUDIO_PAYLOAD_TYPE = 111;
@@ -43,7 +44,7 @@ export async function startFfmpeg(path: string, outputs: Outputs): Promise<Runni
     { kind: 'audio', payloadType: AUDIO_PAYLOAD_TYPE },
   ]);
   await feed.open();
-  const child = spawn(path, ffmpegArgs(outputs), { stdio: ['pipe', 'ignore', 'pipe'] });
+  const child = spawnTied(path, ffmpegArgs(outputs), { stdio: ['pipe', 'ignore', 'pipe'] });
   let errors = '';
   child.stderr!.on('data', (chunk: Buffer) => (errors = (errors + chunk.toString()).slice(-2000)));
   child.stdin!.on('error', () => {}); // ffmpeg gone before reading its SDP: its exit says why

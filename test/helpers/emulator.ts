@@ -1,11 +1,12 @@
 // Spawns the real emulator (`ivsrt local start --port 0`) as its own process and waits for the line
 // that carries its URL. Every end-to-end test talks to it over HTTP on 127.0.0.1.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ADMIN_SECRET_HEADER, inProcessSecret } from '../../src/emulator/admin-secret.js';
 import { readInstanceState } from '../../src/local/instance.js';
+import { spawnChild, stopChild } from './children.js';
 import { BIN } from './cli.js';
 
 export interface SpawnedEmulator {
@@ -21,7 +22,7 @@ export interface SpawnedEmulator {
 
 export async function spawnEmulator(extraArgs: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<SpawnedEmulator> {
   const home = mkdtempSync(join(tmpdir(), 'ivsrt-emu-'));
-  const child = spawn(process.execPath, [BIN, 'local', 'start', '--port', '0', ...extraArgs], {
+  const child = spawnChild(process.execPath, [BIN, 'local', 'start', '--port', '0', ...extraArgs], {
     env: { ...process.env, IVSRT_HOME: home, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -54,11 +55,7 @@ export async function spawnEmulator(extraArgs: string[] = [], env: NodeJS.Proces
     adminSecret,
     output: () => output,
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill(signal);
-        await exited;
-      }
+      await stopChild(child, signal);
       spawnedSecrets.delete(url);
       rmSync(home, { recursive: true, force: true });
     },

@@ -9,7 +9,8 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { startEmulator } from '../../src/emulator/server.js';
 import { runCli } from '../helpers/cli.js';
 import { scratchDir } from '../helpers/scratch.js';
-import { attemptStart, call, fingerprint, stopProcess } from './helpers.js';
+import { stopChild } from '../helpers/children.js';
+import { attemptStart, call, fingerprint } from './helpers.js';
 
 const base = scratchDir('corrupt');
 const pristine = join(base, 'pristine');
@@ -83,7 +84,7 @@ describe('a damaged data dir stops start-up', () => {
     mkdirSync(home);
     const attempt = attemptStart(dir, home);
     const outcome = await attempt.outcome;
-    await stopProcess(attempt.child);
+    await stopChild(attempt.child);
     expect(outcome.url, outcome.output).toBeUndefined();
     expect(outcome.code).toBe(253);
     const lines = outcome.output.trim().split('\n');
@@ -102,7 +103,7 @@ describe('a damaged data dir stops start-up', () => {
       expect(started.url, started.output).toBeDefined();
       expect((await call(started.url!, 'ListStages', {})).body.stages).toEqual([]);
     } finally {
-      await stopProcess(again.child);
+      await stopChild(again.child);
     }
   });
 

@@ -1,9 +1,10 @@
 // What the storage tests share: API calls over plain HTTP (fast enough for thousands of writes, and the
 // same wire the SDK uses), listing every stage, and starting an emulator process that may refuse to start.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { spawnChild } from '../helpers/children.js';
 import { BIN, testEnv } from '../helpers/cli.js';
 import { raw, type RawReply } from '../emulator/helpers.js';
 
@@ -46,7 +47,7 @@ export interface Attempt {
 /** `ivsrt local start --port 0 --data-dir dir`, which may refuse to start; `runAs` prefixes the command (e.g. setpriv, to drop root). */
 export function attemptStart(dataDir: string, home: string, runAs: string[] = []): Attempt {
   const command = [...runAs, process.execPath, BIN, 'local', 'start', '--port', '0', '--data-dir', dataDir];
-  const child = spawn(command[0]!, command.slice(1), {
+  const child = spawnChild(command[0]!, command.slice(1), {
     env: testEnv({ IVSRT_HOME: home }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -62,13 +63,6 @@ export function attemptStart(dataDir: string, home: string, runAs: string[] = []
     child.once('exit', (code) => resolve({ code, output }));
   });
   return { child, outcome };
-}
-
-export async function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill(signal);
-  await exited;
 }
 
 /** Every file below `dir` with a digest of its bytes, to prove that nothing on disk changed. */

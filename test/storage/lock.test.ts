@@ -5,7 +5,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { scratchDir } from '../helpers/scratch.js';
-import { attemptStart, stopProcess } from './helpers.js';
+import { stopChild } from '../helpers/children.js';
+import { attemptStart } from './helpers.js';
 
 const TRIES = 30;
 
@@ -25,7 +26,7 @@ test(`two emulators started at the same instant on one data dir, ${TRIES} times:
     expect(refused.output).toMatch(/^error: data dir .* is in use by another emulator/m);
     lastWinner = outcomes.findIndex((o) => o.url !== undefined);
     // every other round the winner dies by SIGKILL: the lock must not outlive it
-    await Promise.all(pair.map((a) => stopProcess(a.child, i % 2 === 0 ? 'SIGKILL' : 'SIGTERM')));
+    await Promise.all(pair.map((a) => stopChild(a.child, i % 2 === 0 ? 'SIGKILL' : 'SIGTERM')));
   }
   expect(lastWinner).toBeGreaterThanOrEqual(0);
 }, 180_000);

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { mountTmpfs } from '../helpers/mounts.js';
 import { scratchDir } from '../helpers/scratch.js';
-import { attemptStart, call, stopProcess } from './helpers.js';
+import { stopChild } from '../helpers/children.js';
+import { attemptStart, call } from './helpers.js';
 
 const base = scratchDir('permissions');
 // `nobody` must be able to reach the dirs below.
@@ -28,7 +29,7 @@ function home(): string {
 async function refusal(dataDir: string, runAs: string[] = []): Promise<{ code: number | null | undefined; lines: string[] }> {
   const attempt = attemptStart(dataDir, home(), runAs);
   const outcome = await attempt.outcome;
-  await stopProcess(attempt.child);
+  await stopChild(attempt.child);
   expect(outcome.url, outcome.output).toBeUndefined();
   expect(outcome.output).not.toMatch(/\n\s+at /); // no stack trace
   return { code: outcome.code, lines: outcome.output.trim().split('\n') };
@@ -38,7 +39,7 @@ beforeAll(async () => {
   const attempt = attemptStart(pristine, home());
   const { url } = await attempt.outcome;
   expect((await call(url!, 'CreateStage', { name: 'kept' })).status).toBe(200);
-  await stopProcess(attempt.child);
+  await stopChild(attempt.child);
 });
 
 /** A copy of the pristine data dir. */
@@ -135,7 +136,7 @@ test('a data dir that exists with mode 0755 and 0644 files is made 0700, its fil
       for (const name of files) expect((statSync(join(d, name)).mode & 0o777).toString(8), `${d}/${name}`).toBe('600');
     }
   } finally {
-    await stopProcess(attempt.child);
-    await stopProcess(second.child);
+    await stopChild(attempt.child);
+    await stopChild(second.child);
   }
 });

@@ -1,11 +1,13 @@
 // `ivsrt publish` end to end: the real bin, ffmpeg making the media, node-datachannel carrying it over
-// WHIP into the spawned emulator, which measures it; Ctrl-C ends with a DELETE; no ffmpeg is one line.
+// WHIP into the spawned emulator, which measures it; Ctrl-C ends with a DELETE; SIGKILL leaves no ffmpeg
+// behind; no ffmpeg is one line.
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import type { WhipPublisherStatus } from '../../src/emulator/admin-contract.js';
 import { describeMedia } from '../../src/local/admin-client.js';
 import { findFfmpeg } from '../../src/publish/ffmpeg.js';
 import { emulatorBed } from '../helpers/bed.js';
+import { childPids, hasEnded, spawnChild, stopChild } from '../helpers/children.js';
 import { BIN, testEnv } from '../helpers/cli.js';
 import { eventually } from './media.js';
 import { mediaOf, participantEvents } from './whip-api.js';
@@ -68,6 +70,23 @@ describe.skipIf(noFfmpeg)('ivsrt publish to the emulator', () => {
     } finally {
       child.kill('SIGKILL');
     }
+  });
+
+  // Linux only: elsewhere there is no parent-death signal, and ffmpeg outlives a killed ivsrt publish.
+  it.skipIf(process.platform !== 'linux')('SIGKILLed, it takes its ffmpeg with it (the parent-death signal, src/media/spawn.ts)', async () => {
+    const stageArn = await newStage('publish-killed');
+    const child = spawnChild(process.execPath, [BIN, 'publish', 'publish-killed', '--resolution', '320x180', '--bitrate', '300', '--endpoint-url', bed.emu.url], {
+      env: testEnv(),
+      stdio: ['ignore', 'ignore', 'ignore'],
+    });
+    // Publishing: ffmpeg is running and its media has reached the emulator.
+    await eventually('PUBLISH_STARTED', async () => (await mediaOf(bed.emu.url)).find((p) => p.stageArn === stageArn && p.publishStartedAt));
+    const [ffmpeg] = childPids(child.pid!, 'ffmpeg');
+    expect(ffmpeg, 'ivsrt publish has an ffmpeg child').toBeDefined();
+    expect(hasEnded(ffmpeg!)).toBe(false);
+    await stopChild(child, 'SIGKILL');
+    // Gone (or a zombie waiting to be reaped by whoever adopted it) without anyone but the kernel stopping it.
+    await eventually('the ffmpeg of the killed ivsrt publish to end', async () => (hasEnded(ffmpeg!) ? true : undefined));
   });
 });
 

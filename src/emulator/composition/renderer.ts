@@ -9,7 +9,7 @@
 // The scene (who is where, which streams) is worked out again after every committed change and whenever
 // a publisher's media starts, stops, or its video pauses; when it differs, ffmpeg is restarted with the
 // new graph (inputs cannot be added to a running ffmpeg), and the outputs go on from where they were.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EncoderConfiguration } from '@aws-sdk/client-ivs-realtime';
@@ -21,6 +21,7 @@ import { isBucketBroken } from '../faults.js';
 import { participantKey, type CompositionRec, type DestinationRec } from '../store.js';
 import { watchRtpSources, type MediaKind, type RtpSource } from '../whip/ingest.js';
 import { RtpFeed, type FeedStream } from '../../media/rtp-feed.js';
+import { spawnTied } from '../../media/spawn.js';
 import { CompositeRecording } from './composite-recording.js';
 import { outputArgs, type OutputTarget } from './output.js';
 
@@ -396,7 +397,7 @@ class Pipeline {
       '-c:a', 'aac', '-b:a', '128k', '-ar', '48000', '-ac', '2',
     );
     args.push(...outputArgs(scene.outputs), ...thumbnails);
-    const child = spawn(ffmpeg, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawnTied(ffmpeg, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     this.ffmpeg = child;
     for (const output of scene.outputs) if (output.kind === 'recording') output.recording.started(this.emu.now());
     let errors = '';

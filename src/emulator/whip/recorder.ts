@@ -10,7 +10,7 @@
 // and media/latest_thumbnail/high/thumb.jpg (LATEST). A publisher back within the reconnect window continues the
 // recording: its media is appended after #EXT-X-DISCONTINUITY with its own init segment (init-1.mp4, ...),
 // as the User Guide's example playlist shows.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +22,7 @@ import {
 import { isRtcp, RtpFeed, type FeedKind, type FeedStream } from '../../media/rtp-feed.js';
 import { nalUnits, NAL_IDR, NAL_SPS } from '../../media/h264.js';
 import { parseRtp } from '../../media/rtp.js';
+import { spawnTied } from '../../media/spawn.js';
 
 export interface RecordingTarget {
   /** DIR/<bucket>/<recordingS3Prefix> */
@@ -231,7 +232,7 @@ export class Recorder {
     writeFileSync(sdpPath, feed.sdp('ivsrt recording'));
     if (this.stopped) return; // the publisher left while this was being set up
     const thumbnails = this.thumbnails;
-    const child = spawn(
+    const child = spawnTied(
       ffmpeg,
       [
         '-hide_banner', '-loglevel', 'error', '-nostdin',
