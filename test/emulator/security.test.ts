@@ -3,7 +3,6 @@
 // CORS headers; with --credentials they demand SigV4 too. The secret never shows in output or `ps`.
 import * as sdk from '@aws-sdk/client-ivs-realtime';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +15,7 @@ import { NodeSha256 } from '../../src/emulator/sigv4.js';
 import { AdminClient, AdminError } from '../../src/local/admin-client.js';
 import { readInstanceState } from '../../src/local/instance.js';
 import { instanceStatePath } from '../../src/local/paths.js';
+import { spawnChild } from '../helpers/children.js';
 import { BIN, runCli, testEnv } from '../helpers/cli.js';
 import { spawnEmulator } from '../helpers/emulator.js';
 import { CREDENTIALS, raw, startTestEmulator } from './helpers.js';
@@ -165,9 +165,9 @@ describe('--credentials off the command line', () => {
 
   test('a non-loopback --host without credentials warns on stderr; a malformed pair is one line without the secret', async () => {
     const home = mkdtempSync(join(tmpdir(), 'ivsrt-host-'));
-    const listening = spawn(process.execPath, [BIN, 'local', 'start', '--host', '0.0.0.0', '--port', '0'], { env: testEnv({ IVSRT_HOME: home }) });
+    const listening = spawnChild(process.execPath, [BIN, 'local', 'start', '--host', '0.0.0.0', '--port', '0'], { env: testEnv({ IVSRT_HOME: home }) });
     let stderr = '';
-    listening.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    listening.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise((resolve) => listening.once('exit', resolve));
     try {
       await vi.waitFor(() => expect(stderr).toContain('warning: listening on 0.0.0.0 without credentials'), { timeout: 15_000 });
