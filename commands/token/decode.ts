@@ -1,4 +1,5 @@
 import { defineVerb } from '../../src/cli/command.js';
+import type { Context } from '../../src/cli/context.js';
 import { UsageError } from '../../src/cli/errors.js';
 import { readStdinValue } from '../../src/cli/io.js';
 import { JwtFormatError } from '../../src/tokens/jwt.js';
@@ -7,7 +8,8 @@ import { describeTimeLeft, inspectToken } from '../../src/tokens/decode.js';
 export const verb = defineVerb({
   description:
     'Shows what a participant token says: its header, its claims (participant id, stage, capabilities, user id, attributes) and when it expires. ' +
-    'It does not check the signature and makes no API call. Works for self-signed tokens, API-issued tokens and the emulator\'s. ' +
+    'It does not check the signature and makes no API call. Works for self-signed tokens, API-issued tokens and the emulator\'s; ' +
+    'an emulator\'s token (its whip_url on this machine) is judged against that emulator\'s clock (`ivsrt local clock`), asked of the emulator if it runs. ' +
     'Warnings (expired, rules a self-signed token breaks) go to stderr.',
   examples: [
     { command: 'ivsrt token decode eyJhbGciOi...' },
@@ -24,6 +26,8 @@ export const verb = defineVerb({
       if (error instanceof JwtFormatError) throw new UsageError(error.message);
       throw error;
     }
+    const emulatorNow = await emulatorClock(ctx, report.claims.whip_url);
+    if (emulatorNow) report = { ...inspectToken(text, emulatorNow), judgedAt: emulatorNow.toISOString(), clock: 'emulator' as const };
     if (report.secondsLeft !== undefined) {
       if (report.expired) ctx.info(`warning: this token ${describeTimeLeft(report.secondsLeft)} (${report.expiresAt})`);
       else if (ctx.io.stderrIsTTY) ctx.info(describeTimeLeft(report.secondsLeft));
@@ -32,6 +36,32 @@ export const verb = defineVerb({
     return report;
   },
 });
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * The clock of the emulator that issued a token, when it is one of an emulator on this machine (its
+ * whip_url names a loopback address, where the service's name IVS's own hosts) and that emulator answers;
+ * otherwise undefined, and the token is judged against this machine's clock.
+ */
+async function emulatorClock(ctx: Context, whipUrl: unknown): Promise<Date | undefined> {
+  if (typeof whipUrl !== 'string') return undefined;
+  let origin: string;
+  try {
+    const url = new URL(whipUrl);
+    if (!LOOPBACK_HOSTS.has(url.hostname)) return undefined;
+    origin = url.origin;
+  } catch {
+    return undefined;
+  }
+  try {
+    const { clock } = await (await ctx.adminAt(origin)).status();
+    return new Date(clock.now);
+  } catch {
+    ctx.info(`note: the emulator at ${origin} that issued this token does not answer; expiry is judged by this machine's clock`);
+    return undefined;
+  }
+}
 
 /**
  * The token in what was piped in. `token sign` or `token create` piped without --query print the token

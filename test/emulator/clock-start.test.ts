@@ -112,6 +112,25 @@ describe.skipIf(!BUILT)('ivsrt local start --clock-start', () => {
     }
   });
 
+  test('token decode judges an emulator token by the emulator\'s clock, not this machine\'s', async () => {
+    const emu = await spawnEmulator(['--clock-start', START, '--clock-frozen']);
+    try {
+      const env = { IVSRT_HOME: emu.home };
+      expect((await runCli(['stage', 'create', '--name', 'tokens'], { endpoint: emu.url, env })).code).toBe(0);
+      const token = (await runCli(['token', 'create', 'tokens', '--duration', '60', '--query', 'participantToken.token'], { endpoint: emu.url, env })).stdout.trim();
+      // Issued at START for an hour: by the wall clock it expired years ago (or has years left); by the emulator's, an hour.
+      const fresh = await runCli(['token', 'decode', token, '--json'], { env });
+      expect(fresh.code, fresh.stderr).toBe(0);
+      expect(fresh.json()).toMatchObject({ expired: false, secondsLeft: 3600, clock: 'emulator', judgedAt: '2031-03-04T05:06:07.000Z' });
+      expect((await runCli(['local', 'clock', '--advance', '3601'], { endpoint: emu.url, env })).code).toBe(0);
+      const stale = await runCli(['token', 'decode', token, '--json'], { env });
+      expect(stale.json()).toMatchObject({ expired: true, secondsLeft: -1, clock: 'emulator' });
+      expect(stale.stderr).toContain('warning: this token expired');
+    } finally {
+      await emu.stop();
+    }
+  });
+
   test.each([
     ['next tuesday', '--clock-start must be an ISO 8601 time with a zone, e.g. 2030-01-01T00:00:00Z (or a date, 2030-01-01), got "next tuesday"'],
     ['2031-02-30T00:00:00Z', '--clock-start is not a real date and time: "2031-02-30T00:00:00Z"'],
