@@ -232,6 +232,21 @@ describe.skipIf(missing !== undefined)('the page in Chromium', () => {
     }
   }, 60_000);
 
+  it('a participant disconnected with `ivsrt participant disconnect` sees that its token was revoked', async () => {
+    await bed.api('CreateStage', { name: 'open-revoked' });
+    const opened = await open(['open-revoked', '--user-id', 'erin', '--no-browser']);
+    const page = await browser.newPage();
+    await page.goto(opened.url);
+    await page.click('[data-testid="publish"]');
+    await rosterEntry(page, opened.participantId, 'CONNECTED');
+    const disconnected = await bed.cli(['participant', 'disconnect', 'open-revoked', opened.participantId, '--yes']);
+    expect(disconnected.code, disconnected.stderr).toBe(0);
+    await page.waitForFunction(() => !(document.querySelector('[data-testid="error"]') as HTMLElement).hidden, undefined, { timeout: 30_000 });
+    expect(await page.textContent('[data-testid="error"]')).toBe('You were disconnected from this stage and your token was revoked. Run `ivsrt open <stage>` again to rejoin.');
+    expect(await page.locator('[data-testid="participant"]').count()).toBe(0);
+    await page.close();
+  }, 60_000);
+
   // Last in the file: it moves the emulator's clock two minutes on.
   it('an expired token shows the error text', async () => {
     await bed.api('CreateStage', { name: 'open-expiry' });
