@@ -1,0 +1,68 @@
+// `ivsrt open` benchmark: how long the page takes to load from a warm emulator (navigation until the page
+// has shown its first roster, i.e. its script ran and the participants route answered), and how long from
+// pressing Publish on page A until page B shows A's video (its <video> has a frame size). Chromium (Debian's,
+// fake camera) against a spawned emulator on loopback; targets from issue 21: 1 s and 2 s.
+//
+//   npm run build && node bench/open.mjs [--loads 10] [--publishes 5]
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import FLAGS from '../test/helpers/chromium-flags.json' with { type: 'json' };
+import { cliAt, numberArg, spawnEmulator } from './spawn-emulator.mjs';
+
+const LOADS = numberArg('loads', 10);
+const PUBLISHES = numberArg('publishes', 5);
+const home = mkdtempSync(join(tmpdir(), 'ivsrt-bench-open-'));
+const env = { ...process.env, IVSRT_HOME: home, AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', AWS_REGION: 'us-east-1' };
+const { child: emulator, url } = await spawnEmulator([], { env });
+const cli = cliAt(url, env);
+await cli('stage', 'create', '--name', 'bench-open');
+const open = async (userId) => JSON.parse(await cli('open', 'bench-open', '--user-id', userId, '--no-browser', '--json'));
+
+const stats = (ms) => {
+  const sorted = [...ms].sort((a, b) => a - b);
+  return { median: Math.round(sorted[Math.floor(sorted.length / 2)]), min: Math.round(sorted[0]), max: Math.round(sorted.at(-1)) };
+};
+const rostered = () => /your token may/.test(document.getElementById('whoami')?.textContent ?? '');
+
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: FLAGS });
+try {
+  const viewer = await open('viewer');
+  // Warm: the emulator has served the page once, and the browser has started a renderer.
+  const warm = await browser.newPage();
+  await warm.goto(viewer.url);
+  await warm.waitForFunction(rostered);
+  await warm.close();
+  const loads = [];
+  for (let i = 0; i < LOADS; i++) {
+    const page = await browser.newPage();
+    const started = performance.now();
+    await page.goto(viewer.url);
+    await page.waitForFunction(rostered, undefined, { polling: 10 });
+    loads.push(performance.now() - started);
+    await page.close();
+  }
+
+  const publisher = await open('publisher');
+  const pageA = await browser.newPage();
+  const pageB = await browser.newPage();
+  await pageA.goto(publisher.url);
+  await pageB.goto(viewer.url);
+  await pageA.waitForFunction(rostered);
+  await pageB.waitForFunction(rostered);
+  const tile = `[data-testid="participant"][data-participant-id="${publisher.participantId}"]`;
+  const firstVideo = [];
+  for (let i = 0; i < PUBLISHES; i++) {
+    const started = performance.now();
+    await pageA.click('[data-testid="publish"]');
+    await pageB.waitForFunction((s) => (document.querySelector(`${s} video`)?.videoWidth ?? 0) > 0, tile, { polling: 10, timeout: 30_000 });
+    firstVideo.push(performance.now() - started);
+    await pageA.click('[data-testid="stop"]');
+    await pageB.waitForFunction((s) => document.querySelector(s) === null, tile, { timeout: 30_000 });
+  }
+  console.log(JSON.stringify({ pageLoadMs: { ...stats(loads), runs: LOADS, target: 1000 }, firstVideoAfterPublishMs: { ...stats(firstVideo), runs: PUBLISHES, target: 2000 } }, null, 2));
+} finally {
+  await browser.close();
+  emulator.kill('SIGTERM');
+}
