@@ -2,7 +2,7 @@
 // ensureLocalEmulator() reuses a live instance or spawns `ivsrt local start` detached, with its output
 // in local.log, and waits until it answers.
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../cli/errors.js';
@@ -85,13 +85,18 @@ async function withLock<T>(env: NodeJS.ProcessEnv | undefined, deadline: number,
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   for (;;) {
     try {
-      closeSync(openSync(path, 'wx', 0o600));
+      // The lock holds when it was taken, by this process's clock: a file's mtime comes from the kernel's, which
+      // a process with a shifted clock (libfaketime, as CI runs the suite) does not share.
+      const fd = openSync(path, 'wx', 0o600);
+      writeSync(fd, String(Date.now()));
+      closeSync(fd);
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       try {
         // A holder that died leaves the lock behind; locks older than the start timeout are stale.
-        if (Date.now() - statSync(path).mtimeMs > 20_000) rmSync(path, { force: true });
+        const takenAt = Number(readFileSync(path, 'utf8')) || statSync(path).mtimeMs; // empty while its holder writes it
+        if (Date.now() - takenAt > 20_000) rmSync(path, { force: true });
       } catch {
         // removed meanwhile
       }
