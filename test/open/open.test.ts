@@ -150,7 +150,7 @@ describe.skipIf(missing !== undefined)('the page in Chromium', () => {
     await browser?.close();
   });
 
-  it("page A publishes; page B plays A's tile with its user id, attributes and stats; muting blacks A's picture at B; the roster follows a simulated join and leave; stopping removes A's tile", async () => {
+  it("page A publishes (its pickers list the devices in use); page B plays A's tile with its user id, attributes and stats; muting blacks A's picture at B; the roster follows a simulated join and leave; stopping removes A's tile", async () => {
     const { stage } = await bed.api('CreateStage', { name: 'open-live' });
     const a = await open(['open-live', '--user-id', 'alice', '--attributes', 'role=host', '--no-browser']);
     const b = await open(['open-live', '--user-id', 'bob', '--no-browser']);
@@ -160,8 +160,15 @@ describe.skipIf(missing !== undefined)('the page in Chromium', () => {
     await pageA.goto(a.url);
     await pageB.goto(b.url);
     await pageA.click('[data-testid="publish"]');
-    // A sees its own preview; B plays A.
+    // A sees its own preview; B plays A. A's device pickers list the (fake) camera and microphone it uses.
     await waitPlaying(pageA, a.participantId);
+    const inUse = await pageA.evaluate(() => {
+      const tracks = ((document.querySelector('[data-self="true"] video') as HTMLVideoElement).srcObject as MediaStream).getTracks();
+      const id = (kind: string) => tracks.find((t) => t.kind === kind)!.getSettings().deviceId;
+      const listed = (select: string) => [...(document.getElementById(select) as HTMLSelectElement).options].map((o) => o.value);
+      return { camera: listed('camera').includes(id('video')!), microphone: listed('microphone').includes(id('audio')!) };
+    });
+    expect(inUse).toEqual({ camera: true, microphone: true });
     await waitPlaying(pageB, a.participantId);
     const tileB = pageB.locator(tile(a.participantId));
     await expect.poll(() => tileB.textContent(), { timeout: 30_000 }).toMatch(/alice.*role=host.*\d+x\d+ · \d+ fps · \d+ kbps · [\d.]+% loss/);
@@ -192,6 +199,7 @@ describe.skipIf(missing !== undefined)('the page in Chromium', () => {
     await pageA.click('[data-testid="stop"]');
     await pageB.waitForFunction((s) => document.querySelector(s) === null, tile(a.participantId), { timeout: 30_000 });
     expect(await pageA.locator(tile(a.participantId)).count()).toBe(0);
+    expect(await pageA.isEnabled('[data-testid="publish"]')).toBe(true);
     await pageA.close();
     await pageB.close();
   }, 120_000);
