@@ -72,7 +72,7 @@ afterAll(async () => {
 describe('npm pack', () => {
   it('holds only what runs: bin, dist, completions, README, LICENSE, package.json', () => {
     expect(packedFiles.filter((f) => !RUNTIME_ENTRIES.test(f))).toEqual([]);
-    expect(packedFiles).toEqual(expect.arrayContaining(['bin/ivsrt.js', 'dist/boot.cjs', 'dist/cli.cjs', 'dist/verbs.cjs', 'dist/local.cjs', 'dist/tools.cjs', 'dist/credentials.cjs', 'bin/package.json', 'completions/ivsrt.bash', 'completions/_ivsrt', 'completions/ivsrt.fish', 'package.json']));
+    expect(packedFiles).toEqual(expect.arrayContaining(['bin/ivsrt.js', 'dist/boot.cjs', 'dist/cli.cjs', 'dist/verbs.cjs', 'dist/local.cjs', 'dist/tools.cjs', 'dist/credentials.cjs', 'dist/open/index.html', 'dist/open/open.js', 'dist/open/open.css', 'bin/package.json', 'completions/ivsrt.bash', 'completions/_ivsrt', 'completions/ivsrt.fish', 'package.json']));
   });
 
   it('declares the Node versions it runs on', async () => {
