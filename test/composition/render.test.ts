@@ -222,15 +222,12 @@ describe.skipIf(noFfmpeg)('server-side composition of real publishers', () => {
   });
 
   it('PiP in each pipPosition: the PiP participant in that corner, pipOffset from the edges, over the main video', async () => {
-    const positions = ['TOP_LEFT', 'TOP_RIGHT', 'BOTTOM_LEFT', 'BOTTOM_RIGHT'];
-    const started = await Promise.all(
-      positions.map(async (pipPosition) => {
-        const layout = { pip: { pipParticipantAttribute: 'inset', pipPosition, pipOffset: 12 } };
-        return { layout, ...(await startComposition(layout)) };
-      }),
-    );
-    await Promise.all(
-      started.map(async ({ layout, playback }) => {
+    // One position at a time: four renderers at once beside the other test worker starved each other on
+    // two cores (a CI run saw one produce no segment at all).
+    for (const pipPosition of ['TOP_LEFT', 'TOP_RIGHT', 'BOTTOM_LEFT', 'BOTTOM_RIGHT']) {
+      const layout = { pip: { pipParticipantAttribute: 'inset', pipPosition, pipOffset: 12 } };
+      const { arn, playback } = await startComposition(layout);
+      try {
         const expected = expectedTiles(layout, publishers);
         expect(expected.map((e) => e.who)).toEqual(['red', 'blue']);
         // Just inside the PiP window's corner nearest the canvas corner, and just outside it.
@@ -242,9 +239,10 @@ describe.skipIf(noFfmpeg)('server-side composition of real publishers', () => {
         const insideY = top ? window.y + 3 : window.y + window.height - 4;
         expect(near(pixel(frame, insideX, insideY), COLOURS.blue!), `inside ${layout.pip.pipPosition}`).toBe(true);
         expect(near(pixel(frame, left ? 6 : CANVAS.width - 7, top ? 6 : CANVAS.height - 7), COLOURS.red!), `outside ${layout.pip.pipPosition}`).toBe(true);
-      }),
-    );
-    await Promise.all(started.map((s) => stopComposition(s.arn)));
+      } finally {
+        await stopComposition(arn);
+      }
+    }
   });
 
   it.skipIf(noAiortc)('omitStoppedVideo: an audio-only publisher (aiortc) keeps a tile when false and is left out when true; a simulated publisher is a labelled placeholder tile', async () => {
