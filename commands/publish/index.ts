@@ -4,7 +4,7 @@
 import { defineVerb } from '../../src/cli/command.js';
 import { CliError, EXIT, UsageError } from '../../src/cli/errors.js';
 import { resolveReference } from '../../src/cli/resources.js';
-import { takeOverInterrupt } from '../../src/cli/signals.js';
+import { endOnInterrupt } from '../../src/cli/signals.js';
 import { decodeJwt, JwtFormatError } from '../../src/tokens/jwt.js';
 import { findFfmpeg, type MediaSource } from '../../src/publish/ffmpeg.js';
 import { formatProgress } from '../../src/publish/progress.js';
@@ -96,38 +96,16 @@ export const verb = defineVerb({
     const { PublishSession, WhipRefused } = await import('../../src/publish/whip.js');
     const err = ctx.io.stderr;
     const tty = Boolean((err as NodeJS.WriteStream).isTTY);
-    let endedBy = 'duration';
-    let finish: () => void = () => {};
-    const finished = new Promise<void>((resolve) => (finish = resolve));
     err.write(`ivsrt publish: offering to ${endpoint} as participant ${participantId}\n`);
     // Ctrl-C is ours from before the offer: the endpoint can count the participant as publishing as soon
     // as the connection is up, before start() returns, and an interrupt then must still end the session
     // with a DELETE (exiting at once would leave libdatachannel's threads, and the session, behind).
-    takeOverInterrupt();
-    const interrupted = (): void => {
-      endedBy = 'Ctrl-C';
-      finish();
-    };
-    process.once('SIGINT', interrupted);
-    process.once('SIGTERM', interrupted);
-    const releaseSignals = (): void => {
-      process.off('SIGINT', interrupted);
-      process.off('SIGTERM', interrupted);
-    };
+    const run = endOnInterrupt();
     let session;
     try {
-      session = await PublishSession.start({
-        endpoint,
-        token,
-        source,
-        ffmpeg,
-        onEnd: (reason) => {
-          endedBy = reason;
-          finish();
-        },
-      });
+      session = await PublishSession.start({ endpoint, token, source, ffmpeg, onEnd: run.end });
     } catch (error) {
-      releaseSignals();
+      run.release();
       if (error instanceof WhipRefused) throw new CliError(error.message, EXIT.service);
       throw new CliError(`could not publish: ${error instanceof Error ? error.message : String(error)}`, EXIT.other);
     }
@@ -135,11 +113,10 @@ export const verb = defineVerb({
       const line = formatProgress(session.stats());
       err.write(tty ? `\r${line}\u001b[K` : `${line}\n`);
     }, tty ? 1_000 : 5_000);
-    const timer = options.duration === undefined ? undefined : setTimeout(finish, options.duration * 1000);
-    await finished;
+    run.endAfter(options.duration);
+    const endedBy = await run.ended;
     clearInterval(progress);
-    if (timer) clearTimeout(timer);
-    releaseSignals();
+    run.release();
     const stats = await session.stop();
     if (tty) err.write('\n');
     err.write(`ivsrt publish: ended (${endedBy}); session ${session.resourceUrl} deleted\n`);

@@ -8,7 +8,7 @@ import { defineVerb } from '../../src/cli/command.js';
 import type { Context } from '../../src/cli/context.js';
 import { CliError, EXIT, UsageError } from '../../src/cli/errors.js';
 import { resolveReference } from '../../src/cli/resources.js';
-import { takeOverInterrupt } from '../../src/cli/signals.js';
+import { endOnInterrupt } from '../../src/cli/signals.js';
 import { findFfmpeg } from '../../src/publish/ffmpeg.js';
 import { formatReceiving } from '../../src/subscribe/progress.js';
 import { decodeJwt, JwtFormatError } from '../../src/tokens/jwt.js';
@@ -91,22 +91,8 @@ export const verb = defineVerb({
     const err = ctx.io.stderr;
     const json = ctx.globals.json === true;
     const tty = Boolean((err as NodeJS.WriteStream).isTTY) && !json;
-    let endedBy = 'duration';
-    let failed = false;
-    let finish: () => void = () => {};
-    const finished = new Promise<void>((resolve) => (finish = resolve));
     if (tty) err.write(`ivsrt subscribe: offering to ${endpoint}\n`);
-    takeOverInterrupt();
-    const interrupted = (): void => {
-      endedBy = 'Ctrl-C';
-      finish();
-    };
-    process.once('SIGINT', interrupted);
-    process.once('SIGTERM', interrupted);
-    const releaseSignals = (): void => {
-      process.off('SIGINT', interrupted);
-      process.off('SIGTERM', interrupted);
-    };
+    const run = endOnInterrupt();
     let session;
     try {
       session = await SubscribeSession.start({
@@ -114,14 +100,10 @@ export const verb = defineVerb({
         token,
         ffmpeg,
         outputs: { out: options.out, frames: options.frames === undefined ? undefined : { dir: options.frames, everySeconds } },
-        onEnd: (reason) => {
-          endedBy = reason;
-          failed = /failed|ffmpeg/.test(reason);
-          finish();
-        },
+        onEnd: run.end,
       });
     } catch (error) {
-      releaseSignals();
+      run.release();
       if (error instanceof SubscribeRefused) throw new CliError(`${error.code ? `${error.code}: ` : ''}${error.message} (HTTP ${error.status})`, EXIT.service);
       throw new CliError(`could not subscribe: ${error instanceof Error ? error.message : String(error)}`, EXIT.other);
     }
@@ -131,11 +113,12 @@ export const verb = defineVerb({
       else err.write(tty ? `\r${formatReceiving(sample)}\u001b[K` : `${formatReceiving(sample)}\n`);
     };
     const progress = setInterval(report, json || tty ? 1_000 : 5_000);
-    const timer = options.duration === undefined ? undefined : setTimeout(finish, options.duration * 1000);
-    await finished;
+    run.endAfter(options.duration);
+    const endedBy = await run.ended;
     clearInterval(progress);
-    if (timer) clearTimeout(timer);
-    releaseSignals();
+    run.release();
+    // The session's own reasons for ending: its connection failed, or ffmpeg went (Ctrl-C and the duration are neither).
+    const failed = /failed|ffmpeg/.test(endedBy);
     const stats = await session.stop();
     if (tty) err.write('\n');
     const summary = {

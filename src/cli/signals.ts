@@ -12,3 +12,49 @@ export function installDefaultInterrupt(): void {
 export function takeOverInterrupt(): void {
   process.off('SIGINT', exitOnInterrupt);
 }
+
+/** How a long-running verb's run ends: see endOnInterrupt. */
+export interface RunEnd {
+  /** Resolves with the first reason given: 'Ctrl-C' on SIGINT or SIGTERM, 'duration' when endAfter's time is up, or end()'s. */
+  readonly ended: Promise<string>;
+  /** Ends the run with `reason`, unless it has ended already (the first reason is the one that counts). */
+  end(reason: string): void;
+  /** Ends the run with 'duration' after `seconds`; undefined: no limit. */
+  endAfter(seconds: number | undefined): void;
+  /** Gives SIGINT and SIGTERM back and drops the timer: once the run is over, or when it never got going. */
+  release(): void;
+}
+
+/**
+ * Takes over Ctrl-C (and SIGTERM) for a verb that runs until it is stopped (publish, subscribe): from now on
+ * they end the run, so that the verb can still close its session cleanly (a WHIP DELETE) rather than exit
+ * at once. The first of Ctrl-C, the duration and end() is why the run ended: a helper process that Ctrl-C
+ * reaches too (ffmpeg, in the same process group) and that exits at once does not make it a failure.
+ */
+export function endOnInterrupt(): RunEnd {
+  takeOverInterrupt();
+  let settle: (reason: string) => void = () => {};
+  const ended = new Promise<string>((resolve) => (settle = resolve));
+  let reason: string | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const end = (why: string): void => {
+    if (reason !== undefined) return;
+    reason = why;
+    settle(why);
+  };
+  const interrupted = (): void => end('Ctrl-C');
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+  return {
+    ended,
+    end,
+    endAfter(seconds) {
+      if (seconds !== undefined) timer = setTimeout(() => end('duration'), seconds * 1000);
+    },
+    release() {
+      if (timer) clearTimeout(timer);
+      process.off('SIGINT', interrupted);
+      process.off('SIGTERM', interrupted);
+    },
+  };
+}
