@@ -26,7 +26,7 @@ const { child: emulator, url } = await spawnEmulator([], { env });
 const cli = cliAt(url, env);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const gathered = (pc) => new Promise((resolve) => (pc.gatheringState() === 'complete' ? resolve() : pc.onGatheringStateChange((s) => s === 'complete' && resolve())));
-// Offers leave their candidates out, as `ivsrt publish` and `ivsrt subscribe` do (src/publish/whip.ts).
+// Offers leave their candidates out, as `ivsrt publish` and `ivsrt subscribe` do (src/media/webrtc-client.ts).
 const noCandidates = (sdp) => sdp.replace(/^a=(?:candidate:.*|end-of-candidates)\r?\n/gm, '');
 
 await cli('stage', 'create', '--name', 'bench');

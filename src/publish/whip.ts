@@ -6,10 +6,8 @@ import { createSocket, type Socket } from 'node:dgram';
 import type { ChildProcess } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import type { Track } from 'node-datachannel';
+import { deleteSession, openPeer, type ClientPeer } from '../media/webrtc-client.js';
 import { AUDIO_PAYLOAD_TYPE, ffmpegArgs, startFfmpeg, VIDEO_PAYLOAD_TYPE, type MediaSource } from './ffmpeg.js';
-
-const CONNECT_TIMEOUT_MS = 15_000;
-const GATHERING_TIMEOUT_MS = 5_000;
 
 export class WhipRefused extends Error {
   constructor(
@@ -43,21 +41,6 @@ export interface PublishSessionOptions {
   onEnd(reason: string): void;
 }
 
-const sleepUntil = <T>(promise: Promise<T>, ms: number, what: string): Promise<T> =>
-  new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${what} did not happen within ${ms / 1000} s`)), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
-
 export class PublishSession {
   private readonly sockets: Socket[] = [];
   private ffmpeg: ChildProcess | undefined;
@@ -76,13 +59,13 @@ export class PublishSession {
     private readonly tracks: { video: Track; audio: Track },
     readonly resourceUrl: string,
     private readonly options: PublishSessionOptions,
-    private readonly cleanup: () => void,
+    private readonly peer: ClientPeer,
   ) {}
 
   /** Offers, POSTs, connects and starts the media. Throws WhipRefused when the endpoint says no. */
   static async start(options: PublishSessionOptions): Promise<PublishSession> {
-    const ndc = await import('node-datachannel');
-    const pc = new ndc.PeerConnection('ivsrt-publish', { iceServers: [] });
+    const peer = await openPeer('ivsrt-publish');
+    const { ndc, pc } = peer;
     const videoSsrc = randomInt(1, 2 ** 31);
     const audioSsrc = randomInt(1, 2 ** 31);
     const video = new ndc.Video('0', 'SendOnly');
@@ -92,48 +75,32 @@ export class PublishSession {
     audio.addOpusCodec(AUDIO_PAYLOAD_TYPE);
     audio.addSSRC(audioSsrc, 'ivsrt', 'ivsrt', 'audio');
     const tracks = { video: pc.addTrack(video), audio: pc.addTrack(audio) };
-    let state = 'new';
-    const connected = new Promise<void>((resolve, reject) => {
-      pc.onStateChange((s) => {
-        state = s;
-        if (s === 'connected') resolve();
-        else if (s === 'failed' || s === 'closed') reject(new Error(`the WebRTC connection ${s}`));
-      });
-    });
-    connected.catch(() => {});
-    const gathered = new Promise<void>((resolve) => pc.onGatheringStateChange((s) => s === 'complete' && resolve()));
-    const release = (): void => {
-      pc.close();
-      ndc.cleanup();
-    };
     let resourceUrl: string;
+    let answer: string;
     try {
-      pc.setLocalDescription();
-      if (pc.gatheringState() !== 'complete') await sleepUntil(gathered, GATHERING_TIMEOUT_MS, 'ICE candidate gathering');
       const res = await fetch(options.endpoint, {
         method: 'POST',
         headers: { 'Content-Type': 'application/sdp', Authorization: `Bearer ${options.token}` },
-        body: withoutCandidates(pc.localDescription()!.sdp),
+        body: await peer.offer(),
       });
-      const text = await res.text();
-      if (res.status !== 201) throw new WhipRefused(res.status, `the WHIP endpoint answered ${res.status}: ${text.trim().split('\n')[0] || res.statusText}`);
+      answer = await res.text();
+      if (res.status !== 201) throw new WhipRefused(res.status, `the WHIP endpoint answered ${res.status}: ${answer.trim().split('\n')[0] || res.statusText}`);
       const location = res.headers.get('location');
       if (!location) throw new WhipRefused(res.status, 'the WHIP endpoint answered 201 without a Location (RFC 9725 requires one)');
       resourceUrl = new URL(location, res.url).toString();
-      pc.setRemoteDescription(text, 'answer');
     } catch (error) {
-      release();
+      peer.close();
       throw error;
     }
-    const session = new PublishSession(tracks, resourceUrl, options, release);
+    const session = new PublishSession(tracks, resourceUrl, options, peer);
     try {
-      await sleepUntil(connected, CONNECT_TIMEOUT_MS, 'the WebRTC connection');
+      await peer.connect(answer);
     } catch (error) {
       await session.stop();
       throw error;
     }
-    session.state = state;
-    pc.onStateChange((s) => session.onState(s));
+    session.state = peer.state();
+    peer.onState((s) => session.onState(s));
     await session.startMedia(videoSsrc, audioSsrc);
     return session;
   }
@@ -201,22 +168,8 @@ export class PublishSession {
     this.stopped = true;
     this.ffmpeg?.kill('SIGTERM');
     for (const socket of this.sockets) socket.close();
-    try {
-      await fetch(this.resourceUrl, { method: 'DELETE', headers: { Authorization: `Bearer ${this.options.token}` }, signal: AbortSignal.timeout(5_000) });
-    } catch {
-      // The session may be gone already (the server ended it); closing the connection ends it anyway.
-    }
-    this.cleanup();
+    await deleteSession(this.resourceUrl, this.options.token);
+    this.peer.close();
     return { ...final, connectionState: 'closed' };
   }
-}
-
-/**
- * The offer without its ICE candidates: the endpoint then learns this side's address from the checks
- * this side sends once it has the answer (peer reflexive, RFC 8445 §7.3.1.3). With candidates in the offer,
- * the endpoint can reach this side first, and libdatachannel here would take the DTLS handshake before it
- * knows the answer's fingerprint and refuse it ("unknown CA") — seen on a loaded machine.
- */
-export function withoutCandidates(sdp: string): string {
-  return sdp.replace(/^a=(?:candidate:.*|end-of-candidates)\r?\n/gm, '');
 }

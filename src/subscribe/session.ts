@@ -3,13 +3,11 @@
 // the receiver's measurements and, when ffmpeg writes something, to ffmpeg's two UDP ports. Receiver
 // reports and key-frame requests go back through each track's RTCP session. DELETE on the Location ends it.
 import type { Track } from 'node-datachannel';
-import { withoutCandidates } from '../publish/whip.js';
+import { deleteSession, openPeer, type ClientPeer } from '../media/webrtc-client.js';
 import { AUDIO, AUDIO_PAYLOAD_TYPE, startFfmpeg, VIDEO, VIDEO_PAYLOAD_TYPE, type Outputs, type RunningFfmpeg } from './ffmpeg.js';
 import { Receiver, type ReceiveSample } from './receiver.js';
 import { postOffer, withCandidatesEverywhere } from './signal.js';
 
-const CONNECT_TIMEOUT_MS = 15_000;
-const GATHERING_TIMEOUT_MS = 5_000;
 const H264_PROFILE = 'profile-level-id=42e01f;packetization-mode=1;level-asymmetry-allowed=1';
 
 export interface SubscribeSessionOptions {
@@ -23,22 +21,6 @@ export interface SubscribeSessionOptions {
   onEnd(reason: string): void;
 }
 
-function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${what} did not happen within ${ms / 1000} s`)), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
-}
-
 export class SubscribeSession {
   private stopped = false;
 
@@ -47,15 +29,15 @@ export class SubscribeSession {
     readonly resourceUrl: string | undefined,
     private readonly options: SubscribeSessionOptions,
     private readonly ffmpeg: RunningFfmpeg | undefined,
-    private readonly release: () => void,
+    private readonly peer: ClientPeer,
   ) {}
 
   /** Offers, POSTs, and resolves once connected. Throws SubscribeRefused when the endpoint says no. */
   static async start(options: SubscribeSessionOptions): Promise<SubscribeSession> {
     // ffmpeg starts before the offer goes out; what arrives before it listens is held for it.
     const ffmpeg = options.ffmpeg && (options.outputs.out || options.outputs.frames) ? await startFfmpeg(options.ffmpeg, options.outputs) : undefined;
-    const ndc = await import('node-datachannel');
-    const pc = new ndc.PeerConnection('ivsrt-subscribe', { iceServers: [] });
+    const peer = await openPeer('ivsrt-subscribe');
+    const { ndc, pc } = peer;
     const audio = new ndc.Audio('0', 'RecvOnly');
     audio.addOpusCodec(AUDIO_PAYLOAD_TYPE);
     const video = new ndc.Video('1', 'RecvOnly');
@@ -70,41 +52,23 @@ export class SubscribeSession {
     // A key frame as soon as the track opens, for the decoder that starts with this subscription (the
     // emulator asks on its own too). Only an open track may send: libdatachannel aborts the process otherwise.
     tracks.video.onOpen(() => tracks.video.requestKeyframe());
-    let state = 'new';
-    const connected = new Promise<void>((resolve, reject) => {
-      pc.onStateChange((s) => {
-        state = s;
-        if (session) session.onState(s);
-        if (s === 'connected') resolve();
-        else if (s === 'failed' || s === 'closed') reject(new Error(`the WebRTC connection ${s}`));
-      });
-    });
-    connected.catch(() => {});
-    const gathered = new Promise<void>((resolve) => pc.onGatheringStateChange((s) => s === 'complete' && resolve()));
-    const release = (): void => {
-      pc.close();
-      ndc.cleanup();
-    };
+    peer.onState((s) => session?.onState(s));
     let receiver: Receiver;
     let resourceUrl: string | undefined;
     try {
-      pc.setLocalDescription();
-      if (pc.gatheringState() !== 'complete') await within(gathered, GATHERING_TIMEOUT_MS, 'ICE candidate gathering');
+      const offer = await peer.offer();
       receiver = new Receiver(Date.now());
-      // Without this side's candidates, as `ivsrt publish` offers (src/publish/whip.ts says why): with them,
-      // libdatachannel here at times refused the answer ("Got a remote candidate without ICE transport").
-      // The endpoint then learns this side's address from its checks, which can cost a second.
-      const answer = await postOffer(options.endpoint, options.token, withoutCandidates(pc.localDescription()!.sdp));
+      // The endpoint learns this side's address from its checks (the offer has no candidates), which can cost a second.
+      const answer = await postOffer(options.endpoint, options.token, offer);
       resourceUrl = answer.location;
-      pc.setRemoteDescription(withCandidatesEverywhere(answer.sdp), 'answer');
-      await within(connected, CONNECT_TIMEOUT_MS, 'the WebRTC connection');
+      await peer.connect(withCandidatesEverywhere(answer.sdp));
     } catch (error) {
-      release();
+      peer.close();
       await ffmpeg?.stop();
       throw error;
     }
-    session = new SubscribeSession(receiver, resourceUrl, options, ffmpeg, release);
-    receiver.connectionState = state;
+    session = new SubscribeSession(receiver, resourceUrl, options, ffmpeg, peer);
+    receiver.connectionState = peer.state();
     for (const [kind, data] of early.splice(0)) session.packet(kind, data);
     ffmpeg?.process.once('exit', (code) => session.end(`ffmpeg exited (${code ?? 'signal'})${ffmpeg.errors().trim() ? `: ${ffmpeg.errors().trim().split('\n').pop()}` : ''}`));
     session.tracks = [tracks.audio, tracks.video];
@@ -140,15 +104,9 @@ export class SubscribeSession {
     // ffmpeg first, while packets still arrive, so that its files end where the measurements do.
     this.finishing = true;
     await this.ffmpeg?.stop();
-    if (this.resourceUrl) {
-      try {
-        await fetch(this.resourceUrl, { method: 'DELETE', headers: { Authorization: `Bearer ${this.options.token}` }, signal: AbortSignal.timeout(5_000) });
-      } catch {
-        // The subscription may be gone already (its publisher left); closing the connection ends it anyway.
-      }
-    }
+    if (this.resourceUrl) await deleteSession(this.resourceUrl, this.options.token);
     this.stopped = true;
-    this.release();
+    this.peer.close();
     this.tracks = [];
     return { ...final, connectionState: 'closed' };
   }
