@@ -47,9 +47,10 @@ export const verb = defineVerb({
     const token = made.participantToken!;
     const whipUrl = (decodeJwt(token.token!).payload as { whip_url?: unknown }).whip_url;
     if (typeof whipUrl !== 'string') throw new UsageError(`${target.endpoint ?? 'the endpoint'} made a token without a whip_url; is it an ivsrt emulator?`, AWS_HINT);
-    const url = openPageUrl(new URL(whipUrl).origin, token.token!);
+    const origin = new URL(whipUrl).origin;
+    const url = openPageUrl(origin, token.token!);
     const { openInBrowser } = await import('../../src/open/browser.js');
-    const browser = options.browser ? await openInBrowser(url, ctx.env) : ({ opened: false, reason: '--no-browser' } as const);
+    const browser = options.browser ? await openInBrowser(url, origin, ctx.env) : ({ opened: false, reason: '--no-browser' } as const);
     const summary = {
       url,
       stageArn,

@@ -21,7 +21,7 @@ import { attachEventBus, type EventBusOptions } from './events/bus.js';
 import { isStreamed } from './events/stream.js';
 import { accessDenied, ApiError } from './errors.js';
 import { HostCheck } from './host-check.js';
-import { OPEN_PREFIX, serveOpenPage } from './open/serve.js';
+import { Launches, OPEN_PREFIX, serveOpenPage } from './open/serve.js';
 import { HANDLERS } from './handlers/index.js';
 import { openDataDir } from './storage/data-dir.js';
 import { queryList, resolveRoute } from './router.js';
@@ -194,6 +194,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   let url = '';
   let whip: WhipIngest | undefined;
   let renderer: CompositionRenderer | undefined;
+  const launches = new Launches();
   let stopping: Promise<void> | undefined;
   let markClosed: () => void = () => {};
   const closed = new Promise<void>((resolve) => (markClosed = resolve));
@@ -252,7 +253,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     hostCheck.check(req.headers.host);
     if (path.startsWith(ADMIN_PREFIX)) return handleAdmin(req, res, path, query);
     if (path.startsWith(PLAYBACK_PREFIX)) return servePlayback(renderer, req, res, path);
-    if (path === '/open' || path.startsWith(OPEN_PREFIX)) return serveOpenPage(req, res, path === '/open' ? OPEN_PREFIX : path);
+    if (path === '/open' || path.startsWith(OPEN_PREFIX)) return serveOpenPage(req, res, path === '/open' ? OPEN_PREFIX : path, query, launches);
     const body = await readBody(req);
     if (WhipIngest.matches(path)) return whip!.handle(req, res, path, body);
     const route = resolveRoute(method, path);

@@ -1,11 +1,20 @@
 // Opens a page in the system browser without putting its URL on a command line: the URL of `ivsrt open`
 // carries a participant token in its fragment, and a command line is visible to every user in `ps`. The
-// opener (xdg-open, open, start) is given a file instead, readable by this user only, that sends the
-// browser on to the URL.
+// opener (xdg-open, open, start) is given a file instead, readable by this user only (0600 in a fresh 0700
+// directory), that sends the browser on to the URL. The file lives only until the browser has read it: the
+// URL it sends the browser to carries a random launch id in its query (the token stays in the fragment,
+// which no request carries), the emulator reports when it has served the page for that id
+// (GET /open/launched/<id>, src/emulator/open/serve.ts), and the file goes then, or after a bounded wait,
+// or when the command is interrupted.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { launchedUrl, withLaunchId } from './url.js';
+
+/** How long to wait for the browser to load the page before the file goes anyway (IVSRT_OPEN_WAIT_MS overrides). */
+const WAIT_MS = 60_000;
 
 export type BrowserOutcome = { opened: true } | { opened: false; reason: string };
 
@@ -17,13 +26,19 @@ export function noDisplay(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = pr
 
 const escapeHtml = (text: string): string => text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 
-/** Writes the redirecting page (0600, in a fresh 0700 directory) and returns its path. */
-export function redirectFile(url: string): string {
+/** Writes the redirecting page (0600, in a fresh 0700 directory); returns it and a function that removes both. */
+export function redirectFile(url: string): { file: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'ivsrt-open-'));
   const file = join(dir, 'open.html');
   const href = escapeHtml(url);
-  writeFileSync(file, `<!doctype html>\n<meta charset="utf-8">\n<meta name="referrer" content="no-referrer">\n<meta http-equiv="refresh" content="0;url=${href}">\n<title>ivsrt open</title>\n<a href="${href}">Open the stage</a>\n`, { mode: 0o600 });
-  return file;
+  const remove = (): void => rmSync(dir, { recursive: true, force: true });
+  try {
+    writeFileSync(file, `<!doctype html>\n<meta charset="utf-8">\n<meta name="referrer" content="no-referrer">\n<meta http-equiv="refresh" content="0;url=${href}">\n<title>ivsrt open</title>\n<a href="${href}">Open the stage</a>\n`, { mode: 0o600 });
+  } catch (error) {
+    remove();
+    throw error;
+  }
+  return { file, remove };
 }
 
 function opener(file: string, platform: NodeJS.Platform): [string, string[]] {
@@ -32,18 +47,51 @@ function opener(file: string, platform: NodeJS.Platform): [string, string[]] {
   return ['xdg-open', [file]];
 }
 
-export async function openInBrowser(url: string, env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): Promise<BrowserOutcome> {
+/** Resolves true once the emulator at `origin` has served the page for `launchId`, false after `ms`. */
+async function pageLoaded(origin: string, launchId: string, ms: number): Promise<boolean> {
+  try {
+    const res = await fetch(launchedUrl(origin, launchId), { signal: AbortSignal.timeout(ms) });
+    await res.body?.cancel();
+    return res.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+function waitMs(env: NodeJS.ProcessEnv): number {
+  const given = Number(env.IVSRT_OPEN_WAIT_MS);
+  return Number.isInteger(given) && given > 0 ? given : WAIT_MS;
+}
+
+/**
+ * Opens `url` (on the emulator at `origin`) in the system browser, and returns once the browser has loaded
+ * it (or the wait ran out), the launcher file removed either way.
+ */
+export async function openInBrowser(url: string, origin: string, env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): Promise<BrowserOutcome> {
   const missing = noDisplay(env, platform);
   if (missing) return { opened: false, reason: missing };
-  const [command, args] = opener(redirectFile(url), platform);
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { env, stdio: 'ignore', detached: true });
-    child.once('error', (error: NodeJS.ErrnoException) =>
-      resolve({ opened: false, reason: error.code === 'ENOENT' ? `${command} was not found` : `${command} failed: ${error.message}` }),
-    );
-    child.once('spawn', () => {
-      child.unref();
-      resolve({ opened: true });
+  const launchId = randomBytes(16).toString('hex');
+  const { file, remove } = redirectFile(withLaunchId(url, launchId));
+  // Ctrl-C ends the command through process.exit, which runs this.
+  process.once('exit', remove);
+  try {
+    const [command, args] = opener(file, platform);
+    const spawned = await new Promise<BrowserOutcome>((resolve) => {
+      const child = spawn(command, args, { env, stdio: 'ignore', detached: true });
+      child.once('error', (error: NodeJS.ErrnoException) =>
+        resolve({ opened: false, reason: error.code === 'ENOENT' ? `${command} was not found` : `${command} failed: ${error.message}` }),
+      );
+      child.once('spawn', () => {
+        child.unref();
+        resolve({ opened: true });
+      });
     });
-  });
+    if (!spawned.opened) return spawned;
+    const ms = waitMs(env);
+    if (await pageLoaded(origin, launchId, ms)) return spawned;
+    return { opened: false, reason: `the browser did not load the page within ${ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`} (${command} ran)` };
+  } finally {
+    remove();
+    process.off('exit', remove);
+  }
 }

@@ -1,10 +1,10 @@
 // `ivsrt open`: the real bin makes the token and the URL; real Chromium (fake camera and microphone) loads
 // the page the emulator serves, publishes over WHIP, plays the others through the subscribe route, and
 // keeps the roster from the token-authenticated participants route. Every wait is on the page's DOM.
-import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeJwt } from '../../src/tokens/jwt.js';
@@ -81,20 +81,38 @@ describe('ivsrt open on the command line', () => {
     expect(plain.stdout).toMatch(new RegExp(`^${bed.emu.url}/open/#token=[\\w.-]+\\n$`));
   });
 
-  it('opens the browser through a 0600 file, never with the token on a command line; without a display it says so', async () => {
+  it('opens the browser through a 0600 file, never with the token on a command line, and removes the file once the browser has loaded the page', async () => {
     await bed.api('CreateStage', { name: 'open-browser' });
     const bin = mkdtempSync(join(tmpdir(), 'ivsrt-xdg-'));
     const record = join(bin, 'called');
-    writeFileSync(join(bin, 'xdg-open'), `#!/bin/sh\nprintf '%s\\n' "$@" > '${record}'\n`);
+    // The stand-in browser records its arguments and the file's mode, then loads the URL the file sends it to (curl drops the fragment, as browsers do).
+    writeFileSync(
+      join(bin, 'xdg-open'),
+      `#!/bin/sh\nstat -c %a "$1" > '${record}.mode'\ncp "$1" '${record}.html'\nprintf '%s\\n' "$@" > '${record}'\n` +
+        `url=$(sed -n 's/.*content="0;url=\\([^"#]*\\).*/\\1/p' "$1" | sed 's/&amp;/\\&/g')\ncurl -s -o /dev/null "$url"\n`,
+    );
     chmodSync(join(bin, 'xdg-open'), 0o755);
     const path = `${bin}:${process.env.PATH ?? ''}`;
     const opened = await open(['open-browser'], { PATH: path, DISPLAY: ':99' });
     expect(opened.browser).toBe('opened');
-    await expect.poll(() => readFileSync(record, 'utf8'), { timeout: 10_000 }).toMatch(/open\.html\n$/);
     const file = readFileSync(record, 'utf8').trim();
+    expect(file).toMatch(/open\.html$/);
     expect(file).not.toContain('token');
-    expect(statSync(file).mode & 0o777).toBe(0o600);
-    expect(readFileSync(file, 'utf8')).toContain(`content="0;url=${opened.url}"`);
+    expect(readFileSync(`${record}.mode`, 'utf8').trim()).toBe('600');
+    const launcher = readFileSync(`${record}.html`, 'utf8');
+    const token = opened.url.slice(opened.url.indexOf('#'));
+    expect(launcher).toMatch(new RegExp(`content="0;url=${bed.emu.url}/open/\\?launch=[0-9a-f]{32}${token.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"`));
+    // The browser has read it: the file and its directory are gone by the time ivsrt open returns.
+    expect(existsSync(file)).toBe(false);
+    expect(existsSync(dirname(file))).toBe(false);
+
+    // A browser that never loads the page: the file goes after the wait, and the command says so.
+    writeFileSync(join(bin, 'xdg-open'), `#!/bin/sh\nprintf '%s\\n' "$@" > '${record}.slow'\n`);
+    const slow = await bed.cli(['open', 'open-browser'], { PATH: path, DISPLAY: ':99', IVSRT_OPEN_WAIT_MS: '300' });
+    expect(slow.code).toBe(0);
+    expect(slow.stderr).toMatch(/Did not open a browser: the browser did not load the page within 300 ms \(xdg-open ran\)/);
+    await expect.poll(() => existsSync(`${record}.slow`), { timeout: 10_000 }).toBe(true);
+    expect(existsSync(readFileSync(`${record}.slow`, 'utf8').trim())).toBe(false);
 
     const headless = await bed.cli(['open', 'open-browser'], { PATH: path, DISPLAY: '', WAYLAND_DISPLAY: '' });
     expect(headless.code).toBe(0);
@@ -186,6 +204,11 @@ describe.skipIf(missing !== undefined)('the page in Chromium', () => {
     const simId = (joined.json() as { participant: { participantId: string } }).participant.participantId;
     await rosterEntry(pageB, simId, 'CONNECTED');
     await pageB.waitForFunction((id) => document.querySelector(`[data-testid="roster"] li[data-participant-id="${id}"]`)?.textContent?.includes('publishing'), simId);
+    // It sends no media: its roster entry and its tile say it is simulated (no subscription is tried).
+    expect(await pageB.textContent(`[data-testid="roster"] li[data-participant-id="${simId}"]`)).toMatch(/simulated/);
+    expect(await pageB.textContent(`[data-testid="roster"] li[data-participant-id="${a.participantId}"]`)).not.toMatch(/simulated/);
+    await pageB.waitForSelector(`${tile(simId)}[data-simulated="true"]`);
+    expect(await pageB.textContent(`${tile(simId)} [data-testid="stats"]`)).toBe('simulated participant: publishes no media');
     await rosterEntry(pageB, a.participantId, 'CONNECTED');
     const shot = join(mkdtempSync(join(tmpdir(), 'ivsrt-open-shot-')), 'open.png');
     await pageB.screenshot({ path: shot });

@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { OPEN_PREFIX } from '../../open/url.js';
+import { LAUNCH_PARAM, LAUNCHED_ROUTE, OPEN_PREFIX } from '../../open/url.js';
 
 export { OPEN_PREFIX };
 
@@ -55,7 +55,43 @@ function read(name: string): Buffer {
   return body;
 }
 
-export function serveOpenPage(req: IncomingMessage, res: ServerResponse, path: string): void {
+/** Launch ids remembered once their page was served, so a late asker is still answered. */
+const REMEMBERED_LAUNCHES = 256;
+
+/**
+ * The launches of `ivsrt open` (src/open/browser.ts): the page served for a launch id, and who waits to
+ * hear of it (the CLI, to remove its launcher file). A launch id is no credential: it names no stage and
+ * lets whoever knows it learn only that the page was loaded.
+ */
+export class Launches {
+  private readonly served = new Set<string>();
+  private readonly waiting = new Map<string, Set<() => void>>();
+
+  /** The page was served for `id`. */
+  loaded(id: string): void {
+    this.served.add(id);
+    if (this.served.size > REMEMBERED_LAUNCHES) this.served.delete(this.served.values().next().value!);
+    for (const wake of this.waiting.get(id) ?? []) wake();
+    this.waiting.delete(id);
+  }
+
+  /** `GET /open/launched/<id>`: 200 once the page has been served for `id`; held open until then. */
+  answer(res: ServerResponse, id: string): void {
+    const done = (): void => void res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' }).end('loaded\n');
+    if (this.served.has(id)) return done();
+    const waiters = this.waiting.get(id) ?? new Set();
+    this.waiting.set(id, waiters);
+    waiters.add(done);
+    res.once('close', () => {
+      waiters.delete(done);
+      if (waiters.size === 0 && this.waiting.get(id) === waiters) this.waiting.delete(id);
+    });
+  }
+}
+
+export function serveOpenPage(req: IncomingMessage, res: ServerResponse, path: string, query: string, launches: Launches): void {
+  const launched = LAUNCHED_ROUTE.exec(path);
+  if (launched && req.method === 'GET') return launches.answer(res, launched[1]!);
   const file = Object.hasOwn(FILES, path) ? FILES[path] : undefined;
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, { ...SECURITY_HEADERS, Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' }).end('the page takes GET\n');
@@ -66,6 +102,8 @@ export function serveOpenPage(req: IncomingMessage, res: ServerResponse, path: s
     return;
   }
   const body = read(file.name);
+  const launch = file.name === 'index.html' ? new URLSearchParams(query).get(LAUNCH_PARAM) : null;
+  if (launch !== null && LAUNCHED_ROUTE.test(`${OPEN_PREFIX}launched/${launch}`)) launches.loaded(launch);
   res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': file.type, 'Content-Length': String(body.length) });
   res.end(req.method === 'HEAD' ? undefined : body);
 }

@@ -167,7 +167,7 @@ export class WhipIngest {
     const json = route?.[2] === 'subscribe' || roster !== null || (sessionId !== undefined && this.subscriptions.has(sessionId));
     try {
       answer = await this.emu.run(() => {
-        if (roster) return rosterReply(this.emu, req, roster[1]!);
+        if (roster) return rosterReply(this.emu, req, roster[1]!, (p) => this.presence.holds(p));
         if (sessionId !== undefined) return this.subscriptions.has(sessionId) ? this.subscriptions.onSession(req, sessionId) : this.onSession(req, sessionId);
         if (!route) return this.onEndpoint(req, path.slice(WHIP_PREFIX.length + 1), body);
         const [, host, verb, participantId] = route as unknown as [string, string, string, string];

@@ -21,6 +21,11 @@ export class Presence {
     return p;
   }
 
+  /** Whether `p` is on the stage through a WebRTC connection here (not a simulated participant). */
+  holds(p: { sessionId: string; id: string }): boolean {
+    return this.connections.has(participantKey(p));
+  }
+
   /** One connection of `p` has ended; with its last, `p` leaves the stage (LEFT). Returns whether it left. */
   leave(p: { sessionId: string; id: string }): boolean {
     const key = participantKey(p);

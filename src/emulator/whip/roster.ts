@@ -22,6 +22,11 @@ export interface RosterEntry {
   /** The publishers it subscribes to now. */
   subscriptions: string[];
   protocol: string;
+  /**
+   * Connected with no WebRTC connection to the emulator: joined by `ivsrt local join`/`simulate` or the
+   * test fixture, or an RTMP ingest (all simulated), so it sends no media to subscribe to.
+   */
+  simulated: boolean;
 }
 
 export interface Roster {
@@ -35,7 +40,8 @@ export interface Roster {
   participants: RosterEntry[];
 }
 
-export function rosterReply(emu: Emulator, req: IncomingMessage, host: string): Reply {
+/** `onWebRtc(p)`: whether `p` has a WebRTC connection here (whip/presence.ts). */
+export function rosterReply(emu: Emulator, req: IncomingMessage, host: string, onWebRtc: (p: { sessionId: string; id: string }) => boolean): Reply {
   const allow = 'OPTIONS, GET';
   if (req.method === 'OPTIONS') return { status: 204, headers: { Allow: allow } };
   if (req.method !== 'GET') throw new WhipError(405, `the participants route takes GET, not ${req.method}`, { Allow: allow });
@@ -53,6 +59,7 @@ export function rosterReply(emu: Emulator, req: IncomingMessage, host: string): 
     publishing: p.connected && p.publishing,
     subscriptions: p.subscriptions ?? [],
     protocol: p.protocol,
+    simulated: p.connected && !onWebRtc(p),
   }));
   const roster: Roster = {
     stageArn: stage.arn,

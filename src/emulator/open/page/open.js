@@ -298,6 +298,16 @@ async function subscribeTo(publisher) {
   }
 }
 
+/** A simulated publisher sends no media: its tile says so instead of subscribing. */
+function showSimulated(publisher) {
+  const id = publisher.participantId;
+  const tile = makeTile(id, publisher.userId || id);
+  tile.dataset.simulated = 'true';
+  tile.querySelector('.attrs').textContent = describeAttributes(publisher.attributes);
+  tile.querySelector('.stats').textContent = 'simulated participant: publishes no media';
+  state.subscriptions.set(id, { tile, simulated: true });
+}
+
 function unsubscribe(id) {
   const entry = state.subscriptions.get(id);
   if (!entry) return;
@@ -321,6 +331,7 @@ function renderRoster(participants) {
     status.className = 'mark';
     status.textContent = p.state === 'CONNECTED' ? 'connected' : 'left';
     li.append(name, status);
+    if (p.simulated) li.append(mark('simulated', 'mark sim'));
     if (p.publishing) li.append(mark('publishing', 'mark pub'));
     else if (p.published) li.append(mark('published', 'mark'));
     if (p.subscriptions.length) li.append(mark(`subscribed ×${p.subscriptions.length}`, 'mark'));
@@ -367,9 +378,15 @@ async function poll() {
   if (roster.self.subscribe) {
     for (const [id, publisher] of publishing) {
       if (state.pending.has(id)) continue;
-      const entry = state.subscriptions.get(id);
-      if (!entry) subscribeTo(publisher);
-      else if (!entry.pc && --entry.retryIn <= 0) subscribeTo(publisher);
+      let entry = state.subscriptions.get(id);
+      if (entry && Boolean(entry.simulated) !== Boolean(publisher.simulated)) {
+        unsubscribe(id);
+        entry = undefined;
+      }
+      if (!entry) {
+        if (publisher.simulated) showSimulated(publisher);
+        else subscribeTo(publisher);
+      } else if (!entry.pc && !entry.simulated && --entry.retryIn <= 0) subscribeTo(publisher);
     }
   }
 }
@@ -391,6 +408,8 @@ function start() {
     return showError(PROBLEMS.TOKEN_MALFORMED);
   }
   if (typeof claims.whip_url !== 'string') return showError(PROBLEMS.TOKEN_MALFORMED);
+  // `ivsrt open` sent the browser here with a launch id (src/open/browser.ts); it has done its work.
+  if (location.search) history.replaceState(null, '', location.pathname + location.hash);
   state.token = token;
   state.whipPath = new URL(claims.whip_url).pathname.replace(/\/$/, '');
   state.self = { participantId: claims.jti, userId: claims.user_id, publish: true, subscribe: true };
