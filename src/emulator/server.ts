@@ -19,6 +19,7 @@ import { resumeRecordings } from './recording.js';
 import { DEFAULT_QUOTAS, Emulator, type Quotas } from './emulator.js';
 import { attachEventBus, type EventBusOptions } from './events/bus.js';
 import { isStreamed } from './events/stream.js';
+import { StageSockets } from './events/stage-socket.js';
 import { accessDenied, ApiError } from './errors.js';
 import { HostCheck } from './host-check.js';
 import { Launches, OPEN_PREFIX, serveOpenPage } from './open/serve.js';
@@ -322,6 +323,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   server.on('checkExpectation', (_req: IncomingMessage, res: ServerResponse) => {
     sendError(res, new ApiError('ExpectationFailedException', 'only Expect: 100-continue is supported', 417), { Connection: 'close' });
   });
+  // The stage event channel (events/stage-socket.ts): WebSockets at /<topic>.
+  const sockets = new StageSockets(emu, bus, hostCheck);
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // A WebSocket is not an idle HTTP connection: the oldest-idle rule must not close it.
+    idle.delete(socket as Socket);
+    try {
+      sockets.upgrade(req, socket, head);
+    } catch (error) {
+      log(`internal error in a WebSocket handshake: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      socket.destroy();
+    }
+  });
   server.on('connect', (_req: IncomingMessage, socket: Duplex) => {
     socket.end(rawErrorReply(405, 'Method Not Allowed', new ApiError('MethodNotAllowedException', 'CONNECT is not supported', 405)));
   });
@@ -348,7 +361,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   function close(): Promise<void> {
     stopping ??= (async () => {
-      // Ends the event streams, which would otherwise hold the server open.
+      // Ends the event streams and sockets, which would otherwise hold the server open.
+      sockets.close();
       bus.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -15,6 +15,9 @@ const JTI = /^[A-Za-z0-9_-]{1,64}$/;
 
 export type TokenProblem = 'malformed' | 'bad-signature' | 'unknown-key' | 'expired' | 'invalid-claims' | 'revoked';
 
+/** The code a refusal names for a token problem: TOKEN_EXPIRED, TOKEN_BAD_SIGNATURE... */
+export const tokenErrorCode = (reason: TokenProblem): string => `TOKEN_${reason.toUpperCase().replace('-', '_')}`;
+
 export class TokenError extends Error {
   constructor(
     readonly reason: TokenProblem,

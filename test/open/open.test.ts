@@ -6,6 +6,7 @@ import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeJwt } from '../../src/tokens/jwt.js';
 import { emulatorBed } from '../helpers/bed.js';
@@ -26,6 +27,56 @@ async function open(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Opened
   expect(run.stderr).toBe('');
   expect(run.code).toBe(0);
   return JSON.parse(run.stdout) as Opened;
+}
+
+/** A client of the stage event channel (the `ws` library, as AWS's sample uses Python's websockets): its messages, waited for by content. */
+interface Channel {
+  ws: WebSocket;
+  /** The first message (from the start) that `match` accepts, waited for. */
+  next(match: (message: { type: string; payload?: Record<string, unknown> }) => boolean): Promise<{ type: string; payload?: Record<string, unknown> }>;
+  closed: Promise<{ code: number; reason: string }>;
+}
+
+function channel(token: string, topic: string, headers: Record<string, string> = {}): Channel {
+  const ws = new WebSocket(`${bed.emu.url.replace(/^http/, 'ws')}/${topic}`, [token], { headers });
+  const seen: { type: string; payload?: Record<string, unknown> }[] = [];
+  const waiters = new Set<() => void>();
+  ws.on('message', (data) => {
+    seen.push(JSON.parse(data.toString()) as { type: string });
+    for (const wake of waiters) wake();
+  });
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+  return {
+    ws,
+    closed,
+    next: (match) =>
+      new Promise((resolve, reject) => {
+        const look = () => {
+          const found = seen.find(match);
+          if (found) {
+            waiters.delete(look);
+            resolve(found);
+          }
+        };
+        waiters.add(look);
+        ws.once('close', () => waiters.has(look) && reject(new Error(`the channel closed before the message came; it sent ${JSON.stringify(seen)}`)));
+        look();
+      }),
+  };
+}
+
+/** The HTTP status and body of a refused handshake. */
+function refusedHandshake(token: string | undefined, topic: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${bed.emu.url.replace(/^http/, 'ws')}/${topic}`, token === undefined ? [] : [token], { headers });
+    ws.once('open', () => reject(new Error('the handshake was accepted')));
+    ws.once('unexpected-response', (_req, res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode!, body }));
+    });
+    ws.once('error', () => {});
+  });
 }
 
 const tile = (participantId: string) => `[data-testid="participant"][data-participant-id="${participantId}"]`;
@@ -157,6 +208,40 @@ describe('the page and its participants route', () => {
     expect(roster.status).toBe(200);
     expect(await roster.json()).toMatchObject({ stageArn: stage.arn, self: { participantId: participantToken.participantId, userId: 'dave', publish: true, subscribe: true }, participants: [] });
   });
+  it('the stage event channel: a WebSocket at /<topic> with the token as subprotocol, STAGE_STATE, PONG and the stage\'s events; refused without a good token, from another origin or host', async () => {
+    const { stage } = await bed.api('CreateStage', { name: 'open-channel' });
+    const { participantToken } = await bed.api('CreateParticipantToken', { stageArn: stage.arn, userId: 'watcher' });
+    const claims = decodeJwt(participantToken.token).payload as { topic: string; events_url: string };
+    expect(claims.events_url).toBe('wss://global.events.live-video.net');
+    const feed = channel(participantToken.token, claims.topic);
+    await new Promise((resolve) => feed.ws.once('open', resolve));
+    expect(feed.ws.protocol).toBe(participantToken.token);
+    expect(await feed.next((m) => m.type === 'STAGE_STATE')).toEqual({ type: 'STAGE_STATE', payload: { stageId: claims.topic, participants: [] } });
+    feed.ws.send(JSON.stringify({ type: 'PING' }));
+    await feed.next((m) => m.type === 'PONG');
+
+    const joined = await bed.cli(['local', 'join', 'open-channel', '--user-id', 'sim-2', '--attributes', 'role=guest', '--publish', '--json'], admin());
+    expect(joined.code, joined.stderr).toBe(0);
+    const simId = (joined.json() as { participant: { participantId: string } }).participant.participantId;
+    const state = await feed.next((m) => m.type === 'STAGE_STATE' && JSON.stringify(m.payload).includes('"isPublishing":true'));
+    expect(state.payload).toEqual({ stageId: claims.topic, participants: [{ id: simId, userId: 'sim-2', attributes: { role: 'guest' }, isPublishing: true }] });
+    for (const name of ['JOINED', 'PUBLISH_STARTED']) {
+      const event = await feed.next((m) => m.type === 'IVSRT_PARTICIPANT_EVENT' && m.payload?.name === name);
+      expect(event.payload).toMatchObject({ name, participantId: simId, userId: 'sim-2', eventTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
+    }
+    const published = await feed.next((m) => m.type === 'IVSRT_EVENTBRIDGE');
+    expect(published.payload).toMatchObject({ source: 'aws.ivs', 'detail-type': 'IVS Stage Update', resources: [stage.arn], detail: { event_name: 'Participant Published', participant_id: simId } });
+    feed.ws.close();
+
+    // Refusals come before the upgrade, as HTTP with a JSON code (a page learns why from the roster route).
+    expect(await refusedHandshake(undefined, claims.topic)).toMatchObject({ status: 401, body: expect.stringContaining('"code":"TOKEN_MALFORMED"') });
+    expect(await refusedHandshake('not.a.token', claims.topic)).toMatchObject({ status: 401 });
+    expect(await refusedHandshake(participantToken.token, 'AAAAAAAAAAAA')).toMatchObject({ status: 401, body: expect.stringContaining('"code":"TOKEN_INVALID_CLAIMS"') });
+    expect(await refusedHandshake(participantToken.token, claims.topic, { Origin: 'http://evil.example' })).toMatchObject({ status: 403, body: expect.stringContaining('ACCESS_DENIED') });
+    expect(await refusedHandshake(participantToken.token, claims.topic, { Host: 'evil.example' })).toMatchObject({ status: 403 });
+    // The token, passed in a header, reaches no log line.
+    expect(bed.emu.output()).not.toContain(participantToken.token.split('.')[2]);
+  });
 });
 
 describe.skipIf(missing !== undefined)('the page in Chromium', () => {
@@ -208,6 +293,13 @@ describe.skipIf(missing !== undefined)('the page in Chromium', () => {
     expect(await pageB.textContent(`[data-testid="roster"] li[data-participant-id="${simId}"]`)).toMatch(/simulated/);
     expect(await pageB.textContent(`[data-testid="roster"] li[data-participant-id="${a.participantId}"]`)).not.toMatch(/simulated/);
     await pageB.waitForSelector(`${tile(simId)}[data-simulated="true"]`);
+    // B's event feed, live over the stage event channel, shows the join and the publish as they happen: the
+    // participant events and the EventBridge event.
+    expect(await pageB.textContent('[data-testid="feed-status"]')).toBe('live');
+    const feedHas = (text: string) => pageB.waitForFunction((t) => [...document.querySelectorAll('[data-testid="feed"] li')].some((li) => li.textContent!.endsWith(t)), text);
+    await feedHas('JOINED sim-1');
+    await feedHas('PUBLISH_STARTED sim-1');
+    await feedHas('IVS Stage Update: Participant Published sim-1');
     expect(await pageB.textContent(`${tile(simId)} [data-testid="stats"]`)).toBe('simulated participant: publishes no media');
     await rosterEntry(pageB, a.participantId, 'CONNECTED');
     const shot = join(mkdtempSync(join(tmpdir(), 'ivsrt-open-shot-')), 'open.png');
@@ -217,6 +309,7 @@ describe.skipIf(missing !== undefined)('the page in Chromium', () => {
     const left = await bed.cli(['local', 'leave', stage.arn, simId], admin());
     expect(left.code).toBe(0);
     await rosterEntry(pageB, simId, 'DISCONNECTED');
+    await feedHas('LEFT sim-1');
 
     // A stops publishing: its tile goes at B (and its preview at A).
     await pageA.click('[data-testid="stop"]');
@@ -285,10 +378,16 @@ describe.skipIf(missing !== undefined)('the page in Chromium', () => {
     const page = await browser.newPage();
     await page.goto(short.url);
     await page.waitForFunction(() => /your token may publish and subscribe/.test(document.getElementById('whoami')!.textContent ?? ''));
+    await page.waitForFunction(() => document.querySelector('[data-testid="feed-status"]')!.textContent === 'live');
+    const claims = decodeJwt(short.url.split('#token=')[1]!).payload as { topic: string };
+    const feed = channel(short.url.split('#token=')[1]!, claims.topic);
+    await feed.next((m) => m.type === 'STAGE_STATE');
     const advanced = await bed.cli(['local', 'clock', '--advance', '120'], admin());
     expect(advanced.code).toBe(0);
     await page.waitForFunction(() => !(document.querySelector('[data-testid="error"]') as HTMLElement).hidden, undefined, { timeout: 30_000 });
     expect(await page.textContent('[data-testid="error"]')).toBe('Your participant token has expired. Run `ivsrt open <stage>` again for a new page.');
+    // The clock's move was a commit: the channel closed at once, saying why.
+    expect(await feed.closed).toEqual({ code: 4403, reason: 'TOKEN_EXPIRED' });
     expect(await page.isDisabled('[data-testid="publish"]')).toBe(true);
     await page.close();
   }, 60_000);

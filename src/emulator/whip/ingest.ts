@@ -13,7 +13,7 @@ import { isBucketBroken } from '../faults.js';
 import { current } from '../participant-record.js';
 import { isRecording, recordByMedia, recordingMediaArrived, recordingMediaStopped } from '../recording.js';
 import { CAN_PUBLISH, participantKey, type Op, type ParticipantRec } from '../store.js';
-import { TokenError } from '../tokens.js';
+import { TokenError, tokenErrorCode } from '../tokens.js';
 import { join } from 'node:path';
 import { Forwarder } from './forward.js';
 import { MediaMeter, type MediaStats } from './meter.js';
@@ -522,7 +522,7 @@ export class WhipIngest {
     if (error instanceof TokenError) {
       const status = error.reason === 'revoked' || error.reason === 'expired' ? 403 : 401;
       const headers: Record<string, string> = status === 401 ? { 'WWW-Authenticate': 'Bearer error="invalid_token"' } : {};
-      return new WhipError(status, `${error.reason}: ${error.message}`, headers, `TOKEN_${error.reason.toUpperCase().replace('-', '_')}`);
+      return new WhipError(status, `${error.reason}: ${error.message}`, headers, tokenErrorCode(error.reason));
     }
     if (error instanceof ApiError) return new WhipError(error.status, error.message);
     this.emu.log(`whip: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

@@ -1,12 +1,18 @@
 // The page of `ivsrt open`: publishes this browser's camera and microphone into a local stage over the
-// emulator's WHIP route, plays every other publisher through the subscribe route, and keeps a roster.
+// emulator's WHIP route, plays every other publisher through the subscribe route, keeps a roster, and shows
+// the stage's events as they happen from the stage event channel (a WebSocket at <events_url>/<topic> on
+// this page's origin, the token as its subprotocol; src/emulator/events/stage-socket.ts).
 // Its one credential is the participant token in the URL fragment (#token=...), which no server sees
 // in a request line. Every request goes to this page's own origin (the Content-Security-Policy allows
 // no other), at the path of the token's whip_url.
 'use strict';
 
-const POLL_MS = 500;
+/** The roster is fetched when the event channel says something changed; this often besides (a dropped channel, a token expiring on a clock nobody moves). */
+const FALLBACK_POLL_MS = 2000;
 const STATS_MS = 1000;
+const RECONNECT_MS = 2000;
+/** Entries the event feed keeps. */
+const FEED_MAX = 100;
 
 const $ = (id) => document.getElementById(id);
 const state = {
@@ -20,6 +26,10 @@ const state = {
   /** Publishers whose subscription is being set up (so a poll does not start a second one). */
   pending: new Set(),
   stopped: false,
+  /** User ids by participant id, from the roster (the feed names participants by them). */
+  names: new Map(),
+  /** The stage event channel, while open. */
+  socket: undefined,
 };
 
 /** Plain words for the stage's refusals; `code` as the subscribe and participants routes send it. */
@@ -30,6 +40,7 @@ const PROBLEMS = {
   TOKEN_BAD_SIGNATURE: 'The token in this page\'s address is not signed by this emulator (was it made by another one?). Run `ivsrt open <stage>` again.',
   TOKEN_UNKNOWN_KEY: 'The token is signed with a public key this emulator does not have. Run `ivsrt open <stage>` again.',
   TOKEN_INVALID_CLAIMS: 'The token is for another stage or emulator. Run `ivsrt open <stage>` again.',
+  ACCESS_DENIED: 'The emulator refused this page\'s event channel (the address is not one of its names).',
   INSUFFICIENT_CAPABILITIES: 'Your token lacks the capability for this. Run `ivsrt open <stage> --capabilities publish,subscribe`.',
   NOT_FOUND: 'The stage of this token no longer exists (it was deleted?).',
 };
@@ -47,6 +58,8 @@ function setStatus(text) {
 /** Ends everything: the token no longer works. */
 function fail(message) {
   state.stopped = true;
+  state.socket?.close();
+  setFeedStatus('closed', false);
   showError(message);
   stopPublishing();
   for (const id of [...state.subscriptions.keys()]) unsubscribe(id);
@@ -265,7 +278,7 @@ function stopPublishing() {
 // --- subscribing ---------------------------------------------------------------------------------
 
 /** Polls to wait before trying a refused subscription again (a publisher with no media yet, say). */
-const RETRY_POLLS = 6;
+const RETRY_POLLS = 2;
 
 async function subscribeTo(publisher) {
   const id = publisher.participantId;
@@ -320,6 +333,7 @@ function unsubscribe(id) {
 // --- the roster ----------------------------------------------------------------------------------
 
 function renderRoster(participants) {
+  for (const p of participants) if (p.userId) state.names.set(p.participantId, p.userId);
   const items = participants.map((p) => {
     const li = document.createElement('li');
     li.dataset.participantId = p.participantId;
@@ -391,6 +405,104 @@ async function poll() {
   }
 }
 
+/** Fetches the roster now, or once more after the fetch under way (events come in bursts). */
+let rosterBusy = false;
+let rosterAgain = false;
+async function refreshRoster() {
+  if (rosterBusy) {
+    rosterAgain = true;
+    return;
+  }
+  rosterBusy = true;
+  try {
+    do {
+      rosterAgain = false;
+      await poll();
+    } while (rosterAgain && !state.stopped);
+  } finally {
+    rosterBusy = false;
+  }
+}
+
+// --- the event channel and feed ------------------------------------------------------------------
+
+function clock(iso) {
+  const at = iso ? new Date(iso) : new Date();
+  return Number.isNaN(at.getTime()) ? '' : at.toISOString().slice(11, 19);
+}
+
+/** One line of the feed: what happened, to whom, and where it came from. */
+function feedEntry(source, time, what, who) {
+  const li = document.createElement('li');
+  li.dataset.source = source;
+  const stamp = document.createElement('time');
+  stamp.textContent = clock(time);
+  if (time) stamp.dateTime = time;
+  const text = document.createElement('span');
+  text.className = 'what';
+  text.textContent = what;
+  li.append(stamp, text);
+  if (who) li.append(` ${who}`);
+  const feed = $('feed');
+  feed.prepend(li);
+  while (feed.children.length > FEED_MAX) feed.lastChild.remove();
+}
+
+function nameOf(participantId, userId) {
+  return userId || participantId || '';
+}
+
+function showEvent(message) {
+  const event = message.payload || {};
+  if (message.type === 'IVSRT_PARTICIPANT_EVENT') {
+    const remote = event.remoteParticipantId ? ` → ${state.names.get(event.remoteParticipantId) || event.remoteParticipantId}` : '';
+    const error = event.errorCode ? ` (${event.errorCode})` : '';
+    feedEntry('participant', event.eventTime, `${event.name}${error}`, `${nameOf(event.participantId, event.userId)}${remote}`);
+  } else if (message.type === 'IVSRT_EVENTBRIDGE') {
+    const detail = event.detail || {};
+    const who = nameOf(detail.participant_id, detail.user_id);
+    feedEntry('eventbridge', event.time, `${event['detail-type']}: ${detail.event_name || ''}`, who);
+  }
+}
+
+function setFeedStatus(text, live) {
+  $('feed-status').textContent = text;
+  $('feed-status').dataset.live = String(live);
+}
+
+function connectEvents(claims) {
+  if (state.stopped) return;
+  const path = new URL(claims.events_url).pathname.replace(/\/$/, '');
+  const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${path}/${encodeURIComponent(claims.topic)}`;
+  const socket = new WebSocket(url, [state.token]);
+  state.socket = socket;
+  let opened = false;
+  socket.addEventListener('open', () => {
+    opened = true;
+    setFeedStatus('live', true);
+  });
+  socket.addEventListener('message', (message) => {
+    let parsed;
+    try {
+      parsed = JSON.parse(message.data);
+    } catch {
+      return;
+    }
+    showEvent(parsed);
+    if (parsed.type !== 'PONG') refreshRoster();
+  });
+  socket.addEventListener('close', (closed) => {
+    state.socket = undefined;
+    if (state.stopped) return;
+    // The emulator closes with the reason's code when the token stops admitting this page.
+    if (closed.code === 4403 || closed.code === 4404) return fail(PROBLEMS[closed.reason] || closed.reason);
+    setFeedStatus(opened ? 'reconnecting...' : 'not connected', false);
+    // A refused handshake says nothing to a page: the roster route says why (and fails the page if it must).
+    refreshRoster();
+    setTimeout(() => connectEvents(claims), RECONNECT_MS);
+  });
+}
+
 async function loop(step, every) {
   while (!state.stopped) {
     await step();
@@ -407,7 +519,7 @@ function start() {
   } catch {
     return showError(PROBLEMS.TOKEN_MALFORMED);
   }
-  if (typeof claims.whip_url !== 'string') return showError(PROBLEMS.TOKEN_MALFORMED);
+  if (typeof claims.whip_url !== 'string' || typeof claims.events_url !== 'string' || typeof claims.topic !== 'string') return showError(PROBLEMS.TOKEN_MALFORMED);
   // `ivsrt open` sent the browser here with a launch id (src/open/browser.ts); it has done its work.
   if (location.search) history.replaceState(null, '', location.pathname + location.hash);
   state.token = token;
@@ -421,7 +533,8 @@ function start() {
     for (const id of [...state.subscriptions.keys()]) unsubscribe(id);
   });
   listDevices().catch(() => {});
-  loop(poll, POLL_MS);
+  connectEvents(claims);
+  loop(refreshRoster, FALLBACK_POLL_MS);
   loop(refreshStats, STATS_MS);
 }
 
