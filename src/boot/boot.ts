@@ -18,7 +18,7 @@ function cacheDir(): string {
  * its first run compiled, so help and API commands keep separate caches of dist/cli.cjs: an API command
  * never runs from a cache that `--version` wrote.
  */
-export function loadBundle(file: string, kind: string): Record<string, any> {
+export function loadBundle(file: string, kind: string): Record<string, unknown> {
   let exports = loaded.get(file);
   if (!exports) {
     exports = evaluate(file, kind);
@@ -28,7 +28,7 @@ export function loadBundle(file: string, kind: string): Record<string, any> {
 }
 
 /** Each bundle's exports by file, so every bundle is evaluated once and each of its modules has one instance. */
-const loaded = new Map<string, Record<string, any>>();
+const loaded = new Map<string, Record<string, unknown>>();
 
 /**
  * The exports of module `id` of bundle `bundle` (dist/<bundle>.cjs), which is loaded on first use. The
@@ -41,7 +41,7 @@ export function linked(bundle: string, id: string): unknown {
   return load();
 }
 
-function evaluate(file: string, kind: string): Record<string, any> {
+function evaluate(file: string, kind: string): Record<string, unknown> {
   // The build writes ASCII only (esbuild's charset 'ascii' escapes the rest), so latin1 reads the same
   // text as utf8, without the decoding pass over the whole bundle.
   const source = readFileSync(file, 'latin1');
@@ -54,7 +54,7 @@ function evaluate(file: string, kind: string): Record<string, any> {
     // First run of this build: compile normally and save the cache below.
   }
   const script = new Script(Module.wrap(source), { filename: file, cachedData });
-  const module = { exports: {} as Record<string, any> };
+  const module = { exports: {} as Record<string, unknown> };
   script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
   if (!cachedData || script.cachedDataRejected) {
     // Written after the bundle ran so the cache also holds the functions start-up compiled lazily.

@@ -98,9 +98,9 @@ function checkSeedShape(value: unknown, source: string): Seed {
 export function loadSeed(emu: Emulator, input: unknown, source: string): void {
   const seed = checkSeedShape(input, source);
   const plan = planSeed(emu, seed, source);
-  commit(emu, plan.leaves.map(({ section, entry, arn }) => leafOp(section, entry as Record<string, unknown>, arn)));
-  commit(emu, plan.stages.map(({ entry, arn }) => stageOp(emu, entry as Record<string, unknown>, arn)));
-  commit(emu, plan.ingests.map(({ entry, arn }) => ingestOp(emu, entry as Record<string, unknown>, arn)));
+  commit(emu, plan.leaves.map(({ section, entry, arn }) => leafOp(section, entry as SeedFields, arn)));
+  commit(emu, plan.stages.map(({ entry, arn }) => stageOp(emu, entry as SeedFields, arn)));
+  commit(emu, plan.ingests.map(({ entry, arn }) => ingestOp(emu, entry as SeedFields, arn)));
 }
 
 function commit(emu: Emulator, ops: Op[]): void {
@@ -164,6 +164,13 @@ function planSeed(emu: Emulator, seed: Seed, source: string): Plan {
   return plan;
 }
 
+/**
+ * A seed entry's members, of whichever section: read only after validateShape has held the entry to its
+ * own section's shape, so each member is there with its type when its section has it.
+ */
+type SeedFields = Entry<'stages'> & Entry<'encoderConfigurations'> & Entry<'storageConfigurations'> & Entry<'ingestConfigurations'> & Entry<'publicKeys'>;
+type Entry<K extends Exclude<keyof Seed, 'ivsrtSeed'>> = NonNullable<Seed[K]>[number];
+
 function entryArn(emu: Emulator, section: Section, entry: unknown, where: string): string {
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw new SeedError(`${where} must be an object`);
   const given = (entry as { arn?: unknown }).arn;
@@ -175,9 +182,9 @@ function entryArn(emu: Emulator, section: Section, entry: unknown, where: string
 
 /** The entry with the ARN, id or name it gives for its storage configuration or stage turned into this emulator's ARN. */
 function withReferencesResolved({ section, entry, where }: Planned, plan: Plan): unknown {
-  const e = entry as Record<string, any>;
-  if (section.kind === 'stage' && e.autoParticipantRecordingConfiguration?.storageConfigurationArn) {
-    const recording = e.autoParticipantRecordingConfiguration;
+  const e = entry as SeedFields;
+  const recording = e.autoParticipantRecordingConfiguration;
+  if (section.kind === 'stage' && recording?.storageConfigurationArn) {
     const field = `${where}.autoParticipantRecordingConfiguration.storageConfigurationArn`;
     return { ...e, autoParticipantRecordingConfiguration: { ...recording, storageConfigurationArn: plan.resolve('storage', recording.storageConfigurationArn, field) } };
   }
@@ -193,7 +200,7 @@ function checkEntry({ section, entry, arn, where }: Planned): void {
     (v) => !(v.rule === 'is required' && generated.includes(v.path)),
   );
   if (problems.length > 0) throw new SeedError(`${where}: ${describeViolations(problems)}`);
-  const e = entry as Record<string, any>;
+  const e = entry as SeedFields;
   try {
     switch (section.kind) {
       case 'encoder':
@@ -217,9 +224,9 @@ function checkEntry({ section, entry, arn, where }: Planned): void {
   }
 }
 
-const tagsOf = (e: Record<string, any>): Record<string, string> => ({ ...e.tags });
+const tagsOf = (e: SeedFields): Record<string, string> => ({ ...e.tags });
 
-function leafOp(section: Section, e: Record<string, any>, arn: string): Op {
+function leafOp(section: Section, e: SeedFields, arn: string): Op {
   const id = parseArn(arn)!.id;
   const name: string = e.name ?? '';
   switch (section.kind) {
@@ -228,7 +235,8 @@ function leafOp(section: Section, e: Record<string, any>, arn: string): Op {
       return { k: 'encoder', v };
     }
     case 'storage': {
-      const v: StorageConfigurationRec = { arn, id, name, s3: { bucketName: e.s3.bucketName }, tags: tagsOf(e) };
+      // The model requires bucketName, and validateShape has held the entry to it.
+      const v: StorageConfigurationRec = { arn, id, name, s3: { bucketName: e.s3.bucketName! }, tags: tagsOf(e) };
       return { k: 'storage', v };
     }
     default: {
@@ -238,7 +246,7 @@ function leafOp(section: Section, e: Record<string, any>, arn: string): Op {
   }
 }
 
-function stageOp(emu: Emulator, e: Record<string, any>, arn: string): Op {
+function stageOp(emu: Emulator, e: SeedFields, arn: string): Op {
   const existing = emu.store.stages.get(arn);
   const v: StageRec = {
     arn,
@@ -254,7 +262,7 @@ function stageOp(emu: Emulator, e: Record<string, any>, arn: string): Op {
   return { k: 'stage', v };
 }
 
-function ingestOp(emu: Emulator, e: Record<string, any>, arn: string): Op {
+function ingestOp(emu: Emulator, e: SeedFields, arn: string): Op {
   const id = parseArn(arn)!.id;
   const redundantIngest: boolean = e.redundantIngest ?? false;
   const v: IngestConfigurationRec = {
@@ -273,6 +281,7 @@ function ingestOp(emu: Emulator, e: Record<string, any>, arn: string): Op {
   };
   if (e.userId !== undefined) v.userId = e.userId;
   if (e.attributes !== undefined && Object.keys(e.attributes).length > 0) v.attributes = { ...e.attributes };
-  if (redundantIngest) v.redundantIngestCredentials = e.redundantIngestCredentials?.map((c: { participantId: string; streamKey: string }) => ({ ...c })) ?? [{ participantId: newResourceId(), streamKey: streamKey(emu, id) }];
+  if (redundantIngest) // A credential may leave out either member (the model's RedundantIngestCredential has both optional): made here, as for none.
+    v.redundantIngestCredentials = e.redundantIngestCredentials?.map((c) => ({ participantId: c.participantId ?? newResourceId(), streamKey: c.streamKey ?? streamKey(emu, id) })) ?? [{ participantId: newResourceId(), streamKey: streamKey(emu, id) }];
   return { k: 'ingest', v };
 }
