@@ -205,5 +205,5 @@ if (existsSync('src/watch/ui/main.tsx')) {
 // user's own SDK class, and the lazily loaded storage engine is never bundled.
 await bundle({ entryPoints: ['src/fixture/index.ts'], format: 'esm', outfile: 'dist/emulator.mjs', packages: 'external' });
 declarations('src/fixture/api.ts', 'dist/types');
-// The page of `ivsrt open`, served by the emulator from dist/open/ (src/emulator/open/serve.ts).
-for (const name of readdirSync('src/emulator/open/page')) writeAtomically(`dist/open/${name}`, readFileSync(`src/emulator/open/page/${name}`));
+// The page of `ivsrt open`, served by the emulator from dist/open/ (src/emulator/http/open/serve.ts).
+for (const name of readdirSync('src/emulator/http/open/page')) writeAtomically(`dist/open/${name}`, readFileSync(`src/emulator/http/open/page/${name}`));

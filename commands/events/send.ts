@@ -1,7 +1,7 @@
 import { defineVerb } from '../../src/cli/command.js';
 import { CliError, EXIT, UsageError } from '../../src/cli/errors.js';
-import { deliver } from '../../src/emulator/events/delivery.js';
-import { parseTargetFlag, RulesError } from '../../src/emulator/events/rules.js';
+import { deliver } from '../../src/emulator/eventbridge/delivery.js';
+import { parseTargetFlag, RulesError } from '../../src/emulator/eventbridge/rules.js';
 import { EVENT_ARG, eventNameOf, EXTRAS_OPTION, sampleFor, STAGE_OPTION } from '../../src/events/names.js';
 
 

@@ -4,7 +4,7 @@ import { CliError, EXIT, UsageError } from '../../src/cli/errors.js';
 import { paint } from '../../src/cli/output/paint.js';
 import { resolveReference } from '../../src/cli/resources.js';
 import { takeOverInterrupt } from '../../src/cli/signals.js';
-import { timeOrDuration } from '../../src/emulator/events/faults.js';
+import { timeOrDuration } from '../../src/emulator/eventbridge/faults.js';
 import { eventLine } from '../../src/events/format.js';
 
 

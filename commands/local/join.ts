@@ -1,7 +1,7 @@
 import { defineVerb } from '../../src/cli/command.js';
 import { UsageError } from '../../src/cli/errors.js';
 import { resolveReference } from '../../src/cli/resources.js';
-import type { JoinRequest } from '../../src/emulator/admin-contract.js';
+import type { JoinRequest } from '../../src/emulator/http/admin-contract.js';
 import { emulatorOf, PARTICIPANT_COLUMNS, readToken, STAGE_ALIAS, STAGE_ARG } from './shared.js';
 
 

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { defineVerb, yesOption } from '../../src/cli/command.js';
 import { CancelledError, ConfigError, UsageError } from '../../src/cli/errors.js';
-import { DataDirError } from '../../src/emulator/storage/errors.js';
+import { DataDirError } from '../../src/emulator/state/storage/errors.js';
 import { emulatorOf } from './shared.js';
 
 
@@ -23,7 +23,7 @@ export const verb = defineVerb({
       const dir = options.dataDir;
       if (!existsSync(dir)) throw new UsageError(`--data-dir ${dir} does not exist`);
       if (!(await ctx.confirm(`Delete the emulator state stored in ${dir}?`))) throw new CancelledError('not confirmed: nothing was changed');
-      const { resetDataDir } = await import('../../src/emulator/storage/data-dir.js');
+      const { resetDataDir } = await import('../../src/emulator/state/storage/data-dir.js');
       try {
         return { reset: true, dataDir: dir, removed: resetDataDir(dir) };
       } catch (error) {

@@ -6,7 +6,7 @@ import { createContext, type Context } from '../../src/cli/context.js';
 import { UsageError } from '../../src/cli/errors.js';
 import { readStdinValue } from '../../src/cli/io.js';
 import { resolveReference } from '../../src/cli/resources.js';
-import type { ParticipantRef } from '../../src/emulator/admin-contract.js';
+import type { ParticipantRef } from '../../src/emulator/http/admin-contract.js';
 import { AdminError, type AdminClient } from '../../src/local/admin-client.js';
 
 export interface Emulator {

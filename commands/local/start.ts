@@ -4,11 +4,11 @@ import { defineVerb, type OptionSpec, type Typed } from '../../src/cli/command.j
 import type { Context } from '../../src/cli/context.js';
 import { ConfigError, UsageError } from '../../src/cli/errors.js';
 import { takeOverInterrupt } from '../../src/cli/signals.js';
-import type { Credential } from '../../src/emulator/sigv4.js';
-import type { EventBusOptions } from '../../src/emulator/events/bus.js';
-import { parseClockStart } from '../../src/emulator/clock.js';
-import { isAccountId } from '../../src/emulator/ids.js';
-import { DataDirError } from '../../src/emulator/storage/errors.js';
+import type { Credential } from '../../src/emulator/http/sigv4.js';
+import type { EventBusOptions } from '../../src/emulator/eventbridge/bus.js';
+import { parseClockStart } from '../../src/emulator/state/clock.js';
+import { isAccountId } from '../../src/emulator/domain/ids.js';
+import { DataDirError } from '../../src/emulator/state/storage/errors.js';
 import { ivsrtHome } from '../../src/local/paths.js';
 
 const OPTIONS = [
@@ -142,8 +142,8 @@ function readSeed(file: string): string {
 
 /** The --event-* flags as the event bus's options; a bad one is a usage error naming it. */
 async function eventOptions(options: Options, stateDir: string): Promise<EventBusOptions> {
-  const { deliveryConfig, RulesError } = await import('../../src/emulator/events/rules.js');
-  const { parseFaults, FaultSpecError } = await import('../../src/emulator/events/faults.js');
+  const { deliveryConfig, RulesError } = await import('../../src/emulator/eventbridge/rules.js');
+  const { parseFaults, FaultSpecError } = await import('../../src/emulator/eventbridge/faults.js');
   try {
     return {
       delivery: deliveryConfig(

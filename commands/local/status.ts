@@ -1,6 +1,6 @@
 import { defineVerb } from '../../src/cli/command.js';
 import { statusLocal } from '../../src/local/background.js';
-import type { AdminStatus, WhipPublisherStatus } from '../../src/emulator/admin-contract.js';
+import type { AdminStatus, WhipPublisherStatus } from '../../src/emulator/http/admin-contract.js';
 import { describeMedia } from '../../src/local/admin-client.js';
 import { emulatorOf, namesEmulator } from './shared.js';
 

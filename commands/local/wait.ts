@@ -3,7 +3,7 @@
 // when none comes in time. A test in any language waits on what happened instead of sleeping.
 import { defineVerb } from '../../src/cli/command.js';
 import { CliError, EXIT, UsageError } from '../../src/cli/errors.js';
-import { compilePattern, PatternError } from '../../src/emulator/events/pattern.js';
+import { compilePattern, PatternError } from '../../src/emulator/eventbridge/pattern.js';
 import { tailEmulator } from '../../src/events/emulator-tail.js';
 import { emulatorOf } from './shared.js';
 

@@ -1,5 +1,5 @@
 // `ivsrt open <stage>`: a local stage in the browser. It makes a participant token, prints the URL of the
-// page the emulator serves (src/emulator/open/) with the token in the fragment, and opens the browser.
+// page the emulator serves (src/emulator/http/open/) with the token in the fragment, and opens the browser.
 import { defineVerb } from '../../src/cli/command.js';
 import { UsageError } from '../../src/cli/errors.js';
 import { resolveReference } from '../../src/cli/resources.js';

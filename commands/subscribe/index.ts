@@ -57,7 +57,7 @@ export const verb = defineVerb({
     if (options.every !== undefined && options.frames === undefined) throw new UsageError('--every goes with --frames <dir>');
     let everySeconds = 5;
     if (options.every !== undefined) {
-      const { parseDuration, FaultSpecError } = await import('../../src/emulator/events/faults.js');
+      const { parseDuration, FaultSpecError } = await import('../../src/emulator/eventbridge/faults.js');
       try {
         everySeconds = parseDuration(options.every, '--every') / 1000;
       } catch (error) {

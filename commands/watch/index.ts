@@ -64,7 +64,7 @@ export const verb = defineVerb({
           readonly: Boolean(flags.readonly),
           colorLevel: ctx.io.color ? 1 : 0,
           where: whereLabel(await ctx.target(), stageArn),
-          eventFeed: await (await import('../../src/events/watch-feed.js')).emulatorEventFeed(await ctx.target(), stageArn, () => ctx.admin()),
+          eventFeed: await (await import('../../src/watch/event-feed.js')).emulatorEventFeed(await ctx.target(), stageArn, () => ctx.admin()),
         })
       : await runWatchStream({ ...options, out: ctx.io.stdout, err: ctx.io.stderr });
     return endWith(ctx, code);

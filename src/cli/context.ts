@@ -16,7 +16,7 @@ export interface Context {
   target(): Promise<Target>;
   client(): Promise<IVSRealTimeClient>;
   /**
-   * The client of the target emulator's own /_ivsrt/ routes (src/emulator/admin-contract.ts): every
+   * The client of the target emulator's own /_ivsrt/ routes (src/emulator/http/admin-contract.ts): every
    * request is logged by --debug and bounded by the timeouts, like client()'s. A UsageError when the
    * target is AWS, which has no such routes.
    */

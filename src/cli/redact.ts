@@ -1,6 +1,6 @@
 // Secrets must never reach a log: participant tokens, stream keys, private keys, signatures and the
 // emulator's admin secret.
-import { ADMIN_SECRET_HEADER } from '../emulator/admin-secret.js';
+import { ADMIN_SECRET_HEADER } from '../emulator/http/admin-secret.js';
 
 const SECRET_KEYS = new Set(['token', 'streamkey', 'privatekey', 'secretaccesskey', 'sessiontoken', 'newtoken', 'previoustoken']);
 const SECRET_HEADERS = new Set(['authorization', 'x-amz-security-token', 'x-amz-content-sha256', ADMIN_SECRET_HEADER]);

@@ -3,7 +3,7 @@
 // User Guide, "Server-Side Composition"). The fields and their defaults are sourced; the arithmetic that
 // turns them into rectangles is inferred from the User Guide's pictures and descriptions, and written out
 // in docs/fidelity.md ("Composition layout geometry"). Pure: the emulator's renderer
-// (src/emulator/composition/renderer.ts) and `ivsrt composition preview` both draw what this returns.
+// (src/emulator/media/composition/renderer.ts) and `ivsrt composition preview` both draw what this returns.
 
 /** A participant as the layout sees it. */
 export interface LayoutParticipant {

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { EventBridgeClient, EventBridgeClientConfig } from '@aws-sdk/client-eventbridge';
 import type { Message, SQSClient } from '@aws-sdk/client-sqs';
-import { stagePattern } from '../emulator/events/stream.js';
+import { stagePattern } from '../emulator/http/event-stream.js';
 
 export const TAIL_PREFIX = 'ivsrt-tail-';
 export const TAIL_TAG = 'ivsrt:events-tail';

@@ -1,7 +1,7 @@
 // `ivsrt events tail` against the emulator: its NDJSON event stream (POST /_ivsrt/events), read line
 // by line until the stream ends (the emulator stopped) or the tail is aborted.
 import type { AdminClient } from '../local/admin-client.js';
-import type { StreamRequest } from '../emulator/admin-contract.js';
+import type { StreamRequest } from '../emulator/http/admin-contract.js';
 
 /**
  * Calls `onOpen` once the stream is open (every event committed from then on will come), then `onEvent`

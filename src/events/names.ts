@@ -4,7 +4,7 @@ import type { ArgSpec, OptionSpec } from '../cli/command.js';
 import type { Context } from '../cli/context.js';
 import { UsageError } from '../cli/errors.js';
 import { resolveReference } from '../cli/resources.js';
-import { EVENT_NAMES, isExtraEvent, sampleEvent, type EventName, type IvsEvent } from '../emulator/events/envelope.js';
+import { EVENT_NAMES, isExtraEvent, sampleEvent, type EventName, type IvsEvent } from '../emulator/eventbridge/envelope.js';
 
 export const ALL_EVENT_NAMES: readonly EventName[] = Object.values(EVENT_NAMES).flat();
 

@@ -13,8 +13,8 @@ import {
   type ParticipantRef,
   type StreamRoute,
   type WhipPublisherStatus,
-} from '../emulator/admin-contract.js';
-import { ADMIN_SECRET_HEADER, inProcessSecret } from '../emulator/admin-secret.js';
+} from '../emulator/http/admin-contract.js';
+import { ADMIN_SECRET_HEADER, inProcessSecret } from '../emulator/http/admin-secret.js';
 import { readInstanceState } from './instance.js';
 import { mediaLine } from './media.js';
 
@@ -131,7 +131,7 @@ export class AdminClient {
     if (this.secret !== undefined) headers[ADMIN_SECRET_HEADER] = this.secret;
     if (!this.signWith) return headers;
     // Loaded only for instances that verify signatures: most local verbs never pay for the signer.
-    const [{ SignatureV4 }, { NodeSha256 }] = await Promise.all([import('@smithy/signature-v4'), import('../emulator/sigv4.js')]);
+    const [{ SignatureV4 }, { NodeSha256 }] = await Promise.all([import('@smithy/signature-v4'), import('../emulator/http/sigv4.js')]);
     const { credentials, region } = this.signWith;
     const identity = typeof credentials === 'function' ? await credentials() : credentials;
     const signer = new SignatureV4({ credentials: identity, region, service: 'ivs', sha256: NodeSha256 });

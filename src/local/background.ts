@@ -6,7 +6,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statS
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../cli/errors.js';
-import type { AdminStatus } from '../emulator/admin-contract.js';
+import type { AdminStatus } from '../emulator/http/admin-contract.js';
 import { plainAdmin, type AdminFactory } from './admin-client.js';
 import { alive } from './instance.js';
 import { defaultDataDir, ivsrtHome, localLockPath, localLogPath, localStatePath } from './paths.js';

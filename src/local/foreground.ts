@@ -1,8 +1,8 @@
 // `ivsrt local start` in the foreground: start the emulator, say where it listens, stop cleanly on
 // Ctrl-C / SIGTERM / POST /_ivsrt/shutdown.
 import type { AdminFactory } from './admin-client.js';
-import { loadSeed, parseSeed } from '../emulator/seed.js';
-import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../emulator/server.js';
+import { loadSeed, parseSeed } from '../emulator/domain/seed.js';
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../emulator/http/server.js';
 import { clearLocalState, statusLocal, writeLocalState } from './background.js';
 import { clearInstanceState, writeInstanceState } from './instance.js';
 

@@ -1,8 +1,8 @@
-// The media the emulator measures in what a WHIP publisher sends (src/emulator/whip/meter.ts), as the
+// The media the emulator measures in what a WHIP publisher sends (src/emulator/media/whip/meter.ts), as the
 // local tools read it from the admin routes and put it in words. One home for both, so that
 // `ivsrt local status` and `ivsrt watch` say the same thing; it imports nothing that runs, so the watch
 // UI's bundle can take it.
-import type { MediaStats } from '../emulator/whip/meter.js';
+import type { MediaStats } from '../emulator/media/whip/meter.js';
 
 /** What the tools show of the emulator's measurements (the route sends all of its MediaStats). */
 export type MeasuredMedia = Pick<MediaStats, 'videoCodec' | 'audioCodec' | 'width' | 'height' | 'frameRate' | 'bitrate'>;

@@ -7,7 +7,7 @@
 // than a whole tick late is counted `late`, and the schedule goes on from it rather than bursting to catch up.
 import { systemClock, type Clock } from '../clock.js';
 import { plainAdmin, type AdminFactory } from './admin-client.js';
-import type { CrowdRequest } from '../emulator/admin-contract.js';
+import type { CrowdRequest } from '../emulator/http/admin-contract.js';
 
 export interface SimulateOptions {
   url: string;

@@ -1,7 +1,7 @@
 // Received RTP handed to an ffmpeg as plain RTP on loopback: one UDP port per stream, a session
 // description naming them, and packets held until ffmpeg has bound its ports (so the first key frame is
-// not lost while it starts). The participant recorder (src/emulator/whip/recorder.ts) feeds one
-// publisher's video and audio this way; the composition renderer (src/emulator/composition/renderer.ts)
+// not lost while it starts). The participant recorder (src/emulator/media/whip/recorder.ts) feeds one
+// publisher's video and audio this way; the composition renderer (src/emulator/media/composition/renderer.ts)
 // every publisher of a stage; `ivsrt subscribe` (src/subscribe/ffmpeg.ts) the participant it receives.
 import type { ChildProcess } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';

@@ -4,7 +4,7 @@
 // directory), that sends the browser on to the URL. The file lives only until the browser has read it: the
 // URL it sends the browser to carries a random launch id in its query (the token stays in the fragment,
 // which no request carries), the emulator reports when it has served the page for that id
-// (GET /open/launched/<id>, src/emulator/open/serve.ts), and the file goes then, or after a bounded wait,
+// (GET /open/launched/<id>, src/emulator/http/open/serve.ts), and the file goes then, or after a bounded wait,
 // or when the command is interrupted.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

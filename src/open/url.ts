@@ -1,4 +1,4 @@
-// Where the emulator serves the page of `ivsrt open` (src/emulator/open/serve.ts), for the CLI and the server alike.
+// Where the emulator serves the page of `ivsrt open` (src/emulator/http/open/serve.ts), for the CLI and the server alike.
 export const OPEN_PREFIX = '/open/';
 
 /** `GET /open/launched/<id>`: answers once the page has been served for launch id `<id>` (src/open/browser.ts). */

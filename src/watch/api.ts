@@ -2,7 +2,7 @@
 // can be cancelled when the watch stops.
 import { SDK_COMMANDS } from '../api/operations.js';
 import type { InputOf, OperationName, OutputOf } from '../model/api.js';
-import type { WhipPublisherStatus } from '../emulator/admin-contract.js';
+import type { WhipPublisherStatus } from '../emulator/http/admin-contract.js';
 import type { MediaSource } from './media.js';
 import type { Priority, RateLimiter } from './rate-limiter.js';
 

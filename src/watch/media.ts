@@ -3,7 +3,7 @@
 // read once per poll; each publisher's measurement is merged into its participant. The service has no
 // such route, so against AWS there is no source, no request and no media.
 import type { Participant } from '@aws-sdk/client-ivs-realtime';
-import type { WhipPublisherStatus } from '../emulator/admin-contract.js';
+import type { WhipPublisherStatus } from '../emulator/http/admin-contract.js';
 import type { MeasuredMedia } from '../local/media.js';
 import type { WatchedParticipant } from './model.js';
 

@@ -13,7 +13,7 @@ import {
   type WatchedComposition,
   type WatchedParticipant,
 } from './model.js';
-import type { WhipPublisherStatus } from '../emulator/admin-contract.js';
+import type { WhipPublisherStatus } from '../emulator/http/admin-contract.js';
 import { mergeMedia } from './media.js';
 import { Roster } from './roster.js';
 

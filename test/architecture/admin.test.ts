@@ -1,13 +1,13 @@
-// The emulator's admin routes have one contract (src/emulator/admin-contract.ts) and the CLI one way to
+// The emulator's admin routes have one contract (src/emulator/http/admin-contract.ts) and the CLI one way to
 // them: its Context (ctx.admin(), ctx.adminAt(url)), whose client --debug logs and the timeouts bound.
 // Checked over the source with the compiler's own parser, and at type-check time below.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import type { AdminReply, AdminRequest } from '../../src/emulator/admin-contract.js';
-import { ADMIN_ENDPOINTS } from '../../src/emulator/admin-contract.js';
-import { ADMIN_ROUTES, type AdminHandler } from '../../src/emulator/admin.js';
+import type { AdminReply, AdminRequest } from '../../src/emulator/http/admin-contract.js';
+import { ADMIN_ENDPOINTS } from '../../src/emulator/http/admin-contract.js';
+import { ADMIN_ROUTES, type AdminHandler } from '../../src/emulator/http/admin.js';
 import type { AdminClient } from '../../src/local/admin-client.js';
 import { importGraph, ROOT } from './graph.js';
 
@@ -43,7 +43,7 @@ describe('the admin routes', () => {
 
   it('the CLI never uses plainAdmin: it is only the default of the library functions', () => {
     const users = find((node) => ts.isIdentifier(node) && node.text === 'plainAdmin' && !ts.isFunctionDeclaration(node.parent) && !ts.isImportSpecifier(node.parent)).map((hit) => hit.split(':')[0]);
-    expect([...new Set(users)].sort()).toEqual(['src/events/watch-feed.ts', 'src/local/background.ts', 'src/local/simulate.ts', 'src/watch/emulator-media.ts']);
+    expect([...new Set(users)].sort()).toEqual(['src/local/background.ts', 'src/local/simulate.ts', 'src/watch/emulator-media.ts', 'src/watch/event-feed.ts']);
   });
 
   it("every call of a function that would otherwise make its own client passes the Context's", () => {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { statusLocal, stopLocal } from '../../src/local/background.js';
 import { readInstanceState } from '../../src/local/instance.js';
-import { ADMIN_SECRET_HEADER } from '../../src/emulator/admin-secret.js';
+import { ADMIN_SECRET_HEADER } from '../../src/emulator/http/admin-secret.js';
 
 let home: string;
 let env: NodeJS.ProcessEnv;

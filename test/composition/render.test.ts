@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { centreOf, layoutTiles, type LayoutParticipant, type LayoutSpec } from '../../src/composition/layout.js';
-import { playlistDurationMs } from '../../src/emulator/recording-files.js';
+import { playlistDurationMs } from '../../src/emulator/media/recording-files.js';
 import { findFfmpeg } from '../../src/publish/ffmpeg.js';
 import { signEs384 } from '../../src/tokens/jwt.js';
 import { emulatorBed } from '../helpers/bed.js';

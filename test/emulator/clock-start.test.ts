@@ -5,7 +5,7 @@ import * as sdk from '@aws-sdk/client-ivs-realtime';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { parseClockStart } from '../../src/emulator/clock.js';
+import { parseClockStart } from '../../src/emulator/state/clock.js';
 import { startEmulator } from '../../src/fixture/index.js';
 import { runCli } from '../helpers/cli.js';
 import { spawnEmulator } from '../helpers/emulator.js';

@@ -1,7 +1,7 @@
 // The virtual clock's advance (pure logic): timers that fall due on the way fire in due order, each seeing
 // now() at its own due time, including timers that firing ones schedule inside the advanced span.
 import { expect, test } from 'vitest';
-import { VirtualClock } from '../../src/emulator/clock.js';
+import { VirtualClock } from '../../src/emulator/state/clock.js';
 
 function frozenClock(): { clock: VirtualClock; start: number } {
   const clock = new VirtualClock();

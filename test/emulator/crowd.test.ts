@@ -4,7 +4,7 @@
 import * as sdk from '@aws-sdk/client-ivs-realtime';
 import { expect, test } from 'vitest';
 import { AdminClient, AdminError } from '../../src/local/admin-client.js';
-import { Store, type ParticipantRec } from '../../src/emulator/store.js';
+import { Store, type ParticipantRec } from '../../src/emulator/state/store.js';
 import { emulatorPerTest } from './helpers.js';
 
 const emulators = emulatorPerTest();

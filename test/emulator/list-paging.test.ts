@@ -4,8 +4,8 @@
 // HTTP with the real SDK; the pure parts (the sequenced map, the serialiser) are checked directly.
 import * as sdk from '@aws-sdk/client-ivs-realtime';
 import { expect, test } from 'vitest';
-import { SequencedMap } from '../../src/emulator/sequenced-map.js';
-import { JsonItems, jsonText } from '../../src/emulator/wire.js';
+import { SequencedMap } from '../../src/emulator/state/sequenced-map.js';
+import { JsonItems, jsonText } from '../../src/emulator/http/wire.js';
 import { admin, emulatorPerTest, ok, raw } from './helpers.js';
 
 const emulators = emulatorPerTest();

@@ -8,10 +8,10 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
-import { ADMIN_ROUTES } from '../../src/emulator/admin.js';
-import { ADMIN_SECRET_HEADER } from '../../src/emulator/admin-secret.js';
-import type { RunningEmulator } from '../../src/emulator/server.js';
-import { NodeSha256 } from '../../src/emulator/sigv4.js';
+import { ADMIN_ROUTES } from '../../src/emulator/http/admin.js';
+import { ADMIN_SECRET_HEADER } from '../../src/emulator/http/admin-secret.js';
+import type { RunningEmulator } from '../../src/emulator/http/server.js';
+import { NodeSha256 } from '../../src/emulator/http/sigv4.js';
 import { AdminClient, AdminError } from '../../src/local/admin-client.js';
 import { readInstanceState } from '../../src/local/instance.js';
 import { instanceStatePath } from '../../src/local/paths.js';

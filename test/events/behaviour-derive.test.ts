@@ -1,9 +1,9 @@
 // The pure derivation of EventBridge events from a committed change and the state before it.
 import { describe, expect, test } from 'vitest';
-import { deriveEvents, eventKey, eventOps } from '../../src/emulator/events/derive.js';
-import { EVENT_NAMES, detailTypeOf, eventTime, isExtraEvent, sampleEvent, type EventName, type IvsEvent } from '../../src/emulator/events/envelope.js';
-import { EVENT_LOG, OUTBOX } from '../../src/emulator/events/tables.js';
-import { Store, type CompositionRec, type Op, type ParticipantRec } from '../../src/emulator/store.js';
+import { deriveEvents, eventKey, eventOps } from '../../src/emulator/eventbridge/derive.js';
+import { EVENT_NAMES, detailTypeOf, eventTime, isExtraEvent, sampleEvent, type EventName, type IvsEvent } from '../../src/emulator/eventbridge/envelope.js';
+import { EVENT_LOG, OUTBOX } from '../../src/emulator/eventbridge/tables.js';
+import { Store, type CompositionRec, type Op, type ParticipantRec } from '../../src/emulator/state/store.js';
 import { expectDocumentedShape } from './behaviour-shape.js';
 
 const origin = { account: '123456789012', region: 'us-east-1' };

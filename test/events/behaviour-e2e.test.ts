@@ -5,7 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { IvsEvent } from '../../src/emulator/events/envelope.js';
+import type { IvsEvent } from '../../src/emulator/eventbridge/envelope.js';
 import { runCli, type RunResult } from '../helpers/cli.js';
 import { adminHeaders, spawnEmulator, type SpawnedEmulator } from '../helpers/emulator.js';
 import { expectDocumentedShape } from './behaviour-shape.js';

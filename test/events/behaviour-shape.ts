@@ -1,7 +1,7 @@
 // The documented shape of an IVS event envelope (docs/events.md), checked field by field: the unit and
 // end-to-end behaviour tests hold every emitted envelope to it.
 import { expect } from 'vitest';
-import { EVENT_NAMES, isExtraEvent, type IvsEvent } from '../../src/emulator/events/envelope.js';
+import { EVENT_NAMES, isExtraEvent, type IvsEvent } from '../../src/emulator/eventbridge/envelope.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;

@@ -5,10 +5,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventBusOf } from '../../src/emulator/events/bus.js';
-import { flagTargets, DEFAULT_RETRY } from '../../src/emulator/events/rules.js';
-import { EVENT_LOG, OUTBOX } from '../../src/emulator/events/tables.js';
-import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/server.js';
+import { eventBusOf } from '../../src/emulator/eventbridge/bus.js';
+import { flagTargets, DEFAULT_RETRY } from '../../src/emulator/eventbridge/rules.js';
+import { EVENT_LOG, OUTBOX } from '../../src/emulator/eventbridge/tables.js';
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/http/server.js';
 import { AdminClient } from '../../src/local/admin-client.js';
 import { tailEmulator } from '../../src/events/emulator-tail.js';
 import { startReceiver, type Receiver } from './receiver.js';
@@ -157,7 +157,7 @@ describe('the event bus in the emulator', () => {
 
 describe('watch feed', () => {
   it('turns the emulator stream into feed lines, and is absent for an endpoint that is not an emulator', async () => {
-    const { emulatorEventFeed } = await import('../../src/events/watch-feed.js');
+    const { emulatorEventFeed } = await import('../../src/watch/event-feed.js');
     const e = await emulator({});
     const down = await startReceiver();
     await down.close();

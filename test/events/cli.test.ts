@@ -2,7 +2,7 @@
 // when the stage is given as an ARN.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_EVENT_NAMES } from '../../src/events/names.js';
-import { isExtraEvent, type IvsEvent } from '../../src/emulator/events/envelope.js';
+import { isExtraEvent, type IvsEvent } from '../../src/emulator/eventbridge/envelope.js';
 import { runCli } from '../helpers/cli.js';
 import { expectDocumentedShape } from './behaviour-shape.js';
 import { startReceiver, type Receiver } from './receiver.js';

@@ -3,7 +3,7 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import { DeadLetterFile } from '../../src/emulator/events/dead-letters.js';
+import { DeadLetterFile } from '../../src/emulator/eventbridge/dead-letters.js';
 import { scratchDir } from '../helpers/scratch.js';
 
 test('a torn last line is cut off before the next letter, which is written whole; a new file is 0600', () => {

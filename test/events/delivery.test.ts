@@ -4,11 +4,11 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { VirtualClock } from '../../src/emulator/clock.js';
-import { BEHIND_BACKLOG, DEFAULT_CONCURRENCY, DeliveryWorker, MAX_CONCURRENCY, REORDER_HOLD_MS, type DeadLetter } from '../../src/emulator/events/delivery.js';
-import { parseFaults, type FaultPlan } from '../../src/emulator/events/faults.js';
-import { compilePattern } from '../../src/emulator/events/pattern.js';
-import { ALL_IVS_EVENTS, DEFAULT_RETRY, flagTargets, parseRules, target, type DeliveryConfig, type RetryPolicy } from '../../src/emulator/events/rules.js';
+import { VirtualClock } from '../../src/emulator/state/clock.js';
+import { BEHIND_BACKLOG, DEFAULT_CONCURRENCY, DeliveryWorker, MAX_CONCURRENCY, REORDER_HOLD_MS, type DeadLetter } from '../../src/emulator/eventbridge/delivery.js';
+import { parseFaults, type FaultPlan } from '../../src/emulator/eventbridge/faults.js';
+import { compilePattern } from '../../src/emulator/eventbridge/pattern.js';
+import { ALL_IVS_EVENTS, DEFAULT_RETRY, flagTargets, parseRules, target, type DeliveryConfig, type RetryPolicy } from '../../src/emulator/eventbridge/rules.js';
 import { mountTmpfs } from '../helpers/mounts.js';
 import { startReceiver, type Receiver } from './receiver.js';
 

@@ -6,7 +6,7 @@
 import { CreateEventBusCommand, EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { matchesPattern } from '../../src/emulator/events/pattern.js';
+import { matchesPattern } from '../../src/emulator/eventbridge/pattern.js';
 import { MOTO_CREDENTIALS, motoMissing, startMoto, type Moto } from './moto.js';
 import { envelopeOf, PATTERN_CASES } from './pattern-cases.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compilePattern, matchesPattern, PatternError } from '../../src/emulator/events/pattern.js';
+import { compilePattern, matchesPattern, PatternError } from '../../src/emulator/eventbridge/pattern.js';
 import { envelopeOf, PATTERN_CASES } from './pattern-cases.js';
 
 describe('event patterns: the documented table', () => {

@@ -4,7 +4,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ADMIN_SECRET_HEADER, inProcessSecret } from '../../src/emulator/admin-secret.js';
+import { ADMIN_SECRET_HEADER, inProcessSecret } from '../../src/emulator/http/admin-secret.js';
 import { readInstanceState } from '../../src/local/instance.js';
 import { spawnChild, stopChild } from './children.js';
 import { BIN } from './cli.js';

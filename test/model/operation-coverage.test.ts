@@ -4,7 +4,7 @@ import * as sdk from '@aws-sdk/client-ivs-realtime';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../commands/index.js';
 import { SDK_COMMANDS } from '../../src/api/operations.js';
-import { HANDLERS } from '../../src/emulator/handlers/index.js';
+import { HANDLERS } from '../../src/emulator/http/handlers/index.js';
 import { OPERATION_NAMES, OPERATIONS } from '../../src/model/api.js';
 
 /** Every operation the SDK client can send, from its command classes. */
@@ -27,7 +27,7 @@ describe('every SDK operation is covered end to end', () => {
     expect(sdkOperations.filter((op) => !Object.hasOwn(SDK_COMMANDS, op))).toEqual([]);
   });
 
-  it('each has an emulator handler (src/emulator/handlers/index.ts)', () => {
+  it('each has an emulator handler (src/emulator/http/handlers/index.ts)', () => {
     expect(sdkOperations.filter((op) => typeof HANDLERS[op] !== 'function')).toEqual([]);
   });
 

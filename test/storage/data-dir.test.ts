@@ -3,8 +3,8 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import { startEmulator } from '../../src/emulator/server.js';
-import { DataDirError } from '../../src/emulator/storage/errors.js';
+import { startEmulator } from '../../src/emulator/http/server.js';
+import { DataDirError } from '../../src/emulator/state/storage/errors.js';
 import { admin } from '../emulator/helpers.js';
 import { scratchDir } from '../helpers/scratch.js';
 import { allStages, call } from './helpers.js';

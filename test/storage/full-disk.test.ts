@@ -2,7 +2,7 @@
 // is a 500 InternalServerException that says "no space left on the data dir ...", and none of them is
 // stored; reads keep working; once space is freed, writes succeed again without a restart; after a
 // restart every acknowledged write is there. And the emulator never dies of it: filling a 3 MB disk
-// used to crash it inside lmdb (src/emulator/storage/reserve.ts says why), so that is done 30 times.
+// used to crash it inside lmdb (src/emulator/state/storage/reserve.ts says why), so that is done 30 times.
 // Needs root (mount); skipped with a message otherwise.
 import { rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,4 +1,4 @@
-// The room claimed ahead of a commit (src/emulator/storage/reserve.ts) must cover whatever the commit
+// The room claimed ahead of a commit (src/emulator/state/storage/reserve.ts) must cover whatever the commit
 // takes from the end of the data file: if lmdb ever wrote past it, a full disk could fail a write inside
 // lmdb again. Checked against real lmdb commits of many shapes: small and overflow-sized values, puts
 // into a growing tree, deletes that merge pages, and batches of every size.
@@ -6,7 +6,7 @@ import { open, type Key, type RootDatabase } from 'lmdb';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
-import { pagesAtMost, SpaceReservation, type PageStats } from '../../src/emulator/storage/reserve.js';
+import { pagesAtMost, SpaceReservation, type PageStats } from '../../src/emulator/state/storage/reserve.js';
 import { scratchDir } from '../helpers/scratch.js';
 
 let db: RootDatabase<Buffer, Key> | undefined;

@@ -8,7 +8,7 @@ import {
   GetStageSessionCommand,
 } from '@aws-sdk/client-ivs-realtime';
 import { expect, test } from 'vitest';
-import { eventBusOf } from '../../src/emulator/events/bus.js';
+import { eventBusOf } from '../../src/emulator/eventbridge/bus.js';
 import { admin, emulatorPerTest, failure, ok } from '../emulator/helpers.js';
 
 const WINDOW_SECONDS = 30;

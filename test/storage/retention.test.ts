@@ -1,9 +1,9 @@
-// History has bounds (src/emulator/retention.ts), so hours of `ivsrt local simulate` cannot grow memory
+// History has bounds (src/emulator/domain/retention.ts), so hours of `ivsrt local simulate` cannot grow memory
 // or the data dir without limit: the oldest ended sessions, departed participants and events go first;
 // what is live stays. Small limits here; the defaults are documented in the README.
 import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/server.js';
+import { startEmulator, type RunningEmulator } from '../../src/emulator/http/server.js';
 import { admin } from '../emulator/helpers.js';
 import { scratchDir } from '../helpers/scratch.js';
 import { call } from './helpers.js';

@@ -4,7 +4,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { adminHeaders } from '../helpers/emulator.js';
-import type { WhipSubscriber } from '../../src/emulator/whip/subscribe.js';
+import type { WhipSubscriber } from '../../src/emulator/media/whip/subscribe.js';
 
 const SCRIPT = fileURLToPath(new URL('./aiortc_client.py', import.meta.url));
 

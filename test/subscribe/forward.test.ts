@@ -1,7 +1,7 @@
 // The forwarder's packet work, as pure functions: an RTP packet rewritten for one subscriber, and the
 // RTCP that asks for a key frame.
 import { describe, expect, it } from 'vitest';
-import { asksForKeyframe, rewriteRtp } from '../../src/emulator/whip/forward.js';
+import { asksForKeyframe, rewriteRtp } from '../../src/emulator/media/whip/forward.js';
 
 /** An RTP packet: V=2, optional CSRCs and header extension, marker, payload type, seq 0x1234, ts, SSRC 0xdeadbeef. */
 function rtp({ marker = false, pt = 96, csrcs = 0, extensionWords = 0, payload = [1, 2, 3] } = {}): Buffer {

@@ -4,7 +4,7 @@
 // the watch polls on the emulator's own clock, frozen, so each poll happens when the test advances it.
 import { CreateStageCommand, GetParticipantCommand } from '@aws-sdk/client-ivs-realtime';
 import { afterEach, expect, test } from 'vitest';
-import type { VirtualClock } from '../../src/emulator/clock.js';
+import type { VirtualClock } from '../../src/emulator/state/clock.js';
 import { AdminClient } from '../../src/local/admin-client.js';
 import type { Clock } from '../../src/clock.js';
 import { Poller, type PollStatus } from '../../src/watch/poller.js';

@@ -2,7 +2,7 @@
 // service (answering only what a stage poll asks), a fake media source and a fake clock, counted in polls.
 import type { Participant } from '@aws-sdk/client-ivs-realtime';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { WhipPublisherStatus } from '../../src/emulator/admin-contract.js';
+import type { WhipPublisherStatus } from '../../src/emulator/http/admin-contract.js';
 import type { MeasuredMedia } from '../../src/local/media.js';
 import { MEDIA_OPERATION, type CommandSender } from '../../src/watch/api.js';
 import { emulatorMedia } from '../../src/watch/emulator-media.js';

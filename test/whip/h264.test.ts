@@ -2,7 +2,7 @@
 // profiles, chroma formats and sizes that need cropping (360 and 1080 are not multiples of 16).
 import { describe, expect, it } from 'vitest';
 import { nalUnits, parseSps, unescapeRbsp } from '../../src/media/h264.js';
-import { MediaMeter } from '../../src/emulator/whip/meter.js';
+import { MediaMeter } from '../../src/emulator/media/whip/meter.js';
 import { parseRtp } from '../../src/media/rtp.js';
 
 // `ffmpeg -f lavfi -i testsrc=size=WxH -frames:v 1 -c:v libx264 -profile:v P -pix_fmt F -f h264 -`, NAL type 7.

@@ -3,7 +3,7 @@
 // behind; no ffmpeg is one line.
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import type { WhipPublisherStatus } from '../../src/emulator/admin-contract.js';
+import type { WhipPublisherStatus } from '../../src/emulator/http/admin-contract.js';
 import { describeMedia } from '../../src/local/admin-client.js';
 import { findFfmpeg } from '../../src/publish/ffmpeg.js';
 import { emulatorBed } from '../helpers/bed.js';

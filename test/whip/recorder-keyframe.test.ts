@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { beginsKeyframe, Recorder } from '../../src/emulator/whip/recorder.js';
+import { beginsKeyframe, Recorder } from '../../src/emulator/media/whip/recorder.js';
 
 const VIDEO = 96;
 const AUDIO = 111;

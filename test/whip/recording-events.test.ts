@@ -6,8 +6,8 @@
 import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IvsEvent } from '../../src/emulator/events/envelope.js';
-import { playlistDurationMs } from '../../src/emulator/recording-files.js';
+import type { IvsEvent } from '../../src/emulator/eventbridge/envelope.js';
+import { playlistDurationMs } from '../../src/emulator/media/recording-files.js';
 import { findFfmpeg } from '../../src/publish/ffmpeg.js';
 import { apiClient, type Api } from '../helpers/activity.js';
 import { runCli, type RunResult } from '../helpers/cli.js';

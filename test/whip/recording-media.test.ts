@@ -11,7 +11,7 @@ import { emulatorBed } from '../helpers/bed.js';
 import { scratchDir } from '../helpers/scratch.js';
 import { eventually, whipClient, whipClientMissing } from './media.js';
 import { mediaOf } from './whip-api.js';
-import { playlistDurationMs } from '../../src/emulator/recording-files.js';
+import { playlistDurationMs } from '../../src/emulator/media/recording-files.js';
 
 const noFfmpeg = findFfmpeg() === undefined;
 if (noFfmpeg) console.warn('skipping the recording media tests: ffmpeg not installed (apt-get install ffmpeg)');

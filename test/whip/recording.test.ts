@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { findFfmpeg } from '../../src/publish/ffmpeg.js';
 import { emulatorBed } from '../helpers/bed.js';
 import { scratchDir } from '../helpers/scratch.js';
-import { playlistDurationMs } from '../../src/emulator/recording-files.js';
+import { playlistDurationMs } from '../../src/emulator/media/recording-files.js';
 import { eventually } from './media.js';
 
 const noFfmpeg = findFfmpeg() === undefined;

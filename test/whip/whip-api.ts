@@ -1,7 +1,7 @@
 // What the WHIP tests read back: the emulator's measured publishers, and a participant's events.
 import type { Api } from '../helpers/activity.js';
 import { adminHeaders } from '../helpers/emulator.js';
-import type { WhipPublisher } from '../../src/emulator/whip/ingest.js';
+import type { WhipPublisher } from '../../src/emulator/media/whip/ingest.js';
 
 /** A WHIP publisher as GET /_ivsrt/media shows it (times as ISO strings). */
 export type Publisher = Omit<WhipPublisher, 'postedAt' | 'publishStartedAt'> & { postedAt: string; publishStartedAt?: string };

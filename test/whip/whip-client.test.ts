@@ -1,7 +1,7 @@
 // An independent WHIP client (Debian's simple-whip-client, GStreamer) publishing real H.264 + Opus into
 // the emulator with tokens made by `ivsrt token create`, and the media rules it must meet.
 import { afterAll, describe, expect, it } from 'vitest';
-import type { IvsEvent, StageUpdateDetail } from '../../src/emulator/events/envelope.js';
+import type { IvsEvent, StageUpdateDetail } from '../../src/emulator/eventbridge/envelope.js';
 import { startReceiver } from '../events/receiver.js';
 import { emulatorBed } from '../helpers/bed.js';
 import { eventually, whipClient, whipClientMissing } from './media.js';

@@ -4,7 +4,7 @@
 import { setFlagsFromString } from 'node:v8';
 import chalk from 'chalk';
 import { render } from 'ink';
-import type { EventFeed } from '../../events/watch-feed.js';
+import type { EventFeed } from '../event-feed.js';
 import type { WatchOptions } from '../options.js';
 import { Poller } from '../poller.js';
 import { RateLimiter } from '../rate-limiter.js';

@@ -1,0 +1,16 @@
+// Reading and replacing one participant record. Records are replaced on every change, never changed in
+// place, so code that holds a participant across calls reads it afresh (activity.ts, recording.ts).
+import type { Emulator } from './emulator.js';
+import type { ParticipantRec } from '../state/store.js';
+
+/** The stored version of `p` now (a reference held across calls goes stale). */
+export function current(emu: Emulator, p: ParticipantRec): ParticipantRec {
+  return emu.store.participants.get(p.sessionId)?.get(p.id) ?? p;
+}
+
+/** Replaces the stored `p` by a copy with `changes`, and returns the copy. */
+export function update(emu: Emulator, p: ParticipantRec, changes: Partial<ParticipantRec>): ParticipantRec {
+  const next = { ...current(emu, p), ...changes };
+  emu.mutate([{ k: 'participant', v: next }]);
+  return next;
+}

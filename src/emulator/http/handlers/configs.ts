@@ -1,0 +1,88 @@
+// Encoder and storage configurations: templates that compositions and participant recording refer to.
+import { conflict, quotaExceeded, validationError } from '../../state/errors.js';
+import { newResourceId } from '../../domain/ids.js';
+import { paginate } from '../pagination.js';
+import type { EncoderConfigurationRec, StorageConfigurationRec, Video } from '../../state/store.js';
+import { encoderSummary, encoderView, storageView } from '../../domain/views.js';
+import { tagsOf, type Handler } from './common.js';
+import { compositionsUsing, usesEncoder } from './compositions.js';
+
+const VIDEO_DEFAULTS: Video = { width: 1280, height: 720, framerate: 30, bitrate: 2_500_000 };
+const MAX_PIXELS = 2_073_600;
+
+export function video(input: Partial<Video> | undefined): Video {
+  const v = { ...VIDEO_DEFAULTS, ...input };
+  const problems: string[] = [];
+  if (v.width % 2 !== 0) problems.push('video.width must be an even number');
+  if (v.height % 2 !== 0) problems.push('video.height must be an even number');
+  if (v.width * v.height > MAX_PIXELS) problems.push(`video.width x video.height must be at most ${MAX_PIXELS} pixels (got ${v.width * v.height})`);
+  if (problems.length > 0) {
+    throw validationError(`${problems.length} validation error${problems.length === 1 ? '' : 's'} detected: ${problems.join('; ')}`);
+  }
+  return v;
+}
+
+export const createEncoderConfiguration: Handler<'CreateEncoderConfiguration'> = (emu, input) => {
+  if (emu.store.encoders.size >= emu.quotas.encoderConfigurations) {
+    throw quotaExceeded(`the account already has ${emu.quotas.encoderConfigurations} encoder configurations`);
+  }
+  const id = newResourceId();
+  const rec: EncoderConfigurationRec = { arn: emu.arn('encoder-configuration', id), id, name: input.name ?? '', video: video(input.video), tags: tagsOf(input) };
+  emu.mutate([{ k: 'encoder', v: rec }]);
+  return { encoderConfiguration: encoderView(rec) };
+};
+
+export const getEncoderConfiguration: Handler<'GetEncoderConfiguration'> = (emu, input) => ({ encoderConfiguration: encoderView(emu.encoder(input.arn)) });
+
+export const deleteEncoderConfiguration: Handler<'DeleteEncoderConfiguration'> = (emu, input) => {
+  const rec = emu.encoder(input.arn);
+  const users = compositionsUsing(emu, (c) => usesEncoder(c, rec.arn));
+  if (users.length > 0) throw conflict(`encoder configuration ${rec.arn} is used by composition ${users[0]!.arn}`);
+  emu.mutate([{ k: 'delete', kind: 'encoder', arn: rec.arn }]);
+  return {};
+};
+
+export const listEncoderConfigurations: Handler<'ListEncoderConfigurations'> = (emu, input) => {
+  const page = paginate('ListEncoderConfigurations', [...emu.store.encoders.values()], input, 100);
+  return { encoderConfigurations: page.items.map(encoderSummary), nextToken: page.nextToken };
+};
+
+export const createStorageConfiguration: Handler<'CreateStorageConfiguration'> = (emu, input) => {
+  if (emu.store.storages.size >= emu.quotas.storageConfigurations) {
+    throw quotaExceeded(`the account already has ${emu.quotas.storageConfigurations} storage configurations`);
+  }
+  const id = newResourceId();
+  const rec: StorageConfigurationRec = {
+    arn: emu.arn('storage-configuration', id),
+    id,
+    name: input.name ?? '',
+    // bucketName is required by the model, which the server has checked (the SDK types it as optional).
+    s3: { bucketName: input.s3.bucketName as string },
+    tags: tagsOf(input),
+  };
+  emu.mutate([{ k: 'storage', v: rec }]);
+  return { storageConfiguration: storageView(rec) };
+};
+
+export const getStorageConfiguration: Handler<'GetStorageConfiguration'> = (emu, input) => ({ storageConfiguration: storageView(emu.storage(input.arn)) });
+
+export const deleteStorageConfiguration: Handler<'DeleteStorageConfiguration'> = (emu, input) => {
+  const rec = emu.storage(input.arn);
+  const users = compositionsUsing(emu, (c) =>
+    c.destinations.some((d) => (d.configuration as { s3?: { storageConfigurationArn?: string } }).s3?.storageConfigurationArn === rec.arn),
+  );
+  if (users.length > 0) throw conflict(`storage configuration ${rec.arn} is used by composition ${users[0]!.arn}`);
+  for (const stage of emu.store.stages.values()) {
+    if (stage.autoRecording.storageConfigurationArn === rec.arn) {
+      throw conflict(`storage configuration ${rec.arn} is used by the participant recording of stage ${stage.arn}`);
+    }
+  }
+  emu.mutate([{ k: 'delete', kind: 'storage', arn: rec.arn }]);
+  return {};
+};
+
+export const listStorageConfigurations: Handler<'ListStorageConfigurations'> = (emu, input) => {
+  const defaultMax = Math.max(1, Math.min(emu.quotas.storageConfigurations, 100));
+  const page = paginate('ListStorageConfigurations', [...emu.store.storages.values()], input, defaultMax);
+  return { storageConfigurations: page.items.map(storageView), nextToken: page.nextToken };
+};

@@ -1,0 +1,62 @@
+// Public keys for self-signed participant tokens (behaviour reference §1).
+import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
+import { conflict, quotaExceeded, validationError } from '../../state/errors.js';
+import { newResourceId } from '../../domain/ids.js';
+import { paginate } from '../pagination.js';
+import type { PublicKeyRec } from '../../state/store.js';
+import { publicKeySummary, publicKeyView } from '../../domain/views.js';
+import { tagsOf, type Handler } from './common.js';
+
+/** The key as a P-384 public key object, or a ValidationException saying what it is instead. */
+export function parseP384(pem: string): KeyObject {
+  let key: KeyObject;
+  try {
+    key = createPublicKey({ key: pem, format: 'pem' });
+  } catch {
+    throw validationError('1 validation error detected: publicKeyMaterial is not a readable PEM public key');
+  }
+  const curve = key.asymmetricKeyDetails?.namedCurve;
+  if (key.asymmetricKeyType !== 'ec' || curve !== 'secp384r1') {
+    throw validationError(`1 validation error detected: publicKeyMaterial must be an ECDSA P-384 (secp384r1) key, not ${key.asymmetricKeyType}${curve ? ` ${curve}` : ''}`);
+  }
+  return key;
+}
+
+/** 16 colon-separated hex pairs like the service's; the real digest is unknown, MD5 of the DER is ours. */
+export function fingerprint(key: KeyObject): string {
+  const digest = createHash('md5').update(key.export({ type: 'spki', format: 'der' })).digest('hex');
+  return digest.match(/../g)!.join(':');
+}
+
+export const importPublicKey: Handler<'ImportPublicKey'> = (emu, input) => {
+  const key = parseP384(input.publicKeyMaterial);
+  const print = fingerprint(key);
+  for (const existing of emu.store.keys.values()) {
+    if (existing.fingerprint === print) throw conflict(`this key material is already imported as ${existing.arn}`);
+  }
+  if (emu.store.keys.size >= emu.quotas.publicKeys) throw quotaExceeded(`the account already has ${emu.quotas.publicKeys} public keys`);
+  const id = newResourceId();
+  const rec: PublicKeyRec = {
+    arn: emu.arn('public-key', id),
+    id,
+    name: input.name ?? '',
+    publicKeyMaterial: input.publicKeyMaterial,
+    fingerprint: print,
+    tags: tagsOf(input),
+  };
+  emu.mutate([{ k: 'key', v: rec }]);
+  return { publicKey: publicKeyView(rec) };
+};
+
+export const getPublicKey: Handler<'GetPublicKey'> = (emu, input) => ({ publicKey: publicKeyView(emu.publicKey(input.arn)) });
+
+export const deletePublicKey: Handler<'DeletePublicKey'> = (emu, input) => {
+  const rec = emu.publicKey(input.arn);
+  emu.mutate([{ k: 'delete', kind: 'key', arn: rec.arn }]);
+  return {};
+};
+
+export const listPublicKeys: Handler<'ListPublicKeys'> = (emu, input) => {
+  const page = paginate('ListPublicKeys', [...emu.store.keys.values()], input, 50);
+  return { publicKeys: page.items.map(publicKeySummary), nextToken: page.nextToken };
+};

@@ -1,0 +1,43 @@
+// Which operation a request is: `POST /<Operation>` for all but the tag operations, which live at
+// `GET|POST|DELETE /tags/{resourceArn}` with the ARN URL-encoded in one path segment.
+import { OPERATIONS } from '../../model/api.js';
+import { ApiError, validationError } from '../state/errors.js';
+
+export interface Route {
+  operation: string;
+  /** From the path, for the tag operations. */
+  resourceArn?: string;
+}
+
+const POST_OPERATIONS = new Map<string, string>();
+for (const [name, op] of Object.entries(OPERATIONS)) if (!op.path.includes('{')) POST_OPERATIONS.set(op.path, name);
+
+const TAG_OPERATIONS: Record<string, string> = { GET: 'ListTagsForResource', POST: 'TagResource', DELETE: 'UntagResource' };
+const TAGS_PREFIX = '/tags/';
+
+export function resolveRoute(method: string, path: string): Route {
+  const operation = POST_OPERATIONS.get(path);
+  if (operation) {
+    if (method !== 'POST') throw new ApiError('MethodNotAllowedException', `${operation} takes POST, not ${method}`, 405);
+    return { operation };
+  }
+  if (path.startsWith(TAGS_PREFIX)) {
+    const tagOperation = TAG_OPERATIONS[method];
+    if (!tagOperation) throw new ApiError('MethodNotAllowedException', `/tags/{resourceArn} takes GET, POST or DELETE, not ${method}`, 405);
+    let resourceArn: string;
+    try {
+      resourceArn = decodeURIComponent(path.slice(TAGS_PREFIX.length));
+    } catch {
+      throw validationError('1 validation error detected: resourceArn is not a valid URL-encoded string');
+    }
+    return { operation: tagOperation, resourceArn };
+  }
+  throw new ApiError('UnknownOperationException', `no operation at ${method} ${path.length > 200 ? `${path.slice(0, 200)}...` : path}`, 404);
+}
+
+/** `?tagKeys=a&tagKeys=b` as UntagResource's list; undefined when the parameter is absent. */
+export function queryList(query: string, name: string): string[] | undefined {
+  if (!query) return undefined;
+  const params = new URLSearchParams(query);
+  return params.has(name) ? params.getAll(name) : undefined;
+}

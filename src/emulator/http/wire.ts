@@ -1,0 +1,85 @@
+// The restJson1 response side: the headers the real service sends on every reply (the model binds
+// them as members of StartParticipantReplication's output and of every error), JSON bodies, and errors
+// as `x-amzn-ErrorType` + {exceptionMessage, message}.
+import { randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+import type { ApiError } from '../state/errors.js';
+
+// Values as the AWS CLI's start/stop-participant-replication examples print them (those outputs are
+// the only place the service's header values are shown), byte for byte, oddities included
+// ("max-age:47304000", the trailing ';' in the policy).
+const SECURITY_HEADERS: Record<string, string> = {
+  'Content-Type': 'application/json',
+  'Cache-Control': 'no-store, no-cache',
+  'Content-Security-Policy': "default-src 'self'; upgrade-insecure-requests;",
+  'Strict-Transport-Security': 'max-age:47304000; includeSubDomains',
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+};
+
+// The service answers any origin. The emulator sends the same, but it answers no preflight, and every
+// API request needs an Authorization header, which a browser sends cross-origin only after a preflight:
+// so a web page can neither call the API nor read more than an "unsigned request" refusal.
+const CORS_HEADERS: Record<string, string> = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Expose-Headers':
+    'Access-Control-Allow-Origin,Access-Control-Expose-Headers,Cache-Control,Content-Length,Content-Security-Policy,Content-Type,date,' +
+    'Strict-Transport-Security,x-amz-apigw-id,x-amzn-errormessage,x-amzn-errortype,x-amzn-requestid,x-amzn-trace-id,X-Content-Type-Options,X-Frame-Options',
+};
+
+/** Who a reply is for: the service's API (its headers, CORS included) or the emulator's own routes (no CORS at all). */
+export type Surface = 'api' | 'admin';
+
+/** A reply member that is a JSON array of items already serialised (list pages, views.ts's cached texts). */
+export class JsonItems {
+  constructor(readonly items: readonly string[]) {}
+
+  toJSON(): unknown[] {
+    return this.items.map((item) => JSON.parse(item) as unknown);
+  }
+}
+
+/** JSON.stringify(body), with JsonItems members written by joining their texts rather than parsed back. */
+export function jsonText(body: unknown): string {
+  if (typeof body !== 'object' || body === null || !Object.values(body).some((value) => value instanceof JsonItems)) return JSON.stringify(body);
+  const members: string[] = [];
+  for (const [name, value] of Object.entries(body)) {
+    if (value instanceof JsonItems) members.push(`${JSON.stringify(name)}:[${value.items.join(',')}]`);
+    else if (value !== undefined) members.push(`${JSON.stringify(name)}:${JSON.stringify(value)}`);
+  }
+  return `{${members.join(',')}}`;
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, extra?: Record<string, string>, surface: Surface = 'api'): void {
+  // Encoded once: the length and the bytes written come from the same pass.
+  const bytes = Buffer.from(jsonText(body));
+  res.writeHead(status, {
+    ...SECURITY_HEADERS,
+    ...(surface === 'api' ? CORS_HEADERS : undefined),
+    ...extra,
+    'x-amzn-RequestId': randomUUID(),
+    'Content-Length': bytes.length,
+  });
+  res.end(bytes);
+}
+
+export function sendError(res: ServerResponse, error: ApiError, extra?: Record<string, string>, surface: Surface = 'api'): void {
+  sendJson(res, error.status, { ...error.details, exceptionMessage: error.message, message: error.message }, { ...extra, 'x-amzn-ErrorType': error.type }, surface);
+}
+
+/**
+ * The same error as raw HTTP/1.1 bytes, for replies the emulator writes on the socket itself (Node's
+ * parser refused the request, so there is no response object): still JSON, still typed, then closed.
+ */
+export function rawErrorReply(status: number, reason: string, error: ApiError): string {
+  const text = JSON.stringify({ exceptionMessage: error.message, message: error.message });
+  const headers: Record<string, string | number> = {
+    ...SECURITY_HEADERS,
+    ...CORS_HEADERS,
+    'x-amzn-RequestId': randomUUID(),
+    'x-amzn-ErrorType': error.type,
+    Connection: 'close',
+    'Content-Length': Buffer.byteLength(text),
+  };
+  return `HTTP/1.1 ${status} ${reason}\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n${text}`;
+}

@@ -1,0 +1,430 @@
+// Server-side composition with real media: while a composition is ACTIVE, one ffmpeg per composition
+// decodes the stage's WHIP publishers (their RTP, from whip/ingest.ts's watchRtpSources, fed through
+// whip/rtp-feed.ts), draws them on the encoder configuration's canvas as the layout says
+// (src/composition/layout.ts, drawn by src/composition/graph.ts), mixes their audio, and encodes H.264/AAC
+// for its destinations: the channel destination as live HLS the emulator serves (output.ts), the S3
+// destination as a composite recording under --s3-dir (composite-recording.ts). Simulated publishers
+// (no media) get a labelled placeholder tile.
+//
+// The scene (who is where, which streams) is worked out again after every committed change and whenever
+// a publisher's media starts, stops, or its video pauses; when it differs, ffmpeg is restarted with the
+// new graph (inputs cannot be added to a running ffmpeg), and the outputs go on from where they were.
+import type { ChildProcess } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EncoderConfiguration } from '@aws-sdk/client-ivs-realtime';
+import { compositionGraph, type DrawnTile } from '../../../composition/graph.js';
+import { layoutTiles, type LayoutParticipant, type LayoutSpec } from '../../../composition/layout.js';
+import { findFfmpeg } from '../../../publish/ffmpeg.js';
+import type { Emulator } from '../../domain/emulator.js';
+import { isBucketBroken } from '../../domain/faults.js';
+import { participantKey, type CompositionRec, type DestinationRec } from '../../state/store.js';
+import { watchRtpSources, type MediaKind, type RtpSource } from '../whip/ingest.js';
+import { RtpFeed, type FeedStream } from '../../../media/rtp-feed.js';
+import { spawnTied } from '../../../media/spawn.js';
+import { CompositeRecording } from './composite-recording.js';
+import { outputArgs, type OutputTarget } from './output.js';
+
+/** The encoder configuration's defaults (API reference, Video): 1280x720, 30 fps, 2.5 Mbps. */
+const DEFAULT_VIDEO = { width: 1280, height: 720, framerate: 30, bitrate: 2_500_000 };
+/** A publisher's video counts as stopped after this long without a packet (omitStoppedVideo, placeholder). */
+const VIDEO_STOPPED_MS = 1_500;
+/** Changes that come together (a publisher joining, then its media) make one restart. */
+const SETTLE_MS = 150;
+/** How long a stopping ffmpeg gets to finish its segment before it is killed. */
+const STOP_GRACE_MS = 800;
+
+export interface RendererOptions {
+  /** Where live output goes (one directory per composition), served at /playback/<compositionId>/; made when first needed. */
+  liveDir: () => string;
+  /** The directory standing in for S3 (--s3-dir); no composite recording without it. */
+  s3Dir?: string;
+}
+
+export interface Scene {
+  key: string;
+  canvas: { width: number; height: number };
+  framerate: number;
+  bitrate: number;
+  tiles: DrawnTile[];
+  /** The RTP streams ffmpeg reads, and whose media each is. */
+  streams: (FeedStream & { participant: string })[];
+  audio: string[];
+  outputs: OutputTarget[];
+}
+
+const running = (d: DestinationRec): boolean => d.state === 'ACTIVE' || d.state === 'RECONNECTING';
+const over = (d: DestinationRec): boolean => d.state === 'STOPPED' || d.state === 'FAILED';
+
+interface S3Settings {
+  storageConfigurationArn?: string;
+  recordingConfiguration?: { hlsConfiguration?: { targetSegmentDurationSeconds?: number } };
+  thumbnailConfigurations?: { targetIntervalSeconds?: number; storage?: string[] }[];
+}
+
+/** The composition's video settings: its first encoder configuration (a channel's, else the S3 destination's). */
+function videoOf(emu: Emulator, c: CompositionRec): typeof DEFAULT_VIDEO {
+  for (const d of c.destinations) {
+    const config = d.configuration as { channel?: { encoderConfigurationArn?: string }; s3?: { encoderConfigurationArns?: string[] } };
+    const arn = config.channel?.encoderConfigurationArn ?? config.s3?.encoderConfigurationArns?.[0];
+    const video = arn ? (emu.store.encoders.get(arn)?.video as EncoderConfiguration['video']) : undefined;
+    if (video) return { width: video.width ?? 1280, height: video.height ?? 720, framerate: Math.round(video.framerate ?? 30), bitrate: video.bitrate ?? 2_500_000 };
+  }
+  return DEFAULT_VIDEO;
+}
+
+export class CompositionRenderer {
+  private readonly sources = new Map<string, RtpSource>();
+  /** When each WHIP publisher's last video packet came (Date.now()). */
+  private readonly lastVideo = new Map<string, number>();
+  /** Publishers whose video was flowing at the last look (a change re-lays the output). */
+  private readonly flowing = new Set<string>();
+  private readonly pipelines = new Map<string, Pipeline>();
+  /** Composite recordings by `compositionArn/destinationId`, from their destination's start until they are closed. */
+  private readonly recordings = new Map<string, CompositeRecording>();
+  private readonly stopWatching: () => void;
+  private readonly ticker: NodeJS.Timeout;
+  private settle: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly emu: Emulator,
+    private readonly options: RendererOptions,
+  ) {
+    emu.onCommitted(() => this.schedule());
+    this.stopWatching = watchRtpSources(emu, {
+      added: (source) => {
+        const key = participantKey({ sessionId: source.sessionId, id: source.participantId });
+        this.sources.set(key, source);
+        source.listen((kind) => {
+          if (kind === 'video') this.lastVideo.set(key, Date.now());
+        });
+        this.schedule();
+      },
+      removed: (source) => {
+        const key = participantKey({ sessionId: source.sessionId, id: source.participantId });
+        this.sources.delete(key);
+        this.lastVideo.delete(key);
+        this.flowing.delete(key);
+        this.schedule();
+      },
+    });
+    // A paused video is a change no commit announces.
+    this.ticker = setInterval(() => {
+      let changed = false;
+      for (const key of this.sources.keys()) {
+        const now = this.videoFlowing(key);
+        if (now !== this.flowing.has(key)) {
+          changed = true;
+          if (now) this.flowing.add(key);
+          else this.flowing.delete(key);
+        }
+      }
+      if (changed) this.schedule();
+    }, 250);
+    this.ticker.unref();
+  }
+
+  private liveRoot: string | undefined;
+
+  /** The live output's directory for a composition (its playlist is live.m3u8). */
+  liveDirOf(compositionId: string): string {
+    this.liveRoot ??= this.options.liveDir();
+    return join(this.liveRoot, compositionId);
+  }
+
+  private videoFlowing(key: string): boolean {
+    const last = this.lastVideo.get(key);
+    return last !== undefined && Date.now() - last < VIDEO_STOPPED_MS;
+  }
+
+  private schedule(): void {
+    if (this.closed || this.settle) return;
+    this.settle = setTimeout(() => {
+      this.settle = undefined;
+      this.refresh();
+    }, SETTLE_MS);
+    this.settle.unref();
+  }
+
+  /** Every ACTIVE composition renders its current scene; the others stop rendering. */
+  private refresh(): void {
+    if (this.closed) return;
+    const seen = new Set<string>();
+    for (const c of this.emu.store.compositions.values()) {
+      if (c.state !== 'ACTIVE' || !c.destinations.some(running)) continue;
+      seen.add(c.arn);
+      let pipeline = this.pipelines.get(c.arn);
+      if (!pipeline) this.pipelines.set(c.arn, (pipeline = new Pipeline(this.emu, c.id)));
+      void pipeline.show(this.scene(c)).then(() => this.closeRecordings(c.arn));
+    }
+    for (const [arn, pipeline] of this.pipelines) {
+      if (seen.has(arn)) continue;
+      this.pipelines.delete(arn);
+      void pipeline.stop().then(() => this.closeRecordings(arn));
+    }
+    for (const key of this.recordings.keys()) {
+      const arn = key.slice(0, key.lastIndexOf('/'));
+      if (!this.pipelines.has(arn)) this.closeRecordings(arn);
+    }
+    // The live output of a composition that is gone (purged) goes with it.
+    for (const id of this.liveIds) {
+      if (![...this.emu.store.compositions.values()].some((c) => c.id === id)) {
+        rmSync(this.liveDirOf(id), { recursive: true, force: true });
+        this.liveIds.delete(id);
+      }
+    }
+  }
+
+  private readonly liveIds = new Set<string>();
+
+  /** What `c` shows now: its stage's publishers laid out, and the streams and outputs that takes. */
+  scene(c: CompositionRec): Scene {
+    const video = videoOf(this.emu, c);
+    const canvas = { width: video.width, height: video.height };
+    const sessionId = this.emu.store.stages.get(c.stageArn)?.activeSessionId;
+    const members = sessionId === undefined ? [] : [...(this.emu.store.participants.get(sessionId)?.values() ?? [])];
+    const publishers = members.filter((p) => p.connected && p.publishing);
+    const participants: LayoutParticipant[] = publishers.map((p) => {
+      const source = this.sources.get(participantKey(p));
+      const out: LayoutParticipant = { participantId: p.id, arrival: p.firstJoinTime };
+      if (p.userId) out.userId = p.userId;
+      if (p.attributes) out.attributes = p.attributes;
+      if (source && !this.videoFlowing(participantKey(p))) out.videoStopped = true;
+      return out;
+    });
+    const tiles = layoutTiles(c.layout as LayoutSpec, canvas, participants);
+    const streams: Scene['streams'] = [];
+    const streamOf = (key: string, kind: MediaKind, payloadType: number): string => {
+      streams.push({ kind, payloadType, participant: key });
+      return `0:${streams.length - 1}`;
+    };
+    const drawn: DrawnTile[] = tiles.map((tile) => {
+      const p = publishers.find((q) => q.id === tile.participant.participantId)!;
+      const key = participantKey(p);
+      const source = this.sources.get(key);
+      const name = p.userId || p.id;
+      if (!source) return { tile, content: { placeholder: `${name} (simulated)` } };
+      if (source.payloadTypes.video === undefined || !this.videoFlowing(key)) return { tile, content: { placeholder: `${name} (video stopped)` } };
+      return { tile, content: { stream: streamOf(key, 'video', source.payloadTypes.video) } };
+    });
+    // Everyone publishing is heard, shown or not.
+    const audio: string[] = [];
+    for (const p of publishers) {
+      const source = this.sources.get(participantKey(p));
+      if (source?.payloadTypes.audio !== undefined) audio.push(streamOf(participantKey(p), 'audio', source.payloadTypes.audio));
+    }
+    const outputs: OutputTarget[] = [];
+    for (const d of c.destinations) {
+      if (!running(d)) continue;
+      const config = d.configuration as { channel?: unknown; s3?: unknown };
+      if (config.channel) {
+        this.liveIds.add(c.id);
+        outputs.push({ kind: 'live', dir: this.liveDirOf(c.id), destinationId: d.id });
+      }
+      const recording = config.s3 ? this.recordingOf(c, d, video) : undefined;
+      if (recording) outputs.push({ kind: 'recording', recording, destinationId: d.id });
+    }
+    const key = JSON.stringify({
+      video,
+      tiles: drawn.map(({ tile, content }) => [tile.x, tile.y, tile.width, tile.height, tile.fill, 'stream' in content ? streams[Number(content.stream.slice(2))]!.participant : content.placeholder]),
+      audio: audio.map((a) => streams[Number(a.slice(2))]!.participant),
+      outputs: outputs.map((o) => o.destinationId),
+    });
+    return { key, canvas, framerate: video.framerate, bitrate: video.bitrate, tiles: drawn, streams, audio, outputs };
+  }
+
+  /** The composite recording of S3 destination `d` (made when it first runs), or none without --s3-dir. */
+  private recordingOf(c: CompositionRec, d: DestinationRec, video: typeof DEFAULT_VIDEO): CompositeRecording | undefined {
+    const key = `${c.arn}/${d.id}`;
+    const existing = this.recordings.get(key);
+    if (existing || !this.options.s3Dir) return existing;
+    const s3 = (d.configuration as { s3: S3Settings }).s3;
+    const bucket = s3.storageConfigurationArn ? this.emu.store.storages.get(s3.storageConfigurationArn)?.s3.bucketName : undefined;
+    const prefix = (d.detail as { s3?: { recordingPrefix?: string } } | undefined)?.s3?.recordingPrefix;
+    if (!bucket || !prefix) return undefined;
+    const thumbnails = s3.thumbnailConfigurations?.[0];
+    const storage = thumbnails?.storage ?? ['SEQUENTIAL'];
+    const recording = new CompositeRecording({
+      dir: join(this.options.s3Dir, bucket, prefix),
+      compositionArn: c.arn,
+      stageArn: c.stageArn,
+      destinationId: d.id,
+      width: video.width,
+      height: video.height,
+      bitrate: video.bitrate,
+      segmentSeconds: s3.recordingConfiguration?.hlsConfiguration?.targetSegmentDurationSeconds ?? 2,
+      // thumbnailConfigurations: "Default: SEQUENTIAL" every 60 s; an empty list records none.
+      ...(s3.thumbnailConfigurations?.length !== 0 && {
+        thumbnails: { intervalSeconds: thumbnails?.targetIntervalSeconds ?? 60, sequential: storage.includes('SEQUENTIAL'), latest: storage.includes('LATEST') },
+      }),
+    });
+    this.recordings.set(key, recording);
+    return recording;
+  }
+
+  /** Recordings of `compositionArn` whose destination is over (its media written out by now) get their closing files. */
+  private closeRecordings(compositionArn: string): void {
+    const c = this.emu.store.compositions.get(compositionArn);
+    for (const [key, recording] of this.recordings) {
+      if (!key.startsWith(`${compositionArn}/`)) continue;
+      const d = c?.destinations.find((x) => x.id === recording.target.destinationId);
+      if (d && !over(d)) continue;
+      this.recordings.delete(key);
+      const storageArn = (d?.configuration as { s3?: S3Settings } | undefined)?.s3?.storageConfigurationArn;
+      const bucketName = storageArn ? this.emu.store.storages.get(storageArn)?.s3.bucketName : undefined;
+      const outcome = d?.state === 'STOPPED' ? 'RECORDING_ENDED' : 'RECORDING_ENDED_WITH_FAILURE';
+      try {
+        recording.close(outcome, d?.endTime ?? this.emu.now(), !(bucketName && isBucketBroken(this.emu, bucketName)));
+      } catch (error) {
+        this.emu.log(`composite recording ${recording.target.dir}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  }
+
+  /** The source of a participant's media, for a pipeline's feed. */
+  source(key: string): RtpSource | undefined {
+    return this.sources.get(key);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.ticker);
+    if (this.settle) clearTimeout(this.settle);
+    this.stopWatching();
+    await Promise.all([...this.pipelines.values()].map((p) => p.stop()));
+    this.pipelines.clear();
+    if (this.liveRoot) rmSync(this.liveRoot, { recursive: true, force: true });
+  }
+}
+
+const renderers = new WeakMap<Emulator, CompositionRenderer>();
+
+/** Starts rendering the emulator's compositions (once ffmpeg is there to render with). */
+export function renderCompositions(emu: Emulator, options: RendererOptions): CompositionRenderer {
+  const renderer = new CompositionRenderer(emu, options);
+  renderers.set(emu, renderer);
+  return renderer;
+}
+
+export const rendererOf = (emu: Emulator): CompositionRenderer | undefined => renderers.get(emu);
+
+/** One composition's ffmpeg: restarted with each new scene, stopped when the composition is no longer ACTIVE. */
+class Pipeline {
+  private scene: Scene | undefined;
+  private ffmpeg: ChildProcess | undefined;
+  private feed: RtpFeed | undefined;
+  private unlisten: (() => void)[] = [];
+  /** The restart under way; a newer scene waits for it. */
+  private work: Promise<void> = Promise.resolve();
+  private stopped = false;
+
+  constructor(
+    private readonly emu: Emulator,
+    private readonly compositionId: string,
+  ) {}
+
+  /** Renders `scene` from now on; resolves once the ffmpeg drawing the previous one has stopped (and the new one started). */
+  show(scene: Scene): Promise<void> {
+    if (this.stopped || scene.key === this.scene?.key) return this.work;
+    this.scene = scene;
+    this.work = this.work.then(async () => {
+      if (this.scene !== scene || this.stopped) return; // a newer scene came meanwhile
+      await this.halt();
+      if (this.scene === scene && !this.stopped) await this.start(scene);
+    });
+    return this.work;
+  }
+
+  stop(): Promise<void> {
+    this.stopped = true;
+    this.work = this.work.then(() => this.halt());
+    return this.work;
+  }
+
+  private async start(scene: Scene): Promise<void> {
+    const ffmpeg = findFfmpeg();
+    if (!ffmpeg) {
+      this.emu.log('composition: ffmpeg is not on PATH, so the composition is not rendered (install ffmpeg)');
+      return;
+    }
+    if (scene.outputs.length === 0) return;
+    const renderer = rendererOf(this.emu)!;
+    const args = ['-hide_banner', '-loglevel', 'error', '-nostdin'];
+    let work: string | undefined;
+    if (scene.streams.length > 0) {
+      const feed = (this.feed = new RtpFeed(scene.streams));
+      scene.streams.forEach((s, i) => {
+        const source = renderer.source(s.participant);
+        if (source) this.unlisten.push(source.listen((kind, data) => kind === s.kind && feed.send(i, data)));
+      });
+      await feed.open();
+      work = join(renderer.liveDirOf(this.compositionId), '..', `.${this.compositionId}.sdp`);
+      writeFileSync(work, feed.sdp('ivsrt composition'));
+      // Probing ends with every stream's first parameter sets (a key frame); 3 s at the most.
+      args.push('-protocol_whitelist', 'file,udp,rtp', '-analyzeduration', '3000000', '-probesize', '5000000', '-fflags', '+genpts+nobuffer', '-i', work);
+    }
+    let graph = compositionGraph({ canvas: scene.canvas, framerate: scene.framerate, tiles: scene.tiles, audio: scene.audio });
+    let video = 'vout';
+    // With no live input nothing paces the generated canvas: it is held to real time.
+    if (!scene.streams.some((s) => s.kind === 'video')) {
+      graph += ';[vout]realtime[vpaced]';
+      video = 'vpaced';
+    }
+    // Thumbnails: the composited picture, one frame every interval, split off before encoding.
+    const taps: string[] = [];
+    const thumbnails: string[] = [];
+    for (const output of scene.outputs) {
+      if (output.kind !== 'recording') continue;
+      const every = output.recording.target.thumbnails?.intervalSeconds;
+      thumbnails.push(
+        ...output.recording.thumbnailArgs(() => {
+          const label = `thumb${taps.length}`;
+          taps.push(`[${label}in]fps=1/${every}[${label}]`);
+          return ['-map', `[${label}]`];
+        }),
+      );
+    }
+    if (taps.length > 0) {
+      graph += `;[${video}]split=${taps.length + 1}[venc]${taps.map((_, i) => `[thumb${i}in]`).join('')};${taps.join(';')}`;
+      video = 'venc';
+    }
+    args.push('-filter_complex', graph, '-map', `[${video}]`, '-map', '[aout]');
+    args.push(
+      '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p',
+      '-r', String(scene.framerate), '-g', String(scene.framerate), '-keyint_min', String(scene.framerate), '-sc_threshold', '0',
+      '-b:v', String(scene.bitrate), '-maxrate', String(scene.bitrate), '-bufsize', String(scene.bitrate * 2),
+      '-c:a', 'aac', '-b:a', '128k', '-ar', '48000', '-ac', '2',
+    );
+    args.push(...outputArgs(scene.outputs), ...thumbnails);
+    const child = spawnTied(ffmpeg, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    this.ffmpeg = child;
+    for (const output of scene.outputs) if (output.kind === 'recording') output.recording.started(this.emu.now());
+    let errors = '';
+    child.stderr!.on('data', (c: Buffer) => (errors = (errors + c.toString()).slice(-2000)));
+    child.once('exit', (code, signal) => {
+      if (this.ffmpeg === child && !this.stopped && (code || signal)) this.emu.log(`composition ${this.compositionId}: ffmpeg exited with ${code ?? signal}: ${errors.trim().split('\n').slice(-3).join(' / ')}`);
+    });
+    if (this.feed) {
+      await this.feed.release(child, () => this.ffmpeg !== child);
+      // A decoder that joins mid-stream waits for a key frame: ask the publishers for one.
+      for (const s of scene.streams) if (s.kind === 'video') renderer.source(s.participant)?.requestKeyframe();
+    }
+  }
+
+  /** Ends the running ffmpeg (it finishes its segment on SIGINT, acting on it as packets arrive; killed if it cannot) and its feed. */
+  private async halt(): Promise<void> {
+    const child = this.ffmpeg;
+    this.ffmpeg = undefined;
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGINT');
+      const kill = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+      await exited;
+      clearTimeout(kill);
+    }
+    for (const stop of this.unlisten.splice(0)) stop();
+    this.feed?.close();
+    this.feed = undefined;
+  }
+}

@@ -1,0 +1,571 @@
+// WHIP ingest (RFC 9725) into the emulator's stages. A client POSTs an SDP offer with a participant token
+// as its Bearer credential; the participant joins with that token's identity (the same admission and
+// join as `local join`), ICE/DTLS/SRTP run in libdatachannel (node-datachannel, loaded only when the first
+// offer arrives), and the participant publishes once the connection is up. The media is measured
+// (meter.ts) and held to the stage's media rules; DELETE on the session URL ends it.
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { PeerConnection, Track } from 'node-datachannel';
+import { admit, publish, publishRefused, sessionMembers, unpublish } from '../../domain/activity.js';
+import type { Emulator } from '../../domain/emulator.js';
+import { ApiError } from '../../state/errors.js';
+import { isBucketBroken } from '../../domain/faults.js';
+import { current } from '../../domain/participant-record.js';
+import { isRecording, recordByMedia, recordingMediaArrived, recordingMediaStopped } from '../../domain/recording.js';
+import { CAN_PUBLISH, participantKey, type Op, type ParticipantRec } from '../../state/store.js';
+import { TokenError, tokenErrorCode } from '../../domain/tokens.js';
+import { join } from 'node:path';
+import { Forwarder } from './forward.js';
+import { MediaMeter, type MediaStats } from './meter.js';
+import { Presence } from '../../domain/presence.js';
+import type { MediaKind, RtpListener, RtpSource, RtpSourceWatcher } from './rtp-source.js';
+import { Recorder, type PayloadTypes, type RecordedMedia } from './recorder.js';
+import { ROSTER_ROUTE, rosterReply } from './roster.js';
+import { asDtlsServer, narrowOffer, offeredMedia } from './sdp.js';
+import { Subscriptions, type WhipSubscriber } from './subscribe.js';
+import { answerOffer, bearer, CORS, loadDatachannel, releaseDatachannel, sdpOffer, WhipError, type Reply } from './webrtc.js';
+
+export const WHIP_PREFIX = '/whip';
+const SESSION_PREFIX = `${WHIP_PREFIX}/session/`;
+/** `<whip_url>/publish/<participantId>` and `<whip_url>/subscribe/<participantId>` (behaviour reference §13). */
+const PARTICIPANT_ROUTE = /^\/whip\/([^/]+)\/(publish|subscribe)\/([^/]+)$/;
+
+/** The service's publish limits (service quotas page: "Participant publish resolution 720p", "bitrate 8.5 Mbps"). */
+export interface MediaLimits {
+  /** Bits per second of audio and video together. */
+  maxBitrate: number;
+  /** 720p in either orientation: the long side at most 1280, the short side at most 720. */
+  maxLongSide: number;
+  maxShortSide: number;
+  /** Bits per second a participant may receive, all its subscriptions together ("Participant download bitrate"). */
+  maxDownloadBitrate: number;
+}
+
+export const MEDIA_LIMITS: MediaLimits = { maxBitrate: 8_500_000, maxLongSide: 1280, maxShortSide: 720, maxDownloadBitrate: 8_500_000 };
+
+/** The codecs a stage accepts, by media kind (encoding names as in SDP rtpmap, upper case). */
+const ACCEPTED_CODECS: Record<string, string> = { video: 'H264', audio: 'OPUS' };
+const CODEC_ERRORS: Record<string, string> = { video: 'INVALID_VIDEO_CODEC', audio: 'INVALID_AUDIO_CODEC' };
+/** Seconds of media the bitrate is judged over before a breach counts (a key frame alone can spike it). */
+const BITRATE_GRACE_SECONDS = 2;
+/**
+ * Rates are measured from this long after PUBLISH_STARTED: a client flushes the media it encoded while
+ * ICE and DTLS were connecting in a burst (about twice its rate over the first seconds, measured with
+ * GStreamer), which says nothing about the stream it sends.
+ */
+const WARM_UP_MS = 2_000;
+
+export interface WhipPublisher {
+  sessionUrl: string;
+  stageArn: string;
+  sessionId: string;
+  participantId: string;
+  userId?: string;
+  connectionState: string;
+  /** Epoch ms of the POST, and of PUBLISH_STARTED once media flows. */
+  postedAt: number;
+  publishStartedAt?: number;
+  media: MediaStats;
+}
+
+export type { MediaKind, RtpListener, RtpSource, RtpSourceWatcher } from './rtp-source.js';
+
+const watchers = new WeakMap<Emulator, Set<RtpSourceWatcher>>();
+
+/** Watches the emulator's WHIP publishers (those publishing already are `added` at once); returns what stops it. */
+export function watchRtpSources(emu: Emulator, watcher: RtpSourceWatcher): () => void {
+  let set = watchers.get(emu);
+  if (!set) watchers.set(emu, (set = new Set()));
+  set.add(watcher);
+  for (const source of registry.get(emu)?.sources() ?? []) watcher.added(source);
+  return () => set.delete(watcher);
+}
+
+interface WhipSession {
+  id: string;
+  token: string;
+  stageArn: string;
+  sessionId: string;
+  participantId: string;
+  pc: PeerConnection;
+  /** Held so the garbage collector cannot take a track (and its message callback) while media flows. */
+  tracks: Track[];
+  meter: MediaMeter;
+  ticker: NodeJS.Timeout;
+  state: string;
+  postedAt: number;
+  publishStartedAt?: number;
+  ended: boolean;
+  /** The first RTP packet has arrived (it starts the recording). */
+  mediaArrived: boolean;
+  /** Individual participant recording, when the stage records and the emulator has an --s3-dir. */
+  recorder?: Recorder;
+  /** Other consumers of the media (watchRtpSources), from PUBLISH_STARTED. */
+  listeners: Set<RtpListener>;
+  source?: RtpSource;
+}
+
+const registry = new WeakMap<Emulator, WhipIngest>();
+
+/** The WHIP publishers of an emulator with their measured media (empty when none has posted). */
+export function whipPublishers(emu: Emulator): WhipPublisher[] {
+  return registry.get(emu)?.publishers() ?? [];
+}
+
+/** The subscriptions of an emulator's media route, with the packets forwarded to each. */
+export function whipSubscribers(emu: Emulator): WhipSubscriber[] {
+  return registry.get(emu)?.subscriptions.subscribers() ?? [];
+}
+
+export class WhipIngest {
+  private readonly sessions = new Map<string, WhipSession>();
+  /** Media being written out (ffmpeg closing the playlist) and metadata being written; close() waits for them. */
+  private readonly recordings = new Set<Promise<void>>();
+  /**
+   * Recorders by `sessionId/participantId`, from the recording's first media until it is over (STOPPED or
+   * FAILED, which comes after the WHIP session when a reconnect window holds the recording open).
+   */
+  private readonly recorders = new Map<string, Recorder>();
+  /** When each recording being closed reached STOPPED or FAILED: the moment its Recording End event carries. */
+  private readonly closedAt = new Map<string, number>();
+  private readonly forwarder = new Forwarder();
+  private readonly presence: Presence;
+  readonly subscriptions: Subscriptions;
+
+  constructor(
+    private readonly emu: Emulator,
+    /** The emulator's base URL; the WHIP endpoint is `<url>/whip`. */
+    private readonly url: string,
+    private readonly limits: MediaLimits = MEDIA_LIMITS,
+    /** Where recordings go (DIR/<bucket>/<prefix>); none when absent. */
+    private readonly s3Dir?: string,
+  ) {
+    registry.set(emu, this);
+    this.presence = new Presence(emu);
+    this.subscriptions = new Subscriptions(emu, `${url}${SESSION_PREFIX}`, this.forwarder, this.presence, limits.maxDownloadBitrate, (key) => this.bitrateOf(key));
+    watchRtpSources(emu, this.forwarder);
+    // The moment a recording ends is taken as the change is made (when the event deriver stamps Recording
+    // End), and its file written once the change is durable.
+    emu.addDeriver((ops) => {
+      for (const p of closings(ops)) if (this.recorders.has(participantKey(p))) this.closedAt.set(participantKey(p), emu.now());
+      return [];
+    });
+    emu.onCommitted((ops) => this.onCommitted(ops));
+  }
+
+  static matches(path: string): boolean {
+    return path === WHIP_PREFIX || path.startsWith(`${WHIP_PREFIX}/`);
+  }
+
+  /** Answers a WHIP request once what it changed is durable (Emulator.run), as the API does. */
+  async handle(req: IncomingMessage, res: ServerResponse, path: string, body: Buffer): Promise<void> {
+    let answer: Reply;
+    const route = PARTICIPANT_ROUTE.exec(path);
+    const sessionId = path.startsWith(SESSION_PREFIX) ? path.slice(SESSION_PREFIX.length) : undefined;
+    const roster = ROSTER_ROUTE.exec(path);
+    // The subscribe and participants routes answer errors in JSON with the service's error code; WHIP publishing, in text.
+    const json = route?.[2] === 'subscribe' || roster !== null || (sessionId !== undefined && this.subscriptions.has(sessionId));
+    try {
+      answer = await this.emu.run(() => {
+        if (roster) return rosterReply(this.emu, req, roster[1]!, (p) => this.presence.holds(p));
+        if (sessionId !== undefined) return this.subscriptions.has(sessionId) ? this.subscriptions.onSession(req, sessionId) : this.onSession(req, sessionId);
+        if (!route) return this.onEndpoint(req, path.slice(WHIP_PREFIX.length + 1), body);
+        const [, host, verb, participantId] = route as unknown as [string, string, string, string];
+        if (verb === 'subscribe') return this.subscriptions.onSubscribe(req, host, decodeURIComponent(participantId), body);
+        return this.onEndpoint(req, host, body, decodeURIComponent(participantId));
+      });
+    } catch (error) {
+      const e = this.asWhipError(error);
+      answer = json
+        ? { status: e.status, headers: { 'Content-Type': 'application/json', ...e.headers }, body: `${JSON.stringify({ code: e.code ?? httpCode(e.status), message: e.message })}\n` }
+        : { status: e.status, headers: { 'Content-Type': 'text/plain; charset=utf-8', ...e.headers }, body: `${e.message}\n` };
+    }
+    res.writeHead(answer.status, { ...CORS, ...answer.headers });
+    res.end(answer.body);
+  }
+
+  publishers(): WhipPublisher[] {
+    return [...this.sessions.values()].map((s) => {
+      const p = this.participant(s);
+      const out: WhipPublisher = {
+        sessionUrl: this.sessionUrl(s.id),
+        stageArn: s.stageArn,
+        sessionId: s.sessionId,
+        participantId: s.participantId,
+        connectionState: s.state,
+        postedAt: s.postedAt,
+        media: s.meter.stats(),
+      };
+      if (p?.userId !== undefined) out.userId = p.userId;
+      if (s.publishStartedAt !== undefined) out.publishStartedAt = s.publishStartedAt;
+      return out;
+    });
+  }
+
+  /** Ends every session and subscription (the participants leave) and releases libdatachannel. */
+  async close(): Promise<void> {
+    this.subscriptions.close();
+    for (const session of [...this.sessions.values()]) this.end(session);
+    await Promise.all(this.recordings);
+    await releaseDatachannel();
+  }
+
+  /** A WHIP publisher's measured bitrate; 0 for a participant that publishes no media here. */
+  private bitrateOf(key: string): number {
+    for (const s of this.sessions.values()) if (participantKey({ sessionId: s.sessionId, id: s.participantId }) === key) return s.meter.stats().bitrate;
+    return 0;
+  }
+
+  private sessionUrl(id: string): string {
+    return `${this.url}${SESSION_PREFIX}${id}`;
+  }
+
+  /** A WHIP publish: at the endpoint itself (RFC 9725), or at `<whip_url>/publish/<participantId>` naming the token's participant. */
+  private async onEndpoint(req: IncomingMessage, host: string, body: Buffer, participantId?: string): Promise<Reply> {
+    const allow = 'OPTIONS, POST';
+    if (req.method === 'OPTIONS') return { status: 204, headers: { Allow: allow, 'Accept-Post': 'application/sdp' } };
+    if (req.method !== 'POST') throw new WhipError(405, `the WHIP endpoint takes POST, not ${req.method}`, { Allow: allow });
+    const token = bearer(req);
+    const offer = sdpOffer(req, body);
+    const media = offeredMedia(offer).filter((m) => m.kind === 'audio' || m.kind === 'video');
+    if (media.length === 0) throw new WhipError(400, 'the offer has no audio or video section');
+
+    const { stage, grant } = admit(this.emu, token);
+    if (host !== '' && host !== stage.host) throw new WhipError(403, `this token is for stage ${stage.arn}, whose WHIP endpoint is ${this.url}${WHIP_PREFIX}/${stage.host}`);
+    if (participantId !== undefined && participantId !== grant.participantId) {
+      throw new WhipError(403, `this token is participant ${grant.participantId}'s; it cannot publish as ${participantId}`);
+    }
+    const postedAt = Date.now();
+    const p = this.presence.enter(stage, grant);
+    if (p.publishing) {
+      this.presence.leave(p);
+      throw new WhipError(409, `participant ${p.id} is already publishing on stage ${stage.arn}`);
+    }
+    const refuse = (status: number, message: string, errorCode?: string): never => {
+      if (errorCode) publishRefused(this.emu, p, errorCode);
+      this.presence.leave(p);
+      throw new WhipError(status, message);
+    };
+    if (!(p.capabilities & CAN_PUBLISH)) {
+      try {
+        publish(this.emu, p); // records PUBLISH_ERROR INSUFFICIENT_CAPABILITIES, as for any client
+      } catch (error) {
+        refuse(403, error instanceof Error ? error.message : String(error));
+      }
+    }
+    for (const m of media) {
+      if (![...m.codecs.values()].includes(ACCEPTED_CODECS[m.kind]!)) {
+        refuse(400, `the ${m.kind} section offers ${[...m.codecs.values()].join(', ') || 'no codec'}; a stage takes ${ACCEPTED_CODECS[m.kind]} ${m.kind} only`, CODEC_ERRORS[m.kind]);
+      }
+    }
+    const { publishing } = sessionMembers(this.emu, p.sessionId);
+    const pending = [...this.sessions.values()].filter((s) => s.sessionId === p.sessionId && s.publishStartedAt === undefined).length;
+    if (publishing + pending >= this.emu.quotas.publishersPerStage) {
+      refuse(403, `stage ${stage.arn} already has ${this.emu.quotas.publishersPerStage} publishers`, 'QUOTA_EXCEEDED');
+    }
+
+    let session: WhipSession;
+    try {
+      session = await this.connect(offer, token, p, postedAt);
+    } catch (error) {
+      return refuse(500, `could not set up the WebRTC connection: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    return {
+      status: 201,
+      headers: { 'Content-Type': 'application/sdp', Location: this.sessionUrl(session.id), 'Access-Control-Expose-Headers': 'Location' },
+      body: session.pc.localDescription()!.sdp,
+    };
+  }
+
+  private onSession(req: IncomingMessage, id: string): Reply {
+    const allow = 'OPTIONS, DELETE';
+    const session = this.sessions.get(id);
+    if (!session) throw new WhipError(404, `no WHIP session ${id.slice(0, 64)} (ended, or never created)`);
+    if (req.method === 'OPTIONS') return { status: 204, headers: { Allow: allow } };
+    // No trickle ICE or ICE restart: the answer carries every candidate, so PATCH is not offered (RFC 9725 §4.3).
+    if (req.method !== 'DELETE') throw new WhipError(405, `a WHIP session takes DELETE, not ${req.method}`, { Allow: allow });
+    if (bearer(req) !== session.token) throw new WhipError(401, 'the Bearer token is not the one this session was created with', { 'WWW-Authenticate': 'Bearer' });
+    this.end(session);
+    return { status: 200, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: 'session ended\n' };
+  }
+
+  private async connect(offer: string, token: string, p: ParticipantRec, postedAt: number): Promise<WhipSession> {
+    const ndc = await loadDatachannel(this.emu);
+    const pc = new ndc.PeerConnection(`whip-${p.id}`, { iceServers: [] });
+    const now = Date.now();
+    const session: WhipSession = {
+      id: randomBytes(18).toString('base64url'),
+      token,
+      stageArn: p.stageArn,
+      sessionId: p.sessionId,
+      participantId: p.id,
+      pc,
+      tracks: [],
+      meter: new MediaMeter(now),
+      ticker: setInterval(() => this.tick(session), 1_000),
+      state: 'new',
+      postedAt,
+      ended: false,
+      mediaArrived: false,
+      listeners: new Set(),
+    };
+    session.ticker.unref();
+    pc.onStateChange((state) => this.onState(session, state));
+    pc.onTrack((track) => {
+      session.tracks.push(track);
+      const kind = track.type();
+      // Receiver reports go back to the publisher, and subscribers' key frame requests reach it as PLIs.
+      track.setMediaHandler(new ndc.RtcpReceivingSession());
+      if (kind === 'video') session.meter.videoCodec = ACCEPTED_CODECS.video;
+      else if (kind === 'audio') session.meter.audioCodec = ACCEPTED_CODECS.audio;
+      track.onMessage((data) => {
+        if (session.ended) return;
+        if (!session.mediaArrived) this.firstMedia(session);
+        const media: MediaKind = kind === 'audio' ? 'audio' : 'video';
+        session.recorder?.packet(media, data);
+        for (const listener of session.listeners) listener(media, data);
+        if (kind === 'audio') {
+          session.meter.audio(data);
+          return;
+        }
+        const size = session.meter.video(data);
+        if (size && !this.withinResolution(size.width, size.height)) {
+          this.refuse(session, 'RESOLUTION_EXCEEDED', `${size.width}x${size.height} is above 720p`);
+        }
+      });
+    });
+    try {
+      await answerOffer(pc, asDtlsServer(narrowOffer(offer, ACCEPTED_CODECS)));
+    } catch (error) {
+      clearInterval(session.ticker);
+      pc.close();
+      throw error;
+    }
+    this.sessions.set(session.id, session);
+    return session;
+  }
+
+  private withinResolution(width: number, height: number): boolean {
+    return Math.max(width, height) <= this.limits.maxLongSide && Math.min(width, height) <= this.limits.maxShortSide;
+  }
+
+  private participant(session: WhipSession): ParticipantRec | undefined {
+    return sessionMembers(this.emu, session.sessionId).get(session.participantId);
+  }
+
+  private onState(session: WhipSession, state: string): void {
+    session.state = state;
+    if (session.ended) return;
+    if (state === 'connected') {
+      const p = this.participant(session);
+      if (!p?.connected) return this.end(session);
+      try {
+        recordByMedia(this.emu, p, true);
+        publish(this.emu, p);
+        session.publishStartedAt = Date.now();
+        session.recorder = this.recorderFor(session);
+        session.source = this.sourceOf(session);
+        for (const watcher of watchers.get(this.emu) ?? []) watcher.added(session.source);
+      } catch (error) {
+        this.emu.log(`whip: ${p.id} cannot publish: ${error instanceof Error ? error.message : String(error)}`);
+        this.end(session);
+      }
+    } else if (state === 'disconnected' || state === 'failed' || state === 'closed') {
+      this.end(session);
+    }
+  }
+
+  private tick(session: WhipSession): void {
+    const now = Date.now();
+    if (session.publishStartedAt === undefined || now - session.publishStartedAt < WARM_UP_MS) {
+      session.meter.restart(now);
+      return;
+    }
+    session.meter.tick(now);
+    if (session.ended || session.meter.measuredSeconds < BITRATE_GRACE_SECONDS) return;
+    const { bitrate } = session.meter.stats();
+    if (bitrate > this.limits.maxBitrate) this.refuse(session, 'BITRATE_EXCEEDED', `${bitrate} bps is above ${this.limits.maxBitrate}`);
+  }
+
+  /** A media rule broken: the documented error event, then the emulator ends the session. */
+  private refuse(session: WhipSession, errorCode: string, why: string): void {
+    const p = this.participant(session);
+    this.emu.log(`whip: ${session.participantId} ${errorCode}: ${why}`);
+    if (p?.connected) publishRefused(this.emu, p, errorCode);
+    this.end(session);
+  }
+
+  /** The participant leaves (PUBLISH_STOPPED, LEFT) and the connection closes. Safe to call twice. */
+  private end(session: WhipSession): void {
+    if (session.ended) return;
+    session.ended = true;
+    clearInterval(session.ticker);
+    this.sessions.delete(session.id);
+    if (session.source) for (const watcher of watchers.get(this.emu) ?? []) watcher.removed(session.source);
+    session.listeners.clear();
+    const p = this.participant(session);
+    // Its subscribers' subscriptions end as it stops publishing (activity.ts unpublish); it leaves with its last connection.
+    if (p?.connected) unpublish(this.emu, p);
+    this.presence.leave({ sessionId: session.sessionId, id: session.participantId });
+    // libdatachannel calls back into onStateChange while closing; `ended` makes that a no-op.
+    session.pc.close();
+    // The media has stopped: once it is written out, the recording's reconnect window starts (recording.ts).
+    const written = session.recorder?.stopMedia() ?? Promise.resolve();
+    this.track(
+      written.then(() => {
+        const q = p && current(this.emu, p);
+        if (!q) return;
+        recordingMediaStopped(this.emu, q);
+        // Nothing left to record (never recorded, or nothing was recorded): the next recording is up to how it publishes.
+        if (!isRecording(current(this.emu, q)) && !this.recorders.has(participantKey(q))) recordByMedia(this.emu, q, false);
+      }),
+    );
+  }
+
+  private track(work: Promise<void>): void {
+    const tracked = work.catch((error: unknown) => this.emu.log(`recording: ${error instanceof Error ? error.message : String(error)}`));
+    this.recordings.add(tracked);
+    void tracked.then(() => this.recordings.delete(tracked));
+  }
+
+  /** The first RTP packet of a session: the recording starts on real media (Recording Start, recording-started.json). */
+  private firstMedia(session: WhipSession): void {
+    session.mediaArrived = true;
+    const p = this.participant(session);
+    const q = p && recordingMediaArrived(this.emu, p);
+    if (session.recorder && q?.recordingState === 'ACTIVE' && q.recordingStartTime !== undefined) session.recorder.start(q.recordingStartTime);
+  }
+
+  /** Committed recording states: a recording that is over gets its closing metadata file, once its media is written out. */
+  private onCommitted(ops: readonly Op[]): void {
+    for (const p of closings(ops)) {
+      const recorder = this.recorders.get(participantKey(p));
+      if (recorder) {
+        const outcome = p.recordingState === 'STOPPED' ? 'RECORDING_ENDED' : recorder.started ? 'RECORDING_ENDED_WITH_FAILURE' : 'RECORDING_START_FAILED';
+        // A publisher gone before its first media has nothing recorded, so no file; a broken bucket takes none.
+        const writes = (recorder.started || outcome !== 'RECORDING_ENDED') && !isBucketBroken(this.emu, p.recordingBucket ?? '');
+        this.track(recorder.close(outcome, this.closedAt.get(participantKey(p)) ?? this.emu.now(), writes));
+      }
+      this.recordingOver(p);
+    }
+  }
+
+  /** `p` records no more: its recorder goes, and its next recording follows its media only if it publishes over WHIP again. */
+  private recordingOver(p: ParticipantRec): void {
+    this.recorders.delete(participantKey(p));
+    this.closedAt.delete(participantKey(p));
+    const live = [...this.sessions.values()].some((s) => s.sessionId === p.sessionId && s.participantId === p.id);
+    if (!live) recordByMedia(this.emu, p, false);
+  }
+
+  /**
+   * The recorder of the participant's recording when there is a bucket directory: the one it already has
+   * when it came back within the reconnect window, or a new one when its publish started a recording.
+   */
+  private recorderFor(session: WhipSession): Recorder | undefined {
+    const p = this.participant(session);
+    if (!this.s3Dir || !p || !isRecording(p) || !p.recordingBucket || !p.recordingPrefix) return undefined;
+    const media = payloadTypes(session);
+    const existing = this.recorders.get(participantKey(p));
+    if (existing) {
+      this.track(existing.resume(media, () => requestKeyframe(session)));
+      return existing;
+    }
+    const stage = this.emu.store.stages.get(p.stageArn);
+    const hls = stage?.autoRecording?.hlsConfiguration as { targetSegmentDurationSeconds?: number } | undefined;
+    const thumbs = stage?.autoRecording?.thumbnailConfiguration as { recordingMode?: string; storage?: string[]; targetIntervalSeconds?: number } | undefined;
+    const recorder = new Recorder(
+      {
+        dir: join(this.s3Dir, p.recordingBucket, p.recordingPrefix),
+        stageArn: p.stageArn,
+        sessionId: p.sessionId,
+        participantId: p.id,
+        segmentSeconds: hls?.targetSegmentDurationSeconds ?? 6,
+        mediaTypes: ((stage?.autoRecording?.mediaTypes as RecordedMedia[] | undefined)?.[0] ?? 'AUDIO_VIDEO'),
+        now: () => this.emu.now(),
+        ...(thumbs?.recordingMode === 'INTERVAL' && {
+          thumbnails: {
+            intervalSeconds: thumbs.targetIntervalSeconds ?? 60,
+            sequential: thumbs.storage?.includes('SEQUENTIAL') ?? true,
+            latest: thumbs.storage?.includes('LATEST') ?? false,
+          },
+        }),
+      },
+      this.emu.log,
+    );
+    this.recorders.set(participantKey(p), recorder);
+    this.track(recorder.listen(media, () => requestKeyframe(session)));
+    return recorder;
+  }
+
+  /** The publishers whose media flows now, as RTP sources. */
+  sources(): RtpSource[] {
+    return [...this.sessions.values()].flatMap((s) => (s.source && !s.ended ? [s.source] : []));
+  }
+
+  private sourceOf(session: WhipSession): RtpSource {
+    return {
+      stageArn: session.stageArn,
+      sessionId: session.sessionId,
+      participantId: session.participantId,
+      payloadTypes: payloadTypes(session),
+      listen: (listener) => {
+        if (!session.ended) session.listeners.add(listener);
+        return () => session.listeners.delete(listener);
+      },
+      requestKeyframe: () => requestKeyframe(session),
+    };
+  }
+
+  private asWhipError(error: unknown): WhipError {
+    if (error instanceof WhipError) return error;
+    if (error instanceof TokenError) {
+      const status = error.reason === 'revoked' || error.reason === 'expired' ? 403 : 401;
+      const headers: Record<string, string> = status === 401 ? { 'WWW-Authenticate': 'Bearer error="invalid_token"' } : {};
+      return new WhipError(status, `${error.reason}: ${error.message}`, headers, tokenErrorCode(error.reason));
+    }
+    if (error instanceof ApiError) return new WhipError(error.status, error.message);
+    this.emu.log(`whip: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return new WhipError(500, 'the emulator hit an unexpected error; see its log');
+  }
+}
+
+/**
+ * Asks the publisher for a key frame: an RTCP PLI on its video track (RFC 4585 §6.3.1). A track not open
+ * yet, or already torn down by the peer, is skipped (libdatachannel throws on a destroyed one): callers ask
+ * again while they wait.
+ */
+function requestKeyframe(session: WhipSession): void {
+  for (const track of session.tracks) {
+    if (track.type() !== 'video' || session.ended || !track.isOpen()) continue;
+    try {
+      track.requestKeyframe();
+    } catch {
+      // closed between the check and the request
+    }
+  }
+}
+
+/** The payload type the answer gives each kind of media (the first of its m= line). */
+function payloadTypes(session: WhipSession): PayloadTypes {
+  const sdp = session.pc.localDescription()?.sdp ?? '';
+  const first = (kind: MediaKind): number | undefined => {
+    const m = new RegExp(`^m=${kind} \\d+ \\S+ (\\d+)`, 'm').exec(sdp);
+    return m ? Number(m[1]) : undefined;
+  };
+  return { video: first('video'), audio: first('audio') };
+}
+
+/** The participants whose recording `ops` end (STOPPED) or fail (FAILED). */
+function closings(ops: readonly Op[]): ParticipantRec[] {
+  const out: ParticipantRec[] = [];
+  for (const op of ops) if (op.k === 'participant' && (op.v.recordingState === 'STOPPED' || op.v.recordingState === 'FAILED')) out.push(op.v);
+  return out;
+}
+
+
+
+/** An error code for the JSON body when the refusal is not one of the service's (HTTP status as a word). */
+function httpCode(status: number): string {
+  return ({ 400: 'BAD_REQUEST', 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 405: 'METHOD_NOT_ALLOWED', 409: 'CONFLICT', 415: 'UNSUPPORTED_MEDIA_TYPE' } as Record<number, string>)[status] ?? 'INTERNAL_SERVER_EXCEPTION';
+}
