@@ -2,33 +2,12 @@
 // or tab-separated values (pipe). Data never changes shape here.
 import type { Column, OutputSpec } from '../command.js';
 import type { Context } from '../context.js';
-import { UsageError } from '../errors.js';
 import { asDate, flatten, getField, relativeTime, toPlain } from './format.js';
 import type { Painter } from './paint.js';
+import { applyQuery } from './query.js';
 
 export function writeJson(ctx: Context, value: unknown): void {
   ctx.io.stdout.write(`${JSON.stringify(toPlain(value), null, 4)}\n`);
-}
-
-async function applyQuery(expression: string, data: unknown): Promise<unknown> {
-  const { search } = (await import('jmespath')).default ?? (await import('jmespath'));
-  let result: unknown;
-  try {
-    result = search(toPlain(data) as never, expression);
-  } catch (error) {
-    // The library explains syntax it rejects (ParserError, LexerError...), but some malformed input
-    // makes it fail inside with a TypeError whose text would only confuse.
-    const { name, message } = error as Error;
-    const reason = /^[A-Z]\w*Error$/.test(name) && name !== 'TypeError' && name !== 'RangeError' ? message : 'not a valid JMESPath expression';
-    throw new UsageError(`bad value for --query ${expression}: ${reason}`);
-  }
-  // A path that starts with a key the result never has is a typo (`--query token` for
-  // `participantToken.token`), not an absent value: say so rather than print nothing and succeed.
-  const first = /^\s*([A-Za-z_]\w*)\s*(?:$|[.[|])/.exec(expression)?.[1];
-  if (result === null && first && data && typeof data === 'object' && !Array.isArray(data) && !(first in data)) {
-    throw new UsageError(`--query ${expression} matches nothing: the result has no "${first}"`, `Its top-level keys: ${Object.keys(data).join(', ') || '(none)'}.`);
-  }
-  return result;
 }
 
 function cellText(value: unknown, column: Column | undefined, tty: boolean, now: Date, painter: Painter): string {
