@@ -85,3 +85,34 @@ describe('derivers and commit listeners', () => {
     client.destroy();
   });
 });
+
+describe('one state change, one mutation', () => {
+  // Each mutation runs every deriver once (the events, retention); a change split over two mutations
+  // would run them twice and hand the commit listeners two halves of one change.
+  test('join, publish, subscribe, unsubscribe, unpublish and leave each run the derivers once', async () => {
+    const { emu, client } = await start();
+    const created = await client.send(new sdk.CreateStageCommand({ name: 'once', participantTokenConfigurations: [{ userId: 'a' }, { userId: 'b' }] }));
+    const [a, b] = created.participantTokens!.map((t) => t.token!);
+    await admin(emu.url, 'POST', 'join', { token: a });
+    const runs: string[][] = [];
+    emu.emulator.addDeriver((ops) => {
+      // The event bus's own bookkeeping (an outbox entry delivered) is a change of its own, to aux tables only.
+      if (ops.every((op) => op.k === 'aux')) return [];
+      runs.push(ops.map((op) => (op.k === 'event' ? `event:${op.e.name}` : op.k)));
+      return [];
+    });
+    const step = async (route: string, body: Record<string, unknown>): Promise<string[][]> => {
+      runs.length = 0;
+      await admin(emu.url, 'POST', route, body);
+      return [...runs];
+    };
+    expect(await step('join', { token: b })).toEqual([['participant', 'event:JOINED']]);
+    expect(await step('publish', { token: a })).toEqual([['participant', 'event:PUBLISH_STARTED']]);
+    const publisherId = created.participantTokens![0]!.participantId!;
+    expect(await step('subscribe', { token: b, publisherId })).toEqual([['participant', 'event:SUBSCRIBE_STARTED']]);
+    expect(await step('unsubscribe', { token: b, publisherId })).toEqual([['participant', 'event:SUBSCRIBE_STOPPED']]);
+    expect(await step('unpublish', { token: a })).toEqual([['participant', 'event:PUBLISH_STOPPED']]);
+    expect(await step('leave', { token: b })).toEqual([['participant', 'event:LEFT']]);
+    client.destroy();
+  });
+});

@@ -40,10 +40,16 @@ export function connectedParticipant(emu: Emulator, stage: StageRec, participant
 }
 
 
-function event(emu: Emulator, p: ParticipantRec, name: string, extra: Omit<EventRec, 'name' | 'time'> = {}): void {
+/** A participant event (ListParticipantEvents) of `p`, now. */
+function eventOf(emu: Emulator, p: ParticipantRec, name: string, extra: Omit<EventRec, 'name' | 'time'> = {}): EventRec {
   const e: EventRec = { name, time: emu.now(), ...extra };
   if (p.replicationType === 'REPLICA') e.replica = true;
-  emu.mutate([{ k: 'event', s: p.sessionId, p: p.id, e }]);
+  return e;
+}
+
+/** Records a participant event that goes with no other change (one that does goes into that change's `update`). */
+function event(emu: Emulator, p: ParticipantRec, name: string, extra: Omit<EventRec, 'name' | 'time'> = {}): void {
+  emu.mutate([{ k: 'event', s: p.sessionId, p: p.id, e: eventOf(emu, p, name, extra) }]);
 }
 
 /** A failed attempt to publish (PUBLISH_ERROR, "Participant Publish Error" on EventBridge). */
@@ -122,8 +128,10 @@ export function joinStage(emu: Emulator, stage: StageRec, who: Joiner, options: 
       p.sourceSessionId = options.replicaOf.sessionId;
     }
   }
-  emu.mutate([{ k: 'participant', v: p }]);
-  event(emu, p, 'JOINED');
+  emu.mutate([
+    { k: 'participant', v: p },
+    { k: 'event', s: p.sessionId, p: p.id, e: eventOf(emu, p, 'JOINED') },
+  ]);
   return current(emu, p);
 }
 
@@ -131,8 +139,7 @@ export function leaveStage(emu: Emulator, who: ParticipantRec): void {
   if (!current(emu, who).connected) return;
   unpublish(emu, who);
   for (const publisherId of current(emu, who).subscriptions ?? []) event(emu, who, 'SUBSCRIBE_STOPPED', { remote: publisherId });
-  const p = update(emu, who, { subscriptions: undefined, connected: false });
-  event(emu, p, 'LEFT');
+  const p = update(emu, who, { subscriptions: undefined, connected: false }, eventOf(emu, who, 'LEFT'));
   if (p.replicationType === 'REPLICA') replicaGone(emu, p);
   if (p.ingestConfigurationArn) {
     const config = emu.store.ingests.get(p.ingestConfigurationArn);
@@ -154,16 +161,14 @@ export function publish(emu: Emulator, who: ParticipantRec): void {
     throw quotaExceeded(`stage ${p.stageArn} already has ${emu.quotas.publishersPerStage} publishers`);
   }
   emu.clearTimer(replicationWindowTimer(p));
-  update(emu, p, { publishing: true, published: true, ...recordingOnPublish(emu, p) });
-  event(emu, p, 'PUBLISH_STARTED');
+  update(emu, p, { publishing: true, published: true, ...recordingOnPublish(emu, p) }, eventOf(emu, p, 'PUBLISH_STARTED'));
   stagePublishingChanged(emu, p.stageArn);
 }
 
 export function unpublish(emu: Emulator, who: ParticipantRec): void {
   const before = current(emu, who);
   if (!before.publishing) return;
-  const p = update(emu, before, { publishing: false, ...recordingOnUnpublish(emu, before) });
-  event(emu, p, 'PUBLISH_STOPPED');
+  const p = update(emu, before, { publishing: false, ...recordingOnUnpublish(emu, before) }, eventOf(emu, before, 'PUBLISH_STOPPED'));
   stagePublishingChanged(emu, p.stageArn);
   for (const q of [...sessionMembers(emu, p.sessionId).values()]) {
     if (q.subscriptions?.includes(p.id)) unsubscribe(emu, q, p.id);
@@ -209,17 +214,15 @@ export function subscribe(emu: Emulator, who: ParticipantRec, publisherId: strin
     event(emu, p, 'SUBSCRIBE_ERROR', { errorCode: 'QUOTA_EXCEEDED', remote: publisherId });
     throw quotaExceeded(over);
   }
-  update(emu, p, { subscriptions: [...(p.subscriptions ?? []), publisherId] });
   const e: Omit<EventRec, 'name' | 'time'> = { remote: publisherId };
   if (publisher.replicationType === 'REPLICA') e.replica = true;
-  event(emu, p, 'SUBSCRIBE_STARTED', e);
+  update(emu, p, { subscriptions: [...(p.subscriptions ?? []), publisherId] }, eventOf(emu, p, 'SUBSCRIBE_STARTED', e));
 }
 
 export function unsubscribe(emu: Emulator, who: ParticipantRec, publisherId: string): void {
   const p = current(emu, who);
   if (!p.subscriptions?.includes(publisherId)) return;
-  update(emu, p, { subscriptions: p.subscriptions.filter((id) => id !== publisherId) });
-  event(emu, p, 'SUBSCRIBE_STOPPED', { remote: publisherId });
+  update(emu, p, { subscriptions: p.subscriptions.filter((id) => id !== publisherId) }, eventOf(emu, p, 'SUBSCRIBE_STOPPED', { remote: publisherId }));
 }
 
 const EXCHANGE_FIXED: [keyof TokenGrant, string][] = [
@@ -291,12 +294,16 @@ export function startReplication(
     reconnectWindowSeconds,
   };
   const latest = current(emu, p);
-  update(emu, latest, {
-    replications: [...(latest.replications ?? []).filter((r) => r.destinationStageArn !== destination.arn), rec],
-    replicationType: 'SOURCE',
-    replicationState: 'ACTIVE',
-  });
-  event(emu, latest, 'REPLICATION_STARTED', { destinationStageArn: destination.arn, destinationSessionId: replica.sessionId });
+  update(
+    emu,
+    latest,
+    {
+      replications: [...(latest.replications ?? []).filter((r) => r.destinationStageArn !== destination.arn), rec],
+      replicationType: 'SOURCE',
+      replicationState: 'ACTIVE',
+    },
+    eventOf(emu, latest, 'REPLICATION_STARTED', { destinationStageArn: destination.arn, destinationSessionId: replica.sessionId }),
+  );
 }
 
 /** The newest record of `participantId` on `stage` across its sessions. */
@@ -323,8 +330,8 @@ function endAllReplications(emu: Emulator, p: ParticipantRec): void {
 function endReplication(emu: Emulator, who: ParticipantRec, rec: ReplicationRec): void {
   const ended = (r: ReplicationRec): boolean => r.destinationStageArn === rec.destinationStageArn && r.destinationSessionId === rec.destinationSessionId;
   const replications = (current(emu, who).replications ?? []).map((r) => (ended(r) ? { ...r, state: 'STOPPED' as const } : r));
-  const p = update(emu, who, { replications, ...(replications.some((r) => r.state === 'ACTIVE') ? {} : { replicationState: 'STOPPED' as const }) });
-  event(emu, p, 'REPLICATION_STOPPED', { destinationStageArn: rec.destinationStageArn, destinationSessionId: rec.destinationSessionId });
+  const stopped = eventOf(emu, who, 'REPLICATION_STOPPED', { destinationStageArn: rec.destinationStageArn, destinationSessionId: rec.destinationSessionId });
+  const p = update(emu, who, { replications, ...(replications.some((r) => r.state === 'ACTIVE') ? {} : { replicationState: 'STOPPED' as const }) }, stopped);
   const replica = emu.store.participants.get(rec.destinationSessionId)?.get(p.id);
   if (replica?.connected) leaveStage(emu, update(emu, replica, { replicationState: 'STOPPED' }));
 }
