@@ -207,3 +207,7 @@ await bundle({ entryPoints: ['src/fixture/index.ts'], format: 'esm', outfile: 'd
 declarations('src/fixture/api.ts', 'dist/types');
 // The page of `ivsrt open`, served by the emulator from dist/open/ (src/emulator/http/open/serve.ts).
 for (const name of readdirSync('src/emulator/http/open/page')) writeAtomically(`dist/open/${name}`, readFileSync(`src/emulator/http/open/page/${name}`));
+// Its composition tile's player: hls.js's light build, with its licence (Apache-2.0) beside it.
+const hlsVersion = JSON.parse(readFileSync('node_modules/hls.js/package.json', 'utf8')).version;
+writeAtomically('dist/open/hls.js', `/*! hls.js ${hlsVersion} (light) | Apache-2.0 | https://github.com/video-dev/hls.js | licence: hls.js.LICENSE */\n${readFileSync('node_modules/hls.js/dist/hls.light.min.js', 'utf8')}`);
+writeAtomically('dist/open/hls.js.LICENSE', readFileSync('node_modules/hls.js/LICENSE'));

@@ -82,8 +82,10 @@ function refusedHandshake(token: string | undefined, topic: string, headers: Rec
 const tile = (participantId: string) => `[data-testid="participant"][data-participant-id="${participantId}"]`;
 
 /** Waits until `page` plays `participantId`'s tile: a picture with a size, and its clock moving on. */
-async function waitPlaying(page: Page, participantId: string): Promise<void> {
-  const selector = `${tile(participantId)} video`;
+const waitPlaying = (page: Page, participantId: string): Promise<void> => waitVideo(page, `${tile(participantId)} video`);
+
+/** Waits until the video `selector` names plays: a picture with a size, and its clock moving on. */
+async function waitVideo(page: Page, selector: string): Promise<void> {
   await page.waitForFunction((s) => {
     const v = document.querySelector(s) as HTMLVideoElement | null;
     return v !== null && v.videoWidth > 0 && v.currentTime > 0;
@@ -318,6 +320,52 @@ describe.skipIf(missing !== undefined)('the page in Chromium', () => {
     expect(await pageA.isEnabled('[data-testid="publish"]')).toBe(true);
     await pageA.close();
     await pageB.close();
+  }, 120_000);
+
+  it('a running composition with a channel destination plays in its own tile through the bundled hls.js (native HLS where there is no MSE); the tile goes when it stops', async () => {
+    const { stage } = await bed.api('CreateStage', { name: 'open-composition' });
+    const { encoderConfiguration } = await bed.api('CreateEncoderConfiguration', { name: 'open-small', video: { width: 320, height: 180, framerate: 15, bitrate: 200_000 } });
+    const a = await open(['open-composition', '--user-id', 'alice', '--no-browser']);
+    const viewer = await open(['open-composition', '--capabilities', 'subscribe', '--no-browser']);
+    const pageA = await browser.newPage();
+    const scripts: string[] = [];
+    pageA.on('request', (request) => request.resourceType() === 'script' && scripts.push(new URL(request.url()).pathname));
+    await pageA.goto(a.url);
+    await pageA.click('[data-testid="publish"]');
+    await waitPlaying(pageA, a.participantId);
+    // The viewer's browser as one without Media Source Extensions (iOS Safari): the page hands the playlist to the browser's own player.
+    const pageB = await browser.newPage();
+    await pageB.addInitScript(() => {
+      delete (window as { MediaSource?: unknown }).MediaSource;
+      delete (window as { ManagedMediaSource?: unknown }).ManagedMediaSource;
+    });
+    const scriptsB: string[] = [];
+    pageB.on('request', (request) => request.resourceType() === 'script' && scriptsB.push(new URL(request.url()).pathname));
+    await pageB.goto(viewer.url);
+    const { composition } = await bed.api('StartComposition', {
+      stageArn: stage.arn,
+      destinations: [{ channel: { channelArn: 'arn:aws:ivs:us-east-1:123456789012:channel/AbCdEfGhIjKl', encoderConfigurationArn: encoderConfiguration.arn } }],
+    });
+    const id = composition.arn.split('/').pop()!;
+    const output = `[data-testid="composition"][data-composition-id="${id}"]`;
+    try {
+      await waitVideo(pageA, `${output} video`);
+      expect(await pageA.getAttribute(output, 'data-player')).toBe('hls.js');
+      await pageA.waitForFunction((s) => document.querySelector(s)!.textContent!.endsWith('320x180 · live output · hls.js'), output);
+      // hls.js came from the emulator, as every script did (no CDN; the CSP allows no other origin).
+      expect(scripts).toContain('/open/hls.js');
+      expect(scripts.every((path) => path.startsWith('/open/'))).toBe(true);
+      // Without MSE: the browser's own player gets the playlist, and hls.js is not even loaded.
+      await pageB.waitForSelector(`${output}[data-player="native HLS"]`);
+      expect(await pageB.evaluate((s) => new URL((document.querySelector(s) as HTMLVideoElement).src).pathname, `${output} video`)).toBe(`/playback/${id}/live.m3u8`);
+      expect(scriptsB).not.toContain('/open/hls.js');
+    } finally {
+      await bed.api('StopComposition', { arn: composition.arn });
+    }
+    for (const page of [pageA, pageB]) {
+      await page.waitForFunction((s) => document.querySelector(s) === null, output, { timeout: 30_000 });
+      await page.close();
+    }
   }, 120_000);
 
   it('a subscribe-only token cannot publish, and says why', async () => {

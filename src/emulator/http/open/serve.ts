@@ -1,8 +1,12 @@
 // The page of `ivsrt open`, served by the emulator from the package itself (no CDN: it works offline):
 // GET /open/ and its two assets. The page holds no secret; its one credential is the participant token in
 // the URL fragment, which browsers never send. The Host rule of server.ts applies as to every route, and
-// the Content-Security-Policy lets the page load only its own files and talk only to this origin.
+// the Content-Security-Policy lets the page load only its own files and talk only to this origin. The
+// composition tile's player, hls.js (Apache-2.0), is served from the package too: the build copies its
+// light build to dist/open/hls.js; from a checkout it is read from node_modules. It runs without a worker
+// (the page turns that off), so the policy needs no worker-src; its media is a blob: URL (MediaSource).
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +19,11 @@ const FILES: Record<string, { name: string; type: string }> = {
   '/open/': { name: 'index.html', type: 'text/html; charset=utf-8' },
   '/open/open.js': { name: 'open.js', type: 'text/javascript; charset=utf-8' },
   '/open/open.css': { name: 'open.css', type: 'text/css; charset=utf-8' },
+  '/open/hls.js': { name: 'hls.js', type: 'text/javascript; charset=utf-8' },
 };
+
+/** hls.js's light build (no subtitles, alternate audio or DRM: a composition's output has none), in node_modules. */
+export const HLS_MODULE_FILE = 'hls.js/dist/hls.light.min.js';
 
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
@@ -37,21 +45,24 @@ const SECURITY_HEADERS = {
   'Cache-Control': 'no-cache',
 };
 
+// Bundled as CommonJS, __filename exists; as ESM, import.meta.url does.
+const here = (): string => (typeof __filename === 'string' ? __filename : fileURLToPath(import.meta.url));
+const fromCheckout = (): boolean => /[/\\]src[/\\]emulator[/\\]http[/\\]open[/\\][^/\\]+$/.test(here());
+
 /**
- * Where the page's files are: dist/open/ next to the bundle (scripts/build.mjs copies them there), or
- * src/emulator/http/open/page/ when this module runs from a checkout.
+ * Where a page file is: dist/open/ next to the bundle (scripts/build.mjs copies them there), or, when this
+ * module runs from a checkout, src/emulator/http/open/page/ (hls.js: node_modules).
  */
-function pageDir(): string {
-  // Bundled as CommonJS, __filename exists; as ESM, import.meta.url does.
-  const here = typeof __filename === 'string' ? __filename : fileURLToPath(import.meta.url);
-  return /[/\\]src[/\\]emulator[/\\]http[/\\]open[/\\][^/\\]+$/.test(here) ? join(here, '..', 'page') : join(here, '..', 'open');
+function pathOf(name: string): string {
+  if (!fromCheckout()) return join(here(), '..', 'open', name);
+  return name === 'hls.js' ? createRequire(here()).resolve(HLS_MODULE_FILE) : join(here(), '..', 'page', name);
 }
 
 const cache = new Map<string, Buffer>();
 
 function read(name: string): Buffer {
   let body = cache.get(name);
-  if (!body) cache.set(name, (body = readFileSync(join(pageDir(), name))));
+  if (!body) cache.set(name, (body = readFileSync(pathOf(name))));
   return body;
 }
 

@@ -5,6 +5,7 @@
 // same codes as the subscribe route. Reading the roster joins nobody.
 import type { IncomingMessage } from 'node:http';
 import { admit, sessionMembers } from '../../domain/activity.js';
+import { playbackUrl } from '../../http/playback.js';
 import type { Emulator } from '../../domain/emulator.js';
 import { CAN_PUBLISH, CAN_SUBSCRIBE } from '../../state/store.js';
 import { TokenError } from '../../domain/tokens.js';
@@ -38,6 +39,8 @@ export interface Roster {
   /** The emulator's clock, epoch ms. */
   now: number;
   participants: RosterEntry[];
+  /** The stage's running compositions with a running channel destination, and where their output plays (this origin). */
+  compositions: { compositionId: string; playbackPath: string }[];
 }
 
 /** `onWebRtc(p)`: whether `p` has a WebRTC connection here (whip/presence.ts). */
@@ -74,6 +77,9 @@ export function rosterReply(emu: Emulator, req: IncomingMessage, host: string, o
     },
     now: emu.now(),
     participants,
+    compositions: [...emu.store.compositions.values()]
+      .filter((c) => c.stageArn === stage.arn && c.state === 'ACTIVE' && c.destinations.some((d) => d.state === 'ACTIVE' && (d.configuration as { channel?: unknown }).channel))
+      .map((c) => ({ compositionId: c.id, playbackPath: playbackUrl('', c.id) })),
   };
   return { status: 200, headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }, body: `${JSON.stringify(roster)}\n` };
 }

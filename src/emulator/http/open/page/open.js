@@ -26,6 +26,8 @@ const state = {
   /** Publishers whose subscription is being set up (so a poll does not start a second one). */
   pending: new Set(),
   stopped: false,
+  /** Composition tiles by composition id: { tile, player, hls, starting }. */
+  compositions: new Map(),
   /** User ids by participant id, from the roster (the feed names participants by them). */
   names: new Map(),
   /** The stage event channel, while open. */
@@ -63,6 +65,7 @@ function fail(message) {
   showError(message);
   stopPublishing();
   for (const id of [...state.subscriptions.keys()]) unsubscribe(id);
+  for (const id of [...state.compositions.keys()]) removeComposition(id);
   for (const button of ['publish', 'mute', 'stop']) $(button).disabled = true;
 }
 
@@ -114,11 +117,13 @@ function release(location) {
 
 // --- tiles ---------------------------------------------------------------------------------------
 
-function makeTile(participantId, label) {
+/** A tile: a participant's (`data-participant-id`) or, with `kind` 'composition', a composition's output (`data-composition-id`). */
+function makeTile(id, label, kind = 'participant') {
   const tile = document.createElement('figure');
   tile.className = 'tile';
-  tile.dataset.testid = 'participant';
-  tile.dataset.participantId = participantId;
+  tile.dataset.testid = kind;
+  if (kind === 'participant') tile.dataset.participantId = id;
+  else tile.dataset.compositionId = id;
   const video = document.createElement('video');
   video.autoplay = true;
   video.playsInline = true;
@@ -167,6 +172,10 @@ async function sampleStats(pc, direction, previous) {
 }
 
 async function refreshStats() {
+  for (const entry of state.compositions.values()) {
+    const video = entry.tile.querySelector('video');
+    if (entry.player && video.videoWidth) entry.tile.querySelector('.stats').textContent = `${video.videoWidth}x${video.videoHeight} · live output · ${entry.player}`;
+  }
   const all = [...state.subscriptions.values()].filter((entry) => entry.pc);
   if (state.publication) all.push(state.publication);
   await Promise.all(
@@ -330,6 +339,90 @@ function unsubscribe(id) {
   entry.tile.remove();
 }
 
+// --- composition output ---------------------------------------------------------------------------
+
+/** hls.js, loaded the first time a browser without native HLS needs it (it is 390 KB). */
+let hlsLoading;
+function loadHls() {
+  hlsLoading ??= new Promise((resolve, reject) => {
+    const script = document.createElement('script');
+    script.src = 'hls.js';
+    script.onload = () => resolve(window.Hls);
+    script.onerror = () => reject(new Error('could not load the HLS player (hls.js)'));
+    document.head.append(script);
+  });
+  return hlsLoading;
+}
+
+/** Plays a composition's live output in its tile: natively where the browser plays HLS, else through hls.js. */
+async function playComposition(entry, path) {
+  const video = entry.tile.querySelector('video');
+  const stats = entry.tile.querySelector('.stats');
+  // Its playlist appears with the first segment, a moment after the destination starts.
+  const head = await fetch(path, { method: 'HEAD', cache: 'no-store' });
+  if (!head.ok) {
+    stats.textContent = 'waiting for the first segment...';
+    return;
+  }
+  // Muted: it mixes everyone's audio, your own microphone included (unmute it with its controls).
+  video.muted = true;
+  video.controls = true;
+  // hls.js wherever Media Source Extensions exist: Chromium's own HLS player (156) stops with
+  // DEMUXER_ERROR_COULD_NOT_PARSE on this live output, whose renderer restarts start a discontinuity.
+  // The browser's own player where hls.js cannot run (iOS Safari has no MSE, and plays HLS itself).
+  const Hls = window.MediaSource || window.ManagedMediaSource ? await loadHls() : undefined;
+  if (Hls && Hls.isSupported()) {
+    // No worker: the Content-Security-Policy allows none, and one stream needs none.
+    const hls = new Hls({ enableWorker: false });
+    hls.on(Hls.Events.ERROR, (_event, data) => {
+      if (!data.fatal) return;
+      hls.destroy();
+      entry.hls = undefined;
+      entry.player = undefined;
+      stats.textContent = `playback stopped (${data.details}); trying again`;
+    });
+    hls.loadSource(path);
+    hls.attachMedia(video);
+    entry.hls = hls;
+    entry.player = 'hls.js';
+  } else if (video.canPlayType('application/vnd.apple.mpegurl')) {
+    video.src = path;
+    entry.player = 'native HLS';
+  } else {
+    stats.textContent = 'this browser cannot play HLS (no Media Source Extensions, no native HLS)';
+    return;
+  }
+  entry.tile.dataset.player = entry.player;
+  stats.textContent = `live output · ${entry.player}`;
+  video.play().catch(() => {});
+}
+
+function removeComposition(id) {
+  const entry = state.compositions.get(id);
+  if (!entry) return;
+  state.compositions.delete(id);
+  entry.hls?.destroy();
+  entry.tile.remove();
+}
+
+/** A tile per running composition with a channel destination (the roster lists them), playing its output. */
+function syncCompositions(compositions) {
+  const running = new Set(compositions.map((c) => c.compositionId));
+  for (const id of [...state.compositions.keys()]) if (!running.has(id)) removeComposition(id);
+  for (const c of compositions) {
+    let entry = state.compositions.get(c.compositionId);
+    if (!entry) {
+      entry = { tile: makeTile(c.compositionId, `Composition ${c.compositionId} (channel output)`, 'composition') };
+      state.compositions.set(c.compositionId, entry);
+    }
+    if (entry.player || entry.starting) continue;
+    entry.starting = true;
+    playComposition(entry, c.playbackPath)
+      .catch((error) => (entry.tile.querySelector('.stats').textContent = String(error.message || error)))
+      .finally(() => (entry.starting = false));
+  }
+}
+
 // --- the roster ----------------------------------------------------------------------------------
 
 function renderRoster(participants) {
@@ -387,6 +480,7 @@ async function poll() {
     $('publish').title = 'This token has no PUBLISH capability (run ivsrt open with --capabilities publish,subscribe)';
   }
   renderRoster(roster.participants);
+  syncCompositions(roster.compositions || []);
   const publishing = new Map(roster.participants.filter((p) => p.publishing && p.participantId !== roster.self.participantId).map((p) => [p.participantId, p]));
   for (const id of [...state.subscriptions.keys()]) if (!publishing.has(id) && !state.pending.has(id)) unsubscribe(id);
   if (roster.self.subscribe) {
