@@ -5,7 +5,6 @@
 import { createReadStream, existsSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import type { CompositionRenderer } from '../media/composition/renderer.js';
 
 export const PLAYBACK_PREFIX = '/playback/';
 const FILE = /^\/playback\/([A-Za-z0-9]{1,64})\/([\w-]{1,64}\.(m3u8|ts))$/;
@@ -14,7 +13,12 @@ const TYPES: Record<string, string> = { m3u8: 'application/vnd.apple.mpegurl', t
 /** The playback URL of a composition's live output on an emulator at `url`. */
 export const playbackUrl = (url: string, compositionId: string): string => `${url}${PLAYBACK_PREFIX}${compositionId}/live.m3u8`;
 
-export function servePlayback(renderer: CompositionRenderer | undefined, req: IncomingMessage, res: ServerResponse, path: string): void {
+/** What the route needs of the composition renderer (media/composition/renderer.ts): where an output is written. */
+export interface LiveOutputs {
+  liveDirOf(compositionId: string): string;
+}
+
+export function servePlayback(renderer: LiveOutputs | undefined, req: IncomingMessage, res: ServerResponse, path: string): void {
   const match = FILE.exec(path);
   const file = match && renderer ? join(renderer.liveDirOf(match[1]!), match[2]!) : undefined;
   const headers = { 'Access-Control-Allow-Origin': '*', 'Cache-Control': 'no-cache' };
