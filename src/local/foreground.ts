@@ -2,7 +2,7 @@
 // Ctrl-C / SIGTERM / POST /_ivsrt/shutdown.
 import type { AdminFactory } from './admin-client.js';
 import { loadSeed, parseSeed } from '../emulator/domain/seed.js';
-import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../emulator/http/server.js';
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../emulator/assemble.js';
 import { clearLocalState, statusLocal, writeLocalState } from './background.js';
 import { clearInstanceState, writeInstanceState } from './instance.js';
 

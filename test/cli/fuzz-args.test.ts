@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS, registry } from '../../commands/index.js';
 import { runCommand } from '../../src/cli/main.js';
 import type { IO } from '../../src/cli/io.js';
-import { startEmulator } from '../../src/emulator/http/server.js';
+import { startEmulator } from '../../src/emulator/assemble.js';
 import { runCli, testEnv } from '../helpers/cli.js';
 import { scratchDir } from '../helpers/scratch.js';
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { BIN, runCli, testEnv } from '../helpers/cli.js';
 import { startTestEmulator } from '../emulator/helpers.js';
-import type { RunningEmulator } from '../../src/emulator/http/server.js';
+import type { RunningEmulator } from '../../src/emulator/assemble.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const has = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;

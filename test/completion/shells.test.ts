@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, runCli, testEnv } from '../helpers/cli.js';
 import { startTestEmulator } from '../emulator/helpers.js';
-import type { RunningEmulator } from '../../src/emulator/http/server.js';
+import type { RunningEmulator } from '../../src/emulator/assemble.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const SCRIPT = { bash: join(ROOT, 'completions/ivsrt.bash'), zsh: join(ROOT, 'completions/_ivsrt'), fish: join(ROOT, 'completions/ivsrt.fish') };

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { BIN, testEnv } from '../helpers/cli.js';
 import { startTestEmulator } from '../emulator/helpers.js';
-import type { RunningEmulator } from '../../src/emulator/http/server.js';
+import type { RunningEmulator } from '../../src/emulator/assemble.js';
 
 const hasTmux = spawnSync('sh', ['-c', 'command -v tmux']).status === 0;
 if (!hasTmux) console.warn('skipping the demo terminal test: tmux is not installed (apt-get install -y tmux)');

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { startTestEmulator } from '../emulator/helpers.js';
 import { adminHeaders } from '../helpers/emulator.js';
-import type { RunningEmulator } from '../../src/emulator/http/server.js';
+import type { RunningEmulator } from '../../src/emulator/assemble.js';
 import { stopLocal } from '../../src/local/background.js';
 
 let home: string;

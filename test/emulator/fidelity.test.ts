@@ -4,7 +4,7 @@
 // lists these with the rest.
 import * as sdk from '@aws-sdk/client-ivs-realtime';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { RunningEmulator } from '../../src/emulator/http/server.js';
+import type { RunningEmulator } from '../../src/emulator/assemble.js';
 import { AdminClient } from '../../src/local/admin-client.js';
 import { runCli } from '../helpers/cli.js';
 import { failure, raw, startTestEmulator } from './helpers.js';

@@ -7,7 +7,7 @@ import { Agent, request } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, expect, test, vi } from 'vitest';
 import { OPERATIONS, SHAPES } from '../../src/model/api.js';
-import type { RunningEmulator } from '../../src/emulator/http/server.js';
+import type { RunningEmulator } from '../../src/emulator/assemble.js';
 import { ADMIN_SECRET_HEADER } from '../../src/emulator/http/admin-secret.js';
 import { MAX_IDLE_CONNECTIONS } from '../../src/emulator/http/server.js';
 import { admin, raw, startTestEmulator } from './helpers.js';

@@ -2,7 +2,7 @@
 // client pointed at it, and a raw HTTP helper for what the SDK cannot send.
 import { IVSRealTimeClient } from '@aws-sdk/client-ivs-realtime';
 import { afterEach, expect } from 'vitest';
-import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/http/server.js';
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/assemble.js';
 import { adminHeaders } from '../helpers/emulator.js';
 
 export const CREDENTIALS = { accessKeyId: 'AKIDEMULATORTEST', secretAccessKey: 'emulator-test-secret' };

@@ -6,7 +6,7 @@
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { RunningEmulator } from '../../src/emulator/http/server.js';
+import type { RunningEmulator } from '../../src/emulator/assemble.js';
 import { adminHeaders, spawnEmulator, type SpawnedEmulator } from '../helpers/emulator.js';
 import { startTestEmulator } from './helpers.js';
 

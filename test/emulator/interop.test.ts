@@ -3,7 +3,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { RunningEmulator } from '../../src/emulator/http/server.js';
+import type { RunningEmulator } from '../../src/emulator/assemble.js';
 import { CREDENTIALS, startTestEmulator } from './helpers.js';
 
 const run = promisify(execFile);

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { RunningEmulator } from '../../src/emulator/http/server.js';
+import type { RunningEmulator } from '../../src/emulator/assemble.js';
 import { runCli } from '../helpers/cli.js';
 import { spawnEmulator } from '../helpers/emulator.js';
 import { startTestEmulator } from './helpers.js';

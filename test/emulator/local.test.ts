@@ -11,7 +11,7 @@ import { runForeground } from '../../src/local/foreground.js';
 import { localStatePath } from '../../src/local/paths.js';
 import { simulate, type SimulationStats } from '../../src/local/simulate.js';
 import { FakeClock } from '../watch/fake-clock.js';
-import type { RunningEmulator } from '../../src/emulator/http/server.js';
+import type { RunningEmulator } from '../../src/emulator/assemble.js';
 import { BIN } from '../helpers/cli.js';
 import { CREDENTIALS, startTestEmulator } from './helpers.js';
 

@@ -5,7 +5,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { OPERATIONS } from '../../src/model/api.js';
 import { decodeJwt, signEs384 } from '../../src/tokens/jwt.js';
-import type { RunningEmulator } from '../../src/emulator/http/server.js';
+import type { RunningEmulator } from '../../src/emulator/assemble.js';
 import { admin, failure, startTestEmulator } from './helpers.js';
 
 let emu: RunningEmulator;

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { ADMIN_ROUTES } from '../../src/emulator/http/admin.js';
 import { ADMIN_SECRET_HEADER } from '../../src/emulator/http/admin-secret.js';
-import type { RunningEmulator } from '../../src/emulator/http/server.js';
+import type { RunningEmulator } from '../../src/emulator/assemble.js';
 import { NodeSha256 } from '../../src/emulator/http/sigv4.js';
 import { AdminClient, AdminError } from '../../src/local/admin-client.js';
 import { readInstanceState } from '../../src/local/instance.js';

@@ -5,7 +5,7 @@ import * as sdk from '@aws-sdk/client-ivs-realtime';
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { RunningEmulator } from '../../src/emulator/http/server.js';
+import type { RunningEmulator } from '../../src/emulator/assemble.js';
 import { Poller } from '../../src/watch/poller.js';
 import { CREDENTIALS, raw, startTestEmulator } from './helpers.js';
 

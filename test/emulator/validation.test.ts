@@ -3,7 +3,7 @@
 // The emulator must answer 400 ValidationException naming the member and the rule.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { OPERATIONS, SHAPES } from '../../src/model/api.js';
-import type { RunningEmulator } from '../../src/emulator/http/server.js';
+import type { RunningEmulator } from '../../src/emulator/assemble.js';
 import { raw, startTestEmulator } from './helpers.js';
 
 interface Case {

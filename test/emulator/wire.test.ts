@@ -3,7 +3,7 @@ import * as sdk from '@aws-sdk/client-ivs-realtime';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { HANDLERS } from '../../src/emulator/http/handlers/index.js';
-import type { RunningEmulator } from '../../src/emulator/http/server.js';
+import type { RunningEmulator } from '../../src/emulator/assemble.js';
 import { adminHeaders } from '../helpers/emulator.js';
 import { admin, CREDENTIALS, failure, raw, startTestEmulator } from './helpers.js';
 

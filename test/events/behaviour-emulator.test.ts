@@ -6,7 +6,7 @@ import * as sdk from '@aws-sdk/client-ivs-realtime';
 import { describe, expect, test } from 'vitest';
 import type { IvsEvent } from '../../src/emulator/eventbridge/envelope.js';
 import { EVENT_LOG, OUTBOX } from '../../src/emulator/eventbridge/tables.js';
-import type { RunningEmulator } from '../../src/emulator/http/server.js';
+import type { RunningEmulator } from '../../src/emulator/assemble.js';
 import { admin, emulatorPerTest, ok } from '../emulator/helpers.js';
 import { scratchDir } from '../helpers/scratch.js';
 import { expectDocumentedShape } from './behaviour-shape.js';

@@ -5,10 +5,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventBusOf } from '../../src/emulator/eventbridge/bus.js';
 import { flagTargets, DEFAULT_RETRY } from '../../src/emulator/eventbridge/rules.js';
 import { EVENT_LOG, OUTBOX } from '../../src/emulator/eventbridge/tables.js';
-import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/http/server.js';
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/assemble.js';
 import { AdminClient } from '../../src/local/admin-client.js';
 import { tailEmulator } from '../../src/events/emulator-tail.js';
 import { startReceiver, type Receiver } from './receiver.js';
@@ -64,7 +63,7 @@ describe('the event bus in the emulator', () => {
     await emit(e, 2);
     await r.waitFor(2);
     expect(r.received.map((x) => x.body.detail.n)).toEqual([1, 2]);
-    while (eventBusOf(e.emulator)!.pendingDeliveries > 0) await new Promise((resolve) => setImmediate(resolve));
+    while (e.bus.pendingDeliveries > 0) await new Promise((resolve) => setImmediate(resolve));
     await e.emulator.settled();
     expect(e.emulator.store.aux(OUTBOX).size).toBe(0);
     expect(e.emulator.store.aux(EVENT_LOG).size).toBe(2);
@@ -138,7 +137,7 @@ describe('the event bus in the emulator', () => {
     const second = await emulator({ dataDir, events: { delivery: { targets: flagTargets([r.url]), retry: DEFAULT_RETRY } } });
     const [got] = await r.waitFor(1);
     expect(got!.body.detail.n).toBe(1);
-    while (eventBusOf(second.emulator)!.pendingDeliveries > 0) await new Promise((resolve) => setImmediate(resolve));
+    while (second.bus.pendingDeliveries > 0) await new Promise((resolve) => setImmediate(resolve));
     await second.emulator.settled();
     expect(second.emulator.store.aux(OUTBOX).size).toBe(0);
   });
@@ -149,7 +148,7 @@ describe('the event bus in the emulator', () => {
     await e.emulator.settled();
     await new Promise((resolve) => setTimeout(resolve, 50));
     await e.emulator.settled();
-    const log = eventBusOf(e.emulator)!.history();
+    const log = e.bus.history();
     expect(log.length).toBeLessThanOrEqual(11);
     expect(log.at(-1)!.event.detail!.n).toBe(25);
   });

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testEnv } from '../helpers/cli.js';
 import { startTestEmulator } from '../emulator/helpers.js';
-import type { RunningEmulator } from '../../src/emulator/http/server.js';
+import type { RunningEmulator } from '../../src/emulator/assemble.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const RUNTIME_ENTRIES = /^(bin\/|dist\/|completions\/|README\.md$|LICENSE$|package\.json$)/;

@@ -6,7 +6,7 @@ import { copyFileSync, cpSync, mkdirSync, readFileSync, statSync, truncateSync, 
 import { dirname, join } from 'node:path';
 import { open } from 'lmdb';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { startEmulator } from '../../src/emulator/http/server.js';
+import { startEmulator } from '../../src/emulator/assemble.js';
 import { runCli } from '../helpers/cli.js';
 import { scratchDir } from '../helpers/scratch.js';
 import { stopChild } from '../helpers/children.js';

@@ -3,7 +3,7 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import { startEmulator } from '../../src/emulator/http/server.js';
+import { startEmulator } from '../../src/emulator/assemble.js';
 import { DataDirError } from '../../src/emulator/state/storage/errors.js';
 import { admin } from '../emulator/helpers.js';
 import { scratchDir } from '../helpers/scratch.js';

@@ -5,7 +5,7 @@
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import { startEmulator } from '../../src/emulator/http/server.js';
+import { startEmulator } from '../../src/emulator/assemble.js';
 import { spawnEmulator } from '../helpers/emulator.js';
 import { scratchDir } from '../helpers/scratch.js';
 import { call, dirBytes } from './helpers.js';

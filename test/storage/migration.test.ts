@@ -6,7 +6,7 @@ import { cpSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from 'vitest';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/http/server.js';
+import { startEmulator, type RunningEmulator } from '../../src/emulator/assemble.js';
 import { CREDENTIALS } from '../emulator/helpers.js';
 import { scratchDir } from '../helpers/scratch.js';
 import { allStages, call } from './helpers.js';

@@ -3,7 +3,7 @@
 // hear about a change once it is stored; auxiliary tables live in the store and survive a restart.
 import * as sdk from '@aws-sdk/client-ivs-realtime';
 import { afterEach, describe, expect, test } from 'vitest';
-import type { RunningEmulator } from '../../src/emulator/http/server.js';
+import type { RunningEmulator } from '../../src/emulator/assemble.js';
 import type { Op } from '../../src/emulator/state/store.js';
 import { admin, startTestEmulator } from '../emulator/helpers.js';
 import { scratchDir } from '../helpers/scratch.js';

@@ -8,7 +8,6 @@ import {
   GetStageSessionCommand,
 } from '@aws-sdk/client-ivs-realtime';
 import { expect, test } from 'vitest';
-import { eventBusOf } from '../../src/emulator/eventbridge/bus.js';
 import { admin, emulatorPerTest, failure, ok } from '../emulator/helpers.js';
 
 const WINDOW_SECONDS = 30;
@@ -27,7 +26,7 @@ test('a departed participant inside its recording reconnect window outlives rete
   const step = (route: string, participantId: string, extra: Record<string, unknown> = {}) => ok(admin(emu.url, 'POST', route, { stageArn, participantId, ...extra }));
   const advance = (advanceSeconds: number) => ok(admin(emu.url, 'POST', 'clock', { advanceSeconds }));
   const recordingEnds = () =>
-    eventBusOf(emu.emulator)!
+    emu.bus
       .history()
       .filter(({ event }) => event.detail?.event_name === 'Recording End' && event.detail.participant_id === 'recorded');
 

@@ -3,7 +3,7 @@
 // what is live stays. Small limits here; the defaults are documented in the README.
 import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/http/server.js';
+import { startEmulator, type RunningEmulator } from '../../src/emulator/assemble.js';
 import { admin } from '../emulator/helpers.js';
 import { scratchDir } from '../helpers/scratch.js';
 import { call } from './helpers.js';

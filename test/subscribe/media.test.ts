@@ -3,7 +3,7 @@
 // frames have the sent size and colour. Then the subscription's end when its publisher goes, and the
 // quotas that need a publisher with real media (the stage's subscribers, a participant's download).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/http/server.js';
+import { startEmulator, type RunningEmulator } from '../../src/emulator/assemble.js';
 import { apiClient, type Api } from '../helpers/activity.js';
 import { emulatorBed } from '../helpers/bed.js';
 import { adminHeaders } from '../helpers/emulator.js';

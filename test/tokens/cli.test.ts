@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { createPrivateKey } from 'node:crypto';
 import { runCli } from '../helpers/cli.js';
 import { admin, startTestEmulator } from '../emulator/helpers.js';
-import type { RunningEmulator } from '../../src/emulator/http/server.js';
+import type { RunningEmulator } from '../../src/emulator/assemble.js';
 import { signParticipantToken } from '../../src/tokens/sign.js';
 import { generateKeyPair } from '../../src/keys/keypair.js';
 

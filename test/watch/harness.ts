@@ -1,7 +1,7 @@
 // An in-process emulator reached over HTTP by the real SDK client, plus helpers to wait for what a
 // watcher reports.
 import { CreateStageCommand, IVSRealTimeClient } from '@aws-sdk/client-ivs-realtime';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/http/server.js';
+import { startEmulator, type RunningEmulator } from '../../src/emulator/assemble.js';
 import { AdminClient } from '../../src/local/admin-client.js';
 import type { Change } from '../../src/watch/model.js';
 import type { Poller } from '../../src/watch/poller.js';

@@ -153,7 +153,7 @@ describe('Poller on every stage', () => {
 
 describe('Poller health', () => {
   it('backs off while the endpoint is down and recovers on its own', async () => {
-    const { startEmulator } = await import('../../src/emulator/http/server.js');
+    const { startEmulator } = await import('../../src/emulator/assemble.js');
     const { IVSRealTimeClient, CreateStageCommand } = await import('@aws-sdk/client-ivs-realtime');
     let emulator = await startEmulator({ port: 0 });
     const port = emulator.port;

@@ -196,16 +196,3 @@ export class EventBus {
       .finally(() => (this.trimming = false));
   }
 }
-
-const BUSES = new WeakMap<object, EventBus>();
-
-/** Starts the bus of an emulator (once, at start-up, after the outbox is loaded). */
-export function attachEventBus(host: BusHost, options: EventBusOptions = {}): EventBus {
-  const bus = new EventBus(host, options);
-  BUSES.set(host, bus);
-  return bus;
-}
-
-export function eventBusOf(host: object): EventBus | undefined {
-  return BUSES.get(host);
-}

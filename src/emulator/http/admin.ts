@@ -20,7 +20,7 @@ import { failDestinationsWritingTo, interruptDestination } from '../domain/compo
 import { ADMIN_ENDPOINTS, type AdminReply, type AdminRequest, type AdminRoute, type JoinResult, type WhipPublisherStatus } from './admin-contract.js';
 import type { Emulator } from '../domain/emulator.js';
 import { ApiError, conflict, notFound, validationError } from '../state/errors.js';
-import { eventBusOf } from '../eventbridge/bus.js';
+import type { EventBus } from '../eventbridge/bus.js';
 import { openEventStream, readStreamRequest } from './event-stream.js';
 import { setBucketFault } from '../domain/faults.js';
 import { ingestConnect } from './handlers/ingest.js';
@@ -34,7 +34,10 @@ import { validateInput } from '../domain/validation.js';
 import { capabilityBits, compositionView, iso, participantView } from '../domain/views.js';
 import { whipPublishers, whipSubscribers, type WhipPublisher } from '../media/whip/ingest.js';
 
+/** What the admin routes act on beyond the Emulator: the whole running instance (src/emulator/assemble.ts makes it). */
 export interface AdminControl {
+  /** The event bus: the events route streams it, the status route reports its deliveries. */
+  bus: EventBus;
   info(): { pid: number; url: string; dataDir: string | null; region: string; accountId: string; version: string; startedAt: number };
   reset(): void;
   shutdown(): void;
@@ -106,7 +109,7 @@ const status: AdminHandler<'status'> = (emu, _body, control) => {
   }
   const info = control.info();
   const memory = process.memoryUsage();
-  const bus = eventBusOf(emu);
+  const { bus } = control;
   return {
     ...info,
     memory: { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed },
@@ -125,7 +128,7 @@ const status: AdminHandler<'status'> = (emu, _body, control) => {
       publicKeys: store.keys.size,
     },
     whipPublishers: whipPublishers(emu).map(publisherView),
-    events: { pending: bus?.pendingDeliveries ?? 0, targets: bus?.backlog ?? [] },
+    events: { pending: bus.pendingDeliveries, targets: bus.backlog },
   };
 };
 
@@ -334,7 +337,7 @@ const reset: AdminHandler<'reset'> = (_emu, _body, control) => {
 };
 
 /** The event stream (NDJSON): history from `since`, then every event as it is committed. */
-const events: AdminHandler<'events'> = (emu, body) => openEventStream(eventBusOf(emu)!, emu.now(), readStreamRequest(body));
+const events: AdminHandler<'events'> = (emu, body, control) => openEventStream(control.bus, emu.now(), readStreamRequest(body));
 
 const shutdown: AdminHandler<'shutdown'> = (_emu, _body, control) => {
   setImmediate(() => control.shutdown());
