@@ -7,12 +7,18 @@ import { systemClock, type Clock } from '../clock.js';
 export { DEFAULT_TPS, SERVICE_TPS };
 
 /**
- * A token is spent when a request starts and comes back one window later. Unlike a bucket that refills
- * continuously, this never lets two bursts meet at a window edge, so no window of `windowMs` ever holds
- * more than `limit` request starts. The window is a little longer than the service's second because
- * requests can arrive closer together than they left.
+ * A token is spent when a request starts and comes back one window after the request settles (its reply,
+ * error or abort). Unlike a bucket that refills continuously, this never lets two bursts meet at a window
+ * edge. Counting from the reply rather than the start is what holds at the service: a request arrives
+ * after it starts and before its reply, so two requests that take turns on one token arrive at least a
+ * window apart however long either waited on the way (a loaded machine can hold a started request back
+ * for hundreds of milliseconds, then send it together with the next). So no window of `windowMs` ever
+ * holds more than `limit` arrivals. The window is a little longer than the service's second all the same.
  */
 export const DEFAULT_WINDOW_MS = 1100;
+
+/** A token whose request has not settled yet: it does not come back before it has. */
+const IN_FLIGHT = Number.POSITIVE_INFINITY;
 
 /** How far back requestRate() looks; long enough to smooth the bursts of one poll. */
 const RATE_SAMPLE_MS = 5000;
@@ -43,7 +49,10 @@ interface Waiter {
 
 interface OperationState {
   limit: number;
-  /** Start times still holding a token (within the last window). */
+  /**
+   * The tokens held, ascending: when each one's request settled (it comes back a window later), or
+   * IN_FLIGHT while its request runs.
+   */
   spent: number[];
   /** Start times within RATE_SAMPLE_MS, for the measured rate. */
   recent: number[];
@@ -80,7 +89,11 @@ export class RateLimiter {
   /** Runs `call` once a token for `operation` is free; calls of one priority start in FIFO order. */
   async schedule<T>(operation: string, call: () => Promise<T>, options: ScheduleOptions = {}): Promise<T> {
     await this.acquire(operation, options.signal, options.priority ?? 'high');
-    return call();
+    try {
+      return await call();
+    } finally {
+      this.settle(this.state(operation));
+    }
   }
 
   /** Measured requests per second of one operation over the last few seconds. */
@@ -140,18 +153,30 @@ export class RateLimiter {
     while (state.waiting.length > 0) {
       const next = state.waiting[0]!;
       if (state.spent.length >= (next.priority === 'high' ? state.limit : lowCap)) break;
-      state.spent.push(now);
+      state.spent.push(IN_FLIGHT);
       state.recent.push(now);
       state.total++;
       state.waiting.shift()!.start();
     }
-    if (state.waiting.length > 0 && state.timer === undefined) {
+    if (state.waiting.length > 0 && state.timer === undefined && state.spent[0] !== IN_FLIGHT) {
+      // Otherwise every token is in flight, and settle() drains again when one comes back.
       const wait = state.spent[0]! + this.windowMs - now;
       state.timer = this.clock.setTimeout(() => {
         state.timer = undefined;
         this.drain(state);
       }, Math.max(0, wait));
     }
+  }
+
+  /** A request settled: its token comes back one window from now. */
+  private settle(state: OperationState): void {
+    const held = state.spent.indexOf(IN_FLIGHT);
+    if (held < 0) return;
+    state.spent.splice(held, 1);
+    const now = this.clock.now();
+    const at = state.spent.findIndex((t) => t > now);
+    state.spent.splice(at < 0 ? state.spent.length : at, 0, now);
+    this.drain(state);
   }
 
   private prune(state: OperationState, now: number): void {

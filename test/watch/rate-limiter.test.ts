@@ -63,6 +63,44 @@ describe('RateLimiter', () => {
     expect(busiestWindow(starts, 1000)).toBeLessThanOrEqual(5);
   });
 
+  it('gives a token back one window after its request settles, not after it started', async () => {
+    const clock = new FakeClock();
+    const limiter = new RateLimiter({ clock, limits: { GetStage: 1 } });
+    const starts: number[] = [];
+    // The first reply takes 700 ms: the second call may start only a window after that reply.
+    const slow = limiter.schedule('GetStage', async () => {
+      starts.push(clock.now());
+      await new Promise<void>((resolve) => clock.setTimeout(resolve, 700));
+    });
+    const next = limiter.schedule('GetStage', async () => starts.push(clock.now()));
+    await clock.advance(5000);
+    await Promise.all([slow, next]);
+    expect(starts).toEqual([0, 700 + 1100]);
+  });
+
+  it('keeps arrivals at the service within the limit however long requests wait on the way', async () => {
+    // A loaded machine holds a started request back for a while and then sends it; the service counts
+    // arrivals, which fall anywhere between a request's start and its reply.
+    const clock = new FakeClock();
+    const limiter = new RateLimiter({ clock });
+    const arrivals: number[] = [];
+    let seed = 11;
+    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const calls = Array.from({ length: 60 }, () =>
+      limiter.schedule('ListParticipants', async () => {
+        const held = Math.floor(random() * 900);
+        const arrivesAfter = Math.floor(random() * held);
+        clock.setTimeout(() => arrivals.push(clock.now()), arrivesAfter);
+        await new Promise<void>((resolve) => clock.setTimeout(resolve, held));
+      }),
+    );
+    await clock.advance(120_000);
+    await Promise.all(calls);
+    expect(arrivals).toHaveLength(60);
+    expect(busiestWindow(arrivals, 1000)).toBeLessThanOrEqual(5);
+    expect(busiestWindow(arrivals, 1100)).toBeLessThanOrEqual(5);
+  });
+
   it('measures the request rate per operation', async () => {
     const clock = new FakeClock();
     const limiter = new RateLimiter({ clock });
