@@ -4,10 +4,10 @@
 // Runtime state (sessions, participants, compositions, an ingest's ACTIVE state) is not part of a seed.
 import type { Seed } from '../../fixture/api.js';
 import type { Emulator } from './emulator.js';
-import { fingerprint, parseP384 } from '../http/handlers/public-keys.js';
-import { video } from '../http/handlers/configs.js';
-import { streamKey } from '../http/handlers/ingest.js';
-import { autoRecording } from '../http/handlers/stages.js';
+import { fingerprint, parseP384 } from './public-keys.js';
+import { video } from './configurations.js';
+import { streamKey } from './ingest.js';
+import { autoRecording } from './stages.js';
 import { newHostLabel, newResourceId, parseArn } from './ids.js';
 import { ARN_KINDS, RESOURCES, type ArnType } from '../../model/resources.js';
 import type { ArnKind, EncoderConfigurationRec, IngestConfigurationRec, Op, PublicKeyRec, StageRec, Store, StorageConfigurationRec } from '../state/store.js';

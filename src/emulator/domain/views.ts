@@ -1,6 +1,5 @@
 // Records as the API shows them: ISO-8601 times, optional members left out when unset, summaries as
 // the subsets the model defines.
-import type { ParticipantView } from '../http/admin-contract.js';
 import type {
   CompositionRec,
   EncoderConfigurationRec,
@@ -15,6 +14,9 @@ import type {
 } from '../state/store.js';
 import { CAN_PUBLISH, CAN_SUBSCRIBE } from '../state/store.js';
 import { formatTimestamp } from '../../model/timestamp.js';
+
+/** A participant as GetParticipant shows it (participantView), with the members the tools rely on. */
+export type ParticipantView = Record<string, unknown> & { participantId: string; state: string };
 
 export const iso = (ms: number): string => formatTimestamp(ms);
 const isoOrUndefined = (ms: number | undefined): string | undefined => (ms === undefined ? undefined : iso(ms));

@@ -6,28 +6,18 @@ import type { InputOf } from '../../model/api.js';
 import type { Seed } from '../../fixture/api.js';
 import type { MeasuredMedia } from '../../local/media.js';
 import type { TargetBacklog } from '../eventbridge/delivery.js';
+import type { ParticipantTokenResult } from '../domain/stages.js';
+import type { ParticipantView } from '../domain/views.js';
+
+export type { ParticipantTokenResult, ParticipantView };
 
 export const ADMIN_PREFIX = '/_ivsrt/';
-
-/** A participant as GetParticipant shows it (participantView), with the members the tools rely on. */
-export type ParticipantView = Record<string, unknown> & { participantId: string; state: string };
 
 /** What every route that acts on a participant answers: the participant after the change, and where it is. */
 export interface JoinResult {
   participant: ParticipantView;
   stageArn: string;
   sessionId: string;
-}
-
-/** A participant token as CreateParticipantToken answers it on the wire (ISO expiration time). */
-export interface ParticipantTokenResult {
-  participantId: string;
-  token: string;
-  userId?: string;
-  attributes?: Record<string, string>;
-  duration: number;
-  capabilities: string[];
-  expirationTime: string;
 }
 
 export type Capability = 'PUBLISH' | 'SUBSCRIBE';

@@ -23,8 +23,8 @@ import { ApiError, conflict, notFound, validationError } from '../state/errors.j
 import type { EventBus } from '../eventbridge/bus.js';
 import { openEventStream, readStreamRequest } from './event-stream.js';
 import { setBucketFault } from '../domain/faults.js';
-import { ingestConnect } from './handlers/ingest.js';
-import { participantToken } from './handlers/stages.js';
+import { ingestConnect } from '../domain/ingest.js';
+import { participantToken } from '../domain/stages.js';
 import { newResourceId } from '../domain/ids.js';
 import { failRecording, isRecording, recordingsTo } from '../domain/recording.js';
 import { exportSeed } from '../domain/seed.js';

@@ -1,26 +1,12 @@
 // Encoder and storage configurations: templates that compositions and participant recording refer to.
-import { conflict, quotaExceeded, validationError } from '../../state/errors.js';
+import { conflict, quotaExceeded } from '../../state/errors.js';
 import { newResourceId } from '../../domain/ids.js';
 import { paginate } from '../pagination.js';
-import type { EncoderConfigurationRec, StorageConfigurationRec, Video } from '../../state/store.js';
+import type { EncoderConfigurationRec, StorageConfigurationRec } from '../../state/store.js';
 import { encoderSummary, encoderView, storageView } from '../../domain/views.js';
 import { tagsOf, type Handler } from './common.js';
 import { compositionsUsing, usesEncoder } from './compositions.js';
-
-const VIDEO_DEFAULTS: Video = { width: 1280, height: 720, framerate: 30, bitrate: 2_500_000 };
-const MAX_PIXELS = 2_073_600;
-
-export function video(input: Partial<Video> | undefined): Video {
-  const v = { ...VIDEO_DEFAULTS, ...input };
-  const problems: string[] = [];
-  if (v.width % 2 !== 0) problems.push('video.width must be an even number');
-  if (v.height % 2 !== 0) problems.push('video.height must be an even number');
-  if (v.width * v.height > MAX_PIXELS) problems.push(`video.width x video.height must be at most ${MAX_PIXELS} pixels (got ${v.width * v.height})`);
-  if (problems.length > 0) {
-    throw validationError(`${problems.length} validation error${problems.length === 1 ? '' : 's'} detected: ${problems.join('; ')}`);
-  }
-  return v;
-}
+import { video } from '../../domain/configurations.js';
 
 export const createEncoderConfiguration: Handler<'CreateEncoderConfiguration'> = (emu, input) => {
   if (emu.store.encoders.size >= emu.quotas.encoderConfigurations) {
