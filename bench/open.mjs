@@ -1,5 +1,6 @@
 // `ivsrt open` benchmark: how long the page takes to load from a warm emulator (navigation until the page
-// has shown its first roster, i.e. its script ran and the participants route answered), and how long from
+// has shown its first roster and its event channel is live, i.e. its script ran, the participants route
+// answered and the WebSocket at <events_url>/<topic> opened), and how long from
 // pressing Publish on page A until page B shows A's video (its <video> has a frame size). Chromium (Debian's,
 // fake camera) against a spawned emulator on loopback; targets from issue 21: 1 s and 2 s.
 //
@@ -24,7 +25,7 @@ const stats = (ms) => {
   const sorted = [...ms].sort((a, b) => a - b);
   return { median: Math.round(sorted[Math.floor(sorted.length / 2)]), min: Math.round(sorted[0]), max: Math.round(sorted.at(-1)) };
 };
-const rostered = () => /your token may/.test(document.getElementById('whoami')?.textContent ?? '');
+const rostered = () => /your token may/.test(document.getElementById('whoami')?.textContent ?? '') && document.getElementById('feed-status')?.textContent === 'live';
 
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: FLAGS });
 try {
