@@ -13,9 +13,9 @@ const AWS_HINT =
 export const verb = defineVerb({
   description:
     'Opens a stage of the local emulator in your browser: the page publishes your camera and microphone, plays everyone who publishes, ' +
-    'and keeps a roster of the participants (simulated ones included). It makes a participant token (publish and subscribe unless --capabilities) ' +
+    'keeps a roster of the participants (simulated ones included), shows the stage\'s events as they happen, and plays a running composition\'s channel output. It makes a participant token (publish and subscribe unless --capabilities) ' +
     'and prints the page\'s URL with the token in its fragment (#token=...), which no server log sees; keep the URL to yourself, it is the credential. ' +
-    'It opens the system browser unless --no-browser is given or no display is found. The local emulator only: the background one, or --endpoint-url.',
+    'It opens the system browser unless --no-browser is given or no display is found, through a file readable by you only that is removed once the browser has loaded the page. The local emulator only: the background one, or --endpoint-url.',
   examples: [
     { command: 'ivsrt open demo', description: 'open stage demo in the browser, as a new participant' },
     { command: 'ivsrt open demo --user-id alice --attributes role=host --no-browser', description: 'just print the URL' },

@@ -234,6 +234,11 @@ describe('the page and its participants route', () => {
     const published = await feed.next((m) => m.type === 'IVSRT_EVENTBRIDGE');
     expect(published.payload).toMatchObject({ source: 'aws.ivs', 'detail-type': 'IVS Stage Update', resources: [stage.arn], detail: { event_name: 'Participant Published', participant_id: simId } });
     feed.ws.close();
+    // A socket opened later gets the session's past events after its STAGE_STATE.
+    const late = channel(participantToken.token, claims.topic);
+    await late.next((m) => m.type === 'IVSRT_PARTICIPANT_EVENT' && m.payload?.name === 'PUBLISH_STARTED' && m.payload.participantId === simId);
+    await late.next((m) => m.type === 'IVSRT_EVENTBRIDGE' && (m.payload?.detail as { event_name?: string }).event_name === 'Participant Published');
+    late.ws.close();
 
     // Refusals come before the upgrade, as HTTP with a JSON code (a page learns why from the roster route).
     expect(await refusedHandshake(undefined, claims.topic)).toMatchObject({ status: 401, body: expect.stringContaining('"code":"TOKEN_MALFORMED"') });
@@ -351,7 +356,11 @@ describe.skipIf(missing !== undefined)('the page in Chromium', () => {
     try {
       await waitVideo(pageA, `${output} video`);
       expect(await pageA.getAttribute(output, 'data-player')).toBe('hls.js');
-      await pageA.waitForFunction((s) => document.querySelector(s)!.textContent!.endsWith('320x180 · live output · hls.js'), output);
+      await pageA.waitForFunction((s) => document.querySelector(s)!.textContent!.endsWith('320x180 · live output · hls.jsUnmute'), output);
+      // It starts muted (it mixes A's own microphone); its button unmutes it.
+      expect(await pageA.evaluate((s) => (document.querySelector(s) as HTMLVideoElement).muted, `${output} video`)).toBe(true);
+      await pageA.click(`${output} button.sound`);
+      expect(await pageA.evaluate((s) => (document.querySelector(s) as HTMLVideoElement).muted, `${output} video`)).toBe(false);
       // hls.js came from the emulator, as every script did (no CDN; the CSP allows no other origin).
       expect(scripts).toContain('/open/hls.js');
       expect(scripts.every((path) => path.startsWith('/open/'))).toBe(true);

@@ -8,7 +8,7 @@
 // Beyond the samples (emulator-only, docs/events.md "The stage's event channel"), each socket also gets the
 // stage's events as they are committed: `IVSRT_PARTICIPANT_EVENT` (as ListParticipantEvents shows them:
 // JOINED, PUBLISH_STARTED, SUBSCRIBE_STARTED, LEFT...) and `IVSRT_EVENTBRIDGE` (the envelopes the event bus
-// delivers for this stage). Nothing is polled: STAGE_STATE and the participant events come from the
+// delivers for this stage), the current session's past ones first (the last 50). Nothing is polled: STAGE_STATE and the participant events come from the
 // emulator's commits, the EventBridge envelopes from the bus. An expired or revoked token, or a deleted
 // stage, closes the socket with code 4403 (4404) and the reason's code (TOKEN_EXPIRED, TOKEN_REVOKED,
 // NOT_FOUND) as the close reason.
@@ -23,11 +23,15 @@ import type { EventRec, Op, StageRec } from '../state/store.js';
 import { TokenError, tokenErrorCode, type TokenGrant } from '../domain/tokens.js';
 import { eventView } from '../domain/views.js';
 import type { EventBus } from '../eventbridge/bus.js';
+import { keyTime } from '../eventbridge/delivery.js';
 import { compilePattern, type CompiledPattern } from '../eventbridge/pattern.js';
 import { stagePattern } from './event-stream.js';
 
 /** `/<topic>`: the topic claim is the stage id (12 alphanumerics). */
 export const STAGE_SOCKET_ROUTE = /^\/([A-Za-z0-9]{12})$/;
+
+/** Past events a socket gets when it opens, at most. */
+const BACKLOG = 50;
 
 /** Close codes: the token no longer admits its holder; the stage is gone. */
 export const CLOSE_REFUSED = 4403;
@@ -82,7 +86,7 @@ export class StageSockets {
 
   constructor(
     private readonly emu: Emulator,
-    bus: EventBus,
+    private readonly bus: EventBus,
     private readonly hostCheck: HostCheck,
   ) {
     emu.onCommitted((ops) => this.committed(ops as readonly Op[]));
@@ -140,6 +144,22 @@ export class StageSockets {
       if (type === 'PING') this.send(client, { type: 'PONG' });
     });
     this.sendState(client, stage);
+    for (const message of this.backlog(stage, client.matches)) this.send(client, message);
+  }
+
+  /**
+   * What happened on the stage's current session before the socket opened, oldest first (the last
+   * BACKLOG of them): its participant events and its EventBridge events still in the event log.
+   */
+  private backlog(stage: StageRec, matches: CompiledPattern): unknown[] {
+    const sessionId = stage.activeSessionId;
+    const session = sessionId === undefined ? undefined : this.emu.store.sessions.get(sessionId);
+    if (!session) return [];
+    const past: { time: number; message: unknown }[] = [];
+    for (const p of sessionMembers(this.emu, sessionId).values()) for (const e of p.events) past.push({ time: e.time, message: participantEventMessage(p.id, p.userId, e) });
+    // The envelope's time has whole seconds; its event-log key has the emulator's milliseconds.
+    for (const { key, event } of this.bus.history(session.startTime)) if (matches.matches(event)) past.push({ time: keyTime(key), message: { type: 'IVSRT_EVENTBRIDGE', payload: event } });
+    return past.sort((a, b) => a.time - b.time).slice(-BACKLOG).map((x) => x.message);
   }
 
   private send(client: Client, message: unknown): void {
@@ -184,7 +204,7 @@ export class StageSockets {
       for (const { stageArn, participantId, e } of events) {
         if (stageArn !== client.stageArn) continue;
         const p = sessionMembers(this.emu, stage!.activeSessionId).get(participantId);
-        this.send(client, { type: 'IVSRT_PARTICIPANT_EVENT', payload: { ...eventView(participantId, e), ...(p?.userId !== undefined ? { userId: p.userId } : {}) } });
+        this.send(client, participantEventMessage(participantId, p?.userId, e));
       }
       if (touched.has(client.stageArn) || events.some((x) => x.stageArn === client.stageArn)) this.sendState(client, stage!);
     }
@@ -198,4 +218,9 @@ export class StageSockets {
     this.clients.clear();
     this.server.close();
   }
+}
+
+/** A participant event as ListParticipantEvents shows it, with the participant's user id. */
+function participantEventMessage(participantId: string, userId: string | undefined, e: EventRec): unknown {
+  return { type: 'IVSRT_PARTICIPANT_EVENT', payload: { ...eventView(participantId, e), ...(userId !== undefined ? { userId } : {}) } };
 }

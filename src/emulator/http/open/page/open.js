@@ -364,9 +364,19 @@ async function playComposition(entry, path) {
     stats.textContent = 'waiting for the first segment...';
     return;
   }
-  // Muted: it mixes everyone's audio, your own microphone included (unmute it with its controls).
+  // Muted: it mixes everyone's audio, your own microphone included (its button unmutes it).
   video.muted = true;
-  video.controls = true;
+  if (!entry.tile.querySelector('button.sound')) {
+    const sound = document.createElement('button');
+    sound.type = 'button';
+    sound.className = 'sound';
+    sound.textContent = 'Unmute';
+    sound.addEventListener('click', () => {
+      video.muted = !video.muted;
+      sound.textContent = video.muted ? 'Unmute' : 'Mute';
+    });
+    entry.tile.querySelector('figcaption').append(sound);
+  }
   // hls.js wherever Media Source Extensions exist: Chromium's own HLS player (156) stops with
   // DEMUXER_ERROR_COULD_NOT_PARSE on this live output, whose renderer restarts start a discontinuity.
   // The browser's own player where hls.js cannot run (iOS Safari has no MSE, and plays HLS itself).
@@ -573,6 +583,8 @@ function connectEvents(claims) {
   let opened = false;
   socket.addEventListener('open', () => {
     opened = true;
+    // The channel sends the session's recent events first: after a reconnect they replace what was shown.
+    $('feed').replaceChildren();
     setFeedStatus('live', true);
   });
   socket.addEventListener('message', (message) => {
