@@ -5,7 +5,10 @@
 // keep-alive connections) loads them in turn, `--rounds` times each, so machine noise hits both alike.
 // It also measures the disk itself: how many small write + fdatasync pairs it takes per second.
 //
-//   node bench/durable.mjs [--seconds 5] [--rounds 3] [--connections 50] [--json]
+// --dir says where the data dir is made: on tmpfs (/dev/shm) a sync costs nothing, which separates the
+// durable path's own cost from the disk's.
+//
+//   node bench/durable.mjs [--seconds 5] [--rounds 3] [--connections 50] [--dir /tmp] [--json]
 import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +21,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '5' },
     rounds: { type: 'string', default: '3' },
     connections: { type: 'string', default: '50' },
+    dir: { type: 'string', default: tmpdir() },
     json: { type: 'boolean', default: false },
   },
 });
@@ -28,7 +32,7 @@ if (!hasWrk()) {
   console.error('bench/durable.mjs needs wrk (apt-get install -y wrk)');
   process.exit(2);
 }
-const work = mkdtempSync(join(tmpdir(), 'ivsrt-durable-bench-'));
+const work = mkdtempSync(join(values.dir, 'ivsrt-durable-bench-'));
 
 /** Small writes each followed by fdatasync, for two seconds: the disk's sync rate in the data dir's file system. */
 function syncsPerSecond() {
