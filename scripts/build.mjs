@@ -119,7 +119,7 @@ const FRONT = 'cli';
 const OWNERS = [
   { bundle: 'credentials', owns: /^node_modules\/@aws-sdk\/(credential-provider[^/]*|credential-providers|nested-clients|token-providers)\//, ownPackages: true },
   { bundle: 'local', owns: /^(src\/emulator|src\/local|commands\/local)\//, ownPackages: true },
-  { bundle: 'tools', owns: /^((src|commands)\/(watch|completion|events|publish|subscribe|demo)\/|node_modules\/jmespath\/)/ },
+  { bundle: 'tools', owns: /^((src|commands)\/(watch|completion|events|publish|subscribe|demo)\/|src\/cli\/completion\/|node_modules\/jmespath\/)/ },
   { bundle: 'verbs', owns: /./, ownPackages: true },
 ];
 const BUNDLES = [FRONT, ...OWNERS.map((o) => o.bundle)];

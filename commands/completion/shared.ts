@@ -1,5 +1,5 @@
 import { defineVerb } from '../../src/cli/command.js';
-import { completionScript, SCRIPT_FILES, type Shell } from '../../src/completion/scripts.js';
+import { completionScript, SCRIPT_FILES, type Shell } from '../../src/cli/completion/scripts.js';
 
 const INSTALL: Record<Shell, string> = {
   bash: 'ivsrt completion bash > ~/.local/share/bash-completion/completions/ivsrt',

@@ -77,6 +77,8 @@ export function classify(error: unknown): CliError {
   if (error instanceof CliError) return error;
   const e = error as { name?: string; message?: string; code?: string; $metadata?: { httpStatusCode?: number }; $fault?: string; $response?: { statusCode?: number } };
   if (e && typeof e === 'object') {
+    // src/local/background.ts LocalStartError: the background emulator did not start, so the endpoint is unreachable.
+    if (e.name === 'LocalStartError') return new ConfigError(e.message ?? 'the local emulator did not start');
     if (e.name && CREDENTIAL_ERRORS.has(e.name)) {
       return new ConfigError(`unable to locate valid credentials: ${firstLine(e.message)}`, 'Configure credentials (aws configure, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE) or use --local for the local emulator.');
     }

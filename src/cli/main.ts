@@ -32,7 +32,7 @@ function installProcessHandlers(): void {
 
 export async function main(registry: Registry, argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   // The shells' completion scripts pass a half-typed line, which is not for commander to parse.
-  if (argv[0] === '__complete') return (await import('../completion/run.js')).runComplete(registry, argv.slice(1), { env, stdout: process.stdout, stderr: process.stderr });
+  if (argv[0] === '__complete') return (await import('./completion/run.js')).runComplete(registry, argv.slice(1), { env, stdout: process.stdout, stderr: process.stderr });
   // docs/commands.md (`npm run docs`): the reference written from the registry.
   if (argv[0] === '__docs') {
     process.stdout.write(await (await import('./docs.js')).commandReference(registry));

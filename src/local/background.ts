@@ -5,11 +5,18 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError } from '../cli/errors.js';
 import type { AdminStatus } from '../emulator/http/admin-contract.js';
 import { plainAdmin, type AdminFactory } from './admin-client.js';
 import { alive } from './instance.js';
 import { defaultDataDir, ivsrtHome, localLockPath, localLogPath, localStatePath } from './paths.js';
+
+/**
+ * The background emulator did not come up. The CLI reports it as a configuration problem (exit 253: ivsrt
+ * cannot reach the endpoint it was told to use); it knows it by name, so this module needs nothing of the CLI.
+ */
+export class LocalStartError extends Error {
+  override name = 'LocalStartError';
+}
 
 export interface LocalState {
   pid: number;
@@ -152,8 +159,7 @@ export async function ensureLocalEmulator(options: EnsureOptions = {}): Promise<
     }
     if (exited === undefined) process.kill(pid, 'SIGTERM');
     const tail = readTail(logFile, logStart).trim().split('\n').slice(-5).join('\n');
-    // A configuration problem in the sense of the exit codes: ivsrt cannot reach the endpoint it was told to use.
-    throw new ConfigError(`the local emulator did not start (${exited !== undefined ? `exited with ${exited}` : 'timed out'}); see ${logFile}${tail ? `:\n${tail}` : ''}`);
+    throw new LocalStartError(`the local emulator did not start (${exited !== undefined ? `exited with ${exited}` : 'timed out'}); see ${logFile}${tail ? `:\n${tail}` : ''}`);
   });
 }
 

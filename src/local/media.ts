@@ -2,10 +2,9 @@
 // local tools read it from the admin routes and put it in words. One home for both, so that
 // `ivsrt local status` and `ivsrt watch` say the same thing; it imports nothing that runs, so the watch
 // UI's bundle can take it.
-import type { MediaStats } from '../emulator/media/whip/meter.js';
+import type { MeasuredMedia } from '../emulator/http/admin-contract.js';
 
-/** What the tools show of the emulator's measurements (the route sends all of its MediaStats). */
-export type MeasuredMedia = Pick<MediaStats, 'videoCodec' | 'audioCodec' | 'width' | 'height' | 'frameRate' | 'bitrate'>;
+export type { MeasuredMedia };
 
 /** `1280x720`, once a sequence parameter set has said it. */
 export const resolutionText = (media: MeasuredMedia): string | undefined => (media.width ? `${media.width}x${media.height}` : undefined);

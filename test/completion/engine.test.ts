@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { complete, formatResult, Directive, type CompletionNode, type Lookup, type LookupKind, type LookupScope } from '../../src/completion/engine.js';
+import { complete, formatResult, Directive, type CompletionNode, type Lookup, type LookupKind, type LookupScope } from '../../src/cli/completion/engine.js';
 
 const globals = [
   { long: '--region', takesValue: true, description: 'AWS region' },

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApiLookup, type Endpoint } from '../../src/completion/lookup.js';
+import { createApiLookup, type Endpoint } from '../../src/cli/completion/lookup.js';
 
 const ARN = (id: string) => `arn:aws:ivs:us-east-1:123456789012:stage/${id}`;
 const STAGES = [

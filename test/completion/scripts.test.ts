@@ -1,9 +1,9 @@
 // The shipped completions/ files must be byte-for-byte what `ivsrt completion <shell>` prints.
-// Regenerate them after changing src/completion/scripts.ts with:
+// Regenerate them after changing src/cli/completion/scripts.ts with:
 //   npx vitest run test/completion/scripts.test.ts --update
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { completionScript, SCRIPT_FILES, SHELLS, isShell } from '../../src/completion/scripts.js';
+import { completionScript, SCRIPT_FILES, SHELLS, isShell } from '../../src/cli/completion/scripts.js';
 
 const root = join(import.meta.dirname, '..', '..');
 

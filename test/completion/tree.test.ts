@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildTree, enumAt } from '../../src/completion/tree.js';
-import { complete, type CompletionNode, type Lookup } from '../../src/completion/engine.js';
+import { buildTree, enumAt } from '../../src/cli/completion/tree.js';
+import { complete, type CompletionNode, type Lookup } from '../../src/cli/completion/engine.js';
 import { defineVerb, type Registry } from '../../src/cli/command.js';
 import { registry } from '../../commands/index.js';
 

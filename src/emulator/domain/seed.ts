@@ -2,7 +2,7 @@
 // their tags) as one JSON document. A seed lists each resource exactly as its Get* operation returns it,
 // so `ivsrt local export` is the Get* views, and loading checks each entry against the same model shape.
 // Runtime state (sessions, participants, compositions, an ingest's ACTIVE state) is not part of a seed.
-import type { Seed } from '../../fixture/api.js';
+import type { Seed } from './seed-document.js';
 import type { Emulator } from './emulator.js';
 import { fingerprint, parseP384 } from './public-keys.js';
 import { video } from './configurations.js';

@@ -3,13 +3,16 @@
 // it, so a route whose two sides disagree fails the type check. Types and one small table only: the
 // client loads it without loading the emulator.
 import type { InputOf } from '../../model/api.js';
-import type { Seed } from '../../fixture/api.js';
-import type { MeasuredMedia } from '../../local/media.js';
+import type { Seed } from '../domain/seed-document.js';
+import type { MediaStats } from '../media/whip/meter.js';
 import type { TargetBacklog } from '../eventbridge/delivery.js';
 import type { ParticipantTokenResult } from '../domain/stages.js';
 import type { ParticipantView } from '../domain/views.js';
 
 export type { ParticipantTokenResult, ParticipantView };
+
+/** What the tools show of the emulator's measurements of a WHIP publisher's media (the route sends all of its MediaStats). */
+export type MeasuredMedia = Pick<MediaStats, 'videoCodec' | 'audioCodec' | 'width' | 'height' | 'frameRate' | 'bitrate'>;
 
 export const ADMIN_PREFIX = '/_ivsrt/';
 

@@ -6,12 +6,8 @@ import { createReadStream, existsSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 
-export const PLAYBACK_PREFIX = '/playback/';
 const FILE = /^\/playback\/([A-Za-z0-9]{1,64})\/([\w-]{1,64}\.(m3u8|ts))$/;
 const TYPES: Record<string, string> = { m3u8: 'application/vnd.apple.mpegurl', ts: 'video/mp2t' };
-
-/** The playback URL of a composition's live output on an emulator at `url`. */
-export const playbackUrl = (url: string, compositionId: string): string => `${url}${PLAYBACK_PREFIX}${compositionId}/live.m3u8`;
 
 /** What the route needs of the composition renderer (media/composition/renderer.ts): where an output is written. */
 export interface LiveOutputs {

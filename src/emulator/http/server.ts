@@ -25,7 +25,8 @@ import type { Throttle } from './throttle.js';
 import { TokenError } from '../domain/tokens.js';
 import { validateInput } from '../domain/validation.js';
 import { WhipIngest } from '../media/whip/ingest.js';
-import { PLAYBACK_PREFIX, servePlayback } from './playback.js';
+import { servePlayback } from './playback.js';
+import { PLAYBACK_PREFIX } from '../media/composition/output.js';
 import type { CompositionRenderer } from '../media/composition/renderer.js';
 import { rawErrorReply, sendError, sendJson, type Surface } from './wire.js';
 

@@ -8,6 +8,12 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CompositeRecording } from './composite-recording.js';
 
+/** Where the emulator serves the channel destination's live output (http/playback.ts). */
+export const PLAYBACK_PREFIX = '/playback/';
+
+/** The playback URL of a composition's live output on an emulator at `url`. */
+export const playbackUrl = (url: string, compositionId: string): string => `${url}${PLAYBACK_PREFIX}${compositionId}/live.m3u8`;
+
 export const LIVE_PLAYLIST = 'live.m3u8';
 /** Seconds per live segment: short, so a new layout reaches a player soon. */
 const LIVE_SEGMENT_SECONDS = 1;

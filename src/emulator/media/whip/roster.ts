@@ -5,7 +5,7 @@
 // same codes as the subscribe route. Reading the roster joins nobody.
 import type { IncomingMessage } from 'node:http';
 import { admit, sessionMembers } from '../../domain/activity.js';
-import { playbackUrl } from '../../http/playback.js';
+import { playbackUrl } from '../composition/output.js';
 import type { Emulator } from '../../domain/emulator.js';
 import { CAN_PUBLISH, CAN_SUBSCRIBE } from '../../state/store.js';
 import { TokenError } from '../../domain/tokens.js';

@@ -4,9 +4,9 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { collectPages } from '../api/pages.js';
-import { KINDS, isArn, matchReference } from '../cli/resources.js';
-import type { OperationName } from '../model/api.js';
+import { collectPages } from '../../api/pages.js';
+import { KINDS, isArn, matchReference } from '../resources.js';
+import type { OperationName } from '../../model/api.js';
 import type { Candidate, Connection, Lookup, LookupKind, LookupScope } from './engine.js';
 
 export type Send = (operation: OperationName, input: Record<string, unknown>, signal: AbortSignal) => Promise<Record<string, unknown>>;

@@ -3,12 +3,12 @@
 // and no error text: a completion must never write into the user's command line.
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import type { Registry } from '../cli/command.js';
-import { resolveTarget, type GlobalOptions } from '../cli/config.js';
-import { createContext } from '../cli/context.js';
-import type { IO } from '../cli/io.js';
-import { statusLocal } from '../local/background.js';
-import { ivsrtHome } from '../local/paths.js';
+import type { Registry } from '../command.js';
+import { resolveTarget, type GlobalOptions } from '../config.js';
+import { createContext } from '../context.js';
+import type { IO } from '../io.js';
+import { statusLocal } from '../../local/background.js';
+import { ivsrtHome } from '../../local/paths.js';
 import { complete, formatResult, type Connection, type Lookup } from './engine.js';
 import { createApiLookup, type Endpoint } from './lookup.js';
 import { buildTree } from './tree.js';

@@ -1,8 +1,8 @@
 // The answer to `ivsrt __complete <words...>`, the cobra protocol that gh, kubectl and docker use: the
 // shell scripts only pass the words typed so far and show what comes back, so every rule lives here
 // and the scripts never go stale. Pure over (words, command tree, lookup) so that it is unit-testable;
-// src/completion/tree.ts builds the tree from the command registry, lookup.ts talks to the API.
-import type { ResourceKind } from '../cli/resources.js';
+// src/cli/completion/tree.ts builds the tree from the command registry, lookup.ts talks to the API.
+import type { ResourceKind } from '../resources.js';
 
 /** Bit flags after the candidates, with cobra's values so the scripts read like theirs. */
 export const Directive = {

@@ -2,11 +2,11 @@
 // runs with (so implicit flags such as --input, --max-items and --yes are there too), enriched with
 // what only the registry knows: which values are live resources, and the model's enums.
 import { Command, type Option } from 'commander';
-import type { AnyVerb, ArgSpec, OptionSpec, Registry } from '../cli/command.js';
-import { configureVerb } from '../cli/configure.js';
-import { addGlobalOptions } from '../cli/program.js';
-import { flagName } from '../cli/request.js';
-import { OPERATIONS, SHAPES } from '../model/api.js';
+import type { AnyVerb, ArgSpec, OptionSpec, Registry } from '../command.js';
+import { configureVerb } from '../configure.js';
+import { addGlobalOptions } from '../program.js';
+import { flagName } from '../request.js';
+import { OPERATIONS, SHAPES } from '../../model/api.js';
 import type { CompletionArg, CompletionNode, CompletionOption, LookupKind } from './engine.js';
 
 export async function buildTree(registry: Registry): Promise<CompletionNode> {
