@@ -3,6 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backgroundHome } from '../helpers/children.js';
 import { runCli } from '../helpers/cli.js';
 import { fakeEndpoint, type FakeEndpoint } from '../helpers/fake-endpoint.js';
 import { scratchDir } from '../helpers/scratch.js';
@@ -50,7 +51,7 @@ describe('endpoint resolution', () => {
 
 describe('--local', () => {
   it('starts the background emulator when none runs, reuses it, and local stop ends it', async () => {
-    const env = { IVSRT_HOME: scratchDir('local-home') };
+    const env = { IVSRT_HOME: backgroundHome('local-home') };
     const created = await runCli(['stage', 'create', '--name', 'bg', '--local', '--json'], { env });
     expect(created.code, created.stderr).toBe(0);
     const listed = await runCli(['stage', 'list', '--local', '--json'], { env });

@@ -1,11 +1,12 @@
 // Every exit-code class, no stack traces, no warnings, and no request on a validation failure.
-import { spawn } from 'node:child_process';
+
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, runCli, testEnv } from '../helpers/cli.js';
 import { fakeEndpoint, type FakeEndpoint } from '../helpers/fake-endpoint.js';
 import { scratchDir } from '../helpers/scratch.js';
+import { spawnChild } from '../helpers/children.js';
 
 const STACK = /\n\s+at .+\(.+:\d+:\d+\)/;
 const SECRET_TOKEN = 'eyJhbGciOiJLTVMiLCJ0eXAiOiJKV1QifQ.eyJqdGkiOiJhYmMifQ.c2lnbmF0dXJl';
@@ -140,7 +141,7 @@ describe('exit codes', () => {
   });
 
   it('130 on Ctrl-C while a request is in flight', async () => {
-    const child = spawn(process.execPath, [BIN, 'stage', 'list', '--endpoint-url', hanging.url], { env: testEnv(), stdio: 'ignore' });
+    const child = spawnChild(process.execPath, [BIN, 'stage', 'list', '--endpoint-url', hanging.url], { env: testEnv(), stdio: 'ignore' });
     const deadline = Date.now() + 10_000;
     while (hanging.requests.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
     expect(hanging.requests.length).toBeGreaterThan(0);

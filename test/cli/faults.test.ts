@@ -1,13 +1,14 @@
 // What the CLI does when the far end misbehaves or the output cannot be written: it never hangs, never
 // succeeds silently, and always says what happened with the documented exit code. Stub servers stand in
 // for the broken service (test/helpers/fake-endpoint.ts); the real emulator for the local verbs.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emulatorBed } from '../helpers/bed.js';
+import { backgroundHome, spawnChild } from '../helpers/children.js';
 import { BIN, runCli, testEnv, type RunResult } from '../helpers/cli.js';
 import { fakeEndpoint, type FakeEndpoint } from '../helpers/fake-endpoint.js';
 import { scratchDir } from '../helpers/scratch.js';
@@ -65,20 +66,16 @@ describe('timeouts (--cli-connect-timeout, --cli-read-timeout)', () => {
   const hasPython = spawnSync('sh', ['-c', 'command -v python3']).status === 0;
   it.skipIf(!hasPython)('a server that never accepts the connection ends after --cli-connect-timeout with 255', async () => {
     // A listener with a full accept queue that never accepts: Linux drops further SYNs, so connect() hangs.
-    const python = spawn('python3', ['-c', 'import socket,time\ns=socket.socket();s.bind(("127.0.0.1",0));s.listen(0);print(s.getsockname()[1],flush=True);time.sleep(60)']);
-    try {
-      const port = await new Promise<number>((resolve) => python.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))));
-      // Three connections fill the queue (one accepted by the kernel, the rest pending).
-      const fillers = [0, 1, 2].map(() => new Socket().on('error', () => {}).connect(port, '127.0.0.1'));
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      const r = await runCli(['stage', 'list', '--cli-connect-timeout', '1'], { endpoint: `http://127.0.0.1:${port}` });
-      for (const f of fillers) f.destroy();
-      expect(r.code).toBe(255);
-      expect(r.stderr).toMatch(/could not connect to the endpoint within 1 s/);
-      expect(r.stderr).toContain('--cli-connect-timeout');
-    } finally {
-      python.kill();
-    }
+    const python = spawnChild('python3', ['-c', 'import socket,time\ns=socket.socket();s.bind(("127.0.0.1",0));s.listen(0);print(s.getsockname()[1],flush=True);time.sleep(60)']);
+    const port = await new Promise<number>((resolve) => python.stdout!.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))));
+    // Three connections fill the queue (one accepted by the kernel, the rest pending).
+    const fillers = [0, 1, 2].map(() => new Socket().on('error', () => {}).connect(port, '127.0.0.1'));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const r = await runCli(['stage', 'list', '--cli-connect-timeout', '1'], { endpoint: `http://127.0.0.1:${port}` });
+    for (const f of fillers) f.destroy();
+    expect(r.code).toBe(255);
+    expect(r.stderr).toMatch(/could not connect to the endpoint within 1 s/);
+    expect(r.stderr).toContain('--cli-connect-timeout');
   });
 });
 
@@ -207,17 +204,12 @@ describe('an emulator of your own (`ivsrt local start --port 4566`, as in the RE
 
 describe('the endpoint in use is named', () => {
   it('starting the background emulator says so on stderr, even when stderr is not a terminal', async () => {
-    const home = scratchDir('notice-home');
-    const env = { IVSRT_HOME: home };
-    try {
-      const first = await runCli(['stage', 'list', '--local'], { env, timeoutMs: 30_000 });
-      expect(first.code, first.stderr).toBe(0);
-      expect(first.stderr).toMatch(/^Started the local IVS emulator in the background at http:\/\/127\.0\.0\.1:\d+ \(`ivsrt local stop` stops it\)\.$/m);
-      const again = await runCli(['stage', 'list', '--local'], { env });
-      expect(again.stderr).not.toContain('Started');
-    } finally {
-      await runCli(['local', 'stop'], { env });
-    }
+    const env = { IVSRT_HOME: backgroundHome('notice-home') };
+    const first = await runCli(['stage', 'list', '--local'], { env, timeoutMs: 30_000 });
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toMatch(/^Started the local IVS emulator in the background at http:\/\/127\.0\.0\.1:\d+ \(`ivsrt local stop` stops it\)\.$/m);
+    const again = await runCli(['stage', 'list', '--local'], { env });
+    expect(again.stderr).not.toContain('Started');
   });
 
   it('--debug names the endpoint, also the default AWS one', async () => {

@@ -1,7 +1,8 @@
 // "No AWS configuration found" is said once per IVSRT_HOME, on a terminal, not on every command.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { backgroundHome } from '../helpers/children.js';
 import { runCli } from '../helpers/cli.js';
 import { scratchDir } from '../helpers/scratch.js';
 
@@ -11,16 +12,15 @@ if (!BUILT) console.warn('notices: skipping: dist/cli.cjs is missing (run `npm r
 const NOTICE = 'No AWS configuration found: using the local IVS emulator';
 
 describe.skipIf(!BUILT)('the no-AWS-configuration notice', () => {
-  const home = scratchDir('notice-home');
+  const ivsrtHome = backgroundHome('notice-home');
   // A newcomer: no AWS keys, region or files; stderr a terminal (IVSRT_FORCE_TTY).
-  const env = { HOME: home, IVSRT_HOME: join(home, '.ivsrt'), AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_REGION: '', IVSRT_FORCE_TTY: '1' };
-  afterAll(() => runCli(['local', 'stop'], { env }));
+  const env = { HOME: scratchDir('notice-user'), IVSRT_HOME: ivsrtHome, AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_REGION: '', IVSRT_FORCE_TTY: '1' };
 
   it('is shown by the first command, then remembered in IVSRT_HOME and not shown again', async () => {
     const first = await runCli(['stage', 'list'], { env, timeoutMs: 30_000 });
     expect(first.code, first.stderr).toBe(0);
     expect(first.stderr).toContain(NOTICE);
-    expect(existsSync(join(home, '.ivsrt', 'notices', 'no-aws-configuration'))).toBe(true);
+    expect(existsSync(join(ivsrtHome, 'notices', 'no-aws-configuration'))).toBe(true);
     for (const args of [['stage', 'list'], ['stage', 'create', '--name', 'quiet']]) {
       const next = await runCli(args, { env });
       expect(next.code, next.stderr).toBe(0);

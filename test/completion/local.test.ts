@@ -1,11 +1,10 @@
 // Completion against the background emulator: it uses a running one, and never starts one.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
-import { statusLocal, stopLocal } from '../../src/local/background.js';
+import { statusLocal } from '../../src/local/background.js';
+import { backgroundHome } from '../helpers/children.js';
 import { readInstanceState } from '../../src/local/instance.js';
 import { ADMIN_SECRET_HEADER } from '../../src/emulator/http/admin-secret.js';
 
@@ -13,14 +12,9 @@ let home: string;
 let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
-  home = await mkdtemp(join(tmpdir(), 'ivsrt-complete-local-'));
+  home = backgroundHome('complete-local');
   // No AWS configuration: ivsrt's default target is the background emulator.
   env = { IVSRT_HOME: home, HOME: home, AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_REGION: '' };
-});
-
-afterAll(async () => {
-  await stopLocal({ env: { IVSRT_HOME: home } });
-  await rm(home, { recursive: true, force: true });
 });
 
 describe('__complete and the background emulator', () => {

@@ -2,27 +2,22 @@
 // starts itself (isolated IVSRT_HOME, no AWS configuration: the zero-config path), once against an
 // emulator named with --endpoint-url, reusing the stage.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { runCli } from '../helpers/cli.js';
+import { BIN, runCli, testEnv } from '../helpers/cli.js';
 import { startTestEmulator } from '../emulator/helpers.js';
 import { adminHeaders } from '../helpers/emulator.js';
 import type { RunningEmulator } from '../../src/emulator/assemble.js';
-import { stopLocal } from '../../src/local/background.js';
+import { backgroundHome, spawnChild } from '../helpers/children.js';
 
 let home: string;
 let emu: RunningEmulator;
 
 beforeAll(async () => {
-  home = await mkdtemp(join(tmpdir(), 'ivsrt-demo-'));
+  home = backgroundHome('demo');
   ({ emu } = await startTestEmulator());
 });
 
 afterAll(async () => {
-  await stopLocal({ env: { IVSRT_HOME: home } });
   await emu?.close();
-  await rm(home, { recursive: true, force: true });
 });
 
 describe('ivsrt demo', () => {
@@ -73,14 +68,12 @@ describe('ivsrt demo', () => {
 
 describe('ivsrt demo without --duration', () => {
   it('ends cleanly on Ctrl-C: the crowd leaves and the summary is printed', async () => {
-    const { spawn } = await import('node:child_process');
-    const { BIN, testEnv } = await import('../helpers/cli.js');
-    const child = spawn(process.execPath, [BIN, 'demo', '--no-watch', '--participants', '2', '--json', '--endpoint-url', emu.url], { env: testEnv({ IVSRT_ADMIN_SECRET: emu.adminSecret }) });
+    const child = spawnChild(process.execPath, [BIN, 'demo', '--no-watch', '--participants', '2', '--json', '--endpoint-url', emu.url], { env: testEnv({ IVSRT_ADMIN_SECRET: emu.adminSecret }) });
     let stdout = '';
     let stderr = '';
     let interrupted = false;
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => {
+    child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr!.on('data', (c: Buffer) => {
       stderr += c.toString();
       // Interrupt once the crowd is on the stage.
       if (/connected/.test(stderr) && !interrupted) {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/assemble.js';
+import { backgroundHome } from '../helpers/children.js';
 import { runCli } from '../helpers/cli.js';
 import { spawnEmulator } from '../helpers/emulator.js';
 import { startTestEmulator } from './helpers.js';
@@ -99,11 +100,7 @@ describe.skipIf(!BUILT)('local verbs against a named emulator', () => {
 });
 
 describe.skipIf(!BUILT)('the background instance', () => {
-  const home = mkdtempSync(join(tmpdir(), 'ivsrt-verbs-'));
-  afterAll(async () => {
-    await runCli(['local', 'stop'], { env: { IVSRT_HOME: home } });
-    rmSync(home, { recursive: true, force: true });
-  });
+  const home = backgroundHome('verbs');
 
   test('status, start on demand with --local, stop', async () => {
     const env = { IVSRT_HOME: home };

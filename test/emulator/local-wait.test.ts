@@ -2,13 +2,13 @@
 // language drives the emulator with. The emulator is the fixture's, driven through its cliEnv(), so
 // the verbs find it the way a user's suite would.
 import { CreateStageCommand } from '@aws-sdk/client-ivs-realtime';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { startEmulator, type LocalEmulator } from '../../src/fixture/index.js';
+import { backgroundHome } from '../helpers/children.js';
 import { runCli } from '../helpers/cli.js';
 
 const BUILT = existsSync(new URL('../../dist/cli.cjs', import.meta.url));
@@ -73,11 +73,7 @@ describe.skipIf(!BUILT)('ivsrt local wait', () => {
 });
 
 describe.skipIf(!BUILT)('ivsrt local start for other languages', () => {
-  const home = mkdtempSync(join(tmpdir(), 'ivsrt-background-'));
-  afterAll(async () => {
-    await runCli(['local', 'stop'], { env: { IVSRT_HOME: home } });
-    rmSync(home, { recursive: true, force: true });
-  });
+  const home = backgroundHome('background');
 
   test('--background starts the background emulator with its flags (--s3-dir, --clock-frozen), once', async () => {
     const env = { IVSRT_HOME: home };

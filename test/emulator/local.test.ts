@@ -1,10 +1,9 @@
 // src/local: the background instance (state file under IVSRT_HOME), the foreground runner, the admin
 // client and the crowd simulator.
 import * as sdk from '@aws-sdk/client-ivs-realtime';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { AdminClient, AdminError } from '../../src/local/admin-client.js';
 import { ensureLocalEmulator, readLocalState, resetLocal, statusLocal, stopLocal } from '../../src/local/background.js';
 import { runForeground } from '../../src/local/foreground.js';
@@ -12,18 +11,12 @@ import { localStatePath } from '../../src/local/paths.js';
 import { simulate, type SimulationStats } from '../../src/local/simulate.js';
 import { FakeClock } from '../watch/fake-clock.js';
 import type { RunningEmulator } from '../../src/emulator/assemble.js';
+import { backgroundHome } from '../helpers/children.js';
 import { BIN } from '../helpers/cli.js';
 import { CREDENTIALS, startTestEmulator } from './helpers.js';
 
-const homes: string[] = [];
-function home(): NodeJS.ProcessEnv {
-  const dir = mkdtempSync(join(tmpdir(), 'ivsrt-home-'));
-  homes.push(dir);
-  return { IVSRT_HOME: dir };
-}
-afterAll(() => {
-  for (const dir of homes) rmSync(dir, { recursive: true, force: true });
-});
+/** An IVSRT_HOME whose background emulator, if the test leaves one running, goes when the test ends. */
+const home = (): NodeJS.ProcessEnv => ({ IVSRT_HOME: backgroundHome('home') });
 
 describe('background instance', () => {
   test('ensure starts one instance per IVSRT_HOME, reuses it, resets and stops it', async () => {

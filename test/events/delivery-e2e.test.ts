@@ -1,7 +1,7 @@
 // Delivery end to end: the real bin runs the emulator with --event-* flags, a real HTTP receiver (and a
 // real command) started by the test gets the events, the real SDK and admin routes cause them. (Each
 // event's shape is test/events/behaviour-e2e.test.ts's subject.)
-import { spawn } from 'node:child_process';
+
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import { apiClient } from '../helpers/activity.js';
 import { BIN, runCli, testEnv } from '../helpers/cli.js';
 import { spawnEmulator, type SpawnedEmulator } from '../helpers/emulator.js';
 import { startReceiver, type Receiver } from './receiver.js';
+import { spawnChild } from '../helpers/children.js';
 
 const emulators: SpawnedEmulator[] = [];
 const receivers: Receiver[] = [];
@@ -106,13 +107,13 @@ describe('delivery end to end (real bin, real receiver)', () => {
       [{}, (line: string) => expect(JSON.parse(line)).toMatchObject({ source: 'aws.ivs', resources: [stageArn], detail: { event_name: 'Participant Published' } })],
       [{ IVSRT_FORCE_TTY: '100' }, (line: string) => expect(line).toMatch(/^\d\d:\d\d:\d\d {2}Participant Published +stage\/\S+ {2}.*user_id=alice/)],
     ] as const) {
-      const child = spawn(process.execPath, [BIN, 'events', 'tail', 'events-e2e', '--since', '1h', '--endpoint-url', e.url], {
+      const child = spawnChild(process.execPath, [BIN, 'events', 'tail', 'events-e2e', '--since', '1h', '--endpoint-url', e.url], {
         env: testEnv({ IVSRT_HOME: e.home, NO_COLOR: '1', ...extra }),
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let out = '';
-      child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-      while (!out.includes('\n')) await new Promise((resolve) => child.stdout.once('data', resolve));
+      child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+      while (!out.includes('\n')) await new Promise((resolve) => child.stdout!.once('data', resolve));
       child.kill('SIGINT');
       expect(await new Promise((resolve) => child.once('exit', resolve))).toBe(0);
       check(out.split('\n')[0]!);

@@ -1,6 +1,7 @@
 // moto server (`python3 -m moto.server`) on a free loopback port: the independent EventBridge and SQS
 // the events tests check ivsrt against. Tests skip with a message where moto is not installed.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnChild } from '../helpers/children.js';
 
 export interface Moto {
   url: string;
@@ -15,7 +16,7 @@ export function motoMissing(): string | undefined {
 }
 
 export async function startMoto(): Promise<Moto> {
-  const child: ChildProcess = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawnChild('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`moto server did not start in 20 s:\n${output}`)), 20_000);

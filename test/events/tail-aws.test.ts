@@ -1,12 +1,13 @@
 // `ivsrt events tail` against AWS, with moto server standing in for EventBridge and SQS: the real bin
 // creates its rule and queue, prints what is put on the bus, and removes both on Ctrl-C.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess } from 'node:child_process';
 import { hostname } from 'node:os';
 import { CreateQueueCommand, GetQueueAttributesCommand, ListQueuesCommand, ListQueueTagsCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { EventBridgeClient, ListRulesCommand, ListTagsForResourceCommand, ListTargetsByRuleCommand, PutEventsCommand, PutRuleCommand } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, runCli, testEnv } from '../helpers/cli.js';
 import { MOTO_CREDENTIALS, motoMissing, startMoto, type Moto } from './moto.js';
+import { spawnChild } from '../helpers/children.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -27,13 +28,13 @@ interface Tail {
 
 function startTail(moto: Moto, args: string[]): Tail {
   const env = testEnv({ AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey });
-  const child = spawn(process.execPath, [BIN, 'events', 'tail', ...args, '--endpoint-url', moto.url], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-  child.stdin.end();
+  const child = spawnChild(process.execPath, [BIN, 'events', 'tail', ...args, '--endpoint-url', moto.url], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  child.stdin!.end();
   let out = '';
   let err = '';
   const waiters: { pattern: RegExp; resolve: () => void }[] = [];
-  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr.on('data', (c: Buffer) => {
+  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => {
     err += c.toString();
     for (const w of waiters.filter((w) => w.pattern.test(err))) w.resolve();
   });

@@ -2,17 +2,25 @@
 // this process (src/media/spawn.ts: killed by the kernel if the test worker dies), and whatever is still
 // running when the test that started it ends (passed, failed or timed out) is killed; one started outside
 // a test (beforeAll, module load) is killed when the file's tests are done. A test stops its children
-// itself, as it means to; this is for the paths where it never gets there.
+// itself, as it means to; this is for the paths where it never gets there. The background emulator
+// (`--local`, `local start --background`) is started detached, to outlive the command that starts it:
+// a test that may start one does so in a backgroundHome(), which stops it the same way.
 import type { ChildProcess, SpawnOptions } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, onTestFinished } from 'vitest';
+import { readLocalState, stopLocal } from '../../src/local/background.js';
 import { spawnTied } from '../../src/media/spawn.js';
 
 const startedOutsideTests = new Set<ChildProcess>();
+const homesOutsideTests = new Set<string>();
 
 afterAll(async () => {
   await Promise.all([...startedOutsideTests].map((child) => stopChild(child, 'SIGKILL')));
   startedOutsideTests.clear();
+  await Promise.all([...homesOutsideTests].map(removeHome));
+  homesOutsideTests.clear();
 });
 
 export function spawnChild(command: string, args: readonly string[], options: SpawnOptions = {}): ChildProcess {
@@ -25,6 +33,30 @@ export function spawnChild(command: string, args: readonly string[], options: Sp
     child.once('exit', () => startedOutsideTests.delete(child));
   }
   return child;
+}
+
+/**
+ * A new IVSRT_HOME (its path) for a test that starts the background emulator: the emulator running under
+ * it when the test ends, passed, failed or timed out, is stopped (`local stop`, then SIGKILL if it is still
+ * there) and the directory removed; one made outside a test goes when the file's tests are done.
+ */
+export function backgroundHome(purpose: string): string {
+  const home = mkdtempSync(join(tmpdir(), `ivsrt-${purpose}-`));
+  try {
+    onTestFinished(() => removeHome(home));
+  } catch {
+    homesOutsideTests.add(home);
+  }
+  return home;
+}
+
+async function removeHome(home: string): Promise<void> {
+  const env = { IVSRT_HOME: home };
+  const pid = readLocalState(env)?.pid;
+  await stopLocal({ env }).catch(() => {});
+  // (An emulator run in this process, registered as the background one, is not killed with it.)
+  if (pid !== undefined && pid !== process.pid && !hasEnded(pid)) process.kill(pid, 'SIGKILL');
+  rmSync(home, { recursive: true, force: true });
 }
 
 /** Sends `signal` unless the child has already exited, and waits for it to exit. */

@@ -1,6 +1,7 @@
-// Runs the real bin/ivsrt.js as a user would, with an isolated home and AWS configuration.
-import { spawn } from 'node:child_process';
+// Runs the real bin/ivsrt.js as a user would, with an isolated home and AWS configuration. Each run is
+// a spawnChild: one still running when its test ends (it timed out, say) is killed with it.
 import { fileURLToPath } from 'node:url';
+import { spawnChild } from './children.js';
 
 export const BIN = fileURLToPath(new URL('../../bin/ivsrt.js', import.meta.url));
 
@@ -44,16 +45,16 @@ export function testEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 
 export function runCli(args: string[], options: RunOptions = {}): Promise<RunResult> {
   const fullArgs = options.endpoint ? [...args, '--endpoint-url', options.endpoint] : args;
-  const child = spawn(process.execPath, [BIN, ...fullArgs], { env: testEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawnChild(process.execPath, [BIN, ...fullArgs], { env: testEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
   // A command that never reads its input may exit before the write lands (EPIPE): not the test's concern.
-  child.stdin.on('error', (error: NodeJS.ErrnoException) => {
+  child.stdin!.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code !== 'EPIPE') throw error;
   });
-  child.stdin.end(options.input ?? '');
+  child.stdin!.end(options.input ?? '');
   options.interrupt?.addEventListener('abort', () => child.kill('SIGINT'), { once: true });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {

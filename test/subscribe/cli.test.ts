@@ -3,7 +3,7 @@
 // with a summary; the AWS path against a stub that answers as AWS's samples show the service does (a 307,
 // then 201 with the ICE candidates in the audio section only); and the refusals, each one line with its
 // documented exit code.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +15,7 @@ import { BIN, testEnv } from '../helpers/cli.js';
 import { scratchDir } from '../helpers/scratch.js';
 import { eventually } from '../whip/media.js';
 import { mediaOf, participantEvents } from '../whip/whip-api.js';
+import { spawnChild } from '../helpers/children.js';
 
 const noFfmpeg = findFfmpeg() === undefined;
 if (noFfmpeg) console.warn('skipping the ivsrt subscribe media tests: ffmpeg not installed (apt-get install ffmpeg)');
@@ -25,7 +26,7 @@ const FPS = 30;
 /** `ivsrt publish` of a 320x240 test pattern, key frames every half second; resolves once the emulator measures it. */
 async function publishPattern(stage: string, userId: string) {
   const args = ['publish', stage, '--user-id', userId, '--resolution', '320x240', '--bitrate', '400', '--fps', String(FPS), '--keyframe-interval', '0.5', '--endpoint-url', bed.emu.url];
-  const child = spawn(process.execPath, [BIN, ...args], { env: testEnv(), stdio: ['ignore', 'ignore', 'ignore'] });
+  const child = spawnChild(process.execPath, [BIN, ...args], { env: testEnv(), stdio: ['ignore', 'ignore', 'ignore'] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   const publisher = await eventually(`${userId}'s media to be measured`, async () => (await mediaOf(bed.emu.url)).find((p) => p.userId === userId && p.media.width !== undefined));
   return {
@@ -40,11 +41,11 @@ async function publishPattern(stage: string, userId: string) {
 
 /** A running `ivsrt subscribe`, its NDJSON stdout parsed line by line. */
 function subscribeProcess(args: string[]) {
-  const child = spawn(process.execPath, [BIN, 'subscribe', ...args, '--endpoint-url', bed.emu.url], { env: testEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnChild(process.execPath, [BIN, 'subscribe', ...args, '--endpoint-url', bed.emu.url], { env: testEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   const lines = () => stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, any>);
   return { child, exited, lines, stderr: () => stderr };

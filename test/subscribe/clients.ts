@@ -1,10 +1,11 @@
 // The subscribe tests' clients: Debian's aiortc (aiortc_client.py, the WebRTC stack of AWS's IVS samples)
 // as publisher and subscriber, a hand-written receive-only offer for the protocol checks, and the reads of
 // the emulator's media view.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { adminHeaders } from '../helpers/emulator.js';
 import type { WhipSubscriber } from '../../src/emulator/media/whip/subscribe.js';
+import { spawnChild } from '../helpers/children.js';
 
 const SCRIPT = fileURLToPath(new URL('./aiortc_client.py', import.meta.url));
 
@@ -44,7 +45,7 @@ export interface AiortcRun {
 }
 
 export function aiortc(args: string[]): AiortcRun {
-  const child = spawn(aiortcPython()!, [SCRIPT, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawnChild(aiortcPython()!, [SCRIPT, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
   let output = '';
   const parsed: Record<string, any>[] = [];
   const waiters: { test: (l: Record<string, any>) => boolean; resolve: (l: Record<string, any>) => void }[] = [];

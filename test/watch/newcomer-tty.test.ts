@@ -4,6 +4,7 @@
 // with its summary. Skipped where tmux is not installed.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backgroundHome } from '../helpers/children.js';
 import { BIN, runCli, testEnv } from '../helpers/cli.js';
 import { adminHeaders, spawnEmulator, type SpawnedEmulator } from '../helpers/emulator.js';
 import { scratchDir } from '../helpers/scratch.js';
@@ -41,7 +42,7 @@ async function leave(stageArn: string, participantId: string): Promise<void> {
 
 describe.skipIf(!hasTmux)('ivsrt watch on a 256-colour terminal', () => {
   it('is coloured like stage list, says "local emulator", and shows a "too small" screen below 60x16', async () => {
-    const home = scratchDir('watch-home');
+    const home = backgroundHome('watch-home');
     const env = terminalEnv({ IVSRT_HOME: home });
     const created = await runCli(['stage', 'create', '--name', 'colours', '--local'], { env: { IVSRT_HOME: home }, timeoutMs: 30_000 });
     expect(created.code, created.stderr).toBe(0);
@@ -64,7 +65,6 @@ describe.skipIf(!hasTmux)('ivsrt watch on a 256-colour terminal', () => {
       expect(await t.waitFor(/EXITED:/, 'the watch to end')).toContain('EXITED:0');
     } finally {
       await t.close();
-      await runCli(['local', 'stop'], { env: { IVSRT_HOME: home } });
     }
   }, 60_000);
 

@@ -1,7 +1,7 @@
 // Real media in `ivsrt watch`, end to end: `ivsrt publish` (ffmpeg, node-datachannel) sends H.264 and
 // Opus over WHIP into the spawned emulator, which measures it; the real `ivsrt watch`, pointed at that
 // emulator, reports the measurement in its --json stream and in the MEDIA column of its full-screen view.
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { findFfmpeg } from '../../src/publish/ffmpeg.js';
 import { emulatorBed } from '../helpers/bed.js';
 import { BIN, testEnv } from '../helpers/cli.js';
 import { eventually } from '../whip/media.js';
+import { spawnChild } from '../helpers/children.js';
 
 const noFfmpeg = findFfmpeg() === undefined;
 if (noFfmpeg) console.warn('skipping the media tests of ivsrt watch: ffmpeg not installed (apt-get install ffmpeg)');
@@ -21,10 +22,6 @@ const SENT_BITRATE = 800_000 + 64_000;
 const PUBLISH = ['--resolution', '640x360', '--fps', '15', '--bitrate', '800'];
 
 const bed = emulatorBed();
-const children: ChildProcess[] = [];
-afterAll(() => {
-  for (const child of children) child.kill('SIGKILL');
-});
 
 async function newStage(name: string): Promise<string> {
   return (await bed.cli(['stage', 'create', '--name', name, '--json'])).json().stage.arn;
@@ -32,8 +29,7 @@ async function newStage(name: string): Promise<string> {
 
 /** The real bin against the bed's emulator, with its home, where the watch finds the admin secret. */
 function start(args: string[]) {
-  const child = spawn(process.execPath, [BIN, ...args, '--endpoint-url', bed.emu.url], { env: testEnv({ IVSRT_HOME: bed.emu.home }), stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
+  const child = spawnChild(process.execPath, [BIN, ...args, '--endpoint-url', bed.emu.url], { env: testEnv({ IVSRT_HOME: bed.emu.home }), stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));

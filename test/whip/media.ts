@@ -1,9 +1,10 @@
 // Real media for the WHIP tests: Debian's simple-whip-client (GStreamer) publishing a test source, and
 // the checks that say why a test must skip when a package is missing.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { scratchDir } from '../helpers/scratch.js';
+import { spawnChild } from '../helpers/children.js';
 
 function has(command: string, args: string[]): boolean {
   try {
@@ -71,7 +72,7 @@ export function whipClient(url: string, token: string, source: TestSource): Runn
     'rtpopuspay pt=111 ! application/x-rtp,media=audio,encoding-name=OPUS,payload=111';
   const stub = gupnpStub();
   const env = { ...process.env, ...(stub ? { LD_LIBRARY_PATH: [stub, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':') } : {}) };
-  const child = spawn('whip-client', ['-u', url, '-t', token, '-n', '-l', '3', '-o', '-V', video, '-A', audio], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnChild('whip-client', ['-u', url, '-t', token, '-n', '-l', '3', '-o', '-V', video, '-A', audio], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (output += c.toString()));

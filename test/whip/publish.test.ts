@@ -1,7 +1,7 @@
 // `ivsrt publish` end to end: the real bin, ffmpeg making the media, node-datachannel carrying it over
 // WHIP into the spawned emulator, which measures it; Ctrl-C ends with a DELETE; SIGKILL leaves no ffmpeg
 // behind; no ffmpeg is one line.
-import { spawn } from 'node:child_process';
+
 import { describe, expect, it } from 'vitest';
 import type { WhipPublisherStatus } from '../../src/emulator/http/admin-contract.js';
 import { describeMedia } from '../../src/local/admin-client.js';
@@ -52,14 +52,14 @@ describe.skipIf(noFfmpeg)('ivsrt publish to the emulator', () => {
 
   it('Ctrl-C ends the session with a WHIP DELETE and exit 0', async () => {
     const stageArn = await newStage('publish-ctrl-c');
-    const child = spawn(process.execPath, [BIN, 'publish', 'publish-ctrl-c', '--resolution', '320x180', '--bitrate', '300', '--json', '--endpoint-url', bed.emu.url], {
+    const child = spawnChild(process.execPath, [BIN, 'publish', 'publish-ctrl-c', '--resolution', '320x180', '--bitrate', '300', '--json', '--endpoint-url', bed.emu.url], {
       env: testEnv(),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     try {
       const publisher = await eventually('PUBLISH_STARTED', async () => (await mediaOf(bed.emu.url)).find((p) => p.stageArn === stageArn && p.publishStartedAt));
