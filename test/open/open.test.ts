@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeJwt } from '../../src/tokens/jwt.js';
 import { emulatorBed } from '../helpers/bed.js';
 import { chromiumMissing, launchChromium } from '../helpers/chromium.js';
+import { adminHeaders } from '../helpers/emulator.js';
 
 const bed = emulatorBed();
 const admin = () => ({ IVSRT_ADMIN_SECRET: bed.emu.adminSecret, IVSRT_HOME: bed.emu.home });
@@ -210,7 +211,7 @@ describe('the page and its participants route', () => {
     expect(roster.status).toBe(200);
     expect(await roster.json()).toMatchObject({ stageArn: stage.arn, self: { participantId: participantToken.participantId, userId: 'dave', publish: true, subscribe: true }, participants: [] });
   });
-  it('the stage event channel: a WebSocket at /<topic> with the token as subprotocol, STAGE_STATE, PONG and the stage\'s events; refused without a good token, from another origin or host', async () => {
+  it('the stage event channel: a WebSocket at /<topic> with the token as subprotocol, STAGE_STATE, PONG and the stage\'s events; refused without a good token, from another origin or host; closed when the token is revoked', async () => {
     const { stage } = await bed.api('CreateStage', { name: 'open-channel' });
     const { participantToken } = await bed.api('CreateParticipantToken', { stageArn: stage.arn, userId: 'watcher' });
     const claims = decodeJwt(participantToken.token).payload as { topic: string; events_url: string };
@@ -246,6 +247,16 @@ describe('the page and its participants route', () => {
     expect(await refusedHandshake(participantToken.token, 'AAAAAAAAAAAA')).toMatchObject({ status: 401, body: expect.stringContaining('"code":"TOKEN_INVALID_CLAIMS"') });
     expect(await refusedHandshake(participantToken.token, claims.topic, { Origin: 'http://evil.example' })).toMatchObject({ status: 403, body: expect.stringContaining('ACCESS_DENIED') });
     expect(await refusedHandshake(participantToken.token, claims.topic, { Host: 'evil.example' })).toMatchObject({ status: 403 });
+
+    // The watcher joins with its token and is disconnected: its channel closes, saying why.
+    const watching = channel(participantToken.token, claims.topic);
+    await watching.next((m) => m.type === 'STAGE_STATE');
+    const joinedWithToken = await fetch(`${bed.emu.url}/_ivsrt/join`, { method: 'POST', headers: adminHeaders(bed.emu.url), body: JSON.stringify({ token: participantToken.token }) });
+    expect(joinedWithToken.status).toBe(200);
+    const disconnected = await bed.cli(['participant', 'disconnect', 'open-channel', participantToken.participantId, '--yes']);
+    expect(disconnected.code, disconnected.stderr).toBe(0);
+    expect(await watching.closed).toEqual({ code: 4403, reason: 'TOKEN_REVOKED' });
+    expect(await refusedHandshake(participantToken.token, claims.topic)).toMatchObject({ status: 403, body: expect.stringContaining('"code":"TOKEN_REVOKED"') });
     // The token, passed in a header, reaches no log line.
     expect(bed.emu.output()).not.toContain(participantToken.token.split('.')[2]);
   });
