@@ -12,26 +12,10 @@
 import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { spawnEmulator } from './spawn-emulator.mjs';
-import { AUTH, hasWrk, wrkLoad } from './wrk.mjs';
+import { AUTH, wrkBenchArgs, wrkLoad } from './wrk.mjs';
 
-const { values } = parseArgs({
-  options: {
-    seconds: { type: 'string', default: '5' },
-    rounds: { type: 'string', default: '3' },
-    connections: { type: 'string', default: '50' },
-    dir: { type: 'string', default: tmpdir() },
-    json: { type: 'boolean', default: false },
-  },
-});
-const SECONDS = Number(values.seconds);
-const ROUNDS = Number(values.rounds);
-const CONNECTIONS = Number(values.connections);
-if (!hasWrk()) {
-  console.error('bench/durable.mjs needs wrk (apt-get install -y wrk)');
-  process.exit(2);
-}
+const { values, seconds: SECONDS, rounds: ROUNDS, connections: CONNECTIONS } = wrkBenchArgs('durable.mjs', { dir: { type: 'string', default: tmpdir() } });
 const work = mkdtempSync(join(values.dir, 'ivsrt-durable-bench-'));
 
 /** Small writes each followed by fdatasync, for two seconds: the disk's sync rate in the data dir's file system. */

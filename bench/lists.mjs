@@ -12,43 +12,21 @@
 // The walk pages through the whole session (maxResults 100) with one client, one request at a time, and
 // compares the first pages' latency with the last ones': a walk that copied or scanned the session on
 // every page would see its pages grow slower as it went (O(N²) in all).
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import { spawnEmulator } from './spawn-emulator.mjs';
-import { AUTH, hasWrk, wrkLoad } from './wrk.mjs';
+import { cpuSeconds, spawnEmulator } from './spawn-emulator.mjs';
+import { AUTH, wrkBenchArgs, wrkLoad } from './wrk.mjs';
 
-const { values } = parseArgs({
-  options: {
-    seconds: { type: 'string', default: '5' },
-    rounds: { type: 'string', default: '3' },
-    connections: { type: 'string', default: '50' },
-    crowd: { type: 'string', default: '10000' },
-    json: { type: 'boolean', default: false },
-  },
-});
-const SECONDS = Number(values.seconds);
-const ROUNDS = Number(values.rounds);
-const CONNECTIONS = Number(values.connections);
+const { values, seconds: SECONDS, rounds: ROUNDS, connections: CONNECTIONS } = wrkBenchArgs('lists.mjs', { crowd: { type: 'string', default: '10000' } });
 const CROWD = Number(values.crowd);
-if (!hasWrk()) {
-  console.error('bench/lists.mjs needs wrk (apt-get install -y wrk)');
-  process.exit(2);
-}
 
 const ADMIN_SECRET = randomBytes(24).toString('base64url');
 const work = mkdtempSync(join(tmpdir(), 'ivsrt-bench-'));
-const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
-function cpuSeconds(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-}
 /** wrk's run, with the server process's CPU microseconds per request. */
 function measured(pid, url, body) {
   const cpu0 = cpuSeconds(pid);

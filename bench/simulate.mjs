@@ -7,15 +7,14 @@
 // (utime + stime from /proc/<pid>/stat).
 //
 //   node bench/simulate.mjs [--seconds 30] [--crowds 1000,10000] [--churn 0.1] [--json]
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
-import { spawnEmulator } from './spawn-emulator.mjs';
+import { cpuSeconds, spawnEmulator } from './spawn-emulator.mjs';
 import { AUTH } from './wrk.mjs';
 
 const { values } = parseArgs({
@@ -30,18 +29,12 @@ const SECONDS = Number(values.seconds);
 const CROWDS = values.crowds.split(',').map(Number);
 const CHURN = Number(values.churn);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
 
 const work = mkdtempSync(join(tmpdir(), 'ivsrt-simulate-bench-'));
 await build({ entryPoints: [join(ROOT, 'src/local/simulate.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: join(work, 'simulate.mjs'), logLevel: 'error' });
 const { simulate } = await import(join(work, 'simulate.mjs'));
 process.env.IVSRT_ADMIN_SECRET = randomBytes(24).toString('base64url');
 
-function cpuSeconds(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-}
 const stats = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return { median: Math.round(s[Math.floor(s.length / 2)]), max: Math.round(s.at(-1)) };

@@ -1,6 +1,6 @@
 // The emulator as every benchmark starts it: `ivsrt local start --port 0 ...args` as its own process, as
 // a user runs it, resolved once it prints the line with its URL.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -40,10 +40,14 @@ export const numberArg = (name, fallback) => {
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
 
-/** CPU seconds a process has used, all its threads (utime + stime from /proc, in ticks of 1/100 s). */
+let clockTicks;
+/** CPU seconds a process has used, all its threads: utime + stime from /proc/<pid>/stat, in clock ticks (getconf CLK_TCK). */
 export function cpuSeconds(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
+  // The fields after the command name, which may hold spaces and parentheses: utime and stime are the 12th and 13th.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / clockTicks;
 }
 
 export const rssBytes = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) * 1024;

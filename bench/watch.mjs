@@ -20,7 +20,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
-import { spawnEmulator } from './spawn-emulator.mjs';
+import { cpuSeconds, spawnEmulator } from './spawn-emulator.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -42,7 +42,6 @@ const MODES = values.modes.split(',');
 const INTERVAL_MS = 2000;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin/ivsrt.js');
-const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
 /** The service's TPS per operation (reference §5); everything the watch uses is 5. */
 const LIMITS = { CreateParticipantToken: 50 };
 const limitOf = (op) => LIMITS[op] ?? 5;
@@ -123,12 +122,6 @@ const env = {
 const watchArgs = ['watch', stage.arn, '--endpoint-url', proxyUrl];
 
 // --- measurements ------------------------------------------------------------------------------
-function cpuSeconds(pid) {
-  // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-}
 const rssMb = (pid) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /** A change the watch never shows within a minute counts as an infinite latency rather than hanging the run. */

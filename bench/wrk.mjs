@@ -5,8 +5,30 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 
 export const AUTH = 'AWS4-HMAC-SHA256 Credential=AKIDBENCH/20260101/us-east-1/ivs/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=' + 'f'.repeat(64);
+
+/**
+ * The flags of a benchmark that loads servers with wrk in rounds: --seconds (each run), --rounds, --connections
+ * and --json, and `extra` (parseArgs options); exits with a line saying how to install wrk where it is missing.
+ */
+export function wrkBenchArgs(script, extra = {}) {
+  const { values } = parseArgs({
+    options: {
+      seconds: { type: 'string', default: '5' },
+      rounds: { type: 'string', default: '3' },
+      connections: { type: 'string', default: '50' },
+      json: { type: 'boolean', default: false },
+      ...extra,
+    },
+  });
+  if (!hasWrk()) {
+    console.error(`bench/${script} needs wrk (apt-get install -y wrk)`);
+    process.exit(2);
+  }
+  return { values, seconds: Number(values.seconds), rounds: Number(values.rounds), connections: Number(values.connections) };
+}
 
 export function hasWrk() {
   try {
