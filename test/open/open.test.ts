@@ -313,7 +313,7 @@ describe.skipIf(missing !== undefined)('the page in Chromium', () => {
     await pageB.waitForSelector(`${tile(simId)}[data-simulated="true"]`);
     // B's event feed, live over the stage event channel, shows the join and the publish as they happen: the
     // participant events and the EventBridge event.
-    expect(await pageB.textContent('[data-testid="feed-status"]')).toBe('live');
+    await pageB.waitForFunction(() => document.querySelector('[data-testid="feed-status"]')!.textContent === 'live');
     const feedHas = (text: string) => pageB.waitForFunction((t) => [...document.querySelectorAll('[data-testid="feed"] li')].some((li) => li.textContent!.endsWith(t)), text);
     await feedHas('JOINED sim-1');
     await feedHas('PUBLISH_STARTED sim-1');
