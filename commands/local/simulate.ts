@@ -1,7 +1,7 @@
 import { defineVerb } from '../../src/cli/command.js';
 import { UsageError } from '../../src/cli/errors.js';
 import { resolveReference } from '../../src/cli/resources.js';
-import { takeOverInterrupt } from '../../src/cli/signals.js';
+import { abortOnInterrupt } from '../../src/cli/signals.js';
 import { simulate } from '../../src/local/simulate.js';
 import { emulatorOf, STAGE_ALIAS, STAGE_ARG } from './shared.js';
 
@@ -44,10 +44,7 @@ export const verb = defineVerb({
     if (options.duration !== undefined && !(options.duration > 0)) throw new UsageError(`--duration must be positive, got ${options.duration}`);
     const emulator = await emulatorOf(ctx);
     const stageArn = await resolveReference(emulator.ctx, 'stage', options.stage);
-    const stop = new AbortController();
-    const onInterrupt = (): void => stop.abort();
-    takeOverInterrupt();
-    process.once('SIGINT', onInterrupt);
+    const interrupt = abortOnInterrupt();
     ctx.info(`Simulating ${options.participants} participants on ${stageArn}; Ctrl-C ends it.`);
     try {
       return await simulate({
@@ -59,11 +56,11 @@ export const verb = defineVerb({
         churn: options.churn,
         tickMs: options.tick * 1000,
         durationMs: options.duration === undefined ? undefined : options.duration * 1000,
-        signal: stop.signal,
+        signal: interrupt.signal,
         onTick: ctx.io.stderrIsTTY ? (s) => ctx.info(`${s.connected} connected, ${s.publishing} publishing; ${s.joined} joined, ${s.left} left${s.errors ? `, ${s.errors} refused` : ''}${s.late ? `, ${s.late} ticks late` : ''}`) : undefined,
       });
     } finally {
-      process.off('SIGINT', onInterrupt);
+      interrupt.release();
     }
   },
 });

@@ -13,6 +13,20 @@ export function takeOverInterrupt(): void {
   process.off('SIGINT', exitOnInterrupt);
 }
 
+/**
+ * Takes over Ctrl-C for work that winds down through an AbortSignal (simulate, demo: the crowd leaves and
+ * the summary is printed): the first Ctrl-C aborts `signal`; a second, with nobody listening any more, ends
+ * the process as Node does. abort() winds it down the same way for another reason; release() gives Ctrl-C
+ * back once the work is done.
+ */
+export function abortOnInterrupt(): { signal: AbortSignal; abort(): void; release(): void } {
+  const stop = new AbortController();
+  const interrupted = (): void => stop.abort();
+  takeOverInterrupt();
+  process.once('SIGINT', interrupted);
+  return { signal: stop.signal, abort: () => stop.abort(), release: () => process.off('SIGINT', interrupted) };
+}
+
 /** How a long-running verb's run ends: see endOnInterrupt. */
 export interface RunEnd {
   /** Resolves with the first reason given: 'Ctrl-C' on SIGINT or SIGTERM, 'duration' when endAfter's time is up, or end()'s. */

@@ -4,7 +4,7 @@
 import { createContext, type Context } from '../cli/context.js';
 import { EXIT, ExitStatus, UsageError } from '../cli/errors.js';
 import { listAll } from '../cli/paginate.js';
-import { takeOverInterrupt } from '../cli/signals.js';
+import { abortOnInterrupt } from '../cli/signals.js';
 import type { AdminClient } from '../local/admin-client.js';
 import { simulate, type SimulationStats } from '../local/simulate.js';
 
@@ -58,23 +58,20 @@ export async function runDemo(ctx: Context, options: DemoOptions, openWatch?: Wa
   ctx.info(`Keeping ${options.participants} simulated participants on it, with churn.`);
 
   // Ctrl-C ends the demo cleanly: the crowd leaves and the summary is printed (a second one kills it).
-  const stop = new AbortController();
-  const onInterrupt = () => stop.abort();
-  takeOverInterrupt();
-  process.once('SIGINT', onInterrupt);
-  const simulation = simulateInRounds(ctx, admin, stage.arn, options, stop.signal, openWatch === undefined);
+  const interrupt = abortOnInterrupt();
+  const simulation = simulateInRounds(ctx, admin, stage.arn, options, interrupt.signal, openWatch === undefined);
   // The view lasts until the user quits it (q or Ctrl-C, both ending the demo the same way) or --duration
   // ends the crowd; then the crowd leaves. Any other failure of the view is passed on afterwards.
   const viewing = openWatch
     ? Promise.race([openWatch(local, stage.arn).catch((error: unknown) => {
         if (!(error instanceof ExitStatus && error.exitCode === EXIT.interrupted)) throw error;
-      }), simulation]).finally(() => stop.abort())
+      }), simulation]).finally(() => interrupt.abort())
     : simulation;
   let stats: SimulationStats | undefined;
   try {
     await viewing;
   } finally {
-    stats = await simulation.finally(() => process.off('SIGINT', onInterrupt));
+    stats = await simulation.finally(() => interrupt.release());
   }
   const target = named ? `--endpoint-url ${emulator}` : '--local';
   ctx.info(

@@ -1,8 +1,9 @@
-// How publish and subscribe come to an end (src/cli/signals.ts endOnInterrupt): the first of Ctrl-C
-// (or SIGTERM), the duration and the session's own end is the reason, and release gives the signals back.
+// How long-running verbs take Ctrl-C (src/cli/signals.ts). publish and subscribe (endOnInterrupt): the first
+// of Ctrl-C (or SIGTERM), the duration and the session's own end is the reason, and release gives the
+// signals back. simulate and demo (abortOnInterrupt): the first Ctrl-C aborts their signal.
 // Signals are emitted on `process` (its listeners run; nothing is sent to the worker).
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { endOnInterrupt } from '../../src/cli/signals.js';
+import { abortOnInterrupt, endOnInterrupt } from '../../src/cli/signals.js';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -54,5 +55,24 @@ describe('endOnInterrupt', () => {
     run.release();
     expect({ int: process.listenerCount('SIGINT'), term: process.listenerCount('SIGTERM') }).toEqual(before);
     expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
+describe('abortOnInterrupt', () => {
+  it('aborts its signal on the first Ctrl-C only, or on abort(), and release gives SIGINT back', () => {
+    const before = process.listenerCount('SIGINT');
+    const interrupt = abortOnInterrupt();
+    expect(interrupt.signal.aborted).toBe(false);
+    expect(process.listenerCount('SIGINT')).toBe(before + 1);
+    process.emit('SIGINT');
+    expect(interrupt.signal.aborted).toBe(true);
+    // Once it has fired, nobody of ours listens: a second Ctrl-C is Node's (it ends the process).
+    expect(process.listenerCount('SIGINT')).toBe(before);
+    interrupt.release();
+    const other = abortOnInterrupt();
+    other.abort();
+    expect(other.signal.aborted).toBe(true);
+    other.release();
+    expect(process.listenerCount('SIGINT')).toBe(before);
   });
 });
