@@ -2,9 +2,11 @@
 // the page the emulator serves, publishes over WHIP, plays the others through the subscribe route, and
 // keeps the roster from the token-authenticated participants route. Every wait is on the page's DOM.
 import { chmodSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,8 +14,10 @@ import { decodeJwt } from '../../src/tokens/jwt.js';
 import { emulatorBed } from '../helpers/bed.js';
 import { chromiumMissing, launchChromium } from '../helpers/chromium.js';
 import { adminHeaders } from '../helpers/emulator.js';
+import { spawnChild } from '../helpers/children.js';
 
 const bed = emulatorBed();
+const HERE = dirname(fileURLToPath(import.meta.url));
 const admin = () => ({ IVSRT_ADMIN_SECRET: bed.emu.adminSecret, IVSRT_HOME: bed.emu.home });
 const missing = chromiumMissing('the ivsrt open browser tests');
 
@@ -260,6 +264,33 @@ describe('the page and its participants route', () => {
     // The token, passed in a header, reaches no log line.
     expect(bed.emu.output()).not.toContain(participantToken.token.split('.')[2]);
   });
+});
+
+const websocketsMissing = ((): string | undefined => {
+  const found = spawnSync('/usr/bin/python3', ['-c', 'import websockets'], { stdio: 'ignore' });
+  if (found.status === 0) return undefined;
+  console.warn("skipping the Python websockets client test: /usr/bin/python3 has no websockets module (apt-get install python3-websockets)");
+  return 'no python3-websockets';
+})();
+
+describe.skipIf(websocketsMissing !== undefined)('the stage event channel with an independent client', () => {
+  it("Python's websockets, connecting as AWS's sample does (subprotocol = token, PING first), reads STAGE_STATE and PONG", async () => {
+    const { stage } = await bed.api('CreateStage', { name: 'open-python' });
+    const joined = await bed.cli(['local', 'join', 'open-python', '--user-id', 'sim-py', '--attributes', 'role=guest', '--publish', '--json'], admin());
+    expect(joined.code, joined.stderr).toBe(0);
+    const simId = (joined.json() as { participant: { participantId: string } }).participant.participantId;
+    const { participantToken } = await bed.api('CreateParticipantToken', { stageArn: stage.arn, userId: 'py' });
+    const claims = decodeJwt(participantToken.token).payload as { topic: string };
+    const client = spawnChild('/usr/bin/python3', [join(HERE, 'stage_events_client.py'), `${bed.emu.url.replace(/^http/, 'ws')}/${claims.topic}`], { stdio: ['pipe', 'pipe', 'pipe'] });
+    client.stdin!.end(`${participantToken.token}\n`);
+    let out = '';
+    let err = '';
+    client.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    client.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => client.once('exit', resolve));
+    expect(code, err).toBe(0);
+    expect(JSON.parse(out)).toEqual({ protocol: true, stageId: claims.topic, participants: [{ id: simId, userId: 'sim-py', attributes: { role: 'guest' }, isPublishing: true }], pong: true });
+  }, 60_000);
 });
 
 describe.skipIf(missing !== undefined)('the page in Chromium', () => {
