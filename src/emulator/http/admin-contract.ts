@@ -5,6 +5,7 @@
 import type { InputOf } from '../../model/api.js';
 import type { Seed } from '../domain/seed-document.js';
 import type { MediaStats } from '../media/whip/meter.js';
+import type { WhipSubscriber } from '../media/whip/subscribe.js';
 import type { TargetBacklog } from '../eventbridge/delivery.js';
 import type { ParticipantTokenResult } from '../domain/stages.js';
 import type { ParticipantView } from '../domain/views.js';
@@ -78,19 +79,8 @@ export interface WhipPublisherStatus {
   media: MeasuredMedia;
 }
 
-/** A WHIP subscription (`<whip_url>/subscribe/<publisherId>`) and what it has forwarded. */
-export interface WhipSubscriberStatus {
-  sessionUrl: string;
-  stageArn: string;
-  sessionId: string;
-  participantId: string;
-  /** The participant whose media this subscription receives. */
-  publisherId: string;
-  connectionState: string;
-  postedAt: string;
-  videoPacketsSent: number;
-  audioPacketsSent: number;
-}
+/** A WHIP subscription (`<whip_url>/subscribe/<publisherId>`) and what it has forwarded, as the media layer keeps it, its POST time in ISO 8601. */
+export type WhipSubscriberStatus = Omit<WhipSubscriber, 'postedAt'> & { postedAt: string };
 
 export interface AdminStatus {
   pid: number;
