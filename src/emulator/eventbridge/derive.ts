@@ -6,6 +6,7 @@ import { participantKey, type CompositionRec, type DestinationRec, type EventRec
 import {
   envelope,
   isExtraEvent,
+  STAGE_EVENT_OF_PARTICIPANT_EVENT,
   stageUpdateDetail,
   type CompositionEventName,
   type IvsEvent,
@@ -17,14 +18,7 @@ import {
 import { EVENT_LOG, OUTBOX } from './tables.js';
 
 /** Participant events (ListParticipantEvents) that IVS also sends as an IVS Stage Update. */
-const STAGE_EVENT_OF: Partial<Record<string, StageEventName>> = {
-  PUBLISH_STARTED: 'Participant Published',
-  PUBLISH_STOPPED: 'Participant Unpublished',
-  PUBLISH_ERROR: 'Participant Publish Error',
-  REPLICATION_STARTED: 'Participant Replication Started',
-  REPLICATION_STOPPED: 'Participant Replication Stopped',
-  TOKEN_EXCHANGED: 'Token Exchanged',
-};
+const STAGE_EVENT_OF: Partial<Record<string, StageEventName>> = STAGE_EVENT_OF_PARTICIPANT_EVENT;
 
 const RECORDING = new Set(['ACTIVE', 'STOPPING']);
 

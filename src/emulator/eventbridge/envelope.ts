@@ -8,16 +8,24 @@ export const PARTICIPANT_RECORDING_STATE_CHANGE = 'IVS Participant Recording Sta
 
 export type DetailType = typeof STAGE_UPDATE | typeof COMPOSITION_STATE_CHANGE | typeof PARTICIPANT_RECORDING_STATE_CHANGE;
 
+/**
+ * Each IVS Stage Update event, by the participant event (ListParticipantEvents) it follows: the deriver
+ * (derive.ts) emits the one when the other is recorded, so a new one is a row here (and its docs and test).
+ */
+export const STAGE_EVENT_OF_PARTICIPANT_EVENT = {
+  PUBLISH_STARTED: 'Participant Published',
+  PUBLISH_STOPPED: 'Participant Unpublished',
+  PUBLISH_ERROR: 'Participant Publish Error',
+  REPLICATION_STARTED: 'Participant Replication Started',
+  REPLICATION_STOPPED: 'Participant Replication Stopped',
+  TOKEN_EXCHANGED: 'Token Exchanged',
+} as const;
+
+type StageEventNames = (typeof STAGE_EVENT_OF_PARTICIPANT_EVENT)[keyof typeof STAGE_EVENT_OF_PARTICIPANT_EVENT];
+
 /** Every documented real-time event name, by detail-type (User Guide, eventbridge.html). */
 export const EVENT_NAMES = {
-  [STAGE_UPDATE]: [
-    'Participant Published',
-    'Participant Unpublished',
-    'Participant Publish Error',
-    'Participant Replication Started',
-    'Participant Replication Stopped',
-    'Token Exchanged',
-  ],
+  [STAGE_UPDATE]: Object.values(STAGE_EVENT_OF_PARTICIPANT_EVENT) as StageEventNames[],
   [COMPOSITION_STATE_CHANGE]: [
     'Session Start',
     'Session End',
