@@ -184,16 +184,9 @@ describe('storage and samples', () => {
     expect([...keys].sort()).toEqual([eventKey(999, 5), eventKey(T0, 9), eventKey(T0, 10), eventKey(T0 + 1, 0)]);
   });
 
-  test('a subscribe error is a Participant Subscribe Error (extra)', () => {
-    const p = participant();
-    const op: Op = { k: 'event', s: SESSION, p: p.id, e: { name: 'SUBSCRIBE_ERROR', time: T0, remote: 'aBcDeFgHiJkL' } };
-    expect(derive([op], storeWith(p))).toEqual([]);
-    expect(derive([op], storeWith(p), T0, true).map((e) => e.detail.event_name)).toEqual(['Participant Subscribe Error']);
-  });
-
   test('every documented event has a sample of the documented shape; the extras only when asked for', () => {
     const all = Object.values(EVENT_NAMES).flat() as EventName[];
-    expect(all).toHaveLength(18);
+    expect(all).toHaveLength(17);
     for (const name of all) {
       for (const extras of [false, true]) {
         if (isExtraEvent(name) && !extras) {

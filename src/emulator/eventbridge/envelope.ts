@@ -19,7 +19,6 @@ export const STAGE_EVENT_OF_PARTICIPANT_EVENT = {
   REPLICATION_STARTED: 'Participant Replication Started',
   REPLICATION_STOPPED: 'Participant Replication Stopped',
   TOKEN_EXCHANGED: 'Token Exchanged',
-  SUBSCRIBE_ERROR: 'Participant Subscribe Error',
 } as const;
 
 type StageEventNames = (typeof STAGE_EVENT_OF_PARTICIPANT_EVENT)[keyof typeof STAGE_EVENT_OF_PARTICIPANT_EVENT];
@@ -49,7 +48,7 @@ export type EventName = StageEventName | CompositionEventName | RecordingEventNa
  * no source shows the service sending (docs/events.md, "Extras"). An app keyed on them would work locally
  * and do nothing in production, so they are never sent by default.
  */
-export const EXTRA_EVENT_NAMES: ReadonlySet<EventName> = new Set<EventName>(['Participant Replication Started', 'Participant Replication Stopped', 'Token Exchanged', 'Participant Subscribe Error']);
+export const EXTRA_EVENT_NAMES: ReadonlySet<EventName> = new Set<EventName>(['Participant Replication Started', 'Participant Replication Stopped', 'Token Exchanged']);
 
 export const isExtraEvent = (name: EventName): boolean => EXTRA_EVENT_NAMES.has(name);
 
