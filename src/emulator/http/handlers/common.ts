@@ -12,6 +12,9 @@ import type { Tags } from '../../state/store.js';
  */
 export type Handler<O extends OperationName> = (emu: Emulator, input: CheckedInputOf<O>) => Record<string, unknown>;
 
+/** An area's handlers by operation name (each file's table; index.ts merges them). */
+export type Handlers = { [O in OperationName]?: Handler<O> };
+
 /** Tags as given on create, copied so later TagResource calls cannot alias the request object. */
 export function tagsOf(input: { tags?: Tags }): Tags {
   refuseReservedTagKeys(Object.keys(input.tags ?? {}));

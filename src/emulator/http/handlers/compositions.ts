@@ -8,7 +8,7 @@ import { paginate } from '../pagination.js';
 import type { CompositionRec, DestinationRec } from '../../state/store.js';
 import { compositionSummary, compositionView } from '../../domain/views.js';
 import type { ChannelDestinationConfiguration, DestinationConfiguration, LayoutConfiguration, S3DestinationConfiguration } from '@aws-sdk/client-ivs-realtime';
-import { tagsOf, type Handler } from './common.js';
+import { tagsOf, type Handler, type Handlers } from './common.js';
 
 const GRID_DEFAULTS = {
   featuredParticipantAttribute: '',
@@ -133,3 +133,11 @@ export const listCompositions: Handler<'ListCompositions'> = (emu, input) => {
 export function compositionsUsing(emu: Emulator, test: (c: CompositionRec) => boolean): CompositionRec[] {
   return [...emu.store.compositions.values()].filter((c) => c.state !== 'STOPPED' && c.state !== 'FAILED' && test(c));
 }
+
+/** This area's operations; handlers/index.ts gathers every area's, and the type check that all are there. */
+export const COMPOSITIONS_HANDLERS = {
+  GetComposition: getComposition,
+  ListCompositions: listCompositions,
+  StartComposition: startComposition,
+  StopComposition: stopCompositionHandler,
+} satisfies Handlers;

@@ -4,7 +4,7 @@ import { newResourceId } from '../../domain/ids.js';
 import { paginate } from '../pagination.js';
 import type { EncoderConfigurationRec, StorageConfigurationRec } from '../../state/store.js';
 import { encoderSummary, encoderView, storageView } from '../../domain/views.js';
-import { tagsOf, type Handler } from './common.js';
+import { tagsOf, type Handler, type Handlers } from './common.js';
 import { compositionsUsing, usesEncoder } from './compositions.js';
 import { video } from '../../domain/configurations.js';
 
@@ -72,3 +72,15 @@ export const listStorageConfigurations: Handler<'ListStorageConfigurations'> = (
   const page = paginate('ListStorageConfigurations', [...emu.store.storages.values()], input, defaultMax);
   return { storageConfigurations: page.items.map(storageView), nextToken: page.nextToken };
 };
+
+/** This area's operations; handlers/index.ts gathers every area's, and the type check that all are there. */
+export const CONFIGS_HANDLERS = {
+  CreateEncoderConfiguration: createEncoderConfiguration,
+  CreateStorageConfiguration: createStorageConfiguration,
+  DeleteEncoderConfiguration: deleteEncoderConfiguration,
+  DeleteStorageConfiguration: deleteStorageConfiguration,
+  GetEncoderConfiguration: getEncoderConfiguration,
+  GetStorageConfiguration: getStorageConfiguration,
+  ListEncoderConfigurations: listEncoderConfigurations,
+  ListStorageConfigurations: listStorageConfigurations,
+} satisfies Handlers;

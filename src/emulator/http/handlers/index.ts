@@ -2,71 +2,23 @@
 import type { OperationName } from '../../../model/api.js';
 import type { Emulator } from '../../domain/emulator.js';
 import type { Handler } from './common.js';
-import { getComposition, listCompositions, startComposition, stopCompositionHandler } from './compositions.js';
-import {
-  createEncoderConfiguration,
-  createStorageConfiguration,
-  deleteEncoderConfiguration,
-  deleteStorageConfiguration,
-  getEncoderConfiguration,
-  getStorageConfiguration,
-  listEncoderConfigurations,
-  listStorageConfigurations,
-} from './configs.js';
-import { createIngestConfiguration, deleteIngestConfiguration, getIngestConfiguration, listIngestConfigurations, updateIngestConfiguration } from './ingest.js';
-import {
-  disconnectParticipant,
-  getParticipant,
-  listParticipantEvents,
-  listParticipantReplicas,
-  listParticipants,
-  startParticipantReplication,
-  stopParticipantReplication,
-} from './participants.js';
-import { deletePublicKey, getPublicKey, importPublicKey, listPublicKeys } from './public-keys.js';
-import { createParticipantToken, createStage, deleteStage, getStage, getStageSession, listStages, listStageSessions, updateStage } from './stages.js';
-import { listTagsForResource, tagResource, untagResource } from './tags.js';
+import { COMPOSITIONS_HANDLERS } from './compositions.js';
+import { CONFIGS_HANDLERS } from './configs.js';
+import { INGEST_HANDLERS } from './ingest.js';
+import { PARTICIPANTS_HANDLERS } from './participants.js';
+import { PUBLIC_KEYS_HANDLERS } from './public-keys.js';
+import { STAGES_HANDLERS } from './stages.js';
+import { TAGS_HANDLERS } from './tags.js';
 
+// Every operation's handler, from each area's table: an operation missing from all of them fails the type check.
 const TYPED: { [O in OperationName]: Handler<O> } = {
-  CreateEncoderConfiguration: createEncoderConfiguration,
-  CreateIngestConfiguration: createIngestConfiguration,
-  CreateParticipantToken: createParticipantToken,
-  CreateStage: createStage,
-  CreateStorageConfiguration: createStorageConfiguration,
-  DeleteEncoderConfiguration: deleteEncoderConfiguration,
-  DeleteIngestConfiguration: deleteIngestConfiguration,
-  DeletePublicKey: deletePublicKey,
-  DeleteStage: deleteStage,
-  DeleteStorageConfiguration: deleteStorageConfiguration,
-  DisconnectParticipant: disconnectParticipant,
-  GetComposition: getComposition,
-  GetEncoderConfiguration: getEncoderConfiguration,
-  GetIngestConfiguration: getIngestConfiguration,
-  GetParticipant: getParticipant,
-  GetPublicKey: getPublicKey,
-  GetStage: getStage,
-  GetStageSession: getStageSession,
-  GetStorageConfiguration: getStorageConfiguration,
-  ImportPublicKey: importPublicKey,
-  ListCompositions: listCompositions,
-  ListEncoderConfigurations: listEncoderConfigurations,
-  ListIngestConfigurations: listIngestConfigurations,
-  ListParticipantEvents: listParticipantEvents,
-  ListParticipantReplicas: listParticipantReplicas,
-  ListParticipants: listParticipants,
-  ListPublicKeys: listPublicKeys,
-  ListStageSessions: listStageSessions,
-  ListStages: listStages,
-  ListStorageConfigurations: listStorageConfigurations,
-  ListTagsForResource: listTagsForResource,
-  StartComposition: startComposition,
-  StartParticipantReplication: startParticipantReplication,
-  StopComposition: stopCompositionHandler,
-  StopParticipantReplication: stopParticipantReplication,
-  TagResource: tagResource,
-  UntagResource: untagResource,
-  UpdateIngestConfiguration: updateIngestConfiguration,
-  UpdateStage: updateStage,
+  ...COMPOSITIONS_HANDLERS,
+  ...CONFIGS_HANDLERS,
+  ...INGEST_HANDLERS,
+  ...PARTICIPANTS_HANDLERS,
+  ...PUBLIC_KEYS_HANDLERS,
+  ...STAGES_HANDLERS,
+  ...TAGS_HANDLERS,
 };
 
 /**

@@ -7,7 +7,7 @@ import { paginate } from '../pagination.js';
 import type { IngestConfigurationRec } from '../../state/store.js';
 import { checkAttributesSize, checkExclusive } from '../../domain/validation.js';
 import { ingestSummary, ingestView } from '../../domain/views.js';
-import { tagsOf, type Handler } from './common.js';
+import { tagsOf, type Handler, type Handlers } from './common.js';
 
 export const createIngestConfiguration: Handler<'CreateIngestConfiguration'> = (emu, input) => {
   if (emu.store.ingests.size >= emu.quotas.ingestConfigurations) {
@@ -80,3 +80,11 @@ export const listIngestConfigurations: Handler<'ListIngestConfigurations'> = (em
   return { ingestConfigurations: page.items.map(ingestSummary), nextToken: page.nextToken };
 };
 
+/** This area's operations; handlers/index.ts gathers every area's, and the type check that all are there. */
+export const INGEST_HANDLERS = {
+  CreateIngestConfiguration: createIngestConfiguration,
+  DeleteIngestConfiguration: deleteIngestConfiguration,
+  GetIngestConfiguration: getIngestConfiguration,
+  ListIngestConfigurations: listIngestConfigurations,
+  UpdateIngestConfiguration: updateIngestConfiguration,
+} satisfies Handlers;

@@ -8,7 +8,7 @@ import { eventView, participantSummaryJson, participantView } from '../../domain
 import { JsonItems } from '../wire.js';
 import type { ListParticipantsRequest } from '@aws-sdk/client-ivs-realtime';
 import type { Emulator } from '../../domain/emulator.js';
-import type { Handler } from './common.js';
+import type { Handler, Handlers } from './common.js';
 
 const LIST_FILTERS: (keyof ListParticipantsRequest)[] = ['filterByUserId', 'filterByPublished', 'filterByState', 'filterByRecordingState'];
 
@@ -93,3 +93,14 @@ export const listParticipantReplicas: Handler<'ListParticipantReplicas'> = (emu,
   const page = paginate('ListParticipantReplicas', replicas, input, 50);
   return { replicas: page.items, nextToken: page.nextToken };
 };
+
+/** This area's operations; handlers/index.ts gathers every area's, and the type check that all are there. */
+export const PARTICIPANTS_HANDLERS = {
+  DisconnectParticipant: disconnectParticipant,
+  GetParticipant: getParticipant,
+  ListParticipantEvents: listParticipantEvents,
+  ListParticipantReplicas: listParticipantReplicas,
+  ListParticipants: listParticipants,
+  StartParticipantReplication: startParticipantReplication,
+  StopParticipantReplication: stopParticipantReplication,
+} satisfies Handlers;

@@ -4,7 +4,7 @@ import { newResourceId } from '../../domain/ids.js';
 import { paginate } from '../pagination.js';
 import type { PublicKeyRec } from '../../state/store.js';
 import { publicKeySummary, publicKeyView } from '../../domain/views.js';
-import { tagsOf, type Handler } from './common.js';
+import { tagsOf, type Handler, type Handlers } from './common.js';
 import { fingerprint, parseP384 } from '../../domain/public-keys.js';
 
 export const importPublicKey: Handler<'ImportPublicKey'> = (emu, input) => {
@@ -39,3 +39,11 @@ export const listPublicKeys: Handler<'ListPublicKeys'> = (emu, input) => {
   const page = paginate('ListPublicKeys', [...emu.store.keys.values()], input, 50);
   return { publicKeys: page.items.map(publicKeySummary), nextToken: page.nextToken };
 };
+
+/** This area's operations; handlers/index.ts gathers every area's, and the type check that all are there. */
+export const PUBLIC_KEYS_HANDLERS = {
+  DeletePublicKey: deletePublicKey,
+  GetPublicKey: getPublicKey,
+  ImportPublicKey: importPublicKey,
+  ListPublicKeys: listPublicKeys,
+} satisfies Handlers;

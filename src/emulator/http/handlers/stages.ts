@@ -10,7 +10,7 @@ import type { StageRec } from '../../state/store.js';
 import { checkAttributesSize } from '../../domain/validation.js';
 import { sessionView, stageSummaryJson, stageView } from '../../domain/views.js';
 import { JsonItems } from '../wire.js';
-import { tagsOf, type Handler } from './common.js';
+import { tagsOf, type Handler, type Handlers } from './common.js';
 import { autoRecording, participantToken } from '../../domain/stages.js';
 
 export const createParticipantToken: Handler<'CreateParticipantToken'> = (emu, input) => ({
@@ -82,3 +82,15 @@ export const getStageSession: Handler<'GetStageSession'> = (emu, input) => {
   if (!session || session.stageArn !== stage.arn) throw notFound(`session ${input.sessionId} of stage ${arnId(stage.arn)} was not found`);
   return { stageSession: sessionView(session) };
 };
+
+/** This area's operations; handlers/index.ts gathers every area's, and the type check that all are there. */
+export const STAGES_HANDLERS = {
+  CreateParticipantToken: createParticipantToken,
+  CreateStage: createStage,
+  DeleteStage: deleteStage,
+  GetStage: getStage,
+  GetStageSession: getStageSession,
+  ListStageSessions: listStageSessions,
+  ListStages: listStages,
+  UpdateStage: updateStage,
+} satisfies Handlers;

@@ -2,7 +2,7 @@
 import { notFound, validationError } from '../../state/errors.js';
 import type { Emulator } from '../../domain/emulator.js';
 import type { ArnKind, Op, Tags } from '../../state/store.js';
-import { kindOfArn, refuseReservedTagKeys, type Handler } from './common.js';
+import { kindOfArn, refuseReservedTagKeys, type Handler, type Handlers } from './common.js';
 
 const MAX_TAGS = 50;
 
@@ -36,3 +36,10 @@ export const untagResource: Handler<'UntagResource'> = (emu, input) => {
 };
 
 export const listTagsForResource: Handler<'ListTagsForResource'> = (emu, input) => ({ tags: resource(emu, input.resourceArn).rec.tags });
+
+/** This area's operations; handlers/index.ts gathers every area's, and the type check that all are there. */
+export const TAGS_HANDLERS = {
+  ListTagsForResource: listTagsForResource,
+  TagResource: tagResource,
+  UntagResource: untagResource,
+} satisfies Handlers;
