@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/assemble.js';
 import { adminHeaders, spawnEmulator, type SpawnedEmulator } from '../helpers/emulator.js';
 import { startTestEmulator } from './helpers.js';
+import { HostCheck } from '../../src/emulator/http/host-check.js';
 
 const SIGNED = 'AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/ivs/aws4_request, SignedHeaders=host, Signature=' + '0'.repeat(64);
 
@@ -130,5 +131,26 @@ describe('ivsrt local start --allow-host', () => {
 
   test.each(['evil.example', 'ivsrt.evil.example', 'svc.test', 'evilsvc.test'])('still refuses %s', async (host) => {
     expectRebindingRefusal(await api(emu.url, host, 'refused'), host);
+  });
+});
+
+describe('HostCheck remembers only what it accepted', () => {
+  test('a refused Host is refused every time, however often accepted ones came before and after it', () => {
+    const check = new HostCheck('127.0.0.1', ['ivsrt']);
+    for (let round = 0; round < 3; round++) {
+      expect(() => check.check('127.0.0.1:4566')).not.toThrow();
+      expect(() => check.check('ivsrt:4566')).not.toThrow();
+      expect(() => check.check('evil.example:4566')).toThrow(/not a name of this emulator/);
+      expect(() => check.check('')).toThrow(/no Host header/);
+      expect(() => check.check(undefined)).toThrow(/no Host header/);
+    }
+  });
+
+  test('stays right past the number of values it keeps', () => {
+    const check = new HostCheck('127.0.0.1');
+    // More accepted values than it keeps (every port of a loopback name is one), then a refused one.
+    for (let port = 1; port <= 200; port++) expect(() => check.check(`localhost:${port}`)).not.toThrow();
+    expect(() => check.check('evil.example')).toThrow(/not a name of this emulator/);
+    expect(() => check.check('localhost:1')).not.toThrow();
   });
 });

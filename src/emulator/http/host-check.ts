@@ -36,8 +36,13 @@ export function allowedHostRule(value: string): (name: string) => boolean {
   return (name) => name === rule;
 }
 
+/** Host headers remembered as answered; a client sends the same one on every request. */
+const ACCEPTED_KEPT = 64;
+
 export class HostCheck {
   private readonly rules: ((name: string) => boolean)[];
+  /** Header values already found acceptable (the verdict depends on the value alone), so most requests skip the parse. */
+  private readonly accepted = new Set<string>();
 
   constructor(listenHost: string, allowed: readonly string[] = []) {
     this.rules = [allowedHostRule(listenHost), ...allowed.map(allowedHostRule)];
@@ -45,6 +50,14 @@ export class HostCheck {
 
   /** Throws the refusal for a request whose Host header this emulator does not answer. */
   check(header: string | undefined): void {
+    if (header !== undefined && this.accepted.has(header)) return;
+    this.decide(header);
+    // Only accepted values are kept, and only so many: refused or varied names cannot grow it.
+    if (this.accepted.size >= ACCEPTED_KEPT) this.accepted.clear();
+    this.accepted.add(header!);
+  }
+
+  private decide(header: string | undefined): void {
     if (header === undefined || header.trim() === '') {
       throw new ApiError('BadRequestException', 'the request has no Host header; the emulator answers requests addressed to localhost, 127.0.0.1 or [::1] (or a name allowed with --allow-host)', 400);
     }

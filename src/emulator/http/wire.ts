@@ -50,16 +50,19 @@ export function jsonText(body: unknown): string {
   return `{${members.join(',')}}`;
 }
 
+/** Each surface's fixed headers as writeHead's flat [name, value, ...] list, made once rather than per reply. */
+const FIXED_HEADERS: Record<Surface, readonly string[]> = {
+  api: Object.entries({ ...SECURITY_HEADERS, ...CORS_HEADERS }).flat(),
+  admin: Object.entries(SECURITY_HEADERS).flat(),
+};
+
 export function sendJson(res: ServerResponse, status: number, body: unknown, extra?: Record<string, string>, surface: Surface = 'api'): void {
   // Encoded once: the length and the bytes written come from the same pass.
   const bytes = Buffer.from(jsonText(body));
-  res.writeHead(status, {
-    ...SECURITY_HEADERS,
-    ...(surface === 'api' ? CORS_HEADERS : undefined),
-    ...extra,
-    'x-amzn-RequestId': randomUUID(),
-    'Content-Length': bytes.length,
-  });
+  const headers = [...FIXED_HEADERS[surface]];
+  if (extra) for (const [name, value] of Object.entries(extra)) headers.push(name, value);
+  headers.push('x-amzn-RequestId', randomUUID(), 'Content-Length', String(bytes.length));
+  res.writeHead(status, headers);
   res.end(bytes);
 }
 
