@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain ES module script without type declarations
-import { generate, loadModel } from '../../scripts/gen-model.mjs';
+import { generate, generateCommands, loadModel } from '../../scripts/gen-model.mjs';
 import { ERRORS, OPERATIONS, SHAPES } from '../../src/model/api.js';
 
 const loaded = loadModel() as { model: any; source: string } | undefined;
@@ -15,6 +15,10 @@ describe.skipIf(!loaded)('src/model/api.ts against the service model', () => {
 
   it('is exactly what scripts/gen-model.mjs generates', () => {
     expect(readFileSync(new URL('../../src/model/api.ts', import.meta.url), 'utf8')).toBe(generate(model));
+  });
+
+  it('src/api/operations.ts (the SDK command of each operation) is exactly what scripts/gen-model.mjs generates', () => {
+    expect(readFileSync(new URL('../../src/api/operations.ts', import.meta.url), 'utf8')).toBe(generateCommands(model));
   });
 
   it('has all 39 operations with their HTTP bindings, shapes and errors', () => {
