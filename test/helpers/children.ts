@@ -59,6 +59,31 @@ async function removeHome(home: string): Promise<void> {
   rmSync(home, { recursive: true, force: true });
 }
 
+/** How a command run to its end with runToEnd went. */
+export interface Finished {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** stdout and stderr as they came, interleaved. */
+  output: string;
+}
+
+/** Runs a command to its end (a spawnChild: killed if its test ends first), collecting what it prints. Rejects if it cannot start. */
+export function runToEnd(command: string, args: readonly string[], options: SpawnOptions = {}): Promise<Finished> {
+  return new Promise((resolve, reject) => {
+    const child = spawnChild(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = { stdout: '', stderr: '', output: '' };
+    for (const stream of ['stdout', 'stderr'] as const) {
+      child[stream]!.on('data', (chunk: Buffer) => {
+        out[stream] += chunk.toString();
+        out.output += chunk.toString();
+      });
+    }
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, ...out }));
+  });
+}
+
 /** Sends `signal` unless the child has already exited, and waits for it to exit. */
 export async function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;

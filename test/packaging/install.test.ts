@@ -1,24 +1,15 @@
 // `npm install -g .` on a fresh clone: npm links the folder and runs its `prepare`, without development
 // dependencies. It must stop with a message saying what works instead of esbuild's "Cannot find
 // package"; a clone that `npm install` already built links as it is (see README "Quick start").
-import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runToEnd, type Finished } from '../helpers/children.js';
 import { scratchDir } from '../helpers/scratch.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
-function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env: { ...process.env, ...env } });
-    let output = '';
-    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, output }));
-  });
-}
+const run = (command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<Finished> => runToEnd(command, args, { cwd, env: { ...process.env, ...env } });
 
 /** The files a clone has before any `npm install`: no node_modules, no dist/. */
 function bareClone(): string {

@@ -4,11 +4,11 @@
 // Slow-ish (about 10 s): it packs the dist/ that `npm test` builds first, so it never rebuilds under
 // the feet of the other test files.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runToEnd, type Finished } from '../helpers/children.js';
 import { testEnv } from '../helpers/cli.js';
 import { startTestEmulator } from '../emulator/helpers.js';
 import type { RunningEmulator } from '../../src/emulator/assemble.js';
@@ -16,24 +16,8 @@ import type { RunningEmulator } from '../../src/emulator/assemble.js';
 const ROOT = join(import.meta.dirname, '..', '..');
 const RUNTIME_ENTRIES = /^(bin\/|dist\/|completions\/|README\.md$|LICENSE$|package\.json$)/;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Asynchronous: the emulator answering the installed command lives in this process. */
-function run(command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const run = (command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<Finished> => runToEnd(command, args, { cwd: options.cwd, env: options.env ?? process.env });
 
 let scratch: string;
 let emu: RunningEmulator;
