@@ -47,14 +47,17 @@ function opener(file: string, platform: NodeJS.Platform): [string, string[]] {
   return ['xdg-open', [file]];
 }
 
-/** Resolves true once the emulator at `origin` has served the page for `launchId`, false after `ms`. */
-async function pageLoaded(origin: string, launchId: string, ms: number): Promise<boolean> {
+/**
+ * Waits until the emulator at `origin` has served the page for `launchId` ('loaded'), `ms` pass ('waited'),
+ * or the emulator turns out not to tell (an emulator of an older ivsrt has no such route: 'unknown').
+ */
+async function pageLoaded(origin: string, launchId: string, ms: number): Promise<'loaded' | 'waited' | 'unknown'> {
   try {
     const res = await fetch(launchedUrl(origin, launchId), { signal: AbortSignal.timeout(ms) });
     await res.body?.cancel();
-    return res.status === 200;
+    return res.status === 200 ? 'loaded' : 'unknown';
   } catch {
-    return false;
+    return 'waited';
   }
 }
 
@@ -88,7 +91,11 @@ export async function openInBrowser(url: string, origin: string, env: NodeJS.Pro
     });
     if (!spawned.opened) return spawned;
     const ms = waitMs(env);
-    if (await pageLoaded(origin, launchId, ms)) return spawned;
+    const outcome = await pageLoaded(origin, launchId, ms);
+    if (outcome === 'loaded') return spawned;
+    if (outcome === 'unknown') {
+      return { opened: false, reason: `the emulator at ${origin} cannot say when the page has loaded (an older ivsrt? restart it: ivsrt local stop, then ivsrt local start), so the file that opens it is gone (${command} ran)` };
+    }
     return { opened: false, reason: `the browser did not load the page within ${ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`} (${command} ran)` };
   } finally {
     remove();
