@@ -33,7 +33,7 @@ const OPTIONS = [
   { flags: '--event-dead-letter <file>', description: 'NDJSON file for events that still fail after the retries (default: dead-letter.ndjson in the data directory)' },
   { flags: '--event-faults <faults>', description: 'faults AWS warns about, all off by default: duplicate=P,reorder=P,drop=P,delay=DURATION' },
   { flags: '--event-seed <n>', description: 'seed for --event-faults (same seed, same faults)', parse: 'int' },
-  { flags: '--event-extras', description: 'also emit the events and fields no AWS source shows (replication events, Token Exchanged, error_code, destination_id; docs/events.md "Extras"), off by default' },
+  { flags: '--event-extras', description: 'also emit the events and fields no AWS source shows (replication events, Token Exchanged, the composite recording events, error_code, destination_id; docs/events.md "Extras"), off by default' },
 ] as const satisfies readonly OptionSpec[];
 
 type Options = Typed<typeof OPTIONS>;

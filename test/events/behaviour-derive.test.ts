@@ -167,6 +167,27 @@ describe('composition state changes', () => {
     const [extra] = derive(ops, storeWith(undefined, composition('ACTIVE', ['ACTIVE'])), T0, true);
     expect(extra!.detail).toEqual({ event_name: 'Destination Reconnecting', stage_arn: STAGE, destination_id: 'dEsT1nAt10n0' });
   });
+
+  test('the composite recording events (extras) follow the S3 destination\'s recording: Start, then End or Failure with the duration', () => {
+    const PREFIX = 'MNALAcH9j2EJ/cOmP0s1t10n1/dEsT1nAt10n0/composite';
+    const recording = (state: 'ACTIVE' | 'STOPPED' | 'FAILED' | undefined, durationMs?: number): CompositionRec => {
+      const c = composition(state === 'ACTIVE' ? 'ACTIVE' : 'STOPPED', [state === 'ACTIVE' ? 'ACTIVE' : 'STOPPED']);
+      c.destinations[0]!.detail = { s3: { recordingPrefix: PREFIX } };
+      if (state) c.destinations[0]!.recording = { state, bucket: 'ivs-recordings', ...(durationMs !== undefined && { durationMs }) };
+      return c;
+    };
+    const moved = (from: CompositionRec, to: CompositionRec, extras = true) =>
+      derive([{ k: 'composition', v: to }], storeWith(undefined, from), T0, extras).filter((e) => String(e.detail.event_name).startsWith('Composite '));
+    const where = { stage_arn: STAGE, destination_id: 'dEsT1nAt10n0', recording_s3_bucket_name: 'ivs-recordings', recording_s3_key_prefix: PREFIX };
+    const [start] = moved(recording(undefined), recording('ACTIVE'));
+    expect(start).toMatchObject({ 'detail-type': 'IVS Composition State Change', resources: [COMPOSITION] });
+    expect(start!.detail).toEqual({ event_name: 'Composite Recording Start', ...where });
+    expect(moved(recording('ACTIVE'), recording('ACTIVE'))).toEqual([]);
+    expect(moved(recording('ACTIVE'), recording('STOPPED', 61_000)).map((e) => e.detail)).toEqual([{ event_name: 'Composite Recording End', ...where, recording_duration_ms: 61_000 }]);
+    expect(moved(recording('ACTIVE'), recording('FAILED', 0)).map((e) => e.detail)).toEqual([{ event_name: 'Composite Recording Failure', ...where, recording_duration_ms: 0 }]);
+    // No source shows the service sending them: not without extras.
+    expect(moved(recording(undefined), recording('ACTIVE'), false)).toEqual([]);
+  });
 });
 
 describe('storage and samples', () => {
@@ -186,7 +207,7 @@ describe('storage and samples', () => {
 
   test('every documented event has a sample of the documented shape; the extras only when asked for', () => {
     const all = Object.values(EVENT_NAMES).flat() as EventName[];
-    expect(all).toHaveLength(17);
+    expect(all).toHaveLength(20);
     for (const name of all) {
       for (const extras of [false, true]) {
         if (isExtraEvent(name) && !extras) {

@@ -54,8 +54,14 @@ export function expectDocumentedShape(e: IvsEvent, { extras = false } = {}): voi
       expect(e.resources[0]).toMatch(COMPOSITION_ARN);
       expect(d.stage_arn).toMatch(STAGE_ARN);
       const destination = extras && String(d.event_name).startsWith('Destination ');
-      expect(keys).toEqual(destination ? ['destination_id', 'event_name', 'stage_arn'] : ['event_name', 'stage_arn']);
-      if (destination) expect(d.destination_id).toMatch(/^[a-zA-Z0-9]{12}$/);
+      const recording = String(d.event_name).startsWith('Composite Recording ');
+      if (recording) {
+        const base = ['destination_id', 'event_name', 'recording_s3_bucket_name', 'recording_s3_key_prefix', 'stage_arn'];
+        expect(keys).toEqual((d.event_name === 'Composite Recording Start' ? base : [...base, 'recording_duration_ms']).sort());
+        // The destination's recordingPrefix: <id>/<compositionId>/<destinationId>/composite.
+        expect(d.recording_s3_key_prefix).toBe(`${String(d.recording_s3_key_prefix).split('/')[0]}/${e.resources[0]!.split('/').pop()}/${d.destination_id}/composite`);
+      } else expect(keys).toEqual(destination ? ['destination_id', 'event_name', 'stage_arn'] : ['event_name', 'stage_arn']);
+      if (destination || recording) expect(d.destination_id).toMatch(/^[a-zA-Z0-9]{12}$/);
       break;
     }
     case 'IVS Participant Recording State Change': {

@@ -4,10 +4,12 @@
 // state that moved. The envelopes go into the event tables in the same transaction as the change.
 import { participantKey, type CompositionRec, type DestinationRec, type EventRec, type Op, type ParticipantRec, type Store } from '../state/store.js';
 import {
+  compositeRecordingDetail,
   envelope,
   isExtraEvent,
   STAGE_EVENT_OF_PARTICIPANT_EVENT,
   stageUpdateDetail,
+  type CompositeRecordingEventName,
   type CompositionEventName,
   type IvsEvent,
   type Origin,
@@ -77,6 +79,19 @@ function destinationEventName(before: string | undefined, after: string): Compos
   }
 }
 
+const COMPOSITE_RECORDING_EVENT: Record<NonNullable<DestinationRec['recording']>['state'], CompositeRecordingEventName> = {
+  ACTIVE: 'Composite Recording Start',
+  STOPPED: 'Composite Recording End',
+  FAILED: 'Composite Recording Failure',
+};
+
+/** Extra: the composite recording of S3 destination `d` moved (its first segment, or its closing file, was written). */
+function compositeRecordingChange(origin: Origin, before: DestinationRec | undefined, c: CompositionRec, d: DestinationRec, now: number): IvsEvent | undefined {
+  if (!d.recording || d.recording.state === before?.recording?.state) return undefined;
+  const where = { bucket: d.recording.bucket, prefix: d.detail?.s3.recordingPrefix ?? '' };
+  return envelope(origin, now, c.arn, compositeRecordingDetail(COMPOSITE_RECORDING_EVENT[d.recording.state], c.stageArn, d.id, where, d.recording.durationMs));
+}
+
 function compositionChange(origin: Origin, before: CompositionRec | undefined, after: CompositionRec, now: number, extras: boolean): IvsEvent[] {
   const at = (event_name: CompositionEventName, destination?: DestinationRec) =>
     envelope(origin, now, after.arn, destination && extras ? { event_name, stage_arn: after.stageArn, destination_id: destination.id } : { event_name, stage_arn: after.stageArn });
@@ -85,8 +100,11 @@ function compositionChange(origin: Origin, before: CompositionRec | undefined, a
   // Session Start comes before the destinations start; Destination End comes before Session End (ssc-overview).
   if (after.state === 'ACTIVE' && was !== 'ACTIVE') events.push(at('Session Start'));
   for (const d of after.destinations) {
-    const name = destinationEventName(before?.destinations.find((b) => b.id === d.id)?.state ?? (before ? undefined : 'STARTING'), d.state);
+    const previous = before?.destinations.find((b) => b.id === d.id);
+    const name = destinationEventName(previous?.state ?? (before ? undefined : 'STARTING'), d.state);
     if (name) events.push(at(name, d));
+    const recording = extras ? compositeRecordingChange(origin, previous, after, d, now) : undefined;
+    if (recording) events.push(recording);
   }
   if (after.state !== was) {
     if (after.state === 'STOPPED') events.push(at('Session End'));

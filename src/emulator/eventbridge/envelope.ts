@@ -34,6 +34,9 @@ export const EVENT_NAMES = {
     'Destination End',
     'Destination Failure',
     'Destination Reconnecting',
+    'Composite Recording Start',
+    'Composite Recording End',
+    'Composite Recording Failure',
   ],
   [PARTICIPANT_RECORDING_STATE_CHANGE]: ['Recording Start', 'Recording End', 'Recording Start Failure', 'Recording End Failure'],
 } as const satisfies Record<DetailType, readonly string[]>;
@@ -48,7 +51,21 @@ export type EventName = StageEventName | CompositionEventName | RecordingEventNa
  * no source shows the service sending (docs/events.md, "Extras"). An app keyed on them would work locally
  * and do nothing in production, so they are never sent by default.
  */
-export const EXTRA_EVENT_NAMES: ReadonlySet<EventName> = new Set<EventName>(['Participant Replication Started', 'Participant Replication Stopped', 'Token Exchanged']);
+export const EXTRA_EVENT_NAMES: ReadonlySet<EventName> = new Set<EventName>([
+  'Participant Replication Started',
+  'Participant Replication Stopped',
+  'Token Exchanged',
+  // AWS sends no event for a composite recording ("play back or process recorded streams only after the
+  // IVS Composition State Change (Session End) event", Composite Recording page): these are the emulator's.
+  'Composite Recording Start',
+  'Composite Recording End',
+  'Composite Recording Failure',
+]);
+
+/** The composite recording's own events (extras), about one S3 destination of a composition. */
+export const COMPOSITE_RECORDING_EVENTS = ['Composite Recording Start', 'Composite Recording End', 'Composite Recording Failure'] as const;
+export type CompositeRecordingEventName = (typeof COMPOSITE_RECORDING_EVENTS)[number];
+export const isCompositeRecordingEvent = (name: string): name is CompositeRecordingEventName => (COMPOSITE_RECORDING_EVENTS as readonly string[]).includes(name);
 
 export const isExtraEvent = (name: EventName): boolean => EXTRA_EVENT_NAMES.has(name);
 
@@ -71,8 +88,13 @@ export interface StageUpdateDetail {
 export interface CompositionDetail {
   event_name: CompositionEventName;
   stage_arn: string;
-  /** Extra: destination events only. */
+  /** Extra: destination events only; the composite recording events always. */
   destination_id?: string;
+  /** The composite recording events (extras): where the recording is, as the destination's `detail.s3.recordingPrefix`. */
+  recording_s3_bucket_name?: string;
+  recording_s3_key_prefix?: string;
+  /** Composite Recording End and Failure: the media recorded (the rendition playlist's duration). */
+  recording_duration_ms?: number;
 }
 
 /** `detail` of an IVS Participant Recording State Change. */
@@ -156,6 +178,19 @@ export function stageUpdateDetail(name: StageEventName, timeMs: number, who: { s
   return { session_id: who.sessionId, event_name: name, event_time: eventTime(timeMs), user_id: who.userId ?? '', participant_id: who.participantId };
 }
 
+/** The `detail` of a composite recording event; the duration on End and Failure only. */
+export function compositeRecordingDetail(
+  name: CompositeRecordingEventName,
+  stageArn: string,
+  destinationId: string,
+  where: { bucket: string; prefix: string },
+  durationMs: number | undefined,
+): CompositionDetail {
+  const detail: CompositionDetail = { event_name: name, stage_arn: stageArn, destination_id: destinationId, recording_s3_bucket_name: where.bucket, recording_s3_key_prefix: where.prefix };
+  if (name !== 'Composite Recording Start' && durationMs !== undefined) detail.recording_duration_ms = durationMs;
+  return detail;
+}
+
 /**
  * A realistic envelope of any event, with invented ids where none are given (for `ivsrt events sample`
  * and `events send`, like `sam local generate-event`).
@@ -179,9 +214,16 @@ export function sampleEvent(name: EventName, options: SampleOptions): IvsEvent {
       return at(stageArn, detail);
     }
     case COMPOSITION_STATE_CHANGE: {
+      const compositionId = 'cOmP0s1t10n1';
+      const destinationId = 'dEsT1nAt10n1';
+      if (isCompositeRecordingEvent(name)) {
+        // The prefix's first segment is an id of its own, not the stage's (behaviour notes, StartComposition).
+        const prefix = `MNALAcH9j2EJ/${compositionId}/${destinationId}/composite`;
+        return at(arn('composition', compositionId), compositeRecordingDetail(name, stageArn, destinationId, { bucket: 'ivs-recordings', prefix }, SAMPLE_DURATION_MS));
+      }
       const detail: CompositionDetail = { event_name: name as CompositionEventName, stage_arn: stageArn };
-      if (options.extras && name.startsWith('Destination ')) detail.destination_id = 'dEsT1nAt10n1';
-      return at(arn('composition', 'cOmP0s1t10n1'), detail);
+      if (options.extras && name.startsWith('Destination ')) detail.destination_id = destinationId;
+      return at(arn('composition', compositionId), detail);
     }
     case PARTICIPANT_RECORDING_STATE_CHANGE: {
       const detail: RecordingDetail = {

@@ -56,9 +56,20 @@ export function restampProgramDateTime(playlist: string, startMs: number): strin
     .join('\n');
 }
 
+/**
+ * `playlist` with every EXT-X-PROGRAM-DATE-TIME moved by `offsetMs` (ffmpeg writes the wall clock's date;
+ * the emulator's clock is the wall clock plus an offset), in UTC with `Z`.
+ */
+export function shiftProgramDateTime(playlist: string, offsetMs: number): string {
+  return playlist.replace(/^#EXT-X-PROGRAM-DATE-TIME:(.+)$/gm, (line, date: string) => {
+    const ms = Date.parse(date);
+    return Number.isNaN(ms) ? line : `#EXT-X-PROGRAM-DATE-TIME:${new Date(ms + offsetMs).toISOString()}`;
+  });
+}
+
 /** A multivariant playlist naming one rendition's media playlist. */
-export function multivariantPlaylist(rendition: string, codecs: string, bandwidth: number, resolution?: string): string {
-  const size = resolution ? `,RESOLUTION=${resolution}` : '';
+export function multivariantPlaylist(rendition: string, codecs: string, bandwidth: number, resolution?: string, frameRate?: number): string {
+  const size = (resolution ? `,RESOLUTION=${resolution}` : '') + (frameRate ? `,FRAME-RATE=${frameRate.toFixed(3)}` : '');
   return `#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-INDEPENDENT-SEGMENTS\n#EXT-X-STREAM-INF:BANDWIDTH=${bandwidth}${size},CODECS="${codecs}"\n${rendition}/${PLAYLIST}\n`;
 }
 

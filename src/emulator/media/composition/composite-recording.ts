@@ -1,67 +1,115 @@
 // The composite recording of an S3 destination, written into the directory standing in for the bucket
-// (--s3-dir) under the destination's recordingPrefix, laid out as the User Guide's *Composite Recording*
-// page and the API reference's thumbnail description give it (docs/fidelity.md lists what is sourced and
-// what is inferred): events/recording-started.json when the renderer first writes it, media/hls/
-// multivariant.m3u8 over one rendition media/hls/<width>x<height>/playlist.m3u8 with MPEG-TS segments
-// (0.ts, 1.ts, ...; a new layout continues the playlist after #EXT-X-DISCONTINUITY), thumbnails per
-// thumbnailConfigurations under media/thumbnails/<width>x<height>/N.jpg (SEQUENTIAL) and
-// media/latest_thumbnail/<width>x<height>/thumb.jpg (LATEST), and, once the destination has stopped
-// (or failed), the VOD playlist closed and events/recording-ended.json (or recording-failed.json).
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+// (--s3-dir) under the destination's recordingPrefix, as the User Guide's *Composite Recording* page lays it
+// out (its "Recording Contents" and "JSON Metadata Files", with example files; docs/fidelity.md lists what
+// is sourced and what is inferred):
+// - events/recording-started.json once the first segment is written, and, once the destination has
+//   stopped (or failed) and the last segment is written, recording-ended.json (or recording-failed.json);
+// - media/hls/multivariant.m3u8 over the rendition's media/hls/<height>p<framerate>-<encoderConfigurationId>/
+//   playlist.m3u8, an EVENT playlist while the composition runs and VOD once it is over (the page's "Known
+//   Issue"), with MPEG-TS segments 0.ts, 1.ts, ... (a new layout continues after #EXT-X-DISCONTINUITY);
+// - thumbnails per thumbnailConfigurations: media/thumbnails/<width>x<height>/N.jpg (SEQUENTIAL) and
+//   media/latest_thumbnail/<width>x<height>/thumb.jpg (LATEST).
+// ffmpeg writes the segments into the bucket but its own playlist outside it: the bucket's playlist is
+// made from ffmpeg's with every EXT-X-PROGRAM-DATE-TIME on the emulator's clock (ffmpeg writes the wall
+// clock's, and reads its own playlist back when a new layout restarts it).
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  closingFile, HLS_PATH, mediaBlock, MULTIVARIANT, multivariantPlaylist, PLAYLIST, playlistDurationMs, restampProgramDateTime, rfc3339, thumbnailOutputs, writeRecordingFile, writeRecordingJson,
+  closingFile, HLS_PATH, LATEST_THUMBNAIL, MULTIVARIANT, multivariantPlaylist, PLAYLIST, playlistDurationMs, rfc3339, THUMBNAILS, thumbnailOutputs, writeRecordingFile, writeRecordingJson,
   type RecordingOutcome, type ThumbnailStorage,
 } from '../recording-files.js';
+
+/** One encoded rendition: the encoder configuration's video. */
+export interface Rendition {
+  /** The encoder configuration's id (the last part of its ARN); empty for the defaults. */
+  encoderId: string;
+  width: number;
+  height: number;
+  framerate: number;
+  bitrate: number;
+}
+
+/**
+ * The rendition's folder: `720p30-abcdeABCDE12` in the page's example files, i.e. (inferred) height, `p`,
+ * frame rate, and the encoder configuration's 12-character id.
+ */
+export const renditionPath = (r: Rendition): string => `${r.height}p${r.framerate}${r.encoderId ? `-${r.encoderId}` : ''}`;
 
 export interface CompositeTarget {
   /** DIR/<bucket>/<recordingPrefix> */
   dir: string;
-  compositionArn: string;
   stageArn: string;
   destinationId: string;
-  width: number;
-  height: number;
-  bitrate: number;
+  rendition: Rendition;
   segmentSeconds: number;
   thumbnails?: ThumbnailStorage;
+  /** Where ffmpeg keeps its own playlist (out of the bucket). */
+  workDir: string;
+  /** The emulator's clock (ms). */
+  now: () => number;
+  /** The first segment is written (Composite Recording Start). */
+  onStarted: () => void;
+  /** The closing file is written (or, for a bucket that takes no writes, would have been). */
+  onClosed: (outcome: RecordingOutcome, durationMs: number) => void;
+}
+
+/** A media playlist's segments as ffmpeg lists them, with the wall-clock date of each (where it wrote one). */
+interface Listed {
+  uri: string;
+  wallMs?: number;
 }
 
 export class CompositeRecording {
   private startedAt: number | undefined;
   private closed = false;
+  /** Pipelines writing it now (it is closed only once none is). */
+  writers = 0;
+  /** Each segment's EXT-X-PROGRAM-DATE-TIME on the emulator's clock, fixed when the segment is first seen. */
+  private readonly stamps = new Map<string, number>();
+  private seenMtime = 0;
 
   constructor(readonly target: CompositeTarget) {}
 
-  /** The rendition folder: the encoder configuration's size, as the thumbnail folders are named. */
   get rendition(): string {
-    return `${this.target.width}x${this.target.height}`;
+    return renditionPath(this.target.rendition);
+  }
+
+  /** The thumbnails' folder: the picture's size (the page's example: `1280x720`). */
+  private get size(): string {
+    return `${this.target.rendition.width}x${this.target.rendition.height}`;
   }
 
   private get playlist(): string {
     return join(this.target.dir, HLS_PATH, this.rendition, PLAYLIST);
   }
 
-  private metadata(status: string, extra: { recording_ended_at?: string; duration_ms?: number } = {}): Record<string, unknown> {
-    const { compositionArn, stageArn, destinationId } = this.target;
-    const out: Record<string, unknown> = { version: 'v1', composition_arn: compositionArn, stage_arn: stageArn, destination_id: destinationId };
+  private get ffmpegPlaylist(): string {
+    return join(this.target.workDir, PLAYLIST);
+  }
+
+  /** The metadata files' fields, in the order of the page's examples. */
+  private metadata(status: RecordingOutcome | 'RECORDING_STARTED', extra: { recording_ended_at?: string; duration_ms?: number } = {}): Record<string, unknown> {
+    const { width, height } = this.target.rendition;
+    const out: Record<string, unknown> = { version: 'v1', stage_arn: this.target.stageArn };
     if (this.startedAt !== undefined) out.recording_started_at = rfc3339(this.startedAt);
     if (extra.recording_ended_at !== undefined) out.recording_ended_at = extra.recording_ended_at;
     out.recording_status = status;
-    out.media = mediaBlock(this.rendition, this.target.thumbnails, extra.duration_ms);
+    const hls: Record<string, unknown> = {};
+    if (extra.duration_ms !== undefined) hls.duration_ms = extra.duration_ms;
+    Object.assign(hls, { path: HLS_PATH, playlist: MULTIVARIANT, renditions: [{ path: this.rendition, playlist: PLAYLIST, resolution_width: width, resolution_height: height }] });
+    const media: Record<string, unknown> = { hls };
+    const resolutions = [{ path: this.size, resolution_width: width, resolution_height: height }];
+    // "available only when the thumbnail configuration's storage field includes SEQUENTIAL" (LATEST likewise)
+    if (this.target.thumbnails?.sequential) media.thumbnails = { path: THUMBNAILS, resolutions };
+    if (this.target.thumbnails?.latest) media.latest_thumbnail = { path: LATEST_THUMBNAIL, resolutions };
+    out.media = media;
     return out;
   }
 
-  /** The renderer is writing it from `at` (the first time only): recording-started.json and the multivariant playlist. */
-  started(at: number): void {
-    if (this.startedAt !== undefined || this.closed) return;
-    this.startedAt = at;
-    writeRecordingJson(this.target.dir, 'events/recording-started.json', this.metadata('RECORDING_STARTED'));
-    writeRecordingFile(this.target.dir, `${HLS_PATH}/${MULTIVARIANT}`, multivariantPlaylist(this.rendition, 'avc1.64001f,mp4a.40.2', this.target.bitrate + 128_000, this.rendition));
-  }
-
-  /** ffmpeg's tee slave for the HLS: an EVENT playlist each new ffmpeg appends to, segment numbers going on. */
+  /** ffmpeg's tee slave for the HLS: segments into the bucket, numbered on by each new ffmpeg; its playlist in the work dir. */
   hlsSlave(): { options: Record<string, string | number>; path: string } {
+    mkdirSync(join(this.target.dir, HLS_PATH, this.rendition), { recursive: true });
+    mkdirSync(this.target.workDir, { recursive: true });
     return {
       options: {
         f: 'hls',
@@ -71,34 +119,96 @@ export class CompositeRecording {
         hls_segment_type: 'mpegts',
         hls_segment_filename: join(this.target.dir, HLS_PATH, this.rendition, '%d.ts'),
       },
-      path: this.playlist,
+      path: this.ffmpegPlaylist,
     };
   }
 
   /** The thumbnail outputs, each reading the frames `source` maps (one every targetIntervalSeconds). */
   thumbnailArgs(source: (which: 'sequential' | 'latest') => string[]): string[] {
-    return thumbnailOutputs(this.target.dir, this.rendition, this.target.thumbnails, source);
+    return thumbnailOutputs(this.target.dir, this.size, this.target.thumbnails, source);
   }
 
   /**
-   * The destination is over at `endedAt`, its media written out: the playlist becomes VOD and ends, and
-   * recording-ended.json (or recording-failed.json) is written; nothing when `write` is false (a bucket that takes no writes).
+   * Brings the bucket's playlist up to ffmpeg's (called as segments come, and once more at the end): new
+   * segments get their date on the emulator's clock; the first one starts the recording.
    */
-  close(outcome: RecordingOutcome, endedAt: number, write: boolean): void {
+  sync(): void {
+    if (this.closed || !existsSync(this.ffmpegPlaylist)) return;
+    const mtime = statSync(this.ffmpegPlaylist).mtimeMs;
+    if (mtime === this.seenMtime) return;
+    this.seenMtime = mtime;
+    const text = readFileSync(this.ffmpegPlaylist, 'utf8');
+    const listed = listSegments(text);
+    if (listed.length === 0) return;
+    // ffmpeg's wall-clock date, moved onto the emulator's clock as it runs now.
+    const offset = this.target.now() - Date.now();
+    for (const { uri, wallMs } of listed) if (!this.stamps.has(uri)) this.stamps.set(uri, (wallMs ?? Date.now()) + offset);
+    if (this.startedAt === undefined) this.start();
+    writeFileSync(this.playlist, this.stamped(text));
+  }
+
+  /** Recording Start: recording-started.json and the multivariant playlist. */
+  private start(): void {
+    this.startedAt = this.target.now();
+    const { width, height, bitrate, framerate } = this.target.rendition;
+    writeRecordingJson(this.target.dir, 'events/recording-started.json', this.metadata('RECORDING_STARTED'));
+    writeRecordingFile(this.target.dir, `${HLS_PATH}/${MULTIVARIANT}`, multivariantPlaylist(this.rendition, 'avc1.64001f,mp4a.40.2', bitrate + 128_000, `${width}x${height}`, framerate));
+    this.target.onStarted();
+  }
+
+  /** ffmpeg's playlist with each segment's date on the emulator's clock. */
+  private stamped(text: string): string {
+    const out: string[] = [];
+    // A segment's tags come before its URI: its date goes where ffmpeg wrote its own.
+    let dateLine: number | undefined;
+    for (const line of text.split('\n')) {
+      if (line.startsWith('#EXT-X-PROGRAM-DATE-TIME:')) dateLine = out.length;
+      else if (line !== '' && !line.startsWith('#')) {
+        const date = this.stamps.get(line);
+        if (dateLine !== undefined && date !== undefined) out[dateLine] = `#EXT-X-PROGRAM-DATE-TIME:${new Date(date).toISOString()}`;
+        dateLine = undefined;
+      }
+      out.push(line);
+    }
+    return out.join('\n');
+  }
+
+  /**
+   * The destination is over, its media written out: the playlist becomes VOD and ends, and
+   * recording-ended.json (or recording-failed.json) is written; nothing when `write` is false (a bucket
+   * that takes no writes).
+   */
+  close(outcome: RecordingOutcome, write: boolean): void {
     if (this.closed) return;
+    this.sync();
     this.closed = true;
-    if (!write) return;
     let duration_ms = 0;
-    if (existsSync(this.playlist)) {
+    if (write && existsSync(this.playlist)) {
       let text = readFileSync(this.playlist, 'utf8').replace('#EXT-X-PLAYLIST-TYPE:EVENT', '#EXT-X-PLAYLIST-TYPE:VOD');
-      // EXT-X-PROGRAM-DATE-TIME on the emulator's clock, from the recording's start, not ffmpeg's wall clock.
-      if (this.startedAt !== undefined) text = restampProgramDateTime(text, this.startedAt);
       if (!/#EXT-X-ENDLIST\s*$/.test(text)) text = `${text.trimEnd()}\n#EXT-X-ENDLIST\n`;
       writeFileSync(this.playlist, text);
       duration_ms = playlistDurationMs(text);
     }
     const outcomeNow: RecordingOutcome = outcome !== 'RECORDING_ENDED' && this.startedAt === undefined ? 'RECORDING_START_FAILED' : outcome;
-    const ended = outcomeNow === 'RECORDING_START_FAILED' ? {} : { recording_ended_at: rfc3339(endedAt) };
-    writeRecordingJson(this.target.dir, closingFile(outcomeNow), this.metadata(outcomeNow, { ...ended, duration_ms }));
+    if (write) {
+      const ended = outcomeNow === 'RECORDING_START_FAILED' ? {} : { recording_ended_at: rfc3339(this.target.now()) };
+      writeRecordingJson(this.target.dir, closingFile(outcomeNow), this.metadata(outcomeNow, { ...ended, duration_ms }));
+    }
+    rmSync(this.target.workDir, { recursive: true, force: true });
+    this.target.onClosed(outcomeNow, duration_ms);
   }
+}
+
+/** The segments of a media playlist, each with the wall-clock EXT-X-PROGRAM-DATE-TIME written before it. */
+function listSegments(text: string): Listed[] {
+  const out: Listed[] = [];
+  let wallMs: number | undefined;
+  for (const line of text.split('\n')) {
+    if (line.startsWith('#EXT-X-PROGRAM-DATE-TIME:')) wallMs = Date.parse(line.slice('#EXT-X-PROGRAM-DATE-TIME:'.length));
+    else if (line !== '' && !line.startsWith('#')) {
+      out.push(wallMs === undefined || Number.isNaN(wallMs) ? { uri: line } : { uri: line, wallMs });
+      wallMs = undefined;
+    }
+  }
+  return out;
 }

@@ -6,6 +6,9 @@
 // destination as a composite recording under --s3-dir (composite-recording.ts). Simulated publishers
 // (no media) get a labelled placeholder tile.
 //
+// Each encoder configuration the composition's destinations name is its own rendition: one ffmpeg per
+// composition and encoder configuration, its picture laid out at that configuration's size.
+//
 // The scene (who is where, which streams) is worked out again after every committed change and whenever
 // a publisher's media starts, stops, or its video pauses; when it differs, ffmpeg is restarted with the
 // new graph (inputs cannot be added to a running ffmpeg), and the outputs go on from where they were.
@@ -22,11 +25,11 @@ import { participantKey, type CompositionRec, type DestinationRec } from '../../
 import { watchRtpSources, type MediaKind, type RtpSource } from '../whip/ingest.js';
 import { RtpFeed, type FeedStream } from '../../../media/rtp-feed.js';
 import { spawnTied } from '../../../media/spawn.js';
-import { CompositeRecording } from './composite-recording.js';
+import { CompositeRecording, type Rendition } from './composite-recording.js';
 import { outputArgs, type OutputTarget } from './output.js';
 
 /** The encoder configuration's defaults (API reference, Video): 1280x720, 30 fps, 2.5 Mbps. */
-const DEFAULT_VIDEO = { width: 1280, height: 720, framerate: 30, bitrate: 2_500_000 };
+const DEFAULT_VIDEO: Rendition = { encoderId: '', width: 1280, height: 720, framerate: 30, bitrate: 2_500_000 };
 /** A publisher's video counts as stopped after this long without a packet (omitStoppedVideo, placeholder). */
 const VIDEO_STOPPED_MS = 1_500;
 /** Changes that come together (a publisher joining, then its media) make one restart. */
@@ -43,6 +46,8 @@ export interface RendererOptions {
 
 export interface Scene {
   key: string;
+  /** The encoder configuration this scene is encoded with (its ARN; '' for the defaults). */
+  encoder: string;
   canvas: { width: number; height: number };
   framerate: number;
   bitrate: number;
@@ -62,15 +67,23 @@ interface S3Settings {
   thumbnailConfigurations?: { targetIntervalSeconds?: number; storage?: string[] }[];
 }
 
-/** The composition's video settings: its first encoder configuration (a channel's, else the S3 destination's). */
-function videoOf(emu: Emulator, c: CompositionRec): typeof DEFAULT_VIDEO {
-  for (const d of c.destinations) {
-    const config = d.configuration as { channel?: { encoderConfigurationArn?: string }; s3?: { encoderConfigurationArns?: string[] } };
-    const arn = config.channel?.encoderConfigurationArn ?? config.s3?.encoderConfigurationArns?.[0];
-    const video = arn ? (emu.store.encoders.get(arn)?.video as EncoderConfiguration['video']) : undefined;
-    if (video) return { width: video.width ?? 1280, height: video.height ?? 720, framerate: Math.round(video.framerate ?? 30), bitrate: video.bitrate ?? 2_500_000 };
-  }
-  return DEFAULT_VIDEO;
+/** The encoder configuration ARN a destination names (an S3 destination takes exactly one: the model's list has max 1). */
+function encoderOf(d: DestinationRec): string {
+  const config = d.configuration as { channel?: { encoderConfigurationArn?: string }; s3?: { encoderConfigurationArns?: string[] } };
+  return config.channel?.encoderConfigurationArn ?? config.s3?.encoderConfigurationArns?.[0] ?? '';
+}
+
+/** The video of encoder configuration `arn`, its defaults filled in (the defaults for none, or one since deleted). */
+function renditionOf(emu: Emulator, arn: string): Rendition {
+  const video = arn ? (emu.store.encoders.get(arn)?.video as EncoderConfiguration['video']) : undefined;
+  if (!video) return DEFAULT_VIDEO;
+  return {
+    encoderId: arn.slice(arn.lastIndexOf('/') + 1),
+    width: video.width ?? DEFAULT_VIDEO.width,
+    height: video.height ?? DEFAULT_VIDEO.height,
+    framerate: Math.round(video.framerate ?? DEFAULT_VIDEO.framerate),
+    bitrate: video.bitrate ?? DEFAULT_VIDEO.bitrate,
+  };
 }
 
 export class CompositionRenderer {
@@ -109,8 +122,9 @@ export class CompositionRenderer {
         this.schedule();
       },
     });
-    // A paused video is a change no commit announces.
+    // A paused video is a change no commit announces; new recorded segments are listed in the bucket's playlist.
     this.ticker = setInterval(() => {
+      for (const recording of this.recordings.values()) this.guard(recording, () => recording.sync());
       let changed = false;
       for (const key of this.sources.keys()) {
         const now = this.videoFlowing(key);
@@ -147,26 +161,26 @@ export class CompositionRenderer {
     this.settle.unref();
   }
 
-  /** Every ACTIVE composition renders its current scene; the others stop rendering. */
+  /** Every ACTIVE composition renders its current scenes (one per encoder configuration); the others stop rendering. */
   private refresh(): void {
     if (this.closed) return;
     const seen = new Set<string>();
     for (const c of this.emu.store.compositions.values()) {
       if (c.state !== 'ACTIVE' || !c.destinations.some(running)) continue;
-      seen.add(c.arn);
-      let pipeline = this.pipelines.get(c.arn);
-      if (!pipeline) this.pipelines.set(c.arn, (pipeline = new Pipeline(this.emu, c.id)));
-      void pipeline.show(this.scene(c)).then(() => this.closeRecordings(c.arn));
+      for (const scene of this.scenes(c)) {
+        const key = `${c.arn} ${scene.encoder}`;
+        seen.add(key);
+        let pipeline = this.pipelines.get(key);
+        if (!pipeline) this.pipelines.set(key, (pipeline = new Pipeline(this.emu, `${c.id}-${this.pipelineCount++}`)));
+        void pipeline.show(scene).then(() => this.closeRecordings(c.arn));
+      }
     }
-    for (const [arn, pipeline] of this.pipelines) {
-      if (seen.has(arn)) continue;
-      this.pipelines.delete(arn);
-      void pipeline.stop().then(() => this.closeRecordings(arn));
+    for (const [key, pipeline] of this.pipelines) {
+      if (seen.has(key)) continue;
+      this.pipelines.delete(key);
+      void pipeline.stop().then(() => this.closeRecordings(key.slice(0, key.indexOf(' '))));
     }
-    for (const key of this.recordings.keys()) {
-      const arn = key.slice(0, key.lastIndexOf('/'));
-      if (!this.pipelines.has(arn)) this.closeRecordings(arn);
-    }
+    for (const key of this.recordings.keys()) this.closeRecordings(key.slice(0, key.lastIndexOf('/')));
     // The live output of a composition that is gone (purged) goes with it.
     for (const id of this.liveIds) {
       if (![...this.emu.store.compositions.values()].some((c) => c.id === id)) {
@@ -177,10 +191,17 @@ export class CompositionRenderer {
   }
 
   private readonly liveIds = new Set<string>();
+  private pipelineCount = 0;
 
-  /** What `c` shows now: its stage's publishers laid out, and the streams and outputs that takes. */
-  scene(c: CompositionRec): Scene {
-    const video = videoOf(this.emu, c);
+  /** What `c` shows now, one scene for each encoder configuration its running destinations name. */
+  scenes(c: CompositionRec): Scene[] {
+    const encoders = [...new Set(c.destinations.filter(running).map(encoderOf))];
+    return encoders.map((encoder) => this.scene(c, encoder, c.destinations.filter((d) => running(d) && encoderOf(d) === encoder)));
+  }
+
+  /** `c` as encoder configuration `encoder` shows it: its stage's publishers laid out, and the streams and outputs that takes. */
+  private scene(c: CompositionRec, encoder: string, destinations: DestinationRec[]): Scene {
+    const video = renditionOf(this.emu, encoder);
     const canvas = { width: video.width, height: video.height };
     const sessionId = this.emu.store.stages.get(c.stageArn)?.activeSessionId;
     const members = sessionId === undefined ? [] : [...(this.emu.store.participants.get(sessionId)?.values() ?? [])];
@@ -215,8 +236,7 @@ export class CompositionRenderer {
       if (source?.payloadTypes.audio !== undefined) audio.push(streamOf(participantKey(p), 'audio', source.payloadTypes.audio));
     }
     const outputs: OutputTarget[] = [];
-    for (const d of c.destinations) {
-      if (!running(d)) continue;
+    for (const d of destinations) {
       const config = d.configuration as { channel?: unknown; s3?: unknown };
       if (config.channel) {
         this.liveIds.add(c.id);
@@ -231,11 +251,11 @@ export class CompositionRenderer {
       audio: audio.map((a) => streams[Number(a.slice(2))]!.participant),
       outputs: outputs.map((o) => o.destinationId),
     });
-    return { key, canvas, framerate: video.framerate, bitrate: video.bitrate, tiles: drawn, streams, audio, outputs };
+    return { key, encoder, canvas, framerate: video.framerate, bitrate: video.bitrate, tiles: drawn, streams, audio, outputs };
   }
 
   /** The composite recording of S3 destination `d` (made when it first runs), or none without --s3-dir. */
-  private recordingOf(c: CompositionRec, d: DestinationRec, video: typeof DEFAULT_VIDEO): CompositeRecording | undefined {
+  private recordingOf(c: CompositionRec, d: DestinationRec, rendition: Rendition): CompositeRecording | undefined {
     const key = `${c.arn}/${d.id}`;
     const existing = this.recordings.get(key);
     if (existing || !this.options.s3Dir) return existing;
@@ -245,41 +265,61 @@ export class CompositionRenderer {
     if (!bucket || !prefix) return undefined;
     const thumbnails = s3.thumbnailConfigurations?.[0];
     const storage = thumbnails?.storage ?? ['SEQUENTIAL'];
+    const arn = c.arn;
     const recording = new CompositeRecording({
       dir: join(this.options.s3Dir, bucket, prefix),
-      compositionArn: c.arn,
       stageArn: c.stageArn,
       destinationId: d.id,
-      width: video.width,
-      height: video.height,
-      bitrate: video.bitrate,
+      rendition,
       segmentSeconds: s3.recordingConfiguration?.hlsConfiguration?.targetSegmentDurationSeconds ?? 2,
       // thumbnailConfigurations: "Default: SEQUENTIAL" every 60 s; an empty list records none.
       ...(s3.thumbnailConfigurations?.length !== 0 && {
         thumbnails: { intervalSeconds: thumbnails?.targetIntervalSeconds ?? 60, sequential: storage.includes('SEQUENTIAL'), latest: storage.includes('LATEST') },
       }),
+      workDir: join(this.liveDirOf(c.id), '..', `.recording-${c.id}-${d.id}`),
+      now: () => this.emu.now(),
+      onStarted: () => this.recordingMoved(arn, d.id, { state: 'ACTIVE', bucket }),
+      onClosed: (outcome, durationMs) => this.recordingMoved(arn, d.id, { state: outcome === 'RECORDING_ENDED' ? 'STOPPED' : 'FAILED', bucket, durationMs }),
     });
     this.recordings.set(key, recording);
     return recording;
   }
 
-  /** Recordings of `compositionArn` whose destination is over (its media written out by now) get their closing files. */
+  /** The destination's composite recording moved on (the composite recording events follow from it). */
+  private recordingMoved(compositionArn: string, destinationId: string, recording: NonNullable<DestinationRec['recording']>): void {
+    const c = this.emu.store.compositions.get(compositionArn);
+    if (!c?.destinations.some((d) => d.id === destinationId)) return; // purged meanwhile
+    const next: CompositionRec = { ...c, destinations: c.destinations.map((d) => (d.id === destinationId ? { ...d, recording } : d)) };
+    this.emu.mutate([{ k: 'composition', v: next }]).catch((error: unknown) => this.emu.log(`composite recording of ${compositionArn}: ${error instanceof Error ? error.message : String(error)}`));
+  }
+
+  /** Runs `work` on a recording's files; a failure to write them is logged, never thrown. */
+  private guard(recording: CompositeRecording, work: () => void): void {
+    try {
+      work();
+    } catch (error) {
+      this.emu.log(`composite recording ${recording.target.dir}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  /** Recordings of `compositionArn` whose destination is over and which no ffmpeg writes any more get their closing files. */
   private closeRecordings(compositionArn: string): void {
     const c = this.emu.store.compositions.get(compositionArn);
     for (const [key, recording] of this.recordings) {
-      if (!key.startsWith(`${compositionArn}/`)) continue;
+      if (!key.startsWith(`${compositionArn}/`) || recording.writers > 0) continue;
       const d = c?.destinations.find((x) => x.id === recording.target.destinationId);
       if (d && !over(d)) continue;
       this.recordings.delete(key);
       const storageArn = (d?.configuration as { s3?: S3Settings } | undefined)?.s3?.storageConfigurationArn;
       const bucketName = storageArn ? this.emu.store.storages.get(storageArn)?.s3.bucketName : undefined;
       const outcome = d?.state === 'STOPPED' ? 'RECORDING_ENDED' : 'RECORDING_ENDED_WITH_FAILURE';
-      try {
-        recording.close(outcome, d?.endTime ?? this.emu.now(), !(bucketName && isBucketBroken(this.emu, bucketName)));
-      } catch (error) {
-        this.emu.log(`composite recording ${recording.target.dir}: ${error instanceof Error ? error.message : String(error)}`);
-      }
+      this.guard(recording, () => recording.close(outcome, !(bucketName && isBucketBroken(this.emu, bucketName))));
     }
+  }
+
+  /** The emulator's clock minus the wall clock ffmpeg dates its playlists by (ms). */
+  clockOffset(): number {
+    return this.emu.now() - Date.now();
   }
 
   /** The source of a participant's media, for a pipeline's feed. */
@@ -315,6 +355,8 @@ class Pipeline {
   private ffmpeg: ChildProcess | undefined;
   private feed: RtpFeed | undefined;
   private unlisten: (() => void)[] = [];
+  /** The composite recordings the running ffmpeg writes. */
+  private writing: CompositeRecording[] = [];
   /** The restart under way; a newer scene waits for it. */
   private work: Promise<void> = Promise.resolve();
   private stopped = false;
@@ -399,7 +441,8 @@ class Pipeline {
     args.push(...outputArgs(scene.outputs), ...thumbnails);
     const child = spawnTied(ffmpeg, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     this.ffmpeg = child;
-    for (const output of scene.outputs) if (output.kind === 'recording') output.recording.started(this.emu.now());
+    this.writing = scene.outputs.flatMap((o) => (o.kind === 'recording' ? [o.recording] : []));
+    for (const recording of this.writing) recording.writers++;
     let errors = '';
     child.stderr!.on('data', (c: Buffer) => (errors = (errors + c.toString()).slice(-2000)));
     child.once('exit', (code, signal) => {
@@ -426,5 +469,6 @@ class Pipeline {
     for (const stop of this.unlisten.splice(0)) stop();
     this.feed?.close();
     this.feed = undefined;
+    for (const recording of this.writing.splice(0)) recording.writers--;
   }
 }
