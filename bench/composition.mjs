@@ -1,47 +1,40 @@
-// Composition benchmark: the CPU of the emulator's composition renderer for N publishers of 360p into a
-// 720p30 channel output, side by side with a bare ffmpeg xstack pipeline doing the same work (N H.264 360p30
-// streams with Opus decoded, stacked 2x2, x264 veryfast 720p30 2.5 Mbps and AAC to HLS), and the layout
-// change latency: from a publisher joining (its PUBLISH_STARTED) or leaving (its WHIP DELETE) to the first
-// live segment showing the new layout.
+// Composition benchmark.
+// 1. CPU: the emulator's composition renderer for N publishers of 360p into a 720p30 channel output, side
+//    by side with a bare ffmpeg xstack pipeline doing the same work (N H.264 360p30 streams with Opus
+//    decoded, stacked 2x2, x264 veryfast 720p30 2.5 Mbps and AAC to HLS).
+// 2. Re-layout latency, each from the moment of the change to the first live segment whose picture shows
+//    the new layout (what a player can fetch; a segment is one second):
+//    - arrive: a red publisher's PUBLISH_STARTED, to red in the fifth tile;
+//    - exchange: its token exchange giving it rank=0 (participantOrderAttribute), to red in the first tile;
+//    - leave: its `ivsrt publish` interrupted, to the first tile's own colour back;
+//    - mute: an aiortc publisher (Debian's python3-aiortc) stopping its video while it stays published, to
+//      the placeholder in its tile.
 //
 //   node bench/composition.mjs [--publishers 4] [--seconds 20] [--changes 3]
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, spawnEmulator, whipPublishers } from './spawn-emulator.mjs';
+import { fileURLToPath } from 'node:url';
+import { adminHeaders, BIN, cliAt, cpuSeconds, numberArg, sleep, spawnEmulator, whipPublishers } from './spawn-emulator.mjs';
 
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const PUBLISHERS = arg('publishers', 4);
-const SECONDS = arg('seconds', 20);
-const CHANGES = arg('changes', 3);
+const PUBLISHERS = numberArg('publishers', 4);
+const SECONDS = numberArg('seconds', 20);
+const CHANGES = numberArg('changes', 3);
+const AIORTC = fileURLToPath(new URL('../test/subscribe/aiortc_client.py', import.meta.url));
 const home = mkdtempSync(join(tmpdir(), 'ivsrt-bench-composition-'));
 const env = { ...process.env, IVSRT_HOME: home, AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', AWS_REGION: 'us-east-1' };
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const { child: emulator, url } = await spawnEmulator([], { env });
-const publishers = [];
+const publishers = new Set();
 // Whatever happens, nothing this benchmark started outlives it.
 process.on('exit', () => {
   for (const p of publishers) p.kill('SIGKILL');
   emulator.kill('SIGKILL');
 });
-const cli = (...args) =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args, '--endpoint-url', url, '--json'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (c) => (out += c));
-    child.once('exit', (code) => (code === 0 ? resolve(out.trim() ? JSON.parse(out) : {}) : reject(new Error(`ivsrt ${args.join(' ')}: ${code}`))));
-  });
+const run = cliAt(url, env);
+const cli = async (...args) => JSON.parse((await run(...args, '--json')) || '{}');
 
-/** utime + stime of a process, in seconds (clock ticks of 1/100 s). */
-function cpuSeconds(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 /** The number of the newest segment a live playlist lists (its segments are one second each). */
 const newestSegmentNumber = (text) => Math.max(-1, ...[...text.matchAll(/(\d+)\.ts$/gm)].map((m) => Number(m[1])));
 /**
@@ -71,31 +64,33 @@ function pidWith(text) {
   return undefined;
 }
 
-function publish(name, source) {
-  const child = spawn(process.execPath, [BIN, 'publish', 'bench', '--user-id', name, ...source, '--resolution', '640x360', '--fps', '30', '--bitrate', '800', '--endpoint-url', url], { env, stdio: 'ignore' });
-  publishers.push(child);
+function track(child) {
+  publishers.add(child);
+  child.once('exit', () => publishers.delete(child));
   return child;
 }
+const publish = (source) => track(spawn(process.execPath, [BIN, 'publish', 'bench', ...source, '--resolution', '640x360', '--fps', '30', '--bitrate', '800', '--endpoint-url', url], { env, stdio: 'ignore' }));
 async function publishing(count) {
-  for (;;) {
-    if ((await whipPublishers(home, url)).filter((p) => p.publishStartedAt).length >= count) return;
-    await sleep(100);
-  }
+  while ((await whipPublishers(home, url)).filter((p) => p.publishStartedAt).length < count) await sleep(100);
 }
+const ended = (child) => new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve)));
 
 await cli('stage', 'create', '--name', 'bench');
-await cli('encoder-config', 'create', '--name', 'hd', '--width', '1280', '--height', '720', '--framerate', '30', '--bitrate', '2500000');
+const { encoderConfiguration } = await cli('encoder-config', 'create', '--name', 'hd', '--width', '1280', '--height', '720', '--framerate', '30', '--bitrate', '2500000');
+const base = [];
 for (let i = 0; i < PUBLISHERS; i++) {
-  publish(`p${i}`, ['--test-pattern']);
+  base.push(publish(['--user-id', `p${i}`, '--test-pattern']));
   await publishing(i + 1);
 }
-const { composition } = await cli('composition', 'start', 'bench', '--channel', 'arn:aws:ivs:us-east-1:123456789012:channel/AbCdEfGhIjKl', '--encoder', 'hd');
-const compositionId = composition.arn.split('/').pop();
-const playback = `${url}/playback/${compositionId}/live.m3u8`;
+const CHANNEL = 'arn:aws:ivs:us-east-1:123456789012:channel/AbCdEfGhIjKl';
+let { composition } = await cli('composition', 'start', 'bench', '--channel', CHANNEL, '--encoder', 'hd');
+let compositionId = composition.arn.split('/').pop();
+let playback = `${url}/playback/${compositionId}/live.m3u8`;
 let renderer;
-while (!(renderer = pidWith(`.${compositionId}.sdp`))) await sleep(200);
+// The renderer's ffmpeg reads its session description from .<compositionId>-<n>.sdp.
+while (!(renderer = pidWith(`.${compositionId}-`))) await sleep(200);
 await sleep(3000); // past probing and the first segments
-const load = readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
+const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 const emulatorBefore = cpuSeconds(emulator.pid);
 const t0 = performance.now();
 const rendererCores = await coresOver(renderer, SECONDS, async () => (await fetch(playback)).text());
@@ -124,49 +119,100 @@ const figures = (r) => `${r.cores.toFixed(2)} core while running; ${r.perVideoSe
 console.log(`composition renderer (ffmpeg): ${figures(rendererCores)}; emulator process (RTP to it): ${emulatorCores.toFixed(2)} core`);
 console.log(`bare ffmpeg xstack pipeline:    ${figures(bareCores)}`);
 
-// Layout changes: a red publisher joins (a new tile) and leaves (the tiles re-lay); each timed to the first
-// live segment whose frame shows the change at the red tile's centre.
-const newest = async () => {
-  const text = await (await fetch(playback)).text();
-  const segment = text.trim().split('\n').pop();
-  const file = join(home, 'segment.ts');
-  writeFileSync(file, Buffer.from(await (await fetch(new URL(segment, playback))).arrayBuffer()));
-  return { segment, file };
-};
-/** Red at the centre of the tile a fifth publisher takes (layout.ts: the second of two centred in the bottom row, 641,361 424x238). */
-async function redShown() {
-  try {
-    const { file } = await newest();
-    const rgb = execFileSync('ffmpeg', ['-v', 'quiet', '-i', file, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { maxBuffer: 16 << 20 });
-    const i = (480 * 1280 + 853) * 3;
-    return rgb[i] > 200 && rgb[i + 1] < 60 && rgb[i + 2] < 60;
-  } catch {
-    return undefined; // no segment yet, or one without a picture (a restart's first)
-  }
-}
-async function timeUntil(shown) {
-  const start = performance.now();
-  while ((await redShown()) !== shown) await sleep(50);
-  return (performance.now() - start) / 1000;
-}
-const latencies = [];
+// ---- re-layout latency --------------------------------------------------------------------------
+// Solid colours, so that a tile's centre says who is there: blue, green, yellow, white in the first four
+// tiles, by rank; a fifth publisher (red, or the aiortc one's cyan) after them.
 if (PUBLISHERS === 4) {
-  for (let i = 0; i < CHANGES; i++) {
-    const red = publish('red', ['--color', 'red']);
-    await publishing(PUBLISHERS + 1);
-    latencies.push(['join', await timeUntil(true)]);
-    const t = performance.now();
-    red.kill('SIGINT');
-    await new Promise((resolve) => red.once('exit', resolve));
-    const leftAfter = (performance.now() - t) / 1000;
-    latencies.push(['leave', leftAfter + (await timeUntil(false))]);
+  await cli('composition', 'stop', composition.arn, '--yes');
+  for (const child of base) child.kill('SIGINT');
+  await Promise.all(base.map(ended));
+  const colours = ['blue', 'green', 'yellow', 'white'];
+  for (const [i, colour] of colours.entries()) {
+    const token = await cli('token', 'create', 'bench', '--user-id', colour, '--capabilities', 'publish', '--attributes', `rank=${i + 1}`);
+    publish(['--token', token.participantToken.token, '--color', colour]);
+    await publishing(i + 1);
   }
+  const request = join(home, 'start.json');
+  writeFileSync(request, JSON.stringify({ layout: { grid: { participantOrderAttribute: 'rank' } }, destinations: [{ channel: { channelArn: CHANNEL, encoderConfigurationArn: encoderConfiguration.arn } }] }));
+  ({ composition } = await cli('composition', 'start', 'bench', '--input', request));
+  compositionId = composition.arn.split('/').pop();
+  playback = `${url}/playback/${compositionId}/live.m3u8`;
+
+  // Tile centres on 1280x720 with gap 2 (src/composition/layout.ts): five tiles, 3 + 2 centred.
+  const FIRST = { x: 214, y: 240 };
+  const FIFTH = { x: 853, y: 480 };
+  const RGB = { red: [255, 0, 0], blue: [0, 0, 255], cyan: [0, 255, 255], placeholder: [0x40, 0x40, 0x40] };
+  const near = (got, want) => got.every((v, i) => Math.abs(v - want[i]) <= 48);
+  /** The first frame of the newest live segment, as RGB (undefined while there is none, or a restart's first has no picture). */
+  async function newestFrame() {
+    try {
+      const text = await (await fetch(playback)).text();
+      const segment = text.trim().split('\n').pop();
+      if (!segment.endsWith('.ts')) return undefined;
+      const file = join(home, 'segment.ts');
+      writeFileSync(file, Buffer.from(await (await fetch(new URL(segment, playback))).arrayBuffer()));
+      return execFileSync('ffmpeg', ['-v', 'quiet', '-i', file, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { maxBuffer: 16 << 20 });
+    } catch {
+      return undefined;
+    }
+  }
+  const pixel = (frame, { x, y }) => [...frame.subarray((y * 1280 + x) * 3, (y * 1280 + x) * 3 + 3)];
+  /** Seconds from `since` (performance.now()) until a live frame has `colour` at `where`. */
+  async function secondsUntil(since, where, colour) {
+    for (;;) {
+      const frame = await newestFrame();
+      if (frame && near(pixel(frame, where), RGB[colour])) return (performance.now() - since) / 1000;
+      await sleep(50);
+    }
+  }
+  await secondsUntil(performance.now(), FIRST, 'blue');
+
+  // A self-signed token for the red publisher, so that it can be exchanged for one with other attributes.
+  const key = join(home, 'key.pem');
+  await cli('public-key', 'create', '--name', 'bench-key', '--out', key);
+  const sign = async (attributes) =>
+    (await cli('token', 'sign', 'bench', '--key', key, '--public-key', 'bench-key', '--participant-id', 'swapper', '--user-id', 'red', '--capabilities', 'publish', ...(attributes ? ['--attributes', attributes] : []))).participantToken.token;
+  const latencies = [];
+  for (let round = 0; round < CHANGES; round++) {
+    const first = await sign();
+    const red = publish(['--token', first, '--color', 'red']);
+    await publishing(PUBLISHERS + 1);
+    latencies.push(['arrive', await secondsUntil(performance.now(), FIFTH, 'red')]);
+    let t = performance.now();
+    const exchanged = await fetch(`${url}/_ivsrt/exchange`, { method: 'POST', headers: { ...adminHeaders(home, url), 'content-type': 'application/json' }, body: JSON.stringify({ token: first, newToken: await sign('rank=0') }) });
+    if (exchanged.status !== 200) throw new Error(`token exchange: ${exchanged.status} ${await exchanged.text()}`);
+    latencies.push(['token exchange', await secondsUntil(t, FIRST, 'red')]);
+    t = performance.now();
+    red.kill('SIGINT');
+    latencies.push(['leave', await secondsUntil(t, FIRST, 'blue')]);
+    await ended(red);
+
+    const { participantToken } = await cli('token', 'create', 'bench', '--user-id', 'cyan', '--capabilities', 'publish');
+    const whip = (await cli('stage', 'get', 'bench')).stage.endpoints.whip;
+    const aiortc = track(spawn('/usr/bin/python3', [AIORTC, 'publish', '--url', whip, '--token', participantToken.token, '--colour', '00ffff', '--width', '640', '--height', '360'], { stdio: ['pipe', 'pipe', 'ignore'] }));
+    let out = '';
+    const said = (event) => new Promise((resolve) => {
+      const check = () => out.includes(`"event": "${event}"`) && resolve();
+      aiortc.stdout.on('data', (c) => ((out += c), check()));
+      check();
+    });
+    await said('published');
+    await secondsUntil(performance.now(), FIFTH, 'cyan');
+    aiortc.stdin.write('stop-video\n');
+    await said('video-stopped');
+    latencies.push(['mute (video stops)', await secondsUntil(performance.now(), FIFTH, 'placeholder')]);
+    aiortc.stdin.end();
+    await ended(aiortc);
+    await secondsUntil(performance.now(), FIRST, 'blue');
+  }
+  for (const [what, seconds] of latencies) console.log(`layout change on ${what}: ${seconds.toFixed(2)} s`);
+  const kinds = [...new Set(latencies.map(([what]) => what))];
+  const worst = kinds.map((what) => `${what} ${Math.max(...latencies.filter(([w]) => w === what).map(([, s]) => s)).toFixed(2)} s`);
+  console.log(`worst of ${CHANGES}: ${worst.join('; ')}`);
 }
 
 for (const p of publishers) p.kill('SIGINT');
 await sleep(1500);
 emulator.kill('SIGINT');
-await new Promise((resolve) => emulator.once('exit', resolve));
+await ended(emulator);
 rmSync(home, { recursive: true, force: true });
-
-for (const [what, seconds] of latencies) console.log(`layout change on ${what}: ${seconds.toFixed(2)} s`);

@@ -2,6 +2,7 @@
 // a user runs it, resolved once it prints the line with its URL.
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const BIN = fileURLToPath(new URL('../bin/ivsrt.js', import.meta.url));
@@ -26,13 +27,18 @@ export async function spawnEmulator(args = [], { env = process.env, stderr = 'pi
   return { child, url, log: () => log };
 }
 
-/** The emulator's WHIP publishers with what it measures (GET /_ivsrt/media, with the instance's admin secret from IVSRT_HOME). */
-export async function whipPublishers(home, url) {
-  const { readFileSync } = await import('node:fs');
-  const { join } = await import('node:path');
+/** The header that admits a request to the emulator's admin routes (/_ivsrt/...): the instance's secret, from IVSRT_HOME. */
+export function adminHeaders(home, url) {
   const secret = JSON.parse(readFileSync(join(home, 'instances', `${new URL(url).port}.json`), 'utf8')).adminSecret;
-  return (await (await fetch(`${url}/_ivsrt/media`, { headers: { 'x-ivsrt-admin-secret': secret } })).json()).whipPublishers;
+  return { 'x-ivsrt-admin-secret': secret };
 }
+
+/** The emulator's WHIP publishers with what it measures (GET /_ivsrt/media). */
+export async function whipPublishers(home, url) {
+  return (await (await fetch(`${url}/_ivsrt/media`, { headers: adminHeaders(home, url) })).json()).whipPublishers;
+}
+
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** `--name <number>` from the command line, or `fallback`. */
 export const numberArg = (name, fallback) => {

@@ -19,6 +19,7 @@ import { BIN, testEnv } from '../helpers/cli.js';
 import { scratchDir } from '../helpers/scratch.js';
 import { eventually } from '../whip/media.js';
 import { mediaOf } from '../whip/whip-api.js';
+import { aiortc } from '../subscribe/clients.js';
 import { decodeFrame, extentAround, near, pixel, type Frame, type Rgb } from './pixels.js';
 
 const noFfmpeg = findFfmpeg() === undefined;
@@ -148,7 +149,8 @@ async function showing(playback: string, expected: Expected[]): Promise<{ frame:
       40_000,
     );
   } catch (error) {
-    throw new Error(`${(error as Error).message}; the last frame had ${last}`);
+    const said = bed.emu.output().split('\n').filter((line) => line.includes('composition')).slice(-5).join(' / ');
+    throw new Error(`${(error as Error).message}; the last frame had ${last || 'nothing (no segment)'}; the emulator said: ${said || 'nothing about compositions'}`);
   }
 }
 
@@ -289,6 +291,36 @@ describe.skipIf(noFfmpeg)('server-side composition of real publishers', () => {
     await bed.cli(['local', 'leave', '--stage', stageArn, '--participant', simulated.participantId], { IVSRT_HOME: bed.emu.home });
     mute.stdin!.end();
     await Promise.all([stopComposition(a.arn), stopComposition(b.arn)]);
+  });
+
+  it.skipIf(noAiortc)('a publisher whose video stops mid-stream (still connected and publishing, aiortc): its tile goes with omitStoppedVideo, else a "video stopped" placeholder takes it', async () => {
+    const { participantToken } = await bed.api('CreateParticipantToken', { stageArn, userId: 'pauser', capabilities: ['PUBLISH'] });
+    const whip = (await bed.api('GetStage', { arn: stageArn })).stage.endpoints.whip;
+    const pauser = aiortc(['publish', '--url', whip, '--token', participantToken.token, '--colour', '00ffff', '--width', '320', '--height', '180']);
+    children.push(pauser.child);
+    try {
+      await pauser.line((l) => l.event === 'published');
+      const { participant } = await bed.api('GetParticipant', { stageArn, sessionId: await sessionId(), participantId: participantToken.participantId });
+      const cyan: Publisher = { participantId: participantToken.participantId, userId: 'pauser', colour: [0, 255, 255], attributes: {}, arrival: new Date(participant.firstJoinTime).getTime(), stop: () => pauser.stop().then(() => undefined) };
+      const kept = { grid: { omitStoppedVideo: false, gridGap: 2 } };
+      const omitted = { grid: { omitStoppedVideo: true, gridGap: 2 } };
+      const [a, b] = await Promise.all([startComposition(kept), startComposition(omitted)]);
+      await Promise.all([showing(a.playback, expectedTiles(kept, [...publishers, cyan])), showing(b.playback, expectedTiles(omitted, [...publishers, cyan]))]);
+
+      pauser.child.stdin!.write('stop-video\n');
+      await pauser.line((l) => l.event === 'video-stopped');
+      const stopped = [{ userId: 'pauser', participantId: cyan.participantId, arrival: cyan.arrival }];
+      const placeholder = expectedTiles(kept, publishers, stopped);
+      expect(placeholder.find((t) => t.who === 'pauser')).toMatchObject({ colour: PLACEHOLDER });
+      const without = expectedTiles(omitted, publishers, stopped);
+      expect(without.map((t) => t.who)).not.toContain('pauser');
+      await Promise.all([showing(a.playback, placeholder), showing(b.playback, without)]);
+      // Still there all along: connected and publishing.
+      expect((await bed.api('GetParticipant', { stageArn, sessionId: await sessionId(), participantId: cyan.participantId })).participant).toMatchObject({ state: 'CONNECTED', published: true });
+      await Promise.all([stopComposition(a.arn), stopComposition(b.arn)]);
+    } finally {
+      await pauser.stop();
+    }
   });
 
   it('S3 destination: the composite recording under --s3-dir (metadata files, VOD playlist, thumbnails) at its own encoder configuration beside the channel\'s, on the emulator\'s clock, with its events; a failed destination gets recording-failed.json', async () => {

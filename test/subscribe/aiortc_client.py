@@ -2,7 +2,9 @@
 """An independent WebRTC client for the subscribe tests: Debian's aiortc (the stack of AWS's IVS samples).
 
 publish: sends a solid colour (H.264 chosen by the server) and a tone over WHIP to <whip_url>,
-         until stdin closes; prints one JSON line {"event": "published"} once connected.
+         until stdin closes; prints one JSON line {"event": "published"} once connected. A line
+         "stop-video" on stdin stops the video (no more frames; still connected and publishing) and
+         prints {"event": "video-stopped"}.
 subscribe: subscribes as the samples do (recvonly audio + video, max-bundle, POST to
            <whip_url>/subscribe/<id>, redirects followed keeping Authorization, candidates copied from
            the audio section), decodes N video frames and prints one JSON line per frame with its size
@@ -80,8 +82,12 @@ class SolidColour(VideoStreamTrack):
         super().__init__()
         self.image = numpy.zeros((height, width, 3), numpy.uint8)
         self.image[:, :] = rgb
+        self.running = asyncio.Event()
+        self.running.set()
 
     async def recv(self):
+        # A stopped video sends no frame at all (as a camera turned off), the track staying in place.
+        await self.running.wait()
         pts, time_base = await self.next_timestamp()
         frame = VideoFrame.from_ndarray(self.image, format="rgb24")
         frame.pts = pts
@@ -93,7 +99,8 @@ async def publish(args):
     pc = RTCPeerConnection(RTCConfiguration())
     pc.addTransceiver(AudioStreamTrack(), direction="sendonly")
     rgb = [int(args.colour[i:i + 2], 16) for i in (0, 2, 4)]
-    pc.addTransceiver(SolidColour(args.width, args.height, rgb), direction="sendonly")
+    video = SolidColour(args.width, args.height, rgb)
+    pc.addTransceiver(video, direction="sendonly")
     connected = asyncio.Event()
 
     @pc.on("connectionstatechange")
@@ -109,7 +116,13 @@ async def publish(args):
     await pc.setRemoteDescription(RTCSessionDescription(sdp=candidates_everywhere(body), type="answer"))
     await asyncio.wait_for(connected.wait(), 30)
     say(event="published", location=location)
-    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
+    while True:
+        line = await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
+        if line == "":
+            break
+        if line.strip() == "stop-video":
+            video.running.clear()
+            say(event="video-stopped")
     await pc.close()
     return 0
 

@@ -374,6 +374,9 @@ class Pipeline {
       if (this.scene !== scene || this.stopped) return; // a newer scene came meanwhile
       await this.halt();
       if (this.scene === scene && !this.stopped) await this.start(scene);
+    }).catch((error: unknown) => {
+      // One failed restart must not stop every later one (they chain on this promise).
+      this.emu.log(`composition ${this.compositionId}: could not render: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     });
     return this.work;
   }
@@ -403,8 +406,10 @@ class Pipeline {
       await feed.open();
       work = join(renderer.liveDirOf(this.compositionId), '..', `.${this.compositionId}.sdp`);
       writeFileSync(work, feed.sdp('ivsrt composition'));
-      // Probing ends with every stream's first parameter sets (a key frame); 3 s at the most.
-      args.push('-protocol_whitelist', 'file,udp,rtp', '-analyzeduration', '3000000', '-probesize', '5000000', '-fflags', '+genpts+nobuffer', '-i', work);
+      // Probing ends with every stream's first parameter sets (a key frame; 3 s at the most) and guesses no
+      // frame rate (-fpsprobesize 0: the canvas sets the output's); guessing it held every re-layout back
+      // about a second and a half (bench/composition.mjs).
+      args.push('-protocol_whitelist', 'file,udp,rtp', '-analyzeduration', '3000000', '-probesize', '5000000', '-fpsprobesize', '0', '-fflags', '+genpts+nobuffer', '-i', work);
     }
     let graph = compositionGraph({ canvas: scene.canvas, framerate: scene.framerate, tiles: scene.tiles, audio: scene.audio });
     let video = 'vout';
