@@ -71,7 +71,7 @@ async function publish(userId: string, colour: string, attributes: Record<string
   children.push(child);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const participantId: string = participantToken.participantId;
-  await eventually(`${userId} publishing`, async () => (await mediaOf(bed.emu.url)).find((p) => p.participantId === participantId && p.media.width !== undefined));
+  await until(`${userId} publishing`, async () => (await mediaOf(bed.emu.url)).find((p) => p.participantId === participantId && p.media.width !== undefined));
   const { participant } = await bed.api('GetParticipant', { stageArn, sessionId: await sessionId(), participantId });
   return {
     participantId,
@@ -133,11 +133,21 @@ function expectedTiles(layout: LayoutSpec, shown: Publisher[], stopped: { userId
 
 const matches = (frame: Frame, expected: Expected[]): boolean => expected.every((e) => near(pixel(frame, e.x, e.y), e.colour));
 
+/** `eventually`, with what the emulator said about compositions (their ffmpeg's errors) when it gives up. */
+async function until<T>(what: string, probe: () => Promise<T | undefined>, ms?: number): Promise<T> {
+  try {
+    return await eventually(what, probe, ms);
+  } catch (error) {
+    const said = bed.emu.output().split('\n').filter((line) => line.includes('composit')).slice(-5).join(' / ');
+    throw new Error(`${(error as Error).message}; the emulator said: ${said || 'nothing about compositions'}`);
+  }
+}
+
 /** Waits for a decoded frame of the live output showing every expected colour where expected. */
 async function showing(playback: string, expected: Expected[]): Promise<{ frame: Frame; segment: string }> {
   let last = '';
   try {
-    return await eventually(
+    return await until(
       `the composition to show ${expected.map((e) => `${e.who}@${e.x},${e.y}`).join(' ')}`,
       async () => {
         const segment = await newestSegment(playback);
@@ -149,8 +159,7 @@ async function showing(playback: string, expected: Expected[]): Promise<{ frame:
       40_000,
     );
   } catch (error) {
-    const said = bed.emu.output().split('\n').filter((line) => line.includes('composition')).slice(-5).join(' / ');
-    throw new Error(`${(error as Error).message}; the last frame had ${last || 'nothing (no segment)'}; the emulator said: ${said || 'nothing about compositions'}`);
+    throw new Error(`${(error as Error).message}; the last frame had ${last || 'nothing (no segment)'}`);
   }
 }
 
@@ -268,7 +277,7 @@ describe.skipIf(noFfmpeg)('server-side composition of real publishers', () => {
     const script = new URL('./audio_only_publisher.py', import.meta.url).pathname;
     const mute = spawn(PYTHON, [script, whip, participantToken.token], { stdio: ['pipe', 'pipe', 'pipe'] });
     children.push(mute);
-    await eventually('the audio-only publisher', async () => (await mediaOf(bed.emu.url)).find((p) => p.participantId === participantToken.participantId && p.publishStartedAt));
+    await until('the audio-only publisher', async () => (await mediaOf(bed.emu.url)).find((p) => p.participantId === participantToken.participantId && p.publishStartedAt));
     const { participant } = await bed.api('GetParticipant', { stageArn, sessionId: await sessionId(), participantId: participantToken.participantId });
     const stopped = [{ userId: 'mute', participantId: participantToken.participantId, arrival: new Date(participant.firstJoinTime).getTime() }];
 
@@ -352,17 +361,17 @@ describe.skipIf(noFfmpeg)('server-side composition of real publishers', () => {
     const rendition = join(dir, 'media', 'hls', renditionPath);
     const recordedSegments = () => (existsSync(join(rendition, 'playlist.m3u8')) ? (readFileSync(join(rendition, 'playlist.m3u8'), 'utf8').match(/^\d+\.ts$/gm)?.length ?? 0) : 0);
     // Composite Recording Start comes once the first segment is listed, no sooner.
-    const startEvent = await eventually('Composite Recording Start', async () => (await logged(recorded.arn)).find((e) => e.detail.event_name === 'Composite Recording Start'), 40_000);
+    const startEvent = await until('Composite Recording Start', async () => (await logged(recorded.arn)).find((e) => e.detail.event_name === 'Composite Recording Start'), 40_000);
     expect(recordedSegments()).toBeGreaterThanOrEqual(1);
-    await eventually('two recorded segments', async () => (recordedSegments() >= 2 ? true : undefined), 40_000);
-    await eventually('a thumbnail', async () => (existsSync(join(dir, 'media', 'thumbnails', '320x180', '1.jpg')) ? true : undefined));
+    await until('two recorded segments', async () => (recordedSegments() >= 2 ? true : undefined), 40_000);
+    await until('a thumbnail', async () => (existsSync(join(dir, 'media', 'thumbnails', '320x180', '1.jpg')) ? true : undefined));
     // The channel destination is rendered at its own size meanwhile.
     const live = await showing(`${bed.emu.url}/playback/${recorded.arn.split('/').pop()}/live.m3u8`, expectedTiles(layout, publishers));
     expect([live.frame.width, live.frame.height]).toEqual([CANVAS.width, CANVAS.height]);
 
     // Composite Recording End comes after the stop, once the last segment and recording-ended.json are written.
     await stopComposition(recorded.arn);
-    const endEvent = await eventually('Composite Recording End', async () => (await logged(recorded.arn)).find((e) => e.detail.event_name === 'Composite Recording End'));
+    const endEvent = await until('Composite Recording End', async () => (await logged(recorded.arn)).find((e) => e.detail.event_name === 'Composite Recording End'));
     const ended = JSON.parse(readFileSync(join(dir, 'events', 'recording-ended.json'), 'utf8'));
     const started = JSON.parse(readFileSync(join(dir, 'events', 'recording-started.json'), 'utf8'));
     const resolution = { resolution_width: RECORDED.width, resolution_height: RECORDED.height };
@@ -413,10 +422,10 @@ describe.skipIf(noFfmpeg)('server-side composition of real publishers', () => {
 
     // A destination that fails (ivsrt local fail destination --now) ends its recording with a failure.
     const failingDir = dirOf(failing);
-    await eventually('the second recording to start', async () => (existsSync(join(failingDir, 'events', 'recording-started.json')) ? true : undefined), 40_000);
+    await until('the second recording to start', async () => (existsSync(join(failingDir, 'events', 'recording-started.json')) ? true : undefined), 40_000);
     const failed = await bed.cli(['local', 'fail', 'destination', failing.arn, '--now'], { IVSRT_HOME: bed.emu.home });
     expect(failed.code, failed.stderr).toBe(0);
-    const failureEvent = await eventually('Composite Recording Failure', async () => (await logged(failing.arn)).find((e) => e.detail.event_name === 'Composite Recording Failure'));
+    const failureEvent = await until('Composite Recording Failure', async () => (await logged(failing.arn)).find((e) => e.detail.event_name === 'Composite Recording Failure'));
     const failure = JSON.parse(readFileSync(join(failingDir, 'events', 'recording-failed.json'), 'utf8'));
     expect(failure).toMatchObject({ stage_arn: stageArn, recording_status: 'RECORDING_ENDED_WITH_FAILURE', recording_ended_at: expect.stringMatching(/^2031-/) });
     expect(failureEvent.detail).toMatchObject({ destination_id: failing.destinations[0].id, recording_duration_ms: failure.media.hls.duration_ms });

@@ -406,10 +406,8 @@ class Pipeline {
       await feed.open();
       work = join(renderer.liveDirOf(this.compositionId), '..', `.${this.compositionId}.sdp`);
       writeFileSync(work, feed.sdp('ivsrt composition'));
-      // Probing ends with every stream's first parameter sets (a key frame; 3 s at the most) and guesses no
-      // frame rate (-fpsprobesize 0: the canvas sets the output's); guessing it held every re-layout back
-      // about a second and a half (bench/composition.mjs).
-      args.push('-protocol_whitelist', 'file,udp,rtp', '-analyzeduration', '3000000', '-probesize', '5000000', '-fpsprobesize', '0', '-fflags', '+genpts+nobuffer', '-i', work);
+      // Probing ends with every stream's first parameter sets (a key frame); 3 s at the most.
+      args.push('-protocol_whitelist', 'file,udp,rtp', '-analyzeduration', '3000000', '-probesize', '5000000', '-fflags', '+genpts+nobuffer', '-i', work);
     }
     let graph = compositionGraph({ canvas: scene.canvas, framerate: scene.framerate, tiles: scene.tiles, audio: scene.audio });
     let video = 'vout';
