@@ -38,6 +38,9 @@ static struct timespec kernel_deadline(clockid_t clock, const struct timespec *d
   struct timespec seen, kernel, out;
   clock_gettime(clock, &seen); // libfaketime's (shifted)
   kernel_clock_gettime(clock, &kernel);
+  // A deadline decades away stands for "no time limit" (some callers pass one near the largest time_t):
+  // it stays as it is, as far away for the kernel, and the sum below cannot overflow.
+  if (deadline->tv_sec - seen.tv_sec > 1000000000LL) return *deadline;
   long long ns = (long long)(deadline->tv_sec - seen.tv_sec) * 1000000000LL + (deadline->tv_nsec - seen.tv_nsec) +
                  (long long)kernel.tv_sec * 1000000000LL + kernel.tv_nsec;
   if (ns < 0) ns = 0; // already due
