@@ -1,89 +1,57 @@
-import { defineVerb, type OptionSpec, type Typed } from '../../src/cli/command.js';
+// `ivsrt local fail <subject>`: made from the admin contract's FAULT_KNOBS, which says each fault's route and
+// how its arguments and flags fill the route's request; a new fault needs nothing here.
+import { defineVerb, type OptionSpec } from '../../src/cli/command.js';
 import { UsageError } from '../../src/cli/errors.js';
+import { optionKey } from '../../src/cli/request.js';
 import { resolveReference } from '../../src/cli/resources.js';
+import { FAULT_KNOBS, type FaultKnob, type FaultRoute } from '../../src/emulator/http/admin-contract.js';
 import { emulatorOf } from './shared.js';
 
-const OPTIONS = [
-  { flags: '--destination <id>', description: 'destination: which destination of the composition (default: the first running one)' },
-  { flags: '--now', description: 'destination: fail at once, without reconnecting first' },
-  { flags: '--clear', description: 'bucket: the bucket works again' },
-  { flags: '--stage <stage>', description: 'recording: the stage (the positional argument)', resource: 'stage', hidden: true },
-  { flags: '--participant <id>', description: 'recording: the participant id (the positional argument)', hidden: true },
-] as const satisfies readonly OptionSpec[];
+type Subject = keyof typeof FAULT_KNOBS;
+const SUBJECTS = Object.keys(FAULT_KNOBS) as Subject[];
+const knobOf = (subject: Subject): FaultKnob<FaultRoute> => FAULT_KNOBS[subject] as unknown as FaultKnob<FaultRoute>;
 
-type Options = Typed<typeof OPTIONS>;
-
-const SUBJECTS = ['destination', 'bucket', 'recording'] as const;
-
-
-/** Flags that belong to one subject only. */
-const OWN_FLAGS: Record<(typeof SUBJECTS)[number], (keyof Options)[]> = {
-  destination: ['destination', 'now'],
-  bucket: ['clear'],
-  recording: ['stage', 'participant'],
-};
-
-const FLAG_NAMES: Partial<Record<keyof Options, string>> = {
-  destination: '--destination',
-  now: '--now',
-  clear: '--clear',
-  stage: '--stage',
-  participant: '--participant',
-};
+/** Every subject's flags; a flag that stands in for the target names the target's resource kind (for completion). */
+const OPTIONS: OptionSpec[] = SUBJECTS.flatMap((subject) => {
+  const knob = knobOf(subject);
+  return knob.flags.map((flag) => ({
+    flags: flag.flags,
+    description: flag.description,
+    ...(flag.member === knob.target.member && knob.target.resource ? { resource: knob.target.resource } : {}),
+    ...(flag.hidden ? { hidden: true } : {}),
+  }));
+});
 
 export const verb = defineVerb({
   description:
     'Makes something fail on purpose in the local emulator, so that failure handling (and the EventBridge events it listens to) can run locally. ' +
-    '"destination <composition>": output to a destination is interrupted, RECONNECTING ("Destination Reconnecting"), and FAILED ("Destination Failure") ' +
-    'after 30 s on the emulator clock, or at once with --now; a composition with no destination left fails ("Session Failure"). ' +
-    '"bucket <name>": the S3 bucket is unusable until --clear: recordings to it fail to start ("Recording Start Failure") or end with a failure ' +
-    '("Recording End Failure"), and S3 destinations writing to it fail. ' +
-    '"recording STAGE PARTICIPANT": that participant\'s current recording fails now.',
-  examples: [
-    { command: 'ivsrt local fail destination s2AdaGUbvQgp', description: 'the destination reconnects, then fails 30 s later (advance with `ivsrt local clock`)' },
-    { command: 'ivsrt local fail destination s2AdaGUbvQgp --destination 2pBRKrNgX1ff --now' },
-    { command: 'ivsrt local fail bucket ivs-recordings', description: 'recordings to the bucket fail until --clear' },
-    { command: 'ivsrt local fail bucket ivs-recordings --clear' },
-    { command: 'ivsrt local fail recording demo AbCdEfGh1234' },
-  ],
+    SUBJECTS.map((subject) => knobOf(subject).help).join(' '),
+  examples: SUBJECTS.flatMap((subject) => knobOf(subject).examples),
   args: [
     { name: 'subject', description: `what fails: ${SUBJECTS.join(', ')}` },
-    { name: 'target', description: 'the composition (ARN or id) for destination, the bucket name for bucket, the stage (ARN, id or name) for recording', optional: true },
+    { name: 'target', description: SUBJECTS.map((subject) => `${knobOf(subject).target.what} for ${subject}`).join(', '), optional: true },
     { name: 'participant', description: 'recording: the participant id', optional: true },
   ],
   options: OPTIONS,
-  async run(ctx, options) {
-    const subject = options.subject as (typeof SUBJECTS)[number];
+  async run(ctx, parsed) {
+    const options = parsed as unknown as Record<string, string | boolean | undefined>;
+    const subject = options.subject as Subject;
     if (!SUBJECTS.includes(subject)) throw new UsageError(`subject must be one of ${SUBJECTS.join(', ')}, got "${options.subject}"`);
-    for (const [other, flags] of Object.entries(OWN_FLAGS)) {
+    for (const other of SUBJECTS) {
       if (other === subject) continue;
-      const stray = flags.find((flag) => options[flag] !== undefined);
-      if (stray) throw new UsageError(`${FLAG_NAMES[stray]} goes with "fail ${other}", not "fail ${subject}"`);
+      const stray = knobOf(other).flags.find((flag) => options[optionKey(flag.flags)] !== undefined && !knobOf(subject).flags.some((own) => own.flags === flag.flags));
+      if (stray) throw new UsageError(`${stray.flags.split(' ')[0]} goes with "fail ${other}", not "fail ${subject}"`);
     }
-    if (subject !== 'recording' && options.target === undefined) throw new UsageError(`"fail ${subject}" needs the ${subject === 'bucket' ? 'bucket name' : 'composition'}`);
+    const knob = knobOf(subject);
+    const request: Record<string, unknown> = {};
+    for (const flag of knob.flags) if (options[optionKey(flag.flags)] !== undefined) request[flag.member] = options[optionKey(flag.flags)];
+    if (options.target !== undefined) request[knob.target.member] = options.target;
+    const missing = request[knob.target.member] === undefined || knob.flags.some((flag) => flag.required && request[flag.member] === undefined);
+    if (missing) throw new UsageError(knob.needs ?? `"fail ${subject}" needs the ${knob.target.missing}`);
     const emulator = await emulatorOf(ctx);
-    switch (subject) {
-      case 'destination': {
-        const compositionArn = await resolveReference(emulator.ctx, 'composition', options.target!);
-        const { composition } = await emulator.admin.failDestination({ compositionArn, destinationId: options.destination, now: options.now });
-        return composition;
-      }
-      case 'bucket': {
-        const result = await emulator.admin.failBucket({ bucket: options.target!, clear: options.clear });
-        ctx.info(
-          result.broken
-            ? `Bucket ${result.bucket} is broken: ${result.failedRecordings} recording(s) and ${result.failedDestinations} destination(s) failed now; later ones fail until --clear.`
-            : `Bucket ${result.bucket} works again.`,
-        );
-        return result;
-      }
-      case 'recording': {
-        const stage = options.target ?? options.stage;
-        if (stage === undefined || options.participant === undefined) throw new UsageError('"fail recording" needs the stage and the participant: `ivsrt local fail recording studio AbCdEfGh1234`');
-        const stageArn = await resolveReference(emulator.ctx, 'stage', stage);
-        const { participant } = await emulator.admin.failRecording({ stageArn, participantId: options.participant });
-        return participant;
-      }
-    }
+    if (knob.target.resource) request[knob.target.member] = await resolveReference(emulator.ctx, knob.target.resource, String(request[knob.target.member]));
+    const reply = await emulator.admin.request(knob.route, request as never);
+    if (knob.report) ctx.info(knob.report(reply as never));
+    return knob.output ? (reply as Record<string, unknown>)[knob.output] : reply;
   },
 });

@@ -257,15 +257,6 @@ export class AdminClient {
   ingest(streamKey: string, protocol?: 'RTMP' | 'RTMPS'): Promise<JoinResult> {
     return this.request('ingest', { streamKey, protocol });
   }
-  failDestination(request: AdminRequest<'failDestination'>): Promise<AdminReply<'failDestination'>> {
-    return this.request('failDestination', request);
-  }
-  failBucket(request: AdminRequest<'failBucket'>): Promise<AdminReply<'failBucket'>> {
-    return this.request('failBucket', request);
-  }
-  failRecording(request: AdminRequest<'failRecording'>): Promise<JoinResult> {
-    return this.request('failRecording', request);
-  }
 }
 
 /** A signal that aborts when any of the given ones does. */

@@ -195,3 +195,78 @@ export const ADMIN_ENDPOINTS: { readonly [R in AdminRoute]: { method: AdminRoute
   shutdown: { method: 'POST', path: 'shutdown' },
   events: { method: 'POST', path: 'events' },
 };
+
+/** The routes of the faults `ivsrt local fail` switches on. */
+export type FaultRoute = Extract<AdminRoute, `fail${string}`>;
+
+/**
+ * A fault the local tools switch on: its route (above), and how `ivsrt local fail <subject>` fills the
+ * route's request. commands/local/fail.ts is made from this table, so a new fault is its route here, its
+ * handler in admin.ts, and a test.
+ */
+export interface FaultKnob<R extends FaultRoute> {
+  route: R;
+  /** Its sentence in the verb's help. */
+  help: string;
+  examples: { command: string; description?: string }[];
+  /** The argument after the subject: the request member it fills, how the help and a missing one name it, and the resource kind it names (resolved to an ARN). */
+  target: { member: keyof AdminRequest<R> & string; what: string; missing: string; resource?: 'composition' | 'stage' };
+  /** Flags of this subject only, each filling a request member (a flag may stand in for an argument: `--stage` for the target). */
+  flags: { flags: string; member: keyof AdminRequest<R> & string; description: string; hidden?: boolean; required?: boolean }[];
+  /** The message when a needed argument or flag is missing (default: the target's `missing`). */
+  needs?: string;
+  /** What the verb prints: this member of the reply (default: all of it). */
+  output?: keyof AdminReply<R> & string;
+  /** A line for stderr once the fault is in place. */
+  report?: (reply: AdminReply<R>) => string;
+}
+
+const knob = <R extends FaultRoute>(spec: FaultKnob<R>): FaultKnob<R> => spec;
+
+/** Each fault by its subject on the command line (`ivsrt local fail destination ...`). */
+export const FAULT_KNOBS = {
+  destination: knob({
+    route: 'failDestination',
+    help:
+      '"destination <composition>": output to a destination is interrupted, RECONNECTING ("Destination Reconnecting"), and FAILED ("Destination Failure") ' +
+      'after 30 s on the emulator clock, or at once with --now; a composition with no destination left fails ("Session Failure").',
+    examples: [
+      { command: 'ivsrt local fail destination s2AdaGUbvQgp', description: 'the destination reconnects, then fails 30 s later (advance with `ivsrt local clock`)' },
+      { command: 'ivsrt local fail destination s2AdaGUbvQgp --destination 2pBRKrNgX1ff --now' },
+    ],
+    target: { member: 'compositionArn', what: 'the composition (ARN or id)', missing: 'composition', resource: 'composition' },
+    flags: [
+      { flags: '--destination <id>', member: 'destinationId', description: 'destination: which destination of the composition (default: the first running one)' },
+      { flags: '--now', member: 'now', description: 'destination: fail at once, without reconnecting first' },
+    ],
+    output: 'composition',
+  }),
+  bucket: knob({
+    route: 'failBucket',
+    help:
+      '"bucket <name>": the S3 bucket is unusable until --clear: recordings to it fail to start ("Recording Start Failure") or end with a failure ' +
+      '("Recording End Failure"), and S3 destinations writing to it fail.',
+    examples: [
+      { command: 'ivsrt local fail bucket ivs-recordings', description: 'recordings to the bucket fail until --clear' },
+      { command: 'ivsrt local fail bucket ivs-recordings --clear' },
+    ],
+    target: { member: 'bucket', what: 'the bucket name', missing: 'bucket name' },
+    flags: [{ flags: '--clear', member: 'clear', description: 'bucket: the bucket works again' }],
+    report: (result) =>
+      result.broken
+        ? `Bucket ${result.bucket} is broken: ${result.failedRecordings} recording(s) and ${result.failedDestinations} destination(s) failed now; later ones fail until --clear.`
+        : `Bucket ${result.bucket} works again.`,
+  }),
+  recording: knob({
+    route: 'failRecording',
+    help: '"recording STAGE PARTICIPANT": that participant\'s current recording fails now.',
+    examples: [{ command: 'ivsrt local fail recording demo AbCdEfGh1234' }],
+    target: { member: 'stageArn', what: 'the stage (ARN, id or name)', missing: 'stage', resource: 'stage' },
+    flags: [
+      { flags: '--stage <stage>', member: 'stageArn', description: 'recording: the stage (the positional argument)', hidden: true },
+      { flags: '--participant <id>', member: 'participantId', description: 'recording: the participant id (the positional argument)', hidden: true, required: true },
+    ],
+    needs: '"fail recording" needs the stage and the participant: `ivsrt local fail recording studio AbCdEfGh1234`',
+    output: 'participant',
+  }),
+};
