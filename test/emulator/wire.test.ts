@@ -27,6 +27,17 @@ describe('without configured credentials', () => {
     expect(bad.body).toEqual({ exceptionMessage: expect.stringContaining('missing'), message: expect.stringContaining('missing') });
   });
 
+  test('a reply with text beyond ASCII declares its length in bytes and carries the text unchanged', async () => {
+    const note = 'café ☕ 😀 Grüße';
+    const created = await raw(emu.url, 'POST', '/CreateStage', JSON.stringify({ name: 'utf8-reply', tags: { note } }));
+    expect(created.status, created.text).toBe(200);
+    for (const reply of [created, await raw(emu.url, 'POST', '/ListStages', '{}')]) {
+      expect(Number(reply.headers.get('content-length'))).toBe(Buffer.byteLength(reply.text));
+      expect(Buffer.byteLength(reply.text)).toBeGreaterThan(reply.text.length);
+    }
+    expect((created.body.stage as { tags: Record<string, string> }).tags.note).toBe(note);
+  });
+
   test('an unsigned request is refused with 403 MissingAuthenticationTokenException, as API Gateway answers', async () => {
     const reply = await raw(emu.url, 'POST', '/ListStages', '{}', { unsigned: true });
     expect(reply.status).toBe(403);

@@ -57,13 +57,14 @@ const FIXED_HEADERS: Record<Surface, readonly string[]> = {
 };
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, extra?: Record<string, string>, surface: Surface = 'api'): void {
-  // Encoded once: the length and the bytes written come from the same pass.
-  const bytes = Buffer.from(jsonText(body));
+  // The text goes to the socket as it is: Node writes the header block and a string body in one write,
+  // encoding the body once into the socket's buffer, with no Buffer of it in between.
+  const text = jsonText(body);
   const headers = [...FIXED_HEADERS[surface]];
   if (extra) for (const [name, value] of Object.entries(extra)) headers.push(name, value);
-  headers.push('x-amzn-RequestId', randomUUID(), 'Content-Length', String(bytes.length));
+  headers.push('x-amzn-RequestId', randomUUID(), 'Content-Length', String(Buffer.byteLength(text)));
   res.writeHead(status, headers);
-  res.end(bytes);
+  res.end(text);
 }
 
 export function sendError(res: ServerResponse, error: ApiError, extra?: Record<string, string>, surface: Surface = 'api'): void {
