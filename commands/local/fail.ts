@@ -11,7 +11,10 @@ type Subject = keyof typeof FAULT_KNOBS;
 const SUBJECTS = Object.keys(FAULT_KNOBS) as Subject[];
 const knobOf = (subject: Subject): FaultKnob<FaultRoute> => FAULT_KNOBS[subject] as unknown as FaultKnob<FaultRoute>;
 
-/** Every subject's flags; a flag that stands in for the target names the target's resource kind (for completion). */
+/**
+ * Every subject's flags, each once (subjects may share one, as `--participant`); a flag that stands in for
+ * the target names the target's resource kind (for completion).
+ */
 const OPTIONS: OptionSpec[] = SUBJECTS.flatMap((subject) => {
   const knob = knobOf(subject);
   return knob.flags.map((flag) => ({
@@ -20,7 +23,7 @@ const OPTIONS: OptionSpec[] = SUBJECTS.flatMap((subject) => {
     ...(flag.member === knob.target.member && knob.target.resource ? { resource: knob.target.resource } : {}),
     ...(flag.hidden ? { hidden: true } : {}),
   }));
-});
+}).filter((option, i, all) => all.findIndex((first) => first.flags === option.flags) === i);
 
 export const verb = defineVerb({
   description:
