@@ -158,8 +158,6 @@ export interface AdminRoutes {
   failBucket: Route<'POST', { bucket: string; clear?: boolean }, BucketFaultResult>;
   /** A participant's current recording fails (to start, or to end). */
   failRecording: Joined<{ stageArn: string; participantId: string }>;
-  /** A participant's connection drops: it leaves the stage. */
-  failParticipant: Joined<{ stageArn: string; participantId: string }>;
   clock: Route<'POST', { advanceSeconds: number }, { now: string; advancedSeconds: number }>;
   reset: Route<'POST', Record<string, never>, { reset: true }>;
   shutdown: Route<'POST', Record<string, never>, { shuttingDown: true }>;
@@ -192,7 +190,6 @@ export const ADMIN_ENDPOINTS: { readonly [R in AdminRoute]: { method: AdminRoute
   failDestination: { method: 'POST', path: 'fail/destination' },
   failBucket: { method: 'POST', path: 'fail/bucket' },
   failRecording: { method: 'POST', path: 'fail/recording' },
-  failParticipant: { method: 'POST', path: 'fail/participant' },
   clock: { method: 'POST', path: 'clock' },
   reset: { method: 'POST', path: 'reset' },
   shutdown: { method: 'POST', path: 'shutdown' },
@@ -270,15 +267,6 @@ export const FAULT_KNOBS = {
       { flags: '--participant <id>', member: 'participantId', description: 'recording: the participant id (the positional argument)', hidden: true, required: true },
     ],
     needs: '"fail recording" needs the stage and the participant: `ivsrt local fail recording studio AbCdEfGh1234`',
-    output: 'participant',
-  }),
-  participant: knob({
-    route: 'failParticipant',
-    help: '"participant STAGE PARTICIPANT": that participant\'s connection drops, and it leaves the stage.',
-    examples: [{ command: 'ivsrt local fail participant demo AbCdEfGh1234' }],
-    target: { member: 'stageArn', what: 'the stage (ARN, id or name)', missing: 'stage', resource: 'stage' },
-    flags: [{ flags: '--participant <id>', member: 'participantId', description: 'recording: the participant id (the positional argument)', hidden: true, required: true }],
-    needs: '"fail participant" needs the stage and the participant: `ivsrt local fail participant studio AbCdEfGh1234`',
     output: 'participant',
   }),
 };

@@ -321,12 +321,6 @@ const failRecordingNow: AdminHandler<'failRecording'> = (emu, body) => {
   return joined(failRecording(emu, p));
 };
 
-const failParticipant: AdminHandler<'failParticipant'> = (emu, body) => {
-  const p = connectedParticipant(emu, emu.stage(str(body, 'stageArn')), str(body, 'participantId'));
-  leaveStage(emu, p);
-  return joined(current(emu, p));
-};
-
 const clock: AdminHandler<'clock'> = async (emu, body) => {
   const seconds = body.advanceSeconds;
   if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) {
@@ -367,7 +361,6 @@ const HANDLERS: { [R in AdminRoute]: AdminHandler<R> } = {
   failDestination,
   failBucket,
   failRecording: failRecordingNow,
-  failParticipant,
   clock,
   reset,
   shutdown,
