@@ -5,11 +5,11 @@
 // URL it sends the browser to carries a random launch id in its query (the token stays in the fragment,
 // which no request carries), the emulator reports when it has served the page for that id
 // (GET /open/launched/<id>, src/emulator/http/open/serve.ts), and the file goes then, or after a bounded wait,
-// or when the command is interrupted.
+// or when the command is interrupted or terminated.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchedUrl, withLaunchId } from './url.js';
 
@@ -75,8 +75,15 @@ export async function openInBrowser(url: string, origin: string, env: NodeJS.Pro
   if (missing) return { opened: false, reason: missing };
   const launchId = randomBytes(16).toString('hex');
   const { file, remove } = redirectFile(withLaunchId(url, launchId));
-  // Ctrl-C ends the command through process.exit, which runs this.
+  // Ctrl-C ends the command through process.exit, which runs this. SIGTERM and SIGHUP (a closed terminal)
+  // would end Node without it: the file goes, then the process ends as the signal would have ended it.
   process.once('exit', remove);
+  const endBySignal = (signal: NodeJS.Signals): void => {
+    remove();
+    process.exit(128 + constants.signals[signal]);
+  };
+  process.once('SIGTERM', endBySignal);
+  process.once('SIGHUP', endBySignal);
   try {
     const [command, args] = opener(file, platform);
     const spawned = await new Promise<BrowserOutcome>((resolve) => {
@@ -100,5 +107,7 @@ export async function openInBrowser(url: string, origin: string, env: NodeJS.Pro
   } finally {
     remove();
     process.off('exit', remove);
+    process.off('SIGTERM', endBySignal);
+    process.off('SIGHUP', endBySignal);
   }
 }

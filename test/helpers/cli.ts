@@ -19,8 +19,9 @@ export interface RunOptions {
   /** Emulator URL to target with --endpoint-url. */
   endpoint?: string;
   timeoutMs?: number;
-  /** When it aborts, the command gets SIGINT, as from Ctrl-C. */
+  /** When it aborts, the command gets `interruptWith` (SIGINT, as from Ctrl-C, unless told otherwise). */
   interrupt?: AbortSignal;
+  interruptWith?: NodeJS.Signals;
 }
 
 /** Dummy credentials and a clean AWS environment, so the developer's own ~/.aws never leaks into a test. */
@@ -55,7 +56,7 @@ export function runCli(args: string[], options: RunOptions = {}): Promise<RunRes
     if (error.code !== 'EPIPE') throw error;
   });
   child.stdin!.end(options.input ?? '');
-  options.interrupt?.addEventListener('abort', () => child.kill('SIGINT'), { once: true });
+  options.interrupt?.addEventListener('abort', () => child.kill(options.interruptWith ?? 'SIGINT'), { once: true });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');

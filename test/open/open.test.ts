@@ -15,6 +15,7 @@ import { emulatorBed } from '../helpers/bed.js';
 import { chromiumMissing, launchChromium } from '../helpers/chromium.js';
 import { adminHeaders } from '../helpers/emulator.js';
 import { spawnChild } from '../helpers/children.js';
+import { runCli } from '../helpers/cli.js';
 
 const bed = emulatorBed();
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -171,6 +172,21 @@ describe('ivsrt open on the command line', () => {
     expect(slow.stderr).toMatch(/Did not open a browser: the browser did not load the page within 300 ms \(xdg-open ran\)/);
     await expect.poll(() => existsSync(`${record}.slow`), { timeout: 10_000 }).toBe(true);
     expect(existsSync(readFileSync(`${record}.slow`, 'utf8').trim())).toBe(false);
+
+    // Terminated while it waits for the browser (a SIGTERM, or the SIGHUP of a closed terminal): the file goes
+    // too, and the command ends as the signal ends a process (128 + its number).
+    for (const [signal, code] of [['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+      const called = `${record}.${signal}`;
+      writeFileSync(join(bin, 'xdg-open'), `#!/bin/sh\nprintf '%s\\n' "$@" > '${called}'\n`);
+      const stop = new AbortController();
+      const run = runCli(['open', 'open-browser'], { endpoint: bed.emu.url, env: { PATH: path, DISPLAY: ':99' }, interrupt: stop.signal, interruptWith: signal });
+      await expect.poll(() => existsSync(called), { timeout: 10_000 }).toBe(true);
+      const launcherFile = readFileSync(called, 'utf8').trim();
+      expect(existsSync(launcherFile)).toBe(true);
+      stop.abort();
+      expect((await run).code).toBe(code);
+      expect(existsSync(dirname(launcherFile))).toBe(false);
+    }
 
     const headless = await bed.cli(['open', 'open-browser'], { PATH: path, DISPLAY: '', WAYLAND_DISPLAY: '' });
     expect(headless.code).toBe(0);
