@@ -5,7 +5,7 @@
 import * as sdk from '@aws-sdk/client-ivs-realtime';
 import { expect, test } from 'vitest';
 import { SequencedMap } from '../../src/emulator/state/sequenced-map.js';
-import { JsonItems, jsonText } from '../../src/emulator/http/wire.js';
+import { JsonItems, jsonBody } from '../../src/emulator/http/wire.js';
 import { admin, emulatorPerTest, ok, raw } from './helpers.js';
 
 const emulators = emulatorPerTest();
@@ -29,17 +29,17 @@ test('a sequenced map keeps insertion order and numbers through replacements and
   expect([map.seqAt(0), map.size]).toEqual([5, 1]);
 });
 
-test('pre-serialised items make the same text as JSON.stringify of the values', () => {
-  const items = [{ participantId: 'p1', userId: '', published: false }, { participantId: 'p"2', state: 'CONNECTED', extra: undefined }];
+test('pre-serialised items make the same bytes as JSON.stringify of the values, text beyond ASCII included', () => {
+  const items = [{ participantId: 'p1', userId: '', published: false }, { participantId: 'p3', userId: 'zoë 🎥' }, { participantId: 'p"2', state: 'CONNECTED', extra: undefined }];
   for (const body of [
-    { participants: new JsonItems(items.map((i) => JSON.stringify(i))), nextToken: 'abc' },
-    { participants: new JsonItems(items.map((i) => JSON.stringify(i))), nextToken: undefined },
+    { participants: new JsonItems(items.map((i) => Buffer.from(JSON.stringify(i)))), nextToken: 'abc' },
+    { participants: new JsonItems(items.map((i) => Buffer.from(JSON.stringify(i)))), nextToken: undefined },
     { stages: new JsonItems([]) },
   ]) {
     const plain = JSON.parse(JSON.stringify(body)) as unknown; // through JsonItems.toJSON
-    expect(jsonText(body)).toBe(JSON.stringify(plain));
+    expect(jsonBody(body).toString()).toBe(JSON.stringify(plain));
   }
-  expect(jsonText({ participants: new JsonItems(items.map((i) => JSON.stringify(i))), nextToken: 'abc' })).toBe(JSON.stringify({ participants: items, nextToken: 'abc' }));
+  expect(jsonBody({ participants: new JsonItems(items.map((i) => Buffer.from(JSON.stringify(i)))), nextToken: 'abc' }).toString()).toBe(JSON.stringify({ participants: items, nextToken: 'abc' }));
 });
 
 test('ListParticipants pages go on from where they stopped while retention purges participants already listed', async () => {

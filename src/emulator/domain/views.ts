@@ -62,15 +62,15 @@ export function stageView(stage: StageRec, whipBase?: string): Record<string, un
 }
 
 /**
- * `view(record)` as JSON text, made once per record: records are replaced on every change, never changed
- * in place, so a record's text never goes stale, and a list page joins texts instead of formatting times
- * and serialising every summary again on every page.
+ * `view(record)` as JSON's UTF-8 bytes, made once per record: records are replaced on every change, never
+ * changed in place, so a record's bytes never go stale, and a list page copies bytes instead of formatting
+ * times, serialising and encoding every summary again on every page.
  */
-function cachedJson<R extends object>(cache: WeakMap<R, string>, view: (record: R) => unknown): (record: R) => string {
+function cachedJson<R extends object>(cache: WeakMap<R, Buffer>, view: (record: R) => unknown): (record: R) => Buffer {
   return (record) => {
-    let text = cache.get(record);
-    if (text === undefined) cache.set(record, (text = JSON.stringify(view(record))));
-    return text;
+    let bytes = cache.get(record);
+    if (bytes === undefined) cache.set(record, (bytes = Buffer.from(JSON.stringify(view(record)))));
+    return bytes;
   };
 }
 
@@ -78,7 +78,7 @@ function stageSummary(stage: StageRec): Record<string, unknown> {
   return { arn: stage.arn, name: stage.name, activeSessionId: stage.activeSessionId, tags: stage.tags };
 }
 
-export const stageSummaryJson = cachedJson(new WeakMap<StageRec, string>(), stageSummary);
+export const stageSummaryJson = cachedJson(new WeakMap<StageRec, Buffer>(), stageSummary);
 
 export function sessionView(session: SessionRec): Record<string, unknown> {
   return { sessionId: session.id, startTime: iso(session.startTime), endTime: isoOrUndefined(session.endTime) };
@@ -114,7 +114,7 @@ export function participantSummary(p: ParticipantRec): ParticipantView {
   };
 }
 
-export const participantSummaryJson = cachedJson(new WeakMap<ParticipantRec, string>(), participantSummary);
+export const participantSummaryJson = cachedJson(new WeakMap<ParticipantRec, Buffer>(), participantSummary);
 
 /** What a participant's client did not report reads "" (model; AWS CLI get-participant shows sdkVersion ""). */
 const NO_CLIENT_INFO = { ispName: '', osName: '', osVersion: '', browserName: '', browserVersion: '', sdkVersion: '' };

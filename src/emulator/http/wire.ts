@@ -30,24 +30,39 @@ const CORS_HEADERS: Record<string, string> = {
 /** Who a reply is for: the service's API (its headers, CORS included) or the emulator's own routes (no CORS at all). */
 export type Surface = 'api' | 'admin';
 
-/** A reply member that is a JSON array of items already serialised (list pages, views.ts's cached texts). */
+/** A reply member that is a JSON array of items already serialised as UTF-8 bytes (list pages, views.ts's cached JSON). */
 export class JsonItems {
-  constructor(readonly items: readonly string[]) {}
+  constructor(readonly items: readonly Buffer[]) {}
 
   toJSON(): unknown[] {
-    return this.items.map((item) => JSON.parse(item) as unknown);
+    return this.items.map((item) => JSON.parse(item.toString('utf8')) as unknown);
   }
 }
 
-/** JSON.stringify(body), with JsonItems members written by joining their texts rather than parsed back. */
-export function jsonText(body: unknown): string {
+const COMMA = Buffer.from(',');
+
+/**
+ * JSON.stringify(body)'s bytes, with JsonItems members copied in from their bytes rather than parsed
+ * back: a body without any is its text, one with them is a Buffer made by one copy of each item, so a
+ * list page is neither joined as a string nor encoded again on its way to the socket.
+ */
+export function jsonBody(body: unknown): string | Buffer {
   if (typeof body !== 'object' || body === null || !Object.values(body).some((value) => value instanceof JsonItems)) return JSON.stringify(body);
-  const members: string[] = [];
+  const parts: Buffer[] = [];
+  let text = '{';
+  let first = true;
   for (const [name, value] of Object.entries(body)) {
-    if (value instanceof JsonItems) members.push(`${JSON.stringify(name)}:[${value.items.join(',')}]`);
-    else if (value !== undefined) members.push(`${JSON.stringify(name)}:${JSON.stringify(value)}`);
+    if (value === undefined) continue;
+    text += `${first ? '' : ','}${JSON.stringify(name)}:`;
+    first = false;
+    if (value instanceof JsonItems) {
+      parts.push(Buffer.from(`${text}[`));
+      value.items.forEach((item, i) => (i ? parts.push(COMMA, item) : parts.push(item)));
+      text = ']';
+    } else text += JSON.stringify(value);
   }
-  return `{${members.join(',')}}`;
+  parts.push(Buffer.from(`${text}}`));
+  return Buffer.concat(parts);
 }
 
 /** Each surface's fixed headers as writeHead's flat [name, value, ...] list, made once rather than per reply. */
@@ -57,14 +72,14 @@ const FIXED_HEADERS: Record<Surface, readonly string[]> = {
 };
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, extra?: Record<string, string>, surface: Surface = 'api'): void {
-  // The text goes to the socket as it is: Node writes the header block and a string body in one write,
-  // encoding the body once into the socket's buffer, with no Buffer of it in between.
-  const text = jsonText(body);
+  // A text body goes to the socket as it is (Node writes the header block and a string body in one
+  // write, encoding the body once); a list page's bytes go as they are, beside the header block.
+  const bytes = jsonBody(body);
   const headers = [...FIXED_HEADERS[surface]];
   if (extra) for (const [name, value] of Object.entries(extra)) headers.push(name, value);
-  headers.push('x-amzn-RequestId', randomUUID(), 'Content-Length', String(Buffer.byteLength(text)));
+  headers.push('x-amzn-RequestId', randomUUID(), 'Content-Length', String(typeof bytes === 'string' ? Buffer.byteLength(bytes) : bytes.length));
   res.writeHead(status, headers);
-  res.end(text);
+  res.end(bytes);
 }
 
 export function sendError(res: ServerResponse, error: ApiError, extra?: Record<string, string>, surface: Surface = 'api'): void {
