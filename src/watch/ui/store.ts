@@ -26,6 +26,11 @@ export interface StoreOptions {
   feedSize?: number;
   /** For how many polls a changed row stays coloured. */
   highlightPolls?: number;
+  /**
+   * The longest a note waits for the next poll's frame before it is drawn on its own; the poller's
+   * interval unless set.
+   */
+  noteDelayMs?: number;
 }
 
 export function rowKey(change: Change): string {
@@ -48,6 +53,9 @@ export class WatchStore {
   private notifying = false;
   private readonly highlightUntil = new Map<string, { highlight: Highlight; until: number }>();
   private readonly unsubscribe: Array<() => void>;
+  /** Notes waiting for the next frame, and the timer that draws them if no poll comes first. */
+  private pendingNotes: FeedLine[] = [];
+  private noteTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly poller: Poller,
@@ -77,11 +85,17 @@ export class WatchStore {
 
   dispose(): void {
     for (const off of this.unsubscribe) off();
+    clearTimeout(this.noteTimer);
   }
 
-  /** A line of our own in the feed, e.g. the outcome of an action. */
+  /**
+   * A line of our own in the feed, e.g. an event the emulator streams. Every frame costs Ink a whole
+   * redraw and a busy stage streams events every second, so notes join the next poll's frame, or are
+   * drawn on their own once they have waited an interval (while paused, say).
+   */
   note(text: string, tone: FeedLine['tone']): void {
-    this.update({ feed: this.trim([...this.state.feed, { at: new Date(), text, tone }]) });
+    this.pendingNotes.push({ at: new Date(), text, tone });
+    this.noteTimer ??= setTimeout(() => this.update({ feed: this.withNotes(this.state.feed) }), this.options.noteDelayMs ?? this.poller.intervalMs);
   }
 
   private onPoll(snapshot: WatchSnapshot, changes: Change[]): void {
@@ -95,7 +109,7 @@ export class WatchStore {
     this.update({
       snapshot,
       polls,
-      feed: this.trim([...this.state.feed, ...events, ...described]),
+      feed: this.withNotes([...this.state.feed, ...events, ...described]),
       highlights: new Map([...this.highlightUntil].map(([key, { highlight }]) => [key, highlight])),
       requestRate: this.rate(),
     });
@@ -108,6 +122,15 @@ export class WatchStore {
       const left = change.kind === 'participant' && change.type === 'MODIFIED' && change.object.state === 'DISCONNECTED' && change.previous?.state === 'CONNECTED';
       this.highlightUntil.set(rowKey(change), { highlight: left ? 'LEFT' : change.type, until });
     }
+  }
+
+  /** The feed with the pending notes added, which are then no longer pending. */
+  private withNotes(feed: readonly FeedLine[]): FeedLine[] {
+    clearTimeout(this.noteTimer);
+    this.noteTimer = undefined;
+    const lines = [...feed, ...this.pendingNotes];
+    this.pendingNotes = [];
+    return this.trim(lines);
   }
 
   /** Oldest first; participant events fetched late (on focus) slot in at their own time. */
