@@ -3,7 +3,7 @@
 //    by side with a bare ffmpeg xstack pipeline doing the same work (N H.264 360p30 streams with Opus
 //    decoded, stacked 2x2, x264 veryfast 720p30 2.5 Mbps and AAC to HLS).
 // 2. Re-layout latency, each from the moment of the change to the first live segment whose picture shows
-//    the new layout (what a player can fetch; a segment is one second):
+//    the new layout (what a player can fetch; a segment is half a second):
 //    - arrive: a red publisher's PUBLISH_STARTED, to red in the fifth tile;
 //    - exchange: its token exchange giving it rank=0 (participantOrderAttribute), to red in the first tile;
 //    - leave: its `ivsrt publish` interrupted, to the first tile's own colour back;
@@ -35,20 +35,20 @@ process.on('exit', () => {
 const run = cliAt(url, env);
 const cli = async (...args) => JSON.parse((await run(...args, '--json')) || '{}');
 
-/** The number of the newest segment a live playlist lists (its segments are one second each). */
+/** The number of the newest segment a live playlist lists. */
 const newestSegmentNumber = (text) => Math.max(-1, ...[...text.matchAll(/(\d+)\.ts$/gm)].map((m) => Number(m[1])));
 /**
  * Cores used by `pid` over `seconds`, and its CPU seconds per second of video it wrote (`playlist` reads
  * its live playlist): on a loaded machine a starved process uses less CPU but also falls behind real
  * time, so the second figure is the cost of the work itself.
  */
-async function coresOver(pid, seconds, playlist) {
+async function coresOver(pid, seconds, playlist, segmentSeconds) {
   const before = cpuSeconds(pid);
   const firstSegment = newestSegmentNumber(await playlist());
   const t0 = performance.now();
   await sleep(seconds * 1000);
   const used = cpuSeconds(pid) - before;
-  const written = newestSegmentNumber(await playlist()) - firstSegment;
+  const written = (newestSegmentNumber(await playlist()) - firstSegment) * segmentSeconds;
   return { cores: used / ((performance.now() - t0) / 1000), perVideoSecond: used / written, written };
 }
 /** The pid of the process whose command line holds `text`. */
@@ -93,7 +93,8 @@ await sleep(3000); // past probing and the first segments
 const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 const emulatorBefore = cpuSeconds(emulator.pid);
 const t0 = performance.now();
-const rendererCores = await coresOver(renderer, SECONDS, async () => (await fetch(playback)).text());
+// The renderer's live segments are half a second (src/emulator/media/composition/output.ts), the bare pipeline's one.
+const rendererCores = await coresOver(renderer, SECONDS, async () => (await fetch(playback)).text(), 0.5);
 const emulatorCores = (cpuSeconds(emulator.pid) - emulatorBefore) / ((performance.now() - t0) / 1000);
 
 // The bare pipeline: the same streams as files (made first, not measured), read in real time.
@@ -111,7 +112,7 @@ const bare = spawn('ffmpeg', ['-v', 'error', ...inputs, '-filter_complex',
   '-map', '[v]', '-map', '[a]', '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-r', '30', '-g', '30', '-b:v', '2500000', '-maxrate', '2500000', '-bufsize', '5000000',
   '-c:a', 'aac', '-b:a', '128k', '-f', 'hls', '-hls_time', '1', '-hls_list_size', '10', '-hls_flags', 'delete_segments', join(work, 'live.m3u8')], { stdio: 'ignore' });
 await sleep(3000);
-const bareCores = await coresOver(bare.pid, SECONDS, async () => readFileSync(join(work, 'live.m3u8'), 'utf8'));
+const bareCores = await coresOver(bare.pid, SECONDS, async () => readFileSync(join(work, 'live.m3u8'), 'utf8'), 1);
 bare.kill('SIGKILL');
 rmSync(work, { recursive: true, force: true });
 console.log(`load average ${load}; ${PUBLISHERS} x 640x360p30 publishers into 1280x720p30 2.5 Mbps, ${SECONDS} s`);
@@ -173,18 +174,22 @@ if (PUBLISHERS === 4) {
   const sign = async (attributes) =>
     (await cli('token', 'sign', 'bench', '--key', key, '--public-key', 'bench-key', '--participant-id', 'swapper', '--user-id', 'red', '--capabilities', 'publish', ...(attributes ? ['--attributes', attributes] : []))).participantToken.token;
   const latencies = [];
+  const measured = (what, seconds) => {
+    latencies.push([what, seconds]);
+    console.log(`layout change on ${what}: ${seconds.toFixed(2)} s`);
+  };
   for (let round = 0; round < CHANGES; round++) {
     const first = await sign();
     const red = publish(['--token', first, '--color', 'red']);
     await publishing(PUBLISHERS + 1);
-    latencies.push(['arrive', await secondsUntil(performance.now(), FIFTH, 'red')]);
+    measured('arrive', await secondsUntil(performance.now(), FIFTH, 'red'));
     let t = performance.now();
     const exchanged = await fetch(`${url}/_ivsrt/exchange`, { method: 'POST', headers: { ...adminHeaders(home, url), 'content-type': 'application/json' }, body: JSON.stringify({ token: first, newToken: await sign('rank=0') }) });
     if (exchanged.status !== 200) throw new Error(`token exchange: ${exchanged.status} ${await exchanged.text()}`);
-    latencies.push(['token exchange', await secondsUntil(t, FIRST, 'red')]);
+    measured('token exchange', await secondsUntil(t, FIRST, 'red'));
     t = performance.now();
     red.kill('SIGINT');
-    latencies.push(['leave', await secondsUntil(t, FIRST, 'blue')]);
+    measured('leave', await secondsUntil(t, FIRST, 'blue'));
     await ended(red);
 
     const { participantToken } = await cli('token', 'create', 'bench', '--user-id', 'cyan', '--capabilities', 'publish');
@@ -200,12 +205,11 @@ if (PUBLISHERS === 4) {
     await secondsUntil(performance.now(), FIFTH, 'cyan');
     aiortc.stdin.write('stop-video\n');
     await said('video-stopped');
-    latencies.push(['mute (video stops)', await secondsUntil(performance.now(), FIFTH, 'placeholder')]);
+    measured('mute (video stops)', await secondsUntil(performance.now(), FIFTH, 'placeholder'));
     aiortc.stdin.end();
     await ended(aiortc);
     await secondsUntil(performance.now(), FIRST, 'blue');
   }
-  for (const [what, seconds] of latencies) console.log(`layout change on ${what}: ${seconds.toFixed(2)} s`);
   const kinds = [...new Set(latencies.map(([what]) => what))];
   const worst = kinds.map((what) => `${what} ${Math.max(...latencies.filter(([w]) => w === what).map(([, s]) => s)).toFixed(2)} s`);
   console.log(`worst of ${CHANGES}: ${worst.join('; ')}`);

@@ -32,10 +32,10 @@ export class RtpFeed {
   /** Packets may be sent (and are held) from the start; `open` finds the ports. */
   constructor(readonly streams: readonly FeedStream[]) {}
 
-  /** A socket to send from and a free port for each stream. */
+  /** A socket to send from and a free pair of ports for each stream. */
   async open(): Promise<void> {
     await new Promise<void>((resolve) => this.socket.bind(0, '127.0.0.1', resolve));
-    for (let i = 0; i < this.streams.length; i++) this.ports.push(await freeUdpPort());
+    for (let i = 0; i < this.streams.length; i++) this.ports.push(await freeRtpPorts());
   }
 
   /** The session description ffmpeg reads the streams from (H.264 and Opus, as WHIP carries them). */
@@ -82,6 +82,7 @@ export class RtpFeed {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    for (const port of this.ports) handedOut.delete(port);
     this.pending = undefined;
     try {
       this.socket.close();
@@ -91,13 +92,34 @@ export class RtpFeed {
   }
 }
 
-export function freeUdpPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/** A UDP port on loopback that `port` names (0: any free one), bound for a moment; undefined when it is taken. */
+function probeUdpPort(port: number): Promise<number | undefined> {
+  return new Promise((resolve) => {
     const probe = createSocket('udp4');
-    probe.once('error', reject);
-    probe.bind(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
+    probe.once('error', () => resolve(undefined));
+    probe.bind(port, '127.0.0.1', () => {
+      const bound = probe.address().port;
+      probe.close(() => resolve(bound));
     });
   });
+}
+
+/** RTP ports this process has handed out and whose feed is still open (each stands for P and P+1). */
+const handedOut = new Set<number>();
+
+/**
+ * An even port P with P+1 free too: ffmpeg's RTP input binds P for RTP and P+1 for RTCP. Two streams
+ * handed neighbouring ports (one's P+1 the other's P) made ffmpeg fail with "bind failed: Address
+ * already in use", so pairs handed out and not yet closed are kept apart.
+ */
+export async function freeRtpPorts(): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = await probeUdpPort(0);
+    if (port === undefined || port % 2 !== 0 || port >= 65535) continue;
+    // Even pairs overlap only when equal.
+    if (handedOut.has(port) || (await probeUdpPort(port + 1)) === undefined) continue;
+    handedOut.add(port);
+    return port;
+  }
+  throw new Error('no free pair of UDP ports on 127.0.0.1 for RTP');
 }

@@ -1,7 +1,7 @@
 // Where a composition's encoded output goes: one ffmpeg `tee` slave per running destination, so the
 // picture is encoded once however many destinations there are.
 // - The S3 destination: the composite recording (composite-recording.ts).
-// - The channel destination (emulator-only: IVS channels are another service): live HLS, one-second MPEG-TS
+// - The channel destination (emulator-only: IVS channels are another service): live HLS, half-second MPEG-TS
 //   segments in a sliding playlist, `live.m3u8`, served at <emulator>/playback/<compositionId>/live.m3u8.
 //   A restart of the renderer (a new layout) appends to the same playlist after #EXT-X-DISCONTINUITY.
 import { mkdirSync } from 'node:fs';
@@ -15,9 +15,10 @@ export const PLAYBACK_PREFIX = '/playback/';
 export const playbackUrl = (url: string, compositionId: string): string => `${url}${PLAYBACK_PREFIX}${compositionId}/live.m3u8`;
 
 export const LIVE_PLAYLIST = 'live.m3u8';
-/** Seconds per live segment: short, so a new layout reaches a player soon. */
-const LIVE_SEGMENT_SECONDS = 1;
-const LIVE_LIST_SIZE = 10;
+/** Seconds per live segment (and between key frames): short, so a new layout reaches a player soon. */
+export const LIVE_SEGMENT_SECONDS = 0.5;
+/** Ten seconds of segments. */
+const LIVE_LIST_SIZE = 20;
 
 export interface LiveOutput {
   kind: 'live';

@@ -26,12 +26,14 @@ import { watchRtpSources, type MediaKind, type RtpSource } from '../whip/ingest.
 import { RtpFeed, type FeedStream } from '../../../media/rtp-feed.js';
 import { spawnTied } from '../../../media/spawn.js';
 import { CompositeRecording, type Rendition } from './composite-recording.js';
-import { outputArgs, type OutputTarget } from './output.js';
+import { LIVE_SEGMENT_SECONDS, outputArgs, type OutputTarget } from './output.js';
 
 /** The encoder configuration's defaults (API reference, Video): 1280x720, 30 fps, 2.5 Mbps. */
 const DEFAULT_VIDEO: Rendition = { encoderId: '', width: 1280, height: 720, framerate: 30, bitrate: 2_500_000 };
 /** A publisher's video counts as stopped after this long without a packet (omitStoppedVideo, placeholder). */
-const VIDEO_STOPPED_MS = 1_500;
+const VIDEO_STOPPED_MS = 1_000;
+/** How often the renderer looks for a video that stopped (or came back) and for new recorded segments. */
+const LOOK_EVERY_MS = 100;
 /** Changes that come together (a publisher joining, then its media) make one restart. */
 const SETTLE_MS = 150;
 /** How long a stopping ffmpeg gets to finish its segment before it is killed. */
@@ -135,7 +137,7 @@ export class CompositionRenderer {
         }
       }
       if (changed) this.schedule();
-    }, 250);
+    }, LOOK_EVERY_MS);
     this.ticker.unref();
   }
 
@@ -406,8 +408,10 @@ class Pipeline {
       await feed.open();
       work = join(renderer.liveDirOf(this.compositionId), '..', `.${this.compositionId}.sdp`);
       writeFileSync(work, feed.sdp('ivsrt composition'));
-      // Probing ends with every stream's first parameter sets (a key frame); 3 s at the most.
-      args.push('-protocol_whitelist', 'file,udp,rtp', '-analyzeduration', '3000000', '-probesize', '5000000', '-fflags', '+genpts+nobuffer', '-i', work);
+      // Probing ends with every stream's first parameter sets (a key frame; 3 s at the most) and guesses no
+      // frame rate (-fpsprobesize 0: the canvas sets the output's); guessing it from 20 frames of every
+      // stream held each re-layout back about a second and a half (bench/composition.mjs).
+      args.push('-protocol_whitelist', 'file,udp,rtp', '-analyzeduration', '3000000', '-probesize', '5000000', '-fpsprobesize', '0', '-fflags', '+genpts+nobuffer', '-i', work);
     }
     let graph = compositionGraph({ canvas: scene.canvas, framerate: scene.framerate, tiles: scene.tiles, audio: scene.audio });
     let video = 'vout';
@@ -435,9 +439,11 @@ class Pipeline {
       video = 'venc';
     }
     args.push('-filter_complex', graph, '-map', `[${video}]`, '-map', '[aout]');
+    const keyint = Math.max(1, Math.round(scene.framerate * LIVE_SEGMENT_SECONDS));
     args.push(
       '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p',
-      '-r', String(scene.framerate), '-g', String(scene.framerate), '-keyint_min', String(scene.framerate), '-sc_threshold', '0',
+      // A key frame every half second: the live output's segments are that long, so a new layout reaches a player soon.
+      '-r', String(scene.framerate), '-g', String(keyint), '-keyint_min', String(keyint), '-sc_threshold', '0',
       '-b:v', String(scene.bitrate), '-maxrate', String(scene.bitrate), '-bufsize', String(scene.bitrate * 2),
       '-c:a', 'aac', '-b:a', '128k', '-ar', '48000', '-ac', '2',
     );
