@@ -92,3 +92,13 @@ test('ListStages pages do not shift when a stage listed earlier is deleted; the 
   const expected = { stages: arns.slice(1, 3).map((arn, n) => ({ arn, name: `s${n + 1}`, tags: { i: String(n + 1) } })), nextToken: (reply.body as { nextToken: string }).nextToken };
   expect(reply.text).toBe(JSON.stringify(expected));
 });
+
+test('a page with text beyond ASCII declares its length in bytes and carries the same text', async () => {
+  const { emu, client } = await emulators.start();
+  const stageArn = (await client.send(new sdk.CreateStageCommand({ name: 'bytes' }))).stage!.arn!;
+  const sessionId = (await ok(admin(emu.url, 'POST', 'join', { stageArn, participantId: 'p1', userId: 'zoë 🎥', attributes: { note: 'ñ' } }))).sessionId as string;
+  const reply = await raw(emu.url, 'POST', '/ListParticipants', JSON.stringify({ stageArn, sessionId }));
+  expect(reply.status, reply.text).toBe(200);
+  expect(Number(reply.headers.get('content-length'))).toBe(Buffer.byteLength(reply.text));
+  expect((reply.body as { participants: { userId: string }[] }).participants.map((p) => p.userId)).toEqual(['zoë 🎥']);
+});
