@@ -4,7 +4,7 @@
 // emulator's own (README, Development): what is live is never dropped, only the oldest history. A
 // participant that left while its recording waits out the reconnect window is live too: its Recording
 // End is still to come (recording.ts), so neither it nor its session goes until the recording has ended.
-import type { Deriver } from './emulator.js';
+import type { Deriver } from '../state/mutation-path.js';
 import { isRecording } from './recording.js';
 import type { Op, Store } from '../state/store.js';
 
