@@ -1,6 +1,7 @@
 import { defineVerb } from '../../src/cli/command.js';
 import { UsageError } from '../../src/cli/errors.js';
-import { emulatorOf, PARTICIPANT_COLUMNS, readToken } from './shared.js';
+import { secretFromFlag } from '../../src/cli/io.js';
+import { emulatorOf, PARTICIPANT_COLUMNS } from './shared.js';
 
 
 export const verb = defineVerb({
@@ -21,7 +22,7 @@ export const verb = defineVerb({
   async run(ctx, options) {
     if (options.streamKey === undefined) throw new UsageError('--stream-key is required: the ingest configuration\'s stream key (- reads it from standard input)');
     const emulator = await emulatorOf(ctx);
-    const joined = await emulator.admin.ingest(await readToken(ctx, options.streamKey), options.protocol);
+    const joined = await emulator.admin.ingest(await secretFromFlag(ctx.io, options.streamKey, 'the stream key'), options.protocol);
     ctx.info(`Publishing on session ${joined.sessionId} of ${joined.stageArn}.`);
     return joined;
   },

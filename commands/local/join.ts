@@ -2,7 +2,8 @@ import { defineVerb } from '../../src/cli/command.js';
 import { UsageError } from '../../src/cli/errors.js';
 import { resolveReference } from '../../src/cli/resources.js';
 import type { JoinRequest } from '../../src/emulator/http/admin-contract.js';
-import { emulatorOf, PARTICIPANT_COLUMNS, readToken, STAGE_ALIAS, STAGE_ARG } from './shared.js';
+import { secretFromFlag } from '../../src/cli/io.js';
+import { emulatorOf, PARTICIPANT_COLUMNS, STAGE_ALIAS, STAGE_ARG } from './shared.js';
 
 
 type ClientInfo = NonNullable<JoinRequest['clientInfo']>;
@@ -22,7 +23,7 @@ export const verb = defineVerb({
     'revocation are checked (emulator-issued tokens, and self-signed ones whose public key is imported). The first participant starts a session. ' +
     'Without a token, it joins the STAGE given directly. Prints the participant.',
   examples: [
-    { command: 'ivsrt local join --token "$TOKEN" --publish', description: 'join and start publishing' },
+    { command: 'ivsrt local join --token - --publish <<< "$TOKEN"', description: 'join and start publishing (the token from standard input, out of ps)' },
     { command: 'ivsrt local join --token - < token.txt', description: 'the token from standard input, out of shell history' },
     { command: 'ivsrt local join demo --user-id alice --capabilities subscribe', description: 'no token: straight onto the stage' },
     { command: 'ivsrt local join demo --client-info osName=Linux,browserName=Firefox,browserVersion=128', description: 'what GetParticipant reports about the client' },
@@ -48,7 +49,7 @@ export const verb = defineVerb({
     const emulator = await emulatorOf(ctx);
     const common = { publish: options.publish, protocol: options.protocol, clientInfo };
     const joined = options.token !== undefined
-      ? await emulator.admin.join({ token: await readToken(ctx, options.token), ...common })
+      ? await emulator.admin.join({ token: await secretFromFlag(ctx.io, options.token), ...common })
       : await emulator.admin.join({
           stageArn: await resolveReference(emulator.ctx, 'stage', options.stage!),
           userId: options.userId,

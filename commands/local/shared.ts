@@ -4,7 +4,7 @@ import type { ArgSpec, Column, OptionSpec, Typed } from '../../src/cli/command.j
 import { endpointFromEnv } from '../../src/cli/config.js';
 import { createContext, type Context } from '../../src/cli/context.js';
 import { UsageError } from '../../src/cli/errors.js';
-import { readStdinValue } from '../../src/cli/io.js';
+import { secretFromFlag } from '../../src/cli/io.js';
 import { resolveReference } from '../../src/cli/resources.js';
 import type { ParticipantRef } from '../../src/emulator/http/admin-contract.js';
 import { AdminError, type AdminClient } from '../../src/local/admin-client.js';
@@ -53,10 +53,6 @@ export const PARTICIPANT_OPTIONS = [
   { flags: '--participant <id>', description: 'the participant id (the positional argument)', hidden: true },
 ] as const satisfies readonly OptionSpec[];
 
-export async function readToken(ctx: Context, token: string): Promise<string> {
-  return token === '-' ? readStdinValue(ctx.io, 'the participant token') : token;
-}
-
 /** The participant named by --token, or by STAGE PARTICIPANT. */
 /** What PARTICIPANT_ARGS and PARTICIPANT_OPTIONS give a verb once parsed. */
 export type ParticipantFlags = Typed<typeof PARTICIPANT_OPTIONS, typeof PARTICIPANT_ARGS>;
@@ -64,7 +60,7 @@ export type ParticipantFlags = Typed<typeof PARTICIPANT_OPTIONS, typeof PARTICIP
 export async function participantRef(emulator: Emulator, flags: ParticipantFlags): Promise<ParticipantRef> {
   if (flags.token !== undefined) {
     if (flags.stage !== undefined || flags.participant !== undefined) throw new UsageError('name the participant either with --token, or with STAGE PARTICIPANT, not both');
-    return { token: await readToken(emulator.ctx, flags.token) };
+    return { token: await secretFromFlag(emulator.ctx.io, flags.token) };
   }
   if (flags.stage === undefined || flags.participant === undefined) {
     throw new UsageError('name the participant with STAGE PARTICIPANT (e.g. `studio AbCdEfGh1234`), or with --token');

@@ -3,6 +3,7 @@
 // carries it; both load only here.
 import { defineVerb } from '../../src/cli/command.js';
 import { CliError, EXIT, UsageError } from '../../src/cli/errors.js';
+import { secretFromFlag } from '../../src/cli/io.js';
 import { resolveReference } from '../../src/cli/resources.js';
 import { endOnInterrupt } from '../../src/cli/signals.js';
 import { decodeJwt, JwtFormatError } from '../../src/tokens/jwt.js';
@@ -21,7 +22,7 @@ export const verb = defineVerb({
   examples: [
     { command: 'ivsrt publish demo --duration 30', description: 'a test pattern for 30 seconds' },
     { command: 'ivsrt publish demo --file talk.mp4 --user-id speaker', description: 'a file, looped, until Ctrl-C' },
-    { command: 'ivsrt publish demo --token "$TOKEN" --json', description: 'with a token you made; the session as JSON' },
+    { command: 'ivsrt publish demo --token - --json <<< "$TOKEN"', description: 'with a token you made, read from standard input; the session as JSON' },
     { command: 'ivsrt publish demo --color red --resolution 640x360 --user-id red', description: 'a solid red picture, to see where a composition puts it' },
   ],
   args: [{ name: 'stage', description: 'stage name, id or ARN', resource: 'stage' }],
@@ -31,7 +32,7 @@ export const verb = defineVerb({
     { flags: '--test-pattern', description: 'publish ffmpeg\'s test pattern and a tone (the default)' },
     { flags: '--color <colour>', description: 'publish one solid colour (a name like red, or 0xRRGGBB) and a tone, a key frame every second: a source that is easy to find in a composition' },
     { flags: '--duration <seconds>', description: 'stop after this many seconds (default: until Ctrl-C)', parse: 'float' },
-    { flags: '--token <token>', description: 'publish with this participant token instead of making one' },
+    { flags: '--token <token>', description: 'publish with this participant token instead of making one (- reads it from standard input, out of ps and shell history)' },
     { flags: '--resolution <WxH>', description: 'video size (default 1280x720, the most a stage takes)' },
     { flags: '--bitrate <kbps>', description: 'video bitrate in kbit/s (default 2500)', parse: 'int' },
     { flags: '--fps <n>', description: 'frames per second (default 30)', parse: 'int' },
@@ -64,7 +65,7 @@ export const verb = defineVerb({
     let participantId: string;
     let endpoint: string;
     if (options.token !== undefined) {
-      token = options.token;
+      token = await secretFromFlag(ctx.io, options.token);
       let claims: Record<string, unknown>;
       try {
         claims = decodeJwt(token).payload;

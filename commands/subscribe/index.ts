@@ -7,6 +7,7 @@ import type { ParticipantSummary } from '@aws-sdk/client-ivs-realtime';
 import { defineVerb } from '../../src/cli/command.js';
 import type { Context } from '../../src/cli/context.js';
 import { CliError, EXIT, UsageError } from '../../src/cli/errors.js';
+import { secretFromFlag } from '../../src/cli/io.js';
 import { resolveReference } from '../../src/cli/resources.js';
 import { endOnInterrupt } from '../../src/cli/signals.js';
 import { findFfmpeg } from '../../src/publish/ffmpeg.js';
@@ -28,14 +29,14 @@ export const verb = defineVerb({
   examples: [
     { command: 'ivsrt subscribe demo alice --duration 10', description: 'watch user alice for ten seconds' },
     { command: 'ivsrt subscribe demo alice --out alice.mkv --frames shots --every 5s', description: 'keep the media, and a picture every five seconds' },
-    { command: 'ivsrt subscribe demo AbCdEfGhIjKl --token "$TOKEN" --json', description: 'with your own token; samples and summary as NDJSON' },
+    { command: 'ivsrt subscribe demo AbCdEfGhIjKl --token - --json <<< "$TOKEN"', description: 'with your own token, read from standard input; samples and summary as NDJSON' },
   ],
   args: [
     { name: 'stage', description: 'stage name, id or ARN', resource: 'stage' },
     { name: 'participant', description: 'the participant to receive: its participant id, or its user id' },
   ],
   options: [
-    { flags: '--token <token>', description: 'subscribe with this participant token (it needs the SUBSCRIBE capability) instead of making one' },
+    { flags: '--token <token>', description: 'subscribe with this participant token (it needs the SUBSCRIBE capability) instead of making one (- reads it from standard input, out of ps and shell history)' },
     { flags: '--duration <seconds>', description: 'stop after this many seconds (default: until the publisher stops or Ctrl-C)', parse: 'float' },
     { flags: '--out <file>', description: 'write the media to this .mkv or .mp4 file, as received (no re-encoding)' },
     { flags: '--frames <dir>', description: 'write a JPEG of the video to this directory every --every' },
@@ -68,7 +69,8 @@ export const verb = defineVerb({
     const writes = options.out !== undefined || options.frames !== undefined;
     const ffmpeg = writes ? findFfmpeg(ctx.env) : undefined;
     if (writes && !ffmpeg) throw new CliError('--out and --frames need ffmpeg on PATH', EXIT.config, 'Install it: apt-get install ffmpeg (Debian/Ubuntu), brew install ffmpeg (macOS).');
-    const tokenClaims = options.token === undefined ? undefined : claimsOf(options.token);
+    const given = options.token === undefined ? undefined : await secretFromFlag(ctx.io, options.token);
+    const tokenClaims = given === undefined ? undefined : claimsOf(given);
     if (tokenClaims && tokenClaims.capabilities?.allow_subscribe !== true) {
       throw new UsageError('--token does not allow subscribing (its capabilities have no allow_subscribe); make one with --capabilities subscribe');
     }
@@ -76,7 +78,7 @@ export const verb = defineVerb({
     const stageArn = await resolveReference(ctx, 'stage', options.stage!);
     if (tokenClaims && tokenClaims.resource !== stageArn) throw new UsageError(`--token is for ${String(tokenClaims.resource)}, not ${stageArn}`);
     const publisher = await publisherOf(ctx, stageArn, options.participant!);
-    let token = options.token;
+    let token = given;
     if (token === undefined) {
       const made = await ctx.call('CreateParticipantToken', { stageArn, capabilities: ['SUBSCRIBE'] });
       token = made.participantToken!.token!;

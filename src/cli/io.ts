@@ -87,3 +87,8 @@ export async function readStdinValue(io: IO, what: string): Promise<string> {
   for await (const chunk of io.stdin) chunks.push(Buffer.from(chunk as Buffer));
   return Buffer.concat(chunks).toString('utf8').trim();
 }
+
+/** A secret flag's value (a token, a stream key): `-` reads it from standard input, which keeps it out of `ps` and shell history. */
+export async function secretFromFlag(io: IO, value: string, what = 'the participant token'): Promise<string> {
+  return value === '-' ? readStdinValue(io, what) : value;
+}

@@ -64,10 +64,12 @@ let segmentCount = 0;
 
 async function publish(userId: string, colour: string, attributes: Record<string, string> = {}, token?: { token: string; participantId: string }): Promise<Publisher> {
   const participantToken = token ?? (await bed.api('CreateParticipantToken', { stageArn, userId, attributes, capabilities: ['PUBLISH'] })).participantToken;
-  const child = spawn(process.execPath, [BIN, 'publish', stageArn, '--token', participantToken.token, '--color', colour, '--resolution', '320x180', '--fps', String(FRAMERATE), '--bitrate', '200', '--endpoint-url', bed.emu.url], {
+  // The token on standard input (--token -), never on a command line that ps shows.
+  const child = spawn(process.execPath, [BIN, 'publish', stageArn, '--token', '-', '--color', colour, '--resolution', '320x180', '--fps', String(FRAMERATE), '--bitrate', '200', '--endpoint-url', bed.emu.url], {
     env: testEnv(),
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['pipe', 'ignore', 'pipe'],
   });
+  child.stdin!.end(participantToken.token);
   children.push(child);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const participantId: string = participantToken.participantId;

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findFfmpeg } from '../../src/publish/ffmpeg.js';
 import { emulatorBed } from '../helpers/bed.js';
-import { BIN, testEnv } from '../helpers/cli.js';
+import { BIN, runCli, testEnv } from '../helpers/cli.js';
 import { scratchDir } from '../helpers/scratch.js';
 import { eventually } from '../whip/media.js';
 import { mediaOf, participantEvents } from '../whip/whip-api.js';
@@ -187,7 +187,8 @@ describe.skipIf(noFfmpeg)('ivsrt subscribe on the AWS path (a stub behaving as t
     expect(signed.code, signed.stderr).toBe(0);
     const token = signed.stdout.trim().replace(/^"|"$/g, '');
 
-    const result = await bed.cli(['subscribe', 'sub-aws', publisher.participantId, '--token', token, '--duration', '3', '--json']);
+    // The token on standard input (--token -), out of ps.
+    const result = await runCli(['subscribe', 'sub-aws', publisher.participantId, '--token', '-', '--duration', '3', '--json'], { endpoint: bed.emu.url, input: token });
     expect(result.code, result.stderr).toBe(0);
     const summary = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>).at(-1)!;
     expect(summary).toMatchObject({ type: 'summary', publisherId: publisher.participantId, width: 320, height: 240 });

@@ -38,8 +38,8 @@ afterAll(async () => {
 });
 
 /** `interrupt`, when it aborts, sends the command SIGINT (Ctrl-C): how a test ends a `publish` with no --duration. */
-function cli(args: string[], env: NodeJS.ProcessEnv = {}, interrupt?: AbortSignal): Promise<RunResult> {
-  return runCli(args, { endpoint: emu.url, env: { IVSRT_ADMIN_SECRET: emu.adminSecret, IVSRT_HOME: emu.home, ...env }, timeoutMs: 60_000, interrupt });
+function cli(args: string[], env: NodeJS.ProcessEnv = {}, interrupt?: AbortSignal, input?: string): Promise<RunResult> {
+  return runCli(args, { endpoint: emu.url, env: { IVSRT_ADMIN_SECRET: emu.adminSecret, IVSRT_HOME: emu.home, ...env }, timeoutMs: 60_000, interrupt, input });
 }
 
 async function ok(args: string[], env?: NodeJS.ProcessEnv): Promise<any> {
@@ -126,7 +126,7 @@ describe.skipIf(noFfmpeg)('EventBridge events of a recorded WHIP publisher', () 
     /** One WHIP session, ended (Ctrl-C) once the emulator has received `frames` video frames of it, however long that took. */
     const publish = async (frames: number) => {
       const interrupt = new AbortController();
-      const run = cli(['publish', stageArn, '--token', token, '--resolution', '320x180', '--bitrate', '300', '--fps', '15', '--json'], {}, interrupt.signal);
+      const run = cli(['publish', stageArn, '--token', '-', '--resolution', '320x180', '--bitrate', '300', '--fps', '15', '--json'], {}, interrupt.signal, token);
       await eventually(`${frames} frames received`, async () => {
         const publisher = (await mediaOf(emu.url)).find((p) => p.participantId === participantId);
         return publisher && publisher.media.framesReceived >= frames ? true : undefined;
@@ -174,7 +174,7 @@ describe.skipIf(noFfmpeg)('EventBridge events of a recorded WHIP publisher', () 
     const { token, participantId } = (await ok(['token', 'create', stageArn, '--user-id', 'unlucky'])).participantToken;
     // It publishes until interrupted, so the recording is still under way however long the steps below take.
     const interrupt = new AbortController();
-    const run = cli(['publish', stageArn, '--token', token, '--resolution', '320x180', '--bitrate', '300', '--fps', '15', '--json'], {}, interrupt.signal);
+    const run = cli(['publish', stageArn, '--token', '-', '--resolution', '320x180', '--bitrate', '300', '--fps', '15', '--json'], {}, interrupt.signal, token);
     await eventually('Recording Start', async () => (names(await logged(stageArn)).includes('Recording Start') ? true : undefined));
     const sessionId: string = (await api('ListStageSessions', { stageArn })).stageSessions[0].sessionId;
     const prefix: string = (await api('GetParticipant', { stageArn, sessionId, participantId })).participant.recordingS3Prefix;
