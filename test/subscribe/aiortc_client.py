@@ -13,6 +13,7 @@ subscribe: subscribes as the samples do (recvonly audio + video, max-bundle, POS
 import argparse
 import asyncio
 import json
+import os
 import sys
 import urllib.request
 import urllib.error
@@ -174,17 +175,19 @@ def main():
     sub = parser.add_subparsers(dest="mode", required=True)
     p = sub.add_parser("publish")
     p.add_argument("--url", required=True)
-    p.add_argument("--token", required=True)
+    p.add_argument("--token", default=os.environ.get("PARTICIPANT_TOKEN"), help="default: $PARTICIPANT_TOKEN (out of ps)")
     p.add_argument("--colour", default="ff0000")
     p.add_argument("--width", type=int, default=320)
     p.add_argument("--height", type=int, default=240)
     s = sub.add_parser("subscribe")
     s.add_argument("--url", required=True)
-    s.add_argument("--token", required=True)
+    s.add_argument("--token", default=os.environ.get("PARTICIPANT_TOKEN"), help="default: $PARTICIPANT_TOKEN (out of ps)")
     s.add_argument("--participant", required=True)
     s.add_argument("--frames", type=int, default=10)
     s.add_argument("--timeout", type=float, default=60)
     args = parser.parse_args()
+    if not args.token:
+        parser.error("give the participant token in $PARTICIPANT_TOKEN (or --token)")
     sys.exit(asyncio.run(publish(args) if args.mode == "publish" else subscribe(args)))
 
 

@@ -45,7 +45,11 @@ export interface AiortcRun {
 }
 
 export function aiortc(args: string[]): AiortcRun {
-  const child = spawnChild(aiortcPython()!, [SCRIPT, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  // The token goes to the client in its environment, never on a command line that ps shows.
+  const at = args.indexOf('--token');
+  const token = at >= 0 ? args[at + 1] : undefined;
+  const argv = at >= 0 ? [...args.slice(0, at), ...args.slice(at + 2)] : args;
+  const child = spawnChild(aiortcPython()!, [SCRIPT, ...argv], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...(token === undefined ? {} : { PARTICIPANT_TOKEN: token }) } });
   let output = '';
   const parsed: Record<string, any>[] = [];
   const waiters: { test: (l: Record<string, any>) => boolean; resolve: (l: Record<string, any>) => void }[] = [];
