@@ -26,7 +26,7 @@ import { HostCheck } from './http/host-check.js';
 import { createFront } from './http/server.js';
 import { Authenticator, type Credential } from './http/sigv4.js';
 import { Throttle } from './http/throttle.js';
-import { renderCompositions } from './media/composition/renderer.js';
+import { CompositionRenderer } from './media/composition/renderer.js';
 import { WhipIngest, type MediaLimits } from './media/whip/ingest.js';
 import { VirtualClock, type ClockOptions } from './state/clock.js';
 import { openDataDir } from './state/storage/data-dir.js';
@@ -132,6 +132,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const auth = new Authenticator(options.credentials, { region: emu.region });
   const startedAt = Date.now();
   let url = '';
+  let whip: WhipIngest | undefined;
   const control: AdminControl = {
     bus,
     info: () => ({ pid: process.pid, url, dataDir: options.dataDir ?? null, region: emu.region, accountId: emu.accountId, version: VERSION, startedAt }),
@@ -141,6 +142,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       options.afterReset?.(emu);
     },
     shutdown: () => void close(),
+    whip: () => whip,
   };
   const throttle = options.throttle ? new Throttle(options.throttle === true ? undefined : options.throttle.now) : undefined;
   const front = createFront({
@@ -163,10 +165,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   rememberInProcess(url, adminSecret);
 
   // Media: WHIP ingest and subscribe at <url>/whip, compositions rendered from what the publishers send.
-  const whip = new WhipIngest(emu, url, options.mediaLimits, options.s3Dir);
+  // The renderer draws what the ingest receives, so it is handed the ingest.
+  const ingest = (whip = new WhipIngest(emu, url, options.mediaLimits, options.s3Dir));
   emu.whipBase = `${url}/whip`;
-  const renderer = renderCompositions(emu, { liveDir: () => mkdtempSync(join(tmpdir(), 'ivsrt-compositions-')), s3Dir: options.s3Dir });
-  front.mount({ whip, renderer });
+  const renderer = new CompositionRenderer(emu, ingest, { liveDir: () => mkdtempSync(join(tmpdir(), 'ivsrt-compositions-')), s3Dir: options.s3Dir });
+  front.mount({ whip: ingest, renderer });
   log(`emulator listening on ${url}${options.dataDir ? ` (data: ${options.dataDir})` : ' (memory only)'}`);
 
   let stopping: Promise<void> | undefined;
@@ -179,7 +182,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       bus.close();
       await front.close();
       await renderer.close();
-      await whip.close();
+      await ingest.close();
       await emu.close();
       forgetInProcess(url);
       markClosed();

@@ -32,7 +32,7 @@ import type { ParticipantRec } from '../state/store.js';
 import { TokenError } from '../domain/tokens.js';
 import { validateInput } from '../domain/validation.js';
 import { capabilityBits, compositionView, iso, participantView } from '../domain/views.js';
-import { whipPublishers, whipSubscribers, type WhipPublisher } from '../media/whip/ingest.js';
+import type { WhipIngest, WhipPublisher } from '../media/whip/ingest.js';
 
 /** What the admin routes act on beyond the Emulator: the whole running instance (src/emulator/assemble.ts makes it). */
 export interface AdminControl {
@@ -41,6 +41,8 @@ export interface AdminControl {
   info(): { pid: number; url: string; dataDir: string | null; region: string; accountId: string; version: string; startedAt: number };
   reset(): void;
   shutdown(): void;
+  /** The WHIP ingest, once the front listens and the media is made (none before). */
+  whip(): Pick<WhipIngest, 'publishers' | 'subscribers'> | undefined;
 }
 
 type KeysOf<T> = T extends unknown ? keyof T : never;
@@ -127,7 +129,7 @@ const status: AdminHandler<'status'> = (emu, _body, control) => {
       ingestConfigurations: store.ingests.size,
       publicKeys: store.keys.size,
     },
-    whipPublishers: whipPublishers(emu).map(publisherView),
+    whipPublishers: (control.whip()?.publishers() ?? []).map(publisherView),
     events: { pending: bus.pendingDeliveries, targets: bus.backlog },
   };
 };
@@ -137,9 +139,9 @@ function publisherView(p: WhipPublisher): WhipPublisherStatus {
   return { ...p, postedAt: iso(p.postedAt), publishStartedAt: p.publishStartedAt === undefined ? undefined : iso(p.publishStartedAt) };
 }
 
-const media: AdminHandler<'media'> = (emu) => ({
-  whipPublishers: whipPublishers(emu).map(publisherView),
-  whipSubscribers: whipSubscribers(emu).map((s) => ({ ...s, postedAt: iso(s.postedAt) })),
+const media: AdminHandler<'media'> = (_emu, _body, control) => ({
+  whipPublishers: (control.whip()?.publishers() ?? []).map(publisherView),
+  whipSubscribers: (control.whip()?.subscribers() ?? []).map((s) => ({ ...s, postedAt: iso(s.postedAt) })),
 });
 
 const join: AdminHandler<'join'> = (emu, body) => {

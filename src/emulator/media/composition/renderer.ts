@@ -1,5 +1,5 @@
 // Server-side composition with real media: while a composition is ACTIVE, one ffmpeg per composition
-// decodes the stage's WHIP publishers (their RTP, from whip/ingest.ts's watchRtpSources, fed through
+// decodes the stage's WHIP publishers (their RTP, from the WhipIngest's watchRtpSources, fed through
 // whip/rtp-feed.ts), draws them on the encoder configuration's canvas as the layout says
 // (src/composition/layout.ts, drawn by src/composition/graph.ts), mixes their audio, and encodes H.264/AAC
 // for its destinations: the channel destination as live HLS the emulator serves (output.ts), the S3
@@ -22,7 +22,7 @@ import { findFfmpeg } from '../../../publish/ffmpeg.js';
 import type { Emulator } from '../../domain/emulator.js';
 import { isBucketBroken } from '../../domain/faults.js';
 import { participantKey, type CompositionRec, type DestinationRec } from '../../state/store.js';
-import { watchRtpSources, type MediaKind, type RtpSource } from '../whip/ingest.js';
+import type { MediaKind, RtpSource, RtpSources } from '../whip/rtp-source.js';
 import { RtpFeed, type FeedStream } from '../../../media/rtp-feed.js';
 import { spawnTied } from '../../../media/spawn.js';
 import { CompositeRecording, type Rendition } from './composite-recording.js';
@@ -104,10 +104,12 @@ export class CompositionRenderer {
 
   constructor(
     private readonly emu: Emulator,
+    /** The WHIP publishers whose media the compositions draw. */
+    media: RtpSources,
     private readonly options: RendererOptions,
   ) {
     emu.onCommitted(() => this.schedule());
-    this.stopWatching = watchRtpSources(emu, {
+    this.stopWatching = media.watchRtpSources({
       added: (source) => {
         const key = participantKey({ sessionId: source.sessionId, id: source.participantId });
         this.sources.set(key, source);
@@ -173,7 +175,7 @@ export class CompositionRenderer {
         const key = `${c.arn} ${scene.encoder}`;
         seen.add(key);
         let pipeline = this.pipelines.get(key);
-        if (!pipeline) this.pipelines.set(key, (pipeline = new Pipeline(this.emu, `${c.id}-${this.pipelineCount++}`)));
+        if (!pipeline) this.pipelines.set(key, (pipeline = new Pipeline(this.emu, this, `${c.id}-${this.pipelineCount++}`)));
         void pipeline.show(scene).then(() => this.closeRecordings(c.arn));
       }
     }
@@ -340,17 +342,6 @@ export class CompositionRenderer {
   }
 }
 
-const renderers = new WeakMap<Emulator, CompositionRenderer>();
-
-/** Starts rendering the emulator's compositions (once ffmpeg is there to render with). */
-export function renderCompositions(emu: Emulator, options: RendererOptions): CompositionRenderer {
-  const renderer = new CompositionRenderer(emu, options);
-  renderers.set(emu, renderer);
-  return renderer;
-}
-
-export const rendererOf = (emu: Emulator): CompositionRenderer | undefined => renderers.get(emu);
-
 /** One composition's ffmpeg: restarted with each new scene, stopped when the composition is no longer ACTIVE. */
 class Pipeline {
   private scene: Scene | undefined;
@@ -365,6 +356,8 @@ class Pipeline {
 
   constructor(
     private readonly emu: Emulator,
+    /** The renderer that runs it: the publishers' media and the live directory. */
+    private readonly renderer: CompositionRenderer,
     private readonly compositionId: string,
   ) {}
 
@@ -396,7 +389,7 @@ class Pipeline {
       return;
     }
     if (scene.outputs.length === 0) return;
-    const renderer = rendererOf(this.emu)!;
+    const renderer = this.renderer;
     const args = ['-hide_banner', '-loglevel', 'error', '-nostdin'];
     let work: string | undefined;
     if (scene.streams.length > 0) {

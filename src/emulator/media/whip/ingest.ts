@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { Forwarder } from './forward.js';
 import { MediaMeter, type MediaStats } from './meter.js';
 import { Presence } from '../../domain/presence.js';
-import type { MediaKind, RtpListener, RtpSource, RtpSourceWatcher } from './rtp-source.js';
+import type { MediaKind, RtpListener, RtpSource, RtpSources, RtpSourceWatcher } from './rtp-source.js';
 import { Recorder, type PayloadTypes, type RecordedMedia } from './recorder.js';
 import { ROSTER_ROUTE, rosterReply } from './roster.js';
 import { asDtlsServer, narrowOffer, offeredMedia } from './sdp.js';
@@ -68,18 +68,7 @@ export interface WhipPublisher {
   media: MediaStats;
 }
 
-export type { MediaKind, RtpListener, RtpSource, RtpSourceWatcher } from './rtp-source.js';
-
-const watchers = new WeakMap<Emulator, Set<RtpSourceWatcher>>();
-
-/** Watches the emulator's WHIP publishers (those publishing already are `added` at once); returns what stops it. */
-export function watchRtpSources(emu: Emulator, watcher: RtpSourceWatcher): () => void {
-  let set = watchers.get(emu);
-  if (!set) watchers.set(emu, (set = new Set()));
-  set.add(watcher);
-  for (const source of registry.get(emu)?.sources() ?? []) watcher.added(source);
-  return () => set.delete(watcher);
-}
+export type { MediaKind, RtpListener, RtpSource, RtpSources, RtpSourceWatcher } from './rtp-source.js';
 
 interface WhipSession {
   id: string;
@@ -105,19 +94,7 @@ interface WhipSession {
   source?: RtpSource;
 }
 
-const registry = new WeakMap<Emulator, WhipIngest>();
-
-/** The WHIP publishers of an emulator with their measured media (empty when none has posted). */
-export function whipPublishers(emu: Emulator): WhipPublisher[] {
-  return registry.get(emu)?.publishers() ?? [];
-}
-
-/** The subscriptions of an emulator's media route, with the packets forwarded to each. */
-export function whipSubscribers(emu: Emulator): WhipSubscriber[] {
-  return registry.get(emu)?.subscriptions.subscribers() ?? [];
-}
-
-export class WhipIngest {
+export class WhipIngest implements RtpSources {
   private readonly sessions = new Map<string, WhipSession>();
   /** Media being written out (ffmpeg closing the playlist) and metadata being written; close() waits for them. */
   private readonly recordings = new Set<Promise<void>>();
@@ -129,6 +106,8 @@ export class WhipIngest {
   /** When each recording being closed reached STOPPED or FAILED: the moment its Recording End event carries. */
   private readonly closedAt = new Map<string, number>();
   private readonly forwarder = new Forwarder();
+  /** Consumers of the publishers' media (the forwarder, the composition renderer): watchRtpSources. */
+  private readonly watchers = new Set<RtpSourceWatcher>();
   private readonly presence: Presence;
   readonly subscriptions: Subscriptions;
 
@@ -140,10 +119,9 @@ export class WhipIngest {
     /** Where recordings go (DIR/<bucket>/<prefix>); none when absent. */
     private readonly s3Dir?: string,
   ) {
-    registry.set(emu, this);
     this.presence = new Presence(emu);
     this.subscriptions = new Subscriptions(emu, `${url}${SESSION_PREFIX}`, this.forwarder, this.presence, limits.maxDownloadBitrate, (key) => this.bitrateOf(key));
-    watchRtpSources(emu, this.forwarder);
+    this.watchRtpSources(this.forwarder);
     // The moment a recording ends is taken as the change is made (when the event deriver stamps Recording
     // End), and its file written once the change is durable.
     emu.addDeriver((ops) => {
@@ -184,6 +162,14 @@ export class WhipIngest {
     res.end(answer.body);
   }
 
+  /** Watches the WHIP publishers (those publishing already are `added` at once); returns what stops it. */
+  watchRtpSources(watcher: RtpSourceWatcher): () => void {
+    this.watchers.add(watcher);
+    for (const source of this.sources()) watcher.added(source);
+    return () => this.watchers.delete(watcher);
+  }
+
+  /** The WHIP publishers with their measured media. */
   publishers(): WhipPublisher[] {
     return [...this.sessions.values()].map((s) => {
       const p = this.participant(s);
@@ -200,6 +186,11 @@ export class WhipIngest {
       if (s.publishStartedAt !== undefined) out.publishStartedAt = s.publishStartedAt;
       return out;
     });
+  }
+
+  /** The subscriptions of the subscribe route, with the packets forwarded to each. */
+  subscribers(): WhipSubscriber[] {
+    return this.subscriptions.subscribers();
   }
 
   /** Ends every session and subscription (the participants leave) and releases libdatachannel. */
@@ -365,7 +356,7 @@ export class WhipIngest {
         session.publishStartedAt = Date.now();
         session.recorder = this.recorderFor(session);
         session.source = this.sourceOf(session);
-        for (const watcher of watchers.get(this.emu) ?? []) watcher.added(session.source);
+        for (const watcher of this.watchers) watcher.added(session.source);
       } catch (error) {
         this.emu.log(`whip: ${p.id} cannot publish: ${error instanceof Error ? error.message : String(error)}`);
         this.end(session);
@@ -401,7 +392,7 @@ export class WhipIngest {
     session.ended = true;
     clearInterval(session.ticker);
     this.sessions.delete(session.id);
-    if (session.source) for (const watcher of watchers.get(this.emu) ?? []) watcher.removed(session.source);
+    if (session.source) for (const watcher of this.watchers) watcher.removed(session.source);
     session.listeners.clear();
     const p = this.participant(session);
     // Its subscribers' subscriptions end as it stops publishing (activity.ts unpublish); it leaves with its last connection.

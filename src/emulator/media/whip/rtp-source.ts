@@ -1,5 +1,5 @@
 // A WHIP publisher's media as other parts of the emulator consume it (a composition, the subscribe
-// forwarder): the types ingest.ts watchRtpSources() hands out, in a module of their own so that those
+// forwarder): the types WhipIngest.watchRtpSources() hands out, in a module of their own so that those
 // consumers and ingest.ts do not import each other.
 import type { PayloadTypes } from './recorder.js';
 
@@ -26,4 +26,10 @@ export interface RtpSource {
 export interface RtpSourceWatcher {
   added(source: RtpSource): void;
   removed(source: RtpSource): void;
+}
+
+/** Where the WHIP publishers' media is watched from (the WhipIngest, handed to its consumers by assemble.ts). */
+export interface RtpSources {
+  /** Watches the publishers (those publishing already are `added` at once); returns what stops it. */
+  watchRtpSources(watcher: RtpSourceWatcher): () => void;
 }
