@@ -24,8 +24,9 @@ import type { Authenticator } from './sigv4.js';
 import type { Throttle } from './throttle.js';
 import { TokenError } from '../domain/tokens.js';
 import { validateInput } from '../domain/validation.js';
-import { WhipIngest } from '../media/whip/ingest.js';
+import type { WhipMedia } from '../media/whip/ingest.js';
 import { servePlayback } from './playback.js';
+import { handleWhip, isWhipPath } from './whip-routes.js';
 import { PLAYBACK_PREFIX } from '../media/composition/output.js';
 import type { CompositionRenderer } from '../media/composition/renderer.js';
 import { rawErrorReply, sendError, sendJson, type Surface } from './wire.js';
@@ -100,7 +101,7 @@ export interface FrontParts {
 
 /** The media the front routes to, made once it listens (their URLs name it). */
 export interface FrontMedia {
-  whip: WhipIngest;
+  whip: WhipMedia;
   renderer: CompositionRenderer;
 }
 
@@ -157,7 +158,7 @@ export function createFront(parts: FrontParts): HttpFront {
     if (path.startsWith(PLAYBACK_PREFIX)) return servePlayback(media?.renderer, req, res, path);
     if (path === '/open' || path.startsWith(OPEN_PREFIX)) return serveOpenPage(req, res, path === '/open' ? OPEN_PREFIX : path, query, launches);
     const body = await readBody(req);
-    if (WhipIngest.matches(path)) return media!.whip.handle(req, res, path, body);
+    if (isWhipPath(path)) return handleWhip(emu, media!.whip, req, res, path, body);
     const route = resolveRoute(method, path);
     await auth.check(req, path, query, body);
     throttle?.take(emu.accountId, route.operation);

@@ -1,34 +1,30 @@
 // WHIP ingest (RFC 9725) into the emulator's stages. A client POSTs an SDP offer with a participant token
-// as its Bearer credential; the participant joins with that token's identity (the same admission and
+// as its Bearer credential (the route is the front's, http/whip-routes.ts, which calls publish() here through
+// WhipMedia); the participant joins with that token's identity (the same admission and
 // join as `local join`), ICE/DTLS/SRTP run in libdatachannel (node-datachannel, loaded only when the first
 // offer arrives), and the participant publishes once the connection is up. The media is measured
 // (meter.ts) and held to the stage's media rules; DELETE on the session URL ends it.
 import { randomBytes } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { PeerConnection, Track } from 'node-datachannel';
 import { admit, publish, publishRefused, sessionMembers, unpublish } from '../../domain/activity.js';
 import type { Emulator } from '../../domain/emulator.js';
-import { ApiError } from '../../state/errors.js';
 import { isBucketBroken } from '../../domain/faults.js';
 import { current } from '../../domain/participant-record.js';
 import { isRecording, recordByMedia, recordingMediaArrived, recordingMediaStopped } from '../../domain/recording.js';
 import { CAN_PUBLISH, participantKey, type Op, type ParticipantRec } from '../../state/store.js';
-import { TokenError, tokenErrorCode } from '../../domain/tokens.js';
 import { join } from 'node:path';
 import { Forwarder } from './forward.js';
 import { MediaMeter, type MediaStats } from './meter.js';
 import { Presence } from '../../domain/presence.js';
 import type { MediaKind, RtpListener, RtpSource, RtpSources, RtpSourceWatcher } from './rtp-source.js';
 import { Recorder, type PayloadTypes, type RecordedMedia } from './recorder.js';
-import { ROSTER_ROUTE, rosterReply } from './roster.js';
 import { asDtlsServer, narrowOffer, offeredMedia } from './sdp.js';
 import { Subscriptions, type WhipSubscriber } from './subscribe.js';
-import { answerOffer, bearer, CORS, loadDatachannel, releaseDatachannel, sdpOffer, WhipError, type Reply } from './webrtc.js';
+import { answerOffer, loadDatachannel, releaseDatachannel, WhipError, type WhipAnswer } from './webrtc.js';
 
 export const WHIP_PREFIX = '/whip';
-const SESSION_PREFIX = `${WHIP_PREFIX}/session/`;
-/** `<whip_url>/publish/<participantId>` and `<whip_url>/subscribe/<participantId>` (behaviour reference §13). */
-const PARTICIPANT_ROUTE = /^\/whip\/([^/]+)\/(publish|subscribe)\/([^/]+)$/;
+/** A session's URL is `<emulator>/whip/session/<id>`, for a publish and a subscription alike. */
+export const SESSION_PREFIX = `${WHIP_PREFIX}/session/`;
 
 /** The service's publish limits (service quotas page: "Participant publish resolution 720p", "bitrate 8.5 Mbps"). */
 export interface MediaLimits {
@@ -94,7 +90,21 @@ interface WhipSession {
   source?: RtpSource;
 }
 
-export class WhipIngest implements RtpSources {
+/** What the front's media routes (http/whip-routes.ts) ask of the media engine, once they have read the request. */
+export interface WhipMedia {
+  /** Publishes `offer` for the token's participant on the stage at `host` ('' at the endpoint itself), as `participantId` if named. */
+  publish(host: string, token: string, offer: string, participantId?: string): Promise<WhipAnswer>;
+  /** Subscribes the token's participant on the stage at `host` to `publisherId`'s media. */
+  subscribe(host: string, token: string, offer: string, publisherId: string): Promise<WhipAnswer>;
+  /** What `<emulator>/whip/session/<id>` is: a publish, a subscription, or nothing (ended, or never created). */
+  sessionKind(id: string): 'publish' | 'subscribe' | undefined;
+  /** Ends the session `id` if `token` is the one it was created with; false (and nothing ended) if not. */
+  endSession(id: string, token: string): boolean;
+  /** Whether `p` has a WebRTC connection here (a publish or a subscription). */
+  onWebRtc(p: { sessionId: string; id: string }): boolean;
+}
+
+export class WhipIngest implements RtpSources, WhipMedia {
   private readonly sessions = new Map<string, WhipSession>();
   /** Media being written out (ffmpeg closing the playlist) and metadata being written; close() waits for them. */
   private readonly recordings = new Set<Promise<void>>();
@@ -131,35 +141,25 @@ export class WhipIngest implements RtpSources {
     emu.onCommitted((ops) => this.onCommitted(ops));
   }
 
-  static matches(path: string): boolean {
-    return path === WHIP_PREFIX || path.startsWith(`${WHIP_PREFIX}/`);
+  sessionKind(id: string): 'publish' | 'subscribe' | undefined {
+    if (this.sessions.has(id)) return 'publish';
+    return this.subscriptions.has(id) ? 'subscribe' : undefined;
   }
 
-  /** Answers a WHIP request once what it changed is durable (Emulator.run), as the API does. */
-  async handle(req: IncomingMessage, res: ServerResponse, path: string, body: Buffer): Promise<void> {
-    let answer: Reply;
-    const route = PARTICIPANT_ROUTE.exec(path);
-    const sessionId = path.startsWith(SESSION_PREFIX) ? path.slice(SESSION_PREFIX.length) : undefined;
-    const roster = ROSTER_ROUTE.exec(path);
-    // The subscribe and participants routes answer errors in JSON with the service's error code; WHIP publishing, in text.
-    const json = route?.[2] === 'subscribe' || roster !== null || (sessionId !== undefined && this.subscriptions.has(sessionId));
-    try {
-      answer = await this.emu.run(() => {
-        if (roster) return rosterReply(this.emu, req, roster[1]!, (p) => this.presence.holds(p));
-        if (sessionId !== undefined) return this.subscriptions.has(sessionId) ? this.subscriptions.onSession(req, sessionId) : this.onSession(req, sessionId);
-        if (!route) return this.onEndpoint(req, path.slice(WHIP_PREFIX.length + 1), body);
-        const [, host, verb, participantId] = route as unknown as [string, string, string, string];
-        if (verb === 'subscribe') return this.subscriptions.onSubscribe(req, host, decodeURIComponent(participantId), body);
-        return this.onEndpoint(req, host, body, decodeURIComponent(participantId));
-      });
-    } catch (error) {
-      const e = this.asWhipError(error);
-      answer = json
-        ? { status: e.status, headers: { 'Content-Type': 'application/json', ...e.headers }, body: `${JSON.stringify({ code: e.code ?? httpCode(e.status), message: e.message })}\n` }
-        : { status: e.status, headers: { 'Content-Type': 'text/plain; charset=utf-8', ...e.headers }, body: `${e.message}\n` };
-    }
-    res.writeHead(answer.status, { ...CORS, ...answer.headers });
-    res.end(answer.body);
+  endSession(id: string, token: string): boolean {
+    const session = this.sessions.get(id);
+    if (!session) return this.subscriptions.endSession(id, token);
+    if (token !== session.token) return false;
+    this.end(session);
+    return true;
+  }
+
+  subscribe(host: string, token: string, offer: string, publisherId: string): Promise<WhipAnswer> {
+    return this.subscriptions.subscribe(host, token, offer, publisherId);
+  }
+
+  onWebRtc(p: { sessionId: string; id: string }): boolean {
+    return this.presence.holds(p);
   }
 
   /** Watches the WHIP publishers (those publishing already are `added` at once); returns what stops it. */
@@ -212,12 +212,7 @@ export class WhipIngest implements RtpSources {
   }
 
   /** A WHIP publish: at the endpoint itself (RFC 9725), or at `<whip_url>/publish/<participantId>` naming the token's participant. */
-  private async onEndpoint(req: IncomingMessage, host: string, body: Buffer, participantId?: string): Promise<Reply> {
-    const allow = 'OPTIONS, POST';
-    if (req.method === 'OPTIONS') return { status: 204, headers: { Allow: allow, 'Accept-Post': 'application/sdp' } };
-    if (req.method !== 'POST') throw new WhipError(405, `the WHIP endpoint takes POST, not ${req.method}`, { Allow: allow });
-    const token = bearer(req);
-    const offer = sdpOffer(req, body);
+  async publish(host: string, token: string, offer: string, participantId?: string): Promise<WhipAnswer> {
     const media = offeredMedia(offer).filter((m) => m.kind === 'audio' || m.kind === 'video');
     if (media.length === 0) throw new WhipError(400, 'the offer has no audio or video section');
 
@@ -261,23 +256,7 @@ export class WhipIngest implements RtpSources {
     } catch (error) {
       return refuse(500, `could not set up the WebRTC connection: ${error instanceof Error ? error.message : String(error)}`);
     }
-    return {
-      status: 201,
-      headers: { 'Content-Type': 'application/sdp', Location: this.sessionUrl(session.id), 'Access-Control-Expose-Headers': 'Location' },
-      body: session.pc.localDescription()!.sdp,
-    };
-  }
-
-  private onSession(req: IncomingMessage, id: string): Reply {
-    const allow = 'OPTIONS, DELETE';
-    const session = this.sessions.get(id);
-    if (!session) throw new WhipError(404, `no WHIP session ${id.slice(0, 64)} (ended, or never created)`);
-    if (req.method === 'OPTIONS') return { status: 204, headers: { Allow: allow } };
-    // No trickle ICE or ICE restart: the answer carries every candidate, so PATCH is not offered (RFC 9725 §4.3).
-    if (req.method !== 'DELETE') throw new WhipError(405, `a WHIP session takes DELETE, not ${req.method}`, { Allow: allow });
-    if (bearer(req) !== session.token) throw new WhipError(401, 'the Bearer token is not the one this session was created with', { 'WWW-Authenticate': 'Bearer' });
-    this.end(session);
-    return { status: 200, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: 'session ended\n' };
+    return { sessionUrl: this.sessionUrl(session.id), sdp: session.pc.localDescription()!.sdp };
   }
 
   private async connect(offer: string, token: string, p: ParticipantRec, postedAt: number): Promise<WhipSession> {
@@ -507,18 +486,6 @@ export class WhipIngest implements RtpSources {
       requestKeyframe: () => requestKeyframe(session),
     };
   }
-
-  private asWhipError(error: unknown): WhipError {
-    if (error instanceof WhipError) return error;
-    if (error instanceof TokenError) {
-      const status = error.reason === 'revoked' || error.reason === 'expired' ? 403 : 401;
-      const headers: Record<string, string> = status === 401 ? { 'WWW-Authenticate': 'Bearer error="invalid_token"' } : {};
-      return new WhipError(status, `${error.reason}: ${error.message}`, headers, tokenErrorCode(error.reason));
-    }
-    if (error instanceof ApiError) return new WhipError(error.status, error.message);
-    this.emu.log(`whip: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    return new WhipError(500, 'the emulator hit an unexpected error; see its log');
-  }
 }
 
 /**
@@ -552,11 +519,4 @@ function closings(ops: readonly Op[]): ParticipantRec[] {
   const out: ParticipantRec[] = [];
   for (const op of ops) if (op.k === 'participant' && (op.v.recordingState === 'STOPPED' || op.v.recordingState === 'FAILED')) out.push(op.v);
   return out;
-}
-
-
-
-/** An error code for the JSON body when the refusal is not one of the service's (HTTP status as a word). */
-function httpCode(status: number): string {
-  return ({ 400: 'BAD_REQUEST', 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 405: 'METHOD_NOT_ALLOWED', 409: 'CONFLICT', 415: 'UNSUPPORTED_MEDIA_TYPE' } as Record<number, string>)[status] ?? 'INTERNAL_SERVER_EXCEPTION';
 }

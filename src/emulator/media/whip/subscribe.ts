@@ -1,11 +1,10 @@
 // Subscribing to a stage's publisher over WebRTC, as AWS's aiortc samples do it against the service
 // (behaviour reference §13): `POST <whip_url>/subscribe/<participantId>` with the participant token as
 // Bearer and an SDP offer that receives audio and video; `201` with the answer and a Location whose DELETE
-// ends the subscription. The subscriber is a participant (JOINED ... LEFT, through presence.ts) whose
+// ends the subscription (the route is the front's, http/whip-routes.ts). The subscriber is a participant (JOINED ... LEFT, through presence.ts) whose
 // subscription is SUBSCRIBE_STARTED here and SUBSCRIBE_STOPPED when either side ends; the media is the
 // publisher's own RTP, forwarded by forward.ts.
 import { randomBytes, randomInt } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
 import type { PeerConnection, Track } from 'node-datachannel';
 import { admit, sessionMembers, subscribe, unsubscribe } from '../../domain/activity.js';
 import type { Emulator } from '../../domain/emulator.js';
@@ -15,7 +14,7 @@ import { Forwarder, asksForKeyframe, type Sink, type Subscription } from './forw
 import type { MediaKind } from './rtp-source.js';
 import type { Presence } from '../../domain/presence.js';
 import { asDtlsServer, offeredMedia, type OfferedMedia } from './sdp.js';
-import { answerOffer, bearer, loadDatachannel, sdpOffer, WhipError, type Reply } from './webrtc.js';
+import { answerOffer, loadDatachannel, WhipError, type WhipAnswer } from './webrtc.js';
 
 export interface WhipSubscriber {
   sessionUrl: string;
@@ -87,13 +86,8 @@ export class Subscriptions {
     }));
   }
 
-  /** `POST <whip_url>/subscribe/<publisherId>` (and its preflight). */
-  async onSubscribe(req: IncomingMessage, host: string, publisherId: string, body: Buffer): Promise<Reply> {
-    const allow = 'OPTIONS, POST';
-    if (req.method === 'OPTIONS') return { status: 204, headers: { Allow: allow, 'Accept-Post': 'application/sdp' } };
-    if (req.method !== 'POST') throw new WhipError(405, `the subscribe endpoint takes POST, not ${req.method}`, { Allow: allow });
-    const token = bearer(req);
-    const offer = sdpOffer(req, body);
+  /** `POST <whip_url>/subscribe/<publisherId>`, once the route has read the token and the offer. */
+  async subscribe(host: string, token: string, offer: string, publisherId: string): Promise<WhipAnswer> {
     const media = offeredMedia(offer).filter((m) => m.kind === 'audio' || m.kind === 'video');
     if (media.length === 0) throw new WhipError(400, 'the offer has no audio or video section');
     const { stage, grant } = admit(this.emu, token);
@@ -122,23 +116,15 @@ export class Subscriptions {
       throw new WhipError(500, `could not set up the WebRTC connection: ${error instanceof Error ? error.message : String(error)}`);
     }
     this.forwarder.subscribe(publisherKey, session.subscription);
-    return {
-      status: 201,
-      headers: { 'Content-Type': 'application/sdp', Location: this.sessionBase + session.id },
-      body: session.pc.localDescription()!.sdp,
-    };
+    return { sessionUrl: this.sessionBase + session.id, sdp: session.pc.localDescription()!.sdp };
   }
 
-  /** OPTIONS or DELETE on a subscription's Location. */
-  onSession(req: IncomingMessage, id: string): Reply {
-    const allow = 'OPTIONS, DELETE';
+  /** Ends subscription `id` if `token` is the one it was created with; false (and nothing ended) if not, or if there is no such subscription. */
+  endSession(id: string, token: string): boolean {
     const session = this.sessions.get(id);
-    if (!session) throw new WhipError(404, `no WHIP session ${id.slice(0, 64)} (ended, or never created)`);
-    if (req.method === 'OPTIONS') return { status: 204, headers: { Allow: allow } };
-    if (req.method !== 'DELETE') throw new WhipError(405, `a subscription takes DELETE, not ${req.method}`, { Allow: allow });
-    if (bearer(req) !== session.token) throw new WhipError(401, 'the Bearer token is not the one this subscription was created with', { 'WWW-Authenticate': 'Bearer' });
+    if (!session || token !== session.token) return false;
     this.end(session);
-    return { status: 200, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: 'subscription ended\n' };
+    return true;
   }
 
   /** Ends every subscription (the subscribers leave). */

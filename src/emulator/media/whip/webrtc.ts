@@ -1,17 +1,10 @@
-// What the emulator's two media routes share (WHIP publish, ingest.ts; subscribe, subscribe.ts): the HTTP
-// reply they make, their errors, the Bearer credential, CORS, and libdatachannel (node-datachannel), loaded
-// once, when the first offer arrives.
-import type { IncomingMessage } from 'node:http';
+// What the emulator's two media engines share (WHIP publish, ingest.ts; subscribe, subscribe.ts): their
+// refusals, and libdatachannel (node-datachannel), loaded once, when the first offer arrives. Their HTTP
+// routes are the front's (src/emulator/http/whip-routes.ts).
 import type { PeerConnection } from 'node-datachannel';
 import type { Emulator } from '../../domain/emulator.js';
-import { isSdp } from './sdp.js';
 
-export interface Reply {
-  status: number;
-  headers: Record<string, string>;
-  body?: string;
-}
-
+/** A refusal, with the HTTP status (and headers, and for the JSON routes the service's error code) it is answered with. */
 export class WhipError extends Error {
   constructor(
     readonly status: number,
@@ -24,27 +17,10 @@ export class WhipError extends Error {
   }
 }
 
-/** A page on another origin may post offers and end sessions (the Web Broadcast SDK does, from the browser). */
-export const CORS = {
-  'Access-Control-Allow-Origin': '*',
-  'Access-Control-Allow-Methods': 'OPTIONS, POST, DELETE',
-  'Access-Control-Allow-Headers': 'Authorization, Content-Type',
-  'Access-Control-Expose-Headers': 'Location',
-};
-
-export function bearer(req: IncomingMessage): string {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
-  if (!match) throw new WhipError(401, 'a WHIP request needs "Authorization: Bearer <participant token>"', { 'WWW-Authenticate': 'Bearer' });
-  return match[1]!;
-}
-
-/** The offer in a POST: application/sdp, an SDP with media (RFC 9725 §4.2). */
-export function sdpOffer(req: IncomingMessage, body: Buffer): string {
-  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-  if (type !== 'application/sdp') throw new WhipError(415, `the offer must be Content-Type application/sdp, not "${type || '(none)'}"`, { 'Accept-Post': 'application/sdp' });
-  const offer = body.toString('utf8');
-  if (!isSdp(offer)) throw new WhipError(400, 'the body is not an SDP offer with media (RFC 8866)');
-  return offer;
+/** What a media engine answers an offer with: its session's URL (the Location) and the SDP answer. */
+export interface WhipAnswer {
+  sessionUrl: string;
+  sdp: string;
 }
 
 type Datachannel = typeof import('node-datachannel');

@@ -4,12 +4,13 @@
 // the participant token (Bearer), like the media routes; an expired or revoked token is refused with the
 // same codes as the subscribe route. Reading the roster joins nobody.
 import type { IncomingMessage } from 'node:http';
-import { admit, sessionMembers } from '../../domain/activity.js';
-import { playbackUrl } from '../composition/output.js';
-import type { Emulator } from '../../domain/emulator.js';
-import { CAN_PUBLISH, CAN_SUBSCRIBE } from '../../state/store.js';
-import { TokenError } from '../../domain/tokens.js';
-import { bearer, WhipError, type Reply } from './webrtc.js';
+import { admit, sessionMembers } from '../domain/activity.js';
+import { playbackUrl } from '../media/composition/output.js';
+import type { Emulator } from '../domain/emulator.js';
+import { CAN_PUBLISH, CAN_SUBSCRIBE } from '../state/store.js';
+import { TokenError } from '../domain/tokens.js';
+import { WhipError } from '../media/whip/webrtc.js';
+import { bearer, type Reply } from './whip-wire.js';
 
 export const ROSTER_ROUTE = /^\/whip\/([^/]+)\/participants$/;
 
@@ -43,7 +44,7 @@ export interface Roster {
   compositions: { compositionId: string; playbackPath: string }[];
 }
 
-/** `onWebRtc(p)`: whether `p` has a WebRTC connection here (whip/presence.ts). */
+/** `onWebRtc(p)`: whether `p` has a WebRTC connection here (domain/presence.ts, through the WhipIngest). */
 export function rosterReply(emu: Emulator, req: IncomingMessage, host: string, onWebRtc: (p: { sessionId: string; id: string }) => boolean): Reply {
   const allow = 'OPTIONS, GET';
   if (req.method === 'OPTIONS') return { status: 204, headers: { Allow: allow } };
