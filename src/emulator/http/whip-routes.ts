@@ -48,11 +48,8 @@ export async function handleWhip(emu: Emulator, media: WhipMedia, req: IncomingM
 
 /** A WHIP publish: at the endpoint itself (RFC 9725), or at `<whip_url>/publish/<participantId>` naming the token's participant. */
 async function onPublish(media: WhipMedia, req: IncomingMessage, host: string, body: Buffer, participantId?: string): Promise<Reply> {
-  const allow = 'OPTIONS, POST';
-  if (req.method === 'OPTIONS') return { status: 204, headers: { Allow: allow, 'Accept-Post': 'application/sdp' } };
-  if (req.method !== 'POST') throw new WhipError(405, `the WHIP endpoint takes POST, not ${req.method}`, { Allow: allow });
-  const token = bearer(req);
-  const offer = sdpOffer(req, body);
+  if (req.method === 'OPTIONS') return preflight();
+  const { token, offer } = postedOffer(req, body, 'WHIP');
   const answer = await media.publish(host, token, offer, participantId);
   return {
     status: 201,
@@ -63,13 +60,24 @@ async function onPublish(media: WhipMedia, req: IncomingMessage, host: string, b
 
 /** `POST <whip_url>/subscribe/<publisherId>` (and its preflight). */
 async function onSubscribe(media: WhipMedia, req: IncomingMessage, host: string, publisherId: string, body: Buffer): Promise<Reply> {
-  const allow = 'OPTIONS, POST';
-  if (req.method === 'OPTIONS') return { status: 204, headers: { Allow: allow, 'Accept-Post': 'application/sdp' } };
-  if (req.method !== 'POST') throw new WhipError(405, `the subscribe endpoint takes POST, not ${req.method}`, { Allow: allow });
-  const token = bearer(req);
-  const offer = sdpOffer(req, body);
+  if (req.method === 'OPTIONS') return preflight();
+  const { token, offer } = postedOffer(req, body, 'subscribe');
   const answer = await media.subscribe(host, token, offer, publisherId);
   return { status: 201, headers: { 'Content-Type': 'application/sdp', Location: answer.sessionUrl }, body: answer.sdp };
+}
+
+const POST_ALLOW = 'OPTIONS, POST';
+
+/** The answer to OPTIONS on an endpoint that takes offers. */
+function preflight(): Reply {
+  return { status: 204, headers: { Allow: POST_ALLOW, 'Accept-Post': 'application/sdp' } };
+}
+
+/** The Bearer token and the SDP offer of a POST to the `endpoint` endpoint (any other method is refused). */
+function postedOffer(req: IncomingMessage, body: Buffer, endpoint: string): { token: string; offer: string } {
+  if (req.method !== 'POST') throw new WhipError(405, `the ${endpoint} endpoint takes POST, not ${req.method}`, { Allow: POST_ALLOW });
+  const token = bearer(req);
+  return { token, offer: sdpOffer(req, body) };
 }
 
 /** OPTIONS or DELETE on a session's Location: a WHIP publish's or a subscription's. */
