@@ -6,7 +6,7 @@ export const verb = defineVerb({
     'A simulated participant leaves its stage: it stops publishing and subscribing, shows as DISCONNECTED, and the session ends if it was the last one. ' +
     'Its token can join again (unlike after `ivsrt participant disconnect`, which revokes it).',
   examples: [
-    { command: 'ivsrt local leave --token "$TOKEN"' },
+    { command: 'ivsrt local leave --token - <<< "$TOKEN"', description: 'the token from standard input, out of ps' },
     { command: 'ivsrt local leave demo AbCdEfGh1234' },
   ],
   args: PARTICIPANT_ARGS,

@@ -6,7 +6,7 @@ export const verb = defineVerb({
     'A simulated participant starts publishing (PUBLISH_STARTED). The token must allow publishing and the stage must have room (12 publishers); ' +
     'otherwise the emulator records a PUBLISH_ERROR event and the verb fails.',
   examples: [
-    { command: 'ivsrt local publish --token "$TOKEN"' },
+    { command: 'ivsrt local publish --token - <<< "$TOKEN"', description: 'the token from standard input, out of ps' },
     { command: 'ivsrt local publish demo AbCdEfGh1234' },
   ],
   args: PARTICIPANT_ARGS,

@@ -4,7 +4,7 @@ import { emulatorOf, PARTICIPANT_ARGS, PARTICIPANT_COLUMNS, PARTICIPANT_OPTIONS,
 export const verb = defineVerb({
   description: 'A simulated participant stops publishing (PUBLISH_STOPPED); its subscribers stop receiving it. It stays on the stage.',
   examples: [
-    { command: 'ivsrt local unpublish --token "$TOKEN"' },
+    { command: 'ivsrt local unpublish --token - <<< "$TOKEN"', description: 'the token from standard input, out of ps' },
     { command: 'ivsrt local unpublish demo AbCdEfGh1234' },
   ],
   args: PARTICIPANT_ARGS,
