@@ -412,6 +412,14 @@ describe.skipIf(missing !== undefined)('the page in Chromium', () => {
     const id = composition.arn.split('/').pop()!;
     const output = `[data-testid="composition"][data-composition-id="${id}"]`;
     try {
+      // The renderer's first segment comes when the machine gets to it (the render tests may be using both
+      // cores): wait for the emulator's live playlist to list one, then for the page to play it.
+      await expect
+        .poll(async () => {
+          const res = await fetch(`${bed.emu.url}/playback/${id}/live.m3u8`);
+          return res.ok && (await res.text()).includes('#EXTINF');
+        }, { timeout: 80_000, interval: 250 })
+        .toBe(true);
       await waitVideo(pageA, `${output} video`);
       expect(await pageA.getAttribute(output, 'data-player')).toBe('hls.js');
       await pageA.waitForFunction((s) => document.querySelector(s)!.textContent!.endsWith('320x180 · live output · hls.jsUnmute'), output);
@@ -433,7 +441,7 @@ describe.skipIf(missing !== undefined)('the page in Chromium', () => {
       await page.waitForFunction((s) => document.querySelector(s) === null, output, { timeout: 30_000 });
       await page.close();
     }
-  }, 120_000);
+  }, 180_000);
 
   it('a subscribe-only token cannot publish, and says why', async () => {
     await bed.api('CreateStage', { name: 'open-viewer' });
