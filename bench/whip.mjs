@@ -4,11 +4,11 @@
 // measures every packet as it would real media, without a dozen x264 encoders competing for the CPU.
 //
 //   node bench/whip.mjs [--publishers 12] [--mbps 2.5] [--seconds 20]
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ndc from 'node-datachannel';
-import { cliAt, cpuSeconds, numberArg, rssBytes, spawnEmulator } from './spawn-emulator.mjs';
+import { cliAt, cpuSeconds, numberArg, rssBytes, spawnEmulator, whipPublishers } from './spawn-emulator.mjs';
 
 const PUBLISHERS = numberArg('publishers', 12);
 const MBPS = numberArg('mbps', 2.5);
@@ -17,10 +17,7 @@ const home = mkdtempSync(join(tmpdir(), 'ivsrt-bench-whip-'));
 const env = { ...process.env, IVSRT_HOME: home, AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', AWS_REGION: 'us-east-1' };
 
 const { child: emulator, url } = await spawnEmulator([], { env });
-const port = new URL(url).port;
-const secret = JSON.parse(readFileSync(join(home, 'instances', `${port}.json`), 'utf8')).adminSecret;
 const cli = cliAt(url, env);
-const media = async () => (await (await fetch(`${url}/_ivsrt/media`, { headers: { 'x-ivsrt-admin-secret': secret } })).json()).whipPublishers;
 
 
 await cli('stage', 'create', '--name', 'bench');
@@ -79,7 +76,7 @@ const t0 = Date.now();
 await new Promise((r) => setTimeout(r, SECONDS * 1000));
 const cores = (cpuSeconds(emulator.pid) - cpu0) / ((Date.now() - t0) / 1000);
 const rss = rssBytes(emulator.pid);
-const list = await media();
+const list = await whipPublishers(home, url);
 const startup = list.map((p) => Date.parse(p.publishStartedAt) - Date.parse(p.postedAt)).sort((a, b) => a - b);
 const measured = list.reduce((n, p) => n + p.media.bitrate, 0);
 console.log(
