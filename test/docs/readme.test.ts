@@ -195,6 +195,33 @@ for (const sitting of SITTINGS) {
   });
 }
 
+/** `<kind> create ... --name NAME` in a script: the resources it creates by name, as `kind name`. */
+function createdNames(script: string): string[] {
+  // Anywhere on a line, `$(...)` included; up to the end of that command (a pipe, `;`, `&`, `)` or a comment).
+  const create = /\bivsrt\s+([\w-]+)\s+create\b[^|;&)#\n]*?\s--name[\s=]+['"]?([^\s'")]+)/g;
+  return [...script.matchAll(create)].map(([, kind, name]) => `${kind} ${name}`);
+}
+
+describe('the guides read in one sitting', () => {
+  it(`create no two resources of one kind and name (${ONE_SITTING.join(', ')}), so no later name matches two`, () => {
+    const seen = new Map<string, string>();
+    const clashes: string[] = [];
+    for (const block of ONE_SITTING.flatMap((file) => shellBlocks(file, readFileSync(join(ROOT, file), 'utf8')))) {
+      for (const name of createdNames(block.script)) {
+        const first = seen.get(name);
+        if (first) clashes.push(`${name}: created at ${first} and again at ${block.file}:${block.line}`);
+        else seen.set(name, `${block.file}:${block.line}`);
+      }
+    }
+    expect(clashes).toEqual([]);
+    expect(seen.size).toBeGreaterThan(3);
+  });
+
+  it('finds what a block creates by name', () => {
+    expect(createdNames("ivsrt stage create --name studio   # a stage\narn=$(ivsrt stage create --name town-hall --query stage.arn)\n# eve's\nivsrt stage get studio")).toEqual(['stage studio', 'stage town-hall']);
+  });
+});
+
 describe('the docs convention', () => {
   it('finds blocks, their not-run marks and the commands of a console block', () => {
     const text = ['```sh', 'ivsrt stage list', '```', '<!-- not-run: needs a real channel -->', '```bash', 'ivsrt x', '```', '```console', '$ ivsrt local status', 'running  yes', '```', '```ts', 'no()', '```'].join('\n');
@@ -227,7 +254,9 @@ function ivsrtWords(line: string): string[] | undefined {
     const c = line[i]!;
     if (c === "'" || c === '"') {
       const end = line.indexOf(c, i + 1);
-      word = (word ?? '') + line.slice(i + 1, end);
+      // A quote closed on a later line (or an apostrophe in a comment): the rest of the line is one word.
+      word = (word ?? '') + line.slice(i + 1, end < 0 ? undefined : end);
+      if (end < 0) break;
       i = end;
     } else if (c === '\\' && i + 1 < line.length) {
       word = (word ?? '') + line[++i];
