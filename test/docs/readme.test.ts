@@ -217,6 +217,14 @@ describe('the guides read in one sitting', () => {
     expect(seen.size).toBeGreaterThan(3);
   });
 
+  it('never install ivsrt from the npm registry, where it is not published (the name could be anyone\'s)', () => {
+    const fromRegistry = /\bnpm\s+(?:install|i|add)\b(?:\s+-\S+)*\s+ivsrt(?:@\S*)?(?=\s|$)/;
+    const offending = DOCS.flatMap((file) => shellBlocks(file, readFileSync(join(ROOT, file), 'utf8'))).filter((block) => fromRegistry.test(block.script));
+    expect(offending.map((block) => `${block.file}:${block.line}`)).toEqual([]);
+    expect(fromRegistry.test('npm install --save-dev ivsrt')).toBe(true);
+    expect(fromRegistry.test('npm install --save-dev ../ivsrt/ivsrt-0.1.0.tgz')).toBe(false);
+  });
+
   it('finds what a block creates by name', () => {
     expect(createdNames("ivsrt stage create --name studio   # a stage\narn=$(ivsrt stage create --name town-hall --query stage.arn)\n# eve's\nivsrt stage get studio")).toEqual(['stage studio', 'stage town-hall']);
   });
