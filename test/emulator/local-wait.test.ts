@@ -59,6 +59,36 @@ describe.skipIf(!BUILT)('ivsrt local wait', () => {
     expect(emu.events.list({ detail: { user_id: ['late'] } })[0]!.deliveries).toEqual([{ target: hookUrl, rule: 'event-target', status: 'delivered' }]);
   });
 
+  test('with --delivered-to, the acknowledgement is what counts: a webhook that failed the first attempt is waited for until the retry', async () => {
+    const statuses = [500];
+    const flaky = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.statusCode = statuses.shift() ?? 200;
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => flaky.listen(0, '127.0.0.1', resolve));
+    const flakyUrl = `http://127.0.0.1:${(flaky.address() as AddressInfo).port}/ivs-events`;
+    try {
+      // Frozen: the retry comes only when the clock is advanced.
+      await using own = await startEmulator({ clock: { frozen: true }, events: { targets: [flakyUrl] } });
+      const waitOwn = (...args: string[]) => runCli(['local', 'wait', '--event', PUBLISHED, '--delivered-to', flakyUrl, ...args], { env: own.cliEnv(), timeoutMs: 30_000 });
+      await own.client().send(new CreateStageCommand({ name: 'flaky' }));
+      await own.join({ stage: 'flaky', userId: 'retried', publish: true });
+      await expect.poll(() => statuses.length).toBe(0); // the first attempt was answered 500
+      const early = await waitOwn('--timeout', '1');
+      expect(early.code).toBe(255);
+      expect(early.stderr.trim()).toMatch(/^error: no event matching .* was delivered to http:\/\/127\.0\.0\.1:\d+\/ivs-events within 1 s$/);
+      await own.clock.advance(5);
+      const late = await waitOwn('--timeout', '20');
+      expect(late.code, late.stderr).toBe(0);
+      expect(late.json().detail).toMatchObject({ user_id: 'retried' });
+    } finally {
+      flaky.close();
+    }
+  });
+
   test('exits 255 with one line when nothing comes in time; 252 for a bad pattern or an unknown target', async () => {
     const late = await wait('--event', PUBLISHED, '--timeout', '0.3');
     expect(late.code).toBe(255);
