@@ -171,20 +171,23 @@ if (PUBLISHERS === 4) {
   // A self-signed token for the red publisher, so that it can be exchanged for one with other attributes.
   const key = join(home, 'key.pem');
   await cli('public-key', 'create', '--name', 'bench-key', '--out', key);
-  const sign = async (attributes) =>
-    (await cli('token', 'sign', 'bench', '--key', key, '--public-key', 'bench-key', '--participant-id', 'swapper', '--user-id', 'red', '--capabilities', 'publish', ...(attributes ? ['--attributes', attributes] : []))).participantToken.token;
+  // Each round's red publisher is a participant of its own: with the first round's participant id signed
+  // again, the second round's red publisher was drawn in the first tile at once (rank=0, as exchanged in
+  // the first round), and the wait for it in the fifth never ended.
+  const sign = async (round, attributes) =>
+    (await cli('token', 'sign', 'bench', '--key', key, '--public-key', 'bench-key', '--participant-id', `swapper-${round}`, '--user-id', 'red', '--capabilities', 'publish', ...(attributes ? ['--attributes', attributes] : []))).participantToken.token;
   const latencies = [];
   const measured = (what, seconds) => {
     latencies.push([what, seconds]);
     console.log(`layout change on ${what}: ${seconds.toFixed(2)} s`);
   };
   for (let round = 0; round < CHANGES; round++) {
-    const first = await sign();
+    const first = await sign(round);
     const red = publish(['--token', first, '--color', 'red']);
     await publishing(PUBLISHERS + 1);
     measured('arrive', await secondsUntil(performance.now(), FIFTH, 'red'));
     let t = performance.now();
-    const exchanged = await fetch(`${url}/_ivsrt/exchange`, { method: 'POST', headers: { ...adminHeaders(home, url), 'content-type': 'application/json' }, body: JSON.stringify({ token: first, newToken: await sign('rank=0') }) });
+    const exchanged = await fetch(`${url}/_ivsrt/exchange`, { method: 'POST', headers: { ...adminHeaders(home, url), 'content-type': 'application/json' }, body: JSON.stringify({ token: first, newToken: await sign(round, 'rank=0') }) });
     if (exchanged.status !== 200) throw new Error(`token exchange: ${exchanged.status} ${await exchanged.text()}`);
     measured('token exchange', await secondsUntil(t, FIRST, 'red'));
     t = performance.now();

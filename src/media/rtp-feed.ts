@@ -14,8 +14,8 @@ export interface FeedStream {
   payloadType: number;
 }
 
-/** Packets held while ffmpeg opens its ports (a few seconds of media at the most). */
-const MAX_PENDING = 4_000;
+/** Packets held per stream while ffmpeg opens its ports: a few seconds of media, or a replayed group of pictures (media/last-gop.ts) and what follows it. */
+const MAX_PENDING_PER_STREAM = 2_000;
 const READY_LIMIT_MS = 5_000;
 
 /** RTCP shares the port with RTP (RFC 5761): payload types 72-76 with the marker bit are RTCP's 200-204. */
@@ -71,7 +71,7 @@ export class RtpFeed {
   /** A packet for `stream`: sent at once when ffmpeg is listening, else held. */
   send(stream: number, data: Uint8Array): void {
     if (!this.pending) this.sendNow(stream, data);
-    else if (this.pending.length < MAX_PENDING) this.pending.push({ stream, data: Uint8Array.from(data) });
+    else if (this.pending.length < MAX_PENDING_PER_STREAM * this.streams.length) this.pending.push({ stream, data: Uint8Array.from(data) });
   }
 
   private sendNow(stream: number, data: Uint8Array): void {

@@ -5,7 +5,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { beginsKeyframe, Recorder } from '../../src/emulator/media/whip/recorder.js';
+import { beginsKeyframe } from '../../src/media/h264.js';
+import { Recorder } from '../../src/emulator/media/whip/recorder.js';
 
 const VIDEO = 96;
 const AUDIO = 111;

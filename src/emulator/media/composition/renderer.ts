@@ -11,7 +11,9 @@
 //
 // The scene (who is where, which streams) is worked out again after every committed change and whenever
 // a publisher's media starts, stops, or its video pauses; when it differs, ffmpeg is restarted with the
-// new graph (inputs cannot be added to a running ffmpeg), and the outputs go on from where they were.
+// new graph (inputs cannot be added to a running ffmpeg), and the outputs go on from where they were. The
+// new ffmpeg is handed each video's packets since its last key frame first (media/last-gop.ts), so that it
+// decodes every input at once instead of waiting for each publisher's next key frame.
 import type { ChildProcess } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,6 +25,7 @@ import type { Emulator } from '../../domain/emulator.js';
 import { isBucketBroken } from '../../domain/faults.js';
 import { participantKey, type CompositionRec, type DestinationRec } from '../../state/store.js';
 import type { MediaKind, RtpSource, RtpSources } from '../whip/rtp-source.js';
+import { LastGop } from '../../../media/last-gop.js';
 import { RtpFeed, type FeedStream } from '../../../media/rtp-feed.js';
 import { spawnTied } from '../../../media/spawn.js';
 import { CompositeRecording, type Rendition } from './composite-recording.js';
@@ -92,6 +95,8 @@ export class CompositionRenderer {
   private readonly sources = new Map<string, RtpSource>();
   /** When each WHIP publisher's last video packet came (Date.now()). */
   private readonly lastVideo = new Map<string, number>();
+  /** Each WHIP publisher's video since its last key frame, replayed first to each new ffmpeg. */
+  private readonly gops = new Map<string, LastGop>();
   /** Publishers whose video was flowing at the last look (a change re-lays the output). */
   private readonly flowing = new Set<string>();
   private readonly pipelines = new Map<string, Pipeline>();
@@ -113,14 +118,23 @@ export class CompositionRenderer {
       added: (source) => {
         const key = participantKey({ sessionId: source.sessionId, id: source.participantId });
         this.sources.set(key, source);
-        source.listen((kind) => {
-          if (kind === 'video') this.lastVideo.set(key, Date.now());
+        const gop = new LastGop();
+        this.gops.set(key, gop);
+        // Its video is expected: the first packets follow the connection by milliseconds, so it is drawn as
+        // video from the start (a placeholder would be replaced by the first packets, one restart more), and
+        // becomes a stopped video only if none comes within VIDEO_STOPPED_MS.
+        if (source.payloadTypes.video !== undefined) this.lastVideo.set(key, Date.now());
+        source.listen((kind, data) => {
+          if (kind !== 'video') return;
+          this.lastVideo.set(key, Date.now());
+          gop.push(data);
         });
         this.schedule();
       },
       removed: (source) => {
         const key = participantKey({ sessionId: source.sessionId, id: source.participantId });
         this.sources.delete(key);
+        this.gops.delete(key);
         this.lastVideo.delete(key);
         this.flowing.delete(key);
         this.schedule();
@@ -331,6 +345,11 @@ export class CompositionRenderer {
     return this.sources.get(key);
   }
 
+  /** A participant's video since its last key frame, for a new ffmpeg to start from (empty when none is kept). */
+  lastGop(key: string): Uint8Array[] {
+    return this.gops.get(key)?.replay() ?? [];
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.ticker);
@@ -392,19 +411,29 @@ class Pipeline {
     const renderer = this.renderer;
     const args = ['-hide_banner', '-loglevel', 'error', '-nostdin'];
     let work: string | undefined;
+    const unprimed: RtpSource[] = [];
     if (scene.streams.length > 0) {
       const feed = (this.feed = new RtpFeed(scene.streams));
       scene.streams.forEach((s, i) => {
         const source = renderer.source(s.participant);
-        if (source) this.unlisten.push(source.listen((kind, data) => kind === s.kind && feed.send(i, data)));
+        if (!source) return;
+        // Each video starts from its last key frame, so ffmpeg need not wait for the next one.
+        if (s.kind === 'video') {
+          const gop = renderer.lastGop(s.participant);
+          for (const packet of gop) feed.send(i, packet);
+          if (gop.length === 0) unprimed.push(source);
+        }
+        this.unlisten.push(source.listen((kind, data) => kind === s.kind && feed.send(i, data)));
       });
       await feed.open();
       work = join(renderer.liveDirOf(this.compositionId), '..', `.${this.compositionId}.sdp`);
       writeFileSync(work, feed.sdp('ivsrt composition'));
       // Probing ends with every stream's first parameter sets (a key frame; 3 s at the most) and guesses no
       // frame rate (-fpsprobesize 0: the canvas sets the output's); guessing it from 20 frames of every
-      // stream held each re-layout back about a second and a half (bench/composition.mjs).
-      args.push('-protocol_whitelist', 'file,udp,rtp', '-analyzeduration', '3000000', '-probesize', '5000000', '-fpsprobesize', '0', '-fflags', '+genpts+nobuffer', '-i', work);
+      // stream held each re-layout back about a second and a half (bench/composition.mjs). The packets
+      // probing read are decoded after it (no `nobuffer`, which drops them): they hold the key frames, and
+      // without them each video waited for its next key frame a second time.
+      args.push('-protocol_whitelist', 'file,udp,rtp', '-analyzeduration', '3000000', '-probesize', '5000000', '-fpsprobesize', '0', '-fflags', '+genpts', '-i', work);
     }
     let graph = compositionGraph({ canvas: scene.canvas, framerate: scene.framerate, tiles: scene.tiles, audio: scene.audio });
     let video = 'vout';
@@ -452,8 +481,8 @@ class Pipeline {
     });
     if (this.feed) {
       await this.feed.release(child, () => this.ffmpeg !== child);
-      // A decoder that joins mid-stream waits for a key frame: ask the publishers for one.
-      for (const s of scene.streams) if (s.kind === 'video') renderer.source(s.participant)?.requestKeyframe();
+      // A video with no key frame kept waits for the next one: ask its publisher for one.
+      for (const source of unprimed) source.requestKeyframe();
     }
   }
 

@@ -20,8 +20,7 @@ import {
   type RecordingOutcome, type ThumbnailStorage,
 } from '../recording-files.js';
 import { isRtcp, RtpFeed, type FeedKind, type FeedStream } from '../../../media/rtp-feed.js';
-import { nalUnits, NAL_IDR, NAL_SPS } from '../../../media/h264.js';
-import { parseRtp } from '../../../media/rtp.js';
+import { beginsKeyframe } from '../../../media/h264.js';
 import { spawnTied } from '../../../media/spawn.js';
 
 export interface RecordingTarget {
@@ -83,12 +82,6 @@ function followingPacket(kind: Kind, last: Uint8Array): Buffer {
   const extension = last[0]! & 0x10 ? 4 + view.readUInt16BE(14 + csrcs) * 4 : 0;
   const toc = last[12 + csrcs + extension] ?? 0xfc;
   return Buffer.concat([header, Buffer.from(kind === 'audio' ? [toc] : [0x09, 0xf0])]);
-}
-
-/** Whether an H.264 RTP packet begins a key frame: its parameter sets (SPS) or the start of an IDR picture. */
-export function beginsKeyframe(data: Uint8Array): boolean {
-  const rtp = parseRtp(data);
-  return rtp !== undefined && nalUnits(rtp.payload).some((n) => n.type === NAL_SPS || n.type === NAL_IDR);
 }
 
 /** How often a key frame is asked for again while none has come (a PLI can be lost). */
