@@ -197,6 +197,8 @@ async function linkedBundles() {
 }
 
 await bundle({ entryPoints: ['src/boot/boot.ts'], format: 'cjs', outfile: 'dist/boot.cjs' });
+// `ivsrt --version` alone is answered by bin/ivsrt.js from this file, before any bundle loads.
+await bundle({ entryPoints: ['src/cli/print-version.ts'], format: 'cjs', outfile: 'dist/version.cjs', minifySyntax: true });
 await linkedBundles();
 if (existsSync('src/watch/ui/main.tsx')) {
   await bundle({ entryPoints: ['src/watch/ui/main.tsx'], format: 'esm', outfile: 'dist/watch.mjs', packages: 'external', jsx: 'automatic' });

@@ -1,11 +1,15 @@
 // Start-up by construction: the bundles run from V8 code caches, a command line loads only the bundles
 // holding code it uses, and Ink/React stay out of every command but watch.
-import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { BIN, runCli, testEnv } from '../helpers/cli.js';
 import { fakeEndpoint, type FakeEndpoint } from '../helpers/fake-endpoint.js';
 import { scratchDir } from '../helpers/scratch.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 let endpoint: FakeEndpoint;
 beforeAll(async () => {
@@ -39,7 +43,7 @@ describe('start-up', () => {
       utimesSync(file, build, build);
     }
     writeFileSync(join(dir, 'code-cache-command-1-1-v0.bin'), 'other kind');
-    const r = await runCli(['--version'], { env: { IVSRT_CACHE_DIR: dirname(dir) } });
+    const r = await runCli(['--help'], { env: { IVSRT_CACHE_DIR: dirname(dir) } });
     expect(r.code).toBe(0);
     const left = readdirSync(dir).sort();
     expect(left.filter((f) => f.startsWith('code-cache-help-'))).toHaveLength(3);
@@ -54,9 +58,13 @@ describe('start-up', () => {
       const cache = scratchDir('cache-kinds');
       const r = await runCli(args, { ...options, env: { IVSRT_CACHE_DIR: cache, ...options.env } });
       expect(r.code, r.stderr).toBe(exitCode);
-      return readdirSync(join(cache, 'ivsrt')).map((f) => /^code-cache-([a-z]+)-/.exec(f)![1]).sort();
+      const dir = join(cache, 'ivsrt');
+      return existsSync(dir) ? readdirSync(dir).map((f) => /^code-cache-([a-z]+)-/.exec(f)![1]).sort() : [];
     };
-    expect(await bundlesLoaded(['--version'])).toEqual(['help']);
+    // `--version` alone is answered by bin/ivsrt.js itself (the next test); with more on the line, commander answers.
+    expect(await bundlesLoaded(['--version'])).toEqual([]);
+    expect(await bundlesLoaded(['-v'])).toEqual([]);
+    expect(await bundlesLoaded(['--version', '--no-color'])).toEqual(['help']);
     expect(await bundlesLoaded(['--help'])).toEqual(['help']);
     // Keys in the environment: neither the emulator nor the SDK's credential chain is read.
     expect(await bundlesLoaded(['stage', 'list', '--json'], { endpoint: endpoint.url })).toEqual(['command', 'verbs']);
@@ -67,6 +75,33 @@ describe('start-up', () => {
     expect(await bundlesLoaded(['local', 'status'], { env: { IVSRT_HOME: scratchDir('home') } })).toEqual(['command', 'local', 'verbs']);
     // subscribe's bad input is refused by the verb alone: no emulator, no WebRTC.
     expect(await bundlesLoaded(['subscribe', 'demo', 'alice', '--out', 'x.avi'], { endpoint: endpoint.url }, 252)).toEqual(['command', 'tools', 'verbs']);
+  });
+
+  it('answers --version alone from dist/version.cjs, loading no other file, with the line commander prints', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+    // NODE_DEBUG=module logs each file the CommonJS loader loads; the bundles would load through dist/boot.cjs.
+    const fast = await runCli(['--version'], { env: { NODE_DEBUG: 'module' } });
+    expect(fast.code).toBe(0);
+    expect(fast.stdout).toBe(`${version}\n`);
+    const files = [...fast.stderr.matchAll(/load "([^"]+)" for module/g)].map((m) => relative(ROOT, m[1]!));
+    expect(files).toEqual(['bin/ivsrt.js', 'dist/version.cjs']);
+    const short = await runCli(['-v']);
+    expect([short.code, short.stdout]).toEqual([0, `${version}\n`]);
+    // The same line as the full command line, where commander answers from the front bundle.
+    const full = await runCli(['--version', '--no-color'], { env: { NODE_DEBUG: 'module' } });
+    expect(full.code).toBe(0);
+    expect(full.stderr).toContain('dist/boot.cjs');
+    expect(full.stdout).toBe(fast.stdout);
+  });
+
+  it('--version alone ends as every command does when stdout fails: 255 and one line for a full disk', async () => {
+    const full = openSync('/dev/full', 'w');
+    try {
+      const r = spawnSync(process.execPath, [BIN, '--version'], { env: testEnv(), stdio: ['ignore', full, 'pipe'], encoding: 'utf8' });
+      expect([r.status, r.stderr]).toEqual([255, 'error: could not write the output: ENOSPC\n']);
+    } finally {
+      closeSync(full);
+    }
   });
 
   it('no command bundle contains or requires Ink or React, and each is ASCII', () => {
