@@ -1,5 +1,7 @@
 import { defineVerb } from '../../src/cli/command.js';
-import { stopLocal } from '../../src/local/background.js';
+import { UsageError } from '../../src/cli/errors.js';
+import { readLocalState, stopLocal } from '../../src/local/background.js';
+import { namesEmulator } from './shared.js';
 
 export const verb = defineVerb({
   description:
@@ -13,6 +15,18 @@ export const verb = defineVerb({
     ],
   },
   async run(ctx) {
+    // An emulator named by --endpoint-url or the environment (a foreground one, a test fixture's) is not
+    // this verb's to stop; saying "none was running" about it would be wrong, so say what it is instead.
+    if (namesEmulator(ctx)) {
+      const url = (await ctx.target()).endpoint!;
+      const background = readLocalState(ctx.env);
+      if (background === undefined || new URL(background.url).origin !== new URL(url).origin) {
+        throw new UsageError(
+          `${url} is not the background emulator: \`ivsrt local stop\` stops only the one ivsrt starts for --local`,
+          "Stop a foreground `ivsrt local start` with Ctrl-C, and a test fixture's emulator with its stop().",
+        );
+      }
+    }
     const result = await stopLocal({ env: ctx.env, admin: (url) => ctx.adminAt(url) });
     ctx.info(result.stopped ? `Stopped the local emulator (pid ${result.pid}).` : 'No local emulator was running.');
     return result;

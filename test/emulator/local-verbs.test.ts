@@ -67,6 +67,19 @@ describe.skipIf(!BUILT)('local verbs against a named emulator', () => {
     }
   });
 
+  test('stop refuses an emulator it did not start, in one line, and leaves it running', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'ivsrt-stop-'));
+    try {
+      const stop = await runCli(['local', 'stop'], { endpoint: emu.url, env: { ...emulatorEnv(), IVSRT_HOME: home } });
+      expect(stop.code).toBe(252);
+      expect(stop.stderr.trim().split('\n')[0]).toBe(`error: ${emu.url} is not the background emulator: \`ivsrt local stop\` stops only the one ivsrt starts for --local`);
+      expect(stop.stderr).not.toMatch(/\n\s+at /);
+      expect((await runCli(['stage', 'list', '--json'], { endpoint: emu.url, env: emulatorEnv() })).code).toBe(0);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+
   test('refused tokens and bad flag combinations fail with a reason', async () => {
     const endpoint = emu.url;
     const bad = await runCli(['local', 'join', '--token', 'a.b.c'], { endpoint, env: emulatorEnv() });
@@ -110,7 +123,8 @@ describe.skipIf(!BUILT)('the background instance', () => {
     expect(status).toMatchObject({ running: true, dataDir: join(home, 'data'), counts: { stages: 1 } });
     const joined = await runCli(['local', 'join', '--stage', 'bg', '--json'], { env });
     expect(joined.code, joined.stderr).toBe(0);
-    const stopped = await runCli(['local', 'stop', '--json'], { env });
+    // Named through the environment, as the fixture's cliEnv() names one, the background emulator is still the one stopped.
+    const stopped = await runCli(['local', 'stop', '--json'], { env: { ...env, AWS_ENDPOINT_URL_IVS_REALTIME: status.url } });
     expect(stopped.json()).toEqual({ stopped: true, pid: status.pid });
     expect((await runCli(['local', 'status', '--json'], { env })).json()).toEqual({ running: false });
   });
