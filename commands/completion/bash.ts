@@ -1,3 +1,3 @@
 import { scriptVerb } from './shared.js';
 
-export const verb = scriptVerb('bash');
+export const verb = scriptVerb('bash', { summary: 'Print the bash completion script', order: 10 });

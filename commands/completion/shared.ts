@@ -1,4 +1,4 @@
-import { defineVerb } from '../../src/cli/command.js';
+import { defineVerb, type Listing } from '../../src/cli/command.js';
 import { completionScript, SCRIPT_FILES, type Shell } from '../../src/cli/completion/scripts.js';
 
 const INSTALL: Record<Shell, string> = {
@@ -14,8 +14,9 @@ const LOAD: Record<Shell, string> = {
 };
 
 /** One verb per shell: `ivsrt completion <shell>` prints the script (the package also ships it as a file). */
-export function scriptVerb(shell: Shell) {
+export function scriptVerb(shell: Shell, listing: Listing) {
   return defineVerb({
+    ...listing,
     description:
       `Prints the ${shell} completion script. It completes commands, flags, enum values and live resource names ` +
       '(stages, sessions, participants, compositions, configurations, public keys) by asking `ivsrt __complete`, honouring ' +

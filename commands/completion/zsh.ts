@@ -1,3 +1,3 @@
 import { scriptVerb } from './shared.js';
 
-export const verb = scriptVerb('zsh');
+export const verb = scriptVerb('zsh', { summary: 'Print the zsh completion script', order: 20 });

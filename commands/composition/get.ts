@@ -17,6 +17,8 @@ async function emulatorPlaybackUrl(endpoint: string, compositionArn: string): Pr
 }
 
 export const verb = defineVerb({
+  summary: 'Show a composition, its layout and destinations',
+  order: 30,
   operation: 'GetComposition',
   description:
     'Shows a composition: its state, its stage, the layout, and each destination with its state and, for S3, the recording prefix. ' +

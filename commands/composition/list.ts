@@ -2,6 +2,9 @@ import { defineVerb } from '../../src/cli/command.js';
 import { compositionColumns } from './shared.js';
 
 export const verb = defineVerb({
+  summary: 'List compositions and the state of their destinations',
+  order: 50,
+  aliases: ['ls'],
   operation: 'ListCompositions',
   paginated: true,
   description:

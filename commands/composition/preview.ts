@@ -149,6 +149,8 @@ function draw(ffmpeg: string, canvas: Canvas, tiles: Tile[], out: string): Promi
 }
 
 export const verb = defineVerb({
+  summary: 'Draw a composition layout to a PNG, offline (tiles labelled, featured marked)',
+  order: 40,
   description:
     'Draws a composition layout to a PNG, offline: grid or picture-in-picture, with the layout settings StartComposition takes, for N made-up participants or for the ' +
     'publishers on a stage now. Each tile is labelled with its user id; the featured and PiP tiles are framed and captioned. The geometry is the emulator\'s ' +

@@ -52,6 +52,8 @@ function destinationsFromFlags(options: StartOptions): Destination[] | undefined
 }
 
 export const verb = defineVerb({
+  summary: 'Start compositing a stage to a channel and/or an S3 recording',
+  order: 10,
   operation: 'StartComposition',
   description:
     'Starts a server-side composition of a stage: everyone publishing is mixed into one video (grid or picture-in-picture) and sent to an IVS channel (--channel), ' +

@@ -8,6 +8,8 @@ const MAX_PIXELS = 2_073_600;
 const DEFAULT = { width: 1280, height: 720 };
 
 export const verb = defineVerb({
+  summary: 'Create an encoder configuration (resolution, framerate, bitrate)',
+  order: 10,
   operation: 'CreateEncoderConfiguration',
   description:
     'Creates an encoder configuration: the video a composition renders (defaults 1280x720, 30 fps, 2.5 Mbps). ' +

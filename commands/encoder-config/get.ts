@@ -2,6 +2,8 @@ import { getVerb } from '../shared/config-verbs.js';
 import { encoderColumns } from './shared.js';
 
 export const verb = getVerb('encoder-config', {
+  summary: 'Show an encoder configuration',
+  order: 20,
   operation: 'GetEncoderConfiguration',
   description: 'Shows an encoder configuration: its video width, height, framerate and bitrate, and its tags.',
   examples: [

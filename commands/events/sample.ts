@@ -4,6 +4,8 @@ import { ALL_EVENT_NAMES, EVENT_ARG, eventNameOf, EXTRAS_OPTION, sampleFor, STAG
 
 
 export const verb = defineVerb({
+  summary: 'Print a realistic EventBridge envelope of an IVS event',
+  order: 20,
   description:
     'Prints a realistic EventBridge envelope of an IVS real-time event, exactly as a rule target receives it, for fixtures and handler tests (like `sam local generate-event`). ' +
     `Names may be written as in the documentation or in kebab-case: ${ALL_EVENT_NAMES.join(', ')}.`,

@@ -6,6 +6,8 @@ import { EVENT_ARG, eventNameOf, EXTRAS_OPTION, sampleFor, STAGE_OPTION } from '
 
 
 export const verb = defineVerb({
+  summary: 'Send one IVS event to your handler (a URL or a command)',
+  order: 30,
   description:
     'Sends one realistic IVS event to your handler, the way the emulator delivers events (and EventBridge an API destination): the JSON envelope alone, POSTed to a URL, ' +
     'or on the standard input of a command (exec:<command>). Like `twilio webhook:invoke`. The envelope is `ivsrt events sample`\'s. ' +

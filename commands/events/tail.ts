@@ -9,6 +9,8 @@ import { eventLine } from '../../src/events/format.js';
 
 
 export const verb = defineVerb({
+  summary: 'Print IVS events live, from the emulator or from AWS (a temporary rule and queue)',
+  order: 10,
   description: [
     "Prints IVS real-time events (EventBridge's IVS Stage Update, IVS Composition State Change, IVS Participant Recording State Change) as they happen, for every stage or one. " +
       'On a terminal, one line per event; piped or with --json, one EventBridge envelope per line (NDJSON).',

@@ -3,6 +3,8 @@ import { tagsOption } from '../stage/shared.js';
 import { ingestOutput, showStreamKeyOption, sendNoticingStreamKey } from './shared.js';
 
 export const verb: Verb = defineVerb({
+  summary: 'Create an RTMP(S) ingest configuration and its stream key',
+  order: 10,
   operation: 'CreateIngestConfiguration',
   description:
     'Creates an ingest configuration: a stream key an RTMP(S) encoder (OBS, ffmpeg) publishes to a stage with, appearing there as a participant. ' +

@@ -1,6 +1,8 @@
 import { deleteVerb } from '../shared/config-verbs.js';
 
 export const verb = deleteVerb('ingest-config', {
+  summary: 'Delete an ingest configuration',
+  order: 40,
   operation: 'DeleteIngestConfiguration',
   description:
     'Deletes an ingest configuration; its stream keys stop working. While an encoder publishes with it (state ACTIVE) the service refuses with ConflictException, unless --force, which disconnects that publisher first.',

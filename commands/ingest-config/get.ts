@@ -2,6 +2,8 @@ import { getVerb } from '../shared/config-verbs.js';
 import { ingestOutput, showStreamKeyOption, sendNoticingStreamKey } from './shared.js';
 
 export const verb = getVerb('ingest-config', {
+  summary: 'Show an ingest configuration (stream key hidden unless asked)',
+  order: 20,
   operation: 'GetIngestConfiguration',
   description:
     'Shows an ingest configuration: protocol, stage, state (ACTIVE while an encoder publishes), participant and user id. ' +

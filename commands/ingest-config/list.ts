@@ -2,6 +2,9 @@ import { listVerb } from '../shared/config-verbs.js';
 import { ingestColumns } from './shared.js';
 
 export const verb = listVerb({
+  summary: 'List ingest configurations, by stage or by state',
+  order: 50,
+  aliases: ['ls'],
   operation: 'ListIngestConfigurations',
   description: 'Lists the ingest configurations in the region, optionally those of one stage (--stage) or in one state (--state); the service takes one filter at a time. Summaries carry no stream keys.',
   examples: [

@@ -3,6 +3,8 @@ import { referenceArgument } from '../shared/arguments.js';
 import { ingestOutput, sendNoticingStreamKey, showStreamKeyOption } from './shared.js';
 
 export const verb: Verb = defineVerb({
+  summary: 'Attach an ingest configuration to another stage, or detach it',
+  order: 30,
   operation: 'UpdateIngestConfiguration',
   description:
     'Attaches an ingest configuration to another stage, or detaches it with --stage "". The service refuses (ConflictException) while the configuration is ACTIVE, i.e. an encoder is publishing with it.',

@@ -3,6 +3,8 @@ import { UsageError } from '../../src/cli/errors.js';
 import { emulatorOf } from './shared.js';
 
 export const verb = defineVerb({
+  summary: "Show or advance the local emulator's clock",
+  order: 110,
   description:
     "Shows the local emulator's clock, or moves it forward with --advance. Composition start-up, the one-minute idle stop, the five-minute purge, " +
     'replication reconnect windows and token expiry all follow this clock, so advancing it plays them out at once.',

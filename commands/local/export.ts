@@ -2,6 +2,8 @@ import { defineVerb } from '../../src/cli/command.js';
 import { emulatorOf } from './shared.js';
 
 export const verb = defineVerb({
+  summary: "Print the local emulator's configured state as a seed file",
+  order: 50,
   description:
     "Prints the local emulator's configured state as a seed: its stages, encoder, storage and ingest configurations and public keys, with their tags, " +
     'each as its Get operation shows it. `ivsrt local start --seed <file>` and `startEmulator({ seed })` (ivsrt/emulator) load it back. ' +

@@ -26,6 +26,8 @@ const OPTIONS: OptionSpec[] = SUBJECTS.flatMap((subject) => {
 }).filter((option, i, all) => all.findIndex((first) => first.flags === option.flags) === i);
 
 export const verb = defineVerb({
+  summary: 'Make a destination, a bucket or a recording fail on purpose',
+  order: 140,
   description:
     'Makes something fail on purpose in the local emulator, so that failure handling (and the EventBridge events it listens to) can run locally. ' +
     SUBJECTS.map((subject) => knobOf(subject).help).join(' '),

@@ -5,6 +5,8 @@ import { emulatorOf, PARTICIPANT_COLUMNS } from './shared.js';
 
 
 export const verb = defineVerb({
+  summary: 'Connect a simulated RTMP(S) encoder with a stream key',
+  order: 130,
   description:
     'Connects a simulated RTMP(S) encoder to the local emulator with an ingest configuration\'s stream key: its participant joins the configuration\'s ' +
     'stage and publishes, and the configuration turns ACTIVE. An attempt the service refuses fails with the event error code and is recorded as a ' +

@@ -18,6 +18,8 @@ function clientInfoOf(given: Record<string, string> | undefined): ClientInfo | u
 }
 
 export const verb = defineVerb({
+  summary: 'Join a simulated participant to a stage, with a token or directly',
+  order: 60,
   description:
     'Joins a simulated participant to a stage of the local emulator, as a real client would with a participant token: the token\'s signature, expiry and ' +
     'revocation are checked (emulator-issued tokens, and self-signed ones whose public key is imported). The first participant starts a session. ' +

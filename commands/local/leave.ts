@@ -2,6 +2,8 @@ import { defineVerb } from '../../src/cli/command.js';
 import { emulatorOf, PARTICIPANT_ARGS, PARTICIPANT_COLUMNS, PARTICIPANT_OPTIONS, participantRef } from './shared.js';
 
 export const verb = defineVerb({
+  summary: 'Make a simulated participant leave its stage',
+  order: 70,
   description:
     'A simulated participant leaves its stage: it stops publishing and subscribing, shows as DISCONNECTED, and the session ends if it was the last one. ' +
     'Its token can join again (unlike after `ivsrt participant disconnect`, which revokes it).',

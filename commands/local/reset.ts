@@ -6,6 +6,8 @@ import { emulatorOf } from './shared.js';
 
 
 export const verb = defineVerb({
+  summary: 'Delete all state of the local emulator',
+  order: 40,
   description:
     'Deletes everything in the local emulator (stages, sessions, participants, compositions, configurations, keys), as if it had just been installed; ' +
     'an emulator started with --seed goes back to its seed. ' +

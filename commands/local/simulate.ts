@@ -7,6 +7,8 @@ import { emulatorOf, STAGE_ALIAS, STAGE_ARG } from './shared.js';
 
 
 export const verb = defineVerb({
+  summary: 'Keep a churning crowd of simulated participants on a stage',
+  order: 100,
   description:
     'Keeps a crowd of simulated participants on a stage of the local emulator: they join, some publish, the rest subscribe to the ' +
     'publishers (the crowd\'s, and those publishing real media over WHIP: ivsrt publish, a browser, OBS), and every tick a share of them leaves and is replaced, in one request and one commit per tick. Ticks that start a whole tick late ' +

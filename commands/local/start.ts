@@ -71,6 +71,8 @@ function readCredentials(options: Options, env: NodeJS.ProcessEnv): Credential[]
 }
 
 export const verb = defineVerb({
+  summary: 'Run the local emulator in the foreground',
+  order: 10,
   description:
     'Runs the local IVS real-time emulator in the foreground until Ctrl-C or SIGTERM. It prints a line with its endpoint URL once ready. Any AWS SDK or the AWS CLI can use it with --endpoint-url. With --data-dir every acknowledged change is stored in an lmdb database there and survives a crash; without it, state lives in memory. Requests must be SigV4-signed; with credentials (--credentials, --credentials-file or $IVSRT_CREDENTIALS) only those keys are accepted and signatures are verified as the service does. The emulator\'s own /_ivsrt/ routes take a per-instance secret that is written to a state file under IVSRT_HOME (mode 0600) and nowhere else.',
   examples: [

@@ -5,6 +5,8 @@ import { describeMedia } from '../../src/local/admin-client.js';
 import { emulatorOf, namesEmulator } from './shared.js';
 
 export const verb = defineVerb({
+  summary: 'Show whether the background local emulator runs, where, and what it holds',
+  order: 30,
   description:
     'Shows whether the background local emulator (or the one --endpoint-url names) is running, and if so its URL, process, data directory, version, clock and how much it holds, ' +
     'the events waiting for each delivery target (a target that cannot keep up shows as behind), ' +

@@ -4,6 +4,8 @@ import { readLocalState, stopLocal } from '../../src/local/background.js';
 import { namesEmulator } from './shared.js';
 
 export const verb = defineVerb({
+  summary: 'Stop the background local emulator',
+  order: 20,
   description:
     'Stops the background local emulator (the one ivsrt starts for --local and the demo). Its state stays in <IVSRT_HOME>/data for the next start. ' +
     'An emulator running in the foreground (`ivsrt local start`) stops with Ctrl-C instead.',

@@ -12,6 +12,8 @@ import { emulatorOf } from './shared.js';
 const SINCE_THE_START = new Date(0).toISOString();
 
 export const verb = defineVerb({
+  summary: 'Wait for an event matching a pattern (or its delivery to a target), and print it',
+  order: 120,
   description:
     'Waits for the first event matching an EventBridge pattern that the local emulator has emitted since it started or was last reset, or emits from now on; ' +
     'with --delivered-to, the first one that target (one of its --event-target URLs or commands) has acknowledged. ' +

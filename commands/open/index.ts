@@ -11,6 +11,8 @@ const AWS_HINT =
   'Drop --region/--profile (or pass --endpoint-url of an ivsrt emulator).';
 
 export const verb = defineVerb({
+  summary: 'Open a local stage in the browser: publish your camera, see every participant live',
+  order: 40,
   description:
     'Opens a stage of the local emulator in your browser: the page publishes your camera and microphone, plays everyone who publishes, ' +
     'keeps a roster of the participants (simulated ones included), shows the stage\'s events as they happen, and plays a running composition\'s channel output. It makes a participant token (publish and subscribe unless --capabilities) ' +

@@ -3,6 +3,8 @@ import { stageArgument } from '../session/shared.js';
 import { participantArgument } from './shared.js';
 
 export const verb = defineVerb({
+  summary: 'Disconnect a participant and revoke their token',
+  order: 40,
   operation: 'DisconnectParticipant',
   description:
     'Disconnects a participant from a stage and revokes them permanently: their token cannot rejoin. If they publish through an ingest configuration, that configuration is detached from the stage. Asks first on a terminal; pass --yes in scripts.',

@@ -3,6 +3,8 @@ import { sessionOption, stageArgument } from '../session/shared.js';
 import { participantArgument } from './shared.js';
 
 export const verb = defineVerb({
+  summary: 'List what a participant did in a session',
+  order: 30,
   operation: 'ListParticipantEvents',
   paginated: true,
   description:

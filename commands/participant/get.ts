@@ -3,6 +3,8 @@ import { sessionOption, stageArgument } from '../session/shared.js';
 import { participantArgument } from './shared.js';
 
 export const verb = defineVerb({
+  summary: 'Show a participant: state, protocol, client, recording, replication',
+  order: 20,
   operation: 'GetParticipant',
   description:
     "Shows one participant of a session: state, whether they published, protocol, client (OS, browser, SDK, ISP), attributes, recording and replication. Without --session it looks in the stage's active session.",

@@ -17,6 +17,9 @@ const filters = [
 ] as const satisfies readonly OptionSpec[];
 
 export const verb = defineVerb({
+  summary: 'List the participants of a session, with one filter',
+  order: 10,
+  aliases: ['ls'],
   operation: 'ListParticipants',
   paginated: true,
   description:

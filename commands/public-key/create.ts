@@ -5,6 +5,8 @@ import { generateKeyPair, KeyFileError, stagePrivateKey } from '../../src/keys/k
 
 
 export const verb = defineVerb({
+  summary: 'Make a key pair, keep the private key in a file, import the public key',
+  order: 10,
   operation: 'ImportPublicKey',
   description:
     'Makes a P-384 key pair for self-signed participant tokens: writes the private key to --out (mode 0600, never printed), ' +

@@ -1,6 +1,8 @@
 import { deleteVerb } from '../shared/config-verbs.js';
 
 export const verb = deleteVerb('public-key', {
+  summary: 'Delete a public key; tokens signed with it stop working',
+  order: 40,
   operation: 'DeletePublicKey',
   description:
     'Deletes a public key. Participant tokens signed with its private key stop working: nobody can join with them any more. Do this at once if the private key leaked.',

@@ -2,6 +2,8 @@ import { getVerb } from '../shared/config-verbs.js';
 import { publicKeyColumns } from './shared.js';
 
 export const verb = getVerb('public-key', {
+  summary: 'Show a public key',
+  order: 30,
   operation: 'GetPublicKey',
   description: 'Shows a public key: its ARN (the `kid` of tokens signed with it), name, fingerprint, PEM and tags.',
   examples: [

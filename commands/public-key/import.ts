@@ -28,6 +28,8 @@ function readKeyFile(path: string): string {
 }
 
 export const verb = defineVerb({
+  summary: 'Import a public key you made for self-signed tokens',
+  order: 20,
   operation: 'ImportPublicKey',
   description:
     'Imports the public half of an ECDSA P-384 key pair you made yourself, so participant tokens signed with its private key (`ivsrt token sign`) are accepted. ' +

@@ -14,6 +14,8 @@ import { formatProgress } from '../../src/publish/progress.js';
 const RESOLUTION = /^(\d{2,4})x(\d{2,4})$/;
 
 export const verb = defineVerb({
+  summary: 'Publish real audio and video into a stage over WHIP (test pattern or a file, via ffmpeg)',
+  order: 20,
   description:
     'Publishes real audio and video into a stage over WHIP (RFC 9725), as a participant: to the service on AWS, or to the local emulator, whichever the stage lives on. ' +
     'It makes a publish-only participant token (or takes --token), encodes H.264 and Opus with ffmpeg (install it: apt-get install ffmpeg, brew install ffmpeg), ' +

@@ -2,6 +2,9 @@ import { defineVerb } from '../../src/cli/command.js';
 import { fromOption, replicatedParticipant } from './shared.js';
 
 export const verb = defineVerb({
+  summary: 'List where a participant is replicated',
+  order: 30,
+  aliases: ['ls'],
   operation: 'ListParticipantReplicas',
   paginated: true,
   description: 'Lists the stages a participant is (or was) replicated into from its source stage, with each replica\'s session and state.',

@@ -3,6 +3,8 @@ import { attributesOption, attributesWithinLimit } from '../token/shared.js';
 import { fromOption, headerMembers, replicatedParticipant, toOption } from './shared.js';
 
 export const verb = defineVerb({
+  summary: 'Replicate a publishing participant into another stage',
+  order: 10,
   operation: 'StartParticipantReplication',
   description:
     'Replicates a publishing participant into another stage: it appears there with the same participant id (replicationType REPLICA) until `replication stop`, ' +

@@ -2,6 +2,8 @@ import { defineVerb, yesOption } from '../../src/cli/command.js';
 import { fromOption, headerMembers, replicatedParticipant, toOption } from './shared.js';
 
 export const verb = defineVerb({
+  summary: 'Stop replicating a participant into a stage',
+  order: 20,
   operation: 'StopParticipantReplication',
   description: 'Stops replicating a participant into a stage: the replica leaves the destination stage. The participant stays on the source stage. Asks first on a terminal; pass --yes in scripts.',
   examples: [

@@ -2,6 +2,8 @@ import { defineVerb } from '../../src/cli/command.js';
 import { sessionColumns, sessionOption, stageArgument } from './shared.js';
 
 export const verb = defineVerb({
+  summary: "Show a session (default: the stage's active one)",
+  order: 20,
   operation: 'GetStageSession',
   description: "Shows one session of a stage: its id, start and end time. Without --session it shows the stage's active session.",
   examples: [

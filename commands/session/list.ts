@@ -2,6 +2,9 @@ import { defineVerb } from '../../src/cli/command.js';
 import { sessionColumns, stageArgument } from './shared.js';
 
 export const verb = defineVerb({
+  summary: 'List the sessions of a stage',
+  order: 10,
+  aliases: ['ls'],
   operation: 'ListStageSessions',
   paginated: true,
   description:

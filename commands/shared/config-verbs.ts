@@ -2,14 +2,14 @@
 // configurations, public keys). Each verb keeps its own file with its description, examples, flags and
 // output; this module supplies what they would otherwise copy: the reference argument, the question
 // before a delete, the line after it, and pagination.
-import { defineVerb, yesOption, type Example, type OptionSpec, type OutputSpec, type Verb } from '../../src/cli/command.js';
+import { defineVerb, yesOption, type Example, type Listing, type OptionSpec, type OutputSpec, type Verb } from '../../src/cli/command.js';
 import type { OperationName } from '../../src/model/api.js';
 import { argKey } from '../../src/cli/request.js';
 import { KINDS, type ListedKind as Kind } from '../../src/cli/resources.js';
 import { arnId } from '../../src/model/arn.js';
 import { referenceArgument } from './arguments.js';
 
-interface Common {
+interface Common extends Listing {
   operation: OperationName;
   description: string;
   examples: Example[];

@@ -2,6 +2,8 @@ import { defineVerb } from '../../src/cli/command.js';
 import { tagsOption } from './shared.js';
 
 export const verb = defineVerb({
+  summary: 'Create a stage, optionally with participant tokens',
+  order: 10,
   operation: 'CreateStage',
   description:
     'Creates a stage. With --tokens N it also issues N participant tokens in the same call (up to 12), using --capabilities, --user-id, --duration and --attributes for each; pass --input for per-token settings and auto-recording.',

@@ -3,6 +3,8 @@ import { referenceArgument } from '../shared/arguments.js';
 import { stageColumns } from './shared.js';
 
 export const verb = defineVerb({
+  summary: 'Show a stage',
+  order: 20,
   operation: 'GetStage',
   description: 'Shows a stage: its ARN, name, active session, endpoints, recording configuration and tags.',
   examples: [

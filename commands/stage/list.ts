@@ -2,6 +2,9 @@ import { defineVerb } from '../../src/cli/command.js';
 import { stageColumns } from './shared.js';
 
 export const verb = defineVerb({
+  summary: 'List stages',
+  order: 50,
+  aliases: ['ls'],
   operation: 'ListStages',
   paginated: true,
   description: 'Lists every stage in the region, following all pages unless --max-items is given.',

@@ -3,6 +3,8 @@ import { referenceArgument } from '../shared/arguments.js';
 import { stageColumns } from './shared.js';
 
 export const verb = defineVerb({
+  summary: 'Rename a stage or change its recording configuration',
+  order: 30,
   operation: 'UpdateStage',
   description: 'Renames a stage or changes its automatic participant recording. Recording settings cannot change while recording is active.',
   examples: [

@@ -3,6 +3,8 @@ import { tagsOption } from '../stage/shared.js';
 import { storageColumns } from './shared.js';
 
 export const verb = defineVerb({
+  summary: 'Create a storage configuration for an S3 bucket',
+  order: 10,
   operation: 'CreateStorageConfiguration',
   description:
     'Creates a storage configuration: the S3 bucket compositions and participant recording write to. ' +

@@ -1,6 +1,8 @@
 import { deleteVerb } from '../shared/config-verbs.js';
 
 export const verb = deleteVerb('storage-config', {
+  summary: 'Delete a storage configuration',
+  order: 30,
   operation: 'DeleteStorageConfiguration',
   description:
     'Deletes a storage configuration (the bucket and its recordings stay). The service refuses (ConflictException) while a composition or a stage\'s participant recording uses it.',

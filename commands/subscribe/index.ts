@@ -18,6 +18,8 @@ import { decodeJwt, JwtFormatError } from '../../src/tokens/jwt.js';
 const OUT_FILE = /\.(mkv|mp4)$/i;
 
 export const verb = defineVerb({
+  summary: 'Receive a participant\'s audio and video from a stage (measure it, record it, take frames)',
+  order: 30,
   description:
     'Receives a participant\'s audio and video from a stage, as a subscriber, from the service on AWS or from the local emulator, whichever the stage lives on. ' +
     'It makes a subscribe-only participant token (or takes --token; the token is never printed) and posts a WebRTC offer to the token\'s whip_url + /subscribe/<participant id>, ' +

@@ -2,6 +2,8 @@ import { defineVerb } from '../../src/cli/command.js';
 import { resourceArgument } from './shared.js';
 
 export const verb = defineVerb({
+  summary: 'Add tags to any resource',
+  order: 20,
   operation: 'TagResource',
   description: 'Adds tags to a resource, replacing the value of a key it already has. A resource has at most 50 tags.',
   examples: [

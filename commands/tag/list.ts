@@ -2,6 +2,9 @@ import { defineVerb } from '../../src/cli/command.js';
 import { resourceArgument } from './shared.js';
 
 export const verb = defineVerb({
+  summary: 'Show the tags of any resource',
+  order: 10,
+  aliases: ['ls'],
   operation: 'ListTagsForResource',
   description: 'Shows the tags of any resource: a stage, composition, encoder, storage or ingest configuration, or public key.',
   examples: [

@@ -3,6 +3,8 @@ import { stageArgument } from '../session/shared.js';
 import { attributesOption, attributesWithinLimit } from './shared.js';
 
 export const verb = defineVerb({
+  summary: 'Ask IVS for a participant token for a stage',
+  order: 30,
   operation: 'CreateParticipantToken',
   description:
     'Asks IVS for a participant token for a stage. A client joins the stage with it; the token is valid for --duration minutes (default 720). ' +

@@ -6,6 +6,8 @@ import { JwtFormatError } from '../../src/tokens/jwt.js';
 import { describeTimeLeft, inspectToken } from '../../src/tokens/decode.js';
 
 export const verb = defineVerb({
+  summary: 'Show the header, claims and expiry of any participant token',
+  order: 20,
   description:
     'Shows what a participant token says: its header, its claims (participant id, stage, capabilities, user id, attributes) and when it expires. ' +
     'It does not check the signature and makes no API call. Works for self-signed tokens, API-issued tokens and the emulator\'s; ' +

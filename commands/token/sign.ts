@@ -8,6 +8,8 @@ import { isKeyFileExposed, KeyFileError, readPrivateKey } from '../../src/keys/k
 
 
 export const verb = defineVerb({
+  summary: 'Sign a participant token with your own key, offline where possible',
+  order: 10,
   description:
     'Signs a participant token with your own P-384 private key (a self-signed token), instead of asking IVS with `token create`. ' +
     'A token needs the stage ARN and its endpoints. With the stage as a full ARN plus --events-url and --whip-url, this command makes no API call at all ' +

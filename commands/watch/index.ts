@@ -22,6 +22,8 @@ type UiModule = typeof import('../../src/watch/ui/main.js');
 const MIN_INTERVAL_S = 0.5;
 
 export const verb = defineVerb({
+  summary: 'Watch a stage (or every stage) live: participants, compositions, sessions, events',
+  order: 10,
   description: [
     'Watches a stage live (participants, compositions, sessions, events), polling within the service rate limits. Without a stage, lists every stage with its active session and participant count.',
     'On a terminal this is a full-screen view (press ? for keys). Its header names the stage and where requests go (local emulator, an endpoint, or the AWS region and account); ' +

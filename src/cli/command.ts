@@ -88,6 +88,15 @@ export interface OutputSpec<Options extends object = Record<string, unknown>> {
  * function-valued properties, so a Verb<SomeOptions> is also a Verb<object> in the registry.
  */
 export interface Verb<Options extends object = Record<string, unknown>> {
+  /**
+   * One line for the lists of `--help`, docs and completion. scripts/gen-registry.mjs copies it (with
+   * `order` and `aliases`, written as literals) into the registry, so those lists load no verb.
+   */
+  summary: string;
+  /** Where the verb comes among its noun's verbs (or the top-level commands) in those lists, ascending. */
+  order: number;
+  /** Other names of the verb (`ls`): they run it but are not offered. */
+  aliases?: readonly string[];
   description: string;
   examples: Example[];
   args?: readonly ArgSpec[];
@@ -120,6 +129,9 @@ export interface Verb<Options extends object = Record<string, unknown>> {
 export type AnyVerb = Verb<object>;
 
 export type VerbModule = { verb: AnyVerb };
+
+/** What the registry lists of a verb, declared in the verb's own file (see `summary`). */
+export type Listing = Pick<Verb, 'summary' | 'order' | 'aliases'>;
 
 /** -y, --yes: for a verb that asks before acting (its `confirm`, or ctx.confirm in its own run). */
 export const yesOption = { flags: '-y, --yes', description: 'do not ask for confirmation' } as const satisfies OptionSpec;
@@ -225,11 +237,12 @@ export interface Noun {
   group: 'Stages' | 'Media' | 'Configuration' | 'Local' | 'Tools';
 }
 
+/** A verb as the registry holds it (commands/index.ts, generated from the verb files). */
 export interface Entry {
   /** [noun, verb], or [command] for a top-level command such as `watch`. */
   path: string[];
   summary: string;
-  aliases?: string[];
+  aliases?: readonly string[];
   hidden?: boolean;
   load: () => Promise<VerbModule>;
 }

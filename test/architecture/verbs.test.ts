@@ -63,12 +63,14 @@ describe('every verb', () => {
     const bad = () =>
       // @ts-expect-error: CreateStage's participant token configurations have no member `nope`
       defineVerb({
+        summary: 's',
+        order: 10,
         operation: 'CreateStage',
         description: 'd',
         examples: [],
         options: [{ flags: '--nope <n>', description: 'n', field: 'participantTokenConfigurations[].nope' }],
       });
-    const good = () => defineVerb({ operation: 'CreateStage', description: 'd', examples: [], options: [{ flags: '--user <u>', description: 'u', field: 'participantTokenConfigurations[].userId' }] });
+    const good = () => defineVerb({ summary: 's', order: 10, operation: 'CreateStage', description: 'd', examples: [], options: [{ flags: '--user <u>', description: 'u', field: 'participantTokenConfigurations[].userId' }] });
     expect([typeof bad, typeof good]).toEqual(['function', 'function']);
   });
 });

@@ -9,6 +9,8 @@ const find = (node: CompletionNode, ...path: string[]) => path.reduce((n, name) 
 
 describe('buildTree over a small registry', () => {
   const verb = defineVerb({
+    summary: 'List participants',
+    order: 10,
     operation: 'ListParticipants',
     paginated: true,
     description: 'List participants',

@@ -5,6 +5,8 @@ import { runDemo, type WatchOpener } from '../../src/demo/run.js';
 
 
 export const verb = defineVerb({
+  summary: 'Start the emulator, fill a stage with simulated participants and watch them live',
+  order: 50,
   description:
     'The quickest look at ivsrt: starts the local emulator in the background (or reuses it), creates the stage "demo" (or reuses it), ' +
     'keeps simulated participants joining, publishing and leaving on it, and opens the watch view (press q to quit). ' +
