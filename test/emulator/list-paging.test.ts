@@ -102,3 +102,42 @@ test('a page with text beyond ASCII declares its length in bytes and carries the
   expect(Number(reply.headers.get('content-length'))).toBe(Buffer.byteLength(reply.text));
   expect((reply.body as { participants: { userId: string }[] }).participants.map((p) => p.userId)).toEqual(['zoë 🎥']);
 });
+
+test('a page made once is handed out again only while its texts and items are the very same', () => {
+  const items = [Buffer.from('{"participantId":"p1"}'), Buffer.from('{"participantId":"p2"}')];
+  const made = jsonBody({ participants: new JsonItems(items), nextToken: 'abc' });
+  expect(jsonBody({ participants: new JsonItems([...items]), nextToken: 'abc' })).toBe(made); // the same Buffer, not a copy
+  // another token, one item fewer, an item with other bytes (a changed record), an item with equal bytes but made anew
+  expect(jsonBody({ participants: new JsonItems(items), nextToken: 'abd' }).toString()).toBe('{"participants":[{"participantId":"p1"},{"participantId":"p2"}],"nextToken":"abd"}');
+  expect(jsonBody({ participants: new JsonItems(items.slice(0, 1)), nextToken: 'abc' }).toString()).toBe('{"participants":[{"participantId":"p1"}],"nextToken":"abc"}');
+  const changed = [items[0]!, Buffer.from('{"participantId":"p2","state":"DISCONNECTED"}')];
+  expect(jsonBody({ participants: new JsonItems(changed), nextToken: 'abc' }).toString()).toBe('{"participants":[{"participantId":"p1"},{"participantId":"p2","state":"DISCONNECTED"}],"nextToken":"abc"}');
+  expect(jsonBody({ participants: new JsonItems([items[0]!, Buffer.from(items[1]!)]), nextToken: 'abc' })).not.toBe(made);
+  // the Buffer handed out first was not written to since
+  expect(made.toString()).toBe('{"participants":[{"participantId":"p1"},{"participantId":"p2"}],"nextToken":"abc"}');
+});
+
+test('the same page asked for again shows participants changed, joined and purged since, and stages renamed', async () => {
+  const { emu, client } = await emulators.start({ retention: { departedParticipantsPerSession: 1 } });
+  const stageArn = (await client.send(new sdk.CreateStageCommand({ name: 'before' }))).stage!.arn!;
+  const join = async (id: string) => (await ok(admin(emu.url, 'POST', 'join', { stageArn, participantId: id, userId: `user-${id}` }))).sessionId as string;
+  const sessionId = await join('p1');
+  await join('p2');
+  const page = async () => (await client.send(new sdk.ListParticipantsCommand({ stageArn, sessionId, maxResults: 3 }))).participants!.map((p) => `${p.participantId} ${p.state} ${p.published}`);
+  expect(await page()).toEqual(['p1 CONNECTED false', 'p2 CONNECTED false']);
+  expect(await page()).toEqual(['p1 CONNECTED false', 'p2 CONNECTED false']);
+  await ok(admin(emu.url, 'POST', 'publish', { stageArn, participantId: 'p2' }));
+  expect(await page()).toEqual(['p1 CONNECTED false', 'p2 CONNECTED true']);
+  await join('p3');
+  expect(await page()).toEqual(['p1 CONNECTED false', 'p2 CONNECTED true', 'p3 CONNECTED false']);
+  await ok(admin(emu.url, 'POST', 'leave', { stageArn, participantId: 'p1' }));
+  expect(await page()).toEqual(['p1 DISCONNECTED false', 'p2 CONNECTED true', 'p3 CONNECTED false']);
+  await ok(admin(emu.url, 'POST', 'leave', { stageArn, participantId: 'p3' }));
+  await join('p4'); // the departed are at the limit (1): a join purges them (p1, p3)
+  expect(await page()).toEqual(['p2 CONNECTED true', 'p4 CONNECTED false']);
+
+  const stages = async () => (await client.send(new sdk.ListStagesCommand({}))).stages!.map((s) => s.name);
+  expect(await stages()).toEqual(['before']);
+  await client.send(new sdk.UpdateStageCommand({ arn: stageArn, name: 'after' }));
+  expect(await stages()).toEqual(['after']);
+});

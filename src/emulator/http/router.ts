@@ -9,17 +9,18 @@ export interface Route {
   resourceArn?: string;
 }
 
-const POST_OPERATIONS = new Map<string, string>();
-for (const [name, op] of Object.entries(OPERATIONS)) if (!op.path.includes('{')) POST_OPERATIONS.set(op.path, name);
+/** Each `POST /<Operation>` path's route, made once: a request only looks its route up. */
+const POST_ROUTES = new Map<string, Readonly<Route>>();
+for (const [name, op] of Object.entries(OPERATIONS)) if (!op.path.includes('{')) POST_ROUTES.set(op.path, Object.freeze({ operation: name }));
 
 const TAG_OPERATIONS: Record<string, string> = { GET: 'ListTagsForResource', POST: 'TagResource', DELETE: 'UntagResource' };
 const TAGS_PREFIX = '/tags/';
 
-export function resolveRoute(method: string, path: string): Route {
-  const operation = POST_OPERATIONS.get(path);
-  if (operation) {
-    if (method !== 'POST') throw new ApiError('MethodNotAllowedException', `${operation} takes POST, not ${method}`, 405);
-    return { operation };
+export function resolveRoute(method: string, path: string): Readonly<Route> {
+  const route = POST_ROUTES.get(path);
+  if (route) {
+    if (method !== 'POST') throw new ApiError('MethodNotAllowedException', `${route.operation} takes POST, not ${method}`, 405);
+    return route;
   }
   if (path.startsWith(TAGS_PREFIX)) {
     const tagOperation = TAG_OPERATIONS[method];

@@ -19,6 +19,8 @@ export const SIGNING_SERVICE = 'ivs';
 export const MAX_SKEW_MS = 5 * 60_000;
 
 const SCHEME = 'AWS4-HMAC-SHA256';
+/** What an Authorization header starts with. */
+const SCHEME_PREFIX = `${SCHEME} `;
 const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 
 // The API Gateway front answers every signature problem with 403 and one of these types.
@@ -135,7 +137,7 @@ export class Authenticator {
   /** Throws the service's 403 unless the request is signed (and, with credentials, signed correctly and in time). */
   async check(req: IncomingMessage, path: string, query: string, body: Buffer): Promise<void> {
     const header = req.headers.authorization;
-    if (typeof header !== 'string' || !header.startsWith(`${SCHEME} `)) throw missingToken();
+    if (typeof header !== 'string' || !header.startsWith(SCHEME_PREFIX)) throw missingToken();
     if (!this.required) return;
     const auth = parseAuthorization(header);
     const signer = this.signers.get(auth.accessKeyId);

@@ -41,14 +41,77 @@ export class JsonItems {
 
 const COMMA = Buffer.from(',');
 
+/** A body's JSON text around its item lists: texts[0], lists[0], texts[1], ... texts[lists.length]. */
+interface PageParts {
+  texts: string[];
+  lists: (readonly Buffer[])[];
+}
+
+interface MadePage extends PageParts {
+  bytes: Buffer;
+}
+
+/** How many bytes of made pages are kept, in all (then they are dropped and made again as asked for). */
+export const PAGE_CACHE_BYTES = 8 * 1024 * 1024;
+
+/**
+ * List pages already made, by the bytes of their first item. A page is a function of its texts and of its
+ * items' bytes, and an item's bytes are made once per record (views.ts) and a changed record gets new ones:
+ * so a page whose texts and items are the very same objects is the same page, and a changed, added or
+ * removed item misses. The bytes handed out are never written to again, so a reply still being written
+ * to a socket cannot see them change.
+ */
+class MadePages {
+  private readonly byFirstItem = new Map<Buffer, MadePage>();
+  private bytes = 0;
+
+  bytesOf(parts: PageParts): Buffer {
+    const first = parts.lists.find((list) => list.length > 0)?.[0];
+    if (first === undefined) return makePage(parts);
+    const made = this.byFirstItem.get(first);
+    if (made && sameParts(made, parts)) return made.bytes;
+    const bytes = makePage(parts);
+    if (made) this.bytes -= made.bytes.length;
+    if (this.bytes + bytes.length > PAGE_CACHE_BYTES) {
+      this.byFirstItem.clear();
+      this.bytes = 0;
+    }
+    this.byFirstItem.set(first, { ...parts, bytes });
+    this.bytes += bytes.length;
+    return bytes;
+  }
+}
+
+function makePage({ texts, lists }: PageParts): Buffer {
+  const parts: Buffer[] = [Buffer.from(texts[0]!)];
+  lists.forEach((items, i) => {
+    items.forEach((item, j) => (j ? parts.push(COMMA, item) : parts.push(item)));
+    parts.push(Buffer.from(texts[i + 1]!));
+  });
+  return Buffer.concat(parts);
+}
+
+function sameParts(a: PageParts, b: PageParts): boolean {
+  if (a.texts.length !== b.texts.length || a.texts.some((text, i) => text !== b.texts[i])) return false;
+  return a.lists.every((items, i) => {
+    const other = b.lists[i]!;
+    if (items.length !== other.length) return false;
+    for (let j = 0; j < items.length; j++) if (items[j] !== other[j]) return false;
+    return true;
+  });
+}
+
+const madePages = new MadePages();
+
 /**
  * JSON.stringify(body)'s bytes, with JsonItems members copied in from their bytes rather than parsed
- * back: a body without any is its text, one with them is a Buffer made by one copy of each item, so a
- * list page is neither joined as a string nor encoded again on its way to the socket.
+ * back: a body without any is its text, one with them is a Buffer made by one copy of each item (once:
+ * the same page asked for again is the Buffer made before, see MadePages), so a list page is neither
+ * joined as a string nor encoded again on its way to the socket.
  */
 export function jsonBody(body: unknown): string | Buffer {
   if (typeof body !== 'object' || body === null || !Object.values(body).some((value) => value instanceof JsonItems)) return JSON.stringify(body);
-  const parts: Buffer[] = [];
+  const parts: PageParts = { texts: [], lists: [] };
   let text = '{';
   let first = true;
   for (const [name, value] of Object.entries(body)) {
@@ -56,13 +119,13 @@ export function jsonBody(body: unknown): string | Buffer {
     text += `${first ? '' : ','}${JSON.stringify(name)}:`;
     first = false;
     if (value instanceof JsonItems) {
-      parts.push(Buffer.from(`${text}[`));
-      value.items.forEach((item, i) => (i ? parts.push(COMMA, item) : parts.push(item)));
+      parts.texts.push(`${text}[`);
+      parts.lists.push(value.items);
       text = ']';
     } else text += JSON.stringify(value);
   }
-  parts.push(Buffer.from(`${text}}`));
-  return Buffer.concat(parts);
+  parts.texts.push(`${text}}`);
+  return madePages.bytesOf(parts);
 }
 
 /** Each surface's fixed headers as writeHead's flat [name, value, ...] list, made once rather than per reply. */
