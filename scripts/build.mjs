@@ -41,6 +41,22 @@ const lazyChildProcessForCommander = {
   },
 };
 
+// The IVS client's package index re-exports everything in it: the aggregated IVSRealTime class (which
+// builds a method per command when evaluated), the paginators, the models. The bundles evaluate a module
+// with all it imports, so src/api/operations.ts, the one module that imports values from the package, is
+// given the client and the commands from their own modules instead, and the rest is never evaluated.
+const ivsClientWithoutIndex = {
+  name: 'ivs-client-without-index',
+  setup(build) {
+    build.onResolve({ filter: /^@aws-sdk\/client-ivs-realtime$/ }, (args) => (args.importer.endsWith('src/api/operations.ts') ? { path: 'client-and-commands', namespace: 'ivs-client' } : undefined));
+    build.onLoad({ filter: /.*/, namespace: 'ivs-client' }, () => ({
+      contents: "export { IVSRealTimeClient } from '@aws-sdk/client-ivs-realtime/dist-es/IVSRealTimeClient.js';\nexport * from '@aws-sdk/client-ivs-realtime/dist-es/commands/index.js';",
+      resolveDir: process.cwd(),
+      loader: 'js',
+    }));
+  },
+};
+
 async function bundle(options) {
   const result = await build({ ...common, ...options });
   for (const file of result.outputFiles) writeAtomically(file.path, file.contents);
@@ -185,7 +201,7 @@ async function linkedBundles() {
     const before = count();
     const outputs = [];
     for (const bundle of BUNDLES) {
-      const result = await build({ ...CLI, stdin: entryOf(bundle, exportsOf.get(bundle)), outfile: `dist/${bundle}.cjs`, plugins: [lazyChildProcessForCommander, linker(bundle, ownerOf, exportsOf)] });
+      const result = await build({ ...CLI, stdin: entryOf(bundle, exportsOf.get(bundle)), outfile: `dist/${bundle}.cjs`, plugins: [lazyChildProcessForCommander, ivsClientWithoutIndex, linker(bundle, ownerOf, exportsOf)] });
       outputs.push(...result.outputFiles);
     }
     if (count() === before) {

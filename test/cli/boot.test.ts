@@ -104,6 +104,21 @@ describe('start-up', () => {
     }
   });
 
+  it("the verbs bundle holds the IVS client and its commands, not the package index's aggregated class or paginators", () => {
+    // scripts/build.mjs gives src/api/operations.ts the client and the commands from their own modules, so a
+    // request never evaluates the IVSRealTime class (a method built per command) or the paginators.
+    const dist = new URL('../../dist/', import.meta.url);
+    const verbs = readFileSync(new URL('verbs.cjs', dist), 'latin1');
+    const sdk = 'node_modules/@aws-sdk/client-ivs-realtime/dist-es/';
+    expect(verbs).toContain(`${sdk}IVSRealTimeClient.js`);
+    expect(verbs).toContain(`${sdk}commands/ListStagesCommand.js`);
+    for (const file of readdirSync(dist).filter((f) => f.endsWith('.cjs'))) {
+      const bundle = readFileSync(new URL(file, dist), 'latin1');
+      expect(bundle, file).not.toContain(`${sdk}IVSRealTime.js`);
+      expect(bundle, file).not.toContain(`${sdk}pagination/`);
+    }
+  });
+
   it('no command bundle contains or requires Ink or React, and each is ASCII', () => {
     const dist = new URL('../../dist/', import.meta.url);
     const bundles = readdirSync(dist).filter((f) => f.endsWith('.cjs'));
