@@ -4,25 +4,24 @@
 // state that moved. The envelopes go into the event tables in the same transaction as the change.
 import { participantKey, type CompositionRec, type DestinationRec, type EventRec, type Op, type ParticipantRec, type Store } from '../state/store.js';
 import {
+  COMPOSITION_EVENT_OF_STATE,
   compositeRecordingDetail,
   envelope,
+  eventOfMove,
   isExtraEvent,
+  RECORDING_EVENT_OF_STATE,
   STAGE_EVENT_OF_PARTICIPANT_EVENT,
   stageUpdateDetail,
-  type CompositeRecordingEventName,
   type CompositionEventName,
   type IvsEvent,
   type Origin,
   type RecordingDetail,
-  type RecordingEventName,
   type StageEventName,
 } from './envelope.js';
 import { EVENT_LOG, OUTBOX } from './tables.js';
 
 /** Participant events (ListParticipantEvents) that IVS also sends as an IVS Stage Update. */
 const STAGE_EVENT_OF: Partial<Record<string, StageEventName>> = STAGE_EVENT_OF_PARTICIPANT_EVENT;
-
-const RECORDING = new Set(['ACTIVE', 'STOPPING']);
 
 /**
  * What IVS sends and what the emulator only guesses: with `extras` off, no event or field without a source
@@ -34,9 +33,8 @@ export interface DeriveOptions {
 
 function stageUpdate(origin: Origin, p: ParticipantRec, e: EventRec, extras: boolean): IvsEvent | undefined {
   const name = STAGE_EVENT_OF[e.name];
-  if (!name) return undefined;
-  // Extras: the unsourced events, and a replica's publishing as seen on its destination stage.
-  if (!extras && (isExtraEvent(name) || p.replicationType === 'REPLICA')) return undefined;
+  // A replica's publishing as seen on its destination stage is an extra (the extra events are left out below).
+  if (!name || (!extras && p.replicationType === 'REPLICA')) return undefined;
   const detail = stageUpdateDetail(name, e.time, { sessionId: p.sessionId, userId: p.userId, participantId: p.id });
   if (extras && e.errorCode !== undefined) detail.error_code = e.errorCode;
   if (e.destinationStageArn !== undefined) detail.destination_stage_arn = e.destinationStageArn;
@@ -44,16 +42,9 @@ function stageUpdate(origin: Origin, p: ParticipantRec, e: EventRec, extras: boo
   return envelope(origin, e.time, p.stageArn, detail);
 }
 
-function recordingEventName(before: string | undefined, after: string | undefined): RecordingEventName | undefined {
-  if (before === after) return undefined;
-  if (after === 'ACTIVE' && !RECORDING.has(before ?? '')) return 'Recording Start';
-  if (after === 'STOPPED' && RECORDING.has(before ?? '')) return 'Recording End';
-  if (after === 'FAILED') return RECORDING.has(before ?? '') ? 'Recording End Failure' : 'Recording Start Failure';
-  return undefined;
-}
-
 function recordingChange(origin: Origin, before: ParticipantRec | undefined, after: ParticipantRec, now: number): IvsEvent | undefined {
-  const name = recordingEventName(before?.recordingState, after.recordingState);
+  if (after.recordingState === undefined) return undefined;
+  const name = eventOfMove(RECORDING_EVENT_OF_STATE, before?.recordingState, after.recordingState)?.event;
   if (!name) return undefined;
   const detail: RecordingDetail = {
     session_id: after.sessionId,
@@ -68,48 +59,37 @@ function recordingChange(origin: Origin, before: ParticipantRec | undefined, aft
   return envelope(origin, now, after.stageArn, detail);
 }
 
-function destinationEventName(before: string | undefined, after: string): CompositionEventName | undefined {
-  if (before === after) return undefined;
-  switch (after) {
-    case 'ACTIVE': return before === 'STARTING' || before === undefined ? 'Destination Start' : undefined;
-    case 'RECONNECTING': return 'Destination Reconnecting';
-    case 'FAILED': return 'Destination Failure';
-    case 'STOPPED': return 'Destination End';
-    default: return undefined;
-  }
-}
+const SESSION_EVENTS = COMPOSITION_EVENT_OF_STATE.filter((row) => row.of === 'session');
+const DESTINATION_EVENTS = COMPOSITION_EVENT_OF_STATE.filter((row) => row.of === 'destination');
+const COMPOSITE_RECORDING_EVENTS = COMPOSITION_EVENT_OF_STATE.filter((row) => row.of === 'composite recording');
 
-const COMPOSITE_RECORDING_EVENT: Record<NonNullable<DestinationRec['recording']>['state'], CompositeRecordingEventName> = {
-  ACTIVE: 'Composite Recording Start',
-  STOPPED: 'Composite Recording End',
-  FAILED: 'Composite Recording Failure',
-};
-
-/** Extra: the composite recording of S3 destination `d` moved (its first segment, or its closing file, was written). */
+/** The composite recording of S3 destination `d` moved (its first segment, or its closing file, was written). */
 function compositeRecordingChange(origin: Origin, before: DestinationRec | undefined, c: CompositionRec, d: DestinationRec, now: number): IvsEvent | undefined {
-  if (!d.recording || d.recording.state === before?.recording?.state) return undefined;
+  if (!d.recording) return undefined;
+  const name = eventOfMove(COMPOSITE_RECORDING_EVENTS, before?.recording?.state, d.recording.state)?.event;
+  if (!name) return undefined;
   const where = { bucket: d.recording.bucket, prefix: d.detail?.s3.recordingPrefix ?? '' };
-  return envelope(origin, now, c.arn, compositeRecordingDetail(COMPOSITE_RECORDING_EVENT[d.recording.state], c.stageArn, d.id, where, d.recording.durationMs));
+  return envelope(origin, now, c.arn, compositeRecordingDetail(name, c.stageArn, d.id, where, d.recording.durationMs));
 }
 
 function compositionChange(origin: Origin, before: CompositionRec | undefined, after: CompositionRec, now: number, extras: boolean): IvsEvent[] {
   const at = (event_name: CompositionEventName, destination?: DestinationRec) =>
     envelope(origin, now, after.arn, destination && extras ? { event_name, stage_arn: after.stageArn, destination_id: destination.id } : { event_name, stage_arn: after.stageArn });
   const events: IvsEvent[] = [];
-  const was = before?.state;
-  // Session Start comes before the destinations start; Destination End comes before Session End (ssc-overview).
-  if (after.state === 'ACTIVE' && was !== 'ACTIVE') events.push(at('Session Start'));
+  const session = eventOfMove(SESSION_EVENTS, before?.state, after.state)?.event;
+  // A session's event comes before its destinations' when it goes ACTIVE (Session Start, then Destination
+  // Start), after them otherwise (Destination End, then Session End) (ssc-overview).
+  const sessionFirst = after.state === 'ACTIVE';
+  if (session && sessionFirst) events.push(at(session));
   for (const d of after.destinations) {
     const previous = before?.destinations.find((b) => b.id === d.id);
-    const name = destinationEventName(previous?.state ?? (before ? undefined : 'STARTING'), d.state);
+    // A destination that comes with its composition (or joins it) moves from STARTING.
+    const name = eventOfMove(DESTINATION_EVENTS, previous?.state ?? 'STARTING', d.state)?.event;
     if (name) events.push(at(name, d));
-    const recording = extras ? compositeRecordingChange(origin, previous, after, d, now) : undefined;
+    const recording = compositeRecordingChange(origin, previous, after, d, now);
     if (recording) events.push(recording);
   }
-  if (after.state !== was) {
-    if (after.state === 'STOPPED') events.push(at('Session End'));
-    if (after.state === 'FAILED') events.push(at('Session Failure'));
-  }
+  if (session && !sessionFirst) events.push(at(session));
   return events;
 }
 
@@ -144,12 +124,17 @@ export function deriveEvents(ops: readonly Op[], before: Store, origin: Origin, 
         break;
       case 'reset':
         // What follows a reset in the same change replaces the state (a restored snapshot): nothing happened.
-        return events;
+        return kept(events, extras);
       default:
         break;
     }
   }
-  return events;
+  return kept(events, extras);
+}
+
+/** Without `extras`, the events no source shows the service sending are left out (EXTRA_EVENT_NAMES). */
+function kept(events: IvsEvent[], extras: boolean): IvsEvent[] {
+  return extras ? events : events.filter((event) => !isExtraEvent(event.detail.event_name));
 }
 
 /** Event-table keys sort in commit order (see tables.ts); the sequence breaks ties within a millisecond. */

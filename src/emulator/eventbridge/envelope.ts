@@ -23,22 +23,58 @@ export const STAGE_EVENT_OF_PARTICIPANT_EVENT = {
 
 type StageEventNames = (typeof STAGE_EVENT_OF_PARTICIPANT_EVENT)[keyof typeof STAGE_EVENT_OF_PARTICIPANT_EVENT];
 
+/** A state one event follows: the state moved `to`, from one of `from` if given, and from none of `notFrom`. */
+interface StateMove {
+  to: string;
+  from?: readonly string[];
+  notFrom?: readonly string[];
+}
+
+/**
+ * Each IVS Composition State Change, by the state it follows: the composition's (`of: 'session'`), one of
+ * its destinations' (a destination that comes with its composition moves from STARTING), or the
+ * composite recording's of an S3 destination. The deriver (derive.ts) emits the one when the other
+ * moves, so a new one is a row here (and its docs and test).
+ */
+export const COMPOSITION_EVENT_OF_STATE = [
+  { event: 'Session Start', of: 'session', to: 'ACTIVE' },
+  { event: 'Session End', of: 'session', to: 'STOPPED' },
+  { event: 'Session Failure', of: 'session', to: 'FAILED' },
+  { event: 'Destination Start', of: 'destination', to: 'ACTIVE', from: ['STARTING'] },
+  { event: 'Destination End', of: 'destination', to: 'STOPPED' },
+  { event: 'Destination Failure', of: 'destination', to: 'FAILED' },
+  { event: 'Destination Reconnecting', of: 'destination', to: 'RECONNECTING' },
+  { event: 'Composite Recording Start', of: 'composite recording', to: 'ACTIVE' },
+  { event: 'Composite Recording End', of: 'composite recording', to: 'STOPPED' },
+  { event: 'Composite Recording Failure', of: 'composite recording', to: 'FAILED' },
+] as const satisfies readonly (StateMove & { event: string; of: 'session' | 'destination' | 'composite recording' })[];
+
+/** The participant recording states in which a participant records (ParticipantRec.recordingState). */
+const RECORDING: readonly string[] = ['ACTIVE', 'STOPPING'];
+
+/**
+ * Each IVS Participant Recording State Change, by the move of the participant's recording state it
+ * follows (from a state in which it records, or from one in which it does not, none at all included):
+ * one row each, as above.
+ */
+export const RECORDING_EVENT_OF_STATE = [
+  { event: 'Recording Start', to: 'ACTIVE', notFrom: RECORDING },
+  { event: 'Recording End', to: 'STOPPED', from: RECORDING },
+  { event: 'Recording Start Failure', to: 'FAILED', notFrom: RECORDING },
+  { event: 'Recording End Failure', to: 'FAILED', from: RECORDING },
+] as const satisfies readonly (StateMove & { event: string })[];
+
+/** The row of `table` that a move from `before` (undefined: no state yet) to `after` follows, if any. */
+export function eventOfMove<Row extends StateMove>(table: readonly Row[], before: string | undefined, after: string): Row | undefined {
+  if (before === after) return undefined;
+  return table.find((row) => row.to === after && (row.from?.includes(before ?? '') ?? true) && !row.notFrom?.includes(before ?? ''));
+}
+
 /** Every documented real-time event name, by detail-type (User Guide, eventbridge.html). */
 export const EVENT_NAMES = {
   [STAGE_UPDATE]: Object.values(STAGE_EVENT_OF_PARTICIPANT_EVENT) as StageEventNames[],
-  [COMPOSITION_STATE_CHANGE]: [
-    'Session Start',
-    'Session End',
-    'Session Failure',
-    'Destination Start',
-    'Destination End',
-    'Destination Failure',
-    'Destination Reconnecting',
-    'Composite Recording Start',
-    'Composite Recording End',
-    'Composite Recording Failure',
-  ],
-  [PARTICIPANT_RECORDING_STATE_CHANGE]: ['Recording Start', 'Recording End', 'Recording Start Failure', 'Recording End Failure'],
+  [COMPOSITION_STATE_CHANGE]: COMPOSITION_EVENT_OF_STATE.map((row) => row.event),
+  [PARTICIPANT_RECORDING_STATE_CHANGE]: RECORDING_EVENT_OF_STATE.map((row) => row.event),
 } as const satisfies Record<DetailType, readonly string[]>;
 
 export type StageEventName = (typeof EVENT_NAMES)[typeof STAGE_UPDATE][number];
@@ -63,9 +99,9 @@ export const EXTRA_EVENT_NAMES: ReadonlySet<EventName> = new Set<EventName>([
 ]);
 
 /** The composite recording's own events (extras), about one S3 destination of a composition. */
-export const COMPOSITE_RECORDING_EVENTS = ['Composite Recording Start', 'Composite Recording End', 'Composite Recording Failure'] as const;
-export type CompositeRecordingEventName = (typeof COMPOSITE_RECORDING_EVENTS)[number];
-export const isCompositeRecordingEvent = (name: string): name is CompositeRecordingEventName => (COMPOSITE_RECORDING_EVENTS as readonly string[]).includes(name);
+export type CompositeRecordingEventName = Extract<(typeof COMPOSITION_EVENT_OF_STATE)[number], { of: 'composite recording' }>['event'];
+export const isCompositeRecordingEvent = (name: string): name is CompositeRecordingEventName =>
+  COMPOSITION_EVENT_OF_STATE.some((row) => row.of === 'composite recording' && row.event === name);
 
 export const isExtraEvent = (name: EventName): boolean => EXTRA_EVENT_NAMES.has(name);
 
