@@ -124,12 +124,6 @@ describe('recording state changes', () => {
     expect(names(events)).toEqual(expected);
   });
 
-  test('a recording that waits out its reconnect window is a Recording Stopping (extra)', () => {
-    const ops: Op[] = [{ k: 'participant', v: participant(rec('STOPPING')) }];
-    expect(derive(ops, storeWith(participant(rec('ACTIVE'))))).toEqual([]);
-    expect(names(derive(ops, storeWith(participant(rec('ACTIVE'))), T0 + 5_000, true))).toEqual(['Recording Stopping']);
-  });
-
   test('Recording End carries the bucket, the prefix and the duration on the emulator clock', () => {
     const events = derive([{ k: 'participant', v: participant(rec('STOPPED')) }], storeWith(participant(rec('STOPPING'))), T0 + 90_000);
     expect(events[0]!.detail).toEqual({
@@ -213,7 +207,7 @@ describe('storage and samples', () => {
 
   test('every documented event has a sample of the documented shape; the extras only when asked for', () => {
     const all = Object.values(EVENT_NAMES).flat() as EventName[];
-    expect(all).toHaveLength(21);
+    expect(all).toHaveLength(20);
     for (const name of all) {
       for (const extras of [false, true]) {
         if (isExtraEvent(name) && !extras) {

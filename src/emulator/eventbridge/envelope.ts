@@ -59,7 +59,6 @@ const RECORDING: readonly string[] = ['ACTIVE', 'STOPPING'];
  */
 export const RECORDING_EVENT_OF_STATE = [
   { event: 'Recording Start', to: 'ACTIVE', notFrom: RECORDING },
-  { event: 'Recording Stopping', to: 'STOPPING', from: ['ACTIVE'] },
   { event: 'Recording End', to: 'STOPPED', from: RECORDING },
   { event: 'Recording Start Failure', to: 'FAILED', notFrom: RECORDING },
   { event: 'Recording End Failure', to: 'FAILED', from: RECORDING },
@@ -92,7 +91,6 @@ export const EXTRA_EVENT_NAMES: ReadonlySet<EventName> = new Set<EventName>([
   'Participant Replication Started',
   'Participant Replication Stopped',
   'Token Exchanged',
-  'Recording Stopping',
   // AWS sends no event for a composite recording ("play back or process recorded streams only after the
   // IVS Composition State Change (Session End) event", Composite Recording page): these are the emulator's.
   'Composite Recording Start',
