@@ -14,7 +14,9 @@ function load(file) {
   if (modules.has(file)) return modules.get(file).exports;
   const module = { exports: {} };
   modules.set(file, module);
-  const evaluate = new Function('exports', 'require', 'module', '__filename', '__dirname', readFileSync(file, 'latin1'));
+  // The CLI's bundles are function expressions, the CommonJS wrapper included (scripts/build.mjs); boot.cjs is plain CommonJS.
+  const text = readFileSync(file, 'latin1');
+  const evaluate = text.startsWith('(function') ? new Function(`return ${text}`)() : new Function('exports', 'require', 'module', '__filename', '__dirname', text);
   evaluate(module.exports, (id) => (id.startsWith('./') ? load(join(dirname(file), id)) : require(id)), module, file, dirname(file));
   return module.exports;
 }

@@ -116,6 +116,10 @@ const CLI = {
   minifySyntax: true,
   // src/boot/boot.ts reads the bundles as latin1, which is only right for ASCII.
   charset: 'ascii',
+  // Each bundle is written as the function CommonJS would wrap it in (Module.wrap's), so boot.ts compiles the
+  // file's text as it is read, rather than a copy joined to the wrapper (a second copy of the whole bundle).
+  banner: { js: '(function (exports, require, module, __filename, __dirname) {' },
+  footer: { js: '\n})' },
   // The Ink app has its own bundle. Native modules load from node_modules, and only when used:
   // node-datachannel when a WHIP offer arrives or `publish` runs, lmdb when an emulator has a data dir.
   // The EventBridge and SQS clients serve only `events tail` against AWS, so they load from node_modules

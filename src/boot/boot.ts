@@ -3,7 +3,7 @@
 // The CLI is several bundles (scripts/build.mjs says which holds what); a bundle is loaded the first
 // time one of its modules is needed, through linked().
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import Module, { createRequire } from 'node:module';
+import { createRequire } from 'node:module';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
@@ -53,7 +53,8 @@ function evaluate(file: string, kind: string): Record<string, unknown> {
   } catch {
     // First run of this build: compile normally and save the cache below.
   }
-  const script = new Script(Module.wrap(source), { filename: file, cachedData });
+  // The file is the module's function expression (scripts/build.mjs writes the CommonJS wrapper into it).
+  const script = new Script(source, { filename: file, cachedData });
   const module = { exports: {} as Record<string, unknown> };
   script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
   if (!cachedData || script.cachedDataRejected) {

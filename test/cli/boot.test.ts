@@ -131,6 +131,10 @@ describe('start-up', () => {
       expect(bundle, file).not.toMatch(/from ["'](ink|react)["']/);
       expect(bundle, file).not.toContain('reconciler');
     }
+    // The CLI's bundles carry their CommonJS wrapper, so boot.ts compiles the text as read, with no joined copy.
+    for (const file of ['cli.cjs', 'verbs.cjs', 'tools.cjs', 'local.cjs', 'credentials.cjs']) {
+      expect(readFileSync(new URL(file, dist), 'latin1').startsWith('(function (exports, require, module, __filename, __dirname) {'), file).toBe(true);
+    }
   });
 
   it('a command outside watch mode loads no Ink or React module at run time', async () => {
