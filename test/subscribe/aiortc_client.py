@@ -2,26 +2,40 @@
 """An independent WebRTC client for the subscribe tests: Debian's aiortc (the stack of AWS's IVS samples).
 
 publish: sends a solid colour (H.264 chosen by the server) and a tone over WHIP to <whip_url>,
-         until stdin closes; prints one JSON line {"event": "published"} once connected. A line
-         "stop-video" on stdin stops the video (no more frames; still connected and publishing) and
-         prints {"event": "video-stopped"}.
+         until stdin closes; prints one JSON line {"event": "published"} once connected, with each
+         sender's SSRC and the payload types the answer gave. A line "stop-video" on stdin stops the
+         video (no more frames; still connected and publishing) and prints {"event": "video-stopped"}.
+         Each key frame request (RTCP PLI) the server sends prints {"event": "keyframe-request"}; a line
+         "stats" prints the RTCP feedback each sender got (PLIs, receiver reports, NACKs).
 subscribe: subscribes as the samples do (recvonly audio + video, max-bundle, POST to
            <whip_url>/subscribe/<id>, redirects followed keeping Authorization, candidates copied from
            the audio section), decodes N video frames and prints one JSON line per frame with its size
-           and mean colour, then {"event": "done"}.
+           and mean colour, then {"event": "done"} with the SSRCs and payload types the answer named
+           and those the packets carried. --shift-payload-types N offers every dynamic payload type N
+           higher than aiortc's own; --no-pli keeps aiortc from asking for key frames; --hold stays
+           connected after the frames and takes commands on stdin: "pli", "fir" (a key frame request)
+           and "nack" (the next video packet is dropped before decryption and a NACK asks for it,
+           printing {"event": "retransmitted"} when it arrives after all).
 """
 import argparse
 import asyncio
 import json
 import os
+import re
 import sys
 import urllib.request
 import urllib.error
 
 import numpy
-from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription, VideoStreamTrack
+import pylibsrtp
+from struct import pack
+
+from aiortc import RTCConfiguration, RTCPeerConnection, RTCRtpReceiver, RTCRtpSender, RTCSessionDescription, VideoStreamTrack
 from aiortc.mediastreams import AudioStreamTrack
+from aiortc.rtp import RTCP_PSFB_PLI, RTCP_RTPFB_NACK, RtcpPsfbPacket, RtcpRrPacket, RtcpRtpfbPacket
 from av import VideoFrame
+
+RTCP_PSFB_FIR = 4  # RFC 5104 §4.3.1
 
 
 def say(**fields):
@@ -96,7 +110,40 @@ class SolidColour(VideoStreamTrack):
         return frame
 
 
+def sdp_sections(sdp):
+    """{kind: (first payload type of its m= line, its first a=ssrc)} of an SDP."""
+    out = {}
+    for section in sdp.replace("\r\n", "\n").split("\nm=")[1:]:
+        lines = section.split("\n")
+        head = lines[0].split(" ")
+        ssrc = next((int(l.split(":")[1].split(" ")[0]) for l in lines if l.startswith("a=ssrc:")), None)
+        out[head[0]] = {"pt": int(head[3]), "ssrc": ssrc}
+    return out
+
+
+def count_sender_feedback():
+    """Counts the RTCP feedback each sender receives (aiortc's own handling goes on as before)."""
+    feedback = {}
+    handle = RTCRtpSender._handle_rtcp_packet
+
+    async def counting(self, packet):
+        kind = self.kind
+        mine = feedback.setdefault(kind, {"ssrc": self._ssrc, "plis": 0, "receiverReports": 0, "nacks": 0})
+        if isinstance(packet, RtcpPsfbPacket) and packet.fmt == RTCP_PSFB_PLI:
+            mine["plis"] += 1
+            say(event="keyframe-request", kind=kind)
+        elif isinstance(packet, RtcpRrPacket) and any(r.ssrc == self._ssrc for r in packet.reports):
+            mine["receiverReports"] += 1
+        elif isinstance(packet, RtcpRtpfbPacket) and packet.fmt == RTCP_RTPFB_NACK:
+            mine["nacks"] += 1
+        await handle(self, packet)
+
+    RTCRtpSender._handle_rtcp_packet = counting
+    return feedback
+
+
 async def publish(args):
+    feedback = count_sender_feedback()
     pc = RTCPeerConnection(RTCConfiguration())
     pc.addTransceiver(AudioStreamTrack(), direction="sendonly")
     rgb = [int(args.colour[i:i + 2], 16) for i in (0, 2, 4)]
@@ -116,7 +163,9 @@ async def publish(args):
         return 1
     await pc.setRemoteDescription(RTCSessionDescription(sdp=candidates_everywhere(body), type="answer"))
     await asyncio.wait_for(connected.wait(), 30)
-    say(event="published", location=location)
+    answered = sdp_sections(body)
+    senders = {s.kind: {"ssrc": s._ssrc, "pt": answered[s.kind]["pt"]} for s in pc.getSenders()}
+    say(event="published", location=location, senders=senders)
     while True:
         line = await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
         if line == "":
@@ -124,11 +173,109 @@ async def publish(args):
         if line.strip() == "stop-video":
             video.running.clear()
             say(event="video-stopped")
+        elif line.strip() == "stats":
+            say(event="stats", feedback=feedback)
     await pc.close()
     return 0
 
 
+def shift_payload_types(sdp, by):
+    """The offer with every dynamic payload type (96-127) `by` higher, in m= lines, rtpmap, fmtp, rtcp-fb and apt."""
+    def shifted(pt):
+        n = int(pt)
+        return str(n + by) if 96 <= n <= 127 - by else pt
+    out = []
+    for line in sdp.split("\r\n"):
+        if line.startswith("m="):
+            head = line.split(" ")
+            line = " ".join(head[:3] + [shifted(p) for p in head[3:]])
+        else:
+            line = re.sub(r"^(a=(?:rtpmap|fmtp|rtcp-fb):)(\d+)", lambda m: m.group(1) + shifted(m.group(2)), line)
+            line = re.sub(r"apt=(\d+)", lambda m: "apt=" + shifted(m.group(1)), line)
+        out.append(line)
+    return "\r\n".join(out)
+
+
+def watch_received():
+    """What each receiver's packets carry (SSRCs, payload types), and the packets awaited again after a NACK."""
+    received = {}
+    awaited = set()
+    handle = RTCRtpReceiver._handle_rtp_packet
+
+    async def watching(self, packet, arrival_time_ms):
+        kind = self._RTCRtpReceiver__kind
+        mine = received.setdefault(kind, {"ssrcs": set(), "pts": set(), "last": None, "receiver": self})
+        mine["ssrcs"].add(packet.ssrc)
+        mine["pts"].add(packet.payload_type)
+        key = (packet.ssrc, packet.sequence_number)
+        if key in awaited:
+            awaited.discard(key)
+            say(event="retransmitted", kind=kind, seq=packet.sequence_number)
+        mine["last"] = key
+        await handle(self, packet, arrival_time_ms)
+
+    RTCRtpReceiver._handle_rtp_packet = watching
+    return received, awaited
+
+
+def losing_one_packet():
+    """lose(ssrc) drops the next SRTP packet of that SSRC before it is decrypted (so its retransmission is
+    not a replay to SRTP), and resolves with its sequence number (RTP headers are not encrypted)."""
+    armed = {}
+    unprotect = pylibsrtp.Session.unprotect
+
+    def dropping(self, packet):
+        lost = armed.get("future")
+        if lost is not None and not is_rtcp_packet(packet) and int.from_bytes(packet[8:12], "big") == armed["ssrc"]:
+            armed.clear()
+            lost.get_loop().call_soon_threadsafe(lost.set_result, int.from_bytes(packet[2:4], "big"))
+            raise pylibsrtp.Error("dropped on purpose")
+        return unprotect(self, packet)
+
+    pylibsrtp.Session.unprotect = dropping
+
+    def lose(ssrc):
+        armed.update(ssrc=ssrc, future=asyncio.get_running_loop().create_future())
+        return armed["future"]
+
+    return lose
+
+
+def is_rtcp_packet(data):
+    return len(data) >= 2 and 192 <= data[1] <= 223
+
+
+async def feedback_commands(received, awaited, send_pli, lose):
+    """Key frame requests and NACKs on command (stdin), from the video receiver, until stdin closes."""
+    while True:
+        line = (await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)).strip()
+        if line == "":
+            return
+        video = received["video"]
+        receiver = video["receiver"]
+        ssrc, seq = video["last"]
+        if line == "pli":
+            await send_pli(receiver, ssrc)
+        elif line == "fir":
+            fci = pack("!LBxxx", ssrc, 1)
+            await receiver._send_rtcp(RtcpPsfbPacket(fmt=RTCP_PSFB_FIR, ssrc=receiver._RTCRtpReceiver__rtcp_ssrc, media_ssrc=0, fci=fci))
+        elif line == "nack":
+            # A video packet lost on its way in, and asked for again.
+            lost = await lose(ssrc)
+            awaited.add((ssrc, lost))
+            await receiver._send_rtcp_nack(ssrc, [lost])
+            say(event="nack-sent", seq=lost)
+        say(event="sent", what=line)
+
+
 async def subscribe(args):
+    received, awaited = watch_received()
+    lose = losing_one_packet()
+    send_pli = RTCRtpReceiver._send_rtcp_pli
+    if args.no_pli:
+        async def no_pli(self, media_ssrc):
+            pass
+        RTCRtpReceiver._send_rtcp_pli = no_pli
     config = RTCConfiguration()
     try:  # aiortc 1.5 and later; Debian 12's 1.4 always bundles
         from aiortc import RTCBundlePolicy
@@ -159,13 +306,19 @@ async def subscribe(args):
         asyncio.ensure_future(read_video(track) if track.kind == "video" else read_audio(track))
 
     await pc.setLocalDescription(await pc.createOffer())
-    status, body, location = await asyncio.get_running_loop().run_in_executor(None, post_offer, f"{args.url}/subscribe/{args.participant}", args.token, pc.localDescription.sdp)
+    offer = pc.localDescription.sdp
+    if args.shift_payload_types:
+        offer = shift_payload_types(offer, args.shift_payload_types)
+    status, body, location = await asyncio.get_running_loop().run_in_executor(None, post_offer, f"{args.url}/subscribe/{args.participant}", args.token, offer)
     if status != 201:
         say(event="refused", status=status, body=body)
         return 1
     await pc.setRemoteDescription(RTCSessionDescription(sdp=candidates_everywhere(body), type="answer"))
     await asyncio.wait_for(done.wait(), args.timeout)
-    say(event="done", audioFrames=audio_frames[0], location=location)
+    carried = {kind: {"ssrcs": sorted(r["ssrcs"]), "pts": sorted(r["pts"])} for kind, r in received.items()}
+    say(event="done", audioFrames=audio_frames[0], location=location, answer=sdp_sections(body), received=carried)
+    if args.hold:
+        await feedback_commands(received, awaited, send_pli, lose)
     await pc.close()
     return 0
 
@@ -185,6 +338,9 @@ def main():
     s.add_argument("--participant", required=True)
     s.add_argument("--frames", type=int, default=10)
     s.add_argument("--timeout", type=float, default=60)
+    s.add_argument("--shift-payload-types", type=int, default=0)
+    s.add_argument("--no-pli", action="store_true")
+    s.add_argument("--hold", action="store_true")
     args = parser.parse_args()
     if not args.token:
         parser.error("give the participant token in $PARTICIPANT_TOKEN (or --token)")

@@ -40,6 +40,8 @@ export interface AiortcRun {
   output(): string;
   /** Resolves with the first line for which `test` holds (or rejects when the client exits first). */
   line(test: (line: Record<string, any>) => boolean): Promise<Record<string, any>>;
+  /** Writes one command line to its standard input. */
+  send(command: string): void;
   exited: Promise<number | null>;
   stop(): Promise<number | null>;
 }
@@ -81,6 +83,7 @@ export function aiortc(args: string[]): AiortcRun {
         void exited.then((code) => reject(new Error(`the aiortc client exited (${code}) first:\n${output.slice(-3000)}`)));
       });
     },
+    send: (command) => void child.stdin!.write(`${command}\n`),
     exited,
     async stop() {
       child.stdin!.end();

@@ -66,6 +66,54 @@ describe.skipIf(missing !== undefined)('aiortc publishing and subscribing throug
   });
 });
 
+describe.skipIf(missing !== undefined)('forwarding as each subscriber negotiated, with RTCP both ways (aiortc on both ends)', () => {
+  it("rewrites SSRCs and payload types to the subscriber's, asks the publisher for a key frame for a new subscriber that asks for none, passes the subscriber's PLI and FIR upstream, answers its NACK with the packet again, and sends the publisher receiver reports", async () => {
+    const pub = await stageAndToken(bed.api, 'aiortc-rtcp', ['PUBLISH']);
+    const publisher = await aiortcPublisher(pub.whip, pub.token);
+    try {
+      const { senders } = await publisher.line((l) => l.event === 'published');
+      const keyframeRequests = () => publisher.lines().filter((l) => l.event === 'keyframe-request' && l.kind === 'video').length;
+      const before = keyframeRequests();
+      const { participantToken: viewer } = await bed.api('CreateParticipantToken', { stageArn: pub.stageArn, capabilities: ['SUBSCRIBE'] });
+      // Every payload type the subscriber offers is 20 above aiortc's own (the publisher's), and the
+      // subscriber never asks for a key frame itself: aiortc drops packets of a payload type it did not
+      // negotiate, and its first picture needs the key frame the emulator asks the publisher for.
+      const subscriber = aiortc(['subscribe', '--url', pub.whip, '--token', viewer.token, '--participant', pub.participantId, '--frames', '3', '--timeout', '30', '--shift-payload-types', '20', '--no-pli', '--hold']);
+      try {
+        const done = await subscriber.line((l) => l.event === 'done');
+        for (const kind of ['audio', 'video']) {
+          expect(done.answer[kind].pt, kind).toBe(senders[kind].pt + 20);
+          expect(done.answer[kind].ssrc, kind).not.toBe(senders[kind].ssrc);
+          expect(done.received[kind], kind).toEqual({ ssrcs: [done.answer[kind].ssrc], pts: [done.answer[kind].pt] });
+        }
+        for (const frame of subscriber.lines().filter((l) => l.event === 'frame')) expect([frame.width, frame.height]).toEqual([320, 240]);
+        expect(done.audioFrames).toBeGreaterThan(0);
+        await eventually('a key frame request for the new subscriber', async () => (keyframeRequests() > before ? true : undefined));
+
+        for (const request of ['pli', 'fir']) {
+          const asked = keyframeRequests();
+          subscriber.send(request);
+          await subscriber.line((l) => l.event === 'sent' && l.what === request);
+          await eventually(`the subscriber's ${request.toUpperCase()} to reach the publisher`, async () => (keyframeRequests() > asked ? true : undefined));
+        }
+
+        subscriber.send('nack');
+        const nacked = await subscriber.line((l) => l.event === 'nack-sent');
+        await eventually('the NACKed packet to come again', async () => (subscriber.lines().some((l) => l.event === 'retransmitted' && l.seq === nacked.seq) ? true : undefined));
+
+        publisher.send('stats');
+        const { feedback } = await publisher.line((l) => l.event === 'stats');
+        expect(feedback.video.receiverReports).toBeGreaterThan(0);
+        expect(feedback.audio.receiverReports).toBeGreaterThan(0);
+      } finally {
+        await subscriber.stop();
+      }
+    } finally {
+      await publisher.stop();
+    }
+  });
+});
+
 describe('subscriber quotas', () => {
   let emu: RunningEmulator;
   let api: Api;
