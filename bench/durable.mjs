@@ -3,7 +3,10 @@
 // the lmdb commit holding its change is synced to disk) against one without (memory only), side by side:
 // both emulators run at once (`ivsrt local start`, each its own process) and wrk (one thread, 50
 // keep-alive connections) loads them in turn, `--rounds` times each, so machine noise hits both alike.
-// It also measures the disk itself: how many small write + fdatasync pairs it takes per second.
+// It also measures the disk itself before every durable run: small writes each followed by fdatasync for one
+// second (how many a second, and the p50/p90 of one), since on a shared disk its sync latency, which every
+// durable reply waits for twice (an lmdb commit syncs its data pages, then writes its meta page with
+// O_DSYNC), moves from round to round.
 //
 // --dir says where the data dir is made: on tmpfs (/dev/shm) a sync costs nothing, which separates the
 // durable path's own cost from the disk's.
@@ -18,22 +21,25 @@ import { AUTH, wrkBenchArgs, wrkLoad } from './wrk.mjs';
 const { values, seconds: SECONDS, rounds: ROUNDS, connections: CONNECTIONS } = wrkBenchArgs('durable.mjs', { dir: { type: 'string', default: tmpdir() } });
 const work = mkdtempSync(join(values.dir, 'ivsrt-durable-bench-'));
 
-/** Small writes each followed by fdatasync, for two seconds: the disk's sync rate in the data dir's file system. */
-function syncsPerSecond() {
+/** Small writes each followed by fdatasync, for `ms`: the sync rate and latency of the data dir's file system. */
+function syncProbe(ms = 1000) {
   const fd = openSync(join(work, 'sync-probe'), 'w');
   const page = Buffer.alloc(4096, 1);
-  let n = 0;
-  const until = performance.now() + 2000;
+  const times = [];
+  const until = performance.now() + ms;
   try {
     while (performance.now() < until) {
-      writeSync(fd, page, 0, page.length, (n % 16) * page.length);
+      const t = performance.now();
+      writeSync(fd, page, 0, page.length, (times.length % 16) * page.length);
       fdatasyncSync(fd);
-      n++;
+      times.push(performance.now() - t);
     }
   } finally {
     closeSync(fd);
   }
-  return Math.round(n / 2);
+  times.sort((a, b) => a - b);
+  const at = (q) => +times[Math.min(times.length - 1, Math.floor(q * times.length))].toFixed(3);
+  return { perSecond: Math.round((1000 * times.length) / ms), p50: at(0.5), p90: at(0.9) };
 }
 
 async function emulator(args) {
@@ -49,14 +55,14 @@ const median = (xs) => {
 };
 
 const results = { node: process.version, cpu: cpus()[0]?.model, cores: cpus().length, connections: CONNECTIONS, seconds: SECONDS, rounds: ROUNDS, loadBefore: loadavg()[0] };
-results.diskSyncsPerSecond = syncsPerSecond();
 const memory = await emulator([]);
 const durable = await emulator(['--data-dir', join(work, 'data')]);
-const runs = { memory: [], durable: [] };
+const runs = { memory: [], durable: [], disk: [] };
 try {
   for (const e of [memory, durable]) wrkLoad(`${e.url}/UpdateStage`, e.body, { seconds: 1, connections: CONNECTIONS }); // warm-up
   for (let round = 0; round < ROUNDS; round++) {
     runs.memory.push(wrkLoad(`${memory.url}/UpdateStage`, memory.body, { seconds: SECONDS, connections: CONNECTIONS }));
+    runs.disk.push(syncProbe());
     runs.durable.push(wrkLoad(`${durable.url}/UpdateStage`, durable.body, { seconds: SECONDS, connections: CONNECTIONS }));
   }
 } finally {
@@ -64,7 +70,9 @@ try {
   await durable.stop();
   rmSync(work, { recursive: true, force: true });
 }
-for (const [key, list] of Object.entries(runs)) {
+results.disk = runs.disk;
+for (const key of ['memory', 'durable']) {
+  const list = runs[key];
   results[key] = { perSecond: Math.round(median(list.map((r) => r.perSecond))), p50: median(list.map((r) => r.p50)), p99: median(list.map((r) => r.p99)), runs: list.map((r) => r.perSecond) };
 }
 results.ratio = +(results.durable.perSecond / results.memory.perSecond).toFixed(2);
@@ -73,7 +81,8 @@ results.loadAfter = loadavg()[0];
 if (values.json) {
   console.log(JSON.stringify(results, null, 2));
 } else {
-  console.log(`node ${results.node}, ${results.cores} x ${results.cpu}; load average ${results.loadBefore.toFixed(1)} before, ${results.loadAfter.toFixed(1)} after; the disk: ${results.diskSyncsPerSecond} write+fdatasync per second`);
+  console.log(`node ${results.node}, ${results.cores} x ${results.cpu}; load average ${results.loadBefore.toFixed(1)} before, ${results.loadAfter.toFixed(1)} after`);
+  console.log(`the disk before each durable run (write+fdatasync for 1 s): ${results.disk.map((d) => `${d.perSecond}/s, p50 ${d.p50} ms, p90 ${d.p90} ms`).join('; ')}`);
   console.log(`UpdateStage, wrk -t1 -c${CONNECTIONS}, ${ROUNDS} interleaved rounds of ${SECONDS} s, medians:`);
   for (const key of ['memory', 'durable']) {
     const r = results[key];
