@@ -172,6 +172,26 @@ async function logged(resource: string): Promise<IvsEvent[]> {
   return all.filter((e) => e.resources[0] === resource);
 }
 
+/** The pid of the ffmpeg rendering composition `compositionId` (it reads the session description .<compositionId>-<n>.sdp). */
+function rendererPid(compositionId: string): number | undefined {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (args[0]?.endsWith('ffmpeg') && args.some((a) => a.includes(`/.${compositionId}-`))) return Number(entry);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return undefined;
+}
+
+/** The number of the newest segment a live playlist lists (-1 for none). */
+async function newestSegmentNumber(playback: string): Promise<number> {
+  const text = await (await fetch(playback)).text();
+  return Math.max(-1, ...[...text.matchAll(/(\d+)\.ts$/gm)].map((m) => Number(m[1])));
+}
+
 async function stopComposition(arn: string): Promise<void> {
   await bed.api('StopComposition', { arn });
 }
@@ -433,6 +453,26 @@ describe.skipIf(noFfmpeg)('server-side composition of real publishers', () => {
     expect(failureEvent.detail).toMatchObject({ destination_id: failing.destinations[0].id, recording_duration_ms: failure.media.hls.duration_ms });
     expect(existsSync(join(failingDir, 'events', 'recording-ended.json'))).toBe(false);
     expect((await bed.api('GetComposition', { arn: failing.arn })).composition.state).toBe('FAILED');
+  });
+
+  it('an ffmpeg that dies is started again on fresh ports: the live output goes on with the same layout', async () => {
+    const layout = { grid: { gridGap: 2 } };
+    const { arn, playback } = await startComposition(layout);
+    const expected = expectedTiles(layout, publishers);
+    await showing(playback, expected);
+    const id = arn.split('/').pop()!;
+    const first = await until("the composition's ffmpeg", async () => rendererPid(id));
+    const listed = await newestSegmentNumber(playback);
+    process.kill(first, 'SIGKILL');
+    await until('another ffmpeg for the composition', async () => {
+      const pid = rendererPid(id);
+      return pid !== undefined && pid !== first ? pid : undefined;
+    });
+    await until('a segment written after the first ffmpeg died', async () => ((await newestSegmentNumber(playback)) > listed ? true : undefined));
+    await showing(playback, expected);
+    expect(bed.emu.output()).toContain(`composition ${id}-`);
+    expect(bed.emu.output()).toMatch(/ffmpeg exited with SIGKILL/);
+    await stopComposition(arn);
   });
 
   it('re-lays the output when a publisher leaves', async () => {

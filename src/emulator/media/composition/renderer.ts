@@ -41,6 +41,8 @@ const LOOK_EVERY_MS = 100;
 const SETTLE_MS = 150;
 /** How long a stopping ffmpeg gets to finish its segment before it is killed. */
 const STOP_GRACE_MS = 800;
+/** How many times in a row an ffmpeg that dies drawing one scene is started again. */
+const MAX_RESTARTS = 3;
 
 export interface RendererOptions {
   /** Where live output goes (one directory per composition), served at /playback/<compositionId>/; made when first needed. */
@@ -372,6 +374,8 @@ class Pipeline {
   /** The restart under way; a newer scene waits for it. */
   private work: Promise<void> = Promise.resolve();
   private stopped = false;
+  /** The scene whose ffmpeg died, and how many times it has been started again. */
+  private restarts = { key: '', count: 0 };
 
   constructor(
     private readonly emu: Emulator,
@@ -477,7 +481,16 @@ class Pipeline {
     let errors = '';
     child.stderr!.on('data', (c: Buffer) => (errors = (errors + c.toString()).slice(-2000)));
     child.once('exit', (code, signal) => {
-      if (this.ffmpeg === child && !this.stopped && (code || signal)) this.emu.log(`composition ${this.compositionId}: ffmpeg exited with ${code ?? signal}: ${errors.trim().split('\n').slice(-3).join(' / ')}`);
+      if (this.ffmpeg !== child || this.stopped || !(code || signal)) return;
+      this.emu.log(`composition ${this.compositionId}: ffmpeg exited with ${code ?? signal}: ${errors.trim().split('\n').slice(-3).join(' / ')}`);
+      // It is started again on fresh ports: another process can bind one of the feed's ports between its
+      // choice and ffmpeg's own bind ("bind failed: Address already in use"), and the picture would stay dark
+      // until the next change. A scene that keeps failing is left after a few tries.
+      if (this.scene !== scene) return; // a newer scene is on its way
+      if (this.restarts.key !== scene.key) this.restarts = { key: scene.key, count: 0 };
+      if (++this.restarts.count > MAX_RESTARTS) return;
+      this.scene = undefined;
+      void this.show(scene);
     });
     if (this.feed) {
       await this.feed.release(child, () => this.ffmpeg !== child);
