@@ -21,9 +21,9 @@ describe.skipIf(!loaded)('src/model/api.ts against the service model', () => {
     expect(readFileSync(new URL('../../src/api/operations.ts', import.meta.url), 'utf8')).toBe(generateCommands(model));
   });
 
-  it('has all 39 operations with their HTTP bindings, shapes and errors', () => {
+  it('has every operation of the model (39 in 2020-07-14, more as the SDK gains them) with their HTTP bindings, shapes and errors', () => {
     expect(Object.keys(OPERATIONS).sort()).toEqual(Object.keys(model.operations).sort());
-    expect(Object.keys(OPERATIONS)).toHaveLength(39);
+    expect(Object.keys(OPERATIONS).length).toBeGreaterThanOrEqual(39);
     for (const [name, op] of Object.entries<any>(model.operations)) {
       expect(OPERATIONS[name], name).toEqual({
         method: op.http.method,

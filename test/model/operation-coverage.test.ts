@@ -14,8 +14,8 @@ const sdkOperations = Object.keys(sdk)
   .sort();
 
 describe('every SDK operation is covered end to end', () => {
-  it('the SDK has the 39 operations of the 2020-07-14 model', () => {
-    expect(sdkOperations).toHaveLength(39);
+  it('the SDK has the operations of the model: the 39 of 2020-07-14, and any it adds (a new one is a generator run away)', () => {
+    expect(sdkOperations.length).toBeGreaterThanOrEqual(39);
     expect(sdkOperations).toEqual([...OPERATION_NAMES].sort());
   });
 
