@@ -76,6 +76,8 @@ export const listStageSessions: Handler<'ListStageSessions'> = (emu, input) => {
   return { stageSessions: page.items.map(sessionView), nextToken: page.nextToken };
 };
 
+export const getStageCopy: Handler<'GetStageCopy'> = (emu, input) => ({ stage: stageView(emu.stage(input.arn), emu.whipBase) });
+
 export const getStageSession: Handler<'GetStageSession'> = (emu, input) => {
   const stage = emu.stage(input.stageArn);
   const session = emu.store.sessions.get(input.sessionId);
@@ -89,6 +91,7 @@ export const STAGES_HANDLERS = {
   CreateStage: createStage,
   DeleteStage: deleteStage,
   GetStage: getStage,
+  GetStageCopy: getStageCopy,
   GetStageSession: getStageSession,
   ListStageSessions: listStageSessions,
   ListStages: listStages,
