@@ -10,7 +10,6 @@ export { NOUNS };
 export const COMMANDS: Entry[] = [
   { path: ['stage', 'create'], summary: 'Create a stage, optionally with participant tokens', load: () => import('./stage/create.js') },
   { path: ['stage', 'get'], summary: 'Show a stage', load: () => import('./stage/get.js') },
-  { path: ['stage', 'get-copy'], summary: 'Show a stage, through GetStageCopy (a trial operation)', load: () => import('./stage/get-copy.js') },
   { path: ['stage', 'update'], summary: 'Rename a stage or change its recording configuration', load: () => import('./stage/update.js') },
   { path: ['stage', 'delete'], summary: 'Delete a stage, disconnecting everyone on it', load: () => import('./stage/delete.js') },
   { path: ['stage', 'list'], summary: 'List stages', aliases: ['ls'], load: () => import('./stage/list.js') },

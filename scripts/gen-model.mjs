@@ -27,18 +27,11 @@ function botocoreModel() {
   return undefined;
 }
 
-/** TRIAL (reverted): the model of an SDK release that adds GetStageCopy, a copy of GetStage at its own path. */
-function withTrialOperation(loaded) {
-  const op = loaded.model.operations.GetStage;
-  loaded.model.operations.GetStageCopy = { ...op, name: 'GetStageCopy', http: { ...op.http, requestUri: '/GetStageCopy' } };
-  return loaded;
-}
-
 /** The service model's JSON, and where it came from (for messages). */
 export function loadModel() {
-  if (existsSync(SHARED)) return withTrialOperation({ model: JSON.parse(readFileSync(SHARED, 'utf8')), source: '../shared/reference' });
+  if (existsSync(SHARED)) return { model: JSON.parse(readFileSync(SHARED, 'utf8')), source: '../shared/reference' };
   const text = botocoreModel();
-  if (text) return withTrialOperation({ model: JSON.parse(text), source: 'botocore' });
+  if (text) return { model: JSON.parse(text), source: 'botocore' };
   return undefined;
 }
 
@@ -138,9 +131,8 @@ export function generateCommands(model) {
     '// CLI calls the service only through these, so every request goes through the real',
     '// @aws-sdk/client-ivs-realtime serializer, signer and retry logic.',
     'import {',
-    ...operations.filter((name) => name !== 'GetStageCopy').map((name) => `  ${name}Command,`),
+    ...operations.map((name) => `  ${name}Command,`),
     "} from '@aws-sdk/client-ivs-realtime';",
-    "import { GetStageCopyCommand } from './trial-sdk.js';",
     "import type { OperationName } from '../model/api.js';",
     '',
     '// The client comes from here, by name, rather than from import() of the package: a bundled import()',

@@ -43,7 +43,6 @@ import {
   UpdateIngestConfigurationCommand,
   UpdateStageCommand,
 } from '@aws-sdk/client-ivs-realtime';
-import { GetStageCopyCommand } from './trial-sdk.js';
 import type { OperationName } from '../model/api.js';
 
 // The client comes from here, by name, rather than from import() of the package: a bundled import()
@@ -71,7 +70,6 @@ export const SDK_COMMANDS = {
   GetParticipant: GetParticipantCommand,
   GetPublicKey: GetPublicKeyCommand,
   GetStage: GetStageCommand,
-  GetStageCopy: GetStageCopyCommand,
   GetStageSession: GetStageSessionCommand,
   GetStorageConfiguration: GetStorageConfigurationCommand,
   ImportPublicKey: ImportPublicKeyCommand,

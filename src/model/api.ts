@@ -266,7 +266,6 @@ export const OPERATION_NAMES = [
   'GetParticipant',
   'GetPublicKey',
   'GetStage',
-  'GetStageCopy',
   'GetStageSession',
   'GetStorageConfiguration',
   'ImportPublicKey',
@@ -311,7 +310,6 @@ export const OPERATIONS: Record<string, Operation> = {
   GetParticipant: {"method": "POST", "path": "/GetParticipant", "input": "GetParticipantRequest", "output": "GetParticipantResponse", "errors": ["ResourceNotFoundException", "ValidationException", "AccessDeniedException"]},
   GetPublicKey: {"method": "POST", "path": "/GetPublicKey", "input": "GetPublicKeyRequest", "output": "GetPublicKeyResponse", "errors": ["ResourceNotFoundException", "ValidationException", "AccessDeniedException"]},
   GetStage: {"method": "POST", "path": "/GetStage", "input": "GetStageRequest", "output": "GetStageResponse", "errors": ["ResourceNotFoundException", "ValidationException", "AccessDeniedException"]},
-  GetStageCopy: {"method": "POST", "path": "/GetStageCopy", "input": "GetStageRequest", "output": "GetStageResponse", "errors": ["ResourceNotFoundException", "ValidationException", "AccessDeniedException"]},
   GetStageSession: {"method": "POST", "path": "/GetStageSession", "input": "GetStageSessionRequest", "output": "GetStageSessionResponse", "errors": ["ResourceNotFoundException", "ValidationException", "AccessDeniedException"]},
   GetStorageConfiguration: {"method": "POST", "path": "/GetStorageConfiguration", "input": "GetStorageConfigurationRequest", "output": "GetStorageConfigurationResponse", "errors": ["ResourceNotFoundException", "ValidationException", "AccessDeniedException", "InternalServerException", "ServiceQuotaExceededException", "ConflictException"]},
   ImportPublicKey: {"method": "POST", "path": "/ImportPublicKey", "input": "ImportPublicKeyRequest", "output": "ImportPublicKeyResponse", "errors": ["ValidationException", "AccessDeniedException", "ServiceQuotaExceededException", "ConflictException", "PendingVerification"]},
@@ -358,7 +356,6 @@ export interface OperationTypes {
   GetParticipant: { input: Sdk.GetParticipantRequest; output: Sdk.GetParticipantResponse; required: 'stageArn' | 'sessionId' | 'participantId' };
   GetPublicKey: { input: Sdk.GetPublicKeyRequest; output: Sdk.GetPublicKeyResponse; required: 'arn' };
   GetStage: { input: Sdk.GetStageRequest; output: Sdk.GetStageResponse; required: 'arn' };
-  GetStageCopy: { input: Sdk.GetStageRequest; output: Sdk.GetStageResponse; required: 'arn' };
   GetStageSession: { input: Sdk.GetStageSessionRequest; output: Sdk.GetStageSessionResponse; required: 'stageArn' | 'sessionId' };
   GetStorageConfiguration: { input: Sdk.GetStorageConfigurationRequest; output: Sdk.GetStorageConfigurationResponse; required: 'arn' };
   ImportPublicKey: { input: Sdk.ImportPublicKeyRequest; output: Sdk.ImportPublicKeyResponse; required: 'publicKeyMaterial' };

@@ -8,8 +8,7 @@ import { HANDLERS } from '../../src/emulator/http/handlers/index.js';
 import { OPERATION_NAMES, OPERATIONS } from '../../src/model/api.js';
 
 /** Every operation the SDK client can send, from its command classes. */
-// TRIAL (reverted): the stand-in SDK release's command, as the package would export it.
-const sdkOperations = [...Object.keys(sdk), 'GetStageCopyCommand']
+const sdkOperations = Object.keys(sdk)
   .filter((name) => /^[A-Z]\w*Command$/.test(name))
   .map((name) => name.replace(/Command$/, ''))
   .sort();

@@ -76,8 +76,6 @@ export const listStageSessions: Handler<'ListStageSessions'> = (emu, input) => {
   return { stageSessions: page.items.map(sessionView), nextToken: page.nextToken };
 };
 
-export const getStageCopy: Handler<'GetStageCopy'> = (emu, input) => ({ stage: stageView(emu.stage(input.arn), emu.whipBase) });
-
 export const getStageSession: Handler<'GetStageSession'> = (emu, input) => {
   const stage = emu.stage(input.stageArn);
   const session = emu.store.sessions.get(input.sessionId);
@@ -91,7 +89,6 @@ export const STAGES_HANDLERS = {
   CreateStage: createStage,
   DeleteStage: deleteStage,
   GetStage: getStage,
-  GetStageCopy: getStageCopy,
   GetStageSession: getStageSession,
   ListStageSessions: listStageSessions,
   ListStages: listStages,
