@@ -118,11 +118,14 @@ export const verb = defineVerb({
     };
     const progress = setInterval(report, json || tty ? 1_000 : 5_000);
     run.endAfter(options.duration);
-    const endedBy = await run.ended;
+    let endedBy = await run.ended;
     clearInterval(progress);
     run.release();
+    // A connection that went away because its publisher stopped is the end of the run, not a failure: the stage's
+    // record (ListParticipantEvents) tells the two apart, here and on AWS alike.
+    if (/WebRTC connection/.test(endedBy) && (await stoppedPublishing(ctx, stageArn, publisher))) endedBy = PUBLISHER_STOPPED;
     // The session's own reasons for ending: its connection failed, or ffmpeg went (Ctrl-C and the duration are neither).
-    const failed = /failed|ffmpeg/.test(endedBy);
+    const failed = /failed|disconnected|closed|ffmpeg/.test(endedBy);
     const stats = await session.stop();
     if (tty) err.write('\n');
     const summary = {
@@ -145,6 +148,36 @@ export const verb = defineVerb({
   },
 });
 
+/** How a run that ended with its publisher is reported (the summary's endedBy). */
+const PUBLISHER_STOPPED = 'the publisher stopped';
+
+/** Whether the publisher's latest publish event on the session is PUBLISH_STOPPED (or it left); false when that cannot be read. */
+async function stoppedPublishing(ctx: Context, stageArn: string, publisher: Publisher): Promise<boolean> {
+  const names = new Set(['PUBLISH_STARTED', 'PUBLISH_STOPPED', 'LEFT']);
+  try {
+    const events: { name: string; at: number }[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await ctx.call('ListParticipantEvents', { stageArn, sessionId: publisher.sessionId, participantId: publisher.participantId, nextToken, maxResults: 100 });
+      for (const e of page.events ?? []) if (e.name && names.has(e.name)) events.push({ name: e.name, at: e.eventTime?.getTime() ?? 0 });
+      nextToken = page.nextToken;
+    } while (nextToken);
+    // Newest last; at the same instant a stop or a departure comes after the start it ends.
+    events.sort((a, b) => a.at - b.at || Number(b.name === 'PUBLISH_STARTED') - Number(a.name === 'PUBLISH_STARTED'));
+    const last = events.at(-1);
+    return last !== undefined && last.name !== 'PUBLISH_STARTED';
+  } catch {
+    return false;
+  }
+}
+
+interface Publisher {
+  participantId: string;
+  userId?: string;
+  /** The stage session it was found on. */
+  sessionId: string;
+}
+
 interface Claims {
   resource?: unknown;
   whip_url?: unknown;
@@ -164,7 +197,7 @@ function claimsOf(token: string): Claims {
  * one publishing, when several share it). An id the session has not seen goes to the stage as it is, which
  * answers PUBLISHER_NOT_FOUND.
  */
-async function publisherOf(ctx: Context, stageArn: string, ref: string): Promise<{ participantId: string; userId?: string }> {
+async function publisherOf(ctx: Context, stageArn: string, ref: string): Promise<Publisher> {
   const { stage } = await ctx.call('GetStage', { arn: stageArn });
   const sessionId = stage?.activeSessionId;
   if (!sessionId) throw new CliError(`PUBLISHER_NOT_FOUND: stage ${stageArn} has no session now, so nobody publishes there`, EXIT.service);
@@ -176,10 +209,10 @@ async function publisherOf(ctx: Context, stageArn: string, ref: string): Promise
     nextToken = page.nextToken;
   } while (nextToken);
   const byId = participants.find((p) => p.participantId === ref);
-  if (byId) return { participantId: ref, ...(byId.userId ? { userId: byId.userId } : {}) };
+  if (byId) return { participantId: ref, sessionId, ...(byId.userId ? { userId: byId.userId } : {}) };
   const byUser = participants.filter((p) => p.userId === ref && p.state === 'CONNECTED');
   const chosen = byUser.find((p) => p.published) ?? byUser[0];
-  if (chosen) return { participantId: chosen.participantId!, userId: ref };
-  if (/^[a-zA-Z0-9]{12}$/.test(ref)) return { participantId: ref };
+  if (chosen) return { participantId: chosen.participantId!, userId: ref, sessionId };
+  if (/^[a-zA-Z0-9]{12}$/.test(ref)) return { participantId: ref, sessionId };
   throw new CliError(`PUBLISHER_NOT_FOUND: nobody with participant id or user id "${ref}" is on stage ${stageArn}'s current session`, EXIT.service);
 }

@@ -76,7 +76,9 @@ describe.skipIf(noFfmpeg)('ivsrt subscribe from the emulator', () => {
     expect(summary.timeToFirstFrameMs).toBeGreaterThan(0);
     expect(summary.lossPercent).toBeLessThan(1);
     for (const sample of lines.slice(0, -1)) expect(sample).toMatchObject({ type: 'sample', connectionState: 'connected' });
-    expect(JSON.stringify(lines)).not.toContain('eyJ'); // no token (a JWT) in the output
+    // The token it made (SUBSCRIBE only) is a JWT; none is printed, on either stream.
+    expect(JSON.stringify(lines)).not.toContain('eyJ');
+    expect(sub.stderr()).not.toContain('eyJ');
 
     // What the publisher sent from the first frame the subscriber could decode (a key frame) to the end,
     // at its steady frame rate, against what ffmpeg wrote: a file has nothing before its first key frame.
@@ -86,11 +88,29 @@ describe.skipIf(noFfmpeg)('ivsrt subscribe from the emulator', () => {
     expect(file.audio).toBe(true);
     expect(Math.abs(file.frames - sent) / sent, `${file.frames} frames written, ${sent} sent`).toBeLessThanOrEqual(0.1);
     const jpegs = readdirSync(join(dir, 'frames'));
+    // One every 2 s of the run (give or take the first key frame's wait and the last picture's end).
     expect(jpegs.length).toBeGreaterThanOrEqual(Math.floor(summary.seconds / 2) - 2);
+    expect(jpegs.length).toBeLessThanOrEqual(Math.ceil(summary.seconds / 2) + 1);
     expect(readFileSync(join(dir, 'frames', jpegs[0]!)).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
 
     expect((await bed.cli(['participant', 'list', 'sub-cli', '--json'])).json().participants.filter((p: { published: boolean; state: string }) => !p.published && p.state === 'DISCONNECTED')).toHaveLength(1);
     expect(await publisher.stop()).toBe(0);
+  });
+
+  it('ends on its own when the publisher stops: a summary saying so, exit 0, and the subscription ended on the stage (SUBSCRIBE_STOPPED, LEFT)', async () => {
+    const stageArn = (await bed.cli(['stage', 'create', '--name', 'sub-cli-stops', '--json'])).json().stage.arn;
+    const publisher = await publishPattern('sub-cli-stops', 'leaving');
+    const sub = subscribeProcess(['sub-cli-stops', 'leaving', '--json']);
+    await eventually('frames', async () => (sub.lines().some((l) => l.type === 'sample' && l.framesReceived > 0) ? true : undefined), 60_000);
+    expect(await publisher.stop()).toBe(0);
+    expect(await sub.exited, sub.stderr()).toBe(0);
+    const summary = sub.lines().at(-1)!;
+    expect(summary, sub.stderr()).toMatchObject({ type: 'summary', publisherId: publisher.participantId });
+    expect(summary.endedBy).toMatch(/the publisher stopped/);
+    expect(summary.framesReceived).toBeGreaterThan(0);
+    const sessionId = (await bed.api('ListStageSessions', { stageArn })).stageSessions[0].sessionId;
+    const viewer = (await bed.api('ListParticipants', { stageArn, sessionId })).participants.find((p: { participantId: string }) => p.participantId !== publisher.participantId);
+    expect(await participantEvents(bed.api, stageArn, viewer.participantId)).toEqual(['JOINED', 'SUBSCRIBE_STARTED', 'SUBSCRIBE_STOPPED', 'LEFT']);
   });
 
   it('local simulate mixes its crowd with real media: simulated subscribers subscribe to the real publisher while a real subscriber receives it', async () => {
