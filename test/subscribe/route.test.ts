@@ -5,6 +5,7 @@
 // simulated one (`ivsrt local join --publish`) and the offer never connects: media is media.test.ts's.
 import { describe, expect, it } from 'vitest';
 import { emulatorBed } from '../helpers/bed.js';
+import { adminHeaders } from '../helpers/emulator.js';
 import { participantEvents } from '../whip/whip-api.js';
 import { postOffer, recvonlyOffer, subscribersOf } from './clients.js';
 
@@ -152,6 +153,24 @@ describe('POST <whip_url>/subscribe/<participantId>', () => {
     expect(expired.status).toBe(403);
     expect(await expired.json()).toMatchObject({ code: 'TOKEN_EXPIRED' });
     expect(await participantEvents(bed.api, stageArn, expiring.participantId)).toEqual([]);
+  });
+
+  it("holds the service's 10,000 subscribers a stage: a crowd of 10,000 subscribes, the next subscriber is refused (403 QUOTA_EXCEEDED, SUBSCRIBE_ERROR)", async () => {
+    const { stageArn, whip, publisherId } = await stageWithPublisher('sub-ten-thousand');
+    // 10,000 simulated participants join and subscribe to the publisher in one commit (local simulate's request).
+    const crowd = await fetch(`${bed.emu.url}/_ivsrt/crowd`, {
+      method: 'POST',
+      headers: adminHeaders(bed.emu.url),
+      body: JSON.stringify({ stageArn, join: Array.from({ length: 10_000 }, () => ({})), subscribe: true }),
+    });
+    expect(crowd.status, await crowd.clone().text()).toBe(200);
+    const result = (await crowd.json()) as { joined: unknown[]; refused: string[] };
+    expect({ joined: result.joined.length, refused: result.refused }).toEqual({ joined: 10_000, refused: [] });
+    const viewer = await token('sub-ten-thousand');
+    const res = await postOffer(`${whip}/subscribe/${publisherId}`, viewer.token, recvonlyOffer());
+    expect(res.status).toBe(403);
+    expect(await res.json()).toMatchObject({ code: 'QUOTA_EXCEEDED', message: expect.stringMatching(/already has 10000 subscribers/) });
+    expect(await participantEvents(bed.api, stageArn, viewer.participantId)).toEqual(['JOINED', 'SUBSCRIBE_ERROR:QUOTA_EXCEEDED', 'LEFT']);
   });
 
   it('refuses a second subscription of one participant to the same publisher (409), and bad requests (415, 400)', async () => {

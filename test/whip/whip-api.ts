@@ -15,9 +15,9 @@ export async function mediaOf(url: string): Promise<Publisher[]> {
 export async function participantEvents(api: Api, stageArn: string, participantId: string): Promise<string[]> {
   const { stageSessions } = await api('ListStageSessions', { stageArn });
   for (const { sessionId } of stageSessions as { sessionId: string }[]) {
-    const { participants } = await api('ListParticipants', { stageArn, sessionId });
-    if (!(participants as { participantId: string }[]).some((p) => p.participantId === participantId)) continue;
+    // The participant's own events, whatever page of a crowded session's participants it is on.
     const { events } = await api('ListParticipantEvents', { stageArn, sessionId, participantId, maxResults: 100 });
+    if ((events as unknown[]).length === 0) continue;
     return (events as { name: string; errorCode?: string }[]).reverse().map((e) => (e.errorCode ? `${e.name}:${e.errorCode}` : e.name));
   }
   return [];
