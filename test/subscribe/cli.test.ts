@@ -16,6 +16,7 @@ import { scratchDir } from '../helpers/scratch.js';
 import { eventually } from '../whip/media.js';
 import { mediaOf, participantEvents } from '../whip/whip-api.js';
 import { spawnChild } from '../helpers/children.js';
+import { hasTmux, Terminal } from '../helpers/terminal.js';
 
 const noFfmpeg = findFfmpeg() === undefined;
 if (noFfmpeg) console.warn('skipping the ivsrt subscribe media tests: ffmpeg not installed (apt-get install ffmpeg)');
@@ -111,6 +112,32 @@ describe.skipIf(noFfmpeg)('ivsrt subscribe from the emulator', () => {
     const sessionId = (await bed.api('ListStageSessions', { stageArn })).stageSessions[0].sessionId;
     const viewer = (await bed.api('ListParticipants', { stageArn, sessionId })).participants.find((p: { participantId: string }) => p.participantId !== publisher.participantId);
     expect(await participantEvents(bed.api, stageArn, viewer.participantId)).toEqual(['JOINED', 'SUBSCRIBE_STARTED', 'SUBSCRIBE_STOPPED', 'LEFT']);
+  });
+
+  it.skipIf(!hasTmux)('on a terminal (tmux): one live line updated in place with size, fps, bitrate, loss, jitter and first frame; Ctrl-C ends with the summary and exit 0', async () => {
+    await bed.cli(['stage', 'create', '--name', 'sub-tty']);
+    const publisher = await publishPattern('sub-tty', 'on-screen');
+    const terminal = new Terminal('subscribe-tty', { columns: 150, rows: 50 });
+    try {
+      // The shell outlives the Ctrl-C (a trap with a command is not inherited) to print the exit status.
+      await terminal.start(['sh', '-c', `trap true INT; "$0" "$1" subscribe sub-tty on-screen --endpoint-url ${bed.emu.url}; echo "EXIT=$?"; sleep 30`, process.execPath, BIN], testEnv({ TERM: 'xterm' }));
+      const live = /connected · 320x240 · \d+ fps · \d+\.\d\d Mbit\/s · loss [\d.]+% · jitter [\d.]+ ms · first frame \d+ ms/;
+      const screen = await terminal.waitFor(live, 'the live line with a first frame', 60_000);
+      expect(screen.match(/ fps · /g), screen).toHaveLength(1);
+      await terminal.send('C-c');
+      const end = await terminal.waitFor(/EXIT=\d+/, 'the exit status');
+      expect(end).toContain('EXIT=0');
+      expect(end).toMatch(/ended \(Ctrl-C\)/);
+      // The summary, field by field.
+      expect(end).toMatch(new RegExp(`publisherId +${publisher.participantId}\n`));
+      expect(end).toMatch(/endedBy +Ctrl-C\n/);
+      expect(end).toMatch(/width +320\n/);
+      expect(end).toMatch(/framesReceived +[1-9]\d*\n/);
+      expect(end).not.toContain('eyJ');
+    } finally {
+      await terminal.close();
+      await publisher.stop();
+    }
   });
 
   it('local simulate mixes its crowd with real media: simulated subscribers subscribe to the real publisher while a real subscriber receives it', async () => {
