@@ -10,7 +10,10 @@
 // of certificates here: about 45 ms of CPU, twice what `node -e 0` costs without it), so each command's
 // time includes that fixed cost when the variable is set, which shrinks every ratio; --no-extra-ca
 // runs the commands without it, and the report says which.
-// Usage: node bench/cli.mjs [--runs 30] [--no-extra-ca] [--out file.md]
+// With --perf each command runs under `perf stat`, whose task-clock counts CPU time to the microsecond
+// (the kernel's count above is in 10 ms ticks) and which counts page faults too; the wall clock then
+// includes perf's own start, alike for every command.
+// Usage: node bench/cli.mjs [--runs 30] [--no-extra-ca] [--perf] [--out file.md]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -58,14 +61,24 @@ const childrenCpu = () => {
   }
 };
 const cpu = new Map(commands.map((c) => [c.name, 0]));
+const usePerf = args.includes('--perf');
+const faults = new Map(commands.map((c) => [c.name, 0]));
 
 const timeOnce = (name, argv) => {
-  const cpuBefore = childrenCpu();
+  const cpuBefore = usePerf ? undefined : childrenCpu();
+  const run = usePerf ? ['perf', 'stat', '-x,', '-e', 'task-clock,page-faults', '--', ...argv] : argv;
   const start = process.hrtime.bigint();
-  const r = spawnSync(argv[0], argv.slice(1), { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const r = spawnSync(run[0], run.slice(1), { env, stdio: ['ignore', 'ignore', 'pipe'] });
   const wall = Number(process.hrtime.bigint() - start) / 1e6;
   if (r.status !== 0) throw new Error(`${argv.join(' ')} failed: ${r.stderr}`);
   if (cpuBefore !== undefined) cpu.set(name, cpu.get(name) + childrenCpu() - cpuBefore);
+  if (usePerf) {
+    // perf's CSV lines: value,unit,event,...
+    for (const [value, , event] of r.stderr.toString().split('\n').map((line) => line.split(','))) {
+      if (event === 'task-clock') cpu.set(name, cpu.get(name) + Number(value));
+      if (event === 'page-faults') faults.set(name, faults.get(name) + Number(value));
+    }
+  }
   return wall;
 };
 
@@ -73,7 +86,10 @@ const samples = new Map(commands.map((c) => [c.name, []]));
 const loadBefore = loadavg()[0];
 try {
   for (const c of commands) timeOnce(c.name, c.argv); // warm the code cache and the file system cache
-  for (const c of commands) cpu.set(c.name, 0);
+  for (const c of commands) {
+    cpu.set(c.name, 0);
+    faults.set(c.name, 0);
+  }
   for (let i = 0; i < runs; i++) for (const c of commands) samples.get(c.name).push(timeOnce(c.name, c.argv));
 } finally {
   emulator.kill('SIGTERM');
@@ -94,7 +110,7 @@ const rows = commands.map((c) => {
   return { name: c.name, median: m, ratio: m / base, vsBare: c.name.startsWith('ivsrt stage') ? m / floor : undefined, vsAws: awsMedian && c.name.startsWith('ivsrt stage') ? awsMedian / m : undefined };
 });
 const ratioOf = (name, over) => median(samples.get(name)) / median(samples.get(over));
-const hasCpu = childrenCpu() !== undefined;
+const hasCpu = usePerf || childrenCpu() !== undefined;
 const cpuMean = (name) => cpu.get(name) / runs;
 const cpuRatio = (name, over) => (hasCpu ? (cpuMean(name) / cpuMean(over)).toFixed(2) : 'n/a');
 const targets = [
@@ -108,9 +124,9 @@ const targets = [
 ];
 
 const lines = [
-  `| command | median (ms) | × node -e 0 | × bare request | aws ÷ this | mean CPU (ms) |`,
-  `|---|---|---|---|---|---|`,
-  ...rows.map((r) => `| \`${r.name}\` | ${r.median.toFixed(1)} | ${r.ratio.toFixed(2)} | ${r.vsBare ? r.vsBare.toFixed(2) : ''} | ${r.vsAws ? `${r.vsAws.toFixed(1)}× faster` : ''} | ${hasCpu ? cpuMean(r.name).toFixed(1) : 'n/a'} |`),
+  `| command | median (ms) | × node -e 0 | × bare request | aws ÷ this | mean CPU (ms) |${usePerf ? ' mean page faults |' : ''}`,
+  `|---|---|---|---|---|---|${usePerf ? '---|' : ''}`,
+  ...rows.map((r) => `| \`${r.name}\` | ${r.median.toFixed(1)} | ${r.ratio.toFixed(2)} | ${r.vsBare ? r.vsBare.toFixed(2) : ''} | ${r.vsAws ? `${r.vsAws.toFixed(1)}× faster` : ''} | ${hasCpu ? cpuMean(r.name).toFixed(1) : 'n/a'} |${usePerf ? ` ${(faults.get(r.name) / runs).toFixed(0)} |` : ''}`),
   '',
   `| target | measured (wall-clock medians) | limit | | CPU time ratio |`,
   `|---|---|---|---|---|`,
@@ -120,6 +136,6 @@ const lines = [
   }),
 ];
 const awsVersion = hasAws ? spawnSync('aws', ['--version'], { env }).stdout.toString().trim() || spawnSync('aws', ['--version'], { env }).stderr.toString().trim() : 'aws not installed';
-const report = `${lines.join('\n')}\n\n${runs} interleaved runs each, ${new Date().toISOString()}, Node ${process.version}, ${awsVersion}; ${extraCa}; ${availableParallelism()} cores, 1-minute load average ${loadBefore.toFixed(1)} before and ${loadAfter.toFixed(1)} after.\n`;
+const report = `${lines.join('\n')}\n\n${runs} interleaved runs each, ${new Date().toISOString()}, Node ${process.version}, ${awsVersion}; ${extraCa}; CPU time ${usePerf ? "from perf stat's task-clock" : "from the kernel's count of children's ticks"}; ${availableParallelism()} cores, 1-minute load average ${loadBefore.toFixed(1)} before and ${loadAfter.toFixed(1)} after.\n`;
 console.log(report);
 if (out) writeFileSync(out, report);
