@@ -243,7 +243,6 @@ export interface Entry {
   path: string[];
   summary: string;
   aliases?: readonly string[];
-  hidden?: boolean;
   load: () => Promise<VerbModule>;
 }
 

@@ -25,9 +25,8 @@ export async function commandReference(registry: Registry): Promise<string> {
   const global = new Command('ivsrt');
   addGlobalOptions(global);
   out.push('## Global flags', '', '| Flag | Description |', '|---|---|', ...flagRows(global), '');
-  const visible = registry.commands.filter((c) => !c.hidden);
   for (const noun of registry.nouns) {
-    const entries = visible.filter((c) => c.path[0] === noun.name);
+    const entries = registry.commands.filter((c) => c.path[0] === noun.name);
     if (!entries.length) continue;
     out.push(`## ${noun.name}`, '', `${noun.summary}.`, '');
     for (const entry of entries) {
@@ -43,7 +42,7 @@ export async function commandReference(registry: Registry): Promise<string> {
       out.push('Examples:', '', EXAMPLES_NOT_RUN, '```sh', ...verb.examples.map((e) => `${e.command}${e.description ? `   # ${e.description}` : ''}`), '```', '');
     }
   }
-  const topLevel = visible.filter((c) => c.path.length === 1);
+  const topLevel = registry.commands.filter((c) => c.path.length === 1);
   for (const entry of topLevel) {
     const { verb } = await entry.load();
     const command = new Command(entry.path[0]!);

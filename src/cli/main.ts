@@ -68,13 +68,13 @@ export async function runCommand(registry: Registry, argv: string[], env: NodeJS
   // Once the verb is known only its own command is set up; the whole tree is for help and suggestions.
   const entries = entry ? [entry] : registry.commands;
   for (const noun of registry.nouns) {
-    const verbs = entries.filter((c) => c.path.length === 2 && c.path[0] === noun.name && !c.hidden);
+    const verbs = entries.filter((c) => c.path.length === 2 && c.path[0] === noun.name);
     if (entry && !verbs.length) continue;
     const nounCommand = program.command(noun.name).description(noun.summary).usage('<verb> [flags]');
     for (const e of verbs) nounCommand.command(e.path[1]!).description(e.summary).aliases(e.aliases ?? []);
   }
   for (const e of entries.filter((c) => c.path.length === 1)) {
-    const top = program.commands.find((c) => c.name() === e.path[0]) ?? program.command(e.path[0]!, { hidden: e.hidden });
+    const top = program.commands.find((c) => c.name() === e.path[0]) ?? program.command(e.path[0]!);
     top.description(e.summary);
   }
 

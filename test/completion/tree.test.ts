@@ -30,7 +30,6 @@ describe('buildTree over a small registry', () => {
     nouns: [{ name: 'participant', summary: 'Participants', group: 'Stages' }],
     commands: [
       { path: ['participant', 'list'], summary: 'List participants', aliases: ['ls'], load: async () => ({ verb }) },
-      { path: ['secret'], summary: 'hidden', hidden: true, load: async () => ({ verb }) },
     ],
   };
 

@@ -292,7 +292,7 @@ describe('the command reference examples parse', () => {
     const { configureVerb } = await import('../../src/cli/configure.js');
     const failures: string[] = [];
     let checked = 0;
-    for (const entry of COMMANDS.filter((c) => !c.hidden)) {
+    for (const entry of COMMANDS) {
       const { verb } = await entry.load();
       for (const example of verb.examples) {
         const words = ivsrtWords(example.command);

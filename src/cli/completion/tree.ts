@@ -22,7 +22,7 @@ export async function buildTree(registry: Registry): Promise<CompletionNode> {
     }
     return node;
   };
-  const entries = registry.commands.filter((e) => !e.hidden);
+  const entries = registry.commands;
   const verbs = await Promise.all(entries.map(async (e) => (await e.load()).verb));
   entries.forEach((entry, i) => {
     const node = verbNode(entry.path.at(-1)!, entry.summary, verbs[i]!);
