@@ -117,9 +117,11 @@ export const verb = defineVerb({
       else err.write(tty ? `\r${formatReceiving(sample)}\u001b[K` : `${formatReceiving(sample)}\n`);
     };
     const progress = setInterval(report, json || tty ? 1_000 : 5_000);
+    const stalls = watchStalls(ctx, stageArn, publisher, () => session.receiver.packetsReceived, run.end);
     run.endAfter(options.duration);
     let endedBy = await run.ended;
     clearInterval(progress);
+    clearInterval(stalls);
     run.release();
     // A connection that went away because its publisher stopped is the end of the run, not a failure: the stage's
     // record (ListParticipantEvents) tells the two apart, here and on AWS alike.
@@ -150,6 +152,32 @@ export const verb = defineVerb({
 
 /** How a run that ended with its publisher is reported (the summary's endedBy). */
 const PUBLISHER_STOPPED = 'the publisher stopped';
+
+/** Seconds without a packet after which the stage is asked whether the publisher stopped. */
+const STALL_SECONDS = 3;
+
+/**
+ * Media that stops may mean the publisher did: after STALL_SECONDS without a packet the stage's record is
+ * read, and the run ends if the publisher stopped publishing. Without this the run would end only when the
+ * closed connection is noticed, when ICE gives up about 30 s later. Returns the timer to clear.
+ */
+function watchStalls(ctx: Context, stageArn: string, publisher: Publisher, packets: () => number, end: (reason: string) => void): NodeJS.Timeout {
+  let heard = packets();
+  let quiet = 0;
+  let asking = false;
+  return setInterval(() => {
+    const now = packets();
+    quiet = now === heard ? quiet + 1 : 0;
+    heard = now;
+    if (quiet < STALL_SECONDS || asking) return;
+    asking = true;
+    void stoppedPublishing(ctx, stageArn, publisher).then((stopped) => {
+      asking = false;
+      quiet = 0;
+      if (stopped) end(PUBLISHER_STOPPED);
+    });
+  }, 1_000);
+}
 
 /** Whether the publisher's latest publish event on the session is PUBLISH_STOPPED (or it left); false when that cannot be read. */
 async function stoppedPublishing(ctx: Context, stageArn: string, publisher: Publisher): Promise<boolean> {

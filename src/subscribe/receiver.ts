@@ -117,6 +117,11 @@ export class Receiver {
     this.bytes += rtp.payload.length;
   }
 
+  /** RTP packets received so far, audio and video (reading it changes no sample). */
+  get packetsReceived(): number {
+    return this.video.received + this.audio.received;
+  }
+
   get firstFrame(): boolean {
     return this.firstFrameAt !== undefined;
   }
@@ -133,7 +138,7 @@ export class Receiver {
       fps: Math.round(((this.frames - this.last.frames) / seconds) * 10) / 10,
       bitrate: Math.round(((this.bytes - this.last.bytes) * 8) / seconds),
       framesReceived: this.frames,
-      packetsReceived: this.video.received + this.audio.received,
+      packetsReceived: this.packetsReceived,
       packetsLost: lost,
       lossPercent: expected > 0 ? Math.round((lost / expected) * 10_000) / 100 : 0,
       jitterMs: Math.round((this.jitter / 90) * 10) / 10,
