@@ -6,6 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { emulatorBed } from '../helpers/bed.js';
 import { adminHeaders } from '../helpers/emulator.js';
+import { BIN, testEnv } from '../helpers/cli.js';
+import { hasTmux, Terminal } from '../helpers/terminal.js';
 import { participantEvents } from '../whip/whip-api.js';
 import { postOffer, recvonlyOffer, subscribersOf } from './clients.js';
 
@@ -83,6 +85,23 @@ describe('POST <whip_url>/subscribe/<participantId>', () => {
         expect.objectContaining({ participantId: viewer.participantId, published: false, state: 'CONNECTED' }),
       ]),
     );
+  });
+
+  it.skipIf(!hasTmux)('the watch screen (tmux) lists the subscriber beside its publisher', async () => {
+    const { whip, publisherId } = await stageWithPublisher('sub-watch-screen');
+    const viewer = await token('sub-watch-screen');
+    expect((await postOffer(`${whip}/subscribe/${publisherId}`, viewer.token, recvonlyOffer())).status).toBe(201);
+    const terminal = new Terminal('sub-watch-screen', { columns: 160, rows: 30 });
+    try {
+      await terminal.start([process.execPath, BIN, 'watch', 'sub-watch-screen', '--endpoint-url', bed.emu.url], testEnv({ TERM: 'xterm' }));
+      const screen = await terminal.waitFor(new RegExp(`${viewer.participantId}[^\n]*\n`), 'the subscriber on the screen');
+      expect(screen).toMatch(new RegExp(`${viewer.participantId} +CONNECTED +no +WHIP`));
+      expect(screen).toMatch(new RegExp(`${publisherId} +CONNECTED +yes`));
+      expect(screen).toMatch(/Participants \(2 connected/);
+      await terminal.send('q');
+    } finally {
+      await terminal.close();
+    }
   });
 
   it('answers the CORS preflight of the subscribe and publish routes, so a page can use them', async () => {
