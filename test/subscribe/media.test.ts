@@ -9,7 +9,7 @@ import { emulatorBed } from '../helpers/bed.js';
 import { adminHeaders } from '../helpers/emulator.js';
 import { eventually } from '../whip/media.js';
 import { mediaOf, participantEvents } from '../whip/whip-api.js';
-import { aiortc, aiortcMissing, postOffer, recvonlyOffer, type AiortcRun } from './clients.js';
+import { aiortc, aiortcMissing, postOffer, recvonlyOffer, syntheticPublisher, type AiortcRun } from './clients.js';
 
 const missing = aiortcMissing();
 if (missing) console.warn(`skipping the aiortc subscribe tests: ${missing}`);
@@ -110,6 +110,34 @@ describe.skipIf(missing !== undefined)('forwarding as each subscriber negotiated
       }
     } finally {
       await publisher.stop();
+    }
+  });
+});
+
+describe("the service's own download cap (8.5 Mbps a participant)", () => {
+  it('lets one participant receive a 5 Mbit/s publisher, and refuses it a second (10 Mbit/s together): 403 QUOTA_EXCEEDED, SUBSCRIBE_ERROR', async () => {
+    const { stage } = await bed.api('CreateStage', { name: 'download-cap' });
+    const publishers = await Promise.all([1, 2].map(async () => {
+      const { participantToken } = await bed.api('CreateParticipantToken', { stageArn: stage.arn, capabilities: ['PUBLISH'] });
+      return { id: participantToken.participantId as string, run: await syntheticPublisher(stage.endpoints.whip, participantToken.token, 5) };
+    }));
+    try {
+      // Both measured above the half of the cap (and under the 8.5 Mbps a publisher may send).
+      await eventually('both publishers measured above 4.3 Mbit/s', async () => {
+        const rates = (await mediaOf(bed.emu.url)).filter((p) => p.stageArn === stage.arn).map((p) => p.media.bitrate);
+        return rates.length === 2 && rates.every((r) => r > 4_300_000) ? true : undefined;
+      }, 30_000);
+      const { participantToken: viewer } = await bed.api('CreateParticipantToken', { stageArn: stage.arn, capabilities: ['SUBSCRIBE'] });
+      const first = await postOffer(`${stage.endpoints.whip}/subscribe/${publishers[0]!.id}`, viewer.token, recvonlyOffer());
+      expect(first.status, await first.clone().text()).toBe(201);
+      const second = await postOffer(`${stage.endpoints.whip}/subscribe/${publishers[1]!.id}`, viewer.token, recvonlyOffer());
+      expect(second.status).toBe(403);
+      const body = await second.json();
+      expect(body).toMatchObject({ code: 'QUOTA_EXCEEDED' });
+      expect(body.message).toMatch(/above the 8500000 bps a participant may/);
+      expect(await participantEvents(bed.api, stage.arn, viewer.participantId)).toEqual(['JOINED', 'SUBSCRIBE_STARTED', 'SUBSCRIBE_ERROR:QUOTA_EXCEEDED']);
+    } finally {
+      await Promise.all(publishers.map((p) => p.run.stop()));
     }
   });
 });
