@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ndc from 'node-datachannel';
 import { cliAt, cpuSeconds, numberArg, rssBytes, spawnEmulator } from './spawn-emulator.mjs';
+import { syntheticH264 } from './synthetic-h264.mjs';
 
 const MBPS = numberArg('mbps', 2.5);
 const MAX_SUBSCRIBERS = numberArg('subscribers', 50);
@@ -34,8 +35,6 @@ const whip = await cli('stage', 'get', 'bench', '--query', 'stage.endpoints.whip
 const token = (capabilities) => cli('token', 'create', 'bench', '--capabilities', capabilities, '--query', 'participantToken.token');
 
 // ---- the publisher ------------------------------------------------------------------------------
-const SPS = Buffer.from('674d401feca02802dd8088000003000800000301e078c18cb0', 'hex'); // 1280x720
-const PPS = Buffer.from('68ee3c80', 'hex');
 const publisherToken = await token('publish');
 const publisherId = JSON.parse(Buffer.from(publisherToken.split('.')[1], 'base64url').toString()).jti;
 const pub = new ndc.PeerConnection('bench-publisher', { iceServers: [] });
@@ -63,38 +62,19 @@ await pubConnected;
 await new Promise((resolve) => (track.isOpen() ? resolve() : track.onOpen(resolve)));
 
 const FPS = 30;
-const PACKET = 1200;
-const packetsPerFrame = Math.max(1, Math.round((MBPS * 1e6) / 8 / PACKET / FPS));
-let seq = 0;
-let frame = 0;
+const h264 = syntheticH264({ mbps: MBPS, fps: FPS, ssrc: 4242 });
+const packetsPerFrame = h264.packetsPerFrame;
 let packetsSent = 0;
-function rtp(payload, marker) {
-  const header = Buffer.alloc(12);
-  header[0] = 0x80;
-  header[1] = (marker ? 0x80 : 0) | 96;
-  header.writeUInt16BE(seq++ & 0xffff, 2);
-  header.writeUInt32BE((frame * 3000) >>> 0, 4);
-  header.writeUInt32BE(4242, 8);
-  return Buffer.concat([header, payload]);
-}
-/** One frame: a key frame (SPS, PPS, then an IDR in FU-A fragments) or a P frame (FU-A, NAL type 1). */
+/** One frame: a key frame every 2 s or when a PLI asked for one. */
 function sendFrame() {
-  const key = keyframeWanted || frame % (FPS * 2) === 0;
+  const key = keyframeWanted || h264.frames % (FPS * 2) === 0;
   keyframeWanted = false;
-  const nalType = key ? 5 : 1;
-  const packets = [];
-  if (key) packets.push(rtp(Buffer.concat([Buffer.from([24]), Buffer.from([0, SPS.length]), SPS, Buffer.from([0, PPS.length]), PPS]), false));
-  for (let i = 0; i < packetsPerFrame; i++) {
-    const fuHeader = (i === 0 ? 0x80 : 0) | (i === packetsPerFrame - 1 ? 0x40 : 0) | nalType;
-    packets.push(rtp(Buffer.concat([Buffer.from([0x60 | 28, fuHeader]), Buffer.alloc(PACKET - 14, frame & 0xff)]), i === packetsPerFrame - 1));
-  }
-  for (const p of packets) if (track.sendMessageBinary(p)) packetsSent++;
-  frame++;
+  for (const p of h264.next(key)) if (track.sendMessageBinary(p)) packetsSent++;
 }
 const started = Date.now();
 const pacer = setInterval(() => {
   const due = Math.floor(((Date.now() - started) * FPS) / 1000);
-  while (frame < due) sendFrame();
+  while (h264.frames < due) sendFrame();
 }, 5);
 
 // ---- the subscribers ----------------------------------------------------------------------------

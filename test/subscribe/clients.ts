@@ -7,6 +7,7 @@ import { adminHeaders } from '../helpers/emulator.js';
 import type { WhipSubscriber } from '../../src/emulator/media/whip/subscribe.js';
 import { spawnChild } from '../helpers/children.js';
 import { deleteSession, openPeer } from '../../src/media/webrtc-client.js';
+import { syntheticH264 } from '../../bench/synthetic-h264.mjs';
 
 const SCRIPT = fileURLToPath(new URL('./aiortc_client.py', import.meta.url));
 
@@ -133,13 +134,10 @@ export async function subscribersOf(url: string): Promise<Subscriber[]> {
   return ((await res.json()) as { whipSubscribers: Subscriber[] }).whipSubscribers;
 }
 
-const SPS_1280x720 = Buffer.from('674d401feca02802dd8088000003000800000301e078c18cb0', 'hex');
-const PPS = Buffer.from('68ee3c80', 'hex');
-
 /**
- * A WHIP publisher of synthetic H.264 RTP at `mbps` (30 frames a second of 1,200-byte FU-A packets, a key
- * frame with its SPS every second): nothing is encoded, so a test can reach bitrates no encoder here would
- * keep up on a loaded machine. It keeps to the rate by sending whatever frames are due on each tick.
+ * A WHIP publisher of synthetic H.264 RTP at `mbps` (bench/synthetic-h264.mjs, a key frame every second):
+ * nothing is encoded, so a test can reach bitrates no encoder here would keep up on a loaded machine. It
+ * keeps to the rate by sending whatever frames are due on each tick.
  */
 export async function syntheticPublisher(whip: string, token: string, mbps: number): Promise<{ stop(): Promise<void> }> {
   const peer = await openPeer('test-synthetic-publisher');
@@ -153,32 +151,11 @@ export async function syntheticPublisher(whip: string, token: string, mbps: numb
   await peer.connect(await res.text());
   await new Promise<void>((resolve) => (track.isOpen() ? resolve() : track.onOpen(resolve)));
   const FPS = 30;
-  const PACKET = 1_200;
-  const packetsPerFrame = Math.max(1, Math.round((mbps * 1e6) / 8 / PACKET / FPS));
-  let seq = 0;
-  let frame = 0;
-  const rtp = (payload: Buffer, marker: boolean): Buffer => {
-    const header = Buffer.alloc(12);
-    header[0] = 0x80;
-    header[1] = (marker ? 0x80 : 0) | 96;
-    header.writeUInt16BE(seq++ & 0xffff, 2);
-    header.writeUInt32BE((frame * 3000) >>> 0, 4);
-    header.writeUInt32BE(4242, 8);
-    return Buffer.concat([header, payload]);
-  };
-  const sendFrame = (): void => {
-    const key = frame % FPS === 0;
-    if (key) track.sendMessageBinary(rtp(Buffer.concat([Buffer.from([24, 0, SPS_1280x720.length]), SPS_1280x720, Buffer.from([0, PPS.length]), PPS]), false));
-    for (let i = 0; i < packetsPerFrame; i++) {
-      const fuHeader = (i === 0 ? 0x80 : 0) | (i === packetsPerFrame - 1 ? 0x40 : 0) | (key ? 5 : 1);
-      track.sendMessageBinary(rtp(Buffer.concat([Buffer.from([0x60 | 28, fuHeader]), Buffer.alloc(PACKET - 14, frame & 0xff)]), i === packetsPerFrame - 1));
-    }
-    frame++;
-  };
+  const h264 = syntheticH264({ mbps, fps: FPS, ssrc: 4242 });
   const started = Date.now();
   const pacer = setInterval(() => {
     const due = Math.floor(((Date.now() - started) * FPS) / 1000);
-    while (frame < due) sendFrame();
+    while (h264.frames < due) for (const packet of h264.next(h264.frames % FPS === 0)) track.sendMessageBinary(packet);
   }, 10);
   return {
     async stop() {
