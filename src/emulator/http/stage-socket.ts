@@ -11,7 +11,8 @@
 // delivers for this stage), the current session's past ones first (the last 50). Nothing is polled: STAGE_STATE and the participant events come from the
 // emulator's commits, the EventBridge envelopes from the bus. An expired or revoked token, or a deleted
 // stage, closes the socket with code 4403 (4404) and the reason's code (TOKEN_EXPIRED, TOKEN_REVOKED,
-// NOT_FOUND) as the close reason.
+// NOT_FOUND) as the close reason: a revocation or a deletion when it is committed, an expiry when the
+// emulator's clock reaches it (a timer on that clock, so a frozen or advanced clock decides).
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -83,6 +84,8 @@ export class StageSockets {
   private readonly clients = new Set<Client>();
   private readonly unsubscribe: () => void;
   private closed = false;
+  /** Sockets opened so far: names each one's expiry timer. */
+  private opened = 0;
 
   constructor(
     private readonly emu: Emulator,
@@ -131,7 +134,12 @@ export class StageSockets {
   private attach(ws: WebSocket, stage: StageRec, grant: TokenGrant): void {
     const client: Client = { ws, stageArn: stage.arn, grant, matches: compilePattern(stagePattern(stage.arn)), lastState: '' };
     this.clients.add(client);
-    ws.on('close', () => this.clients.delete(client));
+    const expiry = `stage-socket-expiry:${++this.opened}`;
+    this.emu.setTimer(expiry, Math.max(0, grant.expiresAt - this.emu.now()), () => this.closeIfRefused(client));
+    ws.on('close', () => {
+      this.clients.delete(client);
+      this.emu.clearTimer(expiry);
+    });
     ws.on('error', () => ws.terminate());
     ws.on('message', (data, isBinary) => {
       if (isBinary) return;
@@ -173,6 +181,15 @@ export class StageSockets {
     if (client.ws.readyState === client.ws.OPEN) client.ws.send(state);
   }
 
+  /** Closes `client`'s socket, saying why, if its token no longer admits it; whether it did. */
+  private closeIfRefused(client: Client): boolean {
+    const refused = this.refusal(client, this.emu.store.stages.get(client.stageArn));
+    if (!refused) return false;
+    this.clients.delete(client);
+    client.ws.close(refused[0], refused[1]);
+    return true;
+  }
+
   /** Why `client`'s token no longer admits it, if it does not. */
   private refusal(client: Client, stage: StageRec | undefined): [number, string] | undefined {
     if (!stage) return [CLOSE_GONE, 'NOT_FOUND'];
@@ -194,13 +211,8 @@ export class StageSockets {
       }
     }
     for (const client of [...this.clients]) {
+      if (this.closeIfRefused(client)) continue;
       const stage = this.emu.store.stages.get(client.stageArn);
-      const refused = this.refusal(client, stage);
-      if (refused) {
-        this.clients.delete(client);
-        client.ws.close(refused[0], refused[1]);
-        continue;
-      }
       for (const { stageArn, participantId, e } of events) {
         if (stageArn !== client.stageArn) continue;
         const p = sessionMembers(this.emu, stage!.activeSessionId).get(participantId);
