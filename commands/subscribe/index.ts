@@ -3,7 +3,7 @@
 // emulator alike. It measures what arrives, and with ffmpeg writes it without re-encoding and/or takes a
 // JPEG every interval. node-datachannel and ffmpeg load only here.
 import { mkdirSync } from 'node:fs';
-import { collectPages } from '../../src/api/pages.js';
+import type { ParticipantSummary } from '@aws-sdk/client-ivs-realtime';
 import { defineVerb } from '../../src/cli/command.js';
 import type { Context } from '../../src/cli/context.js';
 import { CliError, EXIT, UsageError } from '../../src/cli/errors.js';
@@ -183,12 +183,13 @@ function watchStalls(ctx: Context, stageArn: string, publisher: Publisher, packe
 async function stoppedPublishing(ctx: Context, stageArn: string, publisher: Publisher): Promise<boolean> {
   const names = new Set(['PUBLISH_STARTED', 'PUBLISH_STOPPED', 'LEFT']);
   try {
-    const all = await collectPages(
-      'ListParticipantEvents',
-      (nextToken) => ctx.call('ListParticipantEvents', { stageArn, sessionId: publisher.sessionId, participantId: publisher.participantId, nextToken, maxResults: 100 }),
-      (page) => page.events,
-    );
-    const events = all.filter((e) => e.name && names.has(e.name)).map((e) => ({ name: e.name!, at: e.eventTime?.getTime() ?? 0 }));
+    const events: { name: string; at: number }[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await ctx.call('ListParticipantEvents', { stageArn, sessionId: publisher.sessionId, participantId: publisher.participantId, nextToken, maxResults: 100 });
+      for (const e of page.events ?? []) if (e.name && names.has(e.name)) events.push({ name: e.name, at: e.eventTime?.getTime() ?? 0 });
+      nextToken = page.nextToken;
+    } while (nextToken);
     // Newest last; at the same instant a stop or a departure comes after the start it ends.
     events.sort((a, b) => a.at - b.at || Number(b.name === 'PUBLISH_STARTED') - Number(a.name === 'PUBLISH_STARTED'));
     const last = events.at(-1);
@@ -228,11 +229,13 @@ async function publisherOf(ctx: Context, stageArn: string, ref: string): Promise
   const { stage } = await ctx.call('GetStage', { arn: stageArn });
   const sessionId = stage?.activeSessionId;
   if (!sessionId) throw new CliError(`PUBLISHER_NOT_FOUND: stage ${stageArn} has no session now, so nobody publishes there`, EXIT.service);
-  const participants = await collectPages(
-    'ListParticipants',
-    (nextToken) => ctx.call('ListParticipants', { stageArn, sessionId, nextToken, maxResults: 100 }),
-    (page) => page.participants,
-  );
+  const participants: ParticipantSummary[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await ctx.call('ListParticipants', { stageArn, sessionId, nextToken, maxResults: 100 });
+    participants.push(...(page.participants ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
   const byId = participants.find((p) => p.participantId === ref);
   if (byId) return { participantId: ref, sessionId, ...(byId.userId ? { userId: byId.userId } : {}) };
   const byUser = participants.filter((p) => p.userId === ref && p.state === 'CONNECTED');
