@@ -15,6 +15,7 @@ import { emulatorBed } from '../helpers/bed.js';
 import { chromiumMissing, launchChromium } from '../helpers/chromium.js';
 import { adminHeaders } from '../helpers/emulator.js';
 import { spawnChild } from '../helpers/children.js';
+import { stageChannel, type StageChannel } from '../helpers/stage-channel.js';
 import { runCli } from '../helpers/cli.js';
 
 const bed = emulatorBed();
@@ -35,41 +36,8 @@ async function open(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Opened
   return JSON.parse(run.stdout) as Opened;
 }
 
-/** A client of the stage event channel (the `ws` library, as AWS's sample uses Python's websockets): its messages, waited for by content. */
-interface Channel {
-  ws: WebSocket;
-  /** The first message (from the start) that `match` accepts, waited for. */
-  next(match: (message: { type: string; payload?: Record<string, unknown> }) => boolean): Promise<{ type: string; payload?: Record<string, unknown> }>;
-  closed: Promise<{ code: number; reason: string }>;
-}
-
-function channel(token: string, topic: string, headers: Record<string, string> = {}): Channel {
-  const ws = new WebSocket(`${bed.emu.url.replace(/^http/, 'ws')}/${topic}`, [token], { headers });
-  const seen: { type: string; payload?: Record<string, unknown> }[] = [];
-  const waiters = new Set<() => void>();
-  ws.on('message', (data) => {
-    seen.push(JSON.parse(data.toString()) as { type: string });
-    for (const wake of waiters) wake();
-  });
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
-  return {
-    ws,
-    closed,
-    next: (match) =>
-      new Promise((resolve, reject) => {
-        const look = () => {
-          const found = seen.find(match);
-          if (found) {
-            waiters.delete(look);
-            resolve(found);
-          }
-        };
-        waiters.add(look);
-        ws.once('close', () => waiters.has(look) && reject(new Error(`the channel closed before the message came; it sent ${JSON.stringify(seen)}`)));
-        look();
-      }),
-  };
-}
+/** The stage event channel of the bed's emulator. */
+const channel = (token: string, topic: string, headers: Record<string, string> = {}): StageChannel => stageChannel(bed.emu.url, token, topic, headers);
 
 /** The HTTP status and body of a refused handshake. */
 function refusedHandshake(token: string | undefined, topic: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {

@@ -84,8 +84,6 @@ export class StageSockets {
   private readonly clients = new Set<Client>();
   private readonly unsubscribe: () => void;
   private closed = false;
-  /** Sockets opened so far: names each one's expiry timer. */
-  private opened = 0;
 
   constructor(
     private readonly emu: Emulator,
@@ -134,11 +132,12 @@ export class StageSockets {
   private attach(ws: WebSocket, stage: StageRec, grant: TokenGrant): void {
     const client: Client = { ws, stageArn: stage.arn, grant, matches: compilePattern(stagePattern(stage.arn)), lastState: '' };
     this.clients.add(client);
-    const expiry = `stage-socket-expiry:${++this.opened}`;
-    this.emu.setTimer(expiry, Math.max(0, grant.expiresAt - this.emu.now()), () => this.closeIfRefused(client));
+    // On the clock itself, not in the emulator's named timers: those are the state's own (recordings,
+    // compositions) and a reset clears them, while a socket outlives a reset whose seed keeps its stage.
+    const expiry = this.emu.clock.schedule(Math.max(0, grant.expiresAt - this.emu.now()), () => this.closeIfRefused(client));
     ws.on('close', () => {
       this.clients.delete(client);
-      this.emu.clearTimer(expiry);
+      this.emu.clock.cancel(expiry);
     });
     ws.on('error', () => ws.terminate());
     ws.on('message', (data, isBinary) => {

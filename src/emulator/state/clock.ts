@@ -44,8 +44,8 @@ export function parseClockStart(text: string): number | { error: string } {
 
 export interface ClockTimer {
   readonly due: number;
-  readonly fire: () => void;
-  cancelled: boolean;
+  /** What runs when it falls due; undefined once cancelled. */
+  fire: (() => void) | undefined;
 }
 
 export class VirtualClock {
@@ -114,7 +114,7 @@ export class VirtualClock {
 
   /** Runs `fire` once `delayMs` of virtual time has passed. */
   schedule(delayMs: number, fire: () => void): ClockTimer {
-    const timer: ClockTimer = { due: this.now() + delayMs, fire, cancelled: false };
+    const timer: ClockTimer = { due: this.now() + delayMs, fire };
     let i = this.timers.length;
     while (i > 0 && this.timers[i - 1]!.due > timer.due) i--;
     this.timers.splice(i, 0, timer);
@@ -122,8 +122,12 @@ export class VirtualClock {
     return timer;
   }
 
+  /**
+   * Stops `timer` from firing. It stays in the queue until its due time, but lets go of what it would have
+   * run: a cancelled timer must not hold on to (say) a closed socket for a token's 14 days.
+   */
   cancel(timer: ClockTimer | undefined): void {
-    if (timer) timer.cancelled = true;
+    if (timer) timer.fire = undefined;
   }
 
   /**
@@ -198,10 +202,10 @@ export class VirtualClock {
   /** Fires, in due order, every timer due by `until` (including those scheduled meanwhile); `at(due)`, when given, is what `now()` says during each. */
   private fireDue(until: number, at?: (due: number) => number): void {
     while (this.timers.length > 0 && this.timers[0]!.due <= until) {
-      const timer = this.timers.shift()!;
-      if (timer.cancelled) continue;
-      if (at) this.firingAt = at(timer.due);
-      timer.fire();
+      const { due, fire } = this.timers.shift()!;
+      if (!fire) continue;
+      if (at) this.firingAt = at(due);
+      fire();
     }
   }
 
@@ -217,7 +221,7 @@ export class VirtualClock {
   private arm(): void {
     if (this.wakeup) clearTimeout(this.wakeup);
     this.wakeup = undefined;
-    while (this.timers.length > 0 && this.timers[0]!.cancelled) this.timers.shift();
+    while (this.timers.length > 0 && !this.timers[0]!.fire) this.timers.shift();
     const next = this.timers[0];
     if (!next || this.frozenAt !== undefined) return;
     const realDelay = Math.max(0, (next.due - this.now()) / this.speed);
