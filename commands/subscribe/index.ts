@@ -3,17 +3,17 @@
 // emulator alike. It measures what arrives, and with ffmpeg writes it without re-encoding and/or takes a
 // JPEG every interval. node-datachannel and ffmpeg load only here.
 import { mkdirSync } from 'node:fs';
-import type { ParticipantSummary } from '@aws-sdk/client-ivs-realtime';
 import { defineVerb } from '../../src/cli/command.js';
 import type { Context } from '../../src/cli/context.js';
 import { CliError, EXIT, UsageError } from '../../src/cli/errors.js';
 import { secretFromFlag } from '../../src/cli/io.js';
+import { listAll } from '../../src/cli/paginate.js';
 import { resolveReference } from '../../src/cli/resources.js';
 import { endOnInterrupt } from '../../src/cli/signals.js';
 import { findFfmpeg } from '../../src/publish/ffmpeg.js';
 import { formatReceiving } from '../../src/subscribe/progress.js';
+import { choosePublisher, describeEnd, endedInFailure, stoppedPublishing, watchStalls, type Publisher, type SubscribeEnd } from '../../src/subscribe/publisher.js';
 import { decodeJwt, JwtFormatError } from '../../src/tokens/jwt.js';
-
 
 const OUT_FILE = /\.(mkv|mp4)$/i;
 
@@ -96,7 +96,7 @@ export const verb = defineVerb({
     const json = ctx.globals.json === true;
     const tty = Boolean((err as NodeJS.WriteStream).isTTY) && !json;
     if (tty) err.write(`ivsrt subscribe: offering to ${endpoint}\n`);
-    const run = endOnInterrupt();
+    const run = endOnInterrupt<SubscribeEnd>();
     let session;
     try {
       session = await SubscribeSession.start({
@@ -117,17 +117,17 @@ export const verb = defineVerb({
       else err.write(tty ? `\r${formatReceiving(sample)}\u001b[K` : `${formatReceiving(sample)}\n`);
     };
     const progress = setInterval(report, json || tty ? 1_000 : 5_000);
-    const stalls = watchStalls(ctx, stageArn, publisher, () => session.receiver.packetsReceived, run.end);
+    const stopped = () => hasStoppedPublishing(ctx, stageArn, publisher);
+    const stalls = watchStalls(() => session.receiver.packetsReceived, stopped, () => run.end({ kind: 'publisher-stopped' }));
     run.endAfter(options.duration);
-    let endedBy = await run.ended;
+    let reason = await run.ended;
     clearInterval(progress);
     clearInterval(stalls);
     run.release();
     // A connection that went away because its publisher stopped is the end of the run, not a failure: the stage's
     // record (ListParticipantEvents) tells the two apart, here and on AWS alike.
-    if (/WebRTC connection/.test(endedBy) && (await stoppedPublishing(ctx, stageArn, publisher))) endedBy = PUBLISHER_STOPPED;
-    // The session's own reasons for ending: its connection failed, or ffmpeg went (Ctrl-C and the duration are neither).
-    const failed = /failed|disconnected|closed|ffmpeg/.test(endedBy);
+    if (typeof reason === 'object' && reason.kind === 'connection' && (await stopped())) reason = { kind: 'publisher-stopped' };
+    const endedBy = describeEnd(reason);
     const stats = await session.stop();
     if (tty) err.write('\n');
     const summary = {
@@ -141,7 +141,7 @@ export const verb = defineVerb({
       ...stats,
     };
     if (!json) err.write(`ivsrt subscribe: ended (${endedBy})\n`);
-    if (failed) throw new CliError(`the subscription ended early: ${endedBy}`, EXIT.other);
+    if (endedInFailure(reason)) throw new CliError(`the subscription ended early: ${endedBy}`, EXIT.other);
     if (json) {
       ctx.io.stdout.write(`${JSON.stringify({ type: 'summary', ...summary })}\n`);
       return undefined;
@@ -150,60 +150,14 @@ export const verb = defineVerb({
   },
 });
 
-/** How a run that ended with its publisher is reported (the summary's endedBy). */
-const PUBLISHER_STOPPED = 'the publisher stopped';
-
-/** Seconds without a packet after which the stage is asked whether the publisher stopped. */
-const STALL_SECONDS = 3;
-
-/**
- * Media that stops may mean the publisher did: after STALL_SECONDS without a packet the stage's record is
- * read, and the run ends if the publisher stopped publishing. Without this the run would end only when the
- * closed connection is noticed, when ICE gives up about 30 s later. Returns the timer to clear.
- */
-function watchStalls(ctx: Context, stageArn: string, publisher: Publisher, packets: () => number, end: (reason: string) => void): NodeJS.Timeout {
-  let heard = packets();
-  let quiet = 0;
-  let asking = false;
-  return setInterval(() => {
-    const now = packets();
-    quiet = now === heard ? quiet + 1 : 0;
-    heard = now;
-    if (quiet < STALL_SECONDS || asking) return;
-    asking = true;
-    void stoppedPublishing(ctx, stageArn, publisher).then((stopped) => {
-      asking = false;
-      quiet = 0;
-      if (stopped) end(PUBLISHER_STOPPED);
-    });
-  }, 1_000);
-}
-
-/** Whether the publisher's latest publish event on the session is PUBLISH_STOPPED (or it left); false when that cannot be read. */
-async function stoppedPublishing(ctx: Context, stageArn: string, publisher: Publisher): Promise<boolean> {
-  const names = new Set(['PUBLISH_STARTED', 'PUBLISH_STOPPED', 'LEFT']);
+/** Whether the publisher no longer publishes, by the session's record; false when that cannot be read. */
+async function hasStoppedPublishing(ctx: Context, stageArn: string, publisher: Publisher): Promise<boolean> {
   try {
-    const events: { name: string; at: number }[] = [];
-    let nextToken: string | undefined;
-    do {
-      const page = await ctx.call('ListParticipantEvents', { stageArn, sessionId: publisher.sessionId, participantId: publisher.participantId, nextToken, maxResults: 100 });
-      for (const e of page.events ?? []) if (e.name && names.has(e.name)) events.push({ name: e.name, at: e.eventTime?.getTime() ?? 0 });
-      nextToken = page.nextToken;
-    } while (nextToken);
-    // Newest last; at the same instant a stop or a departure comes after the start it ends.
-    events.sort((a, b) => a.at - b.at || Number(b.name === 'PUBLISH_STARTED') - Number(a.name === 'PUBLISH_STARTED'));
-    const last = events.at(-1);
-    return last !== undefined && last.name !== 'PUBLISH_STARTED';
+    const request = { stageArn, sessionId: publisher.sessionId, participantId: publisher.participantId, maxResults: 100 };
+    return stoppedPublishing(await listAll(ctx, 'ListParticipantEvents', request, (page) => page.events));
   } catch {
     return false;
   }
-}
-
-interface Publisher {
-  participantId: string;
-  userId?: string;
-  /** The stage session it was found on. */
-  sessionId: string;
 }
 
 interface Claims {
@@ -220,27 +174,13 @@ function claimsOf(token: string): Claims {
   }
 }
 
-/**
- * The participant `ref` names on the stage's current session: a participant id, or else a user id (the
- * one publishing, when several share it). An id the session has not seen goes to the stage as it is, which
- * answers PUBLISHER_NOT_FOUND.
- */
+/** The participant `ref` (a participant id or a user id) names on the stage's current session: see choosePublisher. */
 async function publisherOf(ctx: Context, stageArn: string, ref: string): Promise<Publisher> {
   const { stage } = await ctx.call('GetStage', { arn: stageArn });
   const sessionId = stage?.activeSessionId;
   if (!sessionId) throw new CliError(`PUBLISHER_NOT_FOUND: stage ${stageArn} has no session now, so nobody publishes there`, EXIT.service);
-  const participants: ParticipantSummary[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await ctx.call('ListParticipants', { stageArn, sessionId, nextToken, maxResults: 100 });
-    participants.push(...(page.participants ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  const byId = participants.find((p) => p.participantId === ref);
-  if (byId) return { participantId: ref, sessionId, ...(byId.userId ? { userId: byId.userId } : {}) };
-  const byUser = participants.filter((p) => p.userId === ref && p.state === 'CONNECTED');
-  const chosen = byUser.find((p) => p.published) ?? byUser[0];
-  if (chosen) return { participantId: chosen.participantId!, userId: ref, sessionId };
-  if (/^[a-zA-Z0-9]{12}$/.test(ref)) return { participantId: ref, sessionId };
+  const participants = await listAll(ctx, 'ListParticipants', { stageArn, sessionId, maxResults: 100 }, (page) => page.participants);
+  const publisher = choosePublisher(participants, ref, sessionId);
+  if (publisher) return publisher;
   throw new CliError(`PUBLISHER_NOT_FOUND: nobody with participant id or user id "${ref}" is on stage ${stageArn}'s current session`, EXIT.service);
 }

@@ -1,7 +1,7 @@
 // Every list verb pages through all results by default (the AWS CLI auto-paginates only 3 of the 10
 // IVS list calls). --max-items cuts the output and hands back a NextToken for --starting-token.
-import { pages } from '../api/pages.js';
-import type { OperationName } from '../model/api.js';
+import { collectPages, pages } from '../api/pages.js';
+import type { InputOf, OperationName, OutputOf } from '../model/api.js';
 import type { Context } from './context.js';
 import { UsageError } from './errors.js';
 
@@ -66,6 +66,16 @@ export async function paginate(ctx: Context, operation: OperationName, request: 
   return { items };
 }
 
-export async function listAll(ctx: Context, operation: OperationName, request: Record<string, unknown>, resultKey: string): Promise<Record<string, unknown>[]> {
-  return (await paginate(ctx, operation, request, resultKey)).items;
+/** The operations that page: their requests take a nextToken, and their replies may hand one back. */
+export type ListOperation = {
+  [O in OperationName]: 'nextToken' extends keyof InputOf<O> ? ('nextToken' extends keyof OutputOf<O> ? O : never) : never;
+}[OperationName];
+
+/**
+ * Every item of a listing, for code that knows its operation (the verb pipeline, whose requests come
+ * from flags, uses paginate): typed as the SDK types the request and the reply, and guarded like every
+ * listing against a service that repeats a nextToken (RepeatedTokenError, exit 255).
+ */
+export function listAll<O extends ListOperation, T>(ctx: Context, operation: O, request: InputOf<O>, items: (page: OutputOf<O>) => T[] | undefined): Promise<T[]> {
+  return collectPages(operation, (nextToken) => ctx.call(operation, { ...request, ...(nextToken ? { nextToken } : {}) }), items);
 }

@@ -3,7 +3,7 @@
 // for completion alike: an id that matches exactly one resource wins, else the name.
 import type { Context } from './context.js';
 import { ServiceError, UsageError } from './errors.js';
-import { listAll } from './paginate.js';
+import { paginate } from './paginate.js';
 import { arnId } from '../model/arn.js';
 import type { OperationName } from '../model/api.js';
 import { ARN_KINDS, RESOURCES, type CliKind } from '../model/resources.js';
@@ -57,7 +57,7 @@ export function matchReference<C extends Candidate>(candidates: C[], ref: string
 
 async function candidates(ctx: Context, kind: ListedKind): Promise<Candidate[]> {
   const info = KINDS[kind];
-  const items = await listAll(ctx, info.list, {}, info.resultKey);
+  const { items } = await paginate(ctx, info.list, {}, info.resultKey);
   return items.map((item) => ({ arn: String(item.arn), name: item.name as string | undefined }));
 }
 

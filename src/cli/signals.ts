@@ -27,12 +27,12 @@ export function abortOnInterrupt(): { signal: AbortSignal; abort(): void; releas
   return { signal: stop.signal, abort: () => stop.abort(), release: () => process.off('SIGINT', interrupted) };
 }
 
-/** How a long-running verb's run ends: see endOnInterrupt. */
-export interface RunEnd {
+/** How a long-running verb's run ends, `R` being the verb's own reasons: see endOnInterrupt. */
+export interface RunEnd<R = string> {
   /** Resolves with the first reason given: 'Ctrl-C' on SIGINT or SIGTERM, 'duration' when endAfter's time is up, or end()'s. */
-  readonly ended: Promise<string>;
+  readonly ended: Promise<'Ctrl-C' | 'duration' | R>;
   /** Ends the run with `reason`, unless it has ended already (the first reason is the one that counts). */
-  end(reason: string): void;
+  end(reason: R): void;
   /** Ends the run with 'duration' after `seconds`; undefined: no limit. */
   endAfter(seconds: number | undefined): void;
   /** Gives SIGINT and SIGTERM back and drops the timer: once the run is over, or when it never got going. */
@@ -45,15 +45,15 @@ export interface RunEnd {
  * at once. The first of Ctrl-C, the duration and end() is why the run ended: a helper process that Ctrl-C
  * reaches too (ffmpeg, in the same process group) and that exits at once does not make it a failure.
  */
-export function endOnInterrupt(): RunEnd {
+export function endOnInterrupt<R = string>(): RunEnd<R> {
   takeOverInterrupt();
-  let settle: (reason: string) => void = () => {};
-  const ended = new Promise<string>((resolve) => (settle = resolve));
-  let reason: string | undefined;
+  let settle: (reason: 'Ctrl-C' | 'duration' | R) => void = () => {};
+  const ended = new Promise<'Ctrl-C' | 'duration' | R>((resolve) => (settle = resolve));
+  let done = false;
   let timer: NodeJS.Timeout | undefined;
-  const end = (why: string): void => {
-    if (reason !== undefined) return;
-    reason = why;
+  const end = (why: 'Ctrl-C' | 'duration' | R): void => {
+    if (done) return;
+    done = true;
     settle(why);
   };
   const interrupted = (): void => end('Ctrl-C');

@@ -86,7 +86,7 @@ export async function runDemo(ctx: Context, options: DemoOptions, openWatch?: Wa
 }
 
 async function demoStage(ctx: Context, name: string): Promise<{ arn: string; reused: boolean }> {
-  const existing = (await listAll(ctx, 'ListStages', {}, 'stages')).find((s) => s.name === name);
+  const existing = (await listAll(ctx, 'ListStages', {}, (page) => page.stages)).find((s) => s.name === name);
   if (existing) return { arn: String(existing.arn), reused: true };
   const { stage } = await ctx.call('CreateStage', { name });
   return { arn: String(stage?.arn), reused: false };
@@ -99,7 +99,7 @@ async function demoStage(ctx: Context, name: string): Promise<{ arn: string; reu
 async function sendHomeEarlierCrowd(ctx: Context, admin: AdminClient, stageArn: string): Promise<number> {
   const { stage } = await ctx.call('GetStage', { arn: stageArn });
   if (!stage?.activeSessionId) return 0;
-  const connected = await listAll(ctx, 'ListParticipants', { stageArn, sessionId: stage.activeSessionId, filterByState: 'CONNECTED' }, 'participants');
+  const connected = await listAll(ctx, 'ListParticipants', { stageArn, sessionId: stage.activeSessionId, filterByState: 'CONNECTED' }, (page) => page.participants);
   const ours = connected.filter((p) => DEMO_USER.test(String(p.userId ?? '')));
   for (const p of ours) await admin.leave({ stageArn, participantId: String(p.participantId) });
   return ours.length;

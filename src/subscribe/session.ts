@@ -5,6 +5,7 @@
 import type { Track } from 'node-datachannel';
 import { deleteSession, openPeer, type ClientPeer } from '../media/webrtc-client.js';
 import { AUDIO, AUDIO_PAYLOAD_TYPE, startFfmpeg, VIDEO, VIDEO_PAYLOAD_TYPE, type Outputs, type RunningFfmpeg } from './ffmpeg.js';
+import type { SessionEnd } from './publisher.js';
 import { Receiver, type ReceiveSample } from './receiver.js';
 import { postOffer, withCandidatesEverywhere } from './signal.js';
 
@@ -18,7 +19,7 @@ export interface SubscribeSessionOptions {
   ffmpeg?: string;
   outputs: Outputs;
   /** Called when the subscription ends on its own (the connection failed or closed, ffmpeg gone), with why. */
-  onEnd(reason: string): void;
+  onEnd(reason: SessionEnd): void;
 }
 
 export class SubscribeSession {
@@ -70,7 +71,7 @@ export class SubscribeSession {
     session = new SubscribeSession(receiver, resourceUrl, options, ffmpeg, peer);
     receiver.connectionState = peer.state();
     for (const [kind, data] of early.splice(0)) session.packet(kind, data);
-    ffmpeg?.process.once('exit', (code) => session.end(`ffmpeg exited (${code ?? 'signal'})${ffmpeg.errors().trim() ? `: ${ffmpeg.errors().trim().split('\n').pop()}` : ''}`));
+    ffmpeg?.process.once('exit', (code) => session.end({ kind: 'ffmpeg', code, ...(ffmpeg.errors().trim() ? { error: ffmpeg.errors().trim().split('\n').pop() } : {}) }));
     session.tracks = [tracks.audio, tracks.video];
     return session;
   }
@@ -90,10 +91,10 @@ export class SubscribeSession {
 
   private onState(state: string): void {
     this.receiver.connectionState = state;
-    if (state === 'failed' || state === 'closed' || state === 'disconnected') this.end(`the WebRTC connection ${state}`);
+    if (state === 'failed' || state === 'closed' || state === 'disconnected') this.end({ kind: 'connection', state });
   }
 
-  private end(reason: string): void {
+  private end(reason: SessionEnd): void {
     if (!this.stopped && !this.finishing) this.options.onEnd(reason);
   }
 

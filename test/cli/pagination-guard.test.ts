@@ -2,6 +2,8 @@
 // forever; the one pagination helper (src/api/pages.ts) stops it with exit 255 and a message.
 import { afterEach, describe, expect, it } from 'vitest';
 import { collectPages, pages, RepeatedTokenError } from '../../src/api/pages.js';
+import type { Context } from '../../src/cli/context.js';
+import { listAll } from '../../src/cli/paginate.js';
 import { runCli } from '../helpers/cli.js';
 import { fakeEndpoint, type FakeEndpoint } from '../helpers/fake-endpoint.js';
 
@@ -35,6 +37,59 @@ describe('pagination guard', () => {
     expect(result.code).toBe(255);
     expect(result.stderr).toContain('ListStages returned a nextToken it had already returned');
     expect(endpoint.requests).toHaveLength(2);
+  });
+
+  it('subscribe finds its publisher through the guarded listing: a repeated ListParticipants token exits 255 after two pages', async () => {
+    // The stage has a session; ListParticipants hands back the same token again and again (a service
+    // with a bug). Without the guard the verb would ask for ever: after 20 pages this one gives in and ends
+    // the listing, which would let such a verb go on to say PUBLISHER_NOT_FOUND (254).
+    const stageArn = 'arn:aws:ivs:us-east-1:123456789012:stage/AbCdEfGhIjKl';
+    let listings = 0;
+    endpoint = await fakeEndpoint((req, res) => {
+      const reply = (body: object) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      if (req.url === '/GetStage') return reply({ stage: { ...stage('AbCdEfGhIjKl'), arn: stageArn, activeSessionId: 'st-1' } });
+      listings++;
+      reply({ participants: [{ participantId: `p${listings}`, userId: 'someone', state: 'CONNECTED' }], ...(listings < 20 ? { nextToken: 'same' } : {}) });
+    });
+    const result = await runCli(['subscribe', stageArn, 'alice'], { endpoint: endpoint.url });
+    expect(result.stderr).toMatch(/^error: ListParticipants returned a nextToken it had already returned/m);
+    expect(result.code).toBe(255);
+    expect(endpoint.requests.map((r) => r.url)).toEqual(['/GetStage', '/ListParticipants', '/ListParticipants']);
+    expect(endpoint.requests.slice(1).map((r) => JSON.parse(r.body) as unknown)).toEqual([
+      { stageArn, sessionId: 'st-1', maxResults: 100 },
+      { stageArn, sessionId: 'st-1', maxResults: 100, nextToken: 'same' },
+    ]);
+  });
+});
+
+describe('listAll()', () => {
+  /** A context whose only working member is call(), answering from `answer`, and recording each request. */
+  function contextAnswering(answer: (operation: string, input: Record<string, unknown>) => object) {
+    const requests: [string, Record<string, unknown>][] = [];
+    const call = async (operation: string, input: Record<string, unknown>) => {
+      requests.push([operation, input]);
+      return answer(operation, input);
+    };
+    return { ctx: { call } as unknown as Context, requests };
+  }
+
+  it('sends the typed request with each page\'s token and collects what the selector picks', async () => {
+    const { ctx, requests } = contextAnswering((_op, input) => (input.nextToken === undefined ? { events: [{ name: 'JOINED' }], nextToken: 't2' } : { events: [{ name: 'LEFT' }] }));
+    const request = { stageArn: 'arn:s', sessionId: 'st-1', participantId: 'p', maxResults: 100 };
+    const events = await listAll(ctx, 'ListParticipantEvents', request, (page) => page.events);
+    expect(events.map((e) => e.name)).toEqual(['JOINED', 'LEFT']);
+    expect(requests).toEqual([
+      ['ListParticipantEvents', request],
+      ['ListParticipantEvents', { ...request, nextToken: 't2' }],
+    ]);
+  });
+
+  it('throws RepeatedTokenError, naming the operation, when a page repeats a token, after two requests', async () => {
+    const { ctx, requests } = contextAnswering(() => ({ events: [{ name: 'PUBLISH_STARTED' }], nextToken: 'again' }));
+    await expect(listAll(ctx, 'ListParticipantEvents', { stageArn: 'arn:s', sessionId: 'st-1', participantId: 'p' }, (page) => page.events)).rejects.toThrow(
+      new RepeatedTokenError('ListParticipantEvents'),
+    );
+    expect(requests).toHaveLength(2);
   });
 });
 
