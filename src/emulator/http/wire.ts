@@ -52,7 +52,7 @@ interface MadePage extends PageParts {
 }
 
 /** How many bytes of made pages are kept, in all (then they are dropped and made again as asked for). */
-export const PAGE_CACHE_BYTES = 8 * 1024 * 1024;
+const PAGE_CACHE_BYTES = 8 * 1024 * 1024;
 
 /**
  * List pages already made, by the bytes of their first item. A page is a function of its texts and of its

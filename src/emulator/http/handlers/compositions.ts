@@ -74,7 +74,7 @@ function destinations(emu: Emulator, compositionId: string, configs: Destination
   });
 }
 
-export const startComposition: Handler<'StartComposition'> = (emu, input) => {
+const startComposition: Handler<'StartComposition'> = (emu, input) => {
   const stage = emu.stage(input.stageArn);
   if (input.idempotencyToken) {
     for (const c of emu.store.compositions.values()) {
@@ -105,12 +105,12 @@ export const startComposition: Handler<'StartComposition'> = (emu, input) => {
   return { composition: compositionView(c) };
 };
 
-export const stopCompositionHandler: Handler<'StopComposition'> = (emu, input) => {
+const stopCompositionHandler: Handler<'StopComposition'> = (emu, input) => {
   stopComposition(emu, emu.composition(input.arn));
   return {};
 };
 
-export const getComposition: Handler<'GetComposition'> = (emu, input) => ({ composition: compositionView(emu.composition(input.arn)) });
+const getComposition: Handler<'GetComposition'> = (emu, input) => ({ composition: compositionView(emu.composition(input.arn)) });
 
 export function usesEncoder(c: CompositionRec, arn: string): boolean {
   return c.destinations.some((d) => {
@@ -119,7 +119,7 @@ export function usesEncoder(c: CompositionRec, arn: string): boolean {
   });
 }
 
-export const listCompositions: Handler<'ListCompositions'> = (emu, input) => {
+const listCompositions: Handler<'ListCompositions'> = (emu, input) => {
   const all = [...emu.store.compositions.values()].filter(
     (c) =>
       (input.filterByStageArn === undefined || c.stageArn === input.filterByStageArn) &&

@@ -8,7 +8,7 @@ import { tagsOf, type Handler, type Handlers } from './common.js';
 import { compositionsUsing, usesEncoder } from './compositions.js';
 import { video } from '../../domain/configurations.js';
 
-export const createEncoderConfiguration: Handler<'CreateEncoderConfiguration'> = (emu, input) => {
+const createEncoderConfiguration: Handler<'CreateEncoderConfiguration'> = (emu, input) => {
   if (emu.store.encoders.size >= emu.quotas.encoderConfigurations) {
     throw quotaExceeded(`the account already has ${emu.quotas.encoderConfigurations} encoder configurations`);
   }
@@ -18,9 +18,9 @@ export const createEncoderConfiguration: Handler<'CreateEncoderConfiguration'> =
   return { encoderConfiguration: encoderView(rec) };
 };
 
-export const getEncoderConfiguration: Handler<'GetEncoderConfiguration'> = (emu, input) => ({ encoderConfiguration: encoderView(emu.encoder(input.arn)) });
+const getEncoderConfiguration: Handler<'GetEncoderConfiguration'> = (emu, input) => ({ encoderConfiguration: encoderView(emu.encoder(input.arn)) });
 
-export const deleteEncoderConfiguration: Handler<'DeleteEncoderConfiguration'> = (emu, input) => {
+const deleteEncoderConfiguration: Handler<'DeleteEncoderConfiguration'> = (emu, input) => {
   const rec = emu.encoder(input.arn);
   const users = compositionsUsing(emu, (c) => usesEncoder(c, rec.arn));
   if (users.length > 0) throw conflict(`encoder configuration ${rec.arn} is used by composition ${users[0]!.arn}`);
@@ -28,12 +28,12 @@ export const deleteEncoderConfiguration: Handler<'DeleteEncoderConfiguration'> =
   return {};
 };
 
-export const listEncoderConfigurations: Handler<'ListEncoderConfigurations'> = (emu, input) => {
+const listEncoderConfigurations: Handler<'ListEncoderConfigurations'> = (emu, input) => {
   const page = paginate('ListEncoderConfigurations', [...emu.store.encoders.values()], input, 100);
   return { encoderConfigurations: page.items.map(encoderSummary), nextToken: page.nextToken };
 };
 
-export const createStorageConfiguration: Handler<'CreateStorageConfiguration'> = (emu, input) => {
+const createStorageConfiguration: Handler<'CreateStorageConfiguration'> = (emu, input) => {
   if (emu.store.storages.size >= emu.quotas.storageConfigurations) {
     throw quotaExceeded(`the account already has ${emu.quotas.storageConfigurations} storage configurations`);
   }
@@ -50,9 +50,9 @@ export const createStorageConfiguration: Handler<'CreateStorageConfiguration'> =
   return { storageConfiguration: storageView(rec) };
 };
 
-export const getStorageConfiguration: Handler<'GetStorageConfiguration'> = (emu, input) => ({ storageConfiguration: storageView(emu.storage(input.arn)) });
+const getStorageConfiguration: Handler<'GetStorageConfiguration'> = (emu, input) => ({ storageConfiguration: storageView(emu.storage(input.arn)) });
 
-export const deleteStorageConfiguration: Handler<'DeleteStorageConfiguration'> = (emu, input) => {
+const deleteStorageConfiguration: Handler<'DeleteStorageConfiguration'> = (emu, input) => {
   const rec = emu.storage(input.arn);
   const users = compositionsUsing(emu, (c) =>
     c.destinations.some((d) => (d.configuration as { s3?: { storageConfigurationArn?: string } }).s3?.storageConfigurationArn === rec.arn),
@@ -67,7 +67,7 @@ export const deleteStorageConfiguration: Handler<'DeleteStorageConfiguration'> =
   return {};
 };
 
-export const listStorageConfigurations: Handler<'ListStorageConfigurations'> = (emu, input) => {
+const listStorageConfigurations: Handler<'ListStorageConfigurations'> = (emu, input) => {
   const defaultMax = Math.max(1, Math.min(emu.quotas.storageConfigurations, 100));
   const page = paginate('ListStorageConfigurations', [...emu.store.storages.values()], input, defaultMax);
   return { storageConfigurations: page.items.map(storageView), nextToken: page.nextToken };

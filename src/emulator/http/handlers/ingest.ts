@@ -9,7 +9,7 @@ import { checkAttributesSize, checkExclusive } from '../../domain/validation.js'
 import { ingestSummary, ingestView } from '../../domain/views.js';
 import { tagsOf, type Handler, type Handlers } from './common.js';
 
-export const createIngestConfiguration: Handler<'CreateIngestConfiguration'> = (emu, input) => {
+const createIngestConfiguration: Handler<'CreateIngestConfiguration'> = (emu, input) => {
   if (emu.store.ingests.size >= emu.quotas.ingestConfigurations) {
     throw quotaExceeded(`the account already has ${emu.quotas.ingestConfigurations} ingest configurations`);
   }
@@ -42,9 +42,9 @@ export const createIngestConfiguration: Handler<'CreateIngestConfiguration'> = (
   return { ingestConfiguration: ingestView(rec) };
 };
 
-export const getIngestConfiguration: Handler<'GetIngestConfiguration'> = (emu, input) => ({ ingestConfiguration: ingestView(emu.ingest(input.arn)) });
+const getIngestConfiguration: Handler<'GetIngestConfiguration'> = (emu, input) => ({ ingestConfiguration: ingestView(emu.ingest(input.arn)) });
 
-export const updateIngestConfiguration: Handler<'UpdateIngestConfiguration'> = (emu, input) => {
+const updateIngestConfiguration: Handler<'UpdateIngestConfiguration'> = (emu, input) => {
   const before = emu.ingest(input.arn);
   if (before.state === 'ACTIVE') throw conflict(`ingest configuration ${before.arn} is ACTIVE (a publisher is live); stop it first`);
   const rec = { ...before };
@@ -60,7 +60,7 @@ export const updateIngestConfiguration: Handler<'UpdateIngestConfiguration'> = (
   return { ingestConfiguration: ingestView(rec) };
 };
 
-export const deleteIngestConfiguration: Handler<'DeleteIngestConfiguration'> = (emu, input) => {
+const deleteIngestConfiguration: Handler<'DeleteIngestConfiguration'> = (emu, input) => {
   const rec = emu.ingest(input.arn);
   if (rec.state === 'ACTIVE') {
     if (!input.force) throw conflict(`ingest configuration ${rec.arn} is ACTIVE; pass force=true to disconnect its publisher and delete it`);
@@ -71,7 +71,7 @@ export const deleteIngestConfiguration: Handler<'DeleteIngestConfiguration'> = (
   return {};
 };
 
-export const listIngestConfigurations: Handler<'ListIngestConfigurations'> = (emu, input) => {
+const listIngestConfigurations: Handler<'ListIngestConfigurations'> = (emu, input) => {
   checkExclusive(input, ['filterByStageArn', 'filterByState']);
   const all = [...emu.store.ingests.values()].filter(
     (c) => (input.filterByStageArn === undefined || c.stageArn === input.filterByStageArn) && (input.filterByState === undefined || c.state === input.filterByState),

@@ -28,26 +28,26 @@ function members(emu: Emulator, stageArn: string, sessionId: string): SessionRos
   return session && session.stageArn === stageArn ? sessionMembers(emu, sessionId) : new SessionRoster();
 }
 
-export const getParticipant: Handler<'GetParticipant'> = (emu, input) => {
+const getParticipant: Handler<'GetParticipant'> = (emu, input) => {
   const stage = emu.stage(input.stageArn);
   const p = members(emu, stage.arn, input.sessionId).get(input.participantId);
   if (!p) throw notFound(`participant ${input.participantId} was not found in session ${input.sessionId}`);
   return { participant: participantView(p) };
 };
 
-export const listParticipants: Handler<'ListParticipants'> = (emu, input) => {
+const listParticipants: Handler<'ListParticipants'> = (emu, input) => {
   checkExclusive(input, LIST_FILTERS);
   const page = paginateInOrder('ListParticipants', members(emu, input.stageArn, input.sessionId), input, 50, filterOf(input));
   return { participants: new JsonItems(page.items.map(participantSummaryJson)), nextToken: page.nextToken };
 };
 
-export const listParticipantEvents: Handler<'ListParticipantEvents'> = (emu, input) => {
+const listParticipantEvents: Handler<'ListParticipantEvents'> = (emu, input) => {
   const p = members(emu, input.stageArn, input.sessionId).get(input.participantId);
   const page = paginateNewestFirst('ListParticipantEvents', p?.events ?? [], input, 50, p?.eventsDropped);
   return { events: page.items.map((e) => eventView(input.participantId, e)), nextToken: page.nextToken };
 };
 
-export const disconnectParticipant: Handler<'DisconnectParticipant'> = (emu, input) => {
+const disconnectParticipant: Handler<'DisconnectParticipant'> = (emu, input) => {
   const stage = emu.stage(input.stageArn);
   const id: string = input.participantId;
   const connected = sessionMembers(emu, stage.activeSessionId).get(id);
@@ -65,7 +65,7 @@ export const disconnectParticipant: Handler<'DisconnectParticipant'> = (emu, inp
   return {};
 };
 
-export const startParticipantReplication: Handler<'StartParticipantReplication'> = (emu, input) => {
+const startParticipantReplication: Handler<'StartParticipantReplication'> = (emu, input) => {
   checkAttributesSize('attributes', input.attributes);
   const source = emu.stage(input.sourceStageArn);
   const destination = emu.stage(input.destinationStageArn);
@@ -73,14 +73,14 @@ export const startParticipantReplication: Handler<'StartParticipantReplication'>
   return {};
 };
 
-export const stopParticipantReplication: Handler<'StopParticipantReplication'> = (emu, input) => {
+const stopParticipantReplication: Handler<'StopParticipantReplication'> = (emu, input) => {
   emu.stage(input.sourceStageArn);
   emu.stage(input.destinationStageArn);
   stopReplication(emu, input.sourceStageArn, input.destinationStageArn, input.participantId);
   return {};
 };
 
-export const listParticipantReplicas: Handler<'ListParticipantReplicas'> = (emu, input) => {
+const listParticipantReplicas: Handler<'ListParticipantReplicas'> = (emu, input) => {
   const p = latestParticipant(emu, input.sourceStageArn, input.participantId);
   const replicas = (p?.replications ?? []).map((r) => ({
     sourceStageArn: input.sourceStageArn,

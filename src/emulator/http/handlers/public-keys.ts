@@ -7,7 +7,7 @@ import { publicKeySummary, publicKeyView } from '../../domain/views.js';
 import { tagsOf, type Handler, type Handlers } from './common.js';
 import { fingerprint, parseP384 } from '../../domain/public-keys.js';
 
-export const importPublicKey: Handler<'ImportPublicKey'> = (emu, input) => {
+const importPublicKey: Handler<'ImportPublicKey'> = (emu, input) => {
   const key = parseP384(input.publicKeyMaterial);
   const print = fingerprint(key);
   for (const existing of emu.store.keys.values()) {
@@ -27,15 +27,15 @@ export const importPublicKey: Handler<'ImportPublicKey'> = (emu, input) => {
   return { publicKey: publicKeyView(rec) };
 };
 
-export const getPublicKey: Handler<'GetPublicKey'> = (emu, input) => ({ publicKey: publicKeyView(emu.publicKey(input.arn)) });
+const getPublicKey: Handler<'GetPublicKey'> = (emu, input) => ({ publicKey: publicKeyView(emu.publicKey(input.arn)) });
 
-export const deletePublicKey: Handler<'DeletePublicKey'> = (emu, input) => {
+const deletePublicKey: Handler<'DeletePublicKey'> = (emu, input) => {
   const rec = emu.publicKey(input.arn);
   emu.mutate([{ k: 'delete', kind: 'key', arn: rec.arn }]);
   return {};
 };
 
-export const listPublicKeys: Handler<'ListPublicKeys'> = (emu, input) => {
+const listPublicKeys: Handler<'ListPublicKeys'> = (emu, input) => {
   const page = paginate('ListPublicKeys', [...emu.store.keys.values()], input, 50);
   return { publicKeys: page.items.map(publicKeySummary), nextToken: page.nextToken };
 };

@@ -13,11 +13,11 @@ import { JsonItems } from '../wire.js';
 import { tagsOf, type Handler, type Handlers } from './common.js';
 import { autoRecording, participantToken } from '../../domain/stages.js';
 
-export const createParticipantToken: Handler<'CreateParticipantToken'> = (emu, input) => ({
+const createParticipantToken: Handler<'CreateParticipantToken'> = (emu, input) => ({
   participantToken: participantToken(emu, emu.stage(input.stageArn), input, 'input'),
 });
 
-export const createStage: Handler<'CreateStage'> = (emu, input) => {
+const createStage: Handler<'CreateStage'> = (emu, input) => {
   if (emu.store.stages.size >= emu.quotas.stages) throw quotaExceeded(`the account already has ${emu.quotas.stages} stages`);
   const configs = input.participantTokenConfigurations ?? [];
   configs.forEach((c, i) => checkAttributesSize(`participantTokenConfigurations[${i}].attributes`, c.attributes));
@@ -37,9 +37,9 @@ export const createStage: Handler<'CreateStage'> = (emu, input) => {
   };
 };
 
-export const getStage: Handler<'GetStage'> = (emu, input) => ({ stage: stageView(emu.stage(input.arn), emu.whipBase) });
+const getStage: Handler<'GetStage'> = (emu, input) => ({ stage: stageView(emu.stage(input.arn), emu.whipBase) });
 
-export const updateStage: Handler<'UpdateStage'> = (emu, input) => {
+const updateStage: Handler<'UpdateStage'> = (emu, input) => {
   const stage = { ...emu.stage(input.arn) };
   if (input.autoParticipantRecordingConfiguration) {
     const next = autoRecording(emu, input.autoParticipantRecordingConfiguration);
@@ -54,7 +54,7 @@ export const updateStage: Handler<'UpdateStage'> = (emu, input) => {
   return { stage: stageView(stage, emu.whipBase) };
 };
 
-export const deleteStage: Handler<'DeleteStage'> = (emu, input) => {
+const deleteStage: Handler<'DeleteStage'> = (emu, input) => {
   const stage = emu.stage(input.arn);
   const activeIngest = [...emu.store.ingests.values()].filter((c) => c.stageArn === stage.arn && c.state === 'ACTIVE').map((c) => c.arn);
   emptyStage(emu, stage);
@@ -65,18 +65,18 @@ export const deleteStage: Handler<'DeleteStage'> = (emu, input) => {
   return {};
 };
 
-export const listStages: Handler<'ListStages'> = (emu, input) => {
+const listStages: Handler<'ListStages'> = (emu, input) => {
   const page = paginateInOrder('ListStages', emu.store.stages, input, 50);
   return { stages: new JsonItems(page.items.map(stageSummaryJson)), nextToken: page.nextToken };
 };
 
-export const listStageSessions: Handler<'ListStageSessions'> = (emu, input) => {
+const listStageSessions: Handler<'ListStageSessions'> = (emu, input) => {
   const sessions = emu.store.stageSessions.get(input.stageArn) ?? [];
   const page = paginate('ListStageSessions', sessions, input, 50);
   return { stageSessions: page.items.map(sessionView), nextToken: page.nextToken };
 };
 
-export const getStageSession: Handler<'GetStageSession'> = (emu, input) => {
+const getStageSession: Handler<'GetStageSession'> = (emu, input) => {
   const stage = emu.stage(input.stageArn);
   const session = emu.store.sessions.get(input.sessionId);
   if (!session || session.stageArn !== stage.arn) throw notFound(`session ${input.sessionId} of stage ${arnId(stage.arn)} was not found`);

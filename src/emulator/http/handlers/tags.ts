@@ -20,13 +20,13 @@ function retag(emu: Emulator, arn: string, change: (tags: Tags) => Tags): void {
   emu.mutate([{ k: kind, v: { ...rec, tags } } as Op]);
 }
 
-export const tagResource: Handler<'TagResource'> = (emu, input) => {
+const tagResource: Handler<'TagResource'> = (emu, input) => {
   refuseReservedTagKeys(Object.keys(input.tags));
   retag(emu, input.resourceArn, (tags) => ({ ...tags, ...(input.tags as Tags) }));
   return {};
 };
 
-export const untagResource: Handler<'UntagResource'> = (emu, input) => {
+const untagResource: Handler<'UntagResource'> = (emu, input) => {
   refuseReservedTagKeys(input.tagKeys);
   retag(emu, input.resourceArn, (tags) => {
     for (const key of input.tagKeys as string[]) delete tags[key];
@@ -35,7 +35,7 @@ export const untagResource: Handler<'UntagResource'> = (emu, input) => {
   return {};
 };
 
-export const listTagsForResource: Handler<'ListTagsForResource'> = (emu, input) => ({ tags: resource(emu, input.resourceArn).rec.tags });
+const listTagsForResource: Handler<'ListTagsForResource'> = (emu, input) => ({ tags: resource(emu, input.resourceArn).rec.tags });
 
 /** This area's operations; handlers/index.ts gathers every area's, and the type check that all are there. */
 export const TAGS_HANDLERS = {
