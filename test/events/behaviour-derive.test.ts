@@ -101,6 +101,18 @@ describe('participant events that IVS also sends as IVS Stage Update', () => {
     const ops: Op[] = ['JOINED', 'LEFT', 'SUBSCRIBE_STARTED', 'SUBSCRIBE_STOPPED', 'SUBSCRIBE_ERROR', 'JOIN_ERROR'].map((name) => ({ k: 'event', s: SESSION, p: p.id, e: { name, time: T0 } }));
     expect(derive(ops, storeWith(p))).toEqual([]);
   });
+
+  test('what follows a reset in the same change emits nothing; what precedes it does, its extras only when asked for', () => {
+    const p = participant();
+    const ops: Op[] = [
+      { k: 'event', s: SESSION, p: p.id, e: { name: 'PUBLISH_STARTED', time: T0 } },
+      { k: 'event', s: SESSION, p: p.id, e: { name: 'TOKEN_EXCHANGED', time: T0 } },
+      { k: 'reset' },
+      { k: 'event', s: SESSION, p: p.id, e: { name: 'PUBLISH_STOPPED', time: T0 } },
+    ];
+    expect(names(derive(ops, storeWith(p)))).toEqual(['Participant Published']);
+    expect(names(derive(ops, storeWith(p), T0, true))).toEqual(['Participant Published', 'Token Exchanged']);
+  });
 });
 
 describe('recording state changes', () => {
@@ -205,7 +217,7 @@ describe('storage and samples', () => {
     expect([...keys].sort()).toEqual([eventKey(999, 5), eventKey(T0, 9), eventKey(T0, 10), eventKey(T0 + 1, 0)]);
   });
 
-  test('every documented event has a sample of the documented shape; the extras only when asked for', () => {
+  test('every event the emulator can send has a sample of the documented shape; the extras only when asked for', () => {
     const all = Object.values(EVENT_NAMES).flat() as EventName[];
     expect(all).toHaveLength(20);
     for (const name of all) {

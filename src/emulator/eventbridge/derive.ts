@@ -20,9 +20,6 @@ import {
 } from './envelope.js';
 import { EVENT_LOG, OUTBOX } from './tables.js';
 
-/** Participant events (ListParticipantEvents) that IVS also sends as an IVS Stage Update. */
-const STAGE_EVENT_OF: Partial<Record<string, StageEventName>> = STAGE_EVENT_OF_PARTICIPANT_EVENT;
-
 /**
  * What IVS sends and what the emulator only guesses: with `extras` off, no event or field without a source
  * (envelope.ts EXTRA_EVENT_NAMES; docs/events.md, "Extras") is emitted.
@@ -32,7 +29,8 @@ export interface DeriveOptions {
 }
 
 function stageUpdate(origin: Origin, p: ParticipantRec, e: EventRec, extras: boolean): IvsEvent | undefined {
-  const name = STAGE_EVENT_OF[e.name];
+  // A participant event with no row (JOINED, LEFT, ...) is not sent on EventBridge.
+  const name: StageEventName | undefined = STAGE_EVENT_OF_PARTICIPANT_EVENT[e.name as keyof typeof STAGE_EVENT_OF_PARTICIPANT_EVENT];
   // A replica's publishing as seen on its destination stage is an extra (the extra events are left out below).
   if (!name || (!extras && p.replicationType === 'REPLICA')) return undefined;
   const detail = stageUpdateDetail(name, e.time, { sessionId: p.sessionId, userId: p.userId, participantId: p.id });
@@ -104,7 +102,9 @@ export function deriveEvents(ops: readonly Op[], before: Store, origin: Origin, 
   const participant = (sessionId: string, id: string) =>
     participants.get(participantKey({ sessionId, id })) ?? before.participants.get(sessionId)?.get(id);
   const events: IvsEvent[] = [];
-  for (const op of ops) {
+  // What follows a reset in the same change replaces the state (a restored snapshot): nothing happened.
+  const reset = ops.findIndex((op) => op.k === 'reset');
+  for (const op of reset < 0 ? ops : ops.slice(0, reset)) {
     switch (op.k) {
       case 'event': {
         const p = participant(op.s, op.p);
@@ -122,18 +122,11 @@ export function deriveEvents(ops: readonly Op[], before: Store, origin: Origin, 
         events.push(...compositionChange(origin, compositions.get(op.v.arn) ?? before.compositions.get(op.v.arn), op.v, now, extras));
         compositions.set(op.v.arn, op.v);
         break;
-      case 'reset':
-        // What follows a reset in the same change replaces the state (a restored snapshot): nothing happened.
-        return kept(events, extras);
       default:
         break;
     }
   }
-  return kept(events, extras);
-}
-
-/** Without `extras`, the events no source shows the service sending are left out (EXTRA_EVENT_NAMES). */
-function kept(events: IvsEvent[], extras: boolean): IvsEvent[] {
+  // Without `extras`, the events no source shows the service sending are left out (EXTRA_EVENT_NAMES).
   return extras ? events : events.filter((event) => !isExtraEvent(event.detail.event_name));
 }
 
