@@ -11,8 +11,8 @@ const SESSION_ID = /^st-[a-zA-Z0-9]{13}$/;
 const PARTICIPANT_ID = /^[a-zA-Z0-9-_]{1,64}$/;
 
 /**
- * Fails unless `e` is a complete IVS envelope of a documented event, with exactly the documented keys:
- * the sourced ones, plus the extras (docs/events.md, "Extras") only when `extras` is on.
+ * Fails unless `e` is a complete IVS envelope of an event the emulator sends (EVENT_NAMES), with exactly
+ * the keys docs/events.md gives it: the sourced ones, plus the extras ("Extras") only when `extras` is on.
  */
 export function expectDocumentedShape(e: IvsEvent, { extras = false } = {}): void {
   expect(Object.keys(e).sort()).toEqual(['account', 'detail', 'detail-type', 'id', 'region', 'resources', 'source', 'time', 'version']);

@@ -70,7 +70,10 @@ export function eventOfMove<Row extends StateMove>(table: readonly Row[], before
   return table.find((row) => row.to === after && (row.from?.includes(before ?? '') ?? true) && !row.notFrom?.includes(before ?? ''));
 }
 
-/** Every documented real-time event name, by detail-type (User Guide, eventbridge.html). */
+/**
+ * Every event name the emulator can send, by detail-type, as docs/events.md lists them: those the User
+ * Guide documents (eventbridge.html) and the extras (EXTRA_EVENT_NAMES), sent only when asked for.
+ */
 export const EVENT_NAMES = {
   [STAGE_UPDATE]: Object.values(STAGE_EVENT_OF_PARTICIPANT_EVENT) as StageEventNames[],
   [COMPOSITION_STATE_CHANGE]: COMPOSITION_EVENT_OF_STATE.map((row) => row.event),
