@@ -64,7 +64,7 @@ export interface CrowdResult {
 /** A participant already on a stage: by stage and id, or by the token it joined with. */
 export type ParticipantRef = { stageArn: string; participantId: string } | { token: string };
 
-/** A participant publishing real media over WHIP, with what the emulator measures (src/emulator/whip). */
+/** A participant publishing real media over WHIP, with what the emulator measures (src/emulator/media/whip). */
 export interface WhipPublisherStatus {
   participantId: string;
   userId?: string;

@@ -173,7 +173,7 @@ export interface DestinationRec {
   /**
    * Emulator-only (not in the API's views): the S3 destination's composite recording as the renderer
    * writes it: ACTIVE from its first segment, STOPPED once recording-ended.json is written, FAILED with
-   * recording-failed.json. The composite recording events (extras) follow from it (events/derive.ts).
+   * recording-failed.json. The composite recording events (extras) follow from it (eventbridge/derive.ts).
    */
   recording?: { state: 'ACTIVE' | 'STOPPED' | 'FAILED'; bucket: string; durationMs?: number };
 }
