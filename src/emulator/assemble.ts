@@ -132,6 +132,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const auth = new Authenticator(options.credentials, { region: emu.region });
   const startedAt = Date.now();
   let url = '';
+  // The WHIP ingest, made once the front listens (its URL names it): none before, for the admin routes.
   let whip: WhipIngest | undefined;
   const control: AdminControl = {
     bus,
@@ -166,10 +167,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   // Media: WHIP ingest and subscribe at <url>/whip, compositions rendered from what the publishers send.
   // The renderer draws what the ingest receives, so it is handed the ingest.
-  const ingest = (whip = new WhipIngest(emu, url, options.mediaLimits, options.s3Dir));
+  whip = new WhipIngest(emu, url, options.mediaLimits, options.s3Dir);
   emu.whipBase = `${url}/whip`;
-  const renderer = new CompositionRenderer(emu, ingest, { liveDir: () => mkdtempSync(join(tmpdir(), 'ivsrt-compositions-')), s3Dir: options.s3Dir });
-  front.mount({ whip: ingest, renderer });
+  const renderer = new CompositionRenderer(emu, whip, { liveDir: () => mkdtempSync(join(tmpdir(), 'ivsrt-compositions-')), s3Dir: options.s3Dir });
+  front.mount({ whip, renderer });
   log(`emulator listening on ${url}${options.dataDir ? ` (data: ${options.dataDir})` : ' (memory only)'}`);
 
   let stopping: Promise<void> | undefined;
@@ -182,7 +183,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       bus.close();
       await front.close();
       await renderer.close();
-      await ingest.close();
+      await whip?.close();
       await emu.close();
       forgetInProcess(url);
       markClosed();
