@@ -50,6 +50,34 @@ describe.skipIf(!BUILT)('local verbs against a named emulator', () => {
     expect(events.json().events.map((e: { name: string }) => e.name)).toEqual(['LEFT', 'PUBLISH_STOPPED', 'PUBLISH_STARTED', 'JOINED']);
   });
 
+  test('fail: each subject fills its route from its argument and flags, reports and prints its reply; a wrong or missing piece is one line (252)', async () => {
+    const endpoint = emu.url;
+    const broken = await runCli(['local', 'fail', 'bucket', 'fail-verb-bucket', '--json'], { endpoint, env: emulatorEnv() });
+    expect(broken.code, broken.stderr).toBe(0);
+    expect(broken.json()).toEqual({ bucket: 'fail-verb-bucket', broken: true, failedRecordings: 0, failedDestinations: 0 });
+    expect(broken.stderr).toContain('Bucket fail-verb-bucket is broken: 0 recording(s) and 0 destination(s) failed now; later ones fail until --clear.');
+    const cleared = await runCli(['local', 'fail', 'bucket', 'fail-verb-bucket', '--clear', '--json'], { endpoint, env: emulatorEnv() });
+    expect(cleared.json()).toMatchObject({ broken: false });
+    expect(cleared.stderr).toContain('Bucket fail-verb-bucket works again.');
+    // The positional stage is resolved by name before the route is asked; its participant was never there.
+    await runCli(['stage', 'create', '--name', 'fail-verb'], { endpoint, env: emulatorEnv() });
+    const never = await runCli(['local', 'fail', 'recording', 'fail-verb', 'AbCdEfGh1234'], { endpoint, env: emulatorEnv() });
+    expect(never.code).not.toBe(0);
+    expect(never.stderr).toMatch(/participant AbCdEfGh1234 has never been on stage arn:aws:ivs:[^ ]+:stage\/\w{12}/);
+    const refusals: [string[], string][] = [
+      [['local', 'fail', 'network', 'x'], 'error: subject must be one of destination, bucket, recording, got "network"'],
+      [['local', 'fail', 'bucket'], 'error: "fail bucket" needs the bucket name'],
+      [['local', 'fail', 'destination'], 'error: "fail destination" needs the composition'],
+      [['local', 'fail', 'recording', 'fail-verb'], 'error: "fail recording" needs the stage and the participant: `ivsrt local fail recording studio AbCdEfGh1234`'],
+      [['local', 'fail', 'bucket', 'b', '--now'], 'error: --now goes with "fail destination", not "fail bucket"'],
+    ];
+    for (const [args, line] of refusals) {
+      const result = await runCli(args, { endpoint, env: emulatorEnv() });
+      expect(result.code, args.join(' ')).toBe(252);
+      expect(result.stderr.trim().split('\n')[0], args.join(' ')).toBe(line);
+    }
+  });
+
   test('status describes the emulator --endpoint-url names, not the (absent) background one, and starts none', async () => {
     const endpoint = emu.url;
     const home = mkdtempSync(join(tmpdir(), 'ivsrt-status-'));

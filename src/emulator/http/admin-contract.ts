@@ -198,6 +198,10 @@ export const ADMIN_ENDPOINTS: { readonly [R in AdminRoute]: { method: AdminRoute
 
 /** The routes of the faults `ivsrt local fail` switches on. */
 export type FaultRoute = Extract<AdminRoute, `fail${string}`>;
+/** Each fault's subject on the command line, and its route: `bucket` for failBucket. */
+type FaultRoutes = { [R in FaultRoute as R extends `fail${infer S}` ? Uncapitalize<S> : never]: R };
+export type FaultSubject = keyof FaultRoutes;
+export type FaultRouteOf<S extends FaultSubject> = FaultRoutes[S];
 
 /**
  * A fault the local tools switch on: its route (above), and how `ivsrt local fail <subject>` fills the
@@ -221,11 +225,11 @@ export interface FaultKnob<R extends FaultRoute> {
   report?: (reply: AdminReply<R>) => string;
 }
 
-const knob = <R extends FaultRoute>(spec: FaultKnob<R>): FaultKnob<R> => spec;
+/** Each fault by its subject on the command line (`ivsrt local fail destination ...`), typed by its route. */
+export type FaultKnobs = { [S in FaultSubject]: FaultKnob<FaultRouteOf<S>> };
 
-/** Each fault by its subject on the command line (`ivsrt local fail destination ...`). */
-export const FAULT_KNOBS = {
-  destination: knob({
+export const FAULT_KNOBS: FaultKnobs = {
+  destination: {
     route: 'failDestination',
     help:
       '"destination <composition>": output to a destination is interrupted, RECONNECTING ("Destination Reconnecting"), and FAILED ("Destination Failure") ' +
@@ -240,8 +244,8 @@ export const FAULT_KNOBS = {
       { flags: '--now', member: 'now', description: 'destination: fail at once, without reconnecting first' },
     ],
     output: 'composition',
-  }),
-  bucket: knob({
+  },
+  bucket: {
     route: 'failBucket',
     help:
       '"bucket <name>": the S3 bucket is unusable until --clear: recordings to it fail to start ("Recording Start Failure") or end with a failure ' +
@@ -256,8 +260,8 @@ export const FAULT_KNOBS = {
       result.broken
         ? `Bucket ${result.bucket} is broken: ${result.failedRecordings} recording(s) and ${result.failedDestinations} destination(s) failed now; later ones fail until --clear.`
         : `Bucket ${result.bucket} works again.`,
-  }),
-  recording: knob({
+  },
+  recording: {
     route: 'failRecording',
     help: '"recording STAGE PARTICIPANT": that participant\'s current recording fails now.',
     examples: [{ command: 'ivsrt local fail recording demo AbCdEfGh1234' }],
@@ -268,5 +272,5 @@ export const FAULT_KNOBS = {
     ],
     needs: '"fail recording" needs the stage and the participant: `ivsrt local fail recording studio AbCdEfGh1234`',
     output: 'participant',
-  }),
+  },
 };
