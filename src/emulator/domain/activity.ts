@@ -20,7 +20,7 @@ export interface Joiner {
   capabilities: number;
 }
 
-export interface JoinOptions {
+interface JoinOptions {
   protocol?: string;
   clientInfo?: Record<string, string>;
   ingestConfigurationArn?: string;

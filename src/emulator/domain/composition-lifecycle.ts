@@ -9,14 +9,14 @@ import { conflict, notFound } from '../state/errors.js';
 import { isBucketBroken } from './faults.js';
 import type { CompositionRec, DestinationRec } from '../state/store.js';
 
-export const STARTUP_MS = 2_000;
-export const SHUTDOWN_MS = 1_000;
-export const IDLE_STOP_MS = 60_000;
-export const PURGE_MS = 5 * 60_000;
+const STARTUP_MS = 2_000;
+const SHUTDOWN_MS = 1_000;
+const IDLE_STOP_MS = 60_000;
+const PURGE_MS = 5 * 60_000;
 /** The longest a composition runs (service quotas: maximum composition duration, 24 hours). */
-export const MAX_DURATION_MS = 24 * 3_600_000;
+const MAX_DURATION_MS = 24 * 3_600_000;
 /** How long an interrupted destination tries to reconnect before it fails (undocumented: the emulator's choice). */
-export const RECONNECT_MS = 30_000;
+const RECONNECT_MS = 30_000;
 
 const stateTimer = (arn: string): string => `composition:${arn}`;
 const idleTimer = (arn: string): string => `composition-idle:${arn}`;

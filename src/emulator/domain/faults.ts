@@ -4,9 +4,9 @@
 import type { Emulator } from './emulator.js';
 
 /** Auxiliary table of the faults in force, keyed by what they break (`bucket:<name>`). */
-export const FAULTS = 'faults';
+const FAULTS = 'faults';
 
-export interface BucketFault {
+interface BucketFault {
   bucket: string;
   /** Since when, on the emulator clock. */
   since: number;

@@ -21,7 +21,7 @@ export const newResourceId = (): string => alphanumeric(12);
 export const newSessionId = (): string => `st-${alphanumeric(13)}`;
 export const newHostLabel = (): string => randomBytes(6).toString('hex');
 
-export interface ParsedArn {
+interface ParsedArn {
   region: string;
   account: string;
   type: string;

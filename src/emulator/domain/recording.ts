@@ -20,7 +20,7 @@ import { isBucketBroken } from './faults.js';
 import { participantKey, type ParticipantRec } from '../state/store.js';
 
 /** From the first published media to a recording that runs (Recording Start). */
-export const RECORDING_STARTUP_MS = 1_000;
+const RECORDING_STARTUP_MS = 1_000;
 
 const timer = (p: ParticipantRec): string => `recording:${p.sessionId}:${p.id}`;
 

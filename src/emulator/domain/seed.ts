@@ -16,7 +16,7 @@ import { checkAttributesSize } from './validation.js';
 import { encoderView, ingestView, publicKeyView, stageView, storageView } from './views.js';
 
 /** A seed that cannot be loaded; the message names the entry and the field. */
-export class SeedError extends Error {
+class SeedError extends Error {
   override name = 'SeedError';
 }
 

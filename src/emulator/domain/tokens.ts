@@ -13,7 +13,7 @@ import { CAN_PUBLISH, CAN_SUBSCRIBE, type Attributes } from '../state/store.js';
 const SIGNING_KEY_FILE = 'signing-key.pem';
 const JTI = /^[A-Za-z0-9_-]{1,64}$/;
 
-export type TokenProblem = 'malformed' | 'bad-signature' | 'unknown-key' | 'expired' | 'invalid-claims' | 'revoked';
+type TokenProblem = 'malformed' | 'bad-signature' | 'unknown-key' | 'expired' | 'invalid-claims' | 'revoked';
 
 /** The code a refusal names for a token problem: TOKEN_EXPIRED, TOKEN_BAD_SIGNATURE... */
 export const tokenErrorCode = (reason: TokenProblem): string => `TOKEN_${reason.toUpperCase().replace('-', '_')}`;
@@ -27,7 +27,7 @@ export class TokenError extends Error {
   }
 }
 
-export interface IssueRequest {
+interface IssueRequest {
   participantId: string;
   stageArn: string;
   stageId: string;

@@ -96,7 +96,7 @@ export function capabilityBits(list: string[] | undefined): number {
   return (list.includes('PUBLISH') ? CAN_PUBLISH : 0) | (list.includes('SUBSCRIBE') ? CAN_SUBSCRIBE : 0);
 }
 
-export function participantSummary(p: ParticipantRec): ParticipantView {
+function participantSummary(p: ParticipantRec): ParticipantView {
   return {
     participantId: p.id,
     // The service answers "" for a participant without one (AWS CLI get-participant, list-participants).
