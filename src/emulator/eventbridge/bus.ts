@@ -9,7 +9,7 @@ import { DEFAULT_RETRY } from './rules.js';
 import { EVENT_LOG, OUTBOX } from './tables.js';
 
 /** An aux-table op of the mutation path (store.ts `Op`). */
-export interface AuxOp {
+interface AuxOp {
   k: 'aux';
   table: string;
   key: string;
@@ -17,7 +17,7 @@ export interface AuxOp {
 }
 
 /** The part of the Emulator the bus needs. */
-export interface BusHost {
+interface BusHost {
   store: { aux(table: string): Map<string, unknown> };
   clock: DeliveryClock;
   mutate(ops: readonly AuxOp[]): Promise<void>;
@@ -25,7 +25,7 @@ export interface BusHost {
   log(line: string): void;
 }
 
-export type EventEnvelope = Record<string, unknown> & { id: string; time: string; detail?: Record<string, unknown>; resources?: string[] };
+type EventEnvelope = Record<string, unknown> & { id: string; time: string; detail?: Record<string, unknown>; resources?: string[] };
 
 /** A committed event with its event-log key (which sorts in commit order and starts with the emulator time). */
 export interface LoggedEvent {
@@ -33,8 +33,8 @@ export interface LoggedEvent {
   event: EventEnvelope;
 }
 
-export type Subscriber = (logged: LoggedEvent) => void;
-export type DeliveryListener = (change: DeliveryChange) => void;
+type Subscriber = (logged: LoggedEvent) => void;
+type DeliveryListener = (change: DeliveryChange) => void;
 
 export interface EventBusOptions {
   delivery?: DeliveryConfig;
@@ -45,7 +45,7 @@ export interface EventBusOptions {
   extras?: boolean;
 }
 
-export const DEFAULT_RETAINED_EVENTS = 10_000;
+const DEFAULT_RETAINED_EVENTS = 10_000;
 
 const isAux = (op: { k: string }): op is AuxOp => op.k === 'aux';
 

@@ -11,7 +11,7 @@ const RETRY_FIRST_MS = 1_000;
 const RETRY_CAP_MS = 60_000;
 
 /** Appends `line` (ending in a newline) whole, or not at all; true once it is written. */
-export function appendWhole(file: string, line: string): boolean {
+function appendWhole(file: string, line: string): boolean {
   const fd = openSync(file, constants.O_RDWR | constants.O_CREAT, 0o600);
   try {
     const size = dropTornTail(fd);

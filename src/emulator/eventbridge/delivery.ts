@@ -14,7 +14,7 @@ import { DEFAULT_COMMAND_TIMEOUT_MS, type DeliveryConfig, type Target, type Targ
 /** What delivery needs of the emulator's clock (clock.ts VirtualClock): timers, and `track` for attempts an advance waits for. */
 export type DeliveryClock = Pick<VirtualClock, 'now' | 'schedule' | 'cancel' | 'track'>;
 
-export interface DeliveryHost {
+interface DeliveryHost {
   clock: DeliveryClock;
   /** Removes the outbox entry durably (a mutation of the outbox table). */
   removeFromOutbox(key: string): Promise<void>;
@@ -22,7 +22,7 @@ export interface DeliveryHost {
 }
 
 /** EventBridge API destinations give up on a request after 5 seconds. */
-export const HTTP_TIMEOUT_MS = 5_000;
+const HTTP_TIMEOUT_MS = 5_000;
 /** First retry after about a second, doubling up to ten minutes (with jitter): 185 retries span about a day. */
 const BACKOFF_BASE_MS = 1_000;
 const BACKOFF_CAP_MS = 10 * 60_000;
@@ -43,7 +43,7 @@ export const REORDER_HOLD_MS = 2_000;
 /** HTTP statuses an API destination retries (EventBridge User Guide, "API destinations"); other 4xx are final. */
 const RETRYABLE_STATUS = new Set([401, 407, 409, 429]);
 
-export type Outcome = { ok: true } | { ok: false; retryable: boolean; error: string };
+type Outcome = { ok: true } | { ok: false; retryable: boolean; error: string };
 
 export interface DeadLetter {
   deadLetteredAt: string;

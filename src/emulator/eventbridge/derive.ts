@@ -24,7 +24,7 @@ import { EVENT_LOG, OUTBOX } from './tables.js';
  * What IVS sends and what the emulator only guesses: with `extras` off, no event or field without a source
  * (envelope.ts EXTRA_EVENT_NAMES; docs/events.md, "Extras") is emitted.
  */
-export interface DeriveOptions {
+interface DeriveOptions {
   extras?: boolean;
 }
 
@@ -146,7 +146,7 @@ export function eventOps(events: readonly IvsEvent[], key: () => string): Op[] {
 }
 
 /** The part of the Emulator that emitting events needs. */
-export interface EventSource {
+interface EventSource {
   readonly accountId: string;
   readonly region: string;
   now(): number;

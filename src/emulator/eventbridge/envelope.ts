@@ -2,11 +2,11 @@
 // EventBridge delivers it. Every field and its source are listed in docs/events.md.
 import { randomUUID } from 'node:crypto';
 
-export const STAGE_UPDATE = 'IVS Stage Update';
-export const COMPOSITION_STATE_CHANGE = 'IVS Composition State Change';
-export const PARTICIPANT_RECORDING_STATE_CHANGE = 'IVS Participant Recording State Change';
+const STAGE_UPDATE = 'IVS Stage Update';
+const COMPOSITION_STATE_CHANGE = 'IVS Composition State Change';
+const PARTICIPANT_RECORDING_STATE_CHANGE = 'IVS Participant Recording State Change';
 
-export type DetailType = typeof STAGE_UPDATE | typeof COMPOSITION_STATE_CHANGE | typeof PARTICIPANT_RECORDING_STATE_CHANGE;
+type DetailType = typeof STAGE_UPDATE | typeof COMPOSITION_STATE_CHANGE | typeof PARTICIPANT_RECORDING_STATE_CHANGE;
 
 /**
  * Each IVS Stage Update event, by the participant event (ListParticipantEvents) it follows: the deriver
@@ -82,7 +82,7 @@ export const EVENT_NAMES = {
 
 export type StageEventName = (typeof EVENT_NAMES)[typeof STAGE_UPDATE][number];
 export type CompositionEventName = (typeof EVENT_NAMES)[typeof COMPOSITION_STATE_CHANGE][number];
-export type RecordingEventName = (typeof EVENT_NAMES)[typeof PARTICIPANT_RECORDING_STATE_CHANGE][number];
+type RecordingEventName = (typeof EVENT_NAMES)[typeof PARTICIPANT_RECORDING_STATE_CHANGE][number];
 export type EventName = StageEventName | CompositionEventName | RecordingEventName;
 
 /**
@@ -90,7 +90,7 @@ export type EventName = StageEventName | CompositionEventName | RecordingEventNa
  * no source shows the service sending (docs/events.md, "Extras"). An app keyed on them would work locally
  * and do nothing in production, so they are never sent by default.
  */
-export const EXTRA_EVENT_NAMES: ReadonlySet<EventName> = new Set<EventName>([
+const EXTRA_EVENT_NAMES: ReadonlySet<EventName> = new Set<EventName>([
   'Participant Replication Started',
   'Participant Replication Stopped',
   'Token Exchanged',
@@ -102,8 +102,8 @@ export const EXTRA_EVENT_NAMES: ReadonlySet<EventName> = new Set<EventName>([
 ]);
 
 /** The composite recording's own events (extras), about one S3 destination of a composition. */
-export type CompositeRecordingEventName = Extract<(typeof COMPOSITION_EVENT_OF_STATE)[number], { of: 'composite recording' }>['event'];
-export const isCompositeRecordingEvent = (name: string): name is CompositeRecordingEventName =>
+type CompositeRecordingEventName = Extract<(typeof COMPOSITION_EVENT_OF_STATE)[number], { of: 'composite recording' }>['event'];
+const isCompositeRecordingEvent = (name: string): name is CompositeRecordingEventName =>
   COMPOSITION_EVENT_OF_STATE.some((row) => row.of === 'composite recording' && row.event === name);
 
 export const isExtraEvent = (name: EventName): boolean => EXTRA_EVENT_NAMES.has(name);
@@ -124,7 +124,7 @@ export interface StageUpdateDetail {
 }
 
 /** `detail` of an IVS Composition State Change; `resources[0]` is the composition. */
-export interface CompositionDetail {
+interface CompositionDetail {
   event_name: CompositionEventName;
   stage_arn: string;
   /** Extra: destination events only; the composite recording events always. */
@@ -147,7 +147,7 @@ export interface RecordingDetail {
   recording_duration_ms?: number;
 }
 
-export type IvsDetail = StageUpdateDetail | CompositionDetail | RecordingDetail;
+type IvsDetail = StageUpdateDetail | CompositionDetail | RecordingDetail;
 
 export interface IvsEvent {
   version: '0';
@@ -169,8 +169,6 @@ export interface Origin {
 const DETAIL_TYPE_OF = new Map<string, DetailType>(
   (Object.entries(EVENT_NAMES) as [DetailType, readonly string[]][]).flatMap(([type, names]) => names.map((name) => [name, type] as const)),
 );
-
-export const isEventName = (name: string): name is EventName => DETAIL_TYPE_OF.has(name);
 
 export function detailTypeOf(name: EventName): DetailType {
   return DETAIL_TYPE_OF.get(name)!;
@@ -204,7 +202,7 @@ export function envelope(origin: Origin, timeMs: number, resource: string, detai
 /** How long the sample Recording End's recording ran. */
 const SAMPLE_DURATION_MS = 61_000;
 
-export interface SampleOptions extends Origin {
+interface SampleOptions extends Origin {
   timeMs: number;
   /** The stage the event is about (default: an invented one in the origin's account and region). */
   stageArn?: string;

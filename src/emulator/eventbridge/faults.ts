@@ -18,7 +18,7 @@ export interface FaultPlan {
 
 export const NO_FAULTS: FaultPlan = { duplicate: 0, reorder: 0, drop: 0, delayMs: 0, seed: 0 };
 
-export interface FaultDecision {
+interface FaultDecision {
   drop: boolean;
   duplicate: boolean;
   reorder: boolean;

@@ -113,7 +113,7 @@ export function retryOf(value: unknown, where: string): RetryPolicy {
   return retry;
 }
 
-export interface RulesFile {
+interface RulesFile {
   targets: Target[];
   retry?: RetryPolicy;
   deadLetterFile?: string;
@@ -206,7 +206,7 @@ export function flagTargets(texts: readonly string[]): Target[] {
   });
 }
 
-export interface DeliveryFlags {
+interface DeliveryFlags {
   targets?: readonly string[];
   rulesFile?: string;
   retry?: string;
