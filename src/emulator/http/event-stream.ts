@@ -11,7 +11,7 @@ import { compilePattern, PatternError, type CompiledPattern } from '../eventbrid
 import { describeTarget, parseTargetFlag } from '../eventbridge/rules.js';
 
 /** An admin route's answer that writes the response itself. */
-export interface Streamed extends StreamedReply {
+interface Streamed extends StreamedReply {
   pipe(res: ServerResponse): void;
 }
 
@@ -23,7 +23,7 @@ export function stagePattern(stageArn: string): Record<string, unknown> {
 }
 
 /** `--since`: an ISO-8601 time or a duration back from `nowMs`; epoch ms. */
-export function sinceMs(text: string, nowMs: number): number {
+function sinceMs(text: string, nowMs: number): number {
   const ms = timeOrDuration(text, nowMs, -1);
   if (ms === undefined) throw validationError(`since must be an ISO-8601 time (2026-11-29T12:00:00Z) or a duration (10m, 2h), got "${text}"`);
   return ms;

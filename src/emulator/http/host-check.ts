@@ -11,13 +11,13 @@ LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
 LOOPBACK.addAddress('::1', 'ipv6');
 
 /** The name in a Host header, without its port, brackets, trailing dot or case: `[::1]:4566` → `::1`. */
-export function hostName(header: string): string {
+function hostName(header: string): string {
   const value = header.trim().toLowerCase();
   const name = value.startsWith('[') ? value.slice(1, value.indexOf(']') < 0 ? undefined : value.indexOf(']')) : value.replace(/:\d*$/, '');
   return name.replace(/\.$/, '');
 }
 
-export function isLoopbackName(name: string): boolean {
+function isLoopbackName(name: string): boolean {
   if (name === 'localhost' || name.endsWith('.localhost')) return true;
   const family = isIP(name);
   return family !== 0 && LOOPBACK.check(name, family === 4 ? 'ipv4' : 'ipv6');
@@ -27,7 +27,7 @@ export function isLoopbackName(name: string): boolean {
  * An --allow-host value: a name or an address (`ivsrt`, `10.0.0.5`), `*.example.com` for every name
  * below a domain, or `*` for any name (the check off: behind a proxy that checks Host itself).
  */
-export function allowedHostRule(value: string): (name: string) => boolean {
+function allowedHostRule(value: string): (name: string) => boolean {
   const bare = value.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
   // An IPv6 address has colons of its own: only a bracketed one can carry a port.
   const rule = isIP(bare) === 6 ? bare : hostName(bare);

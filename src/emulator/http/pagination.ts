@@ -3,12 +3,12 @@
 import { validationError } from '../state/errors.js';
 import type { SequencedMap } from '../state/sequenced-map.js';
 
-export interface PageRequest {
+interface PageRequest {
   nextToken?: string;
   maxResults?: number;
 }
 
-export interface Page<T> {
+interface Page<T> {
   items: T[];
   nextToken?: string;
 }
@@ -23,7 +23,7 @@ function decodeToken(scope: string, token: string): number {
   return position;
 }
 
-export function encodeToken(scope: string, position: number): string {
+function encodeToken(scope: string, position: number): string {
   return Buffer.from(`${scope}:${position}`).toString('base64url');
 }
 

@@ -11,7 +11,7 @@ const FILE = /^\/playback\/([A-Za-z0-9]{1,64})\/([\w-]{1,64}\.(m3u8|ts))$/;
 const TYPES: Record<string, string> = { m3u8: 'application/vnd.apple.mpegurl', ts: 'video/mp2t' };
 
 /** What the route needs of the composition renderer (media/composition/renderer.ts): where an output is written, and how its dates are moved. */
-export interface LiveOutputs {
+interface LiveOutputs {
   liveDirOf(compositionId: string): string;
   /** The emulator's clock minus the wall clock ffmpeg dates its playlists by (ms). */
   clockOffset(): number;

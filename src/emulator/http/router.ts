@@ -3,7 +3,7 @@
 import { OPERATIONS } from '../../model/api.js';
 import { ApiError, validationError } from '../state/errors.js';
 
-export interface Route {
+interface Route {
   operation: string;
   /** From the path, for the tag operations. */
   resourceArn?: string;

@@ -31,7 +31,7 @@ import { PLAYBACK_PREFIX } from '../media/composition/output.js';
 import type { CompositionRenderer } from '../media/composition/renderer.js';
 import { rawErrorReply, sendError, sendJson, type Surface } from './wire.js';
 
-export const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_BODY_BYTES = 1024 * 1024;
 /** Connections kept open while waiting for a request, before the oldest is closed. */
 export const MAX_IDLE_CONNECTIONS = 256;
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
@@ -85,7 +85,7 @@ function asApiError(error: unknown, log: (line: string) => void): ApiError {
 }
 
 /** What the front routes requests to. */
-export interface FrontParts {
+interface FrontParts {
   emu: Emulator;
   bus: EventBus;
   /** SigV4: of every API request, and of the admin routes when the emulator has credentials. */
@@ -100,12 +100,12 @@ export interface FrontParts {
 }
 
 /** The media the front routes to, made once it listens (their URLs name it). */
-export interface FrontMedia {
+interface FrontMedia {
   whip: WhipMedia;
   renderer: CompositionRenderer;
 }
 
-export interface HttpFront {
+interface HttpFront {
   /** Listens on `host:port` (0: any free port); resolves with the base URL and the port. */
   listen(port: number, host: string): Promise<{ url: string; port: number }>;
   /** From now on, the media routes go to `media`. */

@@ -14,9 +14,9 @@ export interface Credential {
   secretAccessKey: string;
 }
 
-export const SIGNING_SERVICE = 'ivs';
+const SIGNING_SERVICE = 'ivs';
 /** How far the request time may be from the server's, either way. */
-export const MAX_SKEW_MS = 5 * 60_000;
+const MAX_SKEW_MS = 5 * 60_000;
 
 const SCHEME = 'AWS4-HMAC-SHA256';
 /** What an Authorization header starts with. */
@@ -109,7 +109,7 @@ function parseAmzDate(value: string): Date | undefined {
 
 const compact = (ms: number): string => new Date(ms).toISOString().replace(/[-:]|\.\d{3}/g, '');
 
-export interface AuthenticatorOptions {
+interface AuthenticatorOptions {
   /** The emulator's region: the only one a credential scope may name. */
   region: string;
   /** The server's clock for the 5-minute window (wall time; injectable for tests). */

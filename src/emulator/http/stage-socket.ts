@@ -29,24 +29,24 @@ import { compilePattern, type CompiledPattern } from '../eventbridge/pattern.js'
 import { stagePattern } from './event-stream.js';
 
 /** `/<topic>`: the topic claim is the stage id (12 alphanumerics). */
-export const STAGE_SOCKET_ROUTE = /^\/([A-Za-z0-9]{12})$/;
+const STAGE_SOCKET_ROUTE = /^\/([A-Za-z0-9]{12})$/;
 
 /** Past events a socket gets when it opens, at most. */
 const BACKLOG = 50;
 
 /** Close codes: the token no longer admits its holder; the stage is gone. */
-export const CLOSE_REFUSED = 4403;
-export const CLOSE_GONE = 4404;
+const CLOSE_REFUSED = 4403;
+const CLOSE_GONE = 4404;
 
 /** The participants as STAGE_STATE lists them (the samples read id, userId, attributes, isPublishing). */
-export interface StageStateParticipant {
+interface StageStateParticipant {
   id: string;
   userId: string;
   attributes: Record<string, string>;
   isPublishing: boolean;
 }
 
-export interface StageStateMessage {
+interface StageStateMessage {
   type: 'STAGE_STATE';
   payload: { stageId: string; participants: StageStateParticipant[] };
 }

@@ -14,7 +14,7 @@ import { bearer, type Reply } from './whip-wire.js';
 
 export const ROSTER_ROUTE = /^\/whip\/([^/]+)\/participants$/;
 
-export interface RosterEntry {
+interface RosterEntry {
   participantId: string;
   userId?: string;
   attributes?: Record<string, string>;
@@ -31,7 +31,7 @@ export interface RosterEntry {
   simulated: boolean;
 }
 
-export interface Roster {
+interface Roster {
   stageArn: string;
   stageName?: string;
   sessionId: string | null;

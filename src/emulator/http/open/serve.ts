@@ -23,9 +23,9 @@ const FILES: Record<string, { name: string; type: string }> = {
 };
 
 /** hls.js's light build (no subtitles, alternate audio or DRM: a composition's output has none), in node_modules. */
-export const HLS_MODULE_FILE = 'hls.js/dist/hls.light.min.js';
+const HLS_MODULE_FILE = 'hls.js/dist/hls.light.min.js';
 
-export const CONTENT_SECURITY_POLICY = [
+const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
   "script-src 'self'",
   "style-src 'self'",
