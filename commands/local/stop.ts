@@ -1,6 +1,6 @@
 import { defineVerb } from '../../src/cli/command.js';
 import { UsageError } from '../../src/cli/errors.js';
-import { readLocalState, stopLocal } from '../../src/local/background.js';
+import { NotBackgroundError, stopLocal } from '../../src/local/background.js';
 import { namesEmulator } from './shared.js';
 
 export const verb = defineVerb({
@@ -17,19 +17,17 @@ export const verb = defineVerb({
     ],
   },
   async run(ctx) {
-    // An emulator named by --endpoint-url or the environment (a foreground one, a test fixture's) is not
-    // this verb's to stop; saying "none was running" about it would be wrong, so say what it is instead.
-    if (namesEmulator(ctx)) {
-      const url = (await ctx.target()).endpoint!;
-      const background = readLocalState(ctx.env);
-      if (background === undefined || new URL(background.url).origin !== new URL(url).origin) {
-        throw new UsageError(
-          `${url} is not the background emulator: \`ivsrt local stop\` stops only the one ivsrt starts for --local`,
-          "Stop a foreground `ivsrt local start` with Ctrl-C, and a test fixture's emulator with its stop().",
-        );
-      }
+    const named = namesEmulator(ctx) ? (await ctx.target()).endpoint! : undefined;
+    let result;
+    try {
+      result = await stopLocal({ env: ctx.env, admin: (url) => ctx.adminAt(url), named });
+    } catch (error) {
+      if (!(error instanceof NotBackgroundError)) throw error;
+      throw new UsageError(
+        `${error.url} is not the background emulator: \`ivsrt local stop\` stops only the one ivsrt starts for --local`,
+        "Stop a foreground `ivsrt local start` with Ctrl-C, and a test fixture's emulator with its stop().",
+      );
     }
-    const result = await stopLocal({ env: ctx.env, admin: (url) => ctx.adminAt(url) });
     ctx.info(result.stopped ? `Stopped the local emulator (pid ${result.pid}).` : 'No local emulator was running.');
     return result;
   },

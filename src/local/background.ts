@@ -188,9 +188,28 @@ export async function statusLocal(options: LocalOptions = {}): Promise<LocalStat
   return { running: true, pid: state.pid, url: state.url, dataDir: state.dataDir, logFile: state.logFile, status };
 }
 
+/** An emulator that was named (--endpoint-url, the environment) is not the background one, the only one stopLocal stops. */
+export class NotBackgroundError extends Error {
+  override name = 'NotBackgroundError';
+  constructor(readonly url: string) {
+    super(`${url} is not the background emulator`);
+  }
+}
+
+export interface StopOptions extends LocalOptions {
+  timeoutMs?: number;
+  /**
+   * The emulator the user named: it is stopped only if it is the background one, and anything else is a
+   * NotBackgroundError (a foreground one or a test fixture's is not ours to stop, and "none was running"
+   * would be wrong about it).
+   */
+  named?: string;
+}
+
 /** Stops the background emulator (gracefully, then by signal to its recorded pid). */
-export async function stopLocal(options: LocalOptions & { timeoutMs?: number } = {}): Promise<{ stopped: boolean; pid?: number }> {
+export async function stopLocal(options: StopOptions = {}): Promise<{ stopped: boolean; pid?: number }> {
   const state = readLocalState(options.env);
+  if (options.named !== undefined && (state === undefined || new URL(state.url).origin !== new URL(options.named).origin)) throw new NotBackgroundError(options.named);
   if (!state) return { stopped: false };
   if (!(await probe(state, adminOf(options)))) {
     rmSync(localStatePath(options.env), { force: true });
