@@ -47,15 +47,19 @@ function opener(file: string, platform: NodeJS.Platform): [string, string[]] {
   return ['xdg-open', [file]];
 }
 
+type PageWait = 'loaded' | 'waited' | 'unknown' | { status: number };
+
 /**
  * Waits until the emulator at `origin` has served the page for `launchId` ('loaded'), `ms` pass ('waited'),
- * or the emulator turns out not to tell (an emulator of an older ivsrt has no such route: 'unknown').
+ * or the emulator turns out not to tell: a 404 is an emulator of an older ivsrt, which has no such route
+ * ('unknown'); any other status is a failure of its own, told by its status.
  */
-async function pageLoaded(origin: string, launchId: string, ms: number): Promise<'loaded' | 'waited' | 'unknown'> {
+async function pageLoaded(origin: string, launchId: string, ms: number): Promise<PageWait> {
   try {
     const res = await fetch(launchedUrl(origin, launchId), { signal: AbortSignal.timeout(ms) });
     await res.body?.cancel();
-    return res.status === 200 ? 'loaded' : 'unknown';
+    if (res.status === 200) return 'loaded';
+    return res.status === 404 ? 'unknown' : { status: res.status };
   } catch {
     return 'waited';
   }
@@ -102,6 +106,9 @@ export async function openInBrowser(url: string, origin: string, env: NodeJS.Pro
     if (outcome === 'loaded') return spawned;
     if (outcome === 'unknown') {
       return { opened: false, reason: `the emulator at ${origin} cannot say when the page has loaded (an older ivsrt? restart it: ivsrt local stop, then ivsrt local start), so the file that opens it is gone (${command} ran)` };
+    }
+    if (typeof outcome === 'object') {
+      return { opened: false, reason: `the emulator at ${origin} answered HTTP ${outcome.status} when asked whether the page had loaded, so the file that opens it is gone (${command} ran)` };
     }
     return { opened: false, reason: `the browser did not load the page within ${ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`} (${command} ran)` };
   } finally {
