@@ -5,8 +5,6 @@
 import type { Entry, Registry } from '../src/cli/command.js';
 import { NOUNS } from './nouns.js';
 
-export { NOUNS };
-
 export const COMMANDS: Entry[] = [
   { path: ['stage', 'create'], summary: 'Create a stage, optionally with participant tokens', load: () => import('./stage/create.js') },
   { path: ['stage', 'get'], summary: 'Show a stage', load: () => import('./stage/get.js') },

@@ -150,7 +150,7 @@ export function generateCommands(model) {
 }
 
 /** Each generated file by its path from the repository root. */
-export function generatedFiles(model) {
+function generatedFiles(model) {
   return { 'src/model/api.ts': generate(model), 'src/api/operations.ts': generateCommands(model) };
 }
 
