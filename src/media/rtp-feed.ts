@@ -112,10 +112,10 @@ const handedOut = new Set<number>();
  * handed neighbouring ports (one's P+1 the other's P) made ffmpeg fail with "bind failed: Address
  * already in use", so pairs handed out and not yet closed are kept apart.
  */
-export async function freeRtpPorts(): Promise<number> {
+async function freeRtpPorts(): Promise<number> {
   for (let attempt = 0; attempt < 100; attempt++) {
     const port = await probeUdpPort(0);
-    if (port === undefined || port % 2 !== 0 || port >= 65535) continue;
+    if (port === undefined || port % 2 !== 0) continue; // an even port is at most 65534, so P+1 exists
     // Even pairs overlap only when equal.
     if (handedOut.has(port) || (await probeUdpPort(port + 1)) === undefined) continue;
     handedOut.add(port);

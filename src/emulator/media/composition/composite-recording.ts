@@ -33,12 +33,14 @@ export interface Rendition {
  * The rendition's folder: `720p30-abcdeABCDE12` in the page's example files, i.e. (inferred) height, `p`,
  * frame rate, and the encoder configuration's 12-character id.
  */
-export const renditionPath = (r: Rendition): string => `${r.height}p${r.framerate}${r.encoderId ? `-${r.encoderId}` : ''}`;
+const renditionPath = (r: Rendition): string => `${r.height}p${r.framerate}${r.encoderId ? `-${r.encoderId}` : ''}`;
 
 export interface CompositeTarget {
   /** DIR/<bucket>/<recordingPrefix> */
   dir: string;
   stageArn: string;
+  /** The composition and its S3 destination whose recording this is. */
+  compositionArn: string;
   destinationId: string;
   rendition: Rendition;
   segmentSeconds: number;

@@ -28,7 +28,7 @@ import type { MediaKind, RtpSource, RtpSources } from '../whip/rtp-source.js';
 import { LastGop } from '../../../media/last-gop.js';
 import { RtpFeed, type FeedStream } from '../../../media/rtp-feed.js';
 import { spawnTied } from '../../../media/spawn.js';
-import { CompositeRecording, type Rendition } from './composite-recording.js';
+import { CompositeRecording, type CompositeTarget, type Rendition } from './composite-recording.js';
 import { LIVE_SEGMENT_SECONDS, outputArgs, type OutputTarget } from './output.js';
 
 /** The encoder configuration's defaults (API reference, Video): 1280x720, 30 fps, 2.5 Mbps. */
@@ -102,8 +102,8 @@ export class CompositionRenderer {
   /** Publishers whose video was flowing at the last look (a change re-lays the output). */
   private readonly flowing = new Set<string>();
   private readonly pipelines = new Map<string, Pipeline>();
-  /** Composite recordings by `compositionArn/destinationId`, from their destination's start until they are closed. */
-  private readonly recordings = new Map<string, CompositeRecording>();
+  /** Composite recordings by composition ARN, then destination id, from their destination's start until they are closed. */
+  private readonly recordings = new Map<string, Map<string, CompositeRecording>>();
   private readonly stopWatching: () => void;
   private readonly ticker: NodeJS.Timeout;
   private settle: NodeJS.Timeout | undefined;
@@ -144,7 +144,7 @@ export class CompositionRenderer {
     });
     // A paused video is a change no commit announces; new recorded segments are listed in the bucket's playlist.
     this.ticker = setInterval(() => {
-      for (const recording of this.recordings.values()) this.guard(recording, () => recording.sync());
+      for (const recordings of this.recordings.values()) for (const recording of recordings.values()) this.guard(recording, () => recording.sync());
       let changed = false;
       for (const key of this.sources.keys()) {
         const now = this.videoFlowing(key);
@@ -191,16 +191,16 @@ export class CompositionRenderer {
         const key = `${c.arn} ${scene.encoder}`;
         seen.add(key);
         let pipeline = this.pipelines.get(key);
-        if (!pipeline) this.pipelines.set(key, (pipeline = new Pipeline(this.emu, this, `${c.id}-${this.pipelineCount++}`)));
+        if (!pipeline) this.pipelines.set(key, (pipeline = new Pipeline(this.emu, this, c.arn, `${c.id}-${this.pipelineCount++}`)));
         void pipeline.show(scene).then(() => this.closeRecordings(c.arn));
       }
     }
     for (const [key, pipeline] of this.pipelines) {
       if (seen.has(key)) continue;
       this.pipelines.delete(key);
-      void pipeline.stop().then(() => this.closeRecordings(key.slice(0, key.indexOf(' '))));
+      void pipeline.stop().then(() => this.closeRecordings(pipeline.compositionArn));
     }
-    for (const key of this.recordings.keys()) this.closeRecordings(key.slice(0, key.lastIndexOf('/')));
+    for (const compositionArn of [...this.recordings.keys()]) this.closeRecordings(compositionArn);
     // The live output of a composition that is gone (purged) goes with it.
     for (const id of this.liveIds) {
       if (![...this.emu.store.compositions.values()].some((c) => c.id === id)) {
@@ -214,7 +214,7 @@ export class CompositionRenderer {
   private pipelineCount = 0;
 
   /** What `c` shows now, one scene for each encoder configuration its running destinations name. */
-  scenes(c: CompositionRec): Scene[] {
+  private scenes(c: CompositionRec): Scene[] {
     const encoders = [...new Set(c.destinations.filter(running).map(encoderOf))];
     return encoders.map((encoder) => this.scene(c, encoder, c.destinations.filter((d) => running(d) && encoderOf(d) === encoder)));
   }
@@ -276,8 +276,7 @@ export class CompositionRenderer {
 
   /** The composite recording of S3 destination `d` (made when it first runs), or none without --s3-dir. */
   private recordingOf(c: CompositionRec, d: DestinationRec, rendition: Rendition): CompositeRecording | undefined {
-    const key = `${c.arn}/${d.id}`;
-    const existing = this.recordings.get(key);
+    const existing = this.recordings.get(c.arn)?.get(d.id);
     if (existing || !this.options.s3Dir) return existing;
     const s3 = (d.configuration as { s3: S3Settings }).s3;
     const bucket = s3.storageConfigurationArn ? this.emu.store.storages.get(s3.storageConfigurationArn)?.s3.bucketName : undefined;
@@ -285,10 +284,10 @@ export class CompositionRenderer {
     if (!bucket || !prefix) return undefined;
     const thumbnails = s3.thumbnailConfigurations?.[0];
     const storage = thumbnails?.storage ?? ['SEQUENTIAL'];
-    const arn = c.arn;
     const recording = new CompositeRecording({
       dir: join(this.options.s3Dir, bucket, prefix),
       stageArn: c.stageArn,
+      compositionArn: c.arn,
       destinationId: d.id,
       rendition,
       segmentSeconds: s3.recordingConfiguration?.hlsConfiguration?.targetSegmentDurationSeconds ?? 2,
@@ -298,15 +297,17 @@ export class CompositionRenderer {
       }),
       workDir: join(this.liveDirOf(c.id), '..', `.recording-${c.id}-${d.id}`),
       now: () => this.emu.now(),
-      onStarted: () => this.recordingMoved(arn, d.id, { state: 'ACTIVE', bucket }),
-      onClosed: (outcome, durationMs) => this.recordingMoved(arn, d.id, { state: outcome === 'RECORDING_ENDED' ? 'STOPPED' : 'FAILED', bucket, durationMs }),
+      onStarted: () => this.recordingMoved(recording.target, { state: 'ACTIVE', bucket }),
+      onClosed: (outcome, durationMs) => this.recordingMoved(recording.target, { state: outcome === 'RECORDING_ENDED' ? 'STOPPED' : 'FAILED', bucket, durationMs }),
     });
-    this.recordings.set(key, recording);
+    let ofComposition = this.recordings.get(c.arn);
+    if (!ofComposition) this.recordings.set(c.arn, (ofComposition = new Map()));
+    ofComposition.set(d.id, recording);
     return recording;
   }
 
   /** The destination's composite recording moved on (the composite recording events follow from it). */
-  private recordingMoved(compositionArn: string, destinationId: string, recording: NonNullable<DestinationRec['recording']>): void {
+  private recordingMoved({ compositionArn, destinationId }: CompositeTarget, recording: NonNullable<DestinationRec['recording']>): void {
     const c = this.emu.store.compositions.get(compositionArn);
     if (!c?.destinations.some((d) => d.id === destinationId)) return; // purged meanwhile
     const next: CompositionRec = { ...c, destinations: c.destinations.map((d) => (d.id === destinationId ? { ...d, recording } : d)) };
@@ -324,12 +325,15 @@ export class CompositionRenderer {
 
   /** Recordings of `compositionArn` whose destination is over and which no ffmpeg writes any more get their closing files. */
   private closeRecordings(compositionArn: string): void {
+    const recordings = this.recordings.get(compositionArn);
+    if (!recordings) return;
     const c = this.emu.store.compositions.get(compositionArn);
-    for (const [key, recording] of this.recordings) {
-      if (!key.startsWith(`${compositionArn}/`) || recording.writers > 0) continue;
-      const d = c?.destinations.find((x) => x.id === recording.target.destinationId);
+    for (const [destinationId, recording] of recordings) {
+      if (recording.writers > 0) continue;
+      const d = c?.destinations.find((x) => x.id === destinationId);
       if (d && !over(d)) continue;
-      this.recordings.delete(key);
+      recordings.delete(destinationId);
+      if (recordings.size === 0) this.recordings.delete(compositionArn);
       const storageArn = (d?.configuration as { s3?: S3Settings } | undefined)?.s3?.storageConfigurationArn;
       const bucketName = storageArn ? this.emu.store.storages.get(storageArn)?.s3.bucketName : undefined;
       const outcome = d?.state === 'STOPPED' ? 'RECORDING_ENDED' : 'RECORDING_ENDED_WITH_FAILURE';
@@ -381,6 +385,9 @@ class Pipeline {
     private readonly emu: Emulator,
     /** The renderer that runs it: the publishers' media and the live directory. */
     private readonly renderer: CompositionRenderer,
+    /** The composition it draws, whose recordings are closed once it stops. */
+    readonly compositionArn: string,
+    /** Names its session description and its log lines: the composition's id and a serial number. */
     private readonly compositionId: string,
   ) {}
 

@@ -119,7 +119,7 @@ export class WhipIngest implements RtpSources, WhipMedia {
   /** Consumers of the publishers' media (the forwarder, the composition renderer): watchRtpSources. */
   private readonly watchers = new Set<RtpSourceWatcher>();
   private readonly presence: Presence;
-  readonly subscriptions: Subscriptions;
+  private readonly subscriptions: Subscriptions;
 
   constructor(
     private readonly emu: Emulator,
