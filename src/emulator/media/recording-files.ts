@@ -26,45 +26,77 @@ export function rfc3339(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+/** One segment of a media playlist, as its tags (which come before its URI) describe it. */
+export interface PlaylistSegment {
+  uri: string;
+  /** Its EXTINF duration (0 where there is none). */
+  seconds: number;
+  /** Its EXT-X-PROGRAM-DATE-TIME (ms), where one is written and parses. */
+  dateMs?: number;
+}
+
+const DATE_TAG = '#EXT-X-PROGRAM-DATE-TIME:';
+
+/**
+ * The one walk over a media playlist's lines: each segment in order, with the index of the line holding its
+ * EXT-X-PROGRAM-DATE-TIME (if it has one).
+ */
+function walkSegments(lines: readonly string[]): { segment: PlaylistSegment; dateLine?: number }[] {
+  const out: { segment: PlaylistSegment; dateLine?: number }[] = [];
+  let seconds = 0;
+  let dateLine: number | undefined;
+  lines.forEach((line, i) => {
+    if (line.startsWith(DATE_TAG)) dateLine = i;
+    else if (line.startsWith('#EXTINF:')) seconds = Number(/^#EXTINF:([\d.]+)/.exec(line)?.[1] ?? 0);
+    else if (line !== '' && !line.startsWith('#')) {
+      const segment: PlaylistSegment = { uri: line, seconds };
+      const dateMs = dateLine === undefined ? Number.NaN : Date.parse(lines[dateLine]!.slice(DATE_TAG.length));
+      if (!Number.isNaN(dateMs)) segment.dateMs = dateMs;
+      out.push(dateLine === undefined ? { segment } : { segment, dateLine });
+      seconds = 0;
+      dateLine = undefined;
+    }
+  });
+  return out;
+}
+
+/** The segments a media playlist lists, in order. */
+export function playlistSegments(playlist: string): PlaylistSegment[] {
+  return walkSegments(playlist.split('\n')).map(({ segment }) => segment);
+}
+
 /** Milliseconds of media a media playlist lists (the sum of its EXTINF durations); 0 when there is none. */
 export function playlistDurationMs(playlist: string): number {
-  let seconds = 0;
-  for (const m of playlist.matchAll(/^#EXTINF:([\d.]+)/gm)) seconds += Number(m[1]);
-  return Math.round(seconds * 1000);
+  return Math.round(playlistSegments(playlist).reduce((sum, s) => sum + s.seconds, 0) * 1000);
 }
 
 /**
- * `playlist` with every EXT-X-PROGRAM-DATE-TIME rewritten from `startMs` (the emulator-clock time of its
- * first media) plus the durations of the segments before it, in UTC with `Z` (ffmpeg writes the wall clock).
+ * `playlist` with each segment's EXT-X-PROGRAM-DATE-TIME replaced by `dateOf(segment)` in UTC with `Z`
+ * (left as it is where `dateOf` gives undefined). Segments are visited in order. ffmpeg writes the wall
+ * clock's date; the emulator's playlists follow its own clock.
  */
+export function redatePlaylist(playlist: string, dateOf: (segment: PlaylistSegment) => number | undefined): string {
+  const lines = playlist.split('\n');
+  for (const { segment, dateLine } of walkSegments(lines)) {
+    const ms = dateOf(segment);
+    if (dateLine !== undefined && ms !== undefined) lines[dateLine] = `${DATE_TAG}${new Date(ms).toISOString()}`;
+  }
+  return lines.join('\n');
+}
+
+/** `playlist` dated from `startMs` (the emulator-clock time of its first media) plus the durations of the segments before each. */
 export function restampProgramDateTime(playlist: string, startMs: number): string {
-  // A segment's tags (EXTINF, then the date ffmpeg writes) come before its URI; its duration counts from there.
   let elapsedSeconds = 0;
-  let segmentSeconds = 0;
-  return playlist
-    .split('\n')
-    .map((line) => {
-      if (line.startsWith('#EXT-X-PROGRAM-DATE-TIME:')) return `#EXT-X-PROGRAM-DATE-TIME:${new Date(startMs + Math.round(elapsedSeconds * 1000)).toISOString()}`;
-      const extinf = /^#EXTINF:([\d.]+)/.exec(line);
-      if (extinf) segmentSeconds = Number(extinf[1]);
-      else if (line !== '' && !line.startsWith('#')) {
-        elapsedSeconds += segmentSeconds;
-        segmentSeconds = 0;
-      }
-      return line;
-    })
-    .join('\n');
+  return redatePlaylist(playlist, ({ seconds }) => {
+    const ms = startMs + Math.round(elapsedSeconds * 1000);
+    elapsedSeconds += seconds;
+    return ms;
+  });
 }
 
-/**
- * `playlist` with every EXT-X-PROGRAM-DATE-TIME moved by `offsetMs` (ffmpeg writes the wall clock's date;
- * the emulator's clock is the wall clock plus an offset), in UTC with `Z`.
- */
+/** `playlist` with every EXT-X-PROGRAM-DATE-TIME moved by `offsetMs` (the emulator's clock is the wall clock plus an offset). */
 export function shiftProgramDateTime(playlist: string, offsetMs: number): string {
-  return playlist.replace(/^#EXT-X-PROGRAM-DATE-TIME:(.+)$/gm, (line, date: string) => {
-    const ms = Date.parse(date);
-    return Number.isNaN(ms) ? line : `#EXT-X-PROGRAM-DATE-TIME:${new Date(ms + offsetMs).toISOString()}`;
-  });
+  return redatePlaylist(playlist, ({ dateMs }) => (dateMs === undefined ? undefined : dateMs + offsetMs));
 }
 
 /** A multivariant playlist naming one rendition's media playlist. */
@@ -73,22 +105,40 @@ export function multivariantPlaylist(rendition: string, codecs: string, bandwidt
   return `#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-INDEPENDENT-SEGMENTS\n#EXT-X-STREAM-INF:BANDWIDTH=${bandwidth}${size},CODECS="${codecs}"\n${rendition}/${PLAYLIST}\n`;
 }
 
-/**
- * The metadata files' `media` block: the HLS rendition (unless `hls` is false: a thumbnail-only recording)
- * and, when kept, the thumbnails (User Guide, "JSON Metadata Files").
- */
-export function mediaBlock(rendition: string, thumbnails: ThumbnailStorage | undefined, durationMs?: number, hls = true): Record<string, unknown> {
+/** What a recording's metadata files report of its media (the `media` block). */
+export interface RecordedMediaBlock {
+  /** The HLS rendition's folder under media/hls. */
+  rendition: string;
+  thumbnails?: ThumbnailStorage;
+  /** Once the recording is over. */
+  durationMs?: number;
+  /** False for a thumbnail-only recording (no `hls`). */
+  hls?: boolean;
+  /**
+   * A composite recording's picture size: given with its rendition, and naming its thumbnails' folder
+   * (`resolutions`, `<width>x<height>`); an individual recording's thumbnails are named by rendition.
+   */
+  size?: { width: number; height: number };
+}
+
+/** The metadata files' `media` block: the HLS rendition and, when kept, the thumbnails (User Guide, "JSON Metadata Files"). */
+export function mediaBlock({ rendition, thumbnails, durationMs, hls = true, size }: RecordedMediaBlock): Record<string, unknown> {
+  const resolution = size && { resolution_width: size.width, resolution_height: size.height };
   const media: Record<string, unknown> = {};
   if (hls) {
     const block: Record<string, unknown> = {};
     if (durationMs !== undefined) block.duration_ms = durationMs;
-    media.hls = Object.assign(block, { path: HLS_PATH, playlist: MULTIVARIANT, renditions: [{ path: rendition, playlist: PLAYLIST }] });
+    media.hls = Object.assign(block, { path: HLS_PATH, playlist: MULTIVARIANT, renditions: [{ path: rendition, playlist: PLAYLIST, ...resolution }] });
   }
+  const pictures = size ? { resolutions: [{ path: thumbnailFolder(size), ...resolution }] } : { renditions: [{ path: rendition }] };
   // "available only when the thumbnail configuration's storage field includes SEQUENTIAL" (LATEST likewise)
-  if (thumbnails?.sequential) media.thumbnails = { path: THUMBNAILS, renditions: [{ path: rendition }] };
-  if (thumbnails?.latest) media.latest_thumbnail = { path: LATEST_THUMBNAIL, renditions: [{ path: rendition }] };
+  if (thumbnails?.sequential) media.thumbnails = { path: THUMBNAILS, ...pictures };
+  if (thumbnails?.latest) media.latest_thumbnail = { path: LATEST_THUMBNAIL, ...pictures };
   return media;
 }
+
+/** A composite recording's thumbnails' folder: the picture's size (the User Guide's example: `1280x720`). */
+export const thumbnailFolder = (size: { width: number; height: number }): string => `${size.width}x${size.height}`;
 
 /** Writes `body` at `relative` under the recording's directory, making the folders it needs. */
 export function writeRecordingFile(dir: string, relative: string, body: string): void {

@@ -15,7 +15,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  closingFile, HLS_PATH, LATEST_THUMBNAIL, MULTIVARIANT, multivariantPlaylist, PLAYLIST, playlistDurationMs, rfc3339, THUMBNAILS, thumbnailOutputs, writeRecordingFile, writeRecordingJson,
+  closingFile, HLS_PATH, mediaBlock, MULTIVARIANT, multivariantPlaylist, PLAYLIST, playlistDurationMs, playlistSegments, redatePlaylist, rfc3339, thumbnailFolder, thumbnailOutputs, writeRecordingFile, writeRecordingJson,
   type RecordingOutcome, type ThumbnailStorage,
 } from '../recording-files.js';
 
@@ -55,12 +55,6 @@ export interface CompositeTarget {
   onClosed: (outcome: RecordingOutcome, durationMs: number) => void;
 }
 
-/** A media playlist's segments as ffmpeg lists them, with the wall-clock date of each (where it wrote one). */
-interface Listed {
-  uri: string;
-  wallMs?: number;
-}
-
 export class CompositeRecording {
   private startedAt: number | undefined;
   private closed = false;
@@ -76,11 +70,6 @@ export class CompositeRecording {
     return renditionPath(this.target.rendition);
   }
 
-  /** The thumbnails' folder: the picture's size (the page's example: `1280x720`). */
-  private get size(): string {
-    return `${this.target.rendition.width}x${this.target.rendition.height}`;
-  }
-
   private get playlist(): string {
     return join(this.target.dir, HLS_PATH, this.rendition, PLAYLIST);
   }
@@ -91,20 +80,11 @@ export class CompositeRecording {
 
   /** The metadata files' fields, in the order of the page's examples. */
   private metadata(status: RecordingOutcome | 'RECORDING_STARTED', extra: { recording_ended_at?: string; duration_ms?: number } = {}): Record<string, unknown> {
-    const { width, height } = this.target.rendition;
     const out: Record<string, unknown> = { version: 'v1', stage_arn: this.target.stageArn };
     if (this.startedAt !== undefined) out.recording_started_at = rfc3339(this.startedAt);
     if (extra.recording_ended_at !== undefined) out.recording_ended_at = extra.recording_ended_at;
     out.recording_status = status;
-    const hls: Record<string, unknown> = {};
-    if (extra.duration_ms !== undefined) hls.duration_ms = extra.duration_ms;
-    Object.assign(hls, { path: HLS_PATH, playlist: MULTIVARIANT, renditions: [{ path: this.rendition, playlist: PLAYLIST, resolution_width: width, resolution_height: height }] });
-    const media: Record<string, unknown> = { hls };
-    const resolutions = [{ path: this.size, resolution_width: width, resolution_height: height }];
-    // "available only when the thumbnail configuration's storage field includes SEQUENTIAL" (LATEST likewise)
-    if (this.target.thumbnails?.sequential) media.thumbnails = { path: THUMBNAILS, resolutions };
-    if (this.target.thumbnails?.latest) media.latest_thumbnail = { path: LATEST_THUMBNAIL, resolutions };
-    out.media = media;
+    out.media = mediaBlock({ rendition: this.rendition, thumbnails: this.target.thumbnails, durationMs: extra.duration_ms, size: this.target.rendition });
     return out;
   }
 
@@ -127,7 +107,7 @@ export class CompositeRecording {
 
   /** The thumbnail outputs, each reading the frames `source` maps (one every targetIntervalSeconds). */
   thumbnailArgs(source: (which: 'sequential' | 'latest') => string[]): string[] {
-    return thumbnailOutputs(this.target.dir, this.size, this.target.thumbnails, source);
+    return thumbnailOutputs(this.target.dir, thumbnailFolder(this.target.rendition), this.target.thumbnails, source);
   }
 
   /**
@@ -140,13 +120,13 @@ export class CompositeRecording {
     if (mtime === this.seenMtime) return;
     this.seenMtime = mtime;
     const text = readFileSync(this.ffmpegPlaylist, 'utf8');
-    const listed = listSegments(text);
+    const listed = playlistSegments(text);
     if (listed.length === 0) return;
     // ffmpeg's wall-clock date, moved onto the emulator's clock as it runs now.
     const offset = this.target.now() - Date.now();
-    for (const { uri, wallMs } of listed) if (!this.stamps.has(uri)) this.stamps.set(uri, (wallMs ?? Date.now()) + offset);
+    for (const { uri, dateMs } of listed) if (!this.stamps.has(uri)) this.stamps.set(uri, (dateMs ?? Date.now()) + offset);
     if (this.startedAt === undefined) this.start();
-    writeFileSync(this.playlist, this.stamped(text));
+    writeFileSync(this.playlist, redatePlaylist(text, ({ uri }) => this.stamps.get(uri)));
   }
 
   /** Recording Start: recording-started.json and the multivariant playlist. */
@@ -156,23 +136,6 @@ export class CompositeRecording {
     writeRecordingJson(this.target.dir, 'events/recording-started.json', this.metadata('RECORDING_STARTED'));
     writeRecordingFile(this.target.dir, `${HLS_PATH}/${MULTIVARIANT}`, multivariantPlaylist(this.rendition, 'avc1.64001f,mp4a.40.2', bitrate + 128_000, `${width}x${height}`, framerate));
     this.target.onStarted();
-  }
-
-  /** ffmpeg's playlist with each segment's date on the emulator's clock. */
-  private stamped(text: string): string {
-    const out: string[] = [];
-    // A segment's tags come before its URI: its date goes where ffmpeg wrote its own.
-    let dateLine: number | undefined;
-    for (const line of text.split('\n')) {
-      if (line.startsWith('#EXT-X-PROGRAM-DATE-TIME:')) dateLine = out.length;
-      else if (line !== '' && !line.startsWith('#')) {
-        const date = this.stamps.get(line);
-        if (dateLine !== undefined && date !== undefined) out[dateLine] = `#EXT-X-PROGRAM-DATE-TIME:${new Date(date).toISOString()}`;
-        dateLine = undefined;
-      }
-      out.push(line);
-    }
-    return out.join('\n');
   }
 
   /**
@@ -199,18 +162,4 @@ export class CompositeRecording {
     rmSync(this.target.workDir, { recursive: true, force: true });
     this.target.onClosed(outcomeNow, duration_ms);
   }
-}
-
-/** The segments of a media playlist, each with the wall-clock EXT-X-PROGRAM-DATE-TIME written before it. */
-function listSegments(text: string): Listed[] {
-  const out: Listed[] = [];
-  let wallMs: number | undefined;
-  for (const line of text.split('\n')) {
-    if (line.startsWith('#EXT-X-PROGRAM-DATE-TIME:')) wallMs = Date.parse(line.slice('#EXT-X-PROGRAM-DATE-TIME:'.length));
-    else if (line !== '' && !line.startsWith('#')) {
-      out.push(wallMs === undefined || Number.isNaN(wallMs) ? { uri: line } : { uri: line, wallMs });
-      wallMs = undefined;
-    }
-  }
-  return out;
 }

@@ -126,7 +126,7 @@ export class Recorder {
     if (this.startedAt !== undefined) out.recording_started_at = rfc3339(this.startedAt);
     if (extra.recording_ended_at !== undefined) out.recording_ended_at = extra.recording_ended_at;
     out.recording_status = status;
-    out.media = mediaBlock(RENDITION, this.thumbnails, extra.duration_ms, this.recordsHls);
+    out.media = mediaBlock({ rendition: RENDITION, thumbnails: this.thumbnails, durationMs: extra.duration_ms, hls: this.recordsHls });
     return out;
   }
 
