@@ -74,6 +74,22 @@ describe('the WHIP endpoint (RFC 9725)', () => {
     expect(gone.status).toBe(404);
   });
 
+  it('the publish and subscribe routes take offers alike: preflight, POST only (405 naming the endpoint), and an offer with no audio or video section refused (400) before anyone joins', async () => {
+    const { stageArn, whip, token, participantId } = await stage('whip-offer-routes');
+    const dataOnly = offer('H264').replace('m=video 9 UDP/TLS/RTP/SAVPF 96', 'm=application 9 UDP/DTLS/SCTP webrtc-datachannel');
+    for (const [url, endpoint] of [[whip, 'WHIP'], [`${whip}/publish/${participantId}`, 'WHIP'], [`${whip}/subscribe/someone`, 'subscribe']] as const) {
+      const preflight = await fetch(url, { method: 'OPTIONS' });
+      expect([preflight.status, preflight.headers.get('allow'), preflight.headers.get('accept-post')], url).toEqual([204, 'OPTIONS, POST', 'application/sdp']);
+      const put = await fetch(url, { method: 'PUT', body: offer('H264'), headers: { 'content-type': 'application/sdp', authorization: `Bearer ${token}` } });
+      expect([put.status, put.headers.get('allow')], url).toEqual([405, 'OPTIONS, POST']);
+      expect(await put.text()).toContain(`the ${endpoint} endpoint takes POST, not PUT`);
+      const refused = await post(url, dataOnly, { 'content-type': 'application/sdp', authorization: `Bearer ${token}` });
+      expect(refused.status, url).toBe(400);
+      expect(await refused.text()).toContain('the offer has no audio or video section');
+    }
+    expect(await participantEvents(bed.api, stageArn, participantId)).toEqual([]);
+  });
+
   it('a token for another stage is refused at this stage\'s endpoint (403)', async () => {
     const a = await stage('whip-stage-a');
     const b = await stage('whip-stage-b');

@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Emulator } from '../domain/emulator.js';
 import { TokenError, tokenErrorCode } from '../domain/tokens.js';
 import { SESSION_PREFIX, WHIP_PREFIX, type WhipMedia } from '../media/whip/ingest.js';
-import { WhipError } from '../media/whip/webrtc.js';
+import { WhipError, type WhipAnswer } from '../media/whip/webrtc.js';
 import { ApiError } from '../state/errors.js';
 import { ROSTER_ROUTE, rosterReply } from './whip-roster.js';
 import { bearer, CORS, sdpOffer, type Reply } from './whip-wire.js';
@@ -31,10 +31,12 @@ export async function handleWhip(emu: Emulator, media: WhipMedia, req: IncomingM
     answer = await emu.run(() => {
       if (roster) return rosterReply(emu, req, roster[1]!, (p) => media.onWebRtc(p));
       if (sessionId !== undefined) return onSession(media, req, sessionId);
-      if (!route) return onPublish(media, req, path.slice(WHIP_PREFIX.length + 1), body);
+      // A WHIP publish at the endpoint itself (RFC 9725), or at `<whip_url>/publish/<participantId>` naming the token's participant.
+      if (!route) return onOffer(req, body, 'WHIP', (token, offer) => media.publish(path.slice(WHIP_PREFIX.length + 1), token, offer));
       const [, host, verb, participantId] = route as unknown as [string, string, string, string];
-      if (verb === 'subscribe') return onSubscribe(media, req, host, decodeURIComponent(participantId), body);
-      return onPublish(media, req, host, body, decodeURIComponent(participantId));
+      const named = decodeURIComponent(participantId);
+      if (verb === 'subscribe') return onOffer(req, body, 'subscribe', (token, offer) => media.subscribe(host, token, offer, named));
+      return onOffer(req, body, 'WHIP', (token, offer) => media.publish(host, token, offer, named));
     });
   } catch (error) {
     const e = asWhipError(emu, error);
@@ -46,38 +48,19 @@ export async function handleWhip(emu: Emulator, media: WhipMedia, req: IncomingM
   res.end(answer.body);
 }
 
-/** A WHIP publish: at the endpoint itself (RFC 9725), or at `<whip_url>/publish/<participantId>` naming the token's participant. */
-async function onPublish(media: WhipMedia, req: IncomingMessage, host: string, body: Buffer, participantId?: string): Promise<Reply> {
-  if (req.method === 'OPTIONS') return preflight();
-  const { token, offer } = postedOffer(req, body, 'WHIP');
-  const answer = await media.publish(host, token, offer, participantId);
-  return {
-    status: 201,
-    headers: { 'Content-Type': 'application/sdp', Location: answer.sessionUrl, 'Access-Control-Expose-Headers': 'Location' },
-    body: answer.sdp,
-  };
-}
-
-/** `POST <whip_url>/subscribe/<publisherId>` (and its preflight). */
-async function onSubscribe(media: WhipMedia, req: IncomingMessage, host: string, publisherId: string, body: Buffer): Promise<Reply> {
-  if (req.method === 'OPTIONS') return preflight();
-  const { token, offer } = postedOffer(req, body, 'subscribe');
-  const answer = await media.subscribe(host, token, offer, publisherId);
-  return { status: 201, headers: { 'Content-Type': 'application/sdp', Location: answer.sessionUrl }, body: answer.sdp };
-}
-
 const POST_ALLOW = 'OPTIONS, POST';
 
-/** The answer to OPTIONS on an endpoint that takes offers. */
-function preflight(): Reply {
-  return { status: 204, headers: { Allow: POST_ALLOW, 'Accept-Post': 'application/sdp' } };
-}
-
-/** The Bearer token and the SDP offer of a POST to the `endpoint` endpoint (any other method is refused). */
-function postedOffer(req: IncomingMessage, body: Buffer, endpoint: string): { token: string; offer: string } {
+/**
+ * An endpoint that takes offers (publish or subscribe): its preflight, or the POSTed offer (Bearer token,
+ * SDP) handed to `answer`, whose session is 201 with the SDP answer and the session's Location (exposed to
+ * pages by CORS). Any other method is refused.
+ */
+async function onOffer(req: IncomingMessage, body: Buffer, endpoint: string, answer: (token: string, offer: string) => Promise<WhipAnswer>): Promise<Reply> {
+  if (req.method === 'OPTIONS') return { status: 204, headers: { Allow: POST_ALLOW, 'Accept-Post': 'application/sdp' } };
   if (req.method !== 'POST') throw new WhipError(405, `the ${endpoint} endpoint takes POST, not ${req.method}`, { Allow: POST_ALLOW });
   const token = bearer(req);
-  return { token, offer: sdpOffer(req, body) };
+  const session = await answer(token, sdpOffer(req, body));
+  return { status: 201, headers: { 'Content-Type': 'application/sdp', Location: session.sessionUrl }, body: session.sdp };
 }
 
 /** OPTIONS or DELETE on a session's Location: a WHIP publish's or a subscription's. */

@@ -18,9 +18,9 @@ import { MediaMeter, type MediaStats } from './meter.js';
 import { Presence } from '../../domain/presence.js';
 import type { MediaKind, RtpListener, RtpSource, RtpSources, RtpSourceWatcher } from './rtp-source.js';
 import { Recorder, type PayloadTypes, type RecordedMedia } from './recorder.js';
-import { asDtlsServer, narrowOffer, offeredMedia } from './sdp.js';
+import { asDtlsServer, narrowOffer } from './sdp.js';
 import { Subscriptions, type WhipSubscriber } from './subscribe.js';
-import { answerOffer, loadDatachannel, releaseDatachannel, WhipError, type WhipAnswer } from './webrtc.js';
+import { answerOffer, loadDatachannel, offeredAudioVideo, releaseDatachannel, WhipError, type WhipAnswer } from './webrtc.js';
 
 export const WHIP_PREFIX = '/whip';
 /** A session's URL is `<emulator>/whip/session/<id>`, for a publish and a subscription alike. */
@@ -213,8 +213,7 @@ export class WhipIngest implements RtpSources, WhipMedia {
 
   /** A WHIP publish: at the endpoint itself (RFC 9725), or at `<whip_url>/publish/<participantId>` naming the token's participant. */
   async publish(host: string, token: string, offer: string, participantId?: string): Promise<WhipAnswer> {
-    const media = offeredMedia(offer).filter((m) => m.kind === 'audio' || m.kind === 'video');
-    if (media.length === 0) throw new WhipError(400, 'the offer has no audio or video section');
+    const media = offeredAudioVideo(offer);
 
     const { stage, grant } = admit(this.emu, token);
     if (host !== '' && host !== stage.host) throw new WhipError(403, `this token is for stage ${stage.arn}, whose WHIP endpoint is ${this.url}${WHIP_PREFIX}/${stage.host}`);

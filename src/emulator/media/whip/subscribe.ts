@@ -13,8 +13,8 @@ import { participantKey, type Op, type ParticipantRec } from '../../state/store.
 import { Forwarder, asksForKeyframe, type Sink, type Subscription } from './forward.js';
 import type { MediaKind } from './rtp-source.js';
 import type { Presence } from '../../domain/presence.js';
-import { asDtlsServer, offeredMedia, type OfferedMedia } from './sdp.js';
-import { answerOffer, loadDatachannel, WhipError, type WhipAnswer } from './webrtc.js';
+import { asDtlsServer, type OfferedMedia } from './sdp.js';
+import { answerOffer, loadDatachannel, offeredAudioVideo, WhipError, type WhipAnswer } from './webrtc.js';
 
 export interface WhipSubscriber {
   sessionUrl: string;
@@ -88,8 +88,7 @@ export class Subscriptions {
 
   /** `POST <whip_url>/subscribe/<publisherId>`, once the route has read the token and the offer. */
   async subscribe(host: string, token: string, offer: string, publisherId: string): Promise<WhipAnswer> {
-    const media = offeredMedia(offer).filter((m) => m.kind === 'audio' || m.kind === 'video');
-    if (media.length === 0) throw new WhipError(400, 'the offer has no audio or video section');
+    const media = offeredAudioVideo(offer);
     const { stage, grant } = admit(this.emu, token);
     if (host !== stage.host) throw new WhipError(403, `this token is for stage ${stage.arn}, whose WHIP endpoint ends in /whip/${stage.host}`);
     const postedAt = Date.now();

@@ -1,8 +1,9 @@
 // What the emulator's two media engines share (WHIP publish, ingest.ts; subscribe, subscribe.ts): their
-// refusals, and libdatachannel (node-datachannel), loaded once, when the first offer arrives. Their HTTP
+// refusals, the offer's media sections they read, and libdatachannel (node-datachannel), loaded once, when the first offer arrives. Their HTTP
 // routes are the front's (src/emulator/http/whip-routes.ts).
 import type { PeerConnection } from 'node-datachannel';
 import type { Emulator } from '../../domain/emulator.js';
+import { offeredMedia, type OfferedMedia } from './sdp.js';
 
 /** A refusal, with the HTTP status (and headers, and for the JSON routes the service's error code) it is answered with. */
 export class WhipError extends Error {
@@ -15,6 +16,13 @@ export class WhipError extends Error {
   ) {
     super(message);
   }
+}
+
+/** The offer's audio and video sections; refused (400) when it has neither. */
+export function offeredAudioVideo(offer: string): OfferedMedia[] {
+  const media = offeredMedia(offer).filter((m) => m.kind === 'audio' || m.kind === 'video');
+  if (media.length === 0) throw new WhipError(400, 'the offer has no audio or video section');
+  return media;
 }
 
 /** What a media engine answers an offer with: its session's URL (the Location) and the SDP answer. */
