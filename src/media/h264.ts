@@ -38,7 +38,12 @@ export function nalUnits(payload: Uint8Array): { type: number; unit?: Uint8Array
 /** Whether an H.264 RTP packet begins a key frame: its parameter sets (SPS) or the start of an IDR picture. */
 export function beginsKeyframe(data: Uint8Array): boolean {
   const rtp = parseRtp(data);
-  return rtp !== undefined && nalUnits(rtp.payload).some((n) => n.type === NAL_SPS || n.type === NAL_IDR);
+  return rtp !== undefined && payloadBeginsKeyframe(rtp.payload);
+}
+
+/** `beginsKeyframe` for the payload of an RTP packet already parsed. */
+export function payloadBeginsKeyframe(payload: Uint8Array): boolean {
+  return nalUnits(payload).some((n) => n.type === NAL_SPS || n.type === NAL_IDR);
 }
 
 class BitReader {

@@ -7,7 +7,7 @@
 // but take consecutive RTP timestamps (1/90000 s apart) ending at the newest picture's own timestamp. The
 // decoder gets every picture it needs to decode the newest one, and the stream's timeline starts now, in
 // step with its audio and the packets that follow live, instead of one group of pictures in the past.
-import { beginsKeyframe } from './h264.js';
+import { payloadBeginsKeyframe } from './h264.js';
 import { parseRtp } from './rtp.js';
 
 /**
@@ -17,26 +17,34 @@ import { parseRtp } from './rtp.js';
  */
 export const MAX_GOP_PACKETS = 600;
 
+interface Kept {
+  /** A copy of the packet as it arrived. */
+  data: Uint8Array;
+  /** Its RTP timestamp, read once as it arrived. */
+  timestamp: number;
+}
+
 export class LastGop {
-  /** Copies of the packets since the last key frame; empty while there is none (or it grew too long). */
-  private packets: Uint8Array[] = [];
+  /** The packets since the last key frame; empty while there is none (or it grew too long). */
+  private packets: Kept[] = [];
   /** The RTP timestamp of the newest picture seen, and where its packets begin in `packets`. */
   private pictureTimestamp: number | undefined;
   private pictureStart = 0;
 
-  /** A packet of the stream as it arrives (RTCP and anything that is not RTP are ignored). */
+  /** A packet of the stream as it arrives (RTCP and anything that is not RTP are ignored); its header is parsed once, here. */
   push(data: Uint8Array): void {
     const rtp = parseRtp(data);
     if (!rtp) return;
-    if (rtp.timestamp !== this.pictureTimestamp) {
-      this.pictureTimestamp = rtp.timestamp;
+    const { timestamp } = rtp;
+    if (timestamp !== this.pictureTimestamp) {
+      this.pictureTimestamp = timestamp;
       this.pictureStart = this.packets.length;
     }
     // A key frame's parameter sets and its IDR slices share a timestamp: the group starts at the first of them.
-    if (beginsKeyframe(data) && !(this.pictureStart === 0 && this.packets.length > 0)) {
+    if (payloadBeginsKeyframe(rtp.payload) && !(this.pictureStart === 0 && this.packets.length > 0)) {
       this.packets = this.packets.slice(this.pictureStart);
       this.pictureStart = 0;
-      this.packets.push(Uint8Array.from(data));
+      this.packets.push({ data: Uint8Array.from(data), timestamp });
       return;
     }
     if (this.packets.length === 0) return; // no key frame yet to start from
@@ -45,31 +53,27 @@ export class LastGop {
       this.pictureStart = 0;
       return;
     }
-    this.packets.push(Uint8Array.from(data));
+    this.packets.push({ data: Uint8Array.from(data), timestamp });
   }
 
   /** The group of pictures to send a new decoder first, squashed in time (see above); empty when none is kept. */
   replay(): Uint8Array[] {
-    if (this.packets.length === 0) return [];
-    const timestamps: number[] = [];
-    for (const packet of this.packets) {
-      const t = timestampOf(packet);
-      if (timestamps[timestamps.length - 1] !== t) timestamps.push(t);
-    }
-    const newest = timestamps[timestamps.length - 1]!;
+    const last = this.packets[this.packets.length - 1];
+    if (!last) return [];
+    let pictures = 0;
+    this.packets.forEach((p, i) => {
+      if (i === 0 || p.timestamp !== this.packets[i - 1]!.timestamp) pictures++;
+    });
     let picture = -1;
     let previous: number | undefined;
-    return this.packets.map((packet) => {
-      const t = timestampOf(packet);
-      if (t !== previous) {
+    return this.packets.map(({ data, timestamp }) => {
+      if (timestamp !== previous) {
         picture++;
-        previous = t;
+        previous = timestamp;
       }
-      const copy = Uint8Array.from(packet);
-      new DataView(copy.buffer).setUint32(4, (newest - (timestamps.length - 1 - picture)) >>> 0);
+      const copy = Uint8Array.from(data);
+      new DataView(copy.buffer).setUint32(4, (last.timestamp - (pictures - 1 - picture)) >>> 0);
       return copy;
     });
   }
 }
-
-const timestampOf = (packet: Uint8Array): number => new DataView(packet.buffer, packet.byteOffset).getUint32(4);

@@ -13,7 +13,9 @@
 // a publisher's media starts, stops, or its video pauses; when it differs, ffmpeg is restarted with the
 // new graph (inputs cannot be added to a running ffmpeg), and the outputs go on from where they were. The
 // new ffmpeg is handed each video's packets since its last key frame first (media/last-gop.ts), so that it
-// decodes every input at once instead of waiting for each publisher's next key frame.
+// decodes every input at once instead of waiting for each publisher's next key frame. Those packets are
+// kept only for publishers on a stage with a composition to draw: the first ffmpeg of a composition asks
+// its publishers for a key frame instead.
 import type { ChildProcess } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -97,8 +99,10 @@ export class CompositionRenderer {
   private readonly sources = new Map<string, RtpSource>();
   /** When each WHIP publisher's last video packet came (Date.now()). */
   private readonly lastVideo = new Map<string, number>();
-  /** Each WHIP publisher's video since its last key frame, replayed first to each new ffmpeg. */
+  /** The video since its last key frame of each WHIP publisher on a stage in `composing`, replayed first to each new ffmpeg. */
   private readonly gops = new Map<string, LastGop>();
+  /** The stages with a composition being drawn, as of the last refresh. */
+  private composing = new Set<string>();
   /** Publishers whose video was flowing at the last look (a change re-lays the output). */
   private readonly flowing = new Set<string>();
   private readonly pipelines = new Map<string, Pipeline>();
@@ -120,8 +124,7 @@ export class CompositionRenderer {
       added: (source) => {
         const key = participantKey({ sessionId: source.sessionId, id: source.participantId });
         this.sources.set(key, source);
-        const gop = new LastGop();
-        this.gops.set(key, gop);
+        if (this.composing.has(source.stageArn)) this.gops.set(key, new LastGop());
         // Its video is expected: the first packets follow the connection by milliseconds, so it is drawn as
         // video from the start (a placeholder would be replaced by the first packets, one restart more), and
         // becomes a stopped video only if none comes within VIDEO_STOPPED_MS.
@@ -129,7 +132,7 @@ export class CompositionRenderer {
         source.listen((kind, data) => {
           if (kind !== 'video') return;
           this.lastVideo.set(key, Date.now());
-          gop.push(data);
+          this.gops.get(key)?.push(data);
         });
         this.schedule();
       },
@@ -185,8 +188,9 @@ export class CompositionRenderer {
   private refresh(): void {
     if (this.closed) return;
     const seen = new Set<string>();
-    for (const c of this.emu.store.compositions.values()) {
-      if (c.state !== 'ACTIVE' || !c.destinations.some(running)) continue;
+    const drawn = [...this.emu.store.compositions.values()].filter((c) => c.state === 'ACTIVE' && c.destinations.some(running));
+    this.keepGopsOf(new Set(drawn.map((c) => c.stageArn)));
+    for (const c of drawn) {
       for (const scene of this.scenes(c)) {
         const key = `${c.arn} ${scene.encoder}`;
         seen.add(key);
@@ -212,6 +216,15 @@ export class CompositionRenderer {
 
   private readonly liveIds = new Set<string>();
   private pipelineCount = 0;
+
+  /** Keeps the last group of pictures of the publishers on `stages` (the stages with a composition), and of no others. */
+  private keepGopsOf(stages: Set<string>): void {
+    this.composing = stages;
+    for (const [key, source] of this.sources) {
+      if (!stages.has(source.stageArn)) this.gops.delete(key);
+      else if (!this.gops.has(key)) this.gops.set(key, new LastGop());
+    }
+  }
 
   /** What `c` shows now, one scene for each encoder configuration its running destinations name. */
   private scenes(c: CompositionRec): Scene[] {
