@@ -5,7 +5,7 @@
 // One emulator and one set of publishers serve every case; each case waits for the frame it expects.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { centreOf, layoutTiles, type LayoutParticipant, type LayoutSpec } from '../../src/composition/layout.js';
@@ -192,6 +192,12 @@ async function newestSegmentNumber(playback: string): Promise<number> {
   return Math.max(-1, ...[...text.matchAll(/(\d+)\.ts$/gm)].map((m) => Number(m[1])));
 }
 
+/** The emulator's clock now (ms): what its recordings, playlists, events and token checks follow. */
+async function emulatorNow(): Promise<number> {
+  const res = await fetch(`${bed.emu.url}/_ivsrt/status`, { headers: adminHeaders(bed.emu.url) });
+  return Date.parse(((await res.json()) as { clock: { now: string } }).clock.now);
+}
+
 async function stopComposition(arn: string): Promise<void> {
   await bed.api('StopComposition', { arn });
 }
@@ -370,6 +376,7 @@ describe.skipIf(noFfmpeg)('server-side composition of real publishers', () => {
       },
     });
     const start = async (destinations: unknown[]) => (await bed.api('StartComposition', { stageArn, layout, destinations })).composition;
+    const beforeStart = await emulatorNow();
     const [recorded, failing] = await Promise.all([
       start([{ channel: { channelArn: CHANNEL, encoderConfigurationArn: encoderArn } }, s3Destination(recordedEncoder)]),
       start([s3Destination(encoderArn)]),
@@ -382,7 +389,6 @@ describe.skipIf(noFfmpeg)('server-side composition of real publishers', () => {
     const renditionPath = `180p${FRAMERATE}-${encoderId}`;
     const rendition = join(dir, 'media', 'hls', renditionPath);
     const recordedSegments = () => (existsSync(join(rendition, 'playlist.m3u8')) ? (readFileSync(join(rendition, 'playlist.m3u8'), 'utf8').match(/^\d+\.ts$/gm)?.length ?? 0) : 0);
-    // Composite Recording Start comes once the first segment is listed, no sooner.
     const startEvent = await until('Composite Recording Start', async () => (await logged(recorded.arn)).find((e) => e.detail.event_name === 'Composite Recording Start'), 40_000);
     expect(recordedSegments()).toBeGreaterThanOrEqual(1);
     await until('two recorded segments', async () => (recordedSegments() >= 2 ? true : undefined), 40_000);
@@ -409,11 +415,18 @@ describe.skipIf(noFfmpeg)('server-side composition of real publishers', () => {
     const playlist = readFileSync(join(rendition, 'playlist.m3u8'), 'utf8');
     expect(playlist).toMatch(/^#EXT-X-PLAYLIST-TYPE:VOD$/m);
     expect(playlist.trimEnd().endsWith('#EXT-X-ENDLIST')).toBe(true);
-    // EXT-X-PROGRAM-DATE-TIME on the emulator's clock, in UTC with Z: the first segment began before the recording was seen to start.
+    // EXT-X-PROGRAM-DATE-TIME on the emulator's clock, in UTC with Z: the first segment began after the
+    // composition was started and before the recording was seen to start.
     const dates = [...playlist.matchAll(/^#EXT-X-PROGRAM-DATE-TIME:(.+)$/gm)].map((m) => m[1]!);
     expect(dates.length).toBeGreaterThan(0);
     for (const date of dates) expect(date).toMatch(/^2031-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
-    expect(Date.parse(dates[0]!)).toBeLessThan(Date.parse(started.recording_started_at) + 1_000);
+    const firstSegmentAt = Date.parse(dates[0]!);
+    expect(firstSegmentAt).toBeGreaterThanOrEqual(beforeStart);
+    expect(firstSegmentAt).toBeLessThan(Date.parse(started.recording_started_at) + 1_000);
+    // Composite Recording Start comes once the first segment is written, no sooner: recording-started.json,
+    // written with the event, is newer than that segment (the filesystem orders the two writes).
+    const firstSegment = join(rendition, playlist.match(/^\d+\.ts$/m)![0]);
+    expect(statSync(join(dir, 'events', 'recording-started.json')).mtimeMs, 'recording-started.json written after the first segment').toBeGreaterThan(statSync(firstSegment).mtimeMs);
     expect(ended).toEqual({
       version: 'v1',
       stage_arn: stageArn,
@@ -455,23 +468,29 @@ describe.skipIf(noFfmpeg)('server-side composition of real publishers', () => {
     expect((await bed.api('GetComposition', { arn: failing.arn })).composition.state).toBe('FAILED');
   });
 
-  it('an ffmpeg that dies is started again on fresh ports: the live output goes on with the same layout', async () => {
+  it('an ffmpeg that dies is started again on fresh ports: the live output goes on with the same layout; once a new one has run well its restarts count from 0, so a composition outlives more deaths than the 3 restarts in a row it is allowed', async () => {
     const layout = { grid: { gridGap: 2 } };
     const { arn, playback } = await startComposition(layout);
     const expected = expectedTiles(layout, publishers);
     await showing(playback, expected);
     const id = arn.split('/').pop()!;
-    const first = await until("the composition's ffmpeg", async () => rendererPid(id));
-    const listed = await newestSegmentNumber(playback);
-    process.kill(first, 'SIGKILL');
-    await until('another ffmpeg for the composition', async () => {
-      const pid = rendererPid(id);
-      return pid !== undefined && pid !== first ? pid : undefined;
-    });
-    await until('a segment written after the first ffmpeg died', async () => ((await newestSegmentNumber(playback)) > listed ? true : undefined));
+    const resets = () => bed.emu.output().match(new RegExp(`composition ${id}-\\d+: ffmpeg has drawn .* its restarts count from 0`, 'g'))?.length ?? 0;
+    let pid = await until("the composition's ffmpeg", async () => rendererPid(id));
+    // One death more than the restarts allowed in a row, each once the ffmpeg before it has run well.
+    const DEATHS = 4;
+    for (let death = 1; death <= DEATHS; death++) {
+      const listed = await newestSegmentNumber(playback);
+      const dying = pid;
+      process.kill(dying, 'SIGKILL');
+      pid = await until(`ffmpeg number ${death + 1} for the composition`, async () => {
+        const next = rendererPid(id);
+        return next !== undefined && next !== dying ? next : undefined;
+      });
+      await until(`a segment written after ffmpeg number ${death} died`, async () => ((await newestSegmentNumber(playback)) > listed ? true : undefined));
+      if (death < DEATHS) await until(`ffmpeg number ${death + 1} to run well`, async () => (resets() >= death ? true : undefined), 60_000);
+    }
     await showing(playback, expected);
-    expect(bed.emu.output()).toContain(`composition ${id}-`);
-    expect(bed.emu.output()).toMatch(/ffmpeg exited with SIGKILL/);
+    expect(bed.emu.output().match(new RegExp(`composition ${id}-\\d+: ffmpeg exited with SIGKILL`, 'g'))).toHaveLength(DEATHS);
     await stopComposition(arn);
   });
 
@@ -490,8 +509,7 @@ describe.skipIf(noFfmpeg)('server-side composition of real publishers', () => {
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'secp384r1' });
     const key = (await bed.api('ImportPublicKey', { publicKeyMaterial: publicKey.export({ type: 'spki', format: 'pem' }) })).publicKey;
     // Signed on the emulator's clock (it runs in 2031), which the token's times are checked against.
-    const probe = (await bed.api('CreateParticipantToken', { stageArn, duration: 60 })).participantToken;
-    const now = Math.floor(new Date(probe.expirationTime).getTime() / 1000) - 3600;
+    const now = Math.floor((await emulatorNow()) / 1000);
     const sign = (attributes: Record<string, string>) =>
       signEs384({ alg: 'ES384', typ: 'JWT', kid: key.arn }, {
         exp: now + 3600, iat: now, jti: 'swapper', resource: stageArn, topic: stageArn.split('/')[1], events_url: stage.endpoints.events,

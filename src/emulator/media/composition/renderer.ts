@@ -45,6 +45,12 @@ const SETTLE_MS = 150;
 const STOP_GRACE_MS = 800;
 /** How many times in a row an ffmpeg that dies drawing one scene is started again. */
 const MAX_RESTARTS = 3;
+/**
+ * An ffmpeg that has encoded this many seconds of picture (counted in frames, from its progress report)
+ * runs well: its scene's restarts count from 0 again, so a long composition survives an occasional crash
+ * while one that keeps failing is still left after MAX_RESTARTS.
+ */
+const HEALTHY_SECONDS = 5;
 
 export interface RendererOptions {
   /** Where live output goes (one directory per composition), served at /playback/<compositionId>/; made when first needed. */
@@ -433,7 +439,8 @@ class Pipeline {
     }
     if (scene.outputs.length === 0) return;
     const renderer = this.renderer;
-    const args = ['-hide_banner', '-loglevel', 'error', '-nostdin'];
+    // The progress report (key=value lines on stdout) counts the frames encoded: see HEALTHY_SECONDS.
+    const args = ['-hide_banner', '-loglevel', 'error', '-nostdin', '-progress', 'pipe:1'];
     let work: string | undefined;
     const unprimed: RtpSource[] = [];
     if (scene.streams.length > 0) {
@@ -494,12 +501,24 @@ class Pipeline {
       '-c:a', 'aac', '-b:a', '128k', '-ar', '48000', '-ac', '2',
     );
     args.push(...outputArgs(scene.outputs), ...thumbnails);
-    const child = spawnTied(ffmpeg, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawnTied(ffmpeg, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.ffmpeg = child;
     this.writing = scene.outputs.flatMap((o) => (o.kind === 'recording' ? [o.recording] : []));
     for (const recording of this.writing) recording.writers++;
     let errors = '';
     child.stderr!.on('data', (c: Buffer) => (errors = (errors + c.toString()).slice(-2000)));
+    const healthyFrames = scene.framerate * HEALTHY_SECONDS;
+    let healthy = false;
+    // Read to the end whatever it says, so that the pipe never fills and holds ffmpeg up.
+    child.stdout!.on('data', (c: Buffer) => {
+      if (healthy || this.ffmpeg !== child) return;
+      const frames = Math.max(0, ...[...c.toString().matchAll(/^frame=(\d+)/gm)].map((m) => Number(m[1])));
+      if (frames < healthyFrames) return;
+      healthy = true;
+      if (this.restarts.count === 0) return;
+      this.emu.log(`composition ${this.compositionId}: ffmpeg has drawn ${HEALTHY_SECONDS} s since it was started again; its restarts count from 0`);
+      this.restarts = { key: '', count: 0 };
+    });
     child.once('exit', (code, signal) => {
       if (this.ffmpeg !== child || this.stopped || !(code || signal)) return;
       this.emu.log(`composition ${this.compositionId}: ffmpeg exited with ${code ?? signal}: ${errors.trim().split('\n').slice(-3).join(' / ')}`);
