@@ -8,8 +8,8 @@ import { join } from 'node:path';
 export const HLS_PATH = 'media/hls';
 export const MULTIVARIANT = 'multivariant.m3u8';
 export const PLAYLIST = 'playlist.m3u8';
-export const THUMBNAILS = 'media/thumbnails';
-export const LATEST_THUMBNAIL = 'media/latest_thumbnail';
+const THUMBNAILS = 'media/thumbnails';
+const LATEST_THUMBNAIL = 'media/latest_thumbnail';
 
 /** The User Guide's `recording_status` values once a recording is over. */
 export type RecordingOutcome = 'RECORDING_ENDED' | 'RECORDING_ENDED_WITH_FAILURE' | 'RECORDING_START_FAILED';

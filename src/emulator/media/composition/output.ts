@@ -11,10 +11,11 @@ import type { CompositeRecording } from './composite-recording.js';
 /** Where the emulator serves the channel destination's live output (http/playback.ts). */
 export const PLAYBACK_PREFIX = '/playback/';
 
-/** The playback URL of a composition's live output on an emulator at `url`. */
-export const playbackUrl = (url: string, compositionId: string): string => `${url}${PLAYBACK_PREFIX}${compositionId}/live.m3u8`;
+const LIVE_PLAYLIST = 'live.m3u8';
 
-export const LIVE_PLAYLIST = 'live.m3u8';
+/** The playback URL of a composition's live output on an emulator at `url`. */
+export const playbackUrl = (url: string, compositionId: string): string => `${url}${PLAYBACK_PREFIX}${compositionId}/${LIVE_PLAYLIST}`;
+
 /** Seconds per live segment (and between key frames): short, so a new layout reaches a player soon. */
 export const LIVE_SEGMENT_SECONDS = 0.5;
 /** Ten seconds of segments. */
@@ -39,7 +40,7 @@ function slave(options: Record<string, string | number>, path: string): string {
   return `[${Object.entries(options).map(([k, v]) => `${k}=${v}`).join(':')}]${path}`;
 }
 
-export function teeSlave(output: OutputTarget): string {
+function teeSlave(output: OutputTarget): string {
   if (output.kind === 'recording') {
     const { options, path } = output.recording.hlsSlave();
     mkdirSync(join(path, '..'), { recursive: true });

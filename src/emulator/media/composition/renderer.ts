@@ -59,7 +59,7 @@ export interface RendererOptions {
   s3Dir?: string;
 }
 
-export interface Scene {
+interface Scene {
   key: string;
   /** The encoder configuration this scene is encoded with (its ARN; '' for the defaults). */
   encoder: string;

@@ -37,7 +37,7 @@ export interface MediaLimits {
   maxDownloadBitrate: number;
 }
 
-export const MEDIA_LIMITS: MediaLimits = { maxBitrate: 8_500_000, maxLongSide: 1280, maxShortSide: 720, maxDownloadBitrate: 8_500_000 };
+const MEDIA_LIMITS: MediaLimits = { maxBitrate: 8_500_000, maxLongSide: 1280, maxShortSide: 720, maxDownloadBitrate: 8_500_000 };
 
 /** The codecs a stage accepts, by media kind (encoding names as in SDP rtpmap, upper case). */
 const ACCEPTED_CODECS: Record<string, string> = { video: 'H264', audio: 'OPUS' };

@@ -58,7 +58,7 @@ const NUDGE_EVERY_MS = 100;
  * `playlist` with the media playlist `part` appended after a discontinuity (its init segment and
  * segments), still one VOD playlist with the longest target duration of the two.
  */
-export function appendPart(playlist: string, part: string): string {
+function appendPart(playlist: string, part: string): string {
   const target = (text: string) => Number(/^#EXT-X-TARGETDURATION:(\d+)/m.exec(text)?.[1] ?? 0);
   const body = part.slice(part.indexOf('#EXT-X-MAP:')).replace(/#EXT-X-ENDLIST\s*$/, '');
   const head = playlist.replace(/#EXT-X-ENDLIST\s*$/, '').replace(/^#EXT-X-TARGETDURATION:\d+/m, `#EXT-X-TARGETDURATION:${Math.max(target(playlist), target(part))}`);
