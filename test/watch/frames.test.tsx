@@ -7,7 +7,7 @@ import { diffSnapshots } from '../../src/watch/diff.js';
 import { emptySnapshot, type WatchSnapshot } from '../../src/watch/model.js';
 import { Poller } from '../../src/watch/poller.js';
 import { App } from '../../src/watch/ui/App.js';
-import { WatchStore } from '../../src/watch/ui/store.js';
+import { NOTE_DELAY_MS, WatchStore } from '../../src/watch/ui/store.js';
 import { renderAt } from './ink-render.js';
 
 const STAGE_ARN = 'arn:aws:ivs:us-east-1:123456789012:stage/frames';
@@ -61,7 +61,7 @@ function watch() {
 }
 
 describe('frames of the full screen', () => {
-  it("draws the emulator's events with the next poll, not one frame each", async () => {
+  it("draws the emulator's events with a poll that lands within half a second, not one frame each", async () => {
     const { poller, store, view } = watch();
     poller.land(stageWith('alice'));
     await drawn();
@@ -71,7 +71,7 @@ describe('frames of the full screen', () => {
     store.note('event Participant Joined: bob (pid-bob)', 'good');
     await drawn();
     store.note('event Participant Published: bob (pid-bob)', 'good');
-    await vi.advanceTimersByTimeAsync(INTERVAL_MS - 1);
+    await vi.advanceTimersByTimeAsync(NOTE_DELAY_MS - 1);
     await drawn();
     expect(view.frameCount()).toBe(frames);
     expect(view.lastFrame()).not.toContain('Participant Joined');
@@ -85,19 +85,22 @@ describe('frames of the full screen', () => {
     expect(frame).toMatch(/bob \(pid-bob\) joined/);
   });
 
-  it('draws a note on its own once it has waited an interval without a poll', async () => {
+  it('draws notes on their own, all in one frame, once the first has waited half a second without a poll', async () => {
+    expect(NOTE_DELAY_MS).toBeLessThan(INTERVAL_MS);
     const { poller, store, view } = watch();
     poller.land(stageWith('alice'));
     await drawn();
     const frames = view.frameCount();
 
     store.note('event Participant Left: alice (pid-alice)', 'warn');
-    await vi.advanceTimersByTimeAsync(INTERVAL_MS - 1);
+    await vi.advanceTimersByTimeAsync(NOTE_DELAY_MS - 1);
+    store.note('event Participant Joined: carol (pid-carol)', 'good');
     await drawn();
     expect(view.frameCount()).toBe(frames);
     await vi.advanceTimersByTimeAsync(1);
     await drawn();
     expect(view.frameCount()).toBe(frames + 1);
     expect(view.lastFrame()).toContain('event Participant Left: alice (pid-alice)');
+    expect(view.lastFrame()).toContain('event Participant Joined: carol (pid-carol)');
   });
 });

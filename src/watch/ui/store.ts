@@ -22,16 +22,16 @@ export interface WatchState {
   requestRate: number;
 }
 
-export interface StoreOptions {
-  feedSize?: number;
-  /** For how many polls a changed row stays coloured. */
-  highlightPolls?: number;
-  /**
-   * The longest a note waits for the next poll's frame before it is drawn on its own; the poller's
-   * interval unless set.
-   */
-  noteDelayMs?: number;
-}
+/** Lines the feed keeps (oldest dropped first). */
+const FEED_SIZE = 200;
+/** For how many polls a changed row stays coloured. */
+const HIGHLIGHT_POLLS = 3;
+/**
+ * The longest a note (an event the emulator streams) waits for a poll's frame to join: a change shows
+ * within half a second, while a busy stage's stream of events still draws at most two frames a second
+ * besides the polls'.
+ */
+export const NOTE_DELAY_MS = 500;
 
 export function rowKey(change: Change): string {
   switch (change.kind) {
@@ -57,10 +57,7 @@ export class WatchStore {
   private pendingNotes: FeedLine[] = [];
   private noteTimer: NodeJS.Timeout | undefined;
 
-  constructor(
-    readonly poller: Poller,
-    private readonly options: StoreOptions = {},
-  ) {
+  constructor(readonly poller: Poller) {
     this.state = {
       snapshot: poller.snapshot,
       status: poller.status,
@@ -90,12 +87,12 @@ export class WatchStore {
 
   /**
    * A line of our own in the feed, e.g. an event the emulator streams. Every frame costs Ink a whole
-   * redraw and a busy stage streams events every second, so notes join the next poll's frame, or are
-   * drawn on their own once they have waited an interval (while paused, say).
+   * redraw and a busy stage streams events every second, so notes wait a little to be drawn together:
+   * with the next poll's frame if it comes within min(interval, NOTE_DELAY_MS), else on their own.
    */
   note(text: string, tone: FeedLine['tone']): void {
     this.pendingNotes.push({ at: new Date(), text, tone });
-    this.noteTimer ??= setTimeout(() => this.update({ feed: this.withNotes(this.state.feed) }), this.options.noteDelayMs ?? this.poller.intervalMs);
+    this.noteTimer ??= setTimeout(() => this.update({ feed: this.withNotes(this.state.feed) }), Math.min(this.poller.intervalMs, NOTE_DELAY_MS));
   }
 
   private onPoll(snapshot: WatchSnapshot, changes: Change[]): void {
@@ -116,7 +113,7 @@ export class WatchStore {
   }
 
   private markHighlights(changes: Change[], polls: number): void {
-    const until = polls + (this.options.highlightPolls ?? 3) - 1;
+    const until = polls + HIGHLIGHT_POLLS - 1;
     for (const change of changes) {
       if (change.kind === 'event') continue;
       const left = change.kind === 'participant' && change.type === 'MODIFIED' && change.object.state === 'DISCONNECTED' && change.previous?.state === 'CONNECTED';
@@ -135,9 +132,8 @@ export class WatchStore {
 
   /** Oldest first; participant events fetched late (on focus) slot in at their own time. */
   private trim(feed: FeedLine[]): FeedLine[] {
-    const size = this.options.feedSize ?? 200;
     const sorted = feed.sort((a, b) => a.at.getTime() - b.at.getTime());
-    return sorted.length > size ? sorted.slice(-size) : sorted;
+    return sorted.length > FEED_SIZE ? sorted.slice(-FEED_SIZE) : sorted;
   }
 
   private rate(): number {
