@@ -17,6 +17,7 @@
 import type { Participant, ParticipantSummary } from '@aws-sdk/client-ivs-realtime';
 import { collectPages } from '../api/pages.js';
 import { isNotFound, MAX_PAGE_SIZE, type WatchApi } from './api.js';
+import { sameValue } from './diff.js';
 import type { Priority } from './rate-limiter.js';
 
 export class Roster {
@@ -151,14 +152,35 @@ export class Roster {
     return this.api.listParticipants(input, priority);
   }
 
+  /**
+   * A summary that tells nothing new keeps the participant object already held: most of a big session
+   * is the same from one page to the next, and an unchanged object is neither copied nor compared field
+   * by field when the poll is diffed.
+   */
   private merge(summaries: ParticipantSummary[]): void {
     for (const summary of summaries) {
       const id = summary.participantId;
       if (!id) continue;
-      this.participants.set(id, { ...this.details.get(id), ...summary });
+      const known = this.participants.get(id);
+      const details = this.details.get(id);
+      if (!known || !agrees(known, summary, details)) this.participants.set(id, { ...details, ...summary });
       this.unconfirmed.delete(id);
     }
   }
+}
+
+/**
+ * Whether `known` is already what merging `summary` over `details` makes ({ ...details, ...summary }),
+ * compared field by field without building it.
+ */
+function agrees(known: Participant, summary: ParticipantSummary, details: Participant | undefined): boolean {
+  const k = known as Record<string, unknown>;
+  const s = summary as Record<string, unknown>;
+  const d = (details ?? {}) as Record<string, unknown>;
+  for (const key in s) if (!sameValue(k[key], s[key])) return false;
+  for (const key in k) if (!sameValue(k[key], Object.hasOwn(s, key) ? s[key] : d[key])) return false;
+  for (const key in d) if (!Object.hasOwn(s, key) && !sameValue(k[key], d[key])) return false;
+  return true;
 }
 
 function interest(p: ParticipantSummary, first: string | undefined): number {

@@ -36,12 +36,10 @@ export function StageScreen(props: StageScreenProps) {
   // Those who left stay while their row is red (a few polls), then drop out unless `a` shows them: in a
   // churning session they would otherwise outnumber, and push down, everyone still connected.
   const [showLeft, setShowLeft] = useState(false);
-  const everyone = useMemo(() => [...snapshot.participant.values()], [snapshot.participant]);
-  const participants = useMemo(
-    () => sortParticipants(everyone.filter((p) => showLeft || p.state !== 'DISCONNECTED' || state.highlights.has(`participant:${p.participantId}`)), filter),
-    [everyone, filter, showLeft, state.highlights],
+  const { participants, leftHidden } = useMemo(
+    () => listParticipants(snapshot.participant.values(), filter, (p) => showLeft || p.state !== 'DISCONNECTED' || state.highlights.has(`participant:${p.participantId}`)),
+    [snapshot.participant, filter, showLeft, state.highlights],
   );
-  const leftHidden = everyone.filter((p) => matches(p, filter)).length - participants.length;
   const compositions = useMemo(
     () => [...snapshot.composition.values()].sort((a, b) => (b.startTime?.getTime() ?? 0) - (a.startTime?.getTime() ?? 0)),
     [snapshot.composition],
@@ -184,21 +182,31 @@ export function StageScreen(props: StageScreenProps) {
   );
 }
 
-function matches(p: Participant, filter: string): boolean {
-  return !filter || `${p.userId ?? ''} ${p.participantId ?? ''}`.toLowerCase().includes(filter.toLowerCase());
-}
+/** Compares participant ids as localeCompare does, without looking the locale up at every call. */
+const byId = new Intl.Collator().compare;
 
-/** Connected first, then publishers, then by first join; filtered by user or participant id. */
-function sortParticipants(participants: Participant[], filter: string): Participant[] {
-  return participants
-    .filter((p) => matches(p, filter))
-    .sort(
-      (a, b) =>
-        Number(b.state === 'CONNECTED') - Number(a.state === 'CONNECTED') ||
-        Number(Boolean(b.published)) - Number(Boolean(a.published)) ||
-        (a.firstJoinTime?.getTime() ?? 0) - (b.firstJoinTime?.getTime() ?? 0) ||
-        (a.participantId ?? '').localeCompare(b.participantId ?? ''),
-    );
+/**
+ * The rows of the participants table: those matching the filter (by user or participant id) that `shown`
+ * keeps, connected first, then publishers, then by first join; and how many matching were not kept.
+ * One pass and one sort over a session of thousands, at every poll.
+ */
+function listParticipants(all: Iterable<Participant>, filter: string, shown: (p: Participant) => boolean) {
+  const needle = filter.toLowerCase();
+  const participants: Participant[] = [];
+  let leftHidden = 0;
+  for (const p of all) {
+    if (needle && !`${p.userId ?? ''} ${p.participantId ?? ''}`.toLowerCase().includes(needle)) continue;
+    if (shown(p)) participants.push(p);
+    else leftHidden++;
+  }
+  participants.sort(
+    (a, b) =>
+      Number(b.state === 'CONNECTED') - Number(a.state === 'CONNECTED') ||
+      Number(Boolean(b.published)) - Number(Boolean(a.published)) ||
+      (a.firstJoinTime?.getTime() ?? 0) - (b.firstJoinTime?.getTime() ?? 0) ||
+      byId(a.participantId ?? '', b.participantId ?? ''),
+  );
+  return { participants, leftHidden };
 }
 
 /** Rows per pane: small fixed panes for compositions and sessions, the rest shared by participants and events. */
