@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-// Watch frame benchmark (not a test): the CPU time and garbage of the full screen's work per poll, in
-// one process with nothing else running: no emulator, no requests, no terminal. The real WatchStore and
-// App (Ink, React) draw a 140x50 screen, 256 colours, for a scripted poller that lands polls of a
-// churning session (the shape bench/watch.mjs produces: about 1,000 connected and 1,000 who left, 200
-// joining and 200 leaving between two polls, 8 publishers). It counts the CPU of diffing the two
-// snapshots, the store's update and the frame Ink draws, so it isolates the view from the machine's load
-// better than bench/watch.mjs can.
+// Watch frame benchmark (not a test): the CPU time of the full screen's work per poll, in one process
+// with nothing else running: no emulator, no requests, no terminal. The real WatchStore and App (Ink,
+// React, drawn through the component tests' renderAt) show a 140x50 screen in 256 colours for a scripted
+// poller that lands polls of a churning session (the shape bench/watch.mjs produces: about 1,000
+// connected and 1,000 who left, 200 joining and 200 leaving between two polls, 8 publishers). It counts
+// the CPU of diffing the two snapshots, the store's update and the frame Ink draws, so it isolates the
+// view from the machine's load better than bench/watch.mjs can.
 //
 //   node bench/watch-frames.mjs [--polls 200] [--warmup 30] [--connected 1000] [--churn 200] [--json]
 import { rmSync } from 'node:fs';
@@ -27,15 +27,14 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 // The scripted poller and the screen, bundled from the sources (Ink, React and the SDK stay packages).
 const entry = `
-import { EventEmitter } from 'node:events';
 import chalk from 'chalk';
-import { render } from 'ink';
 import { createElement } from 'react';
 import { diffSnapshots } from './src/watch/diff.js';
 import { emptySnapshot } from './src/watch/model.js';
 import { Poller } from './src/watch/poller.js';
 import { App } from './src/watch/ui/App.js';
 import { WatchStore } from './src/watch/ui/store.js';
+import { renderAt } from './test/watch/ink-render.js';
 
 export { emptySnapshot };
 
@@ -53,35 +52,12 @@ class ScriptedPoller extends Poller {
   }
 }
 
-class Terminal extends EventEmitter {
-  isTTY = true;
-  columns = 140;
-  rows = 50;
-  frames = 0;
-  bytes = 0;
-  write = (frame) => { this.frames++; this.bytes += frame.length; return true; };
-}
-
-class Keyboard extends EventEmitter {
-  isTTY = true;
-  read = () => null;
-  setEncoding() {}
-  setRawMode() {}
-  resume() {}
-  pause() {}
-  ref() {}
-  unref() {}
-}
-
 export function screen(stageArn) {
   chalk.level = 2;
   const poller = new ScriptedPoller(stageArn);
   const store = new WatchStore(poller);
-  const stdout = new Terminal();
-  const app = render(createElement(App, { root: store, readonly: false, onExit: () => undefined }), {
-    stdout, stdin: new Keyboard(), exitOnCtrlC: false, patchConsole: false,
-  });
-  return { poller, stdout, stop: () => { app.unmount(); store.dispose(); } };
+  const view = renderAt(createElement(App, { root: store, readonly: false, onExit: () => undefined }), { columns: 140, rows: 50 });
+  return { poller, frames: view.frameCount, stop: () => { view.unmount(); store.dispose(); } };
 }
 `;
 // Bundled beside package.json, so that its packages resolve from the repository's node_modules.
@@ -99,8 +75,6 @@ await build({
   define: { 'process.env.NODE_ENV': '"production"' },
 });
 process.env.NODE_ENV = 'production';
-// Ink draws nothing where it thinks it runs in CI (is-in-ci reads CI when Ink loads).
-delete process.env.CI;
 let mod;
 try {
   mod = await import(outfile);
@@ -159,13 +133,11 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 40)); // past 
 const view = mod.screen(STAGE);
 const samples = [];
 let frames0 = 0;
-let bytes0 = 0;
 for (let poll = 0; poll < WARMUP + POLLS; poll++) {
   churn();
   const next = snapshot(poll);
   if (poll === WARMUP) {
-    frames0 = view.stdout.frames;
-    bytes0 = view.stdout.bytes;
+    frames0 = view.frames();
   }
   const cpu = process.cpuUsage();
   view.poller.land(next);
@@ -182,8 +154,7 @@ const result = {
   participants: CONNECTED + 1000,
   churnPerPoll: CHURN,
   cpuMsPerPoll: { mean: +(samples.reduce((a, b) => a + b, 0) / samples.length).toFixed(2), median: +at(0.5).toFixed(2), p90: +at(0.9).toFixed(2) },
-  framesPerPoll: +((view.stdout.frames - frames0) / POLLS).toFixed(2),
-  bytesPerFrame: Math.round((view.stdout.bytes - bytes0) / Math.max(1, view.stdout.frames - frames0)),
+  framesPerPoll: +((view.frames() - frames0) / POLLS).toFixed(2),
   rssMb: Math.round(process.memoryUsage().rss / 1048576),
 };
 if (values.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
@@ -191,7 +162,7 @@ else {
   process.stdout.write(
     `node ${result.node}; ${result.participants} participants listed, ${CHURN} join and ${CHURN} leave per poll; ${POLLS} polls after ${WARMUP} to warm up\n` +
       `CPU per poll (diff, store, React, Ink's frame): mean ${result.cpuMsPerPoll.mean} ms, median ${result.cpuMsPerPoll.median} ms, p90 ${result.cpuMsPerPoll.p90} ms\n` +
-      `terminal writes per poll ${result.framesPerPoll} (Ink writes a frame in three), ${result.bytesPerFrame} bytes per write; RSS ${result.rssMb} MB\n`,
+      `frames per poll ${result.framesPerPoll}; RSS ${result.rssMb} MB\n`,
   );
 }
 process.exit(0);
