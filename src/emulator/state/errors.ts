@@ -23,7 +23,7 @@ export const quotaExceeded = (message: string): ApiError => new ApiError('Servic
 export const accessDenied = (message: string): ApiError => new ApiError('AccessDeniedException', message);
 
 /** Validation replies name at most this many broken rules, each clipped, so a huge bad request gets a small reply. */
-export const MAX_REPORTED_VIOLATIONS = 10;
+const MAX_REPORTED_VIOLATIONS = 10;
 const MAX_VIOLATION_CHARS = 300;
 
 const clip = (text: string): string => (text.length > MAX_VIOLATION_CHARS ? `${text.slice(0, MAX_VIOLATION_CHARS)}...` : text);

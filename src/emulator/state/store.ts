@@ -252,7 +252,6 @@ interface Records extends Record<ArnKind, { arn: string; id: string; tags: Tags 
   ingest: IngestConfigurationRec;
   key: PublicKeyRec;
 }
-export type RecordOf<K extends ArnKind> = Records[K];
 
 /** The op that stores a whole record of a kind addressed by ARN (created or changed). */
 export type RecordOp = { [K in ArnKind]: { k: K; v: Records[K] } }[ArnKind];

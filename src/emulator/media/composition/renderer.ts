@@ -1,6 +1,6 @@
 // Server-side composition with real media: while a composition is ACTIVE, one ffmpeg per composition
 // decodes the stage's WHIP publishers (their RTP, from the WhipIngest's watchRtpSources, fed through
-// whip/rtp-feed.ts), draws them on the encoder configuration's canvas as the layout says
+// src/media/rtp-feed.ts), draws them on the encoder configuration's canvas as the layout says
 // (src/composition/layout.ts, drawn by src/composition/graph.ts), mixes their audio, and encodes H.264/AAC
 // for its destinations: the channel destination as live HLS the emulator serves (output.ts), the S3
 // destination as a composite recording under --s3-dir (composite-recording.ts). Simulated publishers

@@ -9,7 +9,7 @@ import { corrupt } from './errors.js';
 const SNAPSHOT = 'snapshot.jsonl';
 const JOURNAL = /^journal-(\d+)\.jsonl$/;
 /** Where the imported files are moved, kept for whoever wants to go back to an older ivsrt. */
-export const IMPORTED_DIR = 'journal-before-lmdb';
+const IMPORTED_DIR = 'journal-before-lmdb';
 
 /** The journal files of `dataDir`, oldest first (empty when it has none). */
 export function legacyFiles(dataDir: string): string[] {

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Op } from '../store.js';
 
 /** Separates the parts of a key; no ARN, id or table name contains it. */
-export const SEP = '\u001f';
+const SEP = '\u001f';
 export const CLOCK_KEY = 'clock';
 export const FORMAT_KEY = `meta${SEP}format`;
 /** How many record keys there are: a data file that lost pages (truncated) gives itself away. */
