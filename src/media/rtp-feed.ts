@@ -18,9 +18,6 @@ export interface FeedStream {
 const MAX_PENDING_PER_STREAM = 2_000;
 const READY_LIMIT_MS = 5_000;
 
-/** RTCP shares the port with RTP (RFC 5761): payload types 72-76 with the marker bit are RTCP's 200-204. */
-export const isRtcp = (data: Uint8Array): boolean => data[1]! >= 200 && data[1]! <= 204;
-
 export class RtpFeed {
   /** What arrived before ffmpeg was listening, sent on once it is; undefined after. */
   private pending: { stream: number; data: Uint8Array }[] | undefined = [];

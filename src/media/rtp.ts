@@ -9,11 +9,16 @@ export interface RtpPacket {
   payload: Uint8Array;
 }
 
+/**
+ * Whether `data`, arriving where RTP and RTCP share a port, is RTCP: RFC 5761 §4 tells them apart by the
+ * second byte, RTCP's packet type (192-223), which RTP leaves to the marker bit and payload types 64-95.
+ */
+export const isRtcp = (data: Uint8Array): boolean => data.length >= 2 && data[1]! >= 192 && data[1]! <= 223;
+
 /** The RTP packet in `data`, or undefined for RTCP and anything malformed (RFC 3550 §5.1, RFC 5761 §4). */
 export function parseRtp(data: Uint8Array): RtpPacket | undefined {
-  if (data.length < 12 || data[0]! >> 6 !== 2) return undefined;
+  if (data.length < 12 || data[0]! >> 6 !== 2 || isRtcp(data)) return undefined;
   const second = data[1]!;
-  if (second >= 192 && second <= 223) return undefined; // RTCP multiplexed on the same port
   const csrcs = data[0]! & 0x0f;
   let offset = 12 + csrcs * 4;
   if (data[0]! & 0x10) {

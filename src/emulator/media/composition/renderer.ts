@@ -29,6 +29,7 @@ import { participantKey, type CompositionRec, type DestinationRec } from '../../
 import type { MediaKind, RtpSource, RtpSources } from '../whip/rtp-source.js';
 import { LastGop } from '../../../media/last-gop.js';
 import { RtpFeed, type FeedStream } from '../../../media/rtp-feed.js';
+import { isRtcp } from '../../../media/rtp.js';
 import { spawnTied } from '../../../media/spawn.js';
 import { CompositeRecording, type CompositeTarget, type Rendition } from './composite-recording.js';
 import { LIVE_SEGMENT_SECONDS, outputArgs, type OutputTarget } from './output.js';
@@ -136,7 +137,8 @@ export class CompositionRenderer {
         // becomes a stopped video only if none comes within VIDEO_STOPPED_MS.
         if (source.payloadTypes.video !== undefined) this.lastVideo.set(key, Date.now());
         source.listen((kind, data) => {
-          if (kind !== 'video') return;
+          // The track's RTCP (sender reports) goes on after its video stops: only RTP says video came.
+          if (kind !== 'video' || isRtcp(data)) return;
           this.lastVideo.set(key, Date.now());
           this.gops.get(key)?.push(data);
         });
@@ -176,7 +178,8 @@ export class CompositionRenderer {
     return join(this.liveRoot, compositionId);
   }
 
-  private videoFlowing(key: string): boolean {
+  /** Whether the video of the publisher `key` (participantKey) came within VIDEO_STOPPED_MS: else it is drawn as stopped. */
+  videoFlowing(key: string): boolean {
     const last = this.lastVideo.get(key);
     return last !== undefined && Date.now() - last < VIDEO_STOPPED_MS;
   }

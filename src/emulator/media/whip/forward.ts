@@ -3,6 +3,7 @@
 // answer named. Subscribers' keyframe requests (PLI, FIR) go upstream to the publisher as a PLI, as does a
 // new subscription, so its first picture comes with the next key frame instead of the next periodic one.
 import type { Track } from 'node-datachannel';
+import { isRtcp } from '../../../media/rtp.js';
 import { participantKey } from '../../state/store.js';
 import type { MediaKind, RtpSource, RtpSourceWatcher } from './rtp-source.js';
 
@@ -29,9 +30,8 @@ const KEYFRAME_REQUEST_INTERVAL_MS = 300;
  * undefined for RTCP and anything that is not RTP.
  */
 export function rewriteRtp(packet: Uint8Array, ssrc: number, payloadType: number): Buffer | undefined {
-  if (packet.length < 12 || packet[0]! >> 6 !== 2) return undefined;
+  if (packet.length < 12 || packet[0]! >> 6 !== 2 || isRtcp(packet)) return undefined;
   const second = packet[1]!;
-  if (second >= 192 && second <= 223) return undefined; // RTCP multiplexed on the same port (RFC 5761 §4)
   const fixed = 12 + (packet[0]! & 0x0f) * 4;
   let payload = fixed;
   if (packet[0]! & 0x10) {

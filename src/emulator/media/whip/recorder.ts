@@ -19,7 +19,8 @@ import {
   closingFile, HLS_PATH, mediaBlock, multivariantPlaylist, PLAYLIST, playlistDurationMs, restampProgramDateTime, rfc3339, thumbnailOutputs, writeRecordingFile, writeRecordingJson,
   type RecordingOutcome, type ThumbnailStorage,
 } from '../recording-files.js';
-import { isRtcp, RtpFeed, type FeedKind, type FeedStream } from '../../../media/rtp-feed.js';
+import { RtpFeed, type FeedKind, type FeedStream } from '../../../media/rtp-feed.js';
+import { isRtcp } from '../../../media/rtp.js';
 import { beginsKeyframe } from '../../../media/h264.js';
 import { spawnTied } from '../../../media/spawn.js';
 
