@@ -6,7 +6,7 @@ import { UsageError } from '../../src/cli/errors.js';
 import { optionKey } from '../../src/cli/request.js';
 import { resolveReference } from '../../src/cli/resources.js';
 import { FAULT_KNOBS, type AdminRequest, type FaultKnob, type FaultRoute, type FaultRouteOf, type FaultSubject } from '../../src/emulator/http/admin-contract.js';
-import { emulatorOf, type Emulator } from './shared.js';
+import { emulatorOf } from './shared.js';
 
 const SUBJECTS = Object.keys(FAULT_KNOBS) as FaultSubject[];
 const isSubject = (word: unknown): word is FaultSubject => SUBJECTS.some((subject) => subject === word);
@@ -62,7 +62,7 @@ async function switchOn<S extends FaultSubject>(ctx: Context, subject: S, option
   // The same object, typed as the route's request once checked; the target's resolution below writes through `fields`.
   const request = fields;
   if (!isFilled(knob, request)) throw new UsageError(knob.needs ?? `"fail ${subject}" needs the ${knob.target.missing}`);
-  const emulator: Emulator = await emulatorOf(ctx);
+  const emulator = await emulatorOf(ctx);
   if (knob.target.resource) fields[knob.target.member] = await resolveReference(emulator.ctx, knob.target.resource, String(fields[knob.target.member]));
   const reply = await emulator.admin.request(knob.route, request);
   if (knob.report) ctx.info(knob.report(reply));
