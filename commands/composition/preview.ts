@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { defineVerb, type OptionSpec, type Typed } from '../../src/cli/command.js';
 import type { Context } from '../../src/cli/context.js';
 import { CliError, EXIT, UsageError } from '../../src/cli/errors.js';
+import { checkOutputFile } from '../../src/cli/files.js';
 import { resolveReference } from '../../src/cli/resources.js';
 import { compositionGraph, type DrawnTile } from '../../src/composition/graph.js';
 import { layoutTiles, PIP_POSITIONS, type Canvas, type LayoutParticipant, type LayoutSpec, type Tile } from '../../src/composition/layout.js';
@@ -175,6 +176,7 @@ export const verb = defineVerb({
   },
   async run(ctx, options) {
     if (options.out === undefined) throw new UsageError('--out <file> is required: the PNG to write');
+    checkOutputFile('--out', options.out);
     if ((options.participants === undefined) === (options.stage === undefined)) throw new UsageError('pass either --participants N (or a list of user ids) or --stage <stage>');
     if (options.stage !== undefined && (options.featured !== undefined || options.pip !== undefined)) {
       throw new UsageError('--featured and --pip name made-up participants; with --stage the attributes come from the participants\' tokens (--featured-attribute, --pip-attribute)');

@@ -1,5 +1,6 @@
 import { defineVerb } from '../../src/cli/command.js';
 import { UsageError } from '../../src/cli/errors.js';
+import { checkOutputFile } from '../../src/cli/files.js';
 import { buildRequest, checkRequest } from '../../src/cli/request.js';
 import { generateKeyPair, KeyFileError, stagePrivateKey } from '../../src/keys/keypair.js';
 
@@ -33,6 +34,7 @@ export const verb = defineVerb({
   },
   async run(ctx, options) {
     if (!options.out) throw new UsageError('missing --out <file> (where to write the private key)');
+    checkOutputFile('--out', options.out);
     const pair = generateKeyPair();
     // Whatever --input says about the key material, the key is the one made here.
     const request = { ...buildRequest(verb, options as Record<string, unknown>), publicKeyMaterial: pair.publicKeyPem };

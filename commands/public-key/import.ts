@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { defineVerb } from '../../src/cli/command.js';
 import { UsageError } from '../../src/cli/errors.js';
+import { readFlagFile } from '../../src/cli/files.js';
 import { sendOperation } from '../../src/cli/operation.js';
 import { tagsOption } from '../stage/shared.js';
 import { publicKeyColumns } from './shared.js';
@@ -8,13 +8,7 @@ import { publicKeyColumns } from './shared.js';
 
 /** Reads --file, refusing what is plainly not a PEM public key before anything is sent. */
 function readKeyFile(path: string): string {
-  let text: string;
-  try {
-    text = readFileSync(path.startsWith('file://') ? path.slice('file://'.length) : path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`--file could not be read: ${code === 'ENOENT' ? `no such file ${path}` : (error as Error).message}`);
-  }
+  const text = readFlagFile('--file', path);
   if (/-----BEGIN (EC |RSA |ENCRYPTED )?PRIVATE KEY-----/.test(text)) {
     throw new UsageError(
       `--file ${path} holds a private key, which must never leave your machine`,

@@ -3,6 +3,7 @@
 // carries it; both load only here.
 import { defineVerb } from '../../src/cli/command.js';
 import { CliError, EXIT, UsageError } from '../../src/cli/errors.js';
+import { checkInputFile } from '../../src/cli/files.js';
 import { secretFromFlag } from '../../src/cli/io.js';
 import { resolveReference } from '../../src/cli/resources.js';
 import { endOnInterrupt } from '../../src/cli/signals.js';
@@ -51,6 +52,9 @@ export const verb = defineVerb({
   },
   async run(ctx, options) {
     if ([options.file !== undefined, options.testPattern, options.color !== undefined].filter(Boolean).length > 1) throw new UsageError('pass only one of --file or --test-pattern or --color');
+    // A missing file is bad input, found before a token is made and the stage joined (ffmpeg would say so only then);
+    // a URL (http://, rtsp://) is ffmpeg's to open.
+    if (options.file !== undefined && !/^[a-z][a-z0-9+.-]*:\/\//i.test(options.file)) checkInputFile('--file', options.file);
     if (options.color !== undefined && !/^(0x[0-9a-fA-F]{6}|[a-zA-Z]{3,20})$/.test(options.color)) throw new UsageError(`--color must be a colour name (red) or 0xRRGGBB, got "${options.color}"`);
     if (options.duration !== undefined && !(options.duration > 0)) throw new UsageError('--duration must be a number of seconds above 0');
     const size = RESOLUTION.exec(options.resolution ?? '1280x720');

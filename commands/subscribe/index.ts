@@ -2,10 +2,10 @@
 // AWS's aiortc samples subscribe (POST <whip_url>/subscribe/<participantId>), from the service or the local
 // emulator alike. It measures what arrives, and with ffmpeg writes it without re-encoding and/or takes a
 // JPEG every interval. node-datachannel and ffmpeg load only here.
-import { mkdirSync } from 'node:fs';
 import { defineVerb } from '../../src/cli/command.js';
 import type { Context } from '../../src/cli/context.js';
 import { CliError, EXIT, UsageError } from '../../src/cli/errors.js';
+import { checkOutputFile, makeOutputDir } from '../../src/cli/files.js';
 import { secretFromFlag } from '../../src/cli/io.js';
 import { listAll } from '../../src/cli/paginate.js';
 import { resolveReference } from '../../src/cli/resources.js';
@@ -68,6 +68,9 @@ export const verb = defineVerb({
       }
       if (!(everySeconds > 0)) throw new UsageError('--every must be above 0');
     }
+    // Where the media goes is checked before any token is made: a typo in a path is bad input, not a failed run.
+    if (options.out !== undefined) checkOutputFile('--out', options.out);
+    if (options.frames !== undefined) makeOutputDir('--frames', options.frames);
     const writes = options.out !== undefined || options.frames !== undefined;
     const ffmpeg = writes ? findFfmpeg(ctx.env) : undefined;
     if (writes && !ffmpeg) throw new CliError('--out and --frames need ffmpeg on PATH', EXIT.config, 'Install it: apt-get install ffmpeg (Debian/Ubuntu), brew install ffmpeg (macOS).');
@@ -88,7 +91,6 @@ export const verb = defineVerb({
     const whipUrl = claimsOf(token).whip_url;
     if (typeof whipUrl !== 'string') throw new UsageError('the token has no whip_url claim to subscribe at');
     const endpoint = `${whipUrl.replace(/\/$/, '')}/subscribe/${encodeURIComponent(publisher.participantId)}`;
-    if (options.frames !== undefined) mkdirSync(options.frames, { recursive: true });
 
     const { SubscribeSession } = await import('../../src/subscribe/session.js');
     const { SubscribeRefused } = await import('../../src/subscribe/signal.js');

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { OptionSpec, Parser } from './command.js';
 import { UsageError } from './errors.js';
+import { readFlagFile } from './files.js';
 import { flagName } from './request.js';
 
 function splitShorthand(text: string): string[] {
@@ -55,13 +56,7 @@ export function parseValue(option: OptionSpec, parser: Parser, text: string, pre
 
 /** --input file.json, --input file://file.json or --input - (standard input): the full request as JSON. */
 export function parseInputFile(text: string): Record<string, unknown> {
-  const path = text.startsWith('file://') ? text.slice('file://'.length) : text;
-  let raw: string;
-  try {
-    raw = path === '-' ? readFileSync(0, 'utf8') : readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new UsageError(`--input could not be read: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? `no such file ${path}` : (error as Error).message}`);
-  }
+  const raw = text === '-' ? readFileSync(0, 'utf8') : readFlagFile('--input', text);
   let value: unknown;
   try {
     value = JSON.parse(raw);

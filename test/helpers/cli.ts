@@ -16,6 +16,8 @@ export interface RunResult {
 export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   input?: string;
+  /** The directory the command runs in (default: the test's). */
+  cwd?: string;
   /** Emulator URL to target with --endpoint-url. */
   endpoint?: string;
   timeoutMs?: number;
@@ -46,7 +48,7 @@ export function testEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 
 export function runCli(args: string[], options: RunOptions = {}): Promise<RunResult> {
   const fullArgs = options.endpoint ? [...args, '--endpoint-url', options.endpoint] : args;
-  const child = spawnChild(process.execPath, [BIN, ...fullArgs], { env: testEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawnChild(process.execPath, [BIN, ...fullArgs], { env: testEnv(options.env), cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
