@@ -7,7 +7,7 @@ import { takeOverInterrupt } from '../../src/cli/signals.js';
 import type { Credential } from '../../src/emulator/http/sigv4.js';
 import type { EventBusOptions } from '../../src/emulator/eventbridge/bus.js';
 import { parseClockStart } from '../../src/emulator/state/clock.js';
-import { isAccountId } from '../../src/emulator/domain/ids.js';
+import { isAccountId, isRegion } from '../../src/emulator/domain/ids.js';
 import { DataDirError } from '../../src/emulator/state/storage/errors.js';
 import { ivsrtHome } from '../../src/local/paths.js';
 
@@ -93,6 +93,8 @@ export const verb = defineVerb({
     const clockStart = options.clockStart === undefined ? undefined : parseClockStart(options.clockStart);
     if (typeof clockStart === 'object') throw new UsageError(`--clock-start ${clockStart.error}`);
     if (options.accountId !== undefined && !isAccountId(options.accountId)) throw new UsageError(`--account-id must be 12 digits, got ${options.accountId}`);
+    const region = options.region ?? ctx.globals.region;
+    if (region !== undefined && !isRegion(region)) throw new UsageError(`--region must be a region name such as us-east-1 (lower-case letters, digits and -), got "${region}"`);
     if (options.background) return startInBackground(ctx, options);
     const credentials = readCredentials(options, ctx.env);
     const host = options.host ?? '127.0.0.1';
@@ -113,7 +115,7 @@ export const verb = defineVerb({
         s3Dir: options.s3Dir === undefined ? undefined : resolve(options.s3Dir),
         clock: { speed: options.clockSpeed, frozen: options.clockFrozen, start: clockStart },
         credentials,
-        region: options.region ?? ctx.globals.region,
+        region,
         accountId: options.accountId,
         throttle: options.throttle === true || ctx.env.IVSRT_THROTTLE === '1',
         // A secret fixed by the environment (e.g. for clients on another IVSRT_HOME); else a fresh one.

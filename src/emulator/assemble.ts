@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { VERSION } from '../version.js';
 import { scheduleComposition } from './domain/composition-lifecycle.js';
 import { DEFAULT_QUOTAS, Emulator, type Quotas } from './domain/emulator.js';
-import { isAccountId } from './domain/ids.js';
+import { isAccountId, isRegion } from './domain/ids.js';
 import { resumeRecordings } from './domain/recording.js';
 import { DEFAULT_RETENTION, retention, type RetentionLimits } from './domain/retention.js';
 import { TokenAuthority } from './domain/tokens.js';
@@ -94,6 +94,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const log = options.log ?? (() => {});
   const host = options.host ?? '127.0.0.1';
   if (options.accountId !== undefined && !isAccountId(options.accountId)) throw new RangeError(`accountId must be 12 digits, got ${options.accountId}`);
+  if (options.region !== undefined && !isRegion(options.region)) throw new RangeError(`region must be a region name such as us-east-1 (lower-case letters, digits and -), got "${options.region}"`);
 
   // State: the store, loaded from the data dir when there is one, and the clock, going on from the stored one.
   const limits = { ...DEFAULT_RETENTION, ...options.retention };

@@ -174,3 +174,21 @@ describe.skipIf(!BUILT)('local start --account-id', () => {
     expect(bad.stderr.trim().split('\n')).toEqual([expect.stringContaining('--account-id must be 12 digits, got 12345')]);
   });
 });
+
+describe.skipIf(!BUILT)('local start --region', () => {
+  test('writes the region into ARNs, and refuses one no ARN can carry with one line (252), as --region before the verb too', async () => {
+    const emu = await spawnEmulator(['--region', 'eu-west-1']);
+    try {
+      const created = await runCli(['stage', 'create', '--name', 'mine', '--json'], { endpoint: emu.url, env: { IVSRT_HOME: emu.home, AWS_REGION: 'eu-west-1' } });
+      expect(created.json().stage.arn).toMatch(/^arn:aws:ivs:eu-west-1:123456789012:stage\/\w{12}$/);
+    } finally {
+      await emu.stop();
+    }
+    // It started, and made ARNs (arn:aws:ivs:Bad Region:...) that the model's patterns refuse, so GetStage failed on them.
+    for (const args of [['local', 'start', '--port', '0', '--region', 'Bad Region'], ['--region', 'US_EAST_1', 'local', 'start', '--port', '0']]) {
+      const bad = await runCli(args, { timeoutMs: 10_000 });
+      expect(bad.code, args.join(' ')).toBe(252);
+      expect(bad.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^error: --region must be a region name such as us-east-1 \(lower-case letters, digits and -\), got "(Bad Region|US_EAST_1)"$/)]);
+    }
+  });
+});

@@ -166,13 +166,14 @@ describe('rules the model states in prose', () => {
     const stageArn = (stage.body.stage as { arn: string }).arn;
     const attributes = { a: 'x'.repeat(600), b: 'y'.repeat(600) };
     for (const [path, body, field] of [
-      ['/CreateParticipantToken', { stageArn, attributes }, 'input.attributes'],
+      // The field as the request names it (it read `input.attributes` once, a member no request has).
+      ['/CreateParticipantToken', { stageArn, attributes }, 'attributes'],
       ['/CreateStage', { participantTokenConfigurations: [{}, { attributes }] }, 'participantTokenConfigurations[1].attributes'],
       ['/CreateIngestConfiguration', { ingestProtocol: 'RTMPS', attributes }, 'attributes'],
     ] as const) {
       const reply = await raw(emu.url, 'POST', path, JSON.stringify(body));
       expect(reply.status, path).toBe(400);
-      expect(reply.body.message).toContain(`${field} must total at most 1 KB`);
+      expect(reply.body.message).toContain(`detected: ${field} must total at most 1 KB`);
     }
   });
 

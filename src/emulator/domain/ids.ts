@@ -39,6 +39,12 @@ export function parseArn(arn: string): ParsedArn | undefined {
 /** An AWS account ID: 12 digits (the account field of every ARN). */
 export const isAccountId = (value: string): boolean => /^\d{12}$/.test(value);
 
+/**
+ * A region name as ARNs carry it (the model's `[a-z0-9-]+`, and a hostname label): us-east-1, eu-west-1. Any other
+ * would make ARNs that fail the model's own patterns, so every SDK call naming one would be refused.
+ */
+export const isRegion = (value: string): boolean => /^[a-z0-9]+(-[a-z0-9]+)*$/.test(value);
+
 export function buildArn(region: string, account: string, type: ArnType, id: string): string {
   return `arn:aws:ivs:${region}:${account}:${type}/${id}`;
 }

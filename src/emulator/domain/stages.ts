@@ -40,9 +40,12 @@ export function autoRecording(emu: Emulator, input: AutoParticipantRecordingConf
   };
 }
 
-/** A token for `stage` as CreateParticipantToken / CreateStage return it. */
-export function participantToken(emu: Emulator, stage: StageRec, config: ParticipantTokenConfiguration, field: string): ParticipantTokenResult {
-  checkAttributesSize(`${field}.attributes`, config.attributes);
+/**
+ * A token for `stage` as CreateParticipantToken / CreateStage return it. `path` is where `config` sits in the
+ * request, for the validation message: '' for CreateParticipantToken's request itself.
+ */
+export function participantToken(emu: Emulator, stage: StageRec, config: ParticipantTokenConfiguration, path: string): ParticipantTokenResult {
+  checkAttributesSize(path ? `${path}.attributes` : 'attributes', config.attributes);
   const duration: number = config.duration ?? DEFAULT_TOKEN_MINUTES;
   const capabilities = capabilityBits(config.capabilities);
   const participantId = newResourceId();

@@ -284,7 +284,7 @@ const token: AdminHandler<'token'> = (emu, body) => {
   validateInput('CreateParticipantTokenRequest', body);
   // The model check above vouches for the request.
   const request = body as AdminRequest<'token'>;
-  return { participantToken: participantToken(emu, emu.stage(str(body, 'stageArn')), request, 'input') };
+  return { participantToken: participantToken(emu, emu.stage(str(body, 'stageArn')), request, '') };
 };
 
 const ingest: AdminHandler<'ingest'> = (emu, body) => {

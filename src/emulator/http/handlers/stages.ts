@@ -14,7 +14,7 @@ import { tagsOf, type Handler, type Handlers } from './common.js';
 import { autoRecording, participantToken } from '../../domain/stages.js';
 
 const createParticipantToken: Handler<'CreateParticipantToken'> = (emu, input) => ({
-  participantToken: participantToken(emu, emu.stage(input.stageArn), input, 'input'),
+  participantToken: participantToken(emu, emu.stage(input.stageArn), input, ''),
 });
 
 const createStage: Handler<'CreateStage'> = (emu, input) => {
