@@ -141,3 +141,46 @@ test('the same page asked for again shows participants changed, joined and purge
   await client.send(new sdk.UpdateStageCommand({ arn: stageArn, name: 'after' }));
   expect(await stages()).toEqual(['after']);
 });
+
+test('a nextToken works only for the request that returned it (but maxResults): another stage, session or filter is a 400', async () => {
+  const { emu, client } = await emulators.start();
+  const stage = async (name: string) => (await client.send(new sdk.CreateStageCommand({ name }))).stage!.arn!;
+  const [a, b] = [await stage('a'), await stage('b')];
+  const join = async (stageArn: string, id: string, publish: boolean) => (await ok(admin(emu.url, 'POST', 'join', { stageArn, participantId: id, publish }))).sessionId as string;
+  const sessionA = await join(a, 'a1', true);
+  for (const id of ['a2', 'a3', 'a4']) await join(a, id, id !== 'a2');
+  const sessionB = await join(b, 'b1', true);
+  for (const id of ['b2', 'b3', 'b4']) await join(b, id, true);
+
+  const first = await client.send(new sdk.ListParticipantsCommand({ stageArn: a, sessionId: sessionA, maxResults: 1 }));
+  expect(first.nextToken).toBeTruthy();
+  // The same request with another page size goes on where the first page stopped.
+  const rest = await client.send(new sdk.ListParticipantsCommand({ stageArn: a, sessionId: sessionA, maxResults: 10, nextToken: first.nextToken }));
+  expect([...first.participants!, ...rest.participants!].map((p) => p.participantId)).toEqual(['a1', 'a2', 'a3', 'a4']);
+
+  // A second session on a, so that its sessions come in two pages.
+  for (const id of ['a1', 'a2', 'a3', 'a4']) await ok(admin(emu.url, 'POST', 'leave', { stageArn: a, participantId: id }));
+  await join(a, 'a5', false);
+  const sessions = await client.send(new sdk.ListStageSessionsCommand({ stageArn: a, maxResults: 1 }));
+  expect(sessions.nextToken).toBeTruthy();
+
+  // Before, these were read as a position in a list the token was never in, without a word: b's session came
+  // back without its first participant (seen with the AWS CLI: `list-participants --next-token <a's token>`).
+  const misuses: [string, Record<string, unknown>][] = [
+    ['/ListParticipants', { stageArn: b, sessionId: sessionB, nextToken: first.nextToken }],
+    ['/ListParticipants', { stageArn: a, sessionId: sessionA, filterByPublished: true, nextToken: first.nextToken }],
+    ['/ListStageSessions', { stageArn: b, nextToken: sessions.nextToken }],
+  ];
+  for (const [path, body] of misuses) {
+    const reply = await raw(emu.url, 'POST', path, JSON.stringify(body));
+    expect(reply.status, `${path} ${JSON.stringify(body)}`).toBe(400);
+    expect(reply.headers.get('x-amzn-errortype')).toBe('ValidationException');
+    expect(reply.body.message).toBe('1 validation error detected: nextToken was returned for another request; pass the same parameters (but maxResults) as the request that returned it');
+  }
+  // The JS SDK sees the same as a ValidationException.
+  await expect(client.send(new sdk.ListParticipantsCommand({ stageArn: b, sessionId: sessionB, nextToken: first.nextToken }))).rejects.toMatchObject({ name: 'ValidationException', $metadata: { httpStatusCode: 400 } });
+  // A token of another operation keeps its own message.
+  const stages = await client.send(new sdk.ListStagesCommand({ maxResults: 1 }));
+  const foreign = await raw(emu.url, 'POST', '/ListStorageConfigurations', JSON.stringify({ nextToken: stages.nextToken }));
+  expect(foreign.body.message).toBe('1 validation error detected: nextToken is not a token this operation returned');
+});

@@ -1,5 +1,10 @@
-// Pagination for every List operation. The nextToken is opaque to callers: base64url of the operation
-// name and the position after the last item returned, so a token from another list is rejected.
+// Pagination for every List operation. The nextToken is opaque to callers: base64url of the operation name, a
+// digest of the request's other members (stage, session, participant, filters) and the position after the last item
+// returned. So a token from another list, or from the same list asked of another stage, session or filter, is
+// refused rather than read as a position in a list it was never in (which skipped or repeated items silently).
+// maxResults is left out of the digest: a caller may change the page size between pages.
+import { createHash } from 'node:crypto';
+import { OPERATIONS, SHAPES } from '../../model/api.js';
 import { validationError } from '../state/errors.js';
 import type { SequencedMap } from '../state/sequenced-map.js';
 
@@ -13,26 +18,43 @@ interface Page<T> {
   nextToken?: string;
 }
 
-function decodeToken(scope: string, token: string): number {
-  const text = Buffer.from(token, 'base64url').toString('utf8');
+/**
+ * `operation/digest`: which list of which request a token belongs to. The digest covers the members the model
+ * declares for the request (in its order; all are strings or booleans), so members the service ignores do not count.
+ */
+function scopeOf(operation: string, request: PageRequest): string {
+  const shape = SHAPES[OPERATIONS[operation]!.input]!;
+  const members = shape.type === 'structure' ? Object.keys(shape.members).filter((name) => name !== 'nextToken' && name !== 'maxResults') : [];
+  const chosen = members.map((name) => (request as Record<string, unknown>)[name] ?? null);
+  const digest = createHash('sha256').update(JSON.stringify(chosen)).digest('base64url').slice(0, 16);
+  return `${operation}/${digest}`;
+}
+
+/** The position `request.nextToken` (given) holds, once it is known to belong to this request. */
+function decodeToken(operation: string, request: PageRequest): number {
+  const text = Buffer.from(request.nextToken ?? '', 'base64url').toString('utf8');
   const sep = text.lastIndexOf(':');
   const position = Number(text.slice(sep + 1));
-  if (sep < 0 || text.slice(0, sep) !== scope || !Number.isInteger(position) || position < 0) {
+  const scope = text.slice(0, Math.max(sep, 0));
+  if (sep < 0 || !scope.startsWith(`${operation}/`) || !Number.isInteger(position) || position < 0) {
     throw validationError('1 validation error detected: nextToken is not a token this operation returned');
+  }
+  if (scope !== scopeOf(operation, request)) {
+    throw validationError('1 validation error detected: nextToken was returned for another request; pass the same parameters (but maxResults) as the request that returned it');
   }
   return position;
 }
 
-function encodeToken(scope: string, position: number): string {
-  return Buffer.from(`${scope}:${position}`).toString('base64url');
+function encodeToken(operation: string, request: PageRequest, position: number): string {
+  return Buffer.from(`${scopeOf(operation, request)}:${position}`).toString('base64url');
 }
 
 /** Returns the page of `items` (already filtered and ordered) that the request asks for. */
 export function paginate<T>(scope: string, items: T[], request: PageRequest, defaultMax: number): Page<T> {
-  const start = request.nextToken ? decodeToken(scope, request.nextToken) : 0;
+  const start = request.nextToken ? decodeToken(scope, request) : 0;
   const end = start + (request.maxResults ?? defaultMax);
   if (end >= items.length) return { items: items.slice(start) };
-  return { items: items.slice(start, end), nextToken: encodeToken(scope, end) };
+  return { items: items.slice(start, end), nextToken: encodeToken(scope, request, end) };
 }
 
 /**
@@ -44,10 +66,10 @@ export function paginate<T>(scope: string, items: T[], request: PageRequest, def
 export function paginateInOrder<T>(scope: string, map: SequencedMap<T>, request: PageRequest, defaultMax: number, keep?: (value: T) => boolean): Page<T> {
   const max = request.maxResults ?? defaultMax;
   const items: T[] = [];
-  for (let i = request.nextToken ? map.indexFrom(decodeToken(scope, request.nextToken)) : 0; i < map.size; i++) {
+  for (let i = request.nextToken ? map.indexFrom(decodeToken(scope, request)) : 0; i < map.size; i++) {
     const value = map.valueAt(i)!;
     if (keep && !keep(value)) continue;
-    if (items.length === max) return { items, nextToken: encodeToken(scope, map.seqAt(i)!) };
+    if (items.length === max) return { items, nextToken: encodeToken(scope, request, map.seqAt(i)!) };
     items.push(value);
   }
   return { items };
@@ -60,8 +82,8 @@ export function paginateInOrder<T>(scope: string, map: SequencedMap<T>, request:
  * it goes on with the item just older than the last one returned, or ends if those were all dropped.
  */
 export function paginateNewestFirst<T>(scope: string, oldestFirst: readonly T[], request: PageRequest, defaultMax: number, dropped = 0): Page<T> {
-  const end = request.nextToken ? Math.min(decodeToken(scope, request.nextToken) - dropped, oldestFirst.length) : oldestFirst.length;
+  const end = request.nextToken ? Math.min(decodeToken(scope, request) - dropped, oldestFirst.length) : oldestFirst.length;
   if (end <= 0) return { items: [] };
   const start = Math.max(0, end - (request.maxResults ?? defaultMax));
-  return { items: oldestFirst.slice(start, end).reverse(), nextToken: start > 0 ? encodeToken(scope, dropped + start) : undefined };
+  return { items: oldestFirst.slice(start, end).reverse(), nextToken: start > 0 ? encodeToken(scope, request, dropped + start) : undefined };
 }
