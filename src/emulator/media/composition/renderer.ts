@@ -215,11 +215,12 @@ export class CompositionRenderer {
     }
     for (const compositionArn of [...this.recordings.keys()]) this.closeRecordings(compositionArn);
     // The live output of a composition that is gone (purged) goes with it.
+    const kept = new Set<string>();
+    for (const c of this.emu.store.compositions.values()) kept.add(c.id);
     for (const id of this.liveIds) {
-      if (![...this.emu.store.compositions.values()].some((c) => c.id === id)) {
-        rmSync(this.liveDirOf(id), { recursive: true, force: true });
-        this.liveIds.delete(id);
-      }
+      if (kept.has(id)) continue;
+      rmSync(this.liveDirOf(id), { recursive: true, force: true });
+      this.liveIds.delete(id);
     }
   }
 
@@ -248,6 +249,7 @@ export class CompositionRenderer {
     const sessionId = this.emu.store.stages.get(c.stageArn)?.activeSessionId;
     const members = sessionId === undefined ? [] : [...(this.emu.store.participants.get(sessionId)?.values() ?? [])];
     const publishers = members.filter((p) => p.connected && p.publishing);
+    const publisherById = new Map(publishers.map((p) => [p.id, p]));
     const participants: LayoutParticipant[] = publishers.map((p) => {
       const source = this.sources.get(participantKey(p));
       const out: LayoutParticipant = { participantId: p.id, arrival: p.firstJoinTime };
@@ -263,7 +265,7 @@ export class CompositionRenderer {
       return `0:${streams.length - 1}`;
     };
     const drawn: DrawnTile[] = tiles.map((tile) => {
-      const p = publishers.find((q) => q.id === tile.participant.participantId)!;
+      const p = publisherById.get(tile.participant.participantId)!;
       const key = participantKey(p);
       const source = this.sources.get(key);
       const name = p.userId || p.id;
