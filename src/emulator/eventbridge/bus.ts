@@ -25,7 +25,12 @@ interface BusHost {
   log(line: string): void;
 }
 
-type EventEnvelope = Record<string, unknown> & { id: string; time: string; detail?: Record<string, unknown>; resources?: string[] };
+/**
+ * An event as the log holds it: the envelope's members the bus and its readers rely on, and whatever
+ * else was stored. Looser than envelope.ts's IvsEvent on purpose: the log is durable, so it may hold
+ * events written by another version, and the bus passes them on without reading their shape.
+ */
+export type EventEnvelope = Record<string, unknown> & { id: string; time: string; detail?: Record<string, unknown>; resources?: string[] };
 
 /** A committed event with its event-log key (which sorts in commit order and starts with the emulator time). */
 export interface LoggedEvent {
