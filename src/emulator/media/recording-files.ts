@@ -22,7 +22,7 @@ export interface ThumbnailStorage {
 }
 
 /** RFC 3339 UTC to the second, as the User Guide's examples write it (`2024-03-13T13:17:17Z`). */
-export function rfc3339(ms: number): string {
+function rfc3339(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
@@ -147,12 +147,53 @@ export function writeRecordingFile(dir: string, relative: string, body: string):
   writeFileSync(path, body);
 }
 
-export function writeRecordingJson(dir: string, relative: string, value: unknown): void {
+/**
+ * Who a recording is of, as its metadata files name it (in the example files' order): the stage, and for an
+ * individual participant recording its session and participant too.
+ */
+export interface RecordingSubject {
+  stage_arn: string;
+  session_id?: string;
+  participant_id?: string;
+}
+
+/** What both kinds of recording write their metadata files from; they differ only in who it is of and in the `media` block. */
+export interface RecordingMetadata {
+  subject: RecordingSubject;
+  /** When the recording started (emulator clock, ms); undefined while it has not ("unavailable when ... RECORDING_START_FAILED"). */
+  startedAt: number | undefined;
+  /** The `media` block; its duration is the closing file's to add. */
+  media: Omit<RecordedMediaBlock, 'durationMs'>;
+}
+
+/** A metadata file's fields, in the order of the User Guide's example files; `end` for a recording that is over. */
+function metadataFields({ subject, startedAt, media }: RecordingMetadata, status: RecordingOutcome | 'RECORDING_STARTED', end?: { endedAt?: number; durationMs: number }): Record<string, unknown> {
+  const out: Record<string, unknown> = { version: 'v1', ...subject };
+  if (startedAt !== undefined) out.recording_started_at = rfc3339(startedAt);
+  if (end?.endedAt !== undefined) out.recording_ended_at = rfc3339(end.endedAt);
+  out.recording_status = status;
+  out.media = mediaBlock({ ...media, durationMs: end?.durationMs });
+  return out;
+}
+
+function writeRecordingJson(dir: string, relative: string, value: unknown): void {
   writeRecordingFile(dir, relative, `${JSON.stringify(value, null, 2)}\n`);
 }
 
-/** The metadata file a recording that is over gets: recording-ended.json, or recording-failed.json for a failure. */
-export const closingFile = (outcome: RecordingOutcome): string => (outcome === 'RECORDING_ENDED' ? 'events/recording-ended.json' : 'events/recording-failed.json');
+/** events/recording-started.json, as the recording starts. */
+export function writeStartedMetadata(dir: string, metadata: RecordingMetadata): void {
+  writeRecordingJson(dir, 'events/recording-started.json', metadataFields(metadata, 'RECORDING_STARTED'));
+}
+
+/**
+ * The metadata file a recording that is over gets: recording-ended.json, or recording-failed.json for a
+ * failure, with when it ended (none for RECORDING_START_FAILED) and how much media it holds.
+ */
+export function writeClosingMetadata(dir: string, metadata: RecordingMetadata, outcome: RecordingOutcome, endedAt: number, durationMs: number): void {
+  const file = outcome === 'RECORDING_ENDED' ? 'events/recording-ended.json' : 'events/recording-failed.json';
+  const end = outcome === 'RECORDING_START_FAILED' ? { durationMs } : { endedAt, durationMs };
+  writeRecordingJson(dir, file, metadataFields(metadata, outcome, end));
+}
 
 /**
  * ffmpeg outputs writing the thumbnails into the recording's directory: `source` gives the arguments

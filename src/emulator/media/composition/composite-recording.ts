@@ -15,8 +15,8 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  closingFile, HLS_PATH, mediaBlock, MULTIVARIANT, multivariantPlaylist, PLAYLIST, playlistDurationMs, playlistSegments, redatePlaylist, rfc3339, thumbnailFolder, thumbnailOutputs, writeRecordingFile, writeRecordingJson,
-  type RecordingOutcome, type ThumbnailStorage,
+  HLS_PATH, MULTIVARIANT, multivariantPlaylist, PLAYLIST, playlistDurationMs, playlistSegments, redatePlaylist, thumbnailFolder, thumbnailOutputs, writeClosingMetadata, writeRecordingFile, writeStartedMetadata,
+  type RecordingMetadata, type RecordingOutcome, type ThumbnailStorage,
 } from '../recording-files.js';
 
 /** One encoded rendition: the encoder configuration's video. */
@@ -78,14 +78,13 @@ export class CompositeRecording {
     return join(this.target.workDir, PLAYLIST);
   }
 
-  /** The metadata files' fields, in the order of the page's examples. */
-  private metadata(status: RecordingOutcome | 'RECORDING_STARTED', extra: { recording_ended_at?: string; duration_ms?: number } = {}): Record<string, unknown> {
-    const out: Record<string, unknown> = { version: 'v1', stage_arn: this.target.stageArn };
-    if (this.startedAt !== undefined) out.recording_started_at = rfc3339(this.startedAt);
-    if (extra.recording_ended_at !== undefined) out.recording_ended_at = extra.recording_ended_at;
-    out.recording_status = status;
-    out.media = mediaBlock({ rendition: this.rendition, thumbnails: this.target.thumbnails, durationMs: extra.duration_ms, size: this.target.rendition });
-    return out;
+  /** What its metadata files say (the page's example files): a composite recording names its stage only, and its picture size. */
+  private get metadata(): RecordingMetadata {
+    return {
+      subject: { stage_arn: this.target.stageArn },
+      startedAt: this.startedAt,
+      media: { rendition: this.rendition, thumbnails: this.target.thumbnails, size: this.target.rendition },
+    };
   }
 
   /** ffmpeg's tee slave for the HLS: segments into the bucket, numbered on by each new ffmpeg; its playlist in the work dir. */
@@ -133,7 +132,7 @@ export class CompositeRecording {
   private start(): void {
     this.startedAt = this.target.now();
     const { width, height, bitrate, framerate } = this.target.rendition;
-    writeRecordingJson(this.target.dir, 'events/recording-started.json', this.metadata('RECORDING_STARTED'));
+    writeStartedMetadata(this.target.dir, this.metadata);
     writeRecordingFile(this.target.dir, `${HLS_PATH}/${MULTIVARIANT}`, multivariantPlaylist(this.rendition, 'avc1.64001f,mp4a.40.2', bitrate + 128_000, `${width}x${height}`, framerate));
     this.target.onStarted();
   }
@@ -155,10 +154,7 @@ export class CompositeRecording {
       duration_ms = playlistDurationMs(text);
     }
     const outcomeNow: RecordingOutcome = outcome !== 'RECORDING_ENDED' && this.startedAt === undefined ? 'RECORDING_START_FAILED' : outcome;
-    if (write) {
-      const ended = outcomeNow === 'RECORDING_START_FAILED' ? {} : { recording_ended_at: rfc3339(this.target.now()) };
-      writeRecordingJson(this.target.dir, closingFile(outcomeNow), this.metadata(outcomeNow, { ...ended, duration_ms }));
-    }
+    if (write) writeClosingMetadata(this.target.dir, this.metadata, outcomeNow, this.target.now(), duration_ms);
     rmSync(this.target.workDir, { recursive: true, force: true });
     this.target.onClosed(outcomeNow, duration_ms);
   }

@@ -16,8 +16,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findFfmpeg } from '../../../publish/ffmpeg.js';
 import {
-  closingFile, HLS_PATH, mediaBlock, multivariantPlaylist, PLAYLIST, playlistDurationMs, restampProgramDateTime, rfc3339, thumbnailOutputs, writeRecordingFile, writeRecordingJson,
-  type RecordingOutcome, type ThumbnailStorage,
+  HLS_PATH, multivariantPlaylist, PLAYLIST, playlistDurationMs, restampProgramDateTime, thumbnailOutputs, writeClosingMetadata, writeRecordingFile, writeStartedMetadata,
+  type RecordingMetadata, type RecordingOutcome, type ThumbnailStorage,
 } from '../recording-files.js';
 import { RtpFeed, type FeedKind, type FeedStream } from '../../../media/rtp-feed.js';
 import { isRtcp } from '../../../media/rtp.js';
@@ -120,15 +120,14 @@ export class Recorder {
     return this.startedAt !== undefined;
   }
 
-  /** The metadata file's fields (User Guide, "JSON Metadata Files"); `duration_ms` once the recording is over. */
-  private metadata(status: string, extra: { recording_ended_at?: string; duration_ms?: number } = {}): Record<string, unknown> {
-    const out: Record<string, unknown> = { version: 'v1', stage_arn: this.target.stageArn, session_id: this.target.sessionId, participant_id: this.target.participantId };
-    // "unavailable when recording_status is RECORDING_START_FAILED"
-    if (this.startedAt !== undefined) out.recording_started_at = rfc3339(this.startedAt);
-    if (extra.recording_ended_at !== undefined) out.recording_ended_at = extra.recording_ended_at;
-    out.recording_status = status;
-    out.media = mediaBlock({ rendition: RENDITION, thumbnails: this.thumbnails, durationMs: extra.duration_ms, hls: this.recordsHls });
-    return out;
+  /** What its metadata files say (User Guide, "JSON Metadata Files"): an individual recording names its session and participant. */
+  private get metadata(): RecordingMetadata {
+    const { stageArn, sessionId, participantId } = this.target;
+    return {
+      subject: { stage_arn: stageArn, session_id: sessionId, participant_id: participantId },
+      startedAt: this.startedAt,
+      media: { rendition: RENDITION, thumbnails: this.thumbnails, hls: this.recordsHls },
+    };
   }
 
   /** HLS media is written unless mediaTypes is NONE (thumbnails only). */
@@ -152,7 +151,7 @@ export class Recorder {
   start(startedAt: number): void {
     if (this.startedAt !== undefined || this.closed) return;
     this.startedAt = startedAt;
-    writeRecordingJson(this.target.dir, 'events/recording-started.json', this.metadata('RECORDING_STARTED'));
+    writeStartedMetadata(this.target.dir, this.metadata);
     if (!findFfmpeg() || !this.recordsHls) return; // without ffmpeg (or for thumbnails only) there is no media to list
     const codecs = this.target.mediaTypes === 'AUDIO_ONLY' ? 'mp4a.40.2' : 'avc1.42e01f,mp4a.40.2';
     writeRecordingFile(this.target.dir, `${HLS_PATH}/multivariant.m3u8`, multivariantPlaylist(RENDITION, codecs, 8_500_000));
@@ -358,8 +357,7 @@ export class Recorder {
     if (this.startedAt === undefined) rmSync(join(this.target.dir, 'media'), { recursive: true, force: true });
     if (!write) return;
     const playlist = join(this.target.dir, HLS_PATH, RENDITION, PLAYLIST);
-    const duration_ms = existsSync(playlist) ? playlistDurationMs(readFileSync(playlist, 'utf8')) : 0;
-    const ended = outcome === 'RECORDING_START_FAILED' ? {} : { recording_ended_at: rfc3339(endedAt) };
-    writeRecordingJson(this.target.dir, closingFile(outcome), this.metadata(outcome, { ...ended, duration_ms }));
+    const durationMs = existsSync(playlist) ? playlistDurationMs(readFileSync(playlist, 'utf8')) : 0;
+    writeClosingMetadata(this.target.dir, this.metadata, outcome, endedAt, durationMs);
   }
 }
