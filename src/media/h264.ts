@@ -3,8 +3,6 @@
 // (ITU-T H.264 §7.3.2.1.1). No maintained npm package parses
 // an SPS on its own, so this is the small Exp-Golomb reader the standard describes.
 
-import { parseRtp } from './rtp.js';
-
 export const NAL_SPS = 7;
 export const NAL_IDR = 5;
 const STAP_A = 24;
@@ -35,13 +33,7 @@ export function nalUnits(payload: Uint8Array): { type: number; unit?: Uint8Array
   return [];
 }
 
-/** Whether an H.264 RTP packet begins a key frame: its parameter sets (SPS) or the start of an IDR picture. */
-export function beginsKeyframe(data: Uint8Array): boolean {
-  const rtp = parseRtp(data);
-  return rtp !== undefined && payloadBeginsKeyframe(rtp.payload);
-}
-
-/** `beginsKeyframe` for the payload of an RTP packet already parsed. */
+/** Whether the payload of an H.264 RTP packet begins a key frame: its parameter sets (SPS) or the start of an IDR picture. */
 export function payloadBeginsKeyframe(payload: Uint8Array): boolean {
   return nalUnits(payload).some((n) => n.type === NAL_SPS || n.type === NAL_IDR);
 }

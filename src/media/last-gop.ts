@@ -8,7 +8,7 @@
 // decoder gets every picture it needs to decode the newest one, and the stream's timeline starts now, in
 // step with its audio and the packets that follow live, instead of one group of pictures in the past.
 import { payloadBeginsKeyframe } from './h264.js';
-import { parseRtp } from './rtp.js';
+import { parseRtp, type RtpPacket } from './rtp.js';
 
 /**
  * A group of pictures longer than this is not kept (about 6 s at 800 kbit/s, 2 s at 2.5 Mbit/s): a
@@ -31,9 +31,11 @@ export class LastGop {
   private pictureTimestamp: number | undefined;
   private pictureStart = 0;
 
-  /** A packet of the stream as it arrives (RTCP and anything that is not RTP are ignored); its header is parsed once, here. */
-  push(data: Uint8Array): void {
-    const rtp = parseRtp(data);
+  /**
+   * A packet of the stream as it arrives (RTCP and anything that is not RTP are ignored), with its RTP
+   * header if the caller has parsed it already (else it is parsed here).
+   */
+  push(data: Uint8Array, rtp: RtpPacket | undefined = parseRtp(data)): void {
     if (!rtp) return;
     const { timestamp } = rtp;
     if (timestamp !== this.pictureTimestamp) {

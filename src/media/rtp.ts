@@ -1,4 +1,6 @@
-// The RTP header (RFC 3550 §5.1), read by the emulator's meter and by `ivsrt subscribe`'s receiver.
+// The RTP header (RFC 3550 §5.1): read once as each WHIP publisher's packet arrives (the emulator's
+// whip/ingest.ts, which hands it to the meter, the recorder and the composition renderer), and by
+// `ivsrt subscribe`'s receiver.
 
 export interface RtpPacket {
   payloadType: number;

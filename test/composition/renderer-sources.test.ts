@@ -12,6 +12,7 @@ import { CreateStageCommand, StartCompositionCommand, StopCompositionCommand } f
 import { afterEach, describe, expect, it } from 'vitest';
 import { CompositionRenderer } from '../../src/emulator/media/composition/renderer.js';
 import type { RtpListener, RtpSource, RtpSourceWatcher } from '../../src/emulator/media/whip/rtp-source.js';
+import { parseRtp } from '../../src/media/rtp.js';
 import { participantKey } from '../../src/emulator/state/store.js';
 import { emulatorPerTest, type TestEmulator } from '../emulator/helpers.js';
 import { eventually } from '../whip/media.js';
@@ -66,7 +67,7 @@ async function rendererWithPublisher({ emu, client }: TestEmulator, name: string
   const renderer = new CompositionRenderer(emu.emulator, { watchRtpSources: (w: RtpSourceWatcher) => (w.added(source), () => undefined) }, { liveDir: () => live });
   cleanups.push(() => rmSync(live, { recursive: true, force: true }), () => renderer.close());
   const send = (packet: Uint8Array) => {
-    for (const l of listeners) l('video', packet);
+    for (const l of listeners) l('video', packet, parseRtp(packet));
   };
   return { stageArn, renderer, send, key: participantKey({ sessionId: source.sessionId, id: source.participantId }) };
 }

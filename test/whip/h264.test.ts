@@ -84,14 +84,14 @@ describe('MediaMeter', () => {
     for (let second = 0; second < 3; second++) {
       for (let frame = 0; frame < 25; frame++) {
         const ts = (second * 25 + frame) * 3600;
-        meter.video(rtp(96, ts, Buffer.alloc(500, 1)));
-        meter.video(rtp(96, ts, Buffer.alloc(500, 1), true));
-        meter.audio(rtp(111, ts, Buffer.alloc(100, 1)));
+        meter.video(parseRtp(rtp(96, ts, Buffer.alloc(500, 1)))!);
+        meter.video(parseRtp(rtp(96, ts, Buffer.alloc(500, 1), true))!);
+        meter.audio(parseRtp(rtp(111, ts, Buffer.alloc(100, 1)))!);
       }
       meter.tick((second + 1) * 1000);
     }
-    expect(meter.video(rtp(96, 999_999, Buffer.from(SPS[2]![1], 'hex')))).toEqual({ width: 1280, height: 720 });
-    expect(meter.video(rtp(96, 999_999, Buffer.from(SPS[2]![1], 'hex')))).toBeUndefined();
+    expect(meter.video(parseRtp(rtp(96, 999_999, Buffer.from(SPS[2]![1], 'hex')))!)).toEqual({ width: 1280, height: 720 });
+    expect(meter.video(parseRtp(rtp(96, 999_999, Buffer.from(SPS[2]![1], 'hex')))!)).toBeUndefined();
     expect(meter.stats()).toMatchObject({ videoBitrate: 25 * 1000 * 8, audioBitrate: 25 * 100 * 8, windowSeconds: 3, width: 1280, height: 720 });
   });
 });

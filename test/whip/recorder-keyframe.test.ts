@@ -5,7 +5,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { beginsKeyframe } from '../../src/media/h264.js';
+import { payloadBeginsKeyframe } from '../../src/media/h264.js';
+import { parseRtp } from '../../src/media/rtp.js';
 import { Recorder } from '../../src/emulator/media/whip/recorder.js';
 
 const VIDEO = 96;
@@ -44,8 +45,14 @@ function recorder(): { recorder: Recorder; buffered: () => number } {
   return { recorder: r, buffered: () => (r as unknown as { feed: { pending: unknown[] } }).feed.pending.length };
 }
 
+/** A packet as ingest.ts hands it on: with its RTP header parsed. */
+function send(r: Recorder, kind: 'video' | 'audio', packet: Uint8Array): void {
+  r.packet(kind, packet, parseRtp(packet));
+}
+
 describe('the start of a recording part', () => {
   it('recognises what begins a key frame: an SPS (alone or aggregated) or the first fragment of an IDR picture', () => {
+    const beginsKeyframe = (p: Uint8Array) => payloadBeginsKeyframe(parseRtp(p)!.payload);
     expect([sps(1), idrStart(2), stapWithSps(3)].map(beginsKeyframe)).toEqual([true, true, true]);
     expect([slice(4), opus(5), rtp(VIDEO, 6, [0x7c, 0x05, 0x00])].map(beginsKeyframe)).toEqual([false, false, false]);
   });
@@ -55,15 +62,15 @@ describe('the start of a recording part', () => {
     const asked = vi.fn();
     await r.listen({ video: VIDEO, audio: AUDIO }, asked);
     expect(asked).toHaveBeenCalledTimes(1);
-    r.packet('video', slice(1));
-    r.packet('audio', opus(1));
+    send(r, 'video', slice(1));
+    send(r, 'audio', opus(1));
     vi.advanceTimersByTime(1_000);
     expect(asked).toHaveBeenCalledTimes(3);
     expect(buffered()).toBe(0);
 
-    r.packet('video', sps(2));
-    r.packet('video', slice(3));
-    r.packet('audio', opus(2));
+    send(r, 'video', sps(2));
+    send(r, 'video', slice(3));
+    send(r, 'audio', opus(2));
     expect(buffered()).toBe(3);
     vi.advanceTimersByTime(5_000);
     expect(asked).toHaveBeenCalledTimes(3);
@@ -74,7 +81,7 @@ describe('the start of a recording part', () => {
     const { recorder: r, buffered } = recorder();
     const asked = vi.fn();
     await r.listen({ audio: AUDIO }, asked);
-    r.packet('audio', opus(1));
+    send(r, 'audio', opus(1));
     vi.advanceTimersByTime(2_000);
     expect(asked).not.toHaveBeenCalled();
     expect(buffered()).toBe(1);

@@ -29,7 +29,6 @@ import { participantKey, type CompositionRec, type DestinationRec } from '../../
 import type { MediaKind, RtpSource, RtpSources } from '../whip/rtp-source.js';
 import { LastGop } from '../../../media/last-gop.js';
 import { RtpFeed, type FeedStream } from '../../../media/rtp-feed.js';
-import { isRtcp } from '../../../media/rtp.js';
 import { spawnTied } from '../../../media/spawn.js';
 import { CompositeRecording, type CompositeTarget, type Rendition } from './composite-recording.js';
 import { LIVE_SEGMENT_SECONDS, outputArgs, type OutputTarget } from './output.js';
@@ -136,11 +135,11 @@ export class CompositionRenderer {
         // video from the start (a placeholder would be replaced by the first packets, one restart more), and
         // becomes a stopped video only if none comes within VIDEO_STOPPED_MS.
         if (source.payloadTypes.video !== undefined) this.lastVideo.set(key, Date.now());
-        source.listen((kind, data) => {
+        source.listen((kind, data, rtp) => {
           // The track's RTCP (sender reports) goes on after its video stops: only RTP says video came.
-          if (kind !== 'video' || isRtcp(data)) return;
+          if (kind !== 'video' || !rtp) return;
           this.lastVideo.set(key, Date.now());
-          this.gops.get(key)?.push(data);
+          this.gops.get(key)?.push(data, rtp);
         });
         this.schedule();
       },

@@ -13,6 +13,7 @@ import { current } from '../../domain/participant-record.js';
 import { isRecording, recordByMedia, recordingMediaArrived, recordingMediaStopped } from '../../domain/recording.js';
 import { CAN_PUBLISH, participantKey, type Op, type ParticipantRec } from '../../state/store.js';
 import { join } from 'node:path';
+import { parseRtp } from '../../../media/rtp.js';
 import { Forwarder } from './forward.js';
 import { MediaMeter, type MediaStats } from './meter.js';
 import { Presence } from '../../domain/presence.js';
@@ -291,13 +292,16 @@ export class WhipIngest implements RtpSources, WhipMedia {
         if (session.ended) return;
         if (!session.mediaArrived) this.firstMedia(session);
         const media: MediaKind = kind === 'audio' ? 'audio' : 'video';
-        session.recorder?.packet(media, data);
-        for (const listener of session.listeners) listener(media, data);
+        // The one parse of the packet: the recorder, the other consumers and the meter take it from here.
+        const rtp = parseRtp(data);
+        session.recorder?.packet(media, data, rtp);
+        for (const listener of session.listeners) listener(media, data, rtp);
+        if (!rtp) return; // RTCP on the track's port: no media to measure
         if (kind === 'audio') {
-          session.meter.audio(data);
+          session.meter.audio(rtp);
           return;
         }
-        const size = session.meter.video(data);
+        const size = session.meter.video(rtp);
         if (size && !this.withinResolution(size.width, size.height)) {
           this.refuse(session, 'RESOLUTION_EXCEEDED', `${size.width}x${size.height} is above 720p`);
         }

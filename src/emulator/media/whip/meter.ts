@@ -1,7 +1,7 @@
 // What the emulator measures in the media a WHIP publisher sends: bitrate from the RTP bytes received,
 // frame rate from distinct video RTP timestamps, resolution from the SPS (h264.ts).
 import { nalUnits, NAL_SPS, parseSps } from '../../../media/h264.js';
-import { parseRtp } from '../../../media/rtp.js';
+import type { RtpPacket } from '../../../media/rtp.js';
 
 export interface MediaStats {
   videoCodec?: string;
@@ -49,10 +49,8 @@ export class MediaMeter {
     this.current = { atMs: nowMs, videoBytes: 0, audioBytes: 0, frames: 0 };
   }
 
-  /** A video RTP packet; returns the picture size when this packet carried a (new) SPS. */
-  video(data: Uint8Array): { width: number; height: number } | undefined {
-    const rtp = parseRtp(data);
-    if (!rtp) return undefined;
+  /** A video RTP packet (parsed where it arrived); returns the picture size when it carried a (new) SPS. */
+  video(rtp: RtpPacket): { width: number; height: number } | undefined {
     this.count(rtp.payload.length);
     this.current.videoBytes += rtp.payload.length;
     if (rtp.timestamp !== this.lastVideoTimestamp) {
@@ -75,9 +73,8 @@ export class MediaMeter {
     return undefined;
   }
 
-  audio(data: Uint8Array): void {
-    const rtp = parseRtp(data);
-    if (!rtp) return;
+  /** An audio RTP packet (parsed where it arrived). */
+  audio(rtp: RtpPacket): void {
     this.count(rtp.payload.length);
     this.current.audioBytes += rtp.payload.length;
   }

@@ -20,8 +20,8 @@ import {
   type RecordingMetadata, type RecordingOutcome, type ThumbnailStorage,
 } from '../recording-files.js';
 import { RtpFeed, type FeedKind, type FeedStream } from '../../../media/rtp-feed.js';
-import { isRtcp } from '../../../media/rtp.js';
-import { beginsKeyframe } from '../../../media/h264.js';
+import type { RtpPacket } from '../../../media/rtp.js';
+import { payloadBeginsKeyframe } from '../../../media/h264.js';
 import { spawnTied } from '../../../media/spawn.js';
 
 export interface RecordingTarget {
@@ -279,15 +279,18 @@ export class Recorder {
     if (stream >= 0) this.feed!.send(stream, data);
   }
 
-  /** An RTP packet as received (decrypted); forwarded to ffmpeg while the media runs. */
-  packet(kind: Kind, data: Uint8Array): void {
+  /**
+   * A packet as received (decrypted), with its RTP header as ingest.ts parsed it (undefined for RTCP);
+   * forwarded to ffmpeg while the media runs.
+   */
+  packet(kind: Kind, data: Uint8Array, rtp: RtpPacket | undefined): void {
     if (this.stopped) return;
     if (this.awaitingKeyframe) {
       // Nothing before the first key frame can be decoded, and audio without it would start the recording early.
-      if (kind !== 'video' || !beginsKeyframe(data)) return;
+      if (kind !== 'video' || !rtp || !payloadBeginsKeyframe(rtp.payload)) return;
       this.keyframeCame();
     }
-    if (data.byteLength >= 12 && !isRtcp(data)) this.last[kind] = data;
+    if (rtp) this.last[kind] = data;
     this.partStartedAt ??= this.target.now();
     this.send(kind, data);
   }

@@ -1,10 +1,15 @@
 // A WHIP publisher's media as other parts of the emulator consume it (a composition, the subscribe
 // forwarder): the types WhipIngest.watchRtpSources() hands out, in a module of their own so that those
 // consumers and ingest.ts do not import each other.
+import type { RtpPacket } from '../../../media/rtp.js';
 import type { PayloadTypes } from './recorder.js';
 
 export type MediaKind = 'audio' | 'video';
-export type RtpListener = (kind: MediaKind, data: Uint8Array) => void;
+/**
+ * A packet as it arrived (`data`), with its RTP header parsed once where it entered (ingest.ts): `rtp` is
+ * undefined for RTCP (which shares the port) and anything that is not RTP.
+ */
+export type RtpListener = (kind: MediaKind, data: Uint8Array, rtp: RtpPacket | undefined) => void;
 
 /**
  * A WHIP publisher's media as it arrives (decrypted RTP, and RTCP on the same port), for whatever consumes
