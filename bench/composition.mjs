@@ -16,23 +16,19 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { adminHeaders, BIN, cliAt, cpuSeconds, numberArg, sleep, spawnEmulator, whipPublishers } from './spawn-emulator.mjs';
+import { adminHeaders, benchEmulator, BIN, cpuSeconds, numberArg, sleep, whipPublishers } from './spawn-emulator.mjs';
 
 const PUBLISHERS = numberArg('publishers', 4);
 const SECONDS = numberArg('seconds', 20);
 const CHANGES = numberArg('changes', 3);
 const AIORTC = fileURLToPath(new URL('../test/subscribe/aiortc_client.py', import.meta.url));
-const home = mkdtempSync(join(tmpdir(), 'ivsrt-bench-composition-'));
-const env = { ...process.env, IVSRT_HOME: home, AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', AWS_REGION: 'us-east-1' };
-
-const { child: emulator, url } = await spawnEmulator([], { env });
+const { home, env, emulator, url, cli: run } = await benchEmulator('composition');
 const publishers = new Set();
 // Whatever happens, nothing this benchmark started outlives it.
 process.on('exit', () => {
   for (const p of publishers) p.kill('SIGKILL');
   emulator.kill('SIGKILL');
 });
-const run = cliAt(url, env);
 const cli = async (...args) => JSON.parse((await run(...args, '--json')) || '{}');
 
 /** The number of the newest segment a live playlist lists. */

@@ -5,19 +5,13 @@
 // fake camera) against a spawned emulator on loopback; targets from issue 21: 1 s and 2 s.
 //
 //   npm run build && node bench/open.mjs [--loads 10] [--publishes 5]
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import FLAGS from '../test/helpers/chromium-flags.json' with { type: 'json' };
-import { cliAt, numberArg, spawnEmulator } from './spawn-emulator.mjs';
+import { benchEmulator, numberArg } from './spawn-emulator.mjs';
 
 const LOADS = numberArg('loads', 10);
 const PUBLISHES = numberArg('publishes', 5);
-const home = mkdtempSync(join(tmpdir(), 'ivsrt-bench-open-'));
-const env = { ...process.env, IVSRT_HOME: home, AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', AWS_REGION: 'us-east-1' };
-const { child: emulator, url } = await spawnEmulator([], { env });
-const cli = cliAt(url, env);
+const { emulator, cli } = await benchEmulator('open');
 await cli('stage', 'create', '--name', 'bench-open');
 const open = async (userId) => JSON.parse(await cli('open', 'bench-open', '--user-id', userId, '--no-browser', '--json'));
 

@@ -1,7 +1,8 @@
 // The emulator as every benchmark starts it: `ivsrt local start --port 0 ...args` as its own process, as
 // a user runs it, resolved once it prints the line with its URL.
 import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -57,6 +58,18 @@ export function cpuSeconds(pid) {
 }
 
 export const rssBytes = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) * 1024;
+
+/**
+ * The set-up of the media benchmarks: a scratch IVSRT_HOME (`ivsrt-bench-<name>-`), the environment the
+ * emulator and the CLI run with (bench credentials and region for the SDK), the emulator spawned on it,
+ * and the CLI pointed at it.
+ */
+export async function benchEmulator(name) {
+  const home = mkdtempSync(join(tmpdir(), `ivsrt-bench-${name}-`));
+  const env = { ...process.env, IVSRT_HOME: home, AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', AWS_REGION: 'us-east-1' };
+  const { child: emulator, url } = await spawnEmulator([], { env });
+  return { home, env, emulator, url, cli: cliAt(url, env) };
+}
 
 /** Runs the real bin against `url` and resolves with its trimmed standard output. */
 export const cliAt = (url, env) => (...args) =>

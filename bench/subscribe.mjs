@@ -9,23 +9,16 @@
 // at once when a PLI arrives, as real encoders do; 1,200-byte packets paced at the bitrate, 30 frames/s).
 //
 //   node bench/subscribe.mjs [--mbps 2.5] [--subscribers 50] [--seconds 10]
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import ndc from 'node-datachannel';
-import { cliAt, cpuSeconds, numberArg, rssBytes, spawnEmulator } from './spawn-emulator.mjs';
+import { benchEmulator, cpuSeconds, numberArg, rssBytes, sleep } from './spawn-emulator.mjs';
 import { syntheticH264 } from './synthetic-h264.mjs';
 
 const MBPS = numberArg('mbps', 2.5);
 const MAX_SUBSCRIBERS = numberArg('subscribers', 50);
 const SECONDS = numberArg('seconds', 10);
 const STEPS = [...new Set([1, 10, MAX_SUBSCRIBERS])].filter((n) => n <= MAX_SUBSCRIBERS);
-const home = mkdtempSync(join(tmpdir(), 'ivsrt-bench-subscribe-'));
-const env = { ...process.env, IVSRT_HOME: home, AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', AWS_REGION: 'us-east-1' };
-
-const { child: emulator, url } = await spawnEmulator([], { env });
-const cli = cliAt(url, env);
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const { emulator, cli } = await benchEmulator('subscribe');
 const gathered = (pc) => new Promise((resolve) => (pc.gatheringState() === 'complete' ? resolve() : pc.onGatheringStateChange((s) => s === 'complete' && resolve())));
 // Offers leave their candidates out, as `ivsrt publish` and `ivsrt subscribe` do (src/media/webrtc-client.ts).
 const noCandidates = (sdp) => sdp.replace(/^a=(?:candidate:.*|end-of-candidates)\r?\n/gm, '');

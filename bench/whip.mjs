@@ -4,20 +4,14 @@
 // measures every packet as it would real media, without a dozen x264 encoders competing for the CPU.
 //
 //   node bench/whip.mjs [--publishers 12] [--mbps 2.5] [--seconds 20]
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import ndc from 'node-datachannel';
-import { cliAt, cpuSeconds, numberArg, rssBytes, spawnEmulator, whipPublishers } from './spawn-emulator.mjs';
+import { benchEmulator, cpuSeconds, numberArg, rssBytes, whipPublishers } from './spawn-emulator.mjs';
 
 const PUBLISHERS = numberArg('publishers', 12);
 const MBPS = numberArg('mbps', 2.5);
 const SECONDS = numberArg('seconds', 20);
-const home = mkdtempSync(join(tmpdir(), 'ivsrt-bench-whip-'));
-const env = { ...process.env, IVSRT_HOME: home, AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', AWS_REGION: 'us-east-1' };
-
-const { child: emulator, url } = await spawnEmulator([], { env });
-const cli = cliAt(url, env);
+const { home, emulator, url, cli } = await benchEmulator('whip');
 
 
 await cli('stage', 'create', '--name', 'bench');
