@@ -133,8 +133,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const auth = new Authenticator(options.credentials, { region: emu.region });
   const startedAt = Date.now();
   let url = '';
-  // The WHIP ingest, made once the front listens (its URL names it): none before, for the admin routes.
+  // The WHIP ingest and the composition renderer, made once the front listens (its URL names them): none before, for the admin routes.
   let whip: WhipIngest | undefined;
+  let renderer: CompositionRenderer | undefined;
   const control: AdminControl = {
     bus,
     info: () => ({ pid: process.pid, url, dataDir: options.dataDir ?? null, region: emu.region, accountId: emu.accountId, version: VERSION, startedAt }),
@@ -145,6 +146,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     },
     shutdown: () => void close(),
     whip: () => whip,
+    renderer: () => renderer,
   };
   const throttle = options.throttle ? new Throttle(options.throttle === true ? undefined : options.throttle.now) : undefined;
   const front = createFront({
@@ -170,7 +172,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   // The renderer draws what the ingest receives, so it is handed the ingest.
   whip = new WhipIngest(emu, url, options.mediaLimits, options.s3Dir);
   emu.whipBase = `${url}/whip`;
-  const renderer = new CompositionRenderer(emu, whip, { liveDir: () => mkdtempSync(join(tmpdir(), 'ivsrt-compositions-')), s3Dir: options.s3Dir });
+  renderer = new CompositionRenderer(emu, whip, { liveDir: () => mkdtempSync(join(tmpdir(), 'ivsrt-compositions-')), s3Dir: options.s3Dir });
   front.mount({ whip, renderer });
   log(`emulator listening on ${url}${options.dataDir ? ` (data: ${options.dataDir})` : ' (memory only)'}`);
 
@@ -183,7 +185,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       front.endSockets();
       bus.close();
       await front.close();
-      await renderer.close();
+      await renderer?.close();
       await whip?.close();
       await emu.close();
       forgetInProcess(url);

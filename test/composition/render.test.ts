@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { centreOf, layoutTiles, type LayoutParticipant, type LayoutSpec } from '../../src/composition/layout.js';
 import type { IvsEvent } from '../../src/emulator/eventbridge/envelope.js';
+import type { CompositionRenditionStatus } from '../../src/emulator/http/admin-contract.js';
 import { playlistDurationMs } from '../../src/emulator/media/recording-files.js';
 import { findFfmpeg } from '../../src/publish/ffmpeg.js';
 import { signEs384 } from '../../src/tokens/jwt.js';
@@ -172,18 +173,18 @@ async function logged(resource: string): Promise<IvsEvent[]> {
   return all.filter((e) => e.resources[0] === resource);
 }
 
-/** The pid of the ffmpeg rendering composition `compositionId` (it reads the session description .<compositionId>-<n>.sdp). */
-function rendererPid(compositionId: string): number | undefined {
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      if (args[0]?.endsWith('ffmpeg') && args.some((a) => a.includes(`/.${compositionId}-`))) return Number(entry);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return undefined;
+/** The renditions of composition `arn` the emulator renders, as GET /_ivsrt/media lists them. */
+async function renditionsOf(arn: string): Promise<CompositionRenditionStatus[]> {
+  const res = await fetch(`${bed.emu.url}/_ivsrt/media`, { headers: adminHeaders(bed.emu.url) });
+  const { compositionRenditions } = (await res.json()) as { compositionRenditions: CompositionRenditionStatus[] };
+  return compositionRenditions.filter((r) => r.compositionArn === arn);
+}
+
+/** The pid of the ffmpeg rendering composition `arn` (its one rendition, encoded with `encoderArn`). */
+async function rendererPid(arn: string): Promise<number | undefined> {
+  const ours = await renditionsOf(arn);
+  expect(ours.map((r) => r.encoderConfigurationArn)).toEqual([encoderArn]);
+  return ours[0]!.ffmpegPid;
 }
 
 /** The number of the newest segment a live playlist lists (-1 for none). */
@@ -475,7 +476,7 @@ describe.skipIf(noFfmpeg)('server-side composition of real publishers', () => {
     await showing(playback, expected);
     const id = arn.split('/').pop()!;
     const resets = () => bed.emu.output().match(new RegExp(`composition ${id}-\\d+: ffmpeg has drawn .* its restarts count from 0`, 'g'))?.length ?? 0;
-    let pid = await until("the composition's ffmpeg", async () => rendererPid(id));
+    let pid = await until("the composition's ffmpeg", async () => rendererPid(arn));
     // One death more than the restarts allowed in a row, each once the ffmpeg before it has run well.
     const DEATHS = 4;
     for (let death = 1; death <= DEATHS; death++) {
@@ -483,7 +484,7 @@ describe.skipIf(noFfmpeg)('server-side composition of real publishers', () => {
       const dying = pid;
       process.kill(dying, 'SIGKILL');
       pid = await until(`ffmpeg number ${death + 1} for the composition`, async () => {
-        const next = rendererPid(id);
+        const next = await rendererPid(arn);
         return next !== undefined && next !== dying ? next : undefined;
       });
       await until(`a segment written after ffmpeg number ${death} died`, async () => ((await newestSegmentNumber(playback)) > listed ? true : undefined));
@@ -492,6 +493,7 @@ describe.skipIf(noFfmpeg)('server-side composition of real publishers', () => {
     await showing(playback, expected);
     expect(bed.emu.output().match(new RegExp(`composition ${id}-\\d+: ffmpeg exited with SIGKILL`, 'g'))).toHaveLength(DEATHS);
     await stopComposition(arn);
+    await until('the stopped composition to leave the renditions listed', async () => ((await renditionsOf(arn)).length === 0 ? true : undefined));
   });
 
   it('re-lays the output when a publisher leaves', async () => {

@@ -79,6 +79,18 @@ export interface WhipPublisherStatus {
   media: MeasuredMedia;
 }
 
+/**
+ * One rendition of an ACTIVE composition the emulator renders (one per encoder configuration its
+ * destinations name): the ffmpeg drawing it now, by pid, absent while none runs (between two scenes, or
+ * without ffmpeg on the PATH).
+ */
+export interface CompositionRenditionStatus {
+  compositionArn: string;
+  /** The encoder configuration it is encoded with; absent for the defaults. */
+  encoderConfigurationArn?: string;
+  ffmpegPid?: number;
+}
+
 /** A WHIP subscription (`<whip_url>/subscribe/<publisherId>`) and what it has forwarded, as the media layer keeps it, its POST time in ISO 8601. */
 export type WhipSubscriberStatus = Omit<WhipSubscriber, 'postedAt'> & { postedAt: string };
 
@@ -136,7 +148,7 @@ type Joined<Request> = Route<'POST', Request, JoinResult>;
 export interface AdminRoutes {
   status: Route<'GET', undefined, AdminStatus>;
   /** The WHIP publishers of every stage with their measured media, and the subscriptions: what changes by the second. */
-  media: Route<'GET', undefined, { whipPublishers: WhipPublisherStatus[]; whipSubscribers: WhipSubscriberStatus[] }>;
+  media: Route<'GET', undefined, { whipPublishers: WhipPublisherStatus[]; whipSubscribers: WhipSubscriberStatus[]; compositionRenditions: CompositionRenditionStatus[] }>;
   /** The configured state in the seed format (src/emulator/domain/seed.ts). */
   export: Route<'GET', undefined, Seed>;
   join: Joined<JoinRequest>;

@@ -32,6 +32,7 @@ import type { ParticipantRec } from '../state/store.js';
 import { TokenError } from '../domain/tokens.js';
 import { validateInput } from '../domain/validation.js';
 import { capabilityBits, compositionView, iso, participantView } from '../domain/views.js';
+import type { CompositionRenderer } from '../media/composition/renderer.js';
 import type { WhipIngest, WhipPublisher } from '../media/whip/ingest.js';
 
 /** What the admin routes act on beyond the Emulator: the whole running instance (src/emulator/assemble.ts makes it). */
@@ -43,6 +44,8 @@ export interface AdminControl {
   shutdown(): void;
   /** The WHIP ingest, once the front listens and the media is made (none before). */
   whip(): Pick<WhipIngest, 'publishers' | 'subscribers'> | undefined;
+  /** The composition renderer, made with the WHIP ingest (none before). */
+  renderer(): Pick<CompositionRenderer, 'renditions'> | undefined;
 }
 
 type KeysOf<T> = T extends unknown ? keyof T : never;
@@ -142,6 +145,7 @@ function publisherView(p: WhipPublisher): WhipPublisherStatus {
 const media: AdminHandler<'media'> = (_emu, _body, control) => ({
   whipPublishers: (control.whip()?.publishers() ?? []).map(publisherView),
   whipSubscribers: (control.whip()?.subscribers() ?? []).map((s) => ({ ...s, postedAt: iso(s.postedAt) })),
+  compositionRenditions: control.renderer()?.renditions() ?? [],
 });
 
 const join: AdminHandler<'join'> = (emu, body) => {

@@ -24,6 +24,7 @@ import { compositionGraph, type DrawnTile } from '../../../composition/graph.js'
 import { layoutTiles, type LayoutParticipant, type LayoutSpec } from '../../../composition/layout.js';
 import { findFfmpeg } from '../../../publish/ffmpeg.js';
 import type { Emulator } from '../../domain/emulator.js';
+import type { CompositionRenditionStatus } from '../../http/admin-contract.js';
 import { isBucketBroken } from '../../domain/faults.js';
 import { participantKey, type CompositionRec, type DestinationRec } from '../../state/store.js';
 import type { MediaKind, RtpSource, RtpSources } from '../whip/rtp-source.js';
@@ -203,7 +204,7 @@ export class CompositionRenderer {
         const key = `${c.arn} ${scene.encoder}`;
         seen.add(key);
         let pipeline = this.pipelines.get(key);
-        if (!pipeline) this.pipelines.set(key, (pipeline = new Pipeline(this.emu, this, c.arn, `${c.id}-${this.pipelineCount++}`)));
+        if (!pipeline) this.pipelines.set(key, (pipeline = new Pipeline(this.emu, this, c.arn, scene.encoder, `${c.id}-${this.pipelineCount++}`)));
         void pipeline.show(scene).then(() => this.closeRecordings(c.arn));
       }
     }
@@ -369,6 +370,11 @@ export class CompositionRenderer {
     return this.emu.now() - Date.now();
   }
 
+  /** The renditions being rendered, with the pid of the ffmpeg drawing each (GET /_ivsrt/media). */
+  renditions(): CompositionRenditionStatus[] {
+    return [...this.pipelines.values()].map((p) => p.status());
+  }
+
   /** The source of a participant's media, for a pipeline's feed. */
   source(key: string): RtpSource | undefined {
     return this.sources.get(key);
@@ -410,9 +416,19 @@ class Pipeline {
     private readonly renderer: CompositionRenderer,
     /** The composition it draws, whose recordings are closed once it stops. */
     readonly compositionArn: string,
+    /** The encoder configuration it encodes with ('' for the defaults). */
+    private readonly encoder: string,
     /** Names its session description and its log lines: the composition's id and a serial number. */
     private readonly compositionId: string,
   ) {}
+
+  /** What it renders, and the pid of the ffmpeg drawing it now. */
+  status(): CompositionRenditionStatus {
+    const out: CompositionRenditionStatus = { compositionArn: this.compositionArn };
+    if (this.encoder) out.encoderConfigurationArn = this.encoder;
+    if (this.ffmpeg?.pid !== undefined && this.ffmpeg.exitCode === null && this.ffmpeg.signalCode === null) out.ffmpegPid = this.ffmpeg.pid;
+    return out;
+  }
 
   /** Renders `scene` from now on; resolves once the ffmpeg drawing the previous one has stopped (and the new one started). */
   show(scene: Scene): Promise<void> {
