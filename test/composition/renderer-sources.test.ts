@@ -4,7 +4,10 @@
 //   kept only while a composition of its stage is drawn: a stage without one costs no copy of every
 //   video packet;
 // - only RTP says that video arrives: the RTCP on the video track (sender reports) goes on after the
-//   video stops, and must not keep a stopped video drawn as flowing.
+//   video stops, and must not keep a stopped video drawn as flowing;
+// - a composition's first ffmpeg has no group of pictures to start from: the publisher is asked for a key
+//   frame (a PLI) as the ffmpeg is set up, before it starts, so the key frame is on its way (held for it)
+//   while ffmpeg starts instead of being asked for once it is up.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +17,8 @@ import { CompositionRenderer } from '../../src/emulator/media/composition/render
 import type { RtpListener, RtpSource, RtpSourceWatcher } from '../../src/emulator/media/whip/rtp-source.js';
 import { parseRtp } from '../../src/media/rtp.js';
 import { participantKey } from '../../src/emulator/state/store.js';
+import { findFfmpeg } from '../../src/publish/ffmpeg.js';
+import { adminHeaders } from '../helpers/emulator.js';
 import { emulatorPerTest, type TestEmulator } from '../emulator/helpers.js';
 import { eventually } from '../whip/media.js';
 
@@ -47,21 +52,31 @@ function senderReport(): Uint8Array {
   return packet;
 }
 
-/** A stage, a renderer over the emulator, and one stand-in publisher on the stage with H.264 video. */
-async function rendererWithPublisher({ emu, client }: TestEmulator, name: string) {
+/**
+ * A stage, a renderer over the emulator, and one stand-in publisher on the stage with H.264 video;
+ * `joined`, it is a participant of the stage publishing (so a composition draws its video), and
+ * `requestKeyframe` is what it does when asked for a key frame.
+ */
+async function rendererWithPublisher({ emu, client }: TestEmulator, name: string, { joined = false, requestKeyframe = () => undefined }: { joined?: boolean; requestKeyframe?: () => void } = {}) {
   const { stage } = await client.send(new CreateStageCommand({ name }));
   const stageArn = stage!.arn!;
+  let sessionId = 'st-session';
+  if (joined) {
+    const res = await fetch(`${emu.url}/_ivsrt/join`, { method: 'POST', headers: adminHeaders(emu.url), body: JSON.stringify({ stageArn, participantId: 'publisher', publish: true }) });
+    expect(res.status, await res.clone().text()).toBe(200);
+    ({ sessionId } = (await res.json()) as { sessionId: string });
+  }
   const listeners = new Set<RtpListener>();
   const source: RtpSource = {
     stageArn,
-    sessionId: 'st-session',
+    sessionId,
     participantId: 'publisher',
     payloadTypes: { video: 96 },
     listen: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    requestKeyframe: () => undefined,
+    requestKeyframe,
   };
   const live = mkdtempSync(join(tmpdir(), 'ivsrt-renderer-'));
   const renderer = new CompositionRenderer(emu.emulator, { watchRtpSources: (w: RtpSourceWatcher) => (w.added(source), () => undefined) }, { liveDir: () => live });
@@ -105,5 +120,21 @@ describe('what the composition renderer takes from a publisher', () => {
     // And RTP again is video again.
     send(rtp(1, 6000, [0x41, 0x9a]));
     expect(renderer.videoFlowing(key)).toBe(true);
+  });
+
+  it.skipIf(findFfmpeg() === undefined)("asks for a key frame as a composition's first ffmpeg is set up, before it is started", async () => {
+    const running = await emulators.start();
+    /** The pid the renderer lists for the composition's ffmpeg each time the publisher is asked for a key frame. */
+    const askedWhile: (number | undefined)[] = [];
+    const { stageArn, renderer, send } = await rendererWithPublisher(running, 'pli', { joined: true, requestKeyframe: () => askedWhile.push(renderer.renditions()[0]?.ffmpegPid) });
+    // Its video flows (so it is drawn), with no key frame among it (so no group of pictures is kept).
+    let sequence = 0;
+    const video = setInterval(() => send(rtp(sequence, ++sequence * 3000, [0x41, 0x9a])), 50);
+    cleanups.push(() => clearInterval(video));
+    await running.client.send(new StartCompositionCommand({ stageArn, destinations: [{ channel: { channelArn: 'arn:aws:ivs:us-east-1:123456789012:channel/AbCdEfGhIjKl' } }] }));
+    await eventually('the publisher to be asked for a key frame', async () => (askedWhile.length > 0 ? true : undefined));
+    expect(askedWhile[0], 'asked before ffmpeg was started').toBeUndefined();
+    await eventually('the ffmpeg to start', async () => (renderer.renditions()[0]?.ffmpegPid !== undefined ? true : undefined));
+    expect(askedWhile, 'asked once').toHaveLength(1);
   });
 });

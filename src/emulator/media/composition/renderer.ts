@@ -15,7 +15,7 @@
 // new ffmpeg is handed each video's packets since its last key frame first (media/last-gop.ts), so that it
 // decodes every input at once instead of waiting for each publisher's next key frame. Those packets are
 // kept only for publishers on a stage with a composition to draw: the first ffmpeg of a composition asks
-// its publishers for a key frame instead.
+// its publishers for a key frame instead, as it is set up (the key frame is held for it while it starts).
 import type { ChildProcess } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -476,6 +476,9 @@ class Pipeline {
         }
         this.unlisten.push(source.listen((kind, data) => kind === s.kind && feed.send(i, data)));
       });
+      // A video with no key frame kept waits for the next one: its publisher is asked for one now, so that it
+      // comes while ffmpeg starts (the feed holds it until ffmpeg listens) rather than after.
+      for (const source of unprimed) source.requestKeyframe();
       await feed.open();
       work = join(renderer.liveDirOf(this.compositionId), '..', `.${this.compositionId}.sdp`);
       writeFileSync(work, feed.sdp('ivsrt composition'));
@@ -551,11 +554,7 @@ class Pipeline {
       this.scene = undefined;
       void this.show(scene);
     });
-    if (this.feed) {
-      await this.feed.release(child, () => this.ffmpeg !== child);
-      // A video with no key frame kept waits for the next one: ask its publisher for one.
-      for (const source of unprimed) source.requestKeyframe();
-    }
+    await this.feed?.release(child, () => this.ffmpeg !== child);
   }
 
   /** Ends the running ffmpeg (it finishes its segment on SIGINT, acting on it as packets arrive; killed if it cannot) and its feed. */
