@@ -192,8 +192,10 @@ async function startInBackground(ctx: Context, options: Options): Promise<Record
   if (running.running) throw new UsageError(`the background emulator is already running at ${running.url}`, 'Stop it first (`ivsrt local stop`) to start it with other flags; its state is kept.');
   const paths = new Set<keyof Options>(['s3Dir', 'seed', 'credentialsFile', 'eventRules', 'eventDeadLetter']);
   const extraArgs: string[] = [];
+  // `ivsrt --region eu-west-1 local start --background` names the region as the foreground start takes it.
+  const given: Options = { ...options, region: options.region ?? ctx.globals.region };
   for (const [key, flag] of BACKGROUND_FLAGS) {
-    const value = options[key];
+    const value = given[key];
     if (value === undefined || value === false) continue;
     if (value === true) extraArgs.push(flag);
     else for (const one of Array.isArray(value) ? value : [value]) extraArgs.push(flag, paths.has(key) ? resolve(String(one)) : String(one));

@@ -191,4 +191,13 @@ describe.skipIf(!BUILT)('local start --region', () => {
       expect(bad.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^error: --region must be a region name such as us-east-1 \(lower-case letters, digits and -\), got "(Bad Region|US_EAST_1)"$/)]);
     }
   });
+
+  test('--region before the verb names the background emulator\'s region too, as it does the foreground one\'s', async () => {
+    // It was dropped on the way to the background process: that emulator wrote us-east-1 into its ARNs.
+    const env = { IVSRT_HOME: backgroundHome('region') };
+    const started = await runCli(['--region', 'eu-west-1', 'local', 'start', '--background'], { env, timeoutMs: 40_000 });
+    expect(started.code, started.stderr).toBe(0);
+    const status = (await runCli(['local', 'status', '--json'], { env })).json();
+    expect(status.region).toBe('eu-west-1');
+  });
 });
