@@ -10,6 +10,16 @@ function splitShorthand(text: string): string[] {
   return text.split(/(?<!\\),/).map((part) => part.replace(/\\,/g, ',')).filter((part) => part !== '');
 }
 
+/**
+ * The items of a list flag. An empty value (`--keys ''`, or a variable that expanded to nothing) is refused: it
+ * would send an empty list (UntagResource refused it as if --keys were missing, after the request had gone).
+ */
+function listItems(flag: string, text: string): string[] {
+  const items = splitShorthand(text);
+  if (items.every((item) => item.trim() === '')) throw new UsageError(`${flag} must name at least one value, got "${text}"`);
+  return items;
+}
+
 export function parseKeyValues(flag: string, text: string, previous?: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = { ...(previous ?? {}) };
   for (const pair of splitShorthand(text)) {
@@ -42,9 +52,9 @@ export function parseValue(option: OptionSpec, parser: Parser, text: string, pre
     case 'keyValues':
       return parseKeyValues(flag, text, previous as Record<string, string> | undefined);
     case 'list':
-      return [...((previous as string[] | undefined) ?? []), ...splitShorthand(text)];
+      return [...((previous as string[] | undefined) ?? []), ...listItems(flag, text)];
     case 'upperList':
-      return [...((previous as string[] | undefined) ?? []), ...splitShorthand(text).map((v) => v.trim().toUpperCase())];
+      return [...((previous as string[] | undefined) ?? []), ...listItems(flag, text).map((v) => v.trim().toUpperCase())];
     case 'upper':
       return text.trim().toUpperCase();
     case 'items': {

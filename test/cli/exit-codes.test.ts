@@ -75,6 +75,20 @@ describe('exit codes', () => {
     expect(counting.requests.length).toBe(before);
   });
 
+  it('252 for a list flag given an empty value (a variable that expanded to nothing), naming the flag; no request sent', async () => {
+    // `tag remove --keys ''` was sent as an UntagResource with no keys, and the service's refusal came back as 254.
+    const before = counting.requests.length;
+    for (const args of [
+      ['tag', 'remove', 'arn:aws:ivs:us-east-1:123456789012:stage/abcdABCD1234', '--keys', ''],
+      ['token', 'create', 'arn:aws:ivs:us-east-1:123456789012:stage/abcdABCD1234', '--capabilities', ' , '],
+    ]) {
+      const r = await runCli(args, { endpoint: counting.url });
+      expect(r.code, args.join(' ')).toBe(252);
+      expect(r.stderr.trim().split('\n')).toEqual([`error: ${args.at(-2)} must name at least one value, got "${args.at(-1)}"`]);
+    }
+    expect(counting.requests.length).toBe(before);
+  });
+
   it('252 for --input that is missing, not JSON, or holds unknown members; no request sent', async () => {
     const dir = scratchDir('input');
     writeFileSync(join(dir, 'bad.json'), '{"name": ');
