@@ -89,7 +89,7 @@ export function createContext(seed: ContextSeed): Context {
     const resolved = await target();
     const { resolveTimeouts } = await import('./config.js');
     const timeouts = await resolveTimeouts(globals, env);
-    const { IVSRealTimeClient } = await import('../api/operations.js');
+    const [{ IVSRealTimeClient }, { collectBody }] = await Promise.all([import('../api/operations.js'), import('../api/reply-body.js')]);
     let credentials;
     if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
       // The provider chain's first step, read from this context's environment rather than the process's.
@@ -114,6 +114,7 @@ export function createContext(seed: ContextSeed): Context {
       maxAttempts: seed.maxAttempts ?? (Number(env.AWS_MAX_ATTEMPTS) || 3),
       // The AWS CLI's --cli-connect-timeout and --cli-read-timeout (a read timeout is the socket's idle time); 0 waits forever.
       requestHandler: { connectionTimeout: timeouts.connectMs, socketTimeout: timeouts.readMs },
+      streamCollector: collectBody,
     });
     if (globals.debug) {
       const { attachDebugLogging } = await import('./debug.js');

@@ -2,6 +2,7 @@
 import { Readable } from 'node:stream';
 import type { IVSRealTimeClient } from '@aws-sdk/client-ivs-realtime';
 import type { AdminLog } from '../local/admin-client.js';
+import { collectBody } from '../api/reply-body.js';
 import { redactBody, redactHeaders } from './redact.js';
 
 type Log = (line: string) => void;
@@ -22,12 +23,6 @@ export function adminDebugLog(log: Log): AdminLog {
   };
 }
 
-async function collect(body: unknown): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of body as AsyncIterable<Buffer | string>) chunks.push(Buffer.from(chunk));
-  return Buffer.concat(chunks);
-}
-
 export function attachDebugLogging(client: IVSRealTimeClient, log: Log): void {
   client.middlewareStack.add(
     (next) => async (args) => {
@@ -43,7 +38,8 @@ export function attachDebugLogging(client: IVSRealTimeClient, log: Log): void {
       for (const [k, v] of Object.entries(redactHeaders(response.headers))) log(`< ${k}: ${v}`);
       if (response.body) {
         // The deserializer reads the body after us, so hand it a fresh stream over the same bytes.
-        const bytes = await collect(response.body);
+        const body = await collectBody(response.body as Readable);
+        const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
         log(`< ${redactBody(bytes.toString('utf8'))}`);
         response.body = Readable.from([bytes]);
       }

@@ -77,6 +77,18 @@ describe('start-up', () => {
     expect(await bundlesLoaded(['subscribe', 'demo', 'alice', '--out', 'x.avi'], { endpoint: endpoint.url }, 252)).toEqual(['command', 'tools', 'verbs']);
   });
 
+  it("reads an API call's reply without loading Node's web streams", async () => {
+    // The SDK's default body collector asks whether each reply is a web ReadableStream, and naming that global
+    // loads Node's web streams; the CLI gives the client its own collector for Node streams (src/api/reply-body.ts).
+    const preload = join(scratchDir('preload'), 'built-ins.cjs');
+    writeFileSync(preload, "process.on('exit', () => process.stderr.write(`built-ins: ${process.moduleLoadList.join(', ')}\\n`));\n");
+    const r = await runCli(['stage', 'list', '--json'], { endpoint: endpoint.url, env: { NODE_OPTIONS: `--require ${preload}` } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json().stages[0].name).toBe('cached');
+    expect(r.stderr).toMatch(/built-ins: .*NativeModule http\b/);
+    expect(r.stderr).not.toContain('webstreams/readablestream');
+  });
+
   it('answers --version alone from dist/version.cjs, loading no other file, with the line commander prints', async () => {
     const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
     // NODE_DEBUG=module logs each file the CommonJS loader loads; the bundles would load through dist/boot.cjs.
