@@ -7,7 +7,8 @@ import { takeOverInterrupt } from '../../src/cli/signals.js';
 import type { Credential } from '../../src/emulator/http/sigv4.js';
 import type { EventBusOptions } from '../../src/emulator/eventbridge/bus.js';
 import { parseClockStart } from '../../src/emulator/state/clock.js';
-import { isAccountId, isRegion } from '../../src/emulator/domain/ids.js';
+import { isAccountId } from '../../src/emulator/domain/ids.js';
+import { isRegion } from '../../src/model/arn.js';
 import { DataDirError } from '../../src/emulator/state/storage/errors.js';
 import { ivsrtHome } from '../../src/local/paths.js';
 

@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { isRegion } from '../model/arn.js';
 import { ConfigError, UsageError } from './errors.js';
 
 export interface GlobalOptions {
@@ -74,6 +75,11 @@ export async function resolveTarget(globals: GlobalOptions, env: NodeJS.ProcessE
       }
       region ??= section?.region;
     }
+  }
+
+  if (region !== undefined && !isRegion(region)) {
+    // Else the SDK's own refusal ("Region not accepted: ... not a valid hostname component") ended the run with 255.
+    throw new ConfigError(`the region "${region}" is not a region name such as us-east-1`, 'Fix --region, AWS_REGION / AWS_DEFAULT_REGION, or the region of your profile.');
   }
 
   const endpoint = globals.endpointUrl ?? endpointFromEnv(env);

@@ -37,7 +37,7 @@ export const HELP_TOPICS: Record<string, string> = {
   0    the command succeeded
   130  interrupted (Ctrl-C), or a confirmation answered no
   252  usage or validation error: a bad flag, argument or --input; nothing was sent
-  253  configuration or credentials problem: no region, unknown profile, no credentials
+  253  configuration or credentials problem: no region (or not a region name), unknown profile, no credentials
   254  the service returned an error (the message names its code, e.g. ResourceNotFoundException)
   255  anything else, such as an unreachable endpoint
 `,

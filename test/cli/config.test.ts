@@ -47,6 +47,23 @@ describe('endpoint resolution', () => {
     await listedBy(['--profile', 'dev', '--region', 'ap-south-1'], env);
     expect(String(endpoints.global.requests.at(-1)!.headers.authorization)).toContain('/ap-south-1/ivs/aws4_request');
   });
+
+  it('a region that is not a region name is a configuration problem (253, one line and a hint), wherever it comes from; nothing is sent', async () => {
+    // It was the SDK's "Region not accepted: ... not a valid hostname component", exit 255.
+    const dir = scratchDir('bad-region');
+    writeFileSync(join(dir, 'config'), '[profile typo]\nregion = eu_west_1\n');
+    const before = endpoints.global.requests.length;
+    for (const [args, env, region] of [
+      [['--region', 'Bad Region'], {}, 'Bad Region'],
+      [[], { AWS_REGION: 'US-EAST-1' }, 'US-EAST-1'],
+      [['--profile', 'typo'], { AWS_CONFIG_FILE: join(dir, 'config'), AWS_REGION: '' }, 'eu_west_1'],
+    ] as const) {
+      const r = await runCli(['stage', 'list', ...args], { env: { AWS_ENDPOINT_URL: endpoints.global.url, ...env } });
+      expect(r.code, r.stderr).toBe(253);
+      expect(r.stderr.trim().split('\n')).toEqual([`error: the region "${region}" is not a region name such as us-east-1`, 'Fix --region, AWS_REGION / AWS_DEFAULT_REGION, or the region of your profile.']);
+    }
+    expect(endpoints.global.requests.length).toBe(before);
+  });
 });
 
 describe('--local', () => {

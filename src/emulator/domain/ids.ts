@@ -36,14 +36,11 @@ export function parseArn(arn: string): ParsedArn | undefined {
   return { region: m[1]!, account: m[2]!, type: m[3]!, id: m[4]! };
 }
 
+// The region rule is the model's (src/model/arn.ts), shared with the CLI; the emulator's assembly reaches it here.
+export { isRegion } from '../../model/arn.js';
+
 /** An AWS account ID: 12 digits (the account field of every ARN). */
 export const isAccountId = (value: string): boolean => /^\d{12}$/.test(value);
-
-/**
- * A region name as ARNs carry it (the model's `[a-z0-9-]+`, and a hostname label): us-east-1, eu-west-1. Any other
- * would make ARNs that fail the model's own patterns, so every SDK call naming one would be refused.
- */
-export const isRegion = (value: string): boolean => /^[a-z0-9]+(-[a-z0-9]+)*$/.test(value);
 
 export function buildArn(region: string, account: string, type: ArnType, id: string): string {
   return `arn:aws:ivs:${region}:${account}:${type}/${id}`;
