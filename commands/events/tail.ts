@@ -36,6 +36,11 @@ export const verb = defineVerb({
   ownRetries: true,
   async run(ctx, options) {
     const untilMs = options.until === undefined ? undefined : untilOf(options.until, ctx.now().getTime());
+    // The emulator reads --since on its own clock; its form is checked here, so a typo is bad input (252), not a
+    // refusal from the emulator (it was a ValidationException, 254).
+    if (options.since !== undefined && timeOrDuration(options.since, ctx.now().getTime(), -1) === undefined) {
+      throw new UsageError(`--since must be a time (2026-11-29T12:00:00Z) or a duration (10m, 2h), got "${options.since}"`);
+    }
     const target = await ctx.target();
     const admin = target.endpoint ? await ctx.admin() : undefined;
     const emulator = target.kind === 'local' || (admin !== undefined && (await admin.status().then(() => true, () => false)));

@@ -48,9 +48,6 @@ export const verb = defineVerb({
     const { key, publicKey, stage } = options;
     const missing = [!key && '--key', !publicKey && '--public-key'].filter(Boolean);
     if (missing.length > 0) throw new UsageError(`missing ${missing.join(', ')}`, 'See `ivsrt token sign --help`.');
-    if (options.capabilities?.some((c) => c !== 'PUBLISH' && c !== 'SUBSCRIBE')) {
-      throw new UsageError(`--capabilities must be publish, subscribe or both, got "${options.capabilities.join(',').toLowerCase()}"`);
-    }
     if ((options.eventsUrl === undefined) !== (options.whipUrl === undefined)) {
       throw new UsageError('pass --events-url and --whip-url together, or neither');
     }

@@ -20,6 +20,19 @@ function listItems(flag: string, text: string): string[] {
   return items;
 }
 
+/**
+ * An upper-cased enum value. A flag that fills a request member is checked against the model with the request; a
+ * verb's own flag (local join --capabilities, open --capabilities) against its choices here, since what it feeds is
+ * not a model operation and a typo came back as the emulator's refusal (254) rather than bad input (252).
+ */
+function chosen(option: OptionSpec, flag: string, text: string): string {
+  const value = text.trim().toUpperCase();
+  if (option.field === undefined && option.choices && !option.choices.some((choice) => choice.toUpperCase() === value)) {
+    throw new UsageError(`${flag} must be one of ${option.choices.join(', ')}, got "${text}"`);
+  }
+  return value;
+}
+
 export function parseKeyValues(flag: string, text: string, previous?: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = { ...(previous ?? {}) };
   for (const pair of splitShorthand(text)) {
@@ -54,9 +67,9 @@ export function parseValue(option: OptionSpec, parser: Parser, text: string, pre
     case 'list':
       return [...((previous as string[] | undefined) ?? []), ...listItems(flag, text)];
     case 'upperList':
-      return [...((previous as string[] | undefined) ?? []), ...listItems(flag, text).map((v) => v.trim().toUpperCase())];
+      return [...((previous as string[] | undefined) ?? []), ...listItems(flag, text).map((v) => chosen(option, flag, v))];
     case 'upper':
-      return text.trim().toUpperCase();
+      return chosen(option, flag, text);
     case 'items': {
       if (!/^\d+$/.test(text.trim())) throw new UsageError(`${flag} must be a whole number, got "${text}"`);
       return Array.from({ length: Number.parseInt(text, 10) }, () => ({}));

@@ -89,6 +89,24 @@ describe('exit codes', () => {
     expect(counting.requests.length).toBe(before);
   });
 
+  it('252 for a bad value of a flag the emulator reads (local join, open, events tail), naming the flag; nothing sent', async () => {
+    // These reached the emulator, whose refusal came back as a service error (254): `ValidationException: 1 validation
+    // error detected: capabilities[0] must be one of PUBLISH, SUBSCRIBE`, `ValidationException: since must be ...`.
+    const stage = 'arn:aws:ivs:us-east-1:123456789012:stage/abcdABCD1234';
+    const before = counting.requests.length;
+    for (const [args, message] of [
+      [['local', 'join', stage, '--capabilities', 'publish,foo'], 'error: --capabilities must be one of publish, subscribe, got "foo"'],
+      [['local', 'join', stage, '--protocol', 'ftp'], 'error: --protocol must be one of whip, rtmp, rtmps, unknown, got "ftp"'],
+      [['open', stage, '--capabilities', 'watch'], 'error: --capabilities must be one of publish, subscribe, got "watch"'],
+      [['events', 'tail', '--since', 'yesterday'], 'error: --since must be a time (2026-11-29T12:00:00Z) or a duration (10m, 2h), got "yesterday"'],
+    ] as const) {
+      const r = await runCli([...args], { endpoint: counting.url });
+      expect(r.code, args.join(' ')).toBe(252);
+      expect(r.stderr.trim().split('\n')).toEqual([message]);
+    }
+    expect(counting.requests.length).toBe(before);
+  });
+
   it('252 for --input that is missing, not JSON, or holds unknown members; no request sent', async () => {
     const dir = scratchDir('input');
     writeFileSync(join(dir, 'bad.json'), '{"name": ');

@@ -93,7 +93,7 @@ describe('token sign', () => {
       [['--duration', '20161'], /duration must be a whole number of minutes from 1 to 20160/],
       [['--participant-id', 'no spaces'], /jti may contain only/],
       [['--attributes', `a=${'x'.repeat(1100)}`], /1 KB/],
-      [['--capabilities', 'admin'], /--capabilities must be publish, subscribe or both/],
+      [['--capabilities', 'admin'], /--capabilities must be one of publish, subscribe, got "admin"/],
     ];
     for (const [extra, message] of cases) {
       const result = await runCli([...base, ...extra], { endpoint: 'http://127.0.0.1:9' });
