@@ -75,7 +75,7 @@ export const verb = defineVerb({
   summary: 'Run the local emulator in the foreground',
   order: 10,
   description:
-    'Runs the local IVS real-time emulator in the foreground until Ctrl-C or SIGTERM. It prints a line with its endpoint URL once ready. Any AWS SDK or the AWS CLI can use it with --endpoint-url. With --data-dir every acknowledged change is stored in an lmdb database there and survives a crash; without it, state lives in memory. Requests must be SigV4-signed; with credentials (--credentials, --credentials-file or $IVSRT_CREDENTIALS) only those keys are accepted and signatures are verified as the service does. The emulator\'s own /_ivsrt/ routes take a per-instance secret that is written to a state file under IVSRT_HOME (mode 0600) and nowhere else.',
+    'Runs the local IVS real-time emulator in the foreground until Ctrl-C or SIGTERM. It prints a line with its endpoint URL once ready (with --json, one JSON object: url, pid, dataDir, region, accountId). Any AWS SDK or the AWS CLI can use it with --endpoint-url. With --data-dir every acknowledged change is stored in an lmdb database there and survives a crash; without it, state lives in memory. Requests must be SigV4-signed; with credentials (--credentials, --credentials-file or $IVSRT_CREDENTIALS) only those keys are accepted and signatures are verified as the service does. The emulator\'s own /_ivsrt/ routes take a per-instance secret that is written to a state file under IVSRT_HOME (mode 0600) and nowhere else.',
   examples: [
     { command: 'ivsrt local start', description: 'on port 4566' },
     { command: 'ivsrt local start --port 0 --data-dir ./ivs-data', description: 'a free port, durable state' },
@@ -127,7 +127,12 @@ export const verb = defineVerb({
         seed,
         events,
       },
-      { out: (line) => ctx.io.stdout.write(`${line}\n`), err: (line) => ctx.io.stderr.write(`${line}\n`) },
+      {
+        // With --json, one JSON line a script can parse (it stays up, so there is no response to print).
+        ready: (info) =>
+          ctx.io.stdout.write(ctx.globals.json ? `${JSON.stringify(info)}\n` : `ivsrt local emulator listening on ${info.url} (${info.dataDir ? `data: ${info.dataDir}` : 'memory only'})\n`),
+        err: (line) => ctx.io.stderr.write(`${line}\n`),
+      },
     ).catch((error: unknown) => {
       if (error instanceof Error && error.name === 'SeedError') throw new UsageError(`--seed ${error.message}`);
       // A data dir in use or damaged is a configuration problem: one line, a hint, exit 253.

@@ -6,9 +6,18 @@ import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../em
 import { clearLocalState, statusLocal, writeLocalState } from './background.js';
 import { clearInstanceState, writeInstanceState } from './instance.js';
 
+/** Where a foreground emulator listens, said once it is ready. */
+export interface ReadyInfo {
+  url: string;
+  pid: number;
+  dataDir: string | null;
+  region: string;
+  accountId: string;
+}
+
 export interface ForegroundIO {
-  /** The ready line (stdout). */
-  out(line: string): void;
+  /** Once listening: the caller prints it (stdout), as a line of text or as JSON. */
+  ready(info: ReadyInfo): void;
   /** Log lines (stderr). */
   err(line: string): void;
 }
@@ -64,7 +73,7 @@ export async function runForeground(options: ForegroundOptions, io: ForegroundIO
     }
     // Where, not what: the secret itself never reaches a terminal, a log file or a command line.
     io.err(`[ivsrt-local] the /_ivsrt/ admin routes take the secret in ${statePath} (readable by you only); ivsrt's local verbs read it from there`);
-    io.out(`ivsrt local emulator listening on ${emulator.url} (${options.dataDir ? `data: ${options.dataDir}` : 'memory only'})`);
+    io.ready({ url: emulator.url, pid: process.pid, dataDir: options.dataDir ?? null, region: emulator.emulator.region, accountId: emulator.emulator.accountId });
     options.onReady?.(emulator);
     await emulator.closed;
   } finally {

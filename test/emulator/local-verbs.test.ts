@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/assemble.js';
-import { backgroundHome } from '../helpers/children.js';
-import { runCli } from '../helpers/cli.js';
+import { backgroundHome, spawnChild, stopChild } from '../helpers/children.js';
+import { BIN, runCli } from '../helpers/cli.js';
 import { spawnEmulator } from '../helpers/emulator.js';
 import { startTestEmulator } from './helpers.js';
 
@@ -172,6 +172,28 @@ describe.skipIf(!BUILT)('local start --account-id', () => {
     const bad = await runCli(['local', 'start', '--port', '0', '--account-id', '12345']);
     expect(bad.code).toBe(252);
     expect(bad.stderr.trim().split('\n')).toEqual([expect.stringContaining('--account-id must be 12 digits, got 12345')]);
+  });
+});
+
+describe.skipIf(!BUILT)('local start --json', () => {
+  test('says where it listens as one JSON line on stdout, which a script can parse; the logs stay on stderr', async () => {
+    // It printed the same text line as without --json.
+    const home = backgroundHome('start-json');
+    const child = spawnChild(process.execPath, [BIN, 'local', 'start', '--port', '0', '--json', '--account-id', '111122223333'], { env: { ...process.env, IVSRT_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    const line = await new Promise<string>((resolve, reject) => {
+      child.stdout!.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (stdout.includes('\n')) resolve(stdout.slice(0, stdout.indexOf('\n')));
+      });
+      child.once('exit', (code) => reject(new Error(`exited with ${code} before its ready line`)));
+    });
+    const info = JSON.parse(line);
+    expect(info).toEqual({ url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/), pid: child.pid, dataDir: null, region: 'us-east-1', accountId: '111122223333' });
+    const created = await runCli(['stage', 'create', '--name', 'ready', '--json'], { endpoint: info.url, env: { IVSRT_HOME: home } });
+    expect(created.json().stage.arn).toMatch(/:111122223333:stage\//);
+    await stopChild(child);
+    expect(stdout.trim().split('\n')).toEqual([line]);
   });
 });
 

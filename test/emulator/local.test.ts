@@ -70,9 +70,9 @@ describe('runForeground', () => {
     const env = home();
     const lines: string[] = [];
     let ready: RunningEmulator | undefined;
-    const done = runForeground({ port: 0, register: true, env, onReady: (e) => (ready = e) }, { out: (l) => lines.push(l), err: () => {} });
+    const done = runForeground({ port: 0, register: true, env, onReady: (e) => (ready = e) }, { ready: (info) => lines.push(info.url), err: () => {} });
     while (!ready) await new Promise((r) => setTimeout(r, 10));
-    expect(lines[0]).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+ \(memory only\)/);
+    expect(lines).toEqual([expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/)]);
     expect(readLocalState(env)).toMatchObject({ pid: process.pid, url: ready.url });
     await new AdminClient(ready.url).shutdown();
     await done;
