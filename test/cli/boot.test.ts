@@ -149,6 +149,17 @@ describe('start-up', () => {
     }
   });
 
+  it("each module wrapper in the bundles is a null-prototype literal, still named by the module's path", () => {
+    // scripts/build.mjs: a plain one-method literal per module adds a transition to one shared V8 map for each
+    // of hundreds of distinct keys as the bundle is evaluated; a dictionary adds none.
+    const dist = new URL('../../dist/', import.meta.url);
+    for (const file of ['cli.cjs', 'verbs.cjs', 'tools.cjs', 'local.cjs', 'credentials.cjs']) {
+      const bundle = readFileSync(new URL(file, dist), 'latin1');
+      expect(bundle, file).toMatch(/__esm\(\{__proto__:null,"(src|node_modules)\//);
+      expect(bundle, file).not.toMatch(/\b(__esm|__commonJS)\(\{"/);
+    }
+  });
+
   it('a command outside watch mode loads no Ink or React module at run time', async () => {
     // NODE_DEBUG=module logs every CommonJS load; ESM loads of ink would fail the bundle check above.
     const r = await runCli(['stage', 'list', '--json'], { endpoint: endpoint.url, env: { NODE_DEBUG: 'module' } });
