@@ -8,8 +8,9 @@
 // counts the load does not move.
 // Each build has its own code cache directory, written first by `stage create` as in bench/cli.mjs (the
 // 20 stages it makes, 10 by each build); --warm-with '<args>' writes the caches with another command
-// line instead, run once by each build before the stages are made.
-// Usage: node bench/startup-ab.mjs --a <dir> --b <dir> [--runs 30] [--callgrind 3] [--warm-with 'stage list --json'] [--no-extra-ca] [-- <ivsrt args>]
+// line instead, run once by each build before the stages are made (--warm-a-with, --warm-b-with: by one
+// build only, so A and B can be one build with caches written by different commands).
+// Usage: node bench/startup-ab.mjs --a <dir> --b <dir> [--runs 30] [--callgrind 3] [--warm-with 'stage list --json'] [--warm-a-with <args>] [--warm-b-with <args>] [--no-extra-ca] [-- <ivsrt args>]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -20,10 +21,10 @@ import { numberArg, spawnEmulator } from './spawn-emulator.mjs';
 const argv = process.argv.slice(2);
 const option = (name) => (argv.includes(`--${name}`) ? argv[argv.indexOf(`--${name}`) + 1] : undefined);
 const dirs = { A: option('a'), B: option('b') };
-if (!dirs.A || !dirs.B) throw new Error('usage: node bench/startup-ab.mjs --a <dir> --b <dir> [--runs 30] [--callgrind 3] [--warm-with <args>] [--no-extra-ca] [-- <ivsrt args>]');
+if (!dirs.A || !dirs.B) throw new Error('usage: node bench/startup-ab.mjs --a <dir> --b <dir> [--runs 30] [--callgrind 3] [--warm-with <args>] [--warm-a-with <args>] [--warm-b-with <args>] [--no-extra-ca] [-- <ivsrt args>]');
 const runs = numberArg('runs', 30);
 const callgrindRuns = numberArg('callgrind', 0);
-const warmWith = option('warm-with')?.split(' ');
+const warmWith = { A: (option('warm-a-with') ?? option('warm-with'))?.split(' '), B: (option('warm-b-with') ?? option('warm-with'))?.split(' ') };
 const command = argv.includes('--') ? argv.slice(argv.indexOf('--') + 1) : ['stage', 'list', '--json'];
 const plain = fileURLToPath(new URL('./floor-list-stages.mjs', import.meta.url));
 const home = mkdtempSync(join(tmpdir(), 'ivsrt-ab-'));
@@ -68,7 +69,7 @@ const loadBefore = loadavg();
 try {
   for (const name of ['A', 'B']) {
     const { argv: a, env: e } = subjects[name];
-    if (warmWith) check(spawnSync(a[0], [a[1], ...warmWith, '--endpoint-url', url], { env: e }), `${name} ${warmWith.join(' ')}`);
+    if (warmWith[name]) check(spawnSync(a[0], [a[1], ...warmWith[name], '--endpoint-url', url], { env: e }), `${name} ${warmWith[name].join(' ')}`);
     for (let i = 0; i < 10; i++) check(spawnSync(a[0], [a[1], 'stage', 'create', '--name', `ab-${name}-${i}`, '--endpoint-url', url], { env: e }), `${name} stage create`);
   }
   // Both builds must print the same thing.
