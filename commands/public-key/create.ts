@@ -38,7 +38,7 @@ export const verb = defineVerb({
     const pair = generateKeyPair();
     // Whatever --input says about the key material, the key is the one made here.
     const request = { ...buildRequest(verb, options as Record<string, unknown>), publicKeyMaterial: pair.publicKeyPem };
-    checkRequest(verb, request);
+    checkRequest(verb, request, undefined, { typed: options as Record<string, unknown> });
 
     let staged;
     try {

@@ -17,9 +17,9 @@ export function runVerb(ctx: Context, verb: AnyVerb, typed: Record<string, unkno
  */
 export async function sendOperation(ctx: Context, verb: AnyVerb, typed: Record<string, unknown>, request = buildRequest(verb, typed)): Promise<Record<string, unknown>> {
   const paging = typed as PagingOptions;
-  checkRequest(verb, request, paging, { beforeResolving: true });
+  checkRequest(verb, request, paging, { beforeResolving: true, typed });
   await resolveRequest(ctx, verb, request, typed);
-  checkRequest(verb, request, paging);
+  checkRequest(verb, request, paging, { typed });
   if (verb.confirm && !(await ctx.confirm(verb.confirm(request)))) throw new CancelledError('not confirmed: nothing was changed');
   const operation = verb.operation!;
   if (verb.paginated) {

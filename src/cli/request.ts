@@ -45,13 +45,14 @@ function getPath(source: Record<string, unknown>, path: string): unknown {
   return path.split('.').reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), source);
 }
 
-type Bound = { field: string; label: string; fallback?: ArgSpec['fallback'] };
+/** A request member a flag or an argument fills; `key` is its value's name among the parsed flags. */
+type Bound = { field: string; label: string; key: string; fallback?: ArgSpec['fallback'] };
 
 function boundInputs(verb: AnyVerb): Bound[] {
-  const fromArgs = (verb.args ?? []).filter((a): a is ArgSpec & { field: string } => Boolean(a.field)).map((a) => ({ field: a.field, label: `<${a.name}>`, fallback: a.fallback }));
-  const fromOptions = (verb.options ?? []).filter((o): o is OptionSpec & { field: string } => Boolean(o.field)).map((o) => ({ field: o.field, label: flagName(o.flags), fallback: o.fallback }));
+  const fromArgs = (verb.args ?? []).filter((a): a is ArgSpec & { field: string } => Boolean(a.field)).map((a) => ({ field: a.field, label: `<${a.name}>`, key: argKey(a), fallback: a.fallback }));
+  const fromOptions = (verb.options ?? []).filter((o): o is OptionSpec & { field: string } => Boolean(o.field)).map((o) => ({ field: o.field, label: flagName(o.flags), key: optionKey(o.flags), fallback: o.fallback }));
   // --page-size becomes each request's maxResults, whose range differs per operation (1-50 for ListParticipantReplicas).
-  const paging = verb.paginated ? [{ field: 'maxResults', label: '--page-size' }] : [];
+  const paging = verb.paginated ? [{ field: 'maxResults', label: '--page-size', key: 'pageSize' }] : [];
   return [...fromArgs, ...fromOptions, ...paging];
 }
 
@@ -77,7 +78,13 @@ export function buildRequest(verb: AnyVerb, typed: Record<string, unknown>): Rec
   return request;
 }
 
-function labelFor(verb: AnyVerb, exactPath: string): string {
+/**
+ * How a problem names its member: by the flag or argument that fills it, or as an --input member. `typed` (the
+ * parsed flags) tells a value from --input apart from one a flag gave: `--input` with a bad
+ * `participantTokenConfigurations[0].duration` is that member, not `--duration`, which the user never typed.
+ */
+function labelFor(verb: AnyVerb, violation: Violation, typed?: Record<string, unknown>): string {
+  const exactPath = violation.path;
   // List positions do not matter for naming the flag: `tokens[3].duration` is `tokens[].duration`.
   const path = exactPath.replace(/\[\d+\]/g, '[]');
   const match = boundInputs(verb)
@@ -87,11 +94,13 @@ function labelFor(verb: AnyVerb, exactPath: string): string {
   const child = match ? undefined : boundInputs(verb).find((b) => b.field.startsWith(`${path}.`));
   if (child) return `${child.label} (${path})`;
   if (!match) return `input member ${path}`;
+  // A member that is missing is still best named by the flag that would fill it.
+  if (typed && typed[match.key] === undefined && typed.input !== undefined && !violation.rule.endsWith('is required')) return `input member ${exactPath}`;
   return path === match.field ? match.label : `${match.label} (${path})`;
 }
 
-export function describe(verb: AnyVerb, violations: Violation[]): string {
-  const lines = violations.map((v) => `${labelFor(verb, v.path)} ${v.rule}`);
+export function describe(verb: AnyVerb, violations: Violation[], typed?: Record<string, unknown>): string {
+  const lines = violations.map((v) => `${labelFor(verb, v, typed)} ${v.rule}`);
   return lines.length === 1 ? lines[0]! : `${lines.length} problems:\n  ${lines.join('\n  ')}`;
 }
 
@@ -135,7 +144,7 @@ function inputShape(verb: AnyVerb): string {
  * the maxResults it becomes. `beforeResolving` leaves out what resolution fills in (names, defaults),
  * so a bad flag is reported before any lookup is sent.
  */
-export function checkRequest(verb: AnyVerb, request: Record<string, unknown>, paging?: { pageSize?: number }, options: { beforeResolving?: boolean } = {}): void {
+export function checkRequest(verb: AnyVerb, request: Record<string, unknown>, paging?: { pageSize?: number }, options: { beforeResolving?: boolean; typed?: Record<string, unknown> } = {}): void {
   if (!verb.operation) return;
   const probe = structuredClone(request);
   if (verb.paginated && paging?.pageSize !== undefined) probe.maxResults = paging.pageSize;
@@ -147,7 +156,7 @@ export function checkRequest(verb: AnyVerb, request: Record<string, unknown>, pa
     ];
     violations = violations.filter((v) => !pending.some((p) => v.path === p || v.path.startsWith(`${p}.`) || v.path.startsWith(`${p}[`)));
   }
-  if (violations.length) throw new UsageError(describe(verb, violations));
+  if (violations.length) throw new UsageError(describe(verb, violations, options.typed));
 }
 
 /** Replaces names and ids with ARNs wherever the model expects one of ours, then fills the members left out that have a fallback. */

@@ -248,6 +248,7 @@ describe('--input', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.json().encoderConfiguration).toMatchObject({ name: 'from-file', video: { width: 640, height: 480, framerate: 15 } });
     writeFileSync(file, JSON.stringify({ video: { width: 641 } }));
-    await refusedLocally(['encoder-config', 'create', '--input', file], '--width must be an even number');
+    // Named as the member of --input it is, not as --width, which was not typed.
+    await refusedLocally(['encoder-config', 'create', '--input', file], 'input member video.width must be an even number');
   });
 });

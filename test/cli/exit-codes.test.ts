@@ -107,6 +107,25 @@ describe('exit codes', () => {
     expect(counting.requests.length).toBe(before);
   });
 
+  it('a problem in --input names the input member, not a flag the user did not type; a flag given names the flag', async () => {
+    // They were named after the flags that can fill them: "--duration must be a number", "--tags (tags.a) must be ...".
+    const input = JSON.stringify({ name: 'bad name', participantTokenConfigurations: [{ duration: 'x', capabilities: ['PUBLISH', 'X'] }], tags: { a: 1 } });
+    const before = counting.requests.length;
+    const r = await runCli(['stage', 'create', '--input', '-'], { endpoint: counting.url, input });
+    expect(r.code).toBe(252);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      'error: 4 problems:',
+      '  input member name must match the pattern [a-zA-Z0-9-_]*',
+      '  input member participantTokenConfigurations[0].duration must be a number, not a string',
+      '  input member participantTokenConfigurations[0].capabilities[1] must be one of PUBLISH, SUBSCRIBE',
+      '  input member tags.a must be a string, not a number',
+    ]);
+    const flags = await runCli(['stage', 'create', '--input', '-', '--name', 'also bad', '--duration', '99999'], { endpoint: counting.url, input });
+    expect(flags.stderr).toContain('--name must match the pattern');
+    expect(flags.stderr).toContain('--duration must be at most 20160');
+    expect(counting.requests.length).toBe(before);
+  });
+
   it('252 for --input that is missing, not JSON, or holds unknown members; no request sent', async () => {
     const dir = scratchDir('input');
     writeFileSync(join(dir, 'bad.json'), '{"name": ');
