@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { defineVerb, type OptionSpec, type Typed } from '../../src/cli/command.js';
 import type { Context } from '../../src/cli/context.js';
 import { ConfigError, UsageError } from '../../src/cli/errors.js';
+import { readFlagFile } from '../../src/cli/files.js';
 import { takeOverInterrupt } from '../../src/cli/signals.js';
 import type { Credential } from '../../src/emulator/http/sigv4.js';
 import type { EventBusOptions } from '../../src/emulator/eventbridge/bus.js';
@@ -59,13 +60,7 @@ function readCredentials(options: Options, env: NodeJS.ProcessEnv): Credential[]
   const all: Credential[] = [];
   for (const pair of options.credentials ?? []) all.push(...parsePairs(pair, '--credentials'));
   if (options.credentialsFile !== undefined) {
-    let text: string;
-    try {
-      text = readFileSync(options.credentialsFile, 'utf8');
-    } catch (error) {
-      throw new UsageError(`--credentials-file ${options.credentialsFile}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-    }
-    all.push(...parsePairs(text, '--credentials-file'));
+    all.push(...parsePairs(readFlagFile('--credentials-file', options.credentialsFile), '--credentials-file'));
   }
   if (env.IVSRT_CREDENTIALS) all.push(...parsePairs(env.IVSRT_CREDENTIALS, 'IVSRT_CREDENTIALS'));
   return all.length > 0 ? all : undefined;

@@ -1,6 +1,7 @@
 import { defineVerb } from '../../src/cli/command.js';
 import type { Context } from '../../src/cli/context.js';
 import { UsageError } from '../../src/cli/errors.js';
+import { checkInputFile } from '../../src/cli/files.js';
 import { isArn, resolveReference } from '../../src/cli/resources.js';
 import { ClaimError, stageIdFromArn } from '../../src/tokens/claims.js';
 import { signParticipantToken, SigningKeyError } from '../../src/tokens/sign.js';
@@ -93,6 +94,7 @@ export const verb = defineVerb({
 });
 
 async function keyFrom(ctx: Context, path: string) {
+  checkInputFile('--key', path);
   try {
     const key = await readPrivateKey(path);
     if (await isKeyFileExposed(path)) ctx.info(`warning: ${path} is readable by other users; run \`chmod 600 ${path}\``);

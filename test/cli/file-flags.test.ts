@@ -41,6 +41,9 @@ const CASES: { args: string[]; error: RegExp }[] = [
   { args: ['publish', STAGE, '--file', 'a-dir', '--duration', '1'], error: /^error: --file could not be read: a-dir is a directory$/ },
   { args: ['stage', 'create', '--input', 'a-dir'], error: /^error: --input could not be read: a-dir is a directory$/ },
   { args: ['public-key', 'import', '--file', 'missing.pem'], error: /^error: --file could not be read: no such file missing\.pem$/ },
+  // These said Node's bare errno: "cannot read the private key missing.pem: ENOENT", "--credentials-file missing: ENOENT".
+  { args: ['token', 'sign', STAGE, '--key', 'missing.pem', '--public-key', 'arn:aws:ivs:us-east-1:123456789012:public-key/abcdABCD1234'], error: /^error: --key could not be read: no such file missing\.pem$/ },
+  { args: ['local', 'start', '--port', '0', '--credentials-file', 'missing'], error: /^error: --credentials-file could not be read: no such file missing$/ },
 ];
 
 describe('flags that name files', () => {
