@@ -19,6 +19,7 @@ import { resumeRecordings } from './domain/recording.js';
 import { DEFAULT_RETENTION, retention, type RetentionLimits } from './domain/retention.js';
 import { TokenAuthority } from './domain/tokens.js';
 import { EventBus, type EventBusOptions } from './eventbridge/bus.js';
+import { hideUrlPasswords } from './eventbridge/rules.js';
 import { emitEvents } from './eventbridge/derive.js';
 import type { AdminControl } from './http/admin.js';
 import { forgetInProcess, newAdminSecret, rememberInProcess } from './http/admin-secret.js';
@@ -91,7 +92,9 @@ export function resumeTimers(emu: Emulator): void {
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
-  const log = options.log ?? (() => {});
+  // Every line the emulator logs, with the password of an event target's URL hidden (it is Basic auth for the webhook).
+  const sink = options.log ?? (() => {});
+  const log = (line: string): void => sink(hideUrlPasswords(line));
   const host = options.host ?? '127.0.0.1';
   if (options.accountId !== undefined && !isAccountId(options.accountId)) throw new RangeError(`accountId must be 12 digits, got ${options.accountId}`);
   if (options.region !== undefined && !isRegion(options.region)) throw new RangeError(`region must be a region name such as us-east-1 (lower-case letters, digits and -), got "${options.region}"`);

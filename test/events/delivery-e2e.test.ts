@@ -71,6 +71,23 @@ describe('delivery end to end (real bin, real receiver)', () => {
     expect(got!.body.resources).toEqual([stageArn]);
   });
 
+  it("a target URL's password is the webhook's Basic auth, and is never logged or shown by local status", async () => {
+    // The start-up line said `events: delivering to event-target:http://hook:s3cret-pw@127.0.0.1:...`.
+    const r = await receiver();
+    r.answer(503);
+    const target = r.url.replace('http://', 'http://hook:s3cret-pw@');
+    const e = await emulator(['--event-target', target]);
+    await alicePublishes(e);
+    const [got] = await r.waitFor(1);
+    expect(got!.headers.authorization).toBe(`Basic ${Buffer.from('hook:s3cret-pw').toString('base64')}`);
+    // The first attempt was refused (503): its failure is logged too, before the retry that was answered.
+    while (!/failed \(/.test(e.output())) await new Promise((resolve) => setTimeout(resolve, 20));
+    const status = await runCli(['local', 'status', '--json'], { endpoint: e.url, env: { IVSRT_HOME: e.home } });
+    expect(status.json().events.targets[0].target).toBe(`event-target:${target.replace('s3cret-pw', '***')}`);
+    expect(e.output()).toContain(`delivering to event-target:${target.replace('s3cret-pw', '***')}`);
+    expect(e.output() + status.stdout + status.stderr).not.toContain('s3cret-pw');
+  });
+
   it('a rules file routes by pattern to a URL and to a command; --event-faults duplicate=1 doubles every delivery', async () => {
     const dir = scratch();
     const r = await receiver();

@@ -9,7 +9,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { ClockTimer, VirtualClock } from '../state/clock.js';
 import { DeadLetterFile } from './dead-letters.js';
 import { decide, NO_FAULTS, unit, type FaultPlan } from './faults.js';
-import { DEFAULT_COMMAND_TIMEOUT_MS, type DeliveryConfig, type Target, type TargetSpec } from './rules.js';
+import { DEFAULT_COMMAND_TIMEOUT_MS, hideUrlPasswords, type DeliveryConfig, type Target, type TargetSpec } from './rules.js';
 
 /** What delivery needs of the emulator's clock (clock.ts VirtualClock): timers, and `track` for attempts an advance waits for. */
 export type DeliveryClock = Pick<VirtualClock, 'now' | 'schedule' | 'cancel' | 'track'>;
@@ -468,7 +468,7 @@ export class DeliveryWorker {
     return this.targets.map((target) => {
       const queue = this.queues.get(target.id);
       return {
-        target: target.id,
+        target: hideUrlPasswords(target.id),
         waiting: queue?.jobs.length ?? 0,
         inFlight: queue?.busy ?? 0,
         concurrency: queue?.limit ?? this.config.concurrency ?? DEFAULT_CONCURRENCY,

@@ -72,6 +72,14 @@ export function parseTargetFlag(text: string, timeoutMs = DEFAULT_COMMAND_TIMEOU
   return { kind: 'http', url: httpUrl(text, '--event-target') };
 }
 
+/**
+ * Text with the password of every URL in it (`https://user:secret@host/`, how a webhook takes Basic auth) replaced
+ * by `***`: for what the emulator logs and shows, which must not carry a target's secret.
+ */
+export function hideUrlPasswords(text: string): string {
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/[^\s/:@]*):[^\s/@]*@/gi, '$1:***@');
+}
+
 /** How a target is named in logs, dead letters and the fixture: its URL, `exec:<command>` or `function:<name>`. */
 export function describeTarget(spec: TargetSpec): string {
   if (spec.kind === 'function') return `function:${spec.name}`;
