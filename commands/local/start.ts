@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { defineVerb, type OptionSpec, type Typed } from '../../src/cli/command.js';
 import type { Context } from '../../src/cli/context.js';
 import { ConfigError, UsageError } from '../../src/cli/errors.js';
-import { readFlagFile } from '../../src/cli/files.js';
+import { checkOutputFile, makeOutputDir, readFlagFile } from '../../src/cli/files.js';
 import { takeOverInterrupt } from '../../src/cli/signals.js';
 import type { Credential } from '../../src/emulator/http/sigv4.js';
 import type { EventBusOptions } from '../../src/emulator/eventbridge/bus.js';
@@ -91,6 +91,9 @@ export const verb = defineVerb({
     if (options.accountId !== undefined && !isAccountId(options.accountId)) throw new UsageError(`--account-id must be 12 digits, got ${options.accountId}`);
     const region = options.region ?? ctx.globals.region;
     if (region !== undefined && !isRegion(region)) throw new UsageError(`--region must be a region name such as us-east-1 (lower-case letters, digits and -), got "${region}"`);
+    // Where recordings and dead letters go is checked now, not when the first recording or dead letter fails.
+    if (options.s3Dir !== undefined) makeOutputDir('--s3-dir', options.s3Dir);
+    if (options.eventDeadLetter !== undefined) checkOutputFile('--event-dead-letter', options.eventDeadLetter);
     if (options.background) return startInBackground(ctx, options);
     const credentials = readCredentials(options, ctx.env);
     const host = options.host ?? '127.0.0.1';

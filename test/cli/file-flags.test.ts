@@ -44,6 +44,9 @@ const CASES: { args: string[]; error: RegExp }[] = [
   // These said Node's bare errno: "cannot read the private key missing.pem: ENOENT", "--credentials-file missing: ENOENT".
   { args: ['token', 'sign', STAGE, '--key', 'missing.pem', '--public-key', 'arn:aws:ivs:us-east-1:123456789012:public-key/abcdABCD1234'], error: /^error: --key could not be read: no such file missing\.pem$/ },
   { args: ['local', 'start', '--port', '0', '--credentials-file', 'missing'], error: /^error: --credentials-file could not be read: no such file missing$/ },
+  // The emulator started with these, and failed only at the first recording or dead letter.
+  { args: ['local', 'start', '--port', '0', '--s3-dir', 'a-file'], error: /^error: --s3-dir a-file is not a directory$/ },
+  { args: ['local', 'start', '--port', '0', '--event-dead-letter', '/nonexistent-ivsrt/dead.ndjson'], error: /^error: --event-dead-letter \/nonexistent-ivsrt\/dead\.ndjson: the directory \/nonexistent-ivsrt does not exist$/ },
 ];
 
 describe('flags that name files', () => {
