@@ -10,7 +10,7 @@
 // 20 stages it makes, 10 by each build); --warm-with '<args>' writes the caches with another command
 // line instead, run once by each build before the stages are made (--warm-a-with, --warm-b-with: by one
 // build only, so A and B can be one build with caches written by different commands).
-// Usage: node bench/startup-ab.mjs --a <dir> --b <dir> [--runs 30] [--callgrind 3] [--warm-with 'stage list --json'] [--warm-a-with <args>] [--warm-b-with <args>] [--no-extra-ca] [-- <ivsrt args>]
+// Usage: node bench/startup-ab.mjs --a <dir> --b <dir> [--runs 30] [--callgrind 3] [--warm-with 'stage list --json'] [--warm-a-with <args>] [--warm-b-with <args>] [--cache-a <dir>] [--cache-b <dir>] [--no-extra-ca] [-- <ivsrt args>]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -21,7 +21,7 @@ import { numberArg, spawnEmulator } from './spawn-emulator.mjs';
 const argv = process.argv.slice(2);
 const option = (name) => (argv.includes(`--${name}`) ? argv[argv.indexOf(`--${name}`) + 1] : undefined);
 const dirs = { A: option('a'), B: option('b') };
-if (!dirs.A || !dirs.B) throw new Error('usage: node bench/startup-ab.mjs --a <dir> --b <dir> [--runs 30] [--callgrind 3] [--warm-with <args>] [--warm-a-with <args>] [--warm-b-with <args>] [--no-extra-ca] [-- <ivsrt args>]');
+if (!dirs.A || !dirs.B) throw new Error('usage: node bench/startup-ab.mjs --a <dir> --b <dir> [--runs 30] [--callgrind 3] [--warm-with <args>] [--warm-a-with <args>] [--warm-b-with <args>] [--cache-a <dir>] [--cache-b <dir>] [--no-extra-ca] [-- <ivsrt args>]');
 const runs = numberArg('runs', 30);
 const callgrindRuns = numberArg('callgrind', 0);
 const warmWith = { A: (option('warm-a-with') ?? option('warm-with'))?.split(' '), B: (option('warm-b-with') ?? option('warm-with'))?.split(' ') };
@@ -32,7 +32,9 @@ const home = mkdtempSync(join(tmpdir(), 'ivsrt-ab-'));
 // in every run that, under callgrind, also varies by a few million instructions from run to run.
 const env = { ...process.env, IVSRT_HOME: home, AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', AWS_REGION: 'us-east-1', AWS_DEFAULT_REGION: 'us-east-1', AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent' };
 if (argv.includes('--no-extra-ca')) delete env.NODE_EXTRA_CA_CERTS;
-const envOf = (name) => ({ ...env, IVSRT_CACHE_DIR: join(home, `cache-${name}`) });
+// --cache-a / --cache-b: that side's code cache directory, kept after the run (say, written beforehand by
+// other command lines); by default each side has its own empty one.
+const envOf = (name) => ({ ...env, IVSRT_CACHE_DIR: option(`cache-${name.toLowerCase()}`) ? resolve(option(`cache-${name.toLowerCase()}`)) : join(home, `cache-${name}`) });
 
 const { child: emulator, url } = await spawnEmulator([], { env, stderr: 'inherit' });
 const subjects = {
