@@ -1,6 +1,6 @@
 // Paired start-up A/B: two builds of ivsrt (each a directory holding bin/ and dist/, e.g. copies of a
 // checkout's made before and after a change, kept inside the checkout so their bundles resolve the same
-// node_modules) run the same command against one emulator, interleaved with the plain node:http request
+// node_modules: ab/<name>/, which git ignores) run the same command against one emulator, interleaved with the plain node:http request
 // (bench/floor-list-stages.mjs) in the order floor A B, floor B A, ..., so the machine's load falls on
 // all three alike. Each run is under `perf stat` (CPU time from task-clock, to the microsecond, and page
 // faults); the report gives each one's means and B - A paired per round, with its standard error. With
