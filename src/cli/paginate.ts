@@ -1,5 +1,6 @@
 // Every list verb pages through all results by default (the AWS CLI auto-paginates only 3 of the 10
 // IVS list calls). --max-items cuts the output and hands back a NextToken for --starting-token.
+import { createHash } from 'node:crypto';
 import { collectPages, pages } from '../api/pages.js';
 import type { InputOf, OperationName, OutputOf } from '../model/api.js';
 import type { Context } from './context.js';
@@ -16,6 +17,21 @@ interface Resume {
   nextToken?: string;
   /** Items of that page already printed. */
   skip: number;
+  /** Which list it belongs to: the operation and a digest of its request (listOf). */
+  list?: string;
+  /** The --page-size it was printed with, when it skips into a page: the page is only the same page at that size. */
+  pageSize?: number;
+}
+
+/**
+ * The operation and a digest of the request's members but the paging ones, so a token is not read in another
+ * list (another verb, stage, session or filter), where its skip would drop items silently.
+ */
+function listOf(operation: OperationName, request: Record<string, unknown>): string {
+  const { nextToken: _token, maxResults: _max, ...chosen } = request;
+  const canonical = (value: unknown): unknown =>
+    Array.isArray(value) ? value.map(canonical) : value !== null && typeof value === 'object' ? Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical((value as Record<string, unknown>)[k])])) : value;
+  return `${operation}/${createHash('sha256').update(JSON.stringify(canonical(chosen))).digest('base64url').slice(0, 12)}`;
 }
 
 export function encodeResume(resume: Resume): string {
@@ -33,6 +49,16 @@ export function decodeResume(token: string): Resume {
   }
 }
 
+/** Refuses a token printed for another list, or one that skips into a page fetched at another --page-size (it repeated or dropped items). */
+function checkResume(resume: Resume, list: string, pageSize: number | undefined): void {
+  if (resume.list !== undefined && resume.list !== list) {
+    throw new UsageError('--starting-token was printed by another list: resume with the same command, stage, session and filters as the one that printed it');
+  }
+  if (resume.skip > 0 && resume.pageSize !== pageSize) {
+    throw new UsageError(`--starting-token was printed with ${resume.pageSize === undefined ? 'no --page-size' : `--page-size ${resume.pageSize}`}: resume with the same`);
+  }
+}
+
 export interface Page {
   items: Record<string, unknown>[];
   /** Set when --max-items stopped before the end. */
@@ -45,7 +71,10 @@ export interface Page {
  */
 export async function paginate(ctx: Context, operation: OperationName, request: Record<string, unknown>, resultKey: string, paging: PagingOptions = {}): Promise<Page> {
   const items: Record<string, unknown>[] = [];
+  const list = listOf(operation, request);
   const start: Resume = paging.startingToken ? decodeResume(paging.startingToken) : { skip: 0 };
+  checkResume(start, list, paging.pageSize);
+  const resumeAt = (resume: Resume): string => encodeResume({ ...resume, list, ...(resume.skip > 0 && paging.pageSize !== undefined ? { pageSize: paging.pageSize } : {}) });
   const limit = paging.maxItems ?? Infinity;
   let current: Resume = start;
   const fetchPage = (nextToken: string | undefined) =>
@@ -55,13 +84,13 @@ export async function paginate(ctx: Context, operation: OperationName, request: 
     const room = limit - items.length;
     if (page.length > room) {
       items.push(...page.slice(0, room));
-      return { items, nextToken: encodeResume({ nextToken: current.nextToken, skip: current.skip + room }) };
+      return { items, nextToken: resumeAt({ nextToken: current.nextToken, skip: current.skip + room }) };
     }
     items.push(...page);
     const next = output.nextToken as string | undefined;
     if (!next) break;
     current = { nextToken: next, skip: 0 };
-    if (items.length >= limit) return { items, nextToken: encodeResume(current) };
+    if (items.length >= limit) return { items, nextToken: resumeAt(current) };
   }
   return { items };
 }

@@ -185,6 +185,19 @@ describe('pagination', () => {
       const size = await run(['stage', 'list', '--page-size', '500']);
       expect(size.code).toBe(252);
       expect(size.stderr).toContain('--page-size');
+
+      // A token that skips into a page resumes only at the page size it was printed with: at another size that
+      // page holds other items, and the rest repeated one (page-size 10 then 2: the third stage twice).
+      const ten = (await run(['stage', 'list', '--json', '--max-items', '3', '--page-size', '10'])).json();
+      const resized = await run(['stage', 'list', '--json', '--page-size', '2', '--starting-token', ten.NextToken]);
+      expect(resized.code).toBe(252);
+      expect(resized.stderr.trim().split('\n')).toEqual(['error: --starting-token was printed with --page-size 10: resume with the same']);
+      const same = (await run(['stage', 'list', '--json', '--page-size', '10', '--starting-token', ten.NextToken])).json();
+      expect([...ten.stages, ...same.stages].map((s: { name: string }) => s.name)).toEqual(all);
+      // Nor is it read by another list, where its skip dropped the first items without a word.
+      const foreign = await run(['encoder-config', 'list', '--starting-token', ten.NextToken]);
+      expect(foreign.code).toBe(252);
+      expect(foreign.stderr.trim().split('\n')).toEqual(['error: --starting-token was printed by another list: resume with the same command, stage, session and filters as the one that printed it']);
     } finally {
       await other.stop();
     }
