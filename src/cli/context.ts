@@ -171,7 +171,8 @@ export function createContext(seed: ContextSeed): Context {
     async confirm(question) {
       if (seed.assumeYes) return true;
       if (!io.stdinIsTTY || !io.stderrIsTTY) {
-        throw new UsageError(`${question.replace(/\?$/, '')}: confirmation needed`, 'Pass --yes to confirm when not on a terminal.');
+        // The question whole, after the refusal: some go on after their question mark ("Stop composition …? Its broadcast … end.").
+        throw new UsageError(`confirmation needed: ${question}`, 'Pass --yes to confirm when not on a terminal.');
       }
       const { createInterface } = await import('node:readline/promises');
       const rl = createInterface({ input: io.stdin, output: io.stderr });

@@ -126,6 +126,18 @@ describe('exit codes', () => {
     expect(counting.requests.length).toBe(before);
   });
 
+  it('252 when a confirmation is needed and there is no terminal to ask on: the question whole, and the hint', async () => {
+    // It read "Stop composition …? Its broadcast and recording end.: confirmation needed".
+    const before = counting.requests.length;
+    const r = await runCli(['composition', 'stop', 'arn:aws:ivs:us-east-1:123456789012:composition/abcdABCD1234'], { endpoint: counting.url });
+    expect(r.code).toBe(252);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      'error: confirmation needed: Stop composition arn:aws:ivs:us-east-1:123456789012:composition/abcdABCD1234? Its broadcast and recording end.',
+      'Pass --yes to confirm when not on a terminal.',
+    ]);
+    expect(counting.requests.length).toBe(before);
+  });
+
   it('252 for --input that is missing, not JSON, or holds unknown members; no request sent', async () => {
     const dir = scratchDir('input');
     writeFileSync(join(dir, 'bad.json'), '{"name": ');
