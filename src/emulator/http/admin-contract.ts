@@ -6,6 +6,7 @@ import type { InputOf } from '../../model/api.js';
 import type { Seed } from '../domain/seed-document.js';
 import type { MediaStats } from '../media/whip/meter.js';
 import type { WhipSubscriber } from '../media/whip/subscribe.js';
+import type { CompositionRenditionStatus } from '../media/composition/renderer.js';
 import type { TargetBacklog } from '../eventbridge/delivery.js';
 import type { ParticipantTokenResult } from '../domain/stages.js';
 import type { ParticipantView } from '../domain/views.js';
@@ -79,17 +80,8 @@ export interface WhipPublisherStatus {
   media: MeasuredMedia;
 }
 
-/**
- * One rendition of an ACTIVE composition the emulator renders (one per encoder configuration its
- * destinations name): the ffmpeg drawing it now, by pid, absent while none runs (between two scenes, or
- * without ffmpeg on the PATH).
- */
-export interface CompositionRenditionStatus {
-  compositionArn: string;
-  /** The encoder configuration it is encoded with; absent for the defaults. */
-  encoderConfigurationArn?: string;
-  ffmpegPid?: number;
-}
+/** One rendition of an ACTIVE composition the emulator renders, as the media layer reports it (renderer.ts). */
+export type { CompositionRenditionStatus };
 
 /** A WHIP subscription (`<whip_url>/subscribe/<publisherId>`) and what it has forwarded, as the media layer keeps it, its POST time in ISO 8601. */
 export type WhipSubscriberStatus = Omit<WhipSubscriber, 'postedAt'> & { postedAt: string };

@@ -24,7 +24,6 @@ import { compositionGraph, type DrawnTile } from '../../../composition/graph.js'
 import { layoutTiles, type LayoutParticipant, type LayoutSpec } from '../../../composition/layout.js';
 import { findFfmpeg } from '../../../publish/ffmpeg.js';
 import type { Emulator } from '../../domain/emulator.js';
-import type { CompositionRenditionStatus } from '../../http/admin-contract.js';
 import { isBucketBroken } from '../../domain/faults.js';
 import { participantKey, type CompositionRec, type DestinationRec } from '../../state/store.js';
 import type { MediaKind, RtpSource, RtpSources } from '../whip/rtp-source.js';
@@ -33,6 +32,18 @@ import { RtpFeed, type FeedStream } from '../../../media/rtp-feed.js';
 import { spawnTied } from '../../../media/spawn.js';
 import { CompositeRecording, type CompositeTarget, type Rendition } from './composite-recording.js';
 import { LIVE_SEGMENT_SECONDS, outputArgs, type OutputTarget } from './output.js';
+
+/**
+ * One rendition of an ACTIVE composition the emulator renders (one per encoder configuration its
+ * destinations name): the ffmpeg drawing it now, by pid, absent while none runs (between two scenes, or
+ * without ffmpeg on the PATH). GET /_ivsrt/media lists them (http/admin-contract.ts).
+ */
+export interface CompositionRenditionStatus {
+  compositionArn: string;
+  /** The encoder configuration it is encoded with; absent for the defaults. */
+  encoderConfigurationArn?: string;
+  ffmpegPid?: number;
+}
 
 /** The encoder configuration's defaults (API reference, Video): 1280x720, 30 fps, 2.5 Mbps. */
 const DEFAULT_VIDEO: Rendition = { encoderId: '', width: 1280, height: 720, framerate: 30, bitrate: 2_500_000 };
