@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { defineVerb, type OptionSpec, type Typed } from '../../src/cli/command.js';
 import type { Context } from '../../src/cli/context.js';
-import { ConfigError, UsageError } from '../../src/cli/errors.js';
+import { CliError, ConfigError, EXIT, UsageError } from '../../src/cli/errors.js';
+import { onOutputLost } from '../../src/cli/io.js';
 import { checkOutputFile, makeOutputDir, readFlagFile } from '../../src/cli/files.js';
 import { takeOverInterrupt } from '../../src/cli/signals.js';
 import type { Credential } from '../../src/emulator/http/sigv4.js';
@@ -104,6 +105,14 @@ export const verb = defineVerb({
     const events = await eventOptions(options, options.dataDir ?? ivsrtHome(ctx.env));
     const { runForeground } = await import('../../src/local/foreground.js');
     takeOverInterrupt();
+    // A reader that went away (`ivsrt local start | head -1`) ends the emulator as SIGTERM does, closing it and
+    // removing its state files, rather than exiting mid-write and leaving them (and the registration) behind.
+    let lost: NodeJS.ErrnoException | undefined;
+    onOutputLost((error) => {
+      if (lost) return;
+      lost = error;
+      process.kill(process.pid, 'SIGTERM');
+    });
     await runForeground(
       // register: with no background emulator recorded, this one serves --local and `ivsrt local status`.
       {
@@ -136,6 +145,8 @@ export const verb = defineVerb({
       // A data dir in use or damaged is a configuration problem: one line, a hint, exit 253.
       throw error instanceof DataDirError ? new ConfigError(error.message, error.hint) : error;
     });
+    // A reader that left is no failure (exit 0, as for every command); output that could not be written is.
+    if (lost && lost.code !== 'EPIPE') throw new CliError(`could not write the output: ${lost.code ?? lost.message}; the emulator was stopped`, EXIT.other);
     return undefined;
   },
 });

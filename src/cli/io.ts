@@ -51,12 +51,27 @@ export function systemIO(env: NodeJS.ProcessEnv, colorFlag?: boolean): IO {
   };
 }
 
+let outputLost: ((error: NodeJS.ErrnoException) => void) | undefined;
+
+/**
+ * A long-running command (the foreground emulator) that must wind down rather than vanish when its output
+ * can no longer be written: `handler` runs on every failed write from then on (it must stop the work and
+ * tolerate being called again); the process ends when the command returns.
+ */
+export function onOutputLost(handler: (error: NodeJS.ErrnoException) => void): void {
+  outputLost = handler;
+}
+
 /**
  * What a failed write to stdout or stderr means for the process. A reader that left (`ivsrt stage list |
  * head -1`, EPIPE) is not our failure: exit 0 quietly. Anything else (a full disk, `> /dev/full`) means
  * the output is lost, so the command must not report success: one line on stderr, exit 255.
  */
-export function onOutputError(error: NodeJS.ErrnoException, stream: 'stdout' | 'stderr'): never {
+export function onOutputError(error: NodeJS.ErrnoException, stream: 'stdout' | 'stderr'): void {
+  if (outputLost) {
+    outputLost(error);
+    return;
+  }
   if (error.code === 'EPIPE') process.exit(EXIT.ok);
   if (stream === 'stdout') {
     try {

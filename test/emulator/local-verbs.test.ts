@@ -1,6 +1,6 @@
 // The `ivsrt local ...` verbs through the real bin (needs `npm run build`, as `npm test` does), against an
 // in-process emulator named with --endpoint-url, and against the background instance under IVSRT_HOME.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -194,6 +194,32 @@ describe.skipIf(!BUILT)('local start --json', () => {
     expect(created.json().stage.arn).toMatch(/:111122223333:stage\//);
     await stopChild(child);
     expect(stdout.trim().split('\n')).toEqual([line]);
+  });
+});
+
+describe.skipIf(!BUILT)('local start whose reader goes away', () => {
+  test('winds down as on SIGTERM, removing its state files and registration, and exits 0', async () => {
+    // It exited at its next write (EPIPE) without its clean-up: instances/<port>.json and local.json were left
+    // naming a dead pid (`ivsrt local start 2>&1 | head -1` died at the line after the first, the same way).
+    const home = backgroundHome('reader-gone');
+    const child = spawnChild(process.execPath, [BIN, 'local', 'start', '--port', '0'], { env: { ...process.env, IVSRT_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    let stdout = '';
+    await new Promise<void>((resolve) =>
+      child.stdout!.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (stdout.includes('\n')) resolve();
+      }),
+    );
+    expect(readdirSync(join(home, 'instances'))).toHaveLength(1);
+    expect(existsSync(join(home, 'local.json'))).toBe(true);
+    child.stdout!.destroy();
+    child.stderr!.destroy();
+    // Its next line ("SIGTERM: shutting down") is the first write with nobody reading.
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(readdirSync(join(home, 'instances'))).toEqual([]);
+    expect(existsSync(join(home, 'local.json'))).toBe(false);
   });
 });
 
