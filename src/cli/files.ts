@@ -1,8 +1,9 @@
 // Files named by flags (--input, --file, --out, --frames, ...): checked before anything is sent or started,
 // and refused with one line that names the flag and the file (exit 252), never Node's bare errno text or a
 // temporary file's name, and never after a stage has already been joined or a key imported.
-import { accessSync, constants, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { makeDirs } from '../dirs.js';
 import { UsageError } from './errors.js';
 
 /** `file://x` is the AWS CLI's spelling of the file x; both are accepted wherever a flag names a file. */
@@ -76,11 +77,13 @@ export function checkOutputFile(flag: string, path: string): void {
 /** A directory a flag names for writing into, made (with its parents) if missing. */
 export function makeOutputDir(flag: string, path: string): void {
   try {
-    mkdirSync(path, { recursive: true });
+    makeDirs(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     // mkdir of a path that is a file fails with EEXIST, of a path under a file with ENOTDIR.
     if (code === 'EEXIST' || code === 'ENOTDIR') throw new UsageError(`${flag} ${path} is not a directory`);
+    // Its parent exists (makeDirs makes each missing one in turn) but takes no new directories: /proc, sysfs.
+    if (code === 'ENOENT') throw new UsageError(`${flag} ${path} cannot be made: that file system does not let directories be made there`);
     throw new UsageError(`${flag} ${path} cannot be made: ${problem(error, path)}`);
   }
   try {

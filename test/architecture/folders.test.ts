@@ -58,7 +58,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   'src/emulator/media': ['src/emulator/domain', 'src/emulator/state', 'src/media', 'src/composition', 'src/publish'],
   'src/emulator/domain': ['src/emulator/eventbridge', 'src/emulator/state', 'src/model', 'src/tokens'],
   'src/emulator/eventbridge': ['src/emulator/state'],
-  'src/emulator/state': ['src/model'],
+  'src/emulator/state': ['src', 'src/model'],
   // Shared libraries.
   'src/publish': ['src/media'],
   'src/subscribe': ['src/media'],

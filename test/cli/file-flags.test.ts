@@ -46,6 +46,9 @@ const CASES: { args: string[]; error: RegExp }[] = [
   { args: ['local', 'start', '--port', '0', '--credentials-file', 'missing'], error: /^error: --credentials-file could not be read: no such file missing$/ },
   // The emulator started with these, and failed only at the first recording or dead letter.
   { args: ['local', 'start', '--port', '0', '--s3-dir', 'a-file'], error: /^error: --s3-dir a-file is not a directory$/ },
+  // Under /proc a directory exists that takes no new ones (mkdir: ENOENT): Node's recursive mkdir spun on it for good.
+  { args: ['local', 'start', '--port', '0', '--s3-dir', '/proc/ivsrt-x/y'], error: /^error: --s3-dir \/proc\/ivsrt-x\/y cannot be made: that file system does not let directories be made there$/ },
+  { args: ['local', 'start', '--background', '--s3-dir', '/proc/ivsrt-x'], error: /^error: --s3-dir \/proc\/ivsrt-x cannot be made: that file system does not let directories be made there$/ },
   { args: ['local', 'start', '--port', '0', '--event-dead-letter', '/nonexistent-ivsrt/dead.ndjson'], error: /^error: --event-dead-letter \/nonexistent-ivsrt\/dead\.ndjson: the directory \/nonexistent-ivsrt does not exist$/ },
 ];
 

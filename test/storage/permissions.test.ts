@@ -73,6 +73,19 @@ describe.skipIf(!canMount)('a data dir on a read-only file system', () => {
   });
 });
 
+// Node's recursive mkdir spun on these (about 8 s of silence on an idle machine before it gave up, for ever under load).
+test.each([
+  ['under /proc, where no directory can be made', () => '/proc/ivsrt-data/x', 'that file system does not let directories be made there'],
+  ['a file in the way', () => { writeFileSync(join(base, 'a-file'), ''); return join(base, 'a-file', 'data'); }, 'a file is in the way (not a directory)'],
+])('a data dir %s: refused with one line naming it, a hint naming --data-dir, exit 253', async (_label, path, problem) => {
+  const dir = path();
+  const { code, lines } = await refusal(dir);
+  expect(code).toBe(253);
+  expect(lines[0]).toBe(`error: cannot create the data dir ${dir}: ${problem}`);
+  expect(lines[1]).toContain('--data-dir');
+  expect(lines.length).toBe(2);
+});
+
 const asNobody = ['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups'];
 let nobodyWhy = '';
 try {

@@ -3,8 +3,9 @@
 // the rest in its own words ("Permission denied: Attempting to setup locks"). So each case is found
 // here first and refused with one line that names the file and the problem (exit 253). The data dir
 // holds stream keys and the token signing key in clear, so it is made 0700 and its files 0600.
-import { accessSync, chmodSync, constants, existsSync, mkdirSync, readdirSync, rmdirSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { accessSync, chmodSync, constants, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeDirs } from '../../../dirs.js';
 import { DataDirError } from './errors.js';
 
 /** The files lmdb opens for writing: a data dir whose copies of these cannot be written is refused. */
@@ -17,6 +18,8 @@ function why(error: unknown): string {
   if (code === 'EPERM') return 'operation not permitted (an immutable file, or not its owner)';
   if (code === 'ENOSPC') return 'no space left on the device';
   if (code === 'ENOTDIR' || code === 'EEXIST') return 'a file is in the way (not a directory)';
+  // mkdir under an existing directory that takes no new ones: /proc, sysfs.
+  if (code === 'ENOENT') return 'that file system does not let directories be made there';
   return (error as Error).message;
 }
 
@@ -25,10 +28,9 @@ const hintFor = (dataDir: string): string => `Give this user (uid ${process.getu
 /** Creates, checks and tightens `dataDir`; `log` says what was made private. Throws DataDirError. */
 export function prepareDataDir(dataDir: string, log: (line: string) => void): void {
   try {
-    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    if (!statSync(dataDir).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+    makeDirs(dataDir, 0o700);
   } catch (error) {
-    throw new DataDirError(`cannot create the data dir ${dataDir}: ${why(causeOfMkdir(dataDir, error))}`, hintFor(dataDir));
+    throw new DataDirError(`cannot create the data dir ${dataDir}: ${why(error)}`, hintFor(dataDir));
   }
   try {
     accessSync(dataDir, constants.R_OK | constants.W_OK | constants.X_OK);
@@ -47,23 +49,6 @@ export function prepareDataDir(dataDir: string, log: (line: string) => void): vo
   makePrivate(dataDir, 0o700, log);
   for (const entry of readdirSync(dataDir, { withFileTypes: true })) {
     if (entry.isFile()) makePrivate(join(dataDir, entry.name), 0o600, log);
-  }
-}
-
-/**
- * A recursive mkdir reports ENOENT for a path on a read-only file system; making the first missing
- * directory alone gives the real cause.
- */
-function causeOfMkdir(dataDir: string, error: unknown): unknown {
-  if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return error;
-  let missing = resolve(dataDir);
-  while (!existsSync(dirname(missing)) && dirname(missing) !== missing) missing = dirname(missing);
-  try {
-    mkdirSync(missing);
-    rmdirSync(missing);
-    return error;
-  } catch (cause) {
-    return cause;
   }
 }
 
