@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { defineVerb, type OptionSpec, type Typed } from '../../src/cli/command.js';
 import type { Context } from '../../src/cli/context.js';
@@ -7,6 +8,7 @@ import { onOutputLost } from '../../src/cli/io.js';
 import { checkOutputFile, makeOutputDir, readFlagFile } from '../../src/cli/files.js';
 import { takeOverInterrupt } from '../../src/cli/signals.js';
 import type { Credential } from '../../src/emulator/http/sigv4.js';
+import type { ListenError } from '../../src/emulator/http/server.js';
 import type { EventBusOptions } from '../../src/emulator/eventbridge/bus.js';
 import { parseClockStart } from '../../src/emulator/state/clock.js';
 import { isAccountId } from '../../src/emulator/domain/ids.js';
@@ -98,6 +100,10 @@ export const verb = defineVerb({
     if (options.background) return startInBackground(ctx, options);
     const credentials = readCredentials(options, ctx.env);
     const host = options.host ?? '127.0.0.1';
+    // 999.1.1.1 would go to DNS as a name and come back "not found"; it is no address at all.
+    if (/^[\d.]+$/.test(host) ? !isIP(host) : host.includes(':') && !isIP(host.replace(/^\[(.*)\]$/, '$1'))) {
+      throw new UsageError(`--host must be an IP address of this machine (e.g. 127.0.0.1, or 0.0.0.0 for every interface) or a host name, got "${host}"`);
+    }
     if (!credentials && !LOOPBACK_HOSTS.has(host)) {
       ctx.info(`warning: listening on ${host} without credentials: anyone who can reach this port can call the API with any signature (pass --credentials-file or set IVSRT_CREDENTIALS)`);
     }
@@ -142,6 +148,7 @@ export const verb = defineVerb({
       },
     ).catch((error: unknown) => {
       if (error instanceof Error && error.name === 'SeedError') throw new UsageError(`--seed ${error.message}`);
+      if (error instanceof Error && error.name === 'ListenError') throw listenError(error as ListenError);
       // A data dir in use or damaged is a configuration problem: one line, a hint, exit 253.
       throw error instanceof DataDirError ? new ConfigError(error.message, error.hint) : error;
     });
@@ -150,6 +157,15 @@ export const verb = defineVerb({
     return undefined;
   },
 });
+
+/** Why the server could not listen, as one line naming the flag at fault: a problem of this machine, exit 253. */
+function listenError(error: ListenError): ConfigError {
+  const port = ['EADDRINUSE', 'EACCES'].includes(error.code);
+  return new ConfigError(
+    `${port ? `--port ${error.port}` : `--host ${error.host}`}: ${error.message}`,
+    port ? 'Stop what listens there, or pass another --port (0 picks a free one).' : 'Pass an address this machine has: 127.0.0.1, or 0.0.0.0 for every interface.',
+  );
+}
 
 function readSeed(file: string): string {
   try {

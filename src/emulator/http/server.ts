@@ -116,6 +116,31 @@ interface HttpFront {
   close(): Promise<void>;
 }
 
+/** The server could not listen on host:port: the address or port cannot be used here (`code` says why). */
+export class ListenError extends Error {
+  /** The OS's reason: EADDRINUSE, EADDRNOTAVAIL, EACCES, ENOTFOUND (a name that does not resolve), ... */
+  readonly code: string;
+
+  constructor(
+    readonly host: string,
+    readonly port: number,
+    cause: NodeJS.ErrnoException,
+  ) {
+    const code = cause.code ?? 'EUNKNOWN';
+    super(`cannot listen on ${host}:${port}: ${LISTEN_REASONS[code] ?? cause.message} (${code})`, { cause });
+    this.name = 'ListenError';
+    this.code = code;
+  }
+}
+
+const LISTEN_REASONS: Record<string, string> = {
+  EADDRINUSE: 'the port is already in use',
+  EADDRNOTAVAIL: 'this machine has no such address',
+  EACCES: 'permission denied (ports below 1024 need privileges)',
+  ENOTFOUND: 'the name does not resolve to an address',
+  EAI_AGAIN: 'the name could not be resolved (DNS did not answer)',
+};
+
 export function createFront(parts: FrontParts): HttpFront {
   const { emu, bus, auth, hostCheck, throttle, adminSecret, control, log } = parts;
   let media: FrontMedia | undefined;
@@ -244,7 +269,7 @@ export function createFront(parts: FrontParts): HttpFront {
   return {
     async listen(port, host) {
       await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
+        server.once('error', (error: NodeJS.ErrnoException) => reject(new ListenError(host, port, error)));
         server.listen(port, host, () => {
           server.off('error', reject);
           resolve();
