@@ -10,6 +10,7 @@ import { resolveReference } from '../../src/cli/resources.js';
 import { compositionGraph, type DrawnTile } from '../../src/composition/graph.js';
 import { layoutTiles, PIP_POSITIONS, type Canvas, type LayoutParticipant, type LayoutSpec, type Tile } from '../../src/composition/layout.js';
 import { findFfmpeg } from '../../src/publish/ffmpeg.js';
+import { MAX_PIXELS, MAX_SIDE } from '../encoder-config/shared.js';
 
 const OPTIONS = [
   { flags: '--out <file>', description: 'the PNG to write (required)' },
@@ -17,7 +18,7 @@ const OPTIONS = [
   { flags: '--participants <n|ids>', description: 'lay out N participants (user-1 ... user-N) or these comma-separated user ids, in this arrival order' },
   { flags: '--stage <stage>', description: 'lay out the publishers connected to this stage now (name, id or ARN), with their attributes', resource: 'stage' },
   { flags: '--encoder-config <encoder-config>', description: 'the canvas is this encoder configuration\'s width and height (name, id or ARN)', resource: 'encoder-config' },
-  { flags: '--size <WxH>', description: 'the canvas size without an encoder configuration (default 1280x720)' },
+  { flags: '--size <WxH>', description: 'the canvas size without an encoder configuration: even, 2-1920 each, at most 1920x1080 pixels (default 1280x720)' },
   { flags: '--featured <user-id>', description: 'with --participants: this one has the featured attribute set to "true"' },
   { flags: '--pip <user-id>', description: 'with --participants and --layout pip: this one has the PiP attribute set to "true"' },
   { flags: '--gap <px>', description: 'gridGap: pixels between tiles (grid default 2, PiP 0)', parse: 'int' },
@@ -36,7 +37,7 @@ const OPTIONS = [
 
 type Options = Typed<typeof OPTIONS>;
 
-const SIZE = /^(\d{2,4})x(\d{2,4})$/;
+const SIZE = /^(\d+)x(\d+)$/;
 const FILLS = ['FILL', 'COVER', 'CONTAIN'];
 const ASPECTS = ['AUTO', 'VIDEO', 'SQUARE', 'PORTRAIT'];
 const BEHAVIORS = ['STATIC', 'DYNAMIC'];
@@ -131,7 +132,12 @@ async function canvasOf(ctx: Context, options: Options): Promise<{ canvas: Canva
   }
   const size = SIZE.exec(options.size ?? '1280x720');
   if (!size) throw new UsageError(`--size must be WIDTHxHEIGHT (e.g. 1280x720), got "${options.size}"`);
-  return { canvas: { width: Number(size[1]), height: Number(size[2]) }, framerate: 30 };
+  const [width, height] = [Number(size[1]), Number(size[2])];
+  // The canvas a composition could have: an encoder configuration's limits.
+  if (![width, height].every((side) => side >= 2 && side <= MAX_SIDE && side % 2 === 0) || width * height > MAX_PIXELS) {
+    throw new UsageError(`--size must be an encoder configuration's size: width and height even, 2-${MAX_SIDE} each and at most ${MAX_PIXELS} pixels together (e.g. 1920x1080 or 1080x1920), got ${width}x${height}`);
+  }
+  return { canvas: { width, height }, framerate: 30 };
 }
 
 /** The caption the preview marks a tile with: featured, PiP, or none. */

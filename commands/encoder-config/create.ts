@@ -1,10 +1,7 @@
 import { defineVerb } from '../../src/cli/command.js';
 import type { Violation } from '../../src/model/validate.js';
 import { tagsOption } from '../stage/shared.js';
-import { encoderColumns } from './shared.js';
-
-/** The service's own limit on a frame, beyond what each dimension allows (1920x1080 = 1080x1920). */
-const MAX_PIXELS = 2_073_600;
+import { encoderColumns, MAX_PIXELS } from './shared.js';
 const DEFAULT = { width: 1280, height: 720 };
 
 export const verb = defineVerb({

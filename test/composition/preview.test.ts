@@ -58,6 +58,11 @@ describe.skipIf(noFfmpeg)('ivsrt composition preview', () => {
       [['--participants', 'a,b', '--featured', 'c', '--out', 'x.png'], /--featured "c" is not one of the participants \(a, b\)/],
       [['--participants', '13', '--out', 'x.png'], /--participants must be a count from 1 to 12/],
       [['--participants', '2', '--size', 'big', '--out', 'x.png'], /--size must be WIDTHxHEIGHT/],
+      // It said "must be WIDTHxHEIGHT" of these, as if the form were wrong, and never the range.
+      ...['99999x99999', '1920x1920', '1x720', '1281x720'].map((size): [string[], RegExp] => [
+        ['--participants', '2', '--size', size, '--out', 'x.png'],
+        new RegExp(`^error: --size must be an encoder configuration's size: width and height even, 2-1920 each and at most 2073600 pixels together \\(e\\.g\\. 1920x1080 or 1080x1920\\), got ${size}$`),
+      ]),
     ];
     for (const [args, message] of cases) {
       const res = await runCli(['composition', 'preview', ...args], { env: OFFLINE });
