@@ -148,7 +148,7 @@ export function checkRequest(verb: AnyVerb, request: Record<string, unknown>, pa
   if (!verb.operation) return;
   const probe = structuredClone(request);
   if (verb.paginated && paging?.pageSize !== undefined) probe.maxResults = paging.pageSize;
-  let violations = [...validateShape(inputShape(verb), probe, { rejectUnknown: true }), ...(verb.validate?.(probe) ?? [])];
+  let violations = [...validateShape(inputShape(verb), probe, { rejectUnknown: true, documented: true }), ...(verb.validate?.(probe) ?? [])];
   if (options.beforeResolving) {
     const pending = [
       ...unresolved(inputShape(verb), probe, '', []).map((r) => r.path),

@@ -10,7 +10,20 @@ export interface Violation {
 export interface ValidateOptions {
   /** Report members the shape does not declare (the CLI does; the service ignores them). */
   rejectUnknown?: boolean;
+  /** Also check the rules the service documents beyond the shapes (DOCUMENTED): the CLI does, before sending. */
+  documented?: boolean;
 }
+
+/**
+ * AWS's tagging rules, to which the model defers (the `tags` members' docs): keys beginning `aws:`, in any
+ * case, belong to AWS and cannot be created, edited or deleted.
+ */
+export const isReservedTagKey = (key: string): boolean => key.toLowerCase().startsWith('aws:');
+
+/** Rules on a string shape that its documentation states and its constraints do not carry. */
+const DOCUMENTED: Record<string, (value: string) => string | undefined> = {
+  TagKey: (key) => (isReservedTagKey(key) ? "must not start with 'aws:' (reserved for AWS's own tags)" : undefined),
+};
 
 const patternCache = new Map<string, RegExp>();
 function anchored(pattern: string): RegExp {
@@ -64,6 +77,8 @@ function check(shapeName: string, value: unknown, path: string, options: Validat
       if (shape.pattern && !anchored(shape.pattern).test(value)) {
         out.push({ path: where, rule: `must match the pattern ${shape.pattern}` });
       }
+      const documented = options.documented ? DOCUMENTED[shapeName]?.(value) : undefined;
+      if (documented) out.push({ path: where, rule: documented });
       return;
     }
     case 'integer':

@@ -75,6 +75,22 @@ describe('exit codes', () => {
     expect(counting.requests.length).toBe(before);
   });
 
+  it("252 for a tag key starting 'aws:' (any case), AWS's reserved prefix, naming the flag; no request sent", async () => {
+    // These went to the service and came back as its ValidationException (254).
+    const before = counting.requests.length;
+    const stage = 'arn:aws:ivs:us-east-1:123456789012:stage/abcdABCD1234';
+    for (const [args, field] of [
+      [['stage', 'create', '--name', 'ok', '--tags', 'team=a,AWS:owner=me'], '--tags (tags key "AWS:owner")'],
+      [['tag', 'add', stage, '--tags', 'aws:cost=1'], '--tags (tags key "aws:cost")'],
+      [['tag', 'remove', stage, '--keys', 'team,aws:cost'], '--keys (tagKeys[])'],
+    ] as const) {
+      const r = await runCli([...args], { endpoint: counting.url });
+      expect(r.code, args.join(' ')).toBe(252);
+      expect(r.stderr.trim().split('\n')).toEqual([`error: ${field} must not start with 'aws:' (reserved for AWS's own tags)`]);
+    }
+    expect(counting.requests.length).toBe(before);
+  });
+
   it('252 for a list flag given an empty value (a variable that expanded to nothing), naming the flag; no request sent', async () => {
     // `tag remove --keys ''` was sent as an UntagResource with no keys, and the service's refusal came back as 254.
     const before = counting.requests.length;

@@ -4,6 +4,7 @@ import type { Emulator } from '../../domain/emulator.js';
 import { validationError } from '../../state/errors.js';
 import { parseArn } from '../../domain/ids.js';
 import { kindOfArnType, type ArnKind } from '../../../model/resources.js';
+import { isReservedTagKey } from '../../../model/validate.js';
 import type { Tags } from '../../state/store.js';
 
 /**
@@ -21,12 +22,9 @@ export function tagsOf(input: { tags?: Tags }): Tags {
   return { ...input.tags };
 }
 
-/**
- * AWS's tagging rules, to which the model defers: keys beginning `aws:` (any case) belong to AWS and
- * cannot be created, edited or deleted. The service's wording is not documented; this is EC2's.
- */
+/** Keys reserved for AWS (isReservedTagKey) are refused. The service's wording is not documented; this is EC2's. */
 export function refuseReservedTagKeys(keys: readonly string[]): void {
-  const reserved = keys.find((key) => key.toLowerCase().startsWith('aws:'));
+  const reserved = keys.find(isReservedTagKey);
   if (reserved !== undefined) {
     throw validationError(`1 validation error detected: tag key '${reserved.slice(0, 128)}': Tag keys starting with 'aws:' are reserved for internal use`);
   }
