@@ -2,11 +2,12 @@
 // compiles and saves the cache, later runs skip most of the parse and compile (~40% of start-up).
 // The CLI is several bundles (scripts/build.mjs says which holds what); a bundle is loaded the first
 // time one of its modules is needed, through linked().
-import { closeSync, fstatSync, mkdirSync, openSync, readSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
+import { makeDirs } from '../dirs.js';
 
 function cacheDir(): string {
   const base = process.env.IVSRT_CACHE_DIR ?? process.env.XDG_CACHE_HOME ?? (homedir() ? join(homedir(), '.cache') : tmpdir());
@@ -88,7 +89,7 @@ const CACHES_KEPT = 3;
 function saveCache(script: Script, cacheFile: string, kind: string): void {
   try {
     const dir = dirname(cacheFile);
-    mkdirSync(dir, { recursive: true });
+    makeDirs(dir);
     const temporary = `${cacheFile}.${process.pid}`;
     writeFileSync(temporary, script.createCachedData());
     renameSync(temporary, cacheFile);

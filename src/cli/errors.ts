@@ -79,6 +79,8 @@ export function classify(error: unknown): CliError {
   if (e && typeof e === 'object') {
     // src/local/background.ts LocalStartError: the background emulator did not start, so the endpoint is unreachable.
     if (e.name === 'LocalStartError') return new ConfigError(e.message ?? 'the local emulator did not start');
+    // src/local/paths.ts LocalHomeError: where ivsrt keeps local state cannot be made.
+    if (e.name === 'LocalHomeError') return new ConfigError(e.message ?? 'IVSRT_HOME cannot be used', 'Set IVSRT_HOME to a directory you can write (the default is ~/.ivsrt).');
     if (e.name && CREDENTIAL_ERRORS.has(e.name)) {
       return new ConfigError(`unable to locate valid credentials: ${firstLine(e.message)}`, 'Configure credentials (aws configure, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE) or use --local for the local emulator.');
     }

@@ -1,14 +1,15 @@
 // Notices a person needs to read once, not on every command: whether one was shown is remembered in
 // IVSRT_HOME (a marker file per notice), so the next command stays quiet.
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeDirs } from '../dirs.js';
 import { ivsrtHome } from '../local/paths.js';
 
 /** Calls `show` unless the notice `name` was shown before under this IVSRT_HOME, and remembers that it was. */
 export function once(env: NodeJS.ProcessEnv, name: string, show: () => void): void {
   const dir = join(ivsrtHome(env), 'notices');
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    makeDirs(dir, 0o700);
     // 'wx' fails if the marker exists: only the first command to get here shows the notice.
     closeSync(openSync(join(dir, name), 'wx', 0o600));
   } catch (error) {

@@ -2,13 +2,13 @@
 // ensureLocalEmulator() reuses a live instance or spawns `ivsrt local start` detached, with its output
 // in local.log, and waits until it answers.
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AdminStatus } from '../emulator/http/admin-contract.js';
 import { plainAdmin, type AdminFactory } from './admin-client.js';
 import { alive } from './instance.js';
-import { defaultDataDir, ivsrtHome, localLockPath, localLogPath, localStatePath } from './paths.js';
+import { defaultDataDir, ivsrtHome, localLockPath, localLogPath, localStatePath, makeHomeDir } from './paths.js';
 
 /**
  * The background emulator did not come up. The CLI reports it as a configuration problem (exit 253: ivsrt
@@ -51,7 +51,7 @@ export function readLocalState(env?: NodeJS.ProcessEnv): LocalState | undefined 
 }
 
 export function writeLocalState(state: LocalState, env?: NodeJS.ProcessEnv): void {
-  mkdirSync(ivsrtHome(env), { recursive: true, mode: 0o700 });
+  makeHomeDir(ivsrtHome(env), env);
   writeFileSync(localStatePath(env), JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
 }
 
@@ -89,7 +89,7 @@ function defaultCommand(): string[] {
 /** Serialises concurrent ensureLocalEmulator calls so that only one spawns. */
 async function withLock<T>(env: NodeJS.ProcessEnv | undefined, deadline: number, work: () => Promise<T>): Promise<T> {
   const path = localLockPath(env);
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  makeHomeDir(dirname(path), env);
   for (;;) {
     try {
       // The lock holds when it was taken, by this process's clock: a file's mtime comes from the kernel's, which
@@ -130,7 +130,7 @@ export async function ensureLocalEmulator(options: EnsureOptions = {}): Promise<
     if (again && (await probe(again, adminOf(options)))) return again.url;
     const dataDir = defaultDataDir(env);
     const logFile = localLogPath(env);
-    mkdirSync(ivsrtHome(env), { recursive: true, mode: 0o700 });
+    makeHomeDir(ivsrtHome(env), env);
     const logStart = existsSync(logFile) ? statSync(logFile).size : 0;
     const out = openSync(logFile, 'a', 0o600);
     const [program, ...leading] = options.command ?? defaultCommand();

@@ -76,6 +76,10 @@ export async function runForeground(options: ForegroundOptions, io: ForegroundIO
     io.ready({ url: emulator.url, pid: process.pid, dataDir: options.dataDir ?? null, region: emulator.emulator.region, accountId: emulator.emulator.accountId });
     options.onReady?.(emulator);
     await emulator.closed;
+  } catch (error) {
+    // Its state file could not be written, say: a listening server would keep the process alive, unusable.
+    await emulator.close();
+    throw error;
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);

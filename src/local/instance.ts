@@ -1,9 +1,9 @@
 // Each running `ivsrt local start` records itself in <IVSRT_HOME>/instances/<port>.json (mode 0600):
 // the one place its admin secret is written, so clients of its /_ivsrt/ routes can find the secret by
 // the URL they were given, while logs, the terminal and `ps` never show it.
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { instanceStatePath } from './paths.js';
+import { instanceStatePath, makeHomeDir } from './paths.js';
 
 export interface InstanceState {
   pid: number;
@@ -43,7 +43,7 @@ export function readInstanceState(url: string, env?: NodeJS.ProcessEnv): Instanc
 export function writeInstanceState(state: InstanceState, env?: NodeJS.ProcessEnv): string {
   const path = instanceStatePath(portOf(state.url), env);
   const dir = dirname(path);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  makeHomeDir(dir, env);
   for (const name of readdirSync(dir)) {
     if (!name.endsWith('.json')) continue;
     const other = readInstanceState(`http://localhost:${name.slice(0, -'.json'.length)}`, env);

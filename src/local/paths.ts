@@ -2,9 +2,25 @@
 // tests and parallel users can isolate their state.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { makeDirs } from '../dirs.js';
 
 export function ivsrtHome(env: NodeJS.ProcessEnv = process.env): string {
   return env.IVSRT_HOME && env.IVSRT_HOME !== '' ? env.IVSRT_HOME : join(homedir(), '.ivsrt');
+}
+
+/** IVSRT_HOME, or a folder in it, cannot be made: a configuration problem the CLI reports in one line (exit 253). */
+export class LocalHomeError extends Error {
+  override name = 'LocalHomeError';
+}
+
+/** Makes `dir` (IVSRT_HOME or a folder in it) and its missing parents, for this user only. */
+export function makeHomeDir(dir: string, env?: NodeJS.ProcessEnv): void {
+  try {
+    makeDirs(dir, 0o700);
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    throw new LocalHomeError(`IVSRT_HOME ${ivsrtHome(env)} cannot be used: ${dir} cannot be made (${code ?? message})`);
+  }
 }
 
 /** `{pid, url, dataDir, logFile}` of the background emulator. */

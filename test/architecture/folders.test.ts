@@ -69,7 +69,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   'src/composition': [],
   'src/media': [],
   'src/model': [],
-  'src/boot': [],
+  'src/boot': ['src'],
   src: [],
 };
 

@@ -2,9 +2,10 @@
 // on the shell, so every lookup shares one short time budget, answers come from a 30-second cache when
 // they can, and any failure simply means no candidates.
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { collectPages } from '../../api/pages.js';
+import { makeDirs } from '../../dirs.js';
 import { KINDS, isArn, matchReference } from '../resources.js';
 import type { OperationName } from '../../model/api.js';
 import type { Candidate, Connection, Lookup, LookupKind, LookupScope } from './engine.js';
@@ -135,7 +136,7 @@ function describeSession(session: Item): Candidate {
 
 
 async function save(dir: string, file: string, entry: unknown): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  makeDirs(dir, 0o700);
   const temporary = `${file}.${process.pid}`;
   await writeFile(temporary, JSON.stringify(entry), { mode: 0o600 });
   await rename(temporary, file);
