@@ -43,7 +43,7 @@ const OPTIONS = [
 
 type Options = Typed<typeof OPTIONS>;
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
 
 /** `KEY:SECRET` pairs, one per line (or comma-separated); blank lines and `#` comments are skipped. */
 function parsePairs(text: string, source: string): Credential[] {
@@ -99,10 +99,11 @@ export const verb = defineVerb({
     if (options.eventDeadLetter !== undefined) checkOutputFile('--event-dead-letter', options.eventDeadLetter);
     if (options.background) return startInBackground(ctx, options);
     const credentials = readCredentials(options, ctx.env);
-    const host = options.host ?? '127.0.0.1';
+    // [::1] is how an IPv6 address is written in a URL; listen() takes it bare.
+    const host = (options.host ?? '127.0.0.1').replace(/^\[(.*:.*)\]$/, '$1');
     // 999.1.1.1 would go to DNS as a name and come back "not found"; it is no address at all.
-    if (/^[\d.]+$/.test(host) ? !isIP(host) : host.includes(':') && !isIP(host.replace(/^\[(.*)\]$/, '$1'))) {
-      throw new UsageError(`--host must be an IP address of this machine (e.g. 127.0.0.1, or 0.0.0.0 for every interface) or a host name, got "${host}"`);
+    if (/^[\d.]+$/.test(host) ? !isIP(host) : host.includes(':') && !isIP(host)) {
+      throw new UsageError(`--host must be an IP address of this machine (e.g. 127.0.0.1, or 0.0.0.0 for every interface) or a host name, got "${options.host}"`);
     }
     if (!credentials && !LOOPBACK_HOSTS.has(host)) {
       ctx.info(`warning: listening on ${host} without credentials: anyone who can reach this port can call the API with any signature (pass --credentials-file or set IVSRT_CREDENTIALS)`);

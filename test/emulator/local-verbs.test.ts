@@ -1,6 +1,8 @@
 // The `ivsrt local ...` verbs through the real bin (needs `npm run build`, as `npm test` does), against an
 // in-process emulator named with --endpoint-url, and against the background instance under IVSRT_HOME.
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -175,25 +177,52 @@ describe.skipIf(!BUILT)('local start --account-id', () => {
   });
 });
 
+/** `ivsrt local start --port 0 --json ...args` under `home`: the child and its ready line, parsed. */
+async function startWithJson(home: string, args: string[]): Promise<{ child: ChildProcess; line: string; stdout: () => string }> {
+  const child = spawnChild(process.execPath, [BIN, 'local', 'start', '--port', '0', '--json', ...args], { env: { ...process.env, IVSRT_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  const line = await new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (stdout.includes('\n')) resolve(stdout.slice(0, stdout.indexOf('\n')));
+    });
+    child.once('exit', (code) => reject(new Error(`exited with ${code} before its ready line`)));
+  });
+  return { child, line, stdout: () => stdout };
+}
+
 describe.skipIf(!BUILT)('local start --json', () => {
   test('says where it listens as one JSON line on stdout, which a script can parse; the logs stay on stderr', async () => {
     // It printed the same text line as without --json.
     const home = backgroundHome('start-json');
-    const child = spawnChild(process.execPath, [BIN, 'local', 'start', '--port', '0', '--json', '--account-id', '111122223333'], { env: { ...process.env, IVSRT_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    const line = await new Promise<string>((resolve, reject) => {
-      child.stdout!.on('data', (chunk: Buffer) => {
-        stdout += chunk.toString();
-        if (stdout.includes('\n')) resolve(stdout.slice(0, stdout.indexOf('\n')));
-      });
-      child.once('exit', (code) => reject(new Error(`exited with ${code} before its ready line`)));
-    });
+    const { child, line, stdout } = await startWithJson(home, ['--account-id', '111122223333']);
     const info = JSON.parse(line);
     expect(info).toEqual({ url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/), pid: child.pid, dataDir: null, region: 'us-east-1', accountId: '111122223333' });
     const created = await runCli(['stage', 'create', '--name', 'ready', '--json'], { endpoint: info.url, env: { IVSRT_HOME: home } });
     expect(created.json().stage.arn).toMatch(/:111122223333:stage\//);
     await stopChild(child);
-    expect(stdout.trim().split('\n')).toEqual([line]);
+    expect(stdout().trim().split('\n')).toEqual([line]);
+  });
+});
+
+const ipv6 = await new Promise<string>((resolve) => {
+  const probe = createServer();
+  probe.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? String(error)));
+  probe.listen(0, '::1', () => probe.close(() => resolve('')));
+});
+if (ipv6) console.warn(`local start --host [::1] test skipped: this machine cannot listen on ::1 (${ipv6})`);
+
+describe.skipIf(!BUILT || ipv6 !== '')('local start --host [::1]', () => {
+  test('listens on the IPv6 loopback, written as in a URL, and answers there', async () => {
+    // The brackets went to listen() as part of the name: "--host [::1]: ... does not resolve (ENOTFOUND)".
+    const home = backgroundHome('start-ipv6');
+    const { child, line } = await startWithJson(home, ['--host', '[::1]']);
+    const { url } = JSON.parse(line) as { url: string };
+    expect(url).toMatch(/^http:\/\/\[::1\]:\d+$/);
+    const listed = await runCli(['stage', 'list', '--json'], { endpoint: url, env: { IVSRT_HOME: home } });
+    expect(listed.code).toBe(0);
+    expect(listed.json().stages).toEqual([]);
+    await stopChild(child);
   });
 });
 
