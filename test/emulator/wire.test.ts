@@ -65,6 +65,21 @@ describe('without configured credentials', () => {
     expect(badEncoding.status).toBe(400);
   });
 
+  test('a body that is not UTF-8 is refused with 400 SerializationException, and nothing is stored', async () => {
+    // "café" as a Latin-1 client would send it: 0xE9 alone is not UTF-8. A lenient decode stored U+FFFD.
+    const latin1 = Buffer.concat([Buffer.from('{"name":"latin1","tags":{"note":"caf'), Buffer.from([0xe9]), Buffer.from('"}}')]);
+    const reply = await raw(emu.url, 'POST', '/CreateStage', latin1, { headers: { 'content-type': 'application/json; charset=iso-8859-1' } });
+    expect(reply.status, reply.text).toBe(400);
+    expect(reply.headers.get('x-amzn-errortype')).toBe('SerializationException');
+    expect(reply.body.message).toBe('the request body is not valid UTF-8');
+    const stages = (await raw(emu.url, 'POST', '/ListStages', '{}')).body.stages as { name: string }[];
+    expect(stages.map((s) => s.name)).not.toContain('latin1');
+    // The same text in UTF-8 is stored as sent.
+    const utf8 = await raw(emu.url, 'POST', '/CreateStage', Buffer.from('{"name":"latin1","tags":{"note":"café"}}'));
+    expect(utf8.status, utf8.text).toBe(200);
+    expect((utf8.body.stage as { tags: Record<string, string> }).tags.note).toBe('café');
+  });
+
   test('bodies over 1 MiB get 413, declared or streamed, and the server keeps serving', async () => {
     const big = await raw(emu.url, 'POST', '/CreateStage', JSON.stringify({ name: 'x'.repeat(1024 * 1024 + 10) }));
     expect(big.status).toBe(413);

@@ -60,11 +60,22 @@ function tooLarge(): ApiError {
   return new ApiError('RequestEntityTooLargeException', `request bodies are limited to ${MAX_BODY_BYTES} bytes`, 413);
 }
 
+// JSON is UTF-8 (RFC 8259). A lenient decode would turn bytes that are not UTF-8 (a client writing
+// Latin-1, say) into U+FFFD, and the emulator would then store and acknowledge text it was never sent.
+// A BOM is left in, so JSON.parse refuses it as before.
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 function parseJson(body: Buffer): Record<string, unknown> {
   if (body.length === 0) return {};
+  let text: string;
+  try {
+    text = STRICT_UTF8.decode(body);
+  } catch {
+    throw new ApiError('SerializationException', 'the request body is not valid UTF-8', 400);
+  }
   let value: unknown;
   try {
-    value = JSON.parse(body.toString('utf8'));
+    value = JSON.parse(text);
   } catch {
     throw new ApiError('SerializationException', 'the request body is not valid JSON', 400);
   }
