@@ -280,9 +280,11 @@ export function createFront(parts: FrontParts): HttpFront {
   return {
     async listen(port, host) {
       await new Promise<void>((resolve, reject) => {
-        server.once('error', (error: NodeJS.ErrnoException) => reject(new ListenError(host, port, error)));
+        const refused = (error: NodeJS.ErrnoException): void => reject(new ListenError(host, port, error));
+        server.once('error', refused);
         server.listen(port, host, () => {
-          server.off('error', reject);
+          // Listening: a later server error is not a failure to listen, and must not be swallowed here.
+          server.off('error', refused);
           resolve();
         });
       });
