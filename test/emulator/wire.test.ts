@@ -1,6 +1,7 @@
 // The HTTP surface: signatures, routing, malformed requests, size limits, response headers.
 import * as sdk from '@aws-sdk/client-ivs-realtime';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { HANDLERS } from '../../src/emulator/http/handlers/index.js';
 import type { RunningEmulator } from '../../src/emulator/assemble.js';
@@ -78,6 +79,30 @@ describe('without configured credentials', () => {
     const utf8 = await raw(emu.url, 'POST', '/CreateStage', Buffer.from('{"name":"latin1","tags":{"note":"café"}}'));
     expect(utf8.status, utf8.text).toBe(200);
     expect((utf8.body.stage as { tags: Record<string, string> }).tags.note).toBe('café');
+  });
+
+  test('a request offering an upgrade to HTTP/2 (curl --http2, Java HttpClient) is served over HTTP/1.1, and the connection carries on', async () => {
+    const { hostname, port } = new URL(emu.url);
+    const auth = 'AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/ivs/aws4_request, SignedHeaders=host, Signature=' + '0'.repeat(64);
+    // Past the first packet: an unknown member, which the service ignores, pads the body.
+    const body = JSON.stringify({ name: 'h2c-offer', tags: { via: 'h2c' }, padding: 'x'.repeat(100_000) });
+    const offer =
+      `POST /CreateStage HTTP/1.1\r\nHost: ${hostname}:${port}\r\nAuthorization: ${auth}\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${body.length}\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\n\r\n`;
+    const next = `POST /ListStages HTTP/1.1\r\nHost: ${hostname}:${port}\r\nAuthorization: ${auth}\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`;
+    const replies = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), hostname);
+      const chunks: Buffer[] = [];
+      socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+      socket.on('error', reject);
+      socket.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      // The body arrives in pieces after the headers, and a second request follows on the same connection.
+      socket.write(offer + body.slice(0, 10), () => socket.write(body.slice(10), () => socket.end(next)));
+    });
+    const statuses = [...replies.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((m) => m[1]);
+    expect(statuses, replies.slice(0, 400)).toEqual(['200', '200']);
+    const stages = (await raw(emu.url, 'POST', '/ListStages', '{}')).body.stages as { name: string; tags: Record<string, string> }[];
+    expect(stages.filter((stage) => stage.name === 'h2c-offer').map((stage) => stage.tags)).toEqual([{ via: 'h2c' }]);
   });
 
   test('bodies over 1 MiB get 413, declared or streamed, and the server keeps serving', async () => {

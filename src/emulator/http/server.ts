@@ -85,6 +85,29 @@ function parseJson(body: Buffer): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
+/** Headers that only carry an upgrade offer. */
+const UPGRADE_OFFER_HEADERS = new Set(['upgrade', 'http2-settings']);
+
+/**
+ * The request's bytes as received (start line, headers, the body read so far), without its upgrade
+ * offer: no Upgrade or HTTP2-Settings header, and Connection without the tokens naming them.
+ */
+function withoutUpgradeOffer(req: IncomingMessage, head: Buffer): Buffer {
+  const lines = [`${req.method ?? 'GET'} ${req.url ?? '/'} HTTP/${req.httpVersion}`];
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    const name = req.rawHeaders[i]!;
+    let value = req.rawHeaders[i + 1]!;
+    const lower = name.toLowerCase();
+    if (UPGRADE_OFFER_HEADERS.has(lower)) continue;
+    if (lower === 'connection') {
+      value = value.split(',').map((token) => token.trim()).filter((token) => token && !UPGRADE_OFFER_HEADERS.has(token.toLowerCase())).join(', ');
+      if (!value) continue;
+    }
+    lines.push(`${name}: ${value}`);
+  }
+  return Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1'), head]);
+}
+
 function asApiError(error: unknown, log: (line: string) => void): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof TokenError) {
@@ -264,6 +287,15 @@ export function createFront(parts: FrontParts): HttpFront {
   // The stage event channel (stage-socket.ts): WebSockets at /<topic>.
   const sockets = new StageSockets(emu, bus, hostCheck);
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // Node hands every request offering an upgrade here, but only WebSocket is taken. Any other offer
+    // (curl --http2 and Java's HttpClient send `Upgrade: h2c` on http:// URLs) is declined, as HTTP
+    // allows (RFC 9110 section 7.8), by serving the request itself over HTTP/1.1: it goes back to the
+    // server without the offer.
+    if (req.headers.upgrade?.toLowerCase() !== 'websocket') {
+      socket.unshift(withoutUpgradeOffer(req, head));
+      server.emit('connection', socket);
+      return;
+    }
     // A WebSocket is not an idle HTTP connection: the oldest-idle rule must not close it.
     idle.delete(socket as Socket);
     try {
