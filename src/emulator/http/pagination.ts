@@ -22,16 +22,9 @@ interface Page<T> {
  * declares for the request (in its order; all are strings or booleans), so members the service ignores do not count.
  */
 function scopeOf(operation: string, request: PageRequest): string {
-  let scope = scopes.get(request);
-  if (scope === undefined) {
-    const chosen = membersOf(operation).map((name) => (request as Record<string, unknown>)[name] ?? null);
-    scopes.set(request, (scope = `${operation}/${fnv1a(JSON.stringify(chosen))}`));
-  }
-  return scope;
+  const chosen = membersOf(operation).map((name) => (request as Record<string, unknown>)[name] ?? null);
+  return `${operation}/${fnv1a(JSON.stringify(chosen))}`;
 }
-
-/** Each request's scope, made once: a page from the middle of a list both reads a token and writes the next one. */
-const scopes = new WeakMap<PageRequest, string>();
 
 /** The members of each operation's request that choose the list: all but the paging ones. */
 const listMembers = new Map<string, string[]>();
