@@ -6,6 +6,12 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
 /**
+ * Why makeDirs failed with ENOENT: it makes a directory only once its parent exists, so ENOENT means the parent
+ * takes no new directories (/proc, sysfs).
+ */
+export const NO_NEW_DIRECTORIES = 'that file system does not let directories be made there';
+
+/**
  * Makes `path` and its missing parents (`mode` for each one made); throws the first error, errno intact
  * (EEXIST when `path` is a file, as mkdir does).
  */

@@ -3,7 +3,7 @@
 // temporary file's name, and never after a stage has already been joined or a key imported.
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { makeDirs } from '../dirs.js';
+import { makeDirs, NO_NEW_DIRECTORIES } from '../dirs.js';
 import { UsageError } from './errors.js';
 
 /** `file://x` is the AWS CLI's spelling of the file x; both are accepted wherever a flag names a file. */
@@ -82,8 +82,7 @@ export function makeOutputDir(flag: string, path: string): void {
     const code = (error as NodeJS.ErrnoException).code;
     // mkdir of a path that is a file fails with EEXIST, of a path under a file with ENOTDIR.
     if (code === 'EEXIST' || code === 'ENOTDIR') throw new UsageError(`${flag} ${path} is not a directory`);
-    // Its parent exists (makeDirs makes each missing one in turn) but takes no new directories: /proc, sysfs.
-    if (code === 'ENOENT') throw new UsageError(`${flag} ${path} cannot be made: that file system does not let directories be made there`);
+    if (code === 'ENOENT') throw new UsageError(`${flag} ${path} cannot be made: ${NO_NEW_DIRECTORIES}`);
     throw new UsageError(`${flag} ${path} cannot be made: ${problem(error, path)}`);
   }
   try {

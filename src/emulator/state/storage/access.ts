@@ -5,7 +5,7 @@
 // holds stream keys and the token signing key in clear, so it is made 0700 and its files 0600.
 import { accessSync, chmodSync, constants, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeDirs } from '../../../dirs.js';
+import { makeDirs, NO_NEW_DIRECTORIES } from '../../../dirs.js';
 import { DataDirError } from './errors.js';
 
 /** The files lmdb opens for writing: a data dir whose copies of these cannot be written is refused. */
@@ -18,8 +18,7 @@ function why(error: unknown): string {
   if (code === 'EPERM') return 'operation not permitted (an immutable file, or not its owner)';
   if (code === 'ENOSPC') return 'no space left on the device';
   if (code === 'ENOTDIR' || code === 'EEXIST') return 'a file is in the way (not a directory)';
-  // mkdir under an existing directory that takes no new ones: /proc, sysfs.
-  if (code === 'ENOENT') return 'that file system does not let directories be made there';
+  if (code === 'ENOENT') return NO_NEW_DIRECTORIES;
   return (error as Error).message;
 }
 
