@@ -27,9 +27,17 @@ const FPS = 30;
 /** `ivsrt publish` of a 320x240 test pattern, key frames every half second; resolves once the emulator measures it. */
 async function publishPattern(stage: string, userId: string) {
   const args = ['publish', stage, '--user-id', userId, '--resolution', '320x240', '--bitrate', '400', '--fps', String(FPS), '--keyframe-interval', '0.5', '--endpoint-url', bed.emu.url];
-  const child = spawnChild(process.execPath, [BIN, ...args], { env: testEnv(), stdio: ['ignore', 'ignore', 'ignore'] });
+  const child = spawnChild(process.execPath, [BIN, ...args], { env: testEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
+  // Kept so that a publisher that never gets its media measured says why (a CI run once gave up here with no clue).
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  const publisher = await eventually(`${userId}'s media to be measured`, async () => (await mediaOf(bed.emu.url)).find((p) => p.userId === userId && p.media.width !== undefined));
+  const publisher = await eventually(`${userId}'s media to be measured`, async () => {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`ivsrt publish ended (${child.exitCode ?? child.signalCode}) before its media was measured: ${stderr.trim()}`);
+    return (await mediaOf(bed.emu.url)).find((p) => p.userId === userId && p.media.width !== undefined);
+  }).catch((error: Error) => {
+    throw new Error(`${error.message}; ivsrt publish said: ${stderr.trim() || '(nothing)'}`);
+  });
   return {
     participantId: publisher.participantId,
     /** Ctrl-C: the publisher ends its session. */
