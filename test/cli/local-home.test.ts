@@ -3,30 +3,72 @@
 // ENOENT, and so on): `local start` sat listening after its state file failed, `stage list --local` spun
 // before it started the background emulator, and every command spun at exit saving its code cache. Now:
 // one line naming IVSRT_HOME, a hint, exit 253 (the machine's configuration), and the cache only costs speed.
+// `local start` checks IVSRT_HOME before it listens, so nothing says it started that then stops (a file, a
+// directory this user cannot write, as well as /proc).
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { runCli, type RunResult } from '../helpers/cli.js';
+import { AS_NOBODY, cannotRunAsNobody } from '../helpers/nobody.js';
 import { scratchDir } from '../helpers/scratch.js';
 
 const STACK = /\n\s+at .+:\d+:\d+/;
 const UNUSABLE = '/proc/ivsrt-test-home';
 
+const HINT = 'Set IVSRT_HOME to a directory you can write (the default is ~/.ivsrt).';
+
+/** A refusal as the user sees it: exit 253, nothing on stdout, and on stderr only the error and the hint. */
+function expectRefused(r: RunResult, error: string): void {
+  expect(r.stderr).not.toMatch(STACK);
+  expect(r.stderr.trimEnd().split('\n')).toEqual([error, HINT]);
+  expect(r.stdout).toBe('');
+  expect(r.code).toBe(253);
+}
+
+describe('local start on an unusable IVSRT_HOME: refused before it listens, so nothing says it started', () => {
+  it('IVSRT_HOME is a file', async () => {
+    const home = join(scratchDir('local-home'), 'a-file');
+    writeFileSync(home, '');
+    const r = await runCli(['local', 'start', '--port', '0'], { env: { IVSRT_HOME: home } });
+    expectRefused(r, `error: IVSRT_HOME ${home} cannot be used: ${home}/instances cannot be made (ENOTDIR)`);
+  });
+
+  if (cannotRunAsNobody) console.warn(`unwritable IVSRT_HOME tests skipped: cannot run a process as nobody here (${cannotRunAsNobody})`);
+  describe.skipIf(cannotRunAsNobody !== '')('run as nobody', () => {
+    /** A directory nobody can reach, holding `home` with `mode` (owned by root, so its bits stop nobody). */
+    function homeWithMode(mode: number): string {
+      const base = scratchDir('local-home');
+      chmodSync(base, 0o755);
+      const home = join(base, 'home');
+      mkdirSync(home);
+      chmodSync(home, mode);
+      return home;
+    }
+
+    it('IVSRT_HOME that this user cannot write', async () => {
+      const home = homeWithMode(0o755);
+      const r = await runCli(['local', 'start', '--port', '0'], { env: { IVSRT_HOME: home }, runAs: AS_NOBODY });
+      expectRefused(r, `error: IVSRT_HOME ${home} cannot be used: ${home}/instances cannot be made (EACCES)`);
+    });
+
+    it('IVSRT_HOME whose instances folder this user cannot write', async () => {
+      const home = homeWithMode(0o777);
+      mkdirSync(join(home, 'instances'), { mode: 0o755 });
+      const r = await runCli(['local', 'start', '--port', '0'], { env: { IVSRT_HOME: home }, runAs: AS_NOBODY });
+      expectRefused(r, `error: IVSRT_HOME ${home} cannot be used: ${home}/instances is not writable (EACCES)`);
+    });
+  });
+});
+
 describe('IVSRT_HOME where no directory can be made', () => {
-  it('local start stops its emulator and says so in one line: 253', async () => {
+  it('local start refuses in one line before it listens: 253', async () => {
     const r = await runCli(['local', 'start', '--port', '0'], { env: { IVSRT_HOME: UNUSABLE } });
-    expect(r.code).toBe(253);
-    expect(r.stderr).not.toMatch(STACK);
-    const lines = r.stderr.trimEnd().split('\n').filter((line) => !line.startsWith('[ivsrt-local]'));
-    expect(lines).toEqual([`error: IVSRT_HOME ${UNUSABLE} cannot be used: ${UNUSABLE}/instances cannot be made (ENOENT)`, 'Set IVSRT_HOME to a directory you can write (the default is ~/.ivsrt).']);
-    // The endpoint line is printed only once the instance is recorded; it never was.
-    expect(r.stdout).toBe('');
+    expectRefused(r, `error: IVSRT_HOME ${UNUSABLE} cannot be used: ${UNUSABLE}/instances cannot be made (ENOENT)`);
   });
 
   it('a command that would start the background emulator: 253, nothing started', async () => {
     const r = await runCli(['stage', 'list', '--local'], { env: { IVSRT_HOME: UNUSABLE } });
-    expect(r.code).toBe(253);
-    expect(r.stdout).toBe('');
-    expect(r.stderr.trimEnd().split('\n')).toEqual([`error: IVSRT_HOME ${UNUSABLE} cannot be used: ${UNUSABLE} cannot be made (ENOENT)`, 'Set IVSRT_HOME to a directory you can write (the default is ~/.ivsrt).']);
+    expectRefused(r, `error: IVSRT_HOME ${UNUSABLE} cannot be used: ${UNUSABLE} cannot be made (ENOENT)`);
   });
 });
 

@@ -24,6 +24,8 @@ export interface RunOptions {
   /** When it aborts, the command gets `interruptWith` (SIGINT, as from Ctrl-C, unless told otherwise). */
   interrupt?: AbortSignal;
   interruptWith?: NodeJS.Signals;
+  /** A prefix that runs the command as someone else (test/helpers/nobody.ts AS_NOBODY). */
+  runAs?: string[];
 }
 
 /** Dummy credentials and a clean AWS environment, so the developer's own ~/.aws never leaks into a test. */
@@ -48,7 +50,8 @@ export function testEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 
 export function runCli(args: string[], options: RunOptions = {}): Promise<RunResult> {
   const fullArgs = options.endpoint ? [...args, '--endpoint-url', options.endpoint] : args;
-  const child = spawnChild(process.execPath, [BIN, ...fullArgs], { env: testEnv(options.env), cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+  const [program, ...leading] = [...(options.runAs ?? []), process.execPath];
+  const child = spawnChild(program!, [...leading, BIN, ...fullArgs], { env: testEnv(options.env), cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));

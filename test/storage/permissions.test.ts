@@ -3,13 +3,13 @@
 // stopped by permission bits), and, run as `nobody`, an unwritable lock.mdb (lmdb segfaulted on it:
 // exit 139), data.mdb or data dir. A damaged signing key is named too. And a data dir is private: one
 // that exists with mode 0755 is made 0700, and every file in it 0600.
-import { execFileSync } from 'node:child_process';
 import { chmodSync, cpSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { mountTmpfs } from '../helpers/mounts.js';
 import { scratchDir } from '../helpers/scratch.js';
 import { stopChild } from '../helpers/children.js';
+import { AS_NOBODY, cannotRunAsNobody } from '../helpers/nobody.js';
 import { attemptStart, call } from './helpers.js';
 
 const base = scratchDir('permissions');
@@ -86,16 +86,9 @@ test.each([
   expect(lines.length).toBe(2);
 });
 
-const asNobody = ['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups'];
-let nobodyWhy = '';
-try {
-  execFileSync(asNobody[0]!, [...asNobody.slice(1), 'true'], { stdio: 'pipe' });
-} catch (error) {
-  nobodyWhy = String((error as { stderr?: Buffer }).stderr ?? error).trim() || 'setpriv refused';
-}
-if (nobodyWhy) console.warn(`unwritable-file tests skipped: cannot run a process as nobody here (${nobodyWhy})`);
+if (cannotRunAsNobody) console.warn(`unwritable-file tests skipped: cannot run a process as nobody here (${cannotRunAsNobody})`);
 
-describe.skipIf(nobodyWhy !== '')('run as another user (nobody), files it cannot write', () => {
+describe.skipIf(cannotRunAsNobody !== '')('run as another user (nobody), files it cannot write', () => {
   /** A copy of the pristine dir that nobody may write, except what `lock` leaves root's. */
   function sharedCopy(label: string, lock: (dir: string) => void): string {
     const dir = copy(label);
@@ -111,7 +104,7 @@ describe.skipIf(nobodyWhy !== '')('run as another user (nobody), files it cannot
     ['the data dir', (dir: string) => chmodSync(dir, 0o755), (dir: string) => `error: the data dir ${dir} is not writable: permission denied`],
   ])('an unwritable %s: one line naming it, a hint, exit 253 (not a crash)', async (label, lock, expected) => {
     const dir = sharedCopy(`unwritable-${label.replace(/\W+/g, '-')}`, lock);
-    const { code, lines } = await refusal(dir, asNobody);
+    const { code, lines } = await refusal(dir, AS_NOBODY);
     expect(code).toBe(253);
     expect(lines[0]).toBe(expected(dir));
     expect(lines[1]).toMatch(/^Give this user \(uid \d+\) write access to .*, or pass another --data-dir\.$/);
