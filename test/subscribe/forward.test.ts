@@ -1,7 +1,7 @@
 // The forwarder's packet work, as pure functions: an RTP packet rewritten for one subscriber, and the
 // RTCP that asks for a key frame.
 import { describe, expect, it } from 'vitest';
-import { asksForKeyframe, rewriteRtp } from '../../src/emulator/media/whip/forward.js';
+import { asksForKeyframe, rtpRewriter } from '../../src/emulator/media/whip/forward.js';
 
 /** An RTP packet: V=2, optional CSRCs and header extension, marker, payload type, seq 0x1234, ts, SSRC 0xdeadbeef. */
 function rtp({ marker = false, pt = 96, csrcs = 0, extensionWords = 0, payload = [1, 2, 3] } = {}): Buffer {
@@ -20,7 +20,10 @@ function rtp({ marker = false, pt = 96, csrcs = 0, extensionWords = 0, payload =
   return Buffer.concat([header, extension, Buffer.from(payload)]);
 }
 
-describe('rewriteRtp', () => {
+/** `packet` rewritten for one subscriber, or undefined where rtpRewriter refuses it. */
+const rewriteRtp = (packet: Buffer, ssrc: number, payloadType: number): Buffer | undefined => rtpRewriter(packet)?.(ssrc, payloadType);
+
+describe('rtpRewriter', () => {
   it('replaces SSRC and payload type, keeps marker, sequence number, timestamp, CSRCs and payload', () => {
     const out = rewriteRtp(rtp({ marker: true, pt: 96, csrcs: 2 }), 0x01020304, 102)!;
     expect(out[0]).toBe(0x82);
@@ -38,6 +41,16 @@ describe('rewriteRtp', () => {
     expect(out.length).toBe(12 + 2);
     expect([...out.subarray(12)]).toEqual([9, 8]);
     expect(out[1]).toBe(111);
+  });
+
+  it('makes each subscriber its own copy from one reading of the header, leaving the packet as it was', () => {
+    const packet = rtp({ marker: true, extensionWords: 1 });
+    const before = Buffer.from(packet);
+    const rewrite = rtpRewriter(packet)!;
+    const [a, b] = [rewrite(1, 100), rewrite(2, 101)];
+    expect([a.readUInt32BE(8), a[1]]).toEqual([1, 0x80 | 100]);
+    expect([b.readUInt32BE(8), b[1]]).toEqual([2, 0x80 | 101]);
+    expect(packet.equals(before)).toBe(true);
   });
 
   it('leaves RTCP, short packets and other versions alone (undefined)', () => {

@@ -3,7 +3,7 @@
 // answer named. Subscribers' keyframe requests (PLI, FIR) go upstream to the publisher as a PLI, as does a
 // new subscription, so its first picture comes with the next key frame instead of the next periodic one.
 import type { Track } from 'node-datachannel';
-import { isRtcp } from '../../../media/rtp.js';
+import { rtpLayout } from '../../../media/rtp.js';
 import { participantKey } from '../../state/store.js';
 import type { MediaKind, RtpSource, RtpSourceWatcher } from './rtp-source.js';
 
@@ -25,27 +25,24 @@ export interface Subscription {
 const KEYFRAME_REQUEST_INTERVAL_MS = 300;
 
 /**
- * `packet` (RTP) as a subscriber receives it: its SSRC and payload type replaced, the marker bit kept, and
- * the header extensions dropped (their ids are the publisher's negotiation, not the subscriber's). Returns
+ * `packet` (RTP) as its subscribers receive it: a function making one subscriber's copy, its SSRC and payload
+ * type replaced, the marker bit kept, and the header extensions dropped (their ids are the publisher's
+ * negotiation, not the subscriber's). The header is read once, however many subscribers there are. Returns
  * undefined for RTCP and anything that is not RTP.
  */
-export function rewriteRtp(packet: Uint8Array, ssrc: number, payloadType: number): Buffer | undefined {
-  if (packet.length < 12 || packet[0]! >> 6 !== 2 || isRtcp(packet)) return undefined;
-  const second = packet[1]!;
-  const fixed = 12 + (packet[0]! & 0x0f) * 4;
-  let payload = fixed;
-  if (packet[0]! & 0x10) {
-    if (packet.length < fixed + 4) return undefined;
-    payload = fixed + 4 + ((packet[fixed + 2]! << 8) | packet[fixed + 3]!) * 4;
-  }
-  if (payload > packet.length) return undefined;
-  const out = Buffer.allocUnsafe(fixed + packet.length - payload);
-  out.set(packet.subarray(0, fixed), 0);
-  out.set(packet.subarray(payload), fixed);
-  out[0] = out[0]! & ~0x10;
-  out[1] = (second & 0x80) | (payloadType & 0x7f);
-  out.writeUInt32BE(ssrc >>> 0, 8);
-  return out;
+export function rtpRewriter(packet: Uint8Array): ((ssrc: number, payloadType: number) => Buffer) | undefined {
+  const layout = rtpLayout(packet);
+  if (!layout) return undefined;
+  const { csrcEnd, payloadStart } = layout;
+  return (ssrc, payloadType) => {
+    const out = Buffer.allocUnsafe(csrcEnd + packet.length - payloadStart);
+    out.set(packet.subarray(0, csrcEnd), 0);
+    out.set(packet.subarray(payloadStart), csrcEnd);
+    out[0] = out[0]! & ~0x10;
+    out[1] = (packet[1]! & 0x80) | (payloadType & 0x7f);
+    out.writeUInt32BE(ssrc >>> 0, 8);
+    return out;
+  };
 }
 
 /** Whether a (compound) RTCP packet asks for a key frame: PLI (RFC 4585 §6.3.1) or FIR (RFC 5104 §4.3.1). */
@@ -92,13 +89,13 @@ export class Forwarder implements RtpSourceWatcher {
   private forward(key: string, kind: MediaKind, packet: Uint8Array): void {
     const subscriptions = this.subscriptions.get(key);
     if (!subscriptions) return;
+    const rewrite = rtpRewriter(packet);
+    if (!rewrite) return; // RTCP from the publisher: its reports are about its own SSRCs
     for (const subscription of subscriptions) {
       const sink = subscription[kind];
       if (!sink || !sink.track.isOpen()) continue;
-      const out = rewriteRtp(packet, sink.ssrc, sink.payloadType);
-      if (!out) return; // RTCP from the publisher: its reports are about its own SSRCs
       try {
-        sink.track.sendMessageBinary(out);
+        sink.track.sendMessageBinary(rewrite(sink.ssrc, sink.payloadType));
         sink.packets++;
       } catch {
         // the subscriber's transport closed between isOpen() and the send; its session ends on its own
