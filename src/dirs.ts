@@ -12,6 +12,22 @@ import { dirname, resolve } from 'node:path';
 export const NO_NEW_DIRECTORIES = 'that file system does not let directories be made there';
 
 /**
+ * Why making (makeDirs), checking (access) or reading a file or directory failed, in a person's words rather
+ * than an errno code; ENOENT is read as makeDirs' (see NO_NEW_DIRECTORIES), so a reader handles a missing file first.
+ */
+export function whyRefused(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EACCES') return 'permission denied';
+  if (code === 'EROFS') return 'it is on a read-only file system';
+  if (code === 'EPERM') return 'operation not permitted (an immutable file, or not its owner)';
+  if (code === 'ENOSPC') return 'no space left on the device';
+  if (code === 'ENOTDIR' || code === 'EEXIST') return 'a file is in the way (not a directory)';
+  if (code === 'EISDIR') return 'it is a directory';
+  if (code === 'ENOENT') return NO_NEW_DIRECTORIES;
+  return (error as Error).message;
+}
+
+/**
  * Makes `path` and its missing parents (`mode` for each one made); throws the first error, errno intact
  * (EEXIST when `path` is a file, as mkdir does).
  */

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { AdminStatus } from '../emulator/http/admin-contract.js';
 import { plainAdmin, type AdminFactory } from './admin-client.js';
 import { alive } from './instance.js';
-import { defaultDataDir, ivsrtHome, localLockPath, localLogPath, localStatePath, makeHomeDir } from './paths.js';
+import { defaultDataDir, ivsrtHome, localLockPath, localLogPath, localStatePath, makeHomeDir, readHomeFile } from './paths.js';
 
 /**
  * The background emulator did not come up. The CLI reports it as a configuration problem (exit 253: ivsrt
@@ -41,10 +41,12 @@ export interface EnsureOptions extends LocalOptions {
   onStarted?: (url: string) => void;
 }
 
+/** What local.json records, if it is there and whole; a home that cannot be read throws (LocalHomeError). */
 export function readLocalState(env?: NodeJS.ProcessEnv): LocalState | undefined {
+  const text = readHomeFile(localStatePath(env), env);
   try {
-    const state = JSON.parse(readFileSync(localStatePath(env), 'utf8')) as LocalState;
-    return typeof state.pid === 'number' && typeof state.url === 'string' ? state : undefined;
+    const state = JSON.parse(text ?? 'null') as LocalState | null;
+    return typeof state?.pid === 'number' && typeof state.url === 'string' ? state : undefined;
   } catch {
     return undefined;
   }

@@ -1,9 +1,9 @@
 // Each running `ivsrt local start` records itself in <IVSRT_HOME>/instances/<port>.json (mode 0600):
 // the one place its admin secret is written, so clients of its /_ivsrt/ routes can find the secret by
 // the URL they were given, while logs, the terminal and `ps` never show it.
-import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { instanceStatePath, makeHomeDir } from './paths.js';
+import { instanceStatePath, makeHomeDir, readHomeFile } from './paths.js';
 
 export interface InstanceState {
   pid: number;
@@ -30,10 +30,12 @@ export function alive(pid: number): boolean {
   }
 }
 
+/** The state file of the instance at `url`, if it is there and whole; a home that cannot be read throws (LocalHomeError). */
 export function readInstanceState(url: string, env?: NodeJS.ProcessEnv): InstanceState | undefined {
+  const text = readHomeFile(instanceStatePath(portOf(url), env), env);
   try {
-    const state = JSON.parse(readFileSync(instanceStatePath(portOf(url), env), 'utf8')) as InstanceState;
-    return typeof state.adminSecret === 'string' && typeof state.pid === 'number' ? state : undefined;
+    const state = JSON.parse(text ?? 'null') as InstanceState | null;
+    return typeof state?.adminSecret === 'string' && typeof state.pid === 'number' ? state : undefined;
   } catch {
     return undefined;
   }

@@ -1,17 +1,22 @@
 // Where the local emulator keeps its files. IVSRT_HOME (default ~/.ivsrt) is honoured everywhere so
 // tests and parallel users can isolate their state.
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { makeDirs } from '../dirs.js';
+import { makeDirs, whyRefused } from '../dirs.js';
 
 export function ivsrtHome(env: NodeJS.ProcessEnv = process.env): string {
   return env.IVSRT_HOME && env.IVSRT_HOME !== '' ? env.IVSRT_HOME : join(homedir(), '.ivsrt');
 }
 
-/** IVSRT_HOME, or a folder in it, cannot be made: a configuration problem the CLI reports in one line (exit 253). */
+/** IVSRT_HOME, or a folder or file in it, cannot be made, written or read: a configuration problem the CLI reports in one line (exit 253). */
 export class LocalHomeError extends Error {
   override name = 'LocalHomeError';
+}
+
+/** The LocalHomeError for `what` (a folder or file in IVSRT_HOME, and what failed), with the OS's reason in words. */
+function homeError(env: NodeJS.ProcessEnv | undefined, what: string, error: unknown): LocalHomeError {
+  return new LocalHomeError(`IVSRT_HOME ${ivsrtHome(env)} cannot be used: ${what}: ${whyRefused(error)}`);
 }
 
 /** Makes `dir` (IVSRT_HOME or a folder in it) and its missing parents, for this user only; it must be this user's to write. */
@@ -19,14 +24,22 @@ export function makeHomeDir(dir: string, env?: NodeJS.ProcessEnv): void {
   try {
     makeDirs(dir, 0o700);
   } catch (error) {
-    const { code, message } = error as NodeJS.ErrnoException;
-    throw new LocalHomeError(`IVSRT_HOME ${ivsrtHome(env)} cannot be used: ${dir} cannot be made (${code ?? message})`);
+    throw homeError(env, `${dir} cannot be made`, error);
   }
   try {
     accessSync(dir, constants.R_OK | constants.W_OK | constants.X_OK);
   } catch (error) {
-    const { code, message } = error as NodeJS.ErrnoException;
-    throw new LocalHomeError(`IVSRT_HOME ${ivsrtHome(env)} cannot be used: ${dir} is not writable (${code ?? message})`);
+    throw homeError(env, `${dir} is not writable`, error);
+  }
+}
+
+/** The text of a file in IVSRT_HOME, or undefined if there is none; one that cannot be read is a LocalHomeError. */
+export function readHomeFile(path: string, env?: NodeJS.ProcessEnv): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw homeError(env, `${path} cannot be read`, error);
   }
 }
 

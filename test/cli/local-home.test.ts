@@ -4,7 +4,9 @@
 // before it started the background emulator, and every command spun at exit saving its code cache. Now:
 // one line naming IVSRT_HOME, a hint, exit 253 (the machine's configuration), and the cache only costs speed.
 // `local start` checks IVSRT_HOME before it listens, so nothing says it started that then stops (a file, a
-// directory this user cannot write, as well as /proc).
+// directory this user cannot write, as well as /proc). A home this user cannot read or write is named, with
+// the OS's reason in words, by every command that uses it (it said "permission denied, open ..." with exit
+// 255, or "not running" without looking).
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -25,50 +27,77 @@ function expectRefused(r: RunResult, error: string): void {
   expect(r.code).toBe(253);
 }
 
+/** A directory nobody can reach, holding `home` with `mode` (owned by root, so its bits stop nobody). */
+function homeWithMode(mode: number): string {
+  const base = scratchDir('local-home');
+  chmodSync(base, 0o755);
+  const home = join(base, 'home');
+  mkdirSync(home);
+  chmodSync(home, mode);
+  return home;
+}
+
+if (cannotRunAsNobody) console.warn(`unreadable and unwritable IVSRT_HOME tests skipped: cannot run a process as nobody here (${cannotRunAsNobody})`);
+
 describe('local start on an unusable IVSRT_HOME: refused before it listens, so nothing says it started', () => {
   it('IVSRT_HOME is a file', async () => {
     const home = join(scratchDir('local-home'), 'a-file');
     writeFileSync(home, '');
     const r = await runCli(['local', 'start', '--port', '0'], { env: { IVSRT_HOME: home } });
-    expectRefused(r, `error: IVSRT_HOME ${home} cannot be used: ${home}/instances cannot be made (ENOTDIR)`);
+    expectRefused(r, `error: IVSRT_HOME ${home} cannot be used: ${home}/instances cannot be made: a file is in the way (not a directory)`);
   });
 
-  if (cannotRunAsNobody) console.warn(`unwritable IVSRT_HOME tests skipped: cannot run a process as nobody here (${cannotRunAsNobody})`);
   describe.skipIf(cannotRunAsNobody !== '')('run as nobody', () => {
-    /** A directory nobody can reach, holding `home` with `mode` (owned by root, so its bits stop nobody). */
-    function homeWithMode(mode: number): string {
-      const base = scratchDir('local-home');
-      chmodSync(base, 0o755);
-      const home = join(base, 'home');
-      mkdirSync(home);
-      chmodSync(home, mode);
-      return home;
-    }
-
     it('IVSRT_HOME that this user cannot write', async () => {
       const home = homeWithMode(0o755);
       const r = await runCli(['local', 'start', '--port', '0'], { env: { IVSRT_HOME: home }, runAs: AS_NOBODY });
-      expectRefused(r, `error: IVSRT_HOME ${home} cannot be used: ${home}/instances cannot be made (EACCES)`);
+      expectRefused(r, `error: IVSRT_HOME ${home} cannot be used: ${home}/instances cannot be made: permission denied`);
     });
 
     it('IVSRT_HOME whose instances folder this user cannot write', async () => {
       const home = homeWithMode(0o777);
       mkdirSync(join(home, 'instances'), { mode: 0o755 });
       const r = await runCli(['local', 'start', '--port', '0'], { env: { IVSRT_HOME: home }, runAs: AS_NOBODY });
-      expectRefused(r, `error: IVSRT_HOME ${home} cannot be used: ${home}/instances is not writable (EACCES)`);
+      expectRefused(r, `error: IVSRT_HOME ${home} cannot be used: ${home}/instances is not writable: permission denied`);
     });
+  });
+});
+
+describe.skipIf(cannotRunAsNobody !== '')('IVSRT_HOME this user cannot read (root\'s, mode 0700), as nobody: every command that uses it says so', () => {
+  const local = (file: string) => (home: string) => `${home}/${file} cannot be read: permission denied`;
+  it.each([
+    [['local', 'status'], local('local.json')],
+    [['local', 'stop'], local('local.json')],
+    [['local', 'start', '--background'], local('local.json')],
+    [['local', 'start', '--port', '0'], (home: string) => `${home}/instances cannot be made: permission denied`],
+    [['stage', 'list', '--local'], local('local.json')],
+    [['local', 'clock'], local('local.json')],
+    [['local', 'reset'], local('local.json')],
+    [['local', 'export'], local('local.json')],
+    // The admin secret of the emulator named is looked up in IVSRT_HOME.
+    [['local', 'clock', '--endpoint-url', 'http://127.0.0.1:9'], local('instances/9.json')],
+  ])('%j: one line naming IVSRT_HOME and why, exit 253', async (args, problem) => {
+    const home = homeWithMode(0o700);
+    const r = await runCli(args, { env: { IVSRT_HOME: home }, runAs: AS_NOBODY });
+    expectRefused(r, `error: IVSRT_HOME ${home} cannot be used: ${problem(home)}`);
+  });
+
+  it('an IVSRT_HOME this user can read but not write: the background emulator is not started', async () => {
+    const home = homeWithMode(0o755);
+    const r = await runCli(['stage', 'list', '--local'], { env: { IVSRT_HOME: home }, runAs: AS_NOBODY });
+    expectRefused(r, `error: IVSRT_HOME ${home} cannot be used: ${home} is not writable: permission denied`);
   });
 });
 
 describe('IVSRT_HOME where no directory can be made', () => {
   it('local start refuses in one line before it listens: 253', async () => {
     const r = await runCli(['local', 'start', '--port', '0'], { env: { IVSRT_HOME: UNUSABLE } });
-    expectRefused(r, `error: IVSRT_HOME ${UNUSABLE} cannot be used: ${UNUSABLE}/instances cannot be made (ENOENT)`);
+    expectRefused(r, `error: IVSRT_HOME ${UNUSABLE} cannot be used: ${UNUSABLE}/instances cannot be made: that file system does not let directories be made there`);
   });
 
   it('a command that would start the background emulator: 253, nothing started', async () => {
     const r = await runCli(['stage', 'list', '--local'], { env: { IVSRT_HOME: UNUSABLE } });
-    expectRefused(r, `error: IVSRT_HOME ${UNUSABLE} cannot be used: ${UNUSABLE} cannot be made (ENOENT)`);
+    expectRefused(r, `error: IVSRT_HOME ${UNUSABLE} cannot be used: ${UNUSABLE} cannot be made: that file system does not let directories be made there`);
   });
 });
 

@@ -5,22 +5,11 @@
 // holds stream keys and the token signing key in clear, so it is made 0700 and its files 0600.
 import { accessSync, chmodSync, constants, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeDirs, NO_NEW_DIRECTORIES } from '../../../dirs.js';
+import { makeDirs, whyRefused } from '../../../dirs.js';
 import { DataDirError } from './errors.js';
 
 /** The files lmdb opens for writing: a data dir whose copies of these cannot be written is refused. */
 const LMDB_FILES = ['data.mdb', 'lock.mdb'];
-
-function why(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'EACCES') return 'permission denied';
-  if (code === 'EROFS') return 'it is on a read-only file system';
-  if (code === 'EPERM') return 'operation not permitted (an immutable file, or not its owner)';
-  if (code === 'ENOSPC') return 'no space left on the device';
-  if (code === 'ENOTDIR' || code === 'EEXIST') return 'a file is in the way (not a directory)';
-  if (code === 'ENOENT') return NO_NEW_DIRECTORIES;
-  return (error as Error).message;
-}
 
 const hintFor = (dataDir: string): string => `Give this user (uid ${process.getuid?.() ?? '?'}) write access to ${dataDir}, or pass another --data-dir.`;
 
@@ -29,12 +18,12 @@ export function prepareDataDir(dataDir: string, log: (line: string) => void): vo
   try {
     makeDirs(dataDir, 0o700);
   } catch (error) {
-    throw new DataDirError(`cannot create the data dir ${dataDir}: ${why(error)}`, hintFor(dataDir));
+    throw new DataDirError(`cannot create the data dir ${dataDir}: ${whyRefused(error)}`, hintFor(dataDir));
   }
   try {
     accessSync(dataDir, constants.R_OK | constants.W_OK | constants.X_OK);
   } catch (error) {
-    throw new DataDirError(`the data dir ${dataDir} is not writable: ${why(error)}`, hintFor(dataDir));
+    throw new DataDirError(`the data dir ${dataDir} is not writable: ${whyRefused(error)}`, hintFor(dataDir));
   }
   for (const name of LMDB_FILES) {
     const file = join(dataDir, name);
@@ -42,7 +31,7 @@ export function prepareDataDir(dataDir: string, log: (line: string) => void): vo
       accessSync(file, constants.R_OK | constants.W_OK);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
-      throw new DataDirError(`${file} is not writable: ${why(error)}`, hintFor(dataDir));
+      throw new DataDirError(`${file} is not writable: ${whyRefused(error)}`, hintFor(dataDir));
     }
   }
   makePrivate(dataDir, 0o700, log);
@@ -58,7 +47,7 @@ function makePrivate(path: string, mode: number, log: (line: string) => void): v
   try {
     chmodSync(path, mode);
   } catch (error) {
-    throw new DataDirError(`${path} is open to other users (mode ${was.toString(8)}) and cannot be made ${mode.toString(8)}: ${why(error)}`, 'It holds stream keys and the token signing key: make it private to this user, or pass another --data-dir.');
+    throw new DataDirError(`${path} is open to other users (mode ${was.toString(8)}) and cannot be made ${mode.toString(8)}: ${whyRefused(error)}`, 'It holds stream keys and the token signing key: make it private to this user, or pass another --data-dir.');
   }
   log(`storage: ${path} was mode ${was.toString(8).padStart(4, '0')}; made ${mode.toString(8).padStart(4, '0')} (it holds stream keys and the token signing key)`);
 }
