@@ -49,6 +49,11 @@ out['token_caps'] = s['participantTokens'][0]['capabilities']
 out['expiration_is_datetime'] = type(s['participantTokens'][0]['expirationTime']).__name__
 c.untag_resource(resourceArn=arn, tagKeys=['a'])
 out['tags'] = c.list_tags_for_resource(resourceArn=arn)['tags']
+c.tag_resource(resourceArn=arn, tags={'p+q': '3', 'p q': '4'})
+c.untag_resource(resourceArn=arn, tagKeys=['p+q'])
+out['after_plus'] = c.list_tags_for_resource(resourceArn=arn)['tags']
+c.untag_resource(resourceArn=arn, tagKeys=['p q'])
+out['after_space'] = c.list_tags_for_resource(resourceArn=arn)['tags']
 out['keys'] = [p['publicKeys'] for p in c.get_paginator('list_public_keys').paginate()]
 try:
     c.get_stage(arn=arn + 'x')
@@ -69,6 +74,9 @@ describe('botocore', () => {
     expect(out.token_caps).toEqual(['SUBSCRIBE']);
     expect(out.expiration_is_datetime).toBe('datetime');
     expect(out.tags).toEqual({ b: '2' });
+    // botocore sends + as %2B and a space as %20 in UntagResource's query: each key removes itself only.
+    expect(out.after_plus).toEqual({ b: '2', 'p q': '4' });
+    expect(out.after_space).toEqual({ b: '2' });
     expect(out.keys).toEqual([[]]);
     expect(out.error).toEqual({ code: 'ResourceNotFoundException', message: expect.stringContaining('was not found'), status: 404, exceptionMessage: expect.stringContaining('was not found') });
     expect(out.bad_signature).toBe('InvalidSignatureException');
@@ -104,5 +112,13 @@ describe('AWS CLI', () => {
     expect(gone.stderr).toContain('ResourceNotFoundException');
     expect(gone.stderr).toContain('was not found');
     // Each `aws` start costs a second or more of Python start-up; on a loaded machine seven of them need room.
+  }, 120_000);
+
+  test.skipIf(!HAS_AWS)('untag-resource removes a tag key with + and leaves the one with a space', async () => {
+    const created = await aws('create-stage', '--name', 'cli-tags', '--tags', JSON.stringify({ 'p+q': '1', 'p q': '2', r: '3' }));
+    expect(created.code, created.stderr).toBe(0);
+    const arn: string = created.json.stage.arn;
+    expect((await aws('untag-resource', '--resource-arn', arn, '--tag-keys', 'p+q')).code).toBe(0);
+    expect((await aws('list-tags-for-resource', '--resource-arn', arn)).json.tags).toEqual({ 'p q': '2', r: '3' });
   }, 120_000);
 });

@@ -48,6 +48,21 @@ describe('without configured credentials', () => {
     expect(basic.status).toBe(403);
   });
 
+  test("UntagResource's tagKeys query is read as RFC 3986: a bare + is a plus, %20 a space, bad escapes a 400", async () => {
+    const created = await raw(emu.url, 'POST', '/CreateStage', JSON.stringify({ name: 'query-plus', tags: { 'a+b': '1', 'a b': '2', c: '3' } }));
+    expect(created.status, created.text).toBe(200);
+    const tags = `/tags/${encodeURIComponent((created.body.stage as { arn: string }).arn)}`;
+    const left = async () => (await raw(emu.url, 'GET', tags)).body.tags;
+    expect((await raw(emu.url, 'DELETE', `${tags}?tagKeys=a+b`)).status).toBe(200);
+    expect(await left()).toEqual({ 'a b': '2', c: '3' });
+    expect((await raw(emu.url, 'DELETE', `${tags}?tagKeys=a%20b`)).status).toBe(200);
+    expect(await left()).toEqual({ c: '3' });
+    const bad = await raw(emu.url, 'DELETE', `${tags}?tagKeys=%zz`);
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toBe('1 validation error detected: the query string is not valid URL encoding');
+    expect(await left()).toEqual({ c: '3' });
+  });
+
   test('unknown routes, wrong methods, malformed and non-object JSON', async () => {
     const unknown = await raw(emu.url, 'POST', '/DoSomethingElse', '{}');
     expect(unknown.status).toBe(404);
@@ -164,8 +179,10 @@ describe('with configured credentials: SigV4 verified for real', () => {
     new sdk.IVSRealTimeClient({ region: 'us-east-1', endpoint: emu.url, credentials, maxAttempts: 1 });
 
   test('a correctly signed request passes, including the double-encoded tag path and query', async () => {
-    const stage = (await client.send(new sdk.CreateStageCommand({ name: 'signed', tags: { a: '1', 'b c': '2' } }))).stage!;
+    const stage = (await client.send(new sdk.CreateStageCommand({ name: 'signed', tags: { a: '1', 'b c': '2', 'b+c': '3' } }))).stage!;
     await client.send(new sdk.UntagResourceCommand({ resourceArn: stage.arn, tagKeys: ['a', 'b c'] }));
+    expect((await client.send(new sdk.ListTagsForResourceCommand({ resourceArn: stage.arn }))).tags).toEqual({ 'b+c': '3' });
+    await client.send(new sdk.UntagResourceCommand({ resourceArn: stage.arn, tagKeys: ['b+c'] }));
     expect((await client.send(new sdk.ListTagsForResourceCommand({ resourceArn: stage.arn }))).tags).toEqual({});
     const withToken = new sdk.IVSRealTimeClient({ region: 'us-east-1', endpoint: emu.url, credentials: { ...CREDENTIALS, sessionToken: 'session' }, maxAttempts: 1 });
     expect((await withToken.send(new sdk.ListStagesCommand({}))).stages).toHaveLength(1);

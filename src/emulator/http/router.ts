@@ -2,6 +2,7 @@
 // `GET|POST|DELETE /tags/{resourceArn}` with the ARN URL-encoded in one path segment.
 import { OPERATIONS } from '../../model/api.js';
 import { ApiError, validationError } from '../state/errors.js';
+import { parseQuery } from './query.js';
 
 interface Route {
   operation: string;
@@ -36,9 +37,14 @@ export function resolveRoute(method: string, path: string): Readonly<Route> {
   throw new ApiError('UnknownOperationException', `no operation at ${method} ${path.length > 200 ? `${path.slice(0, 200)}...` : path}`, 404);
 }
 
-/** `?tagKeys=a&tagKeys=b` as UntagResource's list; undefined when the parameter is absent. */
+/** `?tagKeys=a&tagKeys=b` as UntagResource's list (`a+b` is the key "a+b"); undefined when the parameter is absent. */
 export function queryList(query: string, name: string): string[] | undefined {
-  if (!query) return undefined;
-  const params = new URLSearchParams(query);
-  return params.has(name) ? params.getAll(name) : undefined;
+  let params: Record<string, string | string[]>;
+  try {
+    params = parseQuery(query);
+  } catch {
+    throw validationError('1 validation error detected: the query string is not valid URL encoding');
+  }
+  const value = params[name];
+  return value === undefined || Array.isArray(value) ? value : [value];
 }

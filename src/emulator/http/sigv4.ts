@@ -8,6 +8,7 @@ import { createHash, createHmac, timingSafeEqual, type Hash, type Hmac } from 'n
 import type { IncomingMessage } from 'node:http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { ApiError } from '../state/errors.js';
+import { parseQuery } from './query.js';
 
 export interface Credential {
   accessKeyId: string;
@@ -57,20 +58,6 @@ export class NodeSha256 {
   reset(): void {
     this.hash = this.fresh();
   }
-}
-
-function parseQuery(query: string): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = Object.create(null);
-  if (!query) return out;
-  for (const part of query.split('&')) {
-    if (!part) continue;
-    const eq = part.indexOf('=');
-    const key = decodeURIComponent(eq < 0 ? part : part.slice(0, eq));
-    const value = eq < 0 ? '' : decodeURIComponent(part.slice(eq + 1));
-    const prev = out[key];
-    out[key] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
-  }
-  return out;
 }
 
 interface Authorization {
