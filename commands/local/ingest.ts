@@ -17,7 +17,7 @@ export const verb = defineVerb({
     { command: 'ivsrt local ingest --stream-key "$KEY" --protocol rtmp', description: 'plain RTMP: refused unless the configuration is RTMP' },
   ],
   options: [
-    { flags: '--stream-key <key>', description: 'the stream key (- reads it from standard input)' },
+    { flags: '--stream-key <key>', description: 'the stream key (- reads it from standard input, out of ps and shell history)' },
     { flags: '--protocol <protocol>', description: "how the encoder connects (default: the configuration's protocol)", parse: 'upper', choices: ['rtmp', 'rtmps'] },
   ],
   output: { root: 'participant', columns: PARTICIPANT_COLUMNS },

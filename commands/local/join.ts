@@ -32,7 +32,7 @@ export const verb = defineVerb({
   ],
   args: [{ ...STAGE_ARG, description: 'join this stage (ARN, id or name) without a token' }],
   options: [
-    { flags: '--token <token>', description: 'a participant token, instead of STAGE (- reads it from standard input)' },
+    { flags: '--token <token>', description: 'a participant token, instead of STAGE (- reads it from standard input, out of ps and shell history)' },
     STAGE_ALIAS,
     { flags: '--user-id <id>', description: 'with STAGE: the participant\'s user id' },
     { flags: '--attributes <k=v,...>', description: 'with STAGE: attributes', parse: 'keyValues' },

@@ -48,7 +48,7 @@ export const STAGE_ALIAS = { flags: '--stage <stage>', description: 'the stage (
 export const PARTICIPANT_ARGS = [STAGE_ARG, { name: 'participant', description: 'the participant id (with the stage)', optional: true }] as const satisfies readonly ArgSpec[];
 
 export const PARTICIPANT_OPTIONS = [
-  { flags: '--token <token>', description: 'the token the participant joined with, instead of STAGE PARTICIPANT (- reads it from standard input)' },
+  { flags: '--token <token>', description: 'the token the participant joined with, instead of STAGE PARTICIPANT (- reads it from standard input, out of ps and shell history)' },
   STAGE_ALIAS,
   { flags: '--participant <id>', description: 'the participant id (the positional argument)', hidden: true },
 ] as const satisfies readonly OptionSpec[];

@@ -1,7 +1,7 @@
 import { defineVerb } from '../../src/cli/command.js';
 import type { Context } from '../../src/cli/context.js';
 import { UsageError } from '../../src/cli/errors.js';
-import { readStdinValue } from '../../src/cli/io.js';
+import { secretFromFlag } from '../../src/cli/io.js';
 import { JwtFormatError } from '../../src/tokens/jwt.js';
 import { describeTimeLeft, inspectToken } from '../../src/tokens/decode.js';
 
@@ -14,13 +14,14 @@ export const verb = defineVerb({
     'an emulator\'s token (its whip_url on this machine) is judged against that emulator\'s clock (`ivsrt local clock`), asked of the emulator if it runs. ' +
     'Warnings (expired, rules a self-signed token breaks) go to stderr.',
   examples: [
-    { command: 'ivsrt token decode eyJhbGciOi...' },
-    { command: 'pbpaste | ivsrt token decode -', description: 'from standard input, so the token stays out of shell history' },
-    { command: 'ivsrt token decode "$TOKEN" --query claims.jti', description: 'just the participant id' },
+    { command: 'ivsrt token decode - <<< "$TOKEN"', description: 'the token from standard input, out of ps and shell history' },
+    { command: 'pbpaste | ivsrt token decode -', description: 'what you copied' },
+    { command: 'ivsrt token decode - --query claims.jti <<< "$TOKEN"', description: 'just the participant id' },
+    { command: 'ivsrt token decode eyJhbGciOi...', description: 'the token as an argument (visible in ps while it runs)' },
   ],
-  args: [{ name: 'token', description: 'the token, or - to read it from standard input' }],
+  args: [{ name: 'token', description: 'the token (- reads it from standard input, out of ps and shell history)' }],
   async run(ctx, options) {
-    const text = options.token === '-' ? tokenIn(await readStdinValue(ctx.io, 'a participant token')) : options.token;
+    const text = tokenIn(await secretFromFlag(ctx.io, options.token, 'a participant token'));
     let report;
     try {
       report = inspectToken(text, ctx.now());
@@ -66,7 +67,7 @@ async function emulatorClock(ctx: Context, whipUrl: unknown): Promise<Date | und
 }
 
 /**
- * The token in what was piped in. `token sign` or `token create` piped without --query print the token
+ * The token in what was given. `token sign` or `token create` piped without --query print the token
  * among other fields (tab-separated), so a lone JWT anywhere in the text is taken; anything else is
  * passed on as it is, to be reported as not a JWT.
  */

@@ -86,8 +86,9 @@ export function onOutputError(error: NodeJS.ErrnoException, stream: 'stdout' | '
 /**
  * A value read from standard input for `-` (a token, say): the whole of a pipe, or one line typed or
  * pasted at a terminal after a prompt on stderr, so a person is never left waiting on a silent cursor.
+ * Reached through secretFromFlag only: every secret a verb takes is read one way.
  */
-export async function readStdinValue(io: IO, what: string): Promise<string> {
+async function readStdinValue(io: IO, what: string): Promise<string> {
   if (io.stdinIsTTY) {
     const { createInterface } = await import('node:readline/promises');
     const rl = createInterface({ input: io.stdin, output: io.stderr, terminal: false });

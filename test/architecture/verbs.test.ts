@@ -14,6 +14,18 @@ describe('every verb', () => {
     expect(asking.filter(({ verb }) => !verb.options?.includes(yesOption)).map(({ name }) => name)).toEqual([]);
   });
 
+  it('that takes a secret (a participant token, a stream key) says in its help that - reads it from standard input, out of ps', () => {
+    const SECRET = /^(--token|--stream-key) |^token$/;
+    const secrets = verbs.flatMap(({ name, verb }) =>
+      [...(verb.options ?? []).map((o) => ({ label: o.flags, description: o.description })), ...(verb.args ?? []).map((a) => ({ label: a.name, description: a.description }))]
+        .filter(({ label }) => SECRET.test(label))
+        .map((secret) => ({ ...secret, where: `${name} ${secret.label}` })),
+    );
+    expect(secrets.map(({ where }) => where)).toContain('token decode token');
+    expect(secrets.length).toBeGreaterThan(6);
+    expect(secrets.filter(({ description }) => !description.includes('- reads it from standard input, out of ps')).map(({ where }) => where)).toEqual([]);
+  });
+
   it('either runs itself or names the operation the pipeline sends', () => {
     expect(verbs.filter(({ verb }) => !verb.run && !verb.operation).map(({ name }) => name)).toEqual([]);
   });

@@ -1,11 +1,13 @@
 // token sign / token decode / public-key create through the real bin, against an in-process emulator
 // that verifies self-signed tokens on join (POST /_ivsrt/join).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPrivateKey } from 'node:crypto';
-import { runCli } from '../helpers/cli.js';
+import { BIN, runCli, testEnv } from '../helpers/cli.js';
+import { spawnChild } from '../helpers/children.js';
 import { admin, startTestEmulator } from '../emulator/helpers.js';
 import type { RunningEmulator } from '../../src/emulator/assemble.js';
 import { signParticipantToken } from '../../src/tokens/sign.js';
@@ -123,6 +125,25 @@ describe('token decode', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.json()).toMatchObject({ kind: 'self-signed', header: { alg: 'ES384', kid: keyArn }, claims: { jti: 'p1', version: '1.0' }, expired: false, problems: [] });
     expect(result.stderr).toBe('');
+  });
+
+  it('takes the token on standard input (-), as every secret flag does: it is in no command line and in nothing printed, --debug included', async () => {
+    const { token } = signParticipantToken({ ...request, participantId: 'p-stdin' }, createPrivateKey(pair.privateKeyPem), keyArn);
+    const child = spawnChild(process.execPath, [BIN, 'token', 'decode', '-', '--json', '--debug'], { env: testEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
+    // It waits for the end of its input, so this is what `ps` shows while it runs (after the node binary,
+    // or the wrapper that execs it: the same words either way).
+    const cmdline = readFileSync(`/proc/${child.pid}/cmdline`, 'utf8');
+    expect(cmdline.split('\0').slice(-7)).toEqual([BIN, 'token', 'decode', '-', '--json', '--debug', '']);
+    expect(cmdline).not.toContain(token.split('.')[2]!);
+    child.stdin!.end(`${token}\n`);
+    expect(await exited, stderr).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ claims: { jti: 'p-stdin' }, expired: false });
+    expect(stdout + stderr).not.toContain(token.split('.')[2]!);
   });
 
   it('warns on stderr about an expired token, and still exits 0', async () => {
