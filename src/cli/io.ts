@@ -51,6 +51,10 @@ export function systemIO(env: NodeJS.ProcessEnv, colorFlag?: boolean): IO {
   };
 }
 
+// Module state because what it guards is: process.stdout and process.stderr are one per process, and main()
+// runs one command per process. No emulator owns it: only the foreground `local start` sets it, and neither
+// the emulator nor the `ivsrt/emulator` fixture reaches src/cli (test/architecture/imports.test.ts), so two
+// emulators in one process never share it.
 let outputLost: ((error: NodeJS.ErrnoException) => void) | undefined;
 
 /**

@@ -55,6 +55,13 @@ describe('import rules', () => {
     expect(offenders).toEqual(['src/cli/root.ts → commands/index.ts']);
   });
 
+  it('the emulator and the `ivsrt/emulator` fixture never reach the CLI (src/cli), whose module state is the process\'s (io.ts: what a failed write to stdout does)', () => {
+    const roots = [...under('src/emulator/'), ...under('src/fixture/')];
+    expect(roots.length).toBeGreaterThan(40);
+    const offenders = roots.flatMap((file) => [...reachable(local, file)].filter((f) => f.startsWith('src/cli/')).map((f) => `${file} → ${f}`));
+    expect(offenders).toEqual([]);
+  });
+
   it('bin/ stays tiny: it loads the built bundle only', () => {
     const sources = under('bin/').flatMap((f) => (local.get(f) ?? []).filter((t) => !t.startsWith('dist/')).map((t) => `${f} → ${t}`));
     expect(sources).toEqual([]);

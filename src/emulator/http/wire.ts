@@ -101,6 +101,11 @@ function sameParts(a: PageParts, b: PageParts): boolean {
   });
 }
 
+// Module state, shared by every emulator in the process (the `ivsrt/emulator` fixture runs several), and
+// harmless so: an entry is found only by the identity of an item's bytes, which belong to one emulator's
+// record, and holds what those very bytes make; another emulator's pages, even of byte-identical stages,
+// are other Buffers and miss. What they share is the budget: one emulator's pages may push out another's,
+// which costs a page's making again, never a wrong page (test/fixture/api.test.ts "two emulators ...").
 const madePages = new MadePages();
 
 /**
