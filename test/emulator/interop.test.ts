@@ -1,24 +1,16 @@
 // Other clients than the JS SDK: botocore (python3 + boto3) and the AWS CLI, both signing with their own
 // SigV4 implementation, against an emulator that verifies signatures for real.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/assemble.js';
+import { runs } from '../helpers/tools.js';
 import { CREDENTIALS, startTestEmulator } from './helpers.js';
 
 const run = promisify(execFile);
 
-function has(command: string, args: string[]): boolean {
-  try {
-    execFileSync(command, args, { stdio: 'ignore', timeout: 20_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const HAS_BOTO3 = has('python3', ['-c', 'import boto3']);
-const HAS_AWS = has('aws', ['--version']);
+const HAS_BOTO3 = runs('python3', ['-c', 'import boto3']);
+const HAS_AWS = runs('aws', ['--version']);
 if (!HAS_BOTO3) console.warn('interop: skipping the botocore test: python3 with boto3 is not installed');
 if (!HAS_AWS) console.warn('interop: skipping the AWS CLI test: `aws` is not on PATH');
 

@@ -1,12 +1,22 @@
 // The HTTP surface: signatures, routing, malformed requests, size limits, response headers.
 import * as sdk from '@aws-sdk/client-ivs-realtime';
+import { execFile } from 'node:child_process';
 import { request } from 'node:http';
 import { connect } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { HANDLERS } from '../../src/emulator/http/handlers/index.js';
 import type { RunningEmulator } from '../../src/emulator/assemble.js';
 import { adminHeaders } from '../helpers/emulator.js';
+import { runs } from '../helpers/tools.js';
 import { admin, CREDENTIALS, failure, raw, startTestEmulator } from './helpers.js';
+
+const run = promisify(execFile);
+const HAS_JAVA = runs('java', ['--version'], /\b(1[1-9]|[2-9]\d)\.\d/);
+const HAS_CURL_HTTP2 = runs('curl', ['--version'], /\bHTTP2\b/);
+if (!HAS_JAVA) console.warn("wire: skipping the Java HttpClient test: `java` (11 or later, to run a source file) is not on PATH");
+if (!HAS_CURL_HTTP2) console.warn('wire: skipping the curl --http2 test: curl with HTTP/2 is not on PATH');
 
 const SECURITY_HEADERS = ['access-control-allow-origin', 'access-control-expose-headers', 'cache-control', 'content-security-policy', 'strict-transport-security', 'x-content-type-options', 'x-frame-options', 'x-amzn-requestid'];
 
@@ -118,6 +128,24 @@ describe('without configured credentials', () => {
     expect(statuses, replies.slice(0, 400)).toEqual(['200', '200']);
     const stages = (await raw(emu.url, 'POST', '/ListStages', '{}')).body.stages as { name: string; tags: Record<string, string> }[];
     expect(stages.filter((stage) => stage.name === 'h2c-offer').map((stage) => stage.tags)).toEqual([{ via: 'h2c' }]);
+  });
+
+  // The clients the row of docs/fidelity.md names, as they make the offer themselves.
+  test.skipIf(!HAS_JAVA)("Java's HttpClient (HTTP/2 by default, so it offers h2c on http://) creates and lists over HTTP/1.1", async () => {
+    const { stdout } = await run('java', [join(import.meta.dirname, 'H2cClient.java'), emu.url, 'from-java', 'java'], { timeout: 60_000 });
+    const [created, listed] = stdout.trim().split('\n').map((line) => /^(\S+) (\d{3}) (.*)$/.exec(line)!.slice(1));
+    expect(created!.slice(0, 2), stdout).toEqual(['HTTP_1_1', '200']);
+    expect(JSON.parse(created![2]!).stage).toMatchObject({ name: 'from-java', tags: { via: 'java' } });
+    expect(listed!.slice(0, 2)).toEqual(['HTTP_1_1', '200']);
+    expect(JSON.parse(listed![2]!).stages).toContainEqual(expect.objectContaining({ name: 'from-java', tags: { via: 'java' } }));
+  }, 90_000);
+
+  test.skipIf(!HAS_CURL_HTTP2)('curl --http2 offers h2c and is answered over HTTP/1.1', async () => {
+    const auth = 'Authorization: AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/ivs/aws4_request, SignedHeaders=host, Signature=' + '0'.repeat(64);
+    const { stdout, stderr } = await run('curl', ['-sS', '-v', '--http2', '-X', 'POST', '-H', auth, '-H', 'Content-Type: application/json', '-d', '{}', `${emu.url}/ListStages`]);
+    expect(stderr).toMatch(/^> Upgrade: h2c\r?$/m);
+    expect(stderr).toMatch(/^< HTTP\/1\.1 200 OK\r?$/m);
+    expect(JSON.parse(stdout)).toHaveProperty('stages');
   });
 
   test('bodies over 1 MiB get 413, declared or streamed, and the server keeps serving', async () => {
