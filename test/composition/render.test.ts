@@ -18,8 +18,8 @@ import { emulatorBed } from '../helpers/bed.js';
 import { adminHeaders } from '../helpers/emulator.js';
 import { BIN, testEnv } from '../helpers/cli.js';
 import { scratchDir } from '../helpers/scratch.js';
-import { eventually } from '../whip/media.js';
-import { mediaOf } from '../whip/whip-api.js';
+import { eventually, type See } from '../helpers/wait.js';
+import { measuredPublisher } from '../whip/whip-api.js';
 import { aiortc } from '../subscribe/clients.js';
 import { decodeFrame, extentAround, near, pixel, type Frame, type Rgb } from './pixels.js';
 
@@ -74,7 +74,7 @@ async function publish(userId: string, colour: string, attributes: Record<string
   children.push(child);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const participantId: string = participantToken.participantId;
-  await until(`${userId} publishing`, async () => (await mediaOf(bed.emu.url)).find((p) => p.participantId === participantId && p.media.width !== undefined));
+  await measuredPublisher(bed.emu.url, `${userId} publishing`, (p) => p.participantId === participantId && p.media.width !== undefined);
   const { participant } = await bed.api('GetParticipant', { stageArn, sessionId: await sessionId(), participantId });
   return {
     participantId,
@@ -102,17 +102,15 @@ async function startComposition(layout: LayoutSpec): Promise<{ arn: string; play
   return { arn: composition.arn, playback: `${bed.emu.url}/playback/${composition.arn.split('/').pop()}/live.m3u8` };
 }
 
-/** The newest segment of a live playlist, saved to a file; undefined while there is none. */
-async function newestSegment(playback: string): Promise<string | undefined> {
+/** The newest segment of a live playlist, its name and bytes; undefined while there is none. */
+async function newestSegment(playback: string): Promise<{ name: string; bytes: Buffer } | undefined> {
   const res = await fetch(playback);
   if (!res.ok) return undefined;
-  const segment = (await res.text()).trim().split('\n').pop()!;
-  if (!segment.endsWith('.ts')) return undefined;
-  const body = await fetch(new URL(segment, playback));
+  const name = (await res.text()).trim().split('\n').pop()!;
+  if (!name.endsWith('.ts')) return undefined;
+  const body = await fetch(new URL(name, playback));
   if (!body.ok) return undefined;
-  const file = join(work, `segment-${segmentCount++}.ts`);
-  writeFileSync(file, Buffer.from(await body.arrayBuffer()));
-  return file;
+  return { name, bytes: Buffer.from(await body.arrayBuffer()) };
 }
 
 interface Expected {
@@ -136,34 +134,33 @@ function expectedTiles(layout: LayoutSpec, shown: Publisher[], stopped: { userId
 
 const matches = (frame: Frame, expected: Expected[]): boolean => expected.every((e) => near(pixel(frame, e.x, e.y), e.colour));
 
-/** `eventually`, with what the emulator said about compositions (their ffmpeg's errors) when it gives up. */
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms?: number): Promise<T> {
-  try {
-    return await eventually(what, probe, ms);
-  } catch (error) {
-    const said = bed.emu.output().split('\n').filter((line) => line.includes('composit')).slice(-5).join(' / ');
-    throw new Error(`${(error as Error).message}; the emulator said: ${said || 'nothing about compositions'}`);
-  }
+/** `eventually`, with what the emulator said about compositions (their ffmpeg's errors) beside what the probe saw. */
+function until<T>(what: string, probe: (see: See) => Promise<T | undefined>): Promise<T> {
+  return eventually(what, async (see) => {
+    let seen: unknown = 'nothing';
+    const value = await probe((s) => (seen = s));
+    if (value === undefined) {
+      const said = bed.emu.output().split('\n').filter((line) => line.includes('composit')).slice(-5).join(' / ');
+      see({ seen, 'the emulator said': said || 'nothing about compositions' });
+    }
+    return value;
+  });
 }
 
 /** Waits for a decoded frame of the live output showing every expected colour where expected. */
-async function showing(playback: string, expected: Expected[]): Promise<{ frame: Frame; segment: string }> {
-  let last = '';
-  try {
-    return await until(
-      `the composition to show ${expected.map((e) => `${e.who}@${e.x},${e.y}`).join(' ')}`,
-      async () => {
-        const segment = await newestSegment(playback);
-        if (!segment) return undefined;
-        const frame = decodeFrame(segment);
-        last = expected.map((e) => `${e.who}: ${pixel(frame, e.x, e.y).join(',')}`).join('; ');
-        return matches(frame, expected) ? { frame, segment } : undefined;
-      },
-      40_000,
-    );
-  } catch (error) {
-    throw new Error(`${(error as Error).message}; the last frame had ${last || 'nothing (no segment)'}`);
-  }
+function showing(playback: string, expected: Expected[]): Promise<{ frame: Frame; segment: string }> {
+  return until(`the composition to show ${expected.map((e) => `${e.who}@${e.x},${e.y}`).join(' ')}`, async (see) => {
+    const segment = await newestSegment(playback);
+    if (!segment) {
+      see('no segment yet');
+      return undefined;
+    }
+    const file = join(work, `segment-${segmentCount++}.ts`);
+    writeFileSync(file, segment.bytes);
+    const frame = decodeFrame(file);
+    see(`the last frame (${segment.name}) had ${expected.map((e) => `${e.who}: ${pixel(frame, e.x, e.y).join(',')}`).join('; ')}`);
+    return matches(frame, expected) ? { frame, segment: file } : undefined;
+  });
 }
 
 /** Every event the emulator has logged about `resource` (a composition's are about the composition), in commit order. */
@@ -306,7 +303,7 @@ describe.skipIf(noFfmpeg)('server-side composition of real publishers', () => {
     const script = new URL('./audio_only_publisher.py', import.meta.url).pathname;
     const mute = spawn(PYTHON, [script, whip, participantToken.token], { stdio: ['pipe', 'pipe', 'pipe'] });
     children.push(mute);
-    await until('the audio-only publisher', async () => (await mediaOf(bed.emu.url)).find((p) => p.participantId === participantToken.participantId && p.publishStartedAt));
+    await measuredPublisher(bed.emu.url, 'the audio-only publisher', (p) => p.participantId === participantToken.participantId && p.publishStartedAt);
     const { participant } = await bed.api('GetParticipant', { stageArn, sessionId: await sessionId(), participantId: participantToken.participantId });
     const stopped = [{ userId: 'mute', participantId: participantToken.participantId, arrival: new Date(participant.firstJoinTime).getTime() }];
 
@@ -390,9 +387,9 @@ describe.skipIf(noFfmpeg)('server-side composition of real publishers', () => {
     const renditionPath = `180p${FRAMERATE}-${encoderId}`;
     const rendition = join(dir, 'media', 'hls', renditionPath);
     const recordedSegments = () => (existsSync(join(rendition, 'playlist.m3u8')) ? (readFileSync(join(rendition, 'playlist.m3u8'), 'utf8').match(/^\d+\.ts$/gm)?.length ?? 0) : 0);
-    const startEvent = await until('Composite Recording Start', async () => (await logged(recorded.arn)).find((e) => e.detail.event_name === 'Composite Recording Start'), 40_000);
+    const startEvent = await until('Composite Recording Start', async () => (await logged(recorded.arn)).find((e) => e.detail.event_name === 'Composite Recording Start'));
     expect(recordedSegments()).toBeGreaterThanOrEqual(1);
-    await until('two recorded segments', async () => (recordedSegments() >= 2 ? true : undefined), 40_000);
+    await until('two recorded segments', async () => (recordedSegments() >= 2 ? true : undefined));
     await until('a thumbnail', async () => (existsSync(join(dir, 'media', 'thumbnails', '320x180', '1.jpg')) ? true : undefined));
     // The channel destination is rendered at its own size meanwhile.
     const live = await showing(`${bed.emu.url}/playback/${recorded.arn.split('/').pop()}/live.m3u8`, expectedTiles(layout, publishers));
@@ -458,7 +455,7 @@ describe.skipIf(noFfmpeg)('server-side composition of real publishers', () => {
 
     // A destination that fails (ivsrt local fail destination --now) ends its recording with a failure.
     const failingDir = dirOf(failing);
-    await until('the second recording to start', async () => (existsSync(join(failingDir, 'events', 'recording-started.json')) ? true : undefined), 40_000);
+    await until('the second recording to start', async () => (existsSync(join(failingDir, 'events', 'recording-started.json')) ? true : undefined));
     const failed = await bed.cli(['local', 'fail', 'destination', failing.arn, '--now'], { IVSRT_HOME: bed.emu.home });
     expect(failed.code, failed.stderr).toBe(0);
     const failureEvent = await until('Composite Recording Failure', async () => (await logged(failing.arn)).find((e) => e.detail.event_name === 'Composite Recording Failure'));
@@ -488,7 +485,7 @@ describe.skipIf(noFfmpeg)('server-side composition of real publishers', () => {
         return next !== undefined && next !== dying ? next : undefined;
       });
       await until(`a segment written after ffmpeg number ${death} died`, async () => ((await newestSegmentNumber(playback)) > listed ? true : undefined));
-      if (death < DEATHS) await until(`ffmpeg number ${death + 1} to run well`, async () => (resets() >= death ? true : undefined), 60_000);
+      if (death < DEATHS) await until(`ffmpeg number ${death + 1} to run well`, async () => (resets() >= death ? true : undefined));
     }
     await showing(playback, expected);
     expect(bed.emu.output().match(new RegExp(`composition ${id}-\\d+: ffmpeg exited with SIGKILL`, 'g'))).toHaveLength(DEATHS);

@@ -20,7 +20,7 @@ import { participantKey } from '../../src/emulator/state/store.js';
 import { findFfmpeg } from '../../src/publish/ffmpeg.js';
 import { adminHeaders } from '../helpers/emulator.js';
 import { emulatorPerTest, type TestEmulator } from '../emulator/helpers.js';
-import { eventually } from '../whip/media.js';
+import { eventually } from '../helpers/wait.js';
 
 const emulators = emulatorPerTest();
 const cleanups: (() => Promise<void> | void)[] = [];

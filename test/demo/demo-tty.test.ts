@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { BIN, testEnv } from '../helpers/cli.js';
+import { eventually } from '../helpers/wait.js';
 import { startTestEmulator } from '../emulator/helpers.js';
 import type { RunningEmulator } from '../../src/emulator/assemble.js';
 
@@ -20,13 +21,13 @@ let dir: string;
 
 const screen = async () => (await exec('tmux', ['capture-pane', '-p', '-t', session])).stdout;
 
-async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}; screen:\n${await screen().catch(() => '')}`);
+/** Waits until the screen shows `pattern`; a test that ends first shows the last screen read. */
+function waitFor(pattern: RegExp, what: string): Promise<string> {
+  return eventually(what, async (see) => {
+    const text = await screen();
+    see(`screen:\n${text}`);
+    return pattern.test(text) ? text : undefined;
+  });
 }
 
 beforeAll(async () => {
@@ -49,10 +50,10 @@ describe.skipIf(!hasTmux)('ivsrt demo on a terminal', () => {
     const script = join(dir, 'demo.sh');
     await writeFile(script, `${exports}\n"${process.execPath}" "${BIN}" demo --participants 3 --endpoint-url ${emu.url}\necho "EXIT=$?"\nsleep 60\n`);
     await exec('tmux', ['new-session', '-d', '-s', session, '-x', '150', '-y', '40', `sh ${script}`]);
-    await waitFor(async () => /Participants \(3 connected/.test(await screen()), 'the watch view with 3 connected participants');
+    await waitFor(/Participants \(3 connected/, 'the watch view with 3 connected participants');
     expect(await screen()).toMatch(/ivsrt watch demo · endpoint http:\/\/127\.0\.0\.1:\d+ arn:aws:ivs:/);
     await exec('tmux', ['send-keys', '-t', session, 'q']);
-    await waitFor(async () => (await screen()).includes('EXIT='), 'the demo to end');
+    await waitFor(/EXIT=/, 'the demo to end');
     const out = await screen();
     expect(out).toContain('EXIT=0');
     expect(out).toMatch(/connectedAtEnd\s+0/);

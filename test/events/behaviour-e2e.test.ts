@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { IvsEvent } from '../../src/emulator/eventbridge/envelope.js';
 import { runCli, type RunResult } from '../helpers/cli.js';
 import { adminHeaders, spawnEmulator, type SpawnedEmulator } from '../helpers/emulator.js';
+import { whenSettled } from '../helpers/wait.js';
 import { expectDocumentedShape } from './behaviour-shape.js';
 
 /** An HTTP endpoint that keeps every JSON body POSTed to it, as a user's webhook would receive them. */
@@ -37,21 +38,17 @@ async function startReceiver(): Promise<Receiver> {
     url: `http://127.0.0.1:${port}/events`,
     events,
     waitFor(which, count) {
-      return new Promise((resolve, reject) => {
+      const arrived = new Promise<IvsEvent[]>((resolve) => {
         const check = () => {
           const matching = events.filter(which);
           if (matching.length < count) return;
           waiters.delete(check);
-          clearTimeout(limit);
           resolve(matching);
         };
-        const limit = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`expected ${count} matching events, got ${events.filter(which).length}: ${JSON.stringify(events.map((e) => e.detail.event_name))}`));
-        }, 60_000);
         waiters.add(check);
         check();
       });
+      return whenSettled(`${count} matching events`, arrived, () => `${events.filter(which).length} matching of ${JSON.stringify(events.map((e) => e.detail.event_name))}`);
     },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };

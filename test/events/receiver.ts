@@ -2,6 +2,7 @@
 // POST and answers with the statuses the test scripts (e.g. fail twice with 503, then 200).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { whenSettled } from '../helpers/wait.js';
 
 export interface Received {
   body: Record<string, any>;
@@ -20,8 +21,8 @@ export interface Receiver {
   answer(...statuses: number[]): void;
   /** Forgets the statuses not yet used: 200 from now on. */
   heal(): void;
-  /** Resolves once `count` requests have arrived (rejects after `timeoutMs`). */
-  waitFor(count: number, timeoutMs?: number): Promise<Received[]>;
+  /** Resolves once `count` requests have arrived. */
+  waitFor(count: number): Promise<Received[]>;
   close(): Promise<void>;
 }
 
@@ -52,18 +53,9 @@ export async function startReceiver(): Promise<Receiver> {
     requests: () => requests,
     answer: (...statuses) => script.push(...statuses),
     heal: () => void script.splice(0),
-    waitFor(count, timeoutMs = 15_000) {
-      if (received.length >= count) return Promise.resolve(received);
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`receiver got ${received.length} of ${count} events:\n${received.map((r) => JSON.stringify(r.body.detail)).join('\n')}`)), timeoutMs);
-        waiters.push({
-          count,
-          resolve: () => {
-            clearTimeout(timer);
-            resolve(received);
-          },
-        });
-      });
+    waitFor(count) {
+      const arrived = received.length >= count ? Promise.resolve(received) : new Promise<Received[]>((resolve) => waiters.push({ count, resolve: () => resolve(received) }));
+      return whenSettled(`${count} events at the receiver`, arrived, () => `${received.length} events:\n${received.map((r) => JSON.stringify(r.body.detail)).join('\n')}`);
     },
     close: () =>
       new Promise((resolve) => {

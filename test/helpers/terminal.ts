@@ -2,6 +2,7 @@
 // into with send-keys and read with capture-pane.
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
+import { eventually } from './wait.js';
 
 const exec = promisify(execFile);
 
@@ -31,15 +32,13 @@ export class Terminal {
     return this.tmux('capture-pane', '-p', '-t', this.name);
   }
 
-  async waitFor(pattern: RegExp, what: string, timeoutMs = 15_000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    let text = '';
-    while (Date.now() < deadline) {
-      text = await this.screen();
-      if (pattern.test(text)) return text;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`timed out waiting for ${what}; screen:\n${text}`);
+  /** The screen once it shows `pattern`; a test that ends first shows the last screen read. */
+  waitFor(pattern: RegExp, what: string): Promise<string> {
+    return eventually(what, async (see) => {
+      const text = await this.screen();
+      see(`screen:\n${text}`);
+      return pattern.test(text) ? text : undefined;
+    });
   }
 
   send(...keys: string[]): Promise<string> {

@@ -13,10 +13,10 @@ import { findFfmpeg } from '../../src/publish/ffmpeg.js';
 import { emulatorBed } from '../helpers/bed.js';
 import { BIN, runCli, testEnv } from '../helpers/cli.js';
 import { scratchDir } from '../helpers/scratch.js';
-import { eventually } from '../whip/media.js';
-import { mediaOf, participantEvents } from '../whip/whip-api.js';
+import { measuredPublisher, participantEvents } from '../whip/whip-api.js';
 import { spawnChild } from '../helpers/children.js';
 import { hasTmux, Terminal } from '../helpers/terminal.js';
+import { eventually } from '../helpers/wait.js';
 
 const noFfmpeg = findFfmpeg() === undefined;
 if (noFfmpeg) console.warn('skipping the ivsrt subscribe media tests: ffmpeg not installed (apt-get install ffmpeg)');
@@ -32,11 +32,9 @@ async function publishPattern(stage: string, userId: string) {
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  const publisher = await eventually(`${userId}'s media to be measured`, async () => {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`ivsrt publish ended (${child.exitCode ?? child.signalCode}) before its media was measured: ${stderr.trim()}`);
-    return (await mediaOf(bed.emu.url)).find((p) => p.userId === userId && p.media.width !== undefined);
-  }).catch((error: Error) => {
-    throw new Error(`${error.message}; ivsrt publish said: ${stderr.trim() || '(nothing)'}`);
+  const publisher = await measuredPublisher(bed.emu.url, `${userId}'s media to be measured`, (p) => p.userId === userId && p.media.width !== undefined, () => {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`ivsrt publish ended (${child.exitCode ?? child.signalCode}) before its media was measured: ${stderr.trim() || '(it said nothing)'}`);
+    return `ivsrt publish said: ${stderr.trim() || 'nothing'}`;
   });
   return {
     participantId: publisher.participantId,
@@ -57,7 +55,16 @@ function subscribeProcess(args: string[]) {
   child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   const lines = () => stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, any>);
-  return { child, exited, lines, stderr: () => stderr };
+  /** Waits for `count` samples with frames (one a second once frames flow), counted rather than timed. */
+  const samplesWithFrames = (count: number, what: string) =>
+    eventually(what, (see) => {
+      const samples = lines().filter((l) => l.type === 'sample');
+      if (samples.filter((l) => l.framesReceived > 0).length >= count) return true;
+      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`ivsrt subscribe ended (${child.exitCode ?? child.signalCode}) before ${what}: ${stderr.trim() || '(it said nothing)'}`);
+      see({ samples: samples.length, last: samples.at(-1) ?? null, stderr: stderr.trim() });
+      return undefined;
+    });
+  return { child, exited, lines, samplesWithFrames, stderr: () => stderr };
 }
 
 function probe(file: string): { width: number; height: number; frames: number; audio: boolean } {
@@ -76,7 +83,7 @@ describe.skipIf(noFfmpeg)('ivsrt subscribe from the emulator', () => {
     const out = join(dir, 'received.mkv');
     const sub = subscribeProcess(['sub-cli', 'pattern', '--out', out, '--frames', join(dir, 'frames'), '--every', '2s', '--json']);
     // Ten samples (one a second) once frames flow, counted rather than timed.
-    await eventually('ten samples with frames', async () => (sub.lines().filter((l) => l.type === 'sample' && l.framesReceived > 0).length >= 10 ? true : undefined), 60_000);
+    await sub.samplesWithFrames(10, 'ten samples with frames');
     sub.child.kill('SIGINT');
     expect(await sub.exited, sub.stderr()).toBe(0);
     const lines = sub.lines();
@@ -110,7 +117,7 @@ describe.skipIf(noFfmpeg)('ivsrt subscribe from the emulator', () => {
     const stageArn = (await bed.cli(['stage', 'create', '--name', 'sub-cli-stops', '--json'])).json().stage.arn;
     const publisher = await publishPattern('sub-cli-stops', 'leaving');
     const sub = subscribeProcess(['sub-cli-stops', 'leaving', '--json']);
-    await eventually('frames', async () => (sub.lines().some((l) => l.type === 'sample' && l.framesReceived > 0) ? true : undefined), 60_000);
+    await sub.samplesWithFrames(1, 'frames');
     expect(await publisher.stop()).toBe(0);
     expect(await sub.exited, sub.stderr()).toBe(0);
     const summary = sub.lines().at(-1)!;
@@ -130,7 +137,7 @@ describe.skipIf(noFfmpeg)('ivsrt subscribe from the emulator', () => {
       // The shell outlives the Ctrl-C (a trap with a command is not inherited) to print the exit status.
       await terminal.start(['sh', '-c', `trap true INT; "$0" "$1" subscribe sub-tty on-screen --endpoint-url ${bed.emu.url}; echo "EXIT=$?"; sleep 30`, process.execPath, BIN], testEnv({ TERM: 'xterm' }));
       const live = /connected · 320x240 · \d+ fps · \d+\.\d\d Mbit\/s · loss [\d.]+% · jitter [\d.]+ ms · first frame \d+ ms/;
-      const screen = await terminal.waitFor(live, 'the live line with a first frame', 60_000);
+      const screen = await terminal.waitFor(live, 'the live line with a first frame');
       expect(screen.match(/ fps · /g), screen).toHaveLength(1);
       await terminal.send('C-c');
       const end = await terminal.waitFor(/EXIT=\d+/, 'the exit status');
@@ -152,7 +159,7 @@ describe.skipIf(noFfmpeg)('ivsrt subscribe from the emulator', () => {
     const stageArn = (await bed.cli(['stage', 'create', '--name', 'sub-mixed', '--json'])).json().stage.arn;
     const publisher = await publishPattern('sub-mixed', 'real-publisher');
     const sub = subscribeProcess(['sub-mixed', 'real-publisher', '--json']);
-    await eventually('the real subscriber to receive frames', async () => (sub.lines().some((l) => l.type === 'sample' && l.framesReceived > 0) ? true : undefined), 60_000);
+    await sub.samplesWithFrames(1, 'the real subscriber to receive frames');
     const sim = await bed.cli(['local', 'simulate', 'sub-mixed', '--participants', '3', '--publishers', '0', '--churn', '0', '--duration', '1', '--tick', '0.5', '--json'], { IVSRT_HOME: bed.emu.home });
     expect(sim.code, sim.stderr).toBe(0);
     expect(sim.json()).toMatchObject({ joined: 3, errors: 0 });
@@ -167,7 +174,11 @@ describe.skipIf(noFfmpeg)('ivsrt subscribe from the emulator', () => {
     }
     // The real subscriber went on receiving throughout.
     const before = sub.lines().filter((l) => l.type === 'sample').at(-1)!.framesReceived;
-    await eventually('more frames for the real subscriber', async () => (sub.lines().filter((l) => l.type === 'sample').at(-1)!.framesReceived > before ? true : undefined));
+    await eventually('more frames for the real subscriber', (see) => {
+      const last = sub.lines().filter((l) => l.type === 'sample').at(-1)!;
+      see({ before, last });
+      return last.framesReceived > before ? true : undefined;
+    });
     sub.child.kill('SIGINT');
     expect(await sub.exited, sub.stderr()).toBe(0);
     expect(await publisher.stop()).toBe(0);

@@ -7,7 +7,7 @@ import { startEmulator, type RunningEmulator } from '../../src/emulator/assemble
 import { apiClient, type Api } from '../helpers/activity.js';
 import { emulatorBed } from '../helpers/bed.js';
 import { adminHeaders } from '../helpers/emulator.js';
-import { eventually } from '../whip/media.js';
+import { eventually } from '../helpers/wait.js';
 import { mediaOf, participantEvents } from '../whip/whip-api.js';
 import { aiortc, aiortcMissing, postOffer, recvonlyOffer, syntheticPublisher, type AiortcRun } from './clients.js';
 
@@ -54,8 +54,9 @@ describe.skipIf(missing !== undefined)('aiortc publishing and subscribing throug
       const staying = aiortc(['subscribe', '--url', pub.whip, '--token', second.token, '--participant', pub.participantId, '--frames', '1000000']);
       await staying.line((l) => l.event === 'frame');
       await publisher.stop();
-      await eventually('the subscriber to leave with its publisher', async () => {
+      await eventually('the subscriber to leave with its publisher', async (see) => {
         const events = await participantEvents(bed.api, pub.stageArn, second.participantId);
+        see({ events });
         return events.includes('LEFT') ? events : undefined;
       });
       expect(await participantEvents(bed.api, pub.stageArn, second.participantId)).toEqual(['JOINED', 'SUBSCRIBE_STARTED', 'SUBSCRIBE_STOPPED', 'LEFT']);
@@ -88,18 +89,27 @@ describe.skipIf(missing !== undefined)('forwarding as each subscriber negotiated
         }
         for (const frame of subscriber.lines().filter((l) => l.event === 'frame')) expect([frame.width, frame.height]).toEqual([320, 240]);
         expect(done.audioFrames).toBeGreaterThan(0);
-        await eventually('a key frame request for the new subscriber', async () => (keyframeRequests() > before ? true : undefined));
+        await eventually('a key frame request for the new subscriber', (see) => {
+          see({ before, now: keyframeRequests() });
+          return keyframeRequests() > before ? true : undefined;
+        });
 
         for (const request of ['pli', 'fir']) {
           const asked = keyframeRequests();
           subscriber.send(request);
           await subscriber.line((l) => l.event === 'sent' && l.what === request);
-          await eventually(`the subscriber's ${request.toUpperCase()} to reach the publisher`, async () => (keyframeRequests() > asked ? true : undefined));
+          await eventually(`the subscriber's ${request.toUpperCase()} to reach the publisher`, (see) => {
+            see({ asked, now: keyframeRequests() });
+            return keyframeRequests() > asked ? true : undefined;
+          });
         }
 
         subscriber.send('nack');
         const nacked = await subscriber.line((l) => l.event === 'nack-sent');
-        await eventually('the NACKed packet to come again', async () => (subscriber.lines().some((l) => l.event === 'retransmitted' && l.seq === nacked.seq) ? true : undefined));
+        await eventually('the NACKed packet to come again', (see) => {
+          see({ nacked: nacked.seq, retransmitted: subscriber.lines().filter((l) => l.event === 'retransmitted').map((l) => l.seq) });
+          return subscriber.lines().some((l) => l.event === 'retransmitted' && l.seq === nacked.seq) ? true : undefined;
+        });
 
         publisher.send('stats');
         const { feedback } = await publisher.line((l) => l.event === 'stats');
@@ -123,10 +133,11 @@ describe("the service's own download cap (8.5 Mbps a participant)", () => {
     }));
     try {
       // Both measured above the half of the cap (and under the 8.5 Mbps a publisher may send).
-      await eventually('both publishers measured above 4.3 Mbit/s', async () => {
+      await eventually('both publishers measured above 4.3 Mbit/s', async (see) => {
         const rates = (await mediaOf(bed.emu.url)).filter((p) => p.stageArn === stage.arn).map((p) => p.media.bitrate);
+        see({ rates });
         return rates.length === 2 && rates.every((r) => r > 4_300_000) ? true : undefined;
-      }, 30_000);
+      });
       const { participantToken: viewer } = await bed.api('CreateParticipantToken', { stageArn: stage.arn, capabilities: ['SUBSCRIBE'] });
       const first = await postOffer(`${stage.endpoints.whip}/subscribe/${publishers[0]!.id}`, viewer.token, recvonlyOffer());
       expect(first.status, await first.clone().text()).toBe(201);
@@ -157,7 +168,11 @@ describe('subscriber quotas', () => {
     const pub = await stageAndToken(api, 'quota-stage', ['PUBLISH']);
     const publisher = await aiortcPublisher(pub.whip, pub.token);
     try {
-      await eventually('the publisher\'s bitrate to be measured', async () => ((await mediaOf(emu.url))[0]?.media.bitrate ?? 0) > 1_000 || undefined);
+      await eventually('the publisher\'s bitrate to be measured', async (see) => {
+        const publishers = await mediaOf(emu.url);
+        see({ media: publishers.map((p) => p.media) });
+        return (publishers[0]?.media.bitrate ?? 0) > 1_000 || undefined;
+      });
       const url = `${pub.whip}/subscribe/${pub.participantId}`;
       const { participantToken: heavy } = await api('CreateParticipantToken', { stageArn: pub.stageArn, capabilities: ['SUBSCRIBE'] });
       const over = await postOffer(url, heavy.token, recvonlyOffer());

@@ -6,6 +6,7 @@ import { AdminClient } from '../../src/local/admin-client.js';
 import type { Change } from '../../src/watch/model.js';
 import type { Poller } from '../../src/watch/poller.js';
 import { RateLimiter } from '../../src/watch/rate-limiter.js';
+import { whenSettled } from '../helpers/wait.js';
 
 export interface Harness {
   emulator: RunningEmulator;
@@ -58,18 +59,10 @@ export class ChangeLog {
     });
   }
 
-  /** The first change from now on (or already recorded, with `past`) that matches. */
-  next(match: (c: Change) => boolean, timeoutMs = 5000): Promise<Change> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no matching change within ${timeoutMs} ms; saw:\n${this.summary()}`)), timeoutMs);
-      this.waiters.push({
-        match,
-        resolve: (c) => {
-          clearTimeout(timer);
-          resolve(c);
-        },
-      });
-    });
+  /** The first change from now on that matches. */
+  next(match: (c: Change) => boolean): Promise<Change> {
+    const arrived = new Promise<Change>((resolve) => this.waiters.push({ match, resolve }));
+    return whenSettled('a matching change from the poller', arrived, () => `changes:\n${this.summary()}`);
   }
 
   summary(): string {

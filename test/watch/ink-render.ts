@@ -3,6 +3,7 @@
 import { EventEmitter } from 'node:events';
 import { render } from 'ink';
 import type { ReactElement } from 'react';
+import { eventually } from '../helpers/wait.js';
 
 class FakeStdout extends EventEmitter {
   readonly frames: string[] = [];
@@ -70,16 +71,19 @@ export function renderAt(tree: ReactElement, size: { columns: number; rows: numb
     /**
      * Resolves with the frame once it satisfies `check` (a text it must contain, or a predicate). What a
      * key press changes is awaited this way rather than read after a fixed pause, which a loaded machine
-     * outruns; the limit only ends a test that would otherwise hang.
+     * outruns; only the test's own timeout ends a wait that never holds, and the failure shows the last frame.
      */
-    async waitFor(check: string | ((frame: string) => boolean), timeoutMs = 60_000): Promise<string> {
+    waitFor(check: string | ((frame: string) => boolean)): Promise<string> {
       const ok = typeof check === 'string' ? (f: string) => f.includes(check) : check;
-      const deadline = Date.now() + timeoutMs;
-      while (Date.now() < deadline) {
-        if (ok(lastFrame())) return lastFrame();
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      throw new Error(`timed out waiting for ${String(check)}; last frame:\n${lastFrame()}`);
+      return eventually(
+        String(check),
+        (see) => {
+          const frame = lastFrame();
+          see(`last frame:\n${frame}`);
+          return ok(frame) ? frame : undefined;
+        },
+        { askEveryMs: 20 },
+      );
     },
   };
 }

@@ -43,7 +43,7 @@ it('keeps publishers current while the roster of a large session refreshes acros
 
     let polls = 0;
     const countPolls = poller.on('poll', () => polls++);
-    const star = log.next(participantChange('ADDED', 'star', (p) => p.published === true), 15_000);
+    const star = log.next(participantChange('ADDED', 'star', (p) => p.published === true));
     await h.admin.join({ stageArn, userId: 'star', publish: true });
     const pollsBefore = polls;
     await star;

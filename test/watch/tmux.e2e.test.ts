@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, testEnv } from '../helpers/cli.js';
+import { eventually } from '../helpers/wait.js';
 import { startHarness, type Harness } from './harness.js';
 
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
@@ -16,15 +17,13 @@ const SESSION = 'watch';
 const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
 const screen = () => tmux('capture-pane', '-p', '-t', SESSION);
 
-async function waitForScreen(check: (text: string) => boolean, what: string, timeoutMs = 15_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  let text = '';
-  while (Date.now() < deadline) {
-    text = screen();
-    if (check(text)) return text;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${what}; screen:\n${text}`);
+/** The screen once `check` holds; a test that ends first shows the last screen read. */
+function waitForScreen(check: (text: string) => boolean, what: string): Promise<string> {
+  return eventually(what, (see) => {
+    const text = screen();
+    see(`screen:\n${text}`);
+    return check(text) ? text : undefined;
+  });
 }
 
 const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;

@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { findFfmpeg } from '../../src/publish/ffmpeg.js';
 import { emulatorBed } from '../helpers/bed.js';
 import { BIN, testEnv } from '../helpers/cli.js';
-import { eventually } from '../whip/media.js';
+import { eventually } from '../helpers/wait.js';
 import { spawnChild } from '../helpers/children.js';
 
 const noFfmpeg = findFfmpeg() === undefined;
@@ -58,13 +58,17 @@ describe.skipIf(noFfmpeg)('ivsrt watch with real media', () => {
     try {
       const measured = await eventually(
         'a participant line whose media is H.264 at 640x360 within 10% of the bitrate sent',
-        async () =>
-          linesOf(watch.stdout()).find(({ kind, object: { media } }) => kind === 'participant' && media?.videoCodec === 'H264' && media.width === 640 && Math.abs(media.bitrate - SENT_BITRATE) <= 0.1 * SENT_BITRATE),
-        60_000,
+        (see) => {
+          const lines = linesOf(watch.stdout());
+          see({ lastParticipantLine: lines.filter((l) => l.kind === 'participant').at(-1) ?? null, publisher: publish.stderr().trim() });
+          return lines.find(({ kind, object: { media } }) => kind === 'participant' && media?.videoCodec === 'H264' && media.width === 640 && Math.abs(media.bitrate - SENT_BITRATE) <= 0.1 * SENT_BITRATE);
+        },
       );
       expect(measured.object).toMatchObject({ state: 'CONNECTED', media: { videoCodec: 'H264', audioCodec: 'OPUS', width: 640, height: 360 } });
       expect(measured.object.media!.frameRate).toBeGreaterThan(0);
 
+      // Measured: Ctrl-C ends the publisher now rather than at the end of its --duration.
+      publish.child.kill('SIGINT');
       const published = await publish.exited;
       expect(published, publish.stderr()).toBe(0);
       const { participantId } = JSON.parse(publish.stdout()) as { participantId: string };
@@ -100,12 +104,14 @@ describe.skipIf(noFfmpeg)('ivsrt watch with real media', () => {
       tmux('new-session', '-d', '-s', 'watch', '-x', '110', '-y', '30', command);
       const publish = start(['publish', 'watch-media-tty', '--user-id', 'tty-publisher', '--duration', '10', ...PUBLISH]);
       try {
-        const screen = await eventually('the media of tty-publisher on screen', async () => {
+        const screen = await eventually('the media of tty-publisher on screen', (see) => {
           const text = tmux('capture-pane', '-p', '-t', 'watch');
+          see(`screen:\n${text}`);
           return /tty-publisher .* WHIP +H264 640x360 [\d.]+ fps \+ OPUS, [\d.]+ Mbit\/s/.test(text) ? text : undefined;
-        }, 60_000);
+        });
         expect(screen).toMatch(/PROTO +MEDIA +RECORDING/);
         tmux('send-keys', '-t', 'watch', 'q');
+        publish.child.kill('SIGINT');
         expect(await publish.exited, publish.stderr()).toBe(0);
       } finally {
         publish.child.kill('SIGKILL');
@@ -125,18 +131,20 @@ describe.skipIf(noFfmpeg)('ivsrt watch with real media', () => {
       tmux('new-session', '-d', '-s', 'mark', '-x', '80', '-y', '24', command);
       const publish = start(['publish', 'watch-mark', '--user-id', 'real-publisher', '--duration', '15', ...PUBLISH]);
       try {
-        const screen = await eventually('real-publisher marked on an 80-column screen', async () => {
+        const screen = await eventually('real-publisher marked on an 80-column screen', (see) => {
           const text = tmux('capture-pane', '-p', '-t', 'mark');
+          see(`screen:\n${text}`);
           return /real-publisher .* yes● +WHIP/.test(text) ? text : undefined;
-        }, 60_000);
+        });
         expect(screen).toMatch(/sim-publisher .* yes +WHIP/);
         expect(screen).not.toMatch(/sim-publisher .* yes●/);
         expect(screen).not.toContain('MEDIA'); // the column does not fit: the mark is what tells them apart
         expect(screen.split('\n').every((line) => line.length <= 80)).toBe(true);
 
         tmux('resize-window', '-t', 'mark', '-x', '120', '-y', '30');
-        const wide = await eventually('the footer at 120 columns', async () => {
+        const wide = await eventually('the footer at 120 columns', (see) => {
           const text = tmux('capture-pane', '-p', '-t', 'mark');
+          see(`screen:\n${text}`);
           return text.includes('Participants') && /^.* · \? help · q quit *$/m.test(text) ? text : undefined;
         });
         expect(wide).toMatch(/↑↓ select · ⏎ details/);

@@ -90,14 +90,3 @@ export function whipClient(url: string, token: string, source: TestSource): Runn
     },
   };
 }
-
-/** Polls `probe` until it returns a value (not undefined), or fails after `limitMs` saying what it waited for. */
-export async function eventually<T>(what: string, probe: () => Promise<T | undefined>, limitMs = 20_000): Promise<T> {
-  const deadline = Date.now() + limitMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}

@@ -9,8 +9,8 @@ import { findFfmpeg } from '../../src/publish/ffmpeg.js';
 import { emulatorBed } from '../helpers/bed.js';
 import { childPids, hasEnded, spawnChild, stopChild } from '../helpers/children.js';
 import { BIN, testEnv } from '../helpers/cli.js';
-import { eventually } from './media.js';
-import { mediaOf, participantEvents } from './whip-api.js';
+import { eventually } from '../helpers/wait.js';
+import { measuredPublisher, mediaOf, participantEvents } from './whip-api.js';
 
 const noFfmpeg = findFfmpeg() === undefined;
 if (noFfmpeg) console.warn('skipping the ivsrt publish media tests: ffmpeg not installed (apt-get install ffmpeg)');
@@ -29,10 +29,7 @@ describe.skipIf(noFfmpeg)('ivsrt publish to the emulator', () => {
   it('makes a token, publishes a test pattern the emulator measures, shows it in local status, and ends with a DELETE after --duration', async () => {
     const stageArn = await newStage('publish-e2e');
     const run = bed.cli(['publish', 'publish-e2e', '--user-id', 'bob', '--duration', '7', '--resolution', '640x360', '--bitrate', '800', '--fps', '15', '--json'], {});
-    const publisher = await eventually('the emulator to measure the published media', async () => {
-      const p = (await mediaOf(bed.emu.url)).find((q) => q.media.width !== undefined && q.media.windowSeconds >= 1);
-      return p;
-    });
+    const publisher = await measuredPublisher(bed.emu.url, 'the emulator to measure the published media', (q) => q.media.width !== undefined && q.media.windowSeconds >= 1);
     expect(publisher.media).toMatchObject({ videoCodec: 'H264', audioCodec: 'OPUS', width: 640, height: 360 });
     const status = (await bed.cli(['local', 'status', '--json'], { IVSRT_HOME: bed.emu.home })).json();
     const shown = status.whipPublishers.find((p: WhipPublisherStatus) => p.participantId === publisher.participantId);
@@ -62,7 +59,7 @@ describe.skipIf(noFfmpeg)('ivsrt publish to the emulator', () => {
     child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     try {
-      const publisher = await eventually('PUBLISH_STARTED', async () => (await mediaOf(bed.emu.url)).find((p) => p.stageArn === stageArn && p.publishStartedAt));
+      const publisher = await measuredPublisher(bed.emu.url, 'PUBLISH_STARTED', (p) => p.stageArn === stageArn && p.publishStartedAt);
       child.kill('SIGINT');
       expect(await exited, stderr).toBe(0);
       expect(JSON.parse(stdout)).toMatchObject({ participantId: publisher.participantId, endedBy: 'Ctrl-C' });
@@ -80,7 +77,7 @@ describe.skipIf(noFfmpeg)('ivsrt publish to the emulator', () => {
       stdio: ['ignore', 'ignore', 'ignore'],
     });
     // Publishing: ffmpeg is running and its media has reached the emulator.
-    await eventually('PUBLISH_STARTED', async () => (await mediaOf(bed.emu.url)).find((p) => p.stageArn === stageArn && p.publishStartedAt));
+    await measuredPublisher(bed.emu.url, 'PUBLISH_STARTED', (p) => p.stageArn === stageArn && p.publishStartedAt);
     // Waited for, not read once: a CI run once found no ffmpeg child at the moment the media was seen.
     const ffmpeg = await eventually('ivsrt publish to have an ffmpeg child', async () => childPids(child.pid!, 'ffmpeg')[0]);
     expect(hasEnded(ffmpeg)).toBe(false);

@@ -14,8 +14,8 @@ import { runCli, type RunResult } from '../helpers/cli.js';
 import { adminHeaders, spawnEmulator, type SpawnedEmulator } from '../helpers/emulator.js';
 import { scratchDir } from '../helpers/scratch.js';
 import { startReceiver, type Receiver } from '../events/receiver.js';
-import { eventually } from './media.js';
-import { mediaOf, participantEvents } from './whip-api.js';
+import { eventually } from '../helpers/wait.js';
+import { measuredPublisher, participantEvents } from './whip-api.js';
 
 const noFfmpeg = findFfmpeg() === undefined;
 if (noFfmpeg) console.warn('skipping the WHIP recording events test: ffmpeg not installed (apt-get install ffmpeg)');
@@ -127,10 +127,7 @@ describe.skipIf(noFfmpeg)('EventBridge events of a recorded WHIP publisher', () 
     const publish = async (frames: number) => {
       const interrupt = new AbortController();
       const run = cli(['publish', stageArn, '--token', '-', '--resolution', '320x180', '--bitrate', '300', '--fps', '15', '--json'], {}, interrupt.signal, token);
-      await eventually(`${frames} frames received`, async () => {
-        const publisher = (await mediaOf(emu.url)).find((p) => p.participantId === participantId);
-        return publisher && publisher.media.framesReceived >= frames ? true : undefined;
-      }, 60_000);
+      await measuredPublisher(emu.url, `${frames} frames received`, (p) => p.participantId === participantId && p.media.framesReceived >= frames);
       interrupt.abort();
       const result = await run;
       expect(result.code, result.stderr).toBe(0);

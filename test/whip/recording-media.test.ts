@@ -9,8 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { findFfmpeg } from '../../src/publish/ffmpeg.js';
 import { emulatorBed } from '../helpers/bed.js';
 import { scratchDir } from '../helpers/scratch.js';
-import { eventually, whipClient, whipClientMissing } from './media.js';
-import { mediaOf } from './whip-api.js';
+import { whipClient, whipClientMissing } from './media.js';
+import { eventually } from '../helpers/wait.js';
+import { measuredPublisher, mediaOf } from './whip-api.js';
 import { playlistDurationMs } from '../../src/emulator/media/recording-files.js';
 
 const noFfmpeg = findFfmpeg() === undefined;
@@ -24,10 +25,11 @@ const noWhipClient = whipClientMissing();
 
 /** recording-ended.json under `dir`, once it is there. */
 function whenEnded(dir: string): Promise<Record<string, any>> {
-  return eventually(`${dir}: recording-ended.json`, async () => {
+  return eventually(`${dir}: recording-ended.json`, (see) => {
     const path = join(dir, 'events', 'recording-ended.json');
+    see({ events: existsSync(join(dir, 'events')) ? readdirSync(join(dir, 'events')) : 'no events directory' });
     return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Record<string, any>) : undefined;
-  }, 60_000);
+  });
 }
 
 /** The video frames ffprobe decodes from a recording's HLS (0 when it has no video stream). */
@@ -119,10 +121,7 @@ describe.skipIf(noFfmpeg)('recording a WHIP publisher: what the files hold', () 
     async function publishPart(): Promise<number> {
       const client = whipClient(stage.endpoints.whip, participantToken.token, { width: 320, height: 180, kbps: 300, fps: FPS, keyframeInterval: FPS * 30 });
       try {
-        const publisher = await eventually('three seconds of frames received', async () => {
-          const p = (await mediaOf(bed.emu.url)).find((q) => q.participantId === participantId);
-          return p && p.media.framesReceived >= FPS * 3 ? p : undefined;
-        }, 60_000);
+        const publisher = await measuredPublisher(bed.emu.url, 'three seconds of frames received', (p) => p.participantId === participantId && p.media.framesReceived >= FPS * 3, () => `the client said: ${client.output().trim().split('\n').slice(-5).join(' / ')}`);
         expect(await client.stop()).not.toBeNull();
         await eventually('the WHIP session to end', async () => ((await mediaOf(bed.emu.url)).some((q) => q.participantId === participantId) ? undefined : true));
         return publisher.media.framesReceived;

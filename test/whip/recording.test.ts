@@ -10,7 +10,7 @@ import { findFfmpeg } from '../../src/publish/ffmpeg.js';
 import { emulatorBed } from '../helpers/bed.js';
 import { scratchDir } from '../helpers/scratch.js';
 import { playlistDurationMs } from '../../src/emulator/media/recording-files.js';
-import { eventually } from './media.js';
+import { eventually } from '../helpers/wait.js';
 
 const noFfmpeg = findFfmpeg() === undefined;
 const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;

@@ -4,8 +4,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { IvsEvent, StageUpdateDetail } from '../../src/emulator/eventbridge/envelope.js';
 import { startReceiver } from '../events/receiver.js';
 import { emulatorBed } from '../helpers/bed.js';
-import { eventually, whipClient, whipClientMissing } from './media.js';
-import { mediaOf, participantEvents } from './whip-api.js';
+import { whipClient, whipClientMissing } from './media.js';
+import { eventually } from '../helpers/wait.js';
+import { measuredPublisher, mediaOf, participantEvents } from './whip-api.js';
 
 const missing = whipClientMissing();
 if (missing) console.warn(`skipping the simple-whip-client tests: ${missing}`);
@@ -22,7 +23,10 @@ const bed = emulatorBed(['--event-target', receiver.url, '--event-extras']);
 /** The IVS Stage Update events delivered about `participantId` (these stages neither record nor compose), once `count` have come. */
 async function delivered(participantId: string, count: number): Promise<StageUpdateEvent[]> {
   const about = () => receiver.received.map((r) => r.body as IvsEvent).filter(isStageUpdate).filter((e) => e.detail.participant_id === participantId);
-  return eventually(`${count} events delivered about ${participantId}`, async () => (about().length >= count ? about() : undefined));
+  return eventually(`${count} events delivered about ${participantId}`, (see) => {
+    see(described(about()));
+    return about().length >= count ? about() : undefined;
+  });
 }
 const described = (events: StageUpdateEvent[]) => events.map((e) => [e['detail-type'], e.detail.event_name, e.detail.error_code].filter(Boolean).join(': '));
 
@@ -46,11 +50,10 @@ describe.skipIf(missing !== undefined)('simple-whip-client publishing to the emu
       // The encoder's rate control settles within a few seconds: wait for a three-second window that
       // shows it (a client starved of CPU sends less than it was told to, which is not what is tested).
       const sent = { video: 800_000, audio: 64_000, fps: 15 };
-      const publisher = await eventually('three seconds of media measured at the rates sent', async () => {
-        const p = (await mediaOf(bed.emu.url)).find((q) => q.participantId === participantId);
-        if (!p || p.media.windowSeconds < 3) return undefined;
+      const publisher = await measuredPublisher(bed.emu.url, 'three seconds of media measured at the rates sent', (p) => {
+        if (p.participantId !== participantId || p.media.windowSeconds < 3) return false;
         const { videoBitrate, audioBitrate, frameRate } = p.media;
-        return within10(videoBitrate, sent.video) < 0.1 && within10(audioBitrate, sent.audio) < 0.1 && within10(frameRate!, sent.fps) < 0.1 ? p : undefined;
+        return within10(videoBitrate, sent.video) < 0.1 && within10(audioBitrate, sent.audio) < 0.1 && within10(frameRate!, sent.fps) < 0.1;
       });
       expect(publisher.connectionState).toBe('connected');
       expect(publisher.media).toMatchObject({ videoCodec: 'H264', audioCodec: 'OPUS', width: 480, height: 270 });
@@ -63,8 +66,9 @@ describe.skipIf(missing !== undefined)('simple-whip-client publishing to the emu
       expect(await participantEvents(bed.api, stageArn, participantId)).toEqual(['JOINED', 'PUBLISH_STARTED']);
 
       expect(await client.stop()).not.toBeNull();
-      await eventually('the participant to leave after the DELETE', async () => {
+      await eventually('the participant to leave after the DELETE', async (see) => {
         const { participant: p } = await bed.api('GetParticipant', { stageArn, sessionId: publisher.sessionId, participantId });
+        see({ state: p.state });
         return p.state === 'DISCONNECTED' ? p : undefined;
       });
       expect(await participantEvents(bed.api, stageArn, participantId)).toEqual(['JOINED', 'PUBLISH_STARTED', 'PUBLISH_STOPPED', 'LEFT']);
@@ -86,8 +90,9 @@ describe.skipIf(missing !== undefined)('simple-whip-client publishing to the emu
     const { stageArn, whip, token, participantId } = await stageWithToken(stage);
     const client = whipClient(whip, token, source);
     try {
-      const names = await eventually(`the ${errorCode} error`, async () => {
+      const names = await eventually(`the ${errorCode} error`, async (see) => {
         const events = await participantEvents(bed.api, stageArn, participantId);
+        see({ events });
         return events.includes('LEFT') ? events : undefined;
       });
       expect(names).toEqual(['JOINED', 'PUBLISH_STARTED', `PUBLISH_ERROR:${errorCode}`, 'PUBLISH_STOPPED', 'LEFT']);
