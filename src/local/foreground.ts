@@ -5,7 +5,7 @@ import { loadSeed, parseSeed } from '../emulator/domain/seed.js';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../emulator/assemble.js';
 import { clearLocalState, statusLocal, writeLocalState } from './background.js';
 import { clearInstanceState, writeInstanceState } from './instance.js';
-import { instancesDir, makeHomeDir } from './paths.js';
+import { instancesDir, ivsrtHome, makeHomeDir } from './paths.js';
 
 /** Where a foreground emulator listens, said once it is ready. */
 export interface ReadyInfo {
@@ -37,8 +37,9 @@ export interface ForegroundOptions extends EmulatorOptions {
 
 export async function runForeground(options: ForegroundOptions, io: ForegroundIO): Promise<void> {
   const seed = options.seed && parseSeed(options.seed.text, options.seed.source);
-  // Where this instance records itself must be usable before the server binds and says it listens: an
-  // emulator that cannot record its admin secret (or register) is announced and then stopped otherwise.
+  // Where this instance records itself (and registers) must be usable before the server binds and says it
+  // listens: an emulator that cannot record its admin secret is announced and then stopped otherwise.
+  if (options.register) makeHomeDir(ivsrtHome(options.env), options.env);
   makeHomeDir(instancesDir(options.env), options.env);
   const emulator = await startEmulator({
     ...options,

@@ -44,14 +44,22 @@ describe('local start on an unusable IVSRT_HOME: refused before it listens, so n
     const home = join(scratchDir('local-home'), 'a-file');
     writeFileSync(home, '');
     const r = await runCli(['local', 'start', '--port', '0'], { env: { IVSRT_HOME: home } });
-    expectRefused(r, `error: IVSRT_HOME ${home} cannot be used: ${home}/instances cannot be made: a file is in the way (not a directory)`);
+    expectRefused(r, `error: IVSRT_HOME ${home} cannot be used: ${home} cannot be made: a file is in the way (not a directory)`);
   });
 
   describe.skipIf(cannotRunAsNobody !== '')('run as nobody', () => {
     it('IVSRT_HOME that this user cannot write', async () => {
       const home = homeWithMode(0o755);
       const r = await runCli(['local', 'start', '--port', '0'], { env: { IVSRT_HOME: home }, runAs: AS_NOBODY });
-      expectRefused(r, `error: IVSRT_HOME ${home} cannot be used: ${home}/instances cannot be made: permission denied`);
+      expectRefused(r, `error: IVSRT_HOME ${home} cannot be used: ${home} is not writable: permission denied`);
+    });
+
+    it('IVSRT_HOME this user cannot write, though its instances folder is writable (local.json could not be written)', async () => {
+      const home = homeWithMode(0o755);
+      mkdirSync(join(home, 'instances'));
+      chmodSync(join(home, 'instances'), 0o777);
+      const r = await runCli(['local', 'start', '--port', '0'], { env: { IVSRT_HOME: home }, runAs: AS_NOBODY });
+      expectRefused(r, `error: IVSRT_HOME ${home} cannot be used: ${home} is not writable: permission denied`);
     });
 
     it('IVSRT_HOME whose instances folder this user cannot write', async () => {
@@ -69,7 +77,7 @@ describe.skipIf(cannotRunAsNobody !== '')('IVSRT_HOME this user cannot read (roo
     [['local', 'status'], local('local.json')],
     [['local', 'stop'], local('local.json')],
     [['local', 'start', '--background'], local('local.json')],
-    [['local', 'start', '--port', '0'], (home: string) => `${home}/instances cannot be made: permission denied`],
+    [['local', 'start', '--port', '0'], (home: string) => `${home} is not writable: permission denied`],
     [['stage', 'list', '--local'], local('local.json')],
     [['local', 'clock'], local('local.json')],
     [['local', 'reset'], local('local.json')],
@@ -92,7 +100,7 @@ describe.skipIf(cannotRunAsNobody !== '')('IVSRT_HOME this user cannot read (roo
 describe('IVSRT_HOME where no directory can be made', () => {
   it('local start refuses in one line before it listens: 253', async () => {
     const r = await runCli(['local', 'start', '--port', '0'], { env: { IVSRT_HOME: UNUSABLE } });
-    expectRefused(r, `error: IVSRT_HOME ${UNUSABLE} cannot be used: ${UNUSABLE}/instances cannot be made: that file system does not let directories be made there`);
+    expectRefused(r, `error: IVSRT_HOME ${UNUSABLE} cannot be used: ${UNUSABLE} cannot be made: that file system does not let directories be made there`);
   });
 
   it('a command that would start the background emulator: 253, nothing started', async () => {
