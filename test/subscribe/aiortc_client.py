@@ -5,7 +5,8 @@ publish: sends a solid colour (H.264 chosen by the server) and a tone over WHIP 
          until stdin closes; prints one JSON line {"event": "published"} once connected, with each
          sender's SSRC and the payload types the answer gave. A line "stop-video" on stdin stops the
          video (no more frames; still connected and publishing) and prints {"event": "video-stopped"}.
-         Each key frame request (RTCP PLI) the server sends prints {"event": "keyframe-request"}; a line
+         Each key frame request (RTCP PLI) the server sends prints {"event": "keyframe-request"} and
+         is answered with a key frame (see answer_keyframe_requests); a line
          "stats" prints the RTCP feedback each sender got (PLIs, receiver reports, NACKs).
 subscribe: subscribes as the samples do (recvonly audio + video, max-bundle, POST to
            <whip_url>/subscribe/<id>, redirects followed keeping Authorization, candidates copied from
@@ -142,8 +143,29 @@ def count_sender_feedback():
     return feedback
 
 
+def answer_keyframe_requests():
+    """A key frame when asked for one (RTCP PLI), as a browser sends. Debian 12's aiortc 1.4 sets every
+    frame's picture type to NONE before encoding, forced or not, so a request went unanswered until
+    libx264's own next key frame, 250 frames (over 8 s) apart: each new subscriber waited that long for a
+    frame it could decode. Later aiortc marks the forced frame as I; here a fresh encoder does the same
+    (its first frame is a key frame with the SPS and PPS), as aiortc itself does when the size changes."""
+    from aiortc.codecs.h264 import H264Encoder
+
+    encode = H264Encoder._encode_frame
+
+    def encode_answering(self, frame, force_keyframe):
+        if force_keyframe and self.codec is not None:
+            self.codec = None
+            self.buffer_data = b""
+            self.buffer_pts = None
+        return encode(self, frame, force_keyframe)
+
+    H264Encoder._encode_frame = encode_answering
+
+
 async def publish(args):
     feedback = count_sender_feedback()
+    answer_keyframe_requests()
     pc = RTCPeerConnection(RTCConfiguration())
     pc.addTransceiver(AudioStreamTrack(), direction="sendonly")
     rgb = [int(args.colour[i:i + 2], 16) for i in (0, 2, 4)]

@@ -60,7 +60,10 @@ describe.skipIf(missing !== undefined)('aiortc publishing and subscribing throug
         return events.includes('LEFT') ? events : undefined;
       });
       expect(await participantEvents(bed.api, pub.stageArn, second.participantId)).toEqual(['JOINED', 'SUBSCRIBE_STARTED', 'SUBSCRIBE_STOPPED', 'LEFT']);
-      await staying.stop();
+      // Its subscription is over, but it waits for the frames it asked for and reads no stdin (no --hold):
+      // stop() would give it 10 s before killing it, so it is ended now.
+      staying.child.kill('SIGTERM');
+      await staying.exited;
     } finally {
       await publisher.stop();
     }
@@ -111,8 +114,15 @@ describe.skipIf(missing !== undefined)('forwarding as each subscriber negotiated
           return subscriber.lines().some((l) => l.event === 'retransmitted' && l.seq === nacked.seq) ? true : undefined;
         });
 
-        publisher.send('stats');
-        const { feedback } = await publisher.line((l) => l.event === 'stats');
+        // The emulator's receiver reports answer the publisher's sender reports (aiortc sends one every
+        // second or so): asked for until both tracks have had one, not read once after some time has passed.
+        const feedback = await eventually("receiver reports on both of the publisher's tracks", async (see) => {
+          const earlier = new Set(publisher.lines().filter((l) => l.event === 'stats'));
+          publisher.send('stats');
+          const { feedback: now } = await publisher.line((l) => l.event === 'stats' && !earlier.has(l));
+          see(now);
+          return (now.video?.receiverReports ?? 0) > 0 && (now.audio?.receiverReports ?? 0) > 0 ? now : undefined;
+        });
         expect(feedback.video.receiverReports).toBeGreaterThan(0);
         expect(feedback.audio.receiverReports).toBeGreaterThan(0);
       } finally {
