@@ -140,7 +140,7 @@ describe('the local verbs keep the exit-code contract', () => {
   it('a background emulator that cannot start is a configuration problem (253) pointing at its log', async () => {
     const home = scratchDir('broken-home');
     writeFileSync(join(home, 'data'), 'a file where the data directory should be');
-    const r = await runCli(['stage', 'list', '--local'], { env: { IVSRT_HOME: home }, timeoutMs: 30_000 });
+    const r = await runCli(['stage', 'list', '--local'], { env: { IVSRT_HOME: home } });
     expect(r.code).toBe(253);
     expect(r.stderr).toContain('the local emulator did not start');
     expect(r.stderr).toContain(join(home, 'local.log'));
@@ -205,7 +205,7 @@ describe('an emulator of your own (`ivsrt local start --port 4566`, as in the RE
 describe('the endpoint in use is named', () => {
   it('starting the background emulator says so on stderr, even when stderr is not a terminal', async () => {
     const env = { IVSRT_HOME: backgroundHome('notice-home') };
-    const first = await runCli(['stage', 'list', '--local'], { env, timeoutMs: 30_000 });
+    const first = await runCli(['stage', 'list', '--local'], { env });
     expect(first.code, first.stderr).toBe(0);
     expect(first.stderr).toMatch(/^Started the local IVS emulator in the background at http:\/\/127\.0\.0\.1:\d+ \(`ivsrt local stop` stops it\)\.$/m);
     const again = await runCli(['stage', 'list', '--local'], { env });

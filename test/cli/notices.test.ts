@@ -17,7 +17,7 @@ describe.skipIf(!BUILT)('the no-AWS-configuration notice', () => {
   const env = { HOME: scratchDir('notice-user'), IVSRT_HOME: ivsrtHome, AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_REGION: '', IVSRT_FORCE_TTY: '1' };
 
   it('is shown by the first command, then remembered in IVSRT_HOME and not shown again', async () => {
-    const first = await runCli(['stage', 'list'], { env, timeoutMs: 30_000 });
+    const first = await runCli(['stage', 'list'], { env });
     expect(first.code, first.stderr).toBe(0);
     expect(first.stderr).toContain(NOTICE);
     expect(existsSync(join(ivsrtHome, 'notices', 'no-aws-configuration'))).toBe(true);

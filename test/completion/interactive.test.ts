@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { BIN, runCli, testEnv } from '../helpers/cli.js';
+import { screenShowing } from '../helpers/terminal.js';
 import { startTestEmulator } from '../emulator/helpers.js';
 import type { RunningEmulator } from '../../src/emulator/assemble.js';
 
@@ -23,15 +24,7 @@ let stageArn: string;
 const tmux = (...args: string[]) => exec('tmux', ['-L', server, ...args]);
 const screen = async (name: string) => (await tmux('capture-pane', '-p', '-t', name)).stdout;
 
-async function waitFor(name: string, pattern: RegExp, what: string): Promise<string> {
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    const text = await screen(name);
-    if (pattern.test(text)) return text;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}; screen:\n${await screen(name)}`);
-}
+const waitFor = (name: string, pattern: RegExp, what: string) => screenShowing(() => screen(name), pattern, what);
 
 beforeAll(async () => {
   if (!has('tmux')) {

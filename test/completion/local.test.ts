@@ -26,7 +26,7 @@ describe('__complete and the background emulator', () => {
   });
 
   it('lists stages of the running emulator, session ids of a stage, and caches the answer', async () => {
-    const created = await runCli(['stage', 'create', '--name', 'loc', '--json'], { env, timeoutMs: 30_000 });
+    const created = await runCli(['stage', 'create', '--name', 'loc', '--json'], { env });
     expect(created.code, created.stderr).toBe(0);
     expect((await statusLocal({ env: { IVSRT_HOME: home } })).running).toBe(true);
     const stageArn = created.json().stage.arn;

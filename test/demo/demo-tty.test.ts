@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { BIN, testEnv } from '../helpers/cli.js';
-import { eventually } from '../helpers/wait.js';
+import { screenShowing } from '../helpers/terminal.js';
 import { startTestEmulator } from '../emulator/helpers.js';
 import type { RunningEmulator } from '../../src/emulator/assemble.js';
 
@@ -21,14 +21,7 @@ let dir: string;
 
 const screen = async () => (await exec('tmux', ['capture-pane', '-p', '-t', session])).stdout;
 
-/** Waits until the screen shows `pattern`; a test that ends first shows the last screen read. */
-function waitFor(pattern: RegExp, what: string): Promise<string> {
-  return eventually(what, async (see) => {
-    const text = await screen();
-    see(`screen:\n${text}`);
-    return pattern.test(text) ? text : undefined;
-  });
-}
+const waitFor = (pattern: RegExp, what: string) => screenShowing(screen, pattern, what);
 
 beforeAll(async () => {
   if (!hasTmux) return;

@@ -24,7 +24,7 @@ describe('ivsrt demo', () => {
   it('starts the background emulator, creates the stage and churns participants (no AWS configuration at all)', async () => {
     // No credentials, no region: what a first-time user has.
     const env = { IVSRT_HOME: home, HOME: home, AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_REGION: '' };
-    const result = await runCli(['demo', '--duration', '3', '--participants', '3', '--json'], { env, timeoutMs: 30_000 });
+    const result = await runCli(['demo', '--duration', '3', '--participants', '3', '--json'], { env });
     expect(result.code, result.stderr).toBe(0);
     const summary = result.json();
     expect(summary.stage).toMatchObject({ name: 'demo', reused: false });

@@ -148,7 +148,7 @@ describe.skipIf(!BUILT)('the background instance', () => {
   test('status, start on demand with --local, stop', async () => {
     const env = { IVSRT_HOME: home };
     expect((await runCli(['local', 'status', '--json'], { env })).json()).toEqual({ running: false });
-    expect((await runCli(['stage', 'create', '--name', 'bg', '--local'], { env, timeoutMs: 30_000 })).code).toBe(0);
+    expect((await runCli(['stage', 'create', '--name', 'bg', '--local'], { env })).code).toBe(0);
     const status = (await runCli(['local', 'status', '--json'], { env })).json();
     expect(status).toMatchObject({ running: true, dataDir: join(home, 'data'), counts: { stages: 1 } });
     const joined = await runCli(['local', 'join', '--stage', 'bg', '--json'], { env });
@@ -263,7 +263,7 @@ describe.skipIf(!BUILT)('local start --region', () => {
     }
     // It started, and made ARNs (arn:aws:ivs:Bad Region:...) that the model's patterns refuse, so GetStage failed on them.
     for (const args of [['local', 'start', '--port', '0', '--region', 'Bad Region'], ['--region', 'US_EAST_1', 'local', 'start', '--port', '0']]) {
-      const bad = await runCli(args, { timeoutMs: 10_000 });
+      const bad = await runCli(args);
       expect(bad.code, args.join(' ')).toBe(252);
       expect(bad.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^error: --region must be a region name such as us-east-1 \(lower-case letters, digits and -\), got "(Bad Region|US_EAST_1)"$/)]);
     }
@@ -272,7 +272,7 @@ describe.skipIf(!BUILT)('local start --region', () => {
   test('--region before the verb names the background emulator\'s region too, as it does the foreground one\'s', async () => {
     // It was dropped on the way to the background process: that emulator wrote us-east-1 into its ARNs.
     const env = { IVSRT_HOME: backgroundHome('region') };
-    const started = await runCli(['--region', 'eu-west-1', 'local', 'start', '--background'], { env, timeoutMs: 40_000 });
+    const started = await runCli(['--region', 'eu-west-1', 'local', 'start', '--background'], { env });
     expect(started.code, started.stderr).toBe(0);
     const status = (await runCli(['local', 'status', '--json'], { env })).json();
     expect(status.region).toBe('eu-west-1');

@@ -38,7 +38,7 @@ describe.skipIf(!BUILT)('ivsrt local wait', () => {
     hook?.close();
   });
   beforeEach(() => emu.reset());
-  const wait = (...args: string[]) => runCli(['local', 'wait', ...args], { env: emu.cliEnv(), timeoutMs: 30_000 });
+  const wait = (...args: string[]) => runCli(['local', 'wait', ...args], { env: emu.cliEnv() });
 
   test('prints an event emitted before it was called, and exits 0', async () => {
     await emu.client().send(new CreateStageCommand({ name: 'waited' }));
@@ -73,7 +73,7 @@ describe.skipIf(!BUILT)('ivsrt local wait', () => {
     try {
       // Frozen: the retry comes only when the clock is advanced.
       await using own = await startEmulator({ clock: { frozen: true }, events: { targets: [flakyUrl] } });
-      const waitOwn = (...args: string[]) => runCli(['local', 'wait', '--event', PUBLISHED, '--delivered-to', flakyUrl, ...args], { env: own.cliEnv(), timeoutMs: 30_000 });
+      const waitOwn = (...args: string[]) => runCli(['local', 'wait', '--event', PUBLISHED, '--delivered-to', flakyUrl, ...args], { env: own.cliEnv() });
       await own.client().send(new CreateStageCommand({ name: 'flaky' }));
       await own.join({ stage: 'flaky', userId: 'retried', publish: true });
       await expect.poll(() => statuses.length).toBe(0); // the first attempt was answered 500
@@ -107,7 +107,7 @@ describe.skipIf(!BUILT)('ivsrt local start for other languages', () => {
 
   test('--background starts the background emulator with its flags (--s3-dir, --clock-frozen), once', async () => {
     const env = { IVSRT_HOME: home };
-    const started = await runCli(['local', 'start', '--background', '--s3-dir', join(home, 'recordings'), '--clock-frozen', '--json'], { env, timeoutMs: 40_000 });
+    const started = await runCli(['local', 'start', '--background', '--s3-dir', join(home, 'recordings'), '--clock-frozen', '--json'], { env });
     expect(started.code, started.stderr).toBe(0);
     expect(started.json()).toMatchObject({ url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/), s3Dir: join(home, 'recordings') });
     // Frozen: the clock stands still between two looks, and moves only when advanced.

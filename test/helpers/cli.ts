@@ -2,6 +2,7 @@
 // a spawnChild: one still running when its test ends (it timed out, say) is killed with it.
 import { fileURLToPath } from 'node:url';
 import { spawnChild } from './children.js';
+import { whenSettled } from './wait.js';
 
 export const BIN = fileURLToPath(new URL('../../bin/ivsrt.js', import.meta.url));
 
@@ -20,7 +21,6 @@ export interface RunOptions {
   cwd?: string;
   /** Emulator URL to target with --endpoint-url. */
   endpoint?: string;
-  timeoutMs?: number;
   /** When it aborts, the command gets `interruptWith` (SIGINT, as from Ctrl-C, unless told otherwise). */
   interrupt?: AbortSignal;
   interruptWith?: NodeJS.Signals;
@@ -62,13 +62,10 @@ export function runCli(args: string[], options: RunOptions = {}): Promise<RunRes
   });
   child.stdin!.end(options.input ?? '');
   options.interrupt?.addEventListener('abort', () => child.kill(options.interruptWith ?? 'SIGINT'), { once: true });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`ivsrt ${fullArgs.join(' ')} timed out\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, options.timeoutMs ?? 20_000);
+  // No limit of its own: a command still running when its test ends is killed with it (spawnChild), and
+  // the test's failure shows what it had printed.
+  const closed = new Promise<RunResult>((resolve) => {
     child.once('close', (code, signal) => {
-      clearTimeout(timer);
       resolve({
         code: code ?? (signal ? 128 : -1),
         stdout,
@@ -83,4 +80,5 @@ export function runCli(args: string[], options: RunOptions = {}): Promise<RunRes
       });
     });
   });
+  return whenSettled(`ivsrt ${fullArgs.join(' ')} to end`, closed, () => `stdout: ${stdout}\nstderr: ${stderr}`);
 }

@@ -8,6 +8,19 @@ const exec = promisify(execFile);
 
 export const hasTmux = spawnSync('sh', ['-c', 'command -v tmux']).status === 0;
 
+/**
+ * A terminal's screen (as `read` captures it) once it shows `pattern` (or `pattern` holds for it): asked
+ * again until then, with no limit but the test's; a test that ends first shows the last screen read.
+ */
+export function screenShowing(read: () => Promise<string> | string, pattern: RegExp | ((text: string) => boolean), what: string): Promise<string> {
+  const shows = typeof pattern === 'function' ? pattern : (text: string) => pattern.test(text);
+  return eventually(what, async (see) => {
+    const text = await read();
+    see(`screen:\n${text}`);
+    return shows(text) ? text : undefined;
+  });
+}
+
 export class Terminal {
   private readonly server: string;
 
@@ -34,11 +47,7 @@ export class Terminal {
 
   /** The screen once it shows `pattern`; a test that ends first shows the last screen read. */
   waitFor(pattern: RegExp, what: string): Promise<string> {
-    return eventually(what, async (see) => {
-      const text = await this.screen();
-      see(`screen:\n${text}`);
-      return pattern.test(text) ? text : undefined;
-    });
+    return screenShowing(() => this.screen(), pattern, what);
   }
 
   send(...keys: string[]): Promise<string> {

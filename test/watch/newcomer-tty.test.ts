@@ -44,7 +44,7 @@ describe.skipIf(!hasTmux)('ivsrt watch on a 256-colour terminal', () => {
   it('is coloured like stage list, says "local emulator", and shows a "too small" screen below 60x16', async () => {
     const home = backgroundHome('watch-home');
     const env = terminalEnv({ IVSRT_HOME: home });
-    const created = await runCli(['stage', 'create', '--name', 'colours', '--local'], { env: { IVSRT_HOME: home }, timeoutMs: 30_000 });
+    const created = await runCli(['stage', 'create', '--name', 'colours', '--local'], { env: { IVSRT_HOME: home } });
     expect(created.code, created.stderr).toBe(0);
     const t = new Terminal('colours', { columns: 100, rows: 30 });
     try {

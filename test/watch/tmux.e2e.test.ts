@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, testEnv } from '../helpers/cli.js';
-import { eventually } from '../helpers/wait.js';
+import { screenShowing } from '../helpers/terminal.js';
 import { startHarness, type Harness } from './harness.js';
 
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
@@ -17,14 +17,7 @@ const SESSION = 'watch';
 const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
 const screen = () => tmux('capture-pane', '-p', '-t', SESSION);
 
-/** The screen once `check` holds; a test that ends first shows the last screen read. */
-function waitForScreen(check: (text: string) => boolean, what: string): Promise<string> {
-  return eventually(what, (see) => {
-    const text = screen();
-    see(`screen:\n${text}`);
-    return check(text) ? text : undefined;
-  });
-}
+const waitForScreen = (check: (text: string) => boolean, what: string) => screenShowing(screen, check, what);
 
 const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 

@@ -9,6 +9,7 @@ import { findFfmpeg } from '../../src/publish/ffmpeg.js';
 import { emulatorBed } from '../helpers/bed.js';
 import { BIN, testEnv } from '../helpers/cli.js';
 import { eventually } from '../helpers/wait.js';
+import { screenShowing } from '../helpers/terminal.js';
 import { spawnChild } from '../helpers/children.js';
 
 const noFfmpeg = findFfmpeg() === undefined;
@@ -104,11 +105,7 @@ describe.skipIf(noFfmpeg)('ivsrt watch with real media', () => {
       tmux('new-session', '-d', '-s', 'watch', '-x', '110', '-y', '30', command);
       const publish = start(['publish', 'watch-media-tty', '--user-id', 'tty-publisher', '--duration', '10', ...PUBLISH]);
       try {
-        const screen = await eventually('the media of tty-publisher on screen', (see) => {
-          const text = tmux('capture-pane', '-p', '-t', 'watch');
-          see(`screen:\n${text}`);
-          return /tty-publisher .* WHIP +H264 640x360 [\d.]+ fps \+ OPUS, [\d.]+ Mbit\/s/.test(text) ? text : undefined;
-        });
+        const screen = await screenShowing(() => tmux('capture-pane', '-p', '-t', 'watch'), /tty-publisher .* WHIP +H264 640x360 [\d.]+ fps \+ OPUS, [\d.]+ Mbit\/s/, 'the media of tty-publisher on screen');
         expect(screen).toMatch(/PROTO +MEDIA +RECORDING/);
         tmux('send-keys', '-t', 'watch', 'q');
         publish.child.kill('SIGINT');
@@ -131,22 +128,14 @@ describe.skipIf(noFfmpeg)('ivsrt watch with real media', () => {
       tmux('new-session', '-d', '-s', 'mark', '-x', '80', '-y', '24', command);
       const publish = start(['publish', 'watch-mark', '--user-id', 'real-publisher', '--duration', '15', ...PUBLISH]);
       try {
-        const screen = await eventually('real-publisher marked on an 80-column screen', (see) => {
-          const text = tmux('capture-pane', '-p', '-t', 'mark');
-          see(`screen:\n${text}`);
-          return /real-publisher .* yes● +WHIP/.test(text) ? text : undefined;
-        });
+        const screen = await screenShowing(() => tmux('capture-pane', '-p', '-t', 'mark'), /real-publisher .* yes● +WHIP/, 'real-publisher marked on an 80-column screen');
         expect(screen).toMatch(/sim-publisher .* yes +WHIP/);
         expect(screen).not.toMatch(/sim-publisher .* yes●/);
         expect(screen).not.toContain('MEDIA'); // the column does not fit: the mark is what tells them apart
         expect(screen.split('\n').every((line) => line.length <= 80)).toBe(true);
 
         tmux('resize-window', '-t', 'mark', '-x', '120', '-y', '30');
-        const wide = await eventually('the footer at 120 columns', (see) => {
-          const text = tmux('capture-pane', '-p', '-t', 'mark');
-          see(`screen:\n${text}`);
-          return text.includes('Participants') && /^.* · \? help · q quit *$/m.test(text) ? text : undefined;
-        });
+        const wide = await screenShowing(() => tmux('capture-pane', '-p', '-t', 'mark'), (text) => text.includes('Participants') && /^.* · \? help · q quit *$/m.test(text), 'the footer at 120 columns');
         expect(wide).toMatch(/↑↓ select · ⏎ details/);
         tmux('send-keys', '-t', 'mark', 'q');
       } finally {

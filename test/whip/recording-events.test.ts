@@ -39,7 +39,7 @@ afterAll(async () => {
 
 /** `interrupt`, when it aborts, sends the command SIGINT (Ctrl-C): how a test ends a `publish` with no --duration. */
 function cli(args: string[], env: NodeJS.ProcessEnv = {}, interrupt?: AbortSignal, input?: string): Promise<RunResult> {
-  return runCli(args, { endpoint: emu.url, env: { IVSRT_ADMIN_SECRET: emu.adminSecret, IVSRT_HOME: emu.home, ...env }, timeoutMs: 60_000, interrupt, input });
+  return runCli(args, { endpoint: emu.url, env: { IVSRT_ADMIN_SECRET: emu.adminSecret, IVSRT_HOME: emu.home, ...env }, interrupt, input });
 }
 
 async function ok(args: string[], env?: NodeJS.ProcessEnv): Promise<any> {
