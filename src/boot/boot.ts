@@ -3,7 +3,6 @@
 // The CLI is several bundles (scripts/build.mjs says which holds what); a bundle is loaded the first
 // time one of its modules is needed, through linked().
 import { closeSync, fstatSync, openSync, readSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
@@ -64,7 +63,9 @@ function evaluate(file: string, kind: string): Record<string, unknown> {
   // The file is the module's function expression (scripts/build.mjs writes the CommonJS wrapper into it).
   const script = new Script(source, { filename: file, cachedData });
   const module = { exports: {} as Record<string, unknown> };
-  script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
+  // Every bundle sits beside this file in dist/, so this module's own require resolves as theirs would
+  // (and node:module, which createRequire needs, stays unloaded).
+  script.runInThisContext()(module.exports, require, module, file, dirname(file));
   if (!cachedData || script.cachedDataRejected) {
     // Written after the bundle ran so the cache also holds the functions start-up compiled lazily.
     process.once('beforeExit', () => saveCache(script, cacheFile, kind));
