@@ -90,9 +90,10 @@ const CACHES_KEPT = 3;
 function saveCache(script: Script, cacheFile: string, kind: string): void {
   try {
     const dir = dirname(cacheFile);
-    makeDirs(dir);
+    // Yours alone, like the rest of what ivsrt keeps: code another user could swap in would run as you.
+    makeDirs(dir, 0o700);
     const temporary = `${cacheFile}.${process.pid}`;
-    writeFileSync(temporary, script.createCachedData());
+    writeFileSync(temporary, script.createCachedData(), { mode: 0o600 });
     renameSync(temporary, cacheFile);
     pruneCaches(dir, kind);
   } catch {

@@ -1,7 +1,7 @@
 // Start-up by construction: the bundles run from V8 code caches, a command line loads only the bundles
 // holding code it uses, and Ink/React stay out of every command but watch.
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,7 +25,11 @@ describe('start-up', () => {
     const cache = scratchDir('cache');
     const cold = await runCli(['stage', 'list', '--json'], { endpoint: endpoint.url, env: { IVSRT_CACHE_DIR: cache } });
     expect(cold.code).toBe(0);
-    expect(readdirSync(join(cache, 'ivsrt')).some((f) => f.startsWith('code-cache-'))).toBe(true);
+    const caches = readdirSync(join(cache, 'ivsrt')).filter((f) => f.startsWith('code-cache-'));
+    expect(caches.length).toBeGreaterThan(0);
+    // The compiled code that every later run executes is the user's alone, as the directory it is in.
+    for (const f of caches) expect(statSync(join(cache, 'ivsrt', f)).mode & 0o777, f).toBe(0o600);
+    expect(statSync(join(cache, 'ivsrt')).mode & 0o777).toBe(0o700);
     // The warm run executes functions restored from the cache, including the SDK's lazy loads.
     const warm = await runCli(['stage', 'list', '--json'], { endpoint: endpoint.url, env: { IVSRT_CACHE_DIR: cache } });
     expect(warm.code).toBe(0);

@@ -63,6 +63,34 @@ describe('timeouts (--cli-connect-timeout, --cli-read-timeout)', () => {
     expect(silent.requests.length).toBe(before);
   });
 
+  it('a reply that stops halfway ends after --cli-read-timeout with 255 and one line, each attempt retried', async () => {
+    const stalled = await fakeEndpoint((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+      res.write('{"stages":[');
+    });
+    try {
+      // The tests' environment makes one attempt (test/helpers/cli.ts); the CLI's default is three.
+      const r = await runCli(['stage', 'list', '--cli-read-timeout', '1'], { endpoint: stalled.url, env: { AWS_MAX_ATTEMPTS: '3' } });
+      expect(r.code).toBe(255);
+      expect(r.stderr).toMatch(/^error: the service answered HTTP 200 with a reply that could not be read: .*1000 ms.*\nCheck the endpoint \(--debug shows each request and reply\)\.\n$/);
+      expect(stalled.requests).toHaveLength(3);
+    } finally {
+      await stalled.close();
+    }
+  });
+
+  it('a connection reset before any reply is retried, then ends with 255 and one line', async () => {
+    const resetting = await fakeEndpoint((_req, res) => res.socket!.resetAndDestroy());
+    try {
+      const r = await runCli(['stage', 'list'], { endpoint: resetting.url, env: { AWS_MAX_ATTEMPTS: '3' } });
+      expect(r.code).toBe(255);
+      expect(r.stderr).toMatch(/^error: the endpoint stopped answering: no reply\n/);
+      expect(resetting.requests).toHaveLength(3);
+    } finally {
+      await resetting.close();
+    }
+  });
+
   const hasPython = spawnSync('sh', ['-c', 'command -v python3']).status === 0;
   it.skipIf(!hasPython)('a server that never accepts the connection ends after --cli-connect-timeout with 255', async () => {
     // A listener with a full accept queue that never accepts: Linux drops further SYNs, so connect() hangs.
