@@ -7,6 +7,7 @@ import { BIN, runCli, testEnv } from '../helpers/cli.js';
 import { fakeEndpoint, type FakeEndpoint } from '../helpers/fake-endpoint.js';
 import { scratchDir } from '../helpers/scratch.js';
 import { spawnChild } from '../helpers/children.js';
+import { eventually } from '../helpers/wait.js';
 
 const STACK = /\n\s+at .+\(.+:\d+:\d+\)/;
 const SECRET_TOKEN = 'eyJhbGciOiJLTVMiLCJ0eXAiOiJKV1QifQ.eyJqdGkiOiJhYmMifQ.c2lnbmF0dXJl';
@@ -221,8 +222,7 @@ describe('exit codes', () => {
 
   it('130 on Ctrl-C while a request is in flight', async () => {
     const child = spawnChild(process.execPath, [BIN, 'stage', 'list', '--endpoint-url', hanging.url], { env: testEnv(), stdio: 'ignore' });
-    const deadline = Date.now() + 10_000;
-    while (hanging.requests.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    await eventually('the request to reach the endpoint', () => (hanging.requests.length > 0 ? true : undefined), { askEveryMs: 25 });
     expect(hanging.requests.length).toBeGreaterThan(0);
     const code = await new Promise<number | null>((resolve) => {
       child.once('exit', (c) => resolve(c));

@@ -12,6 +12,7 @@ import { BIN, runCli, testEnv } from '../helpers/cli.js';
 import { spawnEmulator, type SpawnedEmulator } from '../helpers/emulator.js';
 import { startReceiver, type Receiver } from './receiver.js';
 import { spawnChild } from '../helpers/children.js';
+import { eventually } from '../helpers/wait.js';
 
 const emulators: SpawnedEmulator[] = [];
 const receivers: Receiver[] = [];
@@ -59,7 +60,7 @@ describe('delivery end to end (real bin, real receiver)', () => {
     r.answer(...Array<number>(100).fill(503));
     const first = await emulator(['--data-dir', dataDir, '--event-target', r.url]);
     const { stageArn, participantId } = await alicePublishes(first);
-    while (r.requests() === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    await eventually('a delivery attempt at the receiver', () => (r.requests() > 0 ? true : undefined));
     expect(r.received).toEqual([]);
     first.process.kill('SIGKILL');
     await new Promise((resolve) => first.process.once('exit', resolve));
@@ -81,7 +82,10 @@ describe('delivery end to end (real bin, real receiver)', () => {
     const [got] = await r.waitFor(1);
     expect(got!.headers.authorization).toBe(`Basic ${Buffer.from('hook:s3cret-pw').toString('base64')}`);
     // The first attempt was refused (503): its failure is logged too, before the retry that was answered.
-    while (!/failed \(/.test(e.output())) await new Promise((resolve) => setTimeout(resolve, 20));
+    await eventually('the refused attempt to be logged', (see) => {
+      see(e.output().split('\n').slice(-5).join(' / '));
+      return /failed \(/.test(e.output()) || undefined;
+    });
     const status = await runCli(['local', 'status', '--json'], { endpoint: e.url, env: { IVSRT_HOME: e.home } });
     expect(status.json().events.targets[0].target).toBe(`event-target:${target.replace('s3cret-pw', '***')}`);
     expect(e.output()).toContain(`delivering to event-target:${target.replace('s3cret-pw', '***')}`);
@@ -107,14 +111,12 @@ describe('delivery end to end (real bin, real receiver)', () => {
     await r.waitFor(2);
     expect(names(r)).toEqual(['Participant Unpublished', 'Participant Unpublished']);
     expect(r.received[0]!.body.id).toBe(r.received[1]!.body.id);
-    for (;;) {
-      const lines = readFileSync(out, { encoding: 'utf8', flag: 'a+' }).trim().split('\n').filter(Boolean);
-      if (lines.length >= 2) {
-        expect(lines.map((line) => JSON.parse(line).detail.event_name)).toEqual(['Participant Published', 'Participant Published']);
-        break;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    const lines = await eventually(`two events written to ${out}`, (see) => {
+      const written = readFileSync(out, { encoding: 'utf8', flag: 'a+' }).trim().split('\n').filter(Boolean);
+      see(written);
+      return written.length >= 2 ? written : undefined;
+    });
+    expect(lines.map((line) => JSON.parse(line).detail.event_name)).toEqual(['Participant Published', 'Participant Published']);
   });
 
   it('events tail shows the emulator history (--since) as NDJSON, and as one line per event on a terminal', async () => {

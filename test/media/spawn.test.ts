@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { childPids, hasEnded, spawnChild } from '../helpers/children.js';
+import { eventually } from '../helpers/wait.js';
 import { spawnTied } from '../../src/media/spawn.js';
 
 const linux = process.platform === 'linux';
@@ -19,10 +20,6 @@ function collect(stream: NodeJS.ReadableStream): Promise<string> {
   return new Promise((resolve) => stream.once('end', () => resolve(text)));
 }
 
-/** Resolves once `ended()` holds, checking every 20 ms; the test's own limit ends a hang. */
-async function until(ended: () => boolean): Promise<void> {
-  while (!ended()) await new Promise((resolve) => setTimeout(resolve, 20));
-}
 
 describe('spawnTied', () => {
   it('runs the command under its own pid, with stdin, stdout, stderr and the exit code passed through', async () => {
@@ -60,9 +57,12 @@ describe('spawnTied', () => {
     try {
       const pid = Number(await new Promise<string>((resolve) => parent.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString()))));
       // The idle node itself, once setpriv has exec'd it, is the parent's child, under that pid.
-      await until(() => childPids(parent.pid!, 'node').includes(pid));
+      await eventually('the child under its parent', (see) => {
+        see({ children: childPids(parent.pid!, 'node') });
+        return childPids(parent.pid!, 'node').includes(pid) || undefined;
+      });
       parent.kill('SIGKILL');
-      await until(() => hasEnded(pid));
+      await eventually('the child to end with its parent', () => hasEnded(pid) || undefined);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Poller } from '../../src/watch/poller.js';
 import { RateLimiter } from '../../src/watch/rate-limiter.js';
+import { eventually } from '../helpers/wait.js';
 import { ChangeLog, participantChange, startHarness, type Harness } from './harness.js';
 
 let h: Harness;
@@ -52,7 +53,10 @@ it('keeps publishers current while the roster of a large session refreshes acros
     // miss it), not after a full pass. Counted in polls, so machine load cannot fail it.
     expect(polls - pollsBefore).toBeLessThanOrEqual(2);
 
-    while (!(poller.snapshot.rosterComplete && poller.snapshot.participant.size === 451)) await new Promise((r) => setTimeout(r, 50));
+    await eventually('the whole roster of 451', (see) => {
+      see({ rosterComplete: poller.snapshot.rosterComplete, participants: poller.snapshot.participant.size });
+      return poller.snapshot.rosterComplete && poller.snapshot.participant.size === 451 ? true : undefined;
+    });
     expect(poller.snapshot.headcounts.get(poller.snapshot.sessionId!)).toEqual({ count: 451, more: false });
   } finally {
     await poller.stop();
