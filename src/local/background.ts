@@ -69,8 +69,11 @@ const adminOf = (options: LocalOptions): AdminFactory => options.admin ?? plainA
 /** The recorded instance's status if it is alive and answering as that process. */
 async function probe(state: LocalState, admin: AdminFactory): Promise<AdminStatus | undefined> {
   if (!alive(state.pid)) return undefined;
+  // Outside the try: making the client fails only on the user's own flags (a bad --cli-read-timeout), which
+  // must be said, not taken for an emulator that is not there (that would start a second one).
+  const client = await admin(state.url);
   try {
-    const status = await (await admin(state.url)).status();
+    const status = await client.status();
     return status.pid === state.pid ? status : undefined;
   } catch {
     return undefined;

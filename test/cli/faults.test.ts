@@ -91,6 +91,18 @@ describe('timeouts (--cli-connect-timeout, --cli-read-timeout)', () => {
     }
   });
 
+  it('a bad value is a usage error (252) on the background emulator too, which stays the one in use', async () => {
+    const env = { IVSRT_HOME: backgroundHome('timeout-home') };
+    const first = await runCli(['stage', 'list', '--local'], { env });
+    expect(first.code, first.stderr).toBe(0);
+    // The bad value once made the check of the running emulator fail, so a second was started (and
+    // refused the data dir: exit 253 about a lock, not the flag).
+    const r = await runCli(['stage', 'list', '--local', '--cli-read-timeout', 'soon'], { env });
+    expect(r.code, r.stderr).toBe(252);
+    expect(r.stderr).toContain('--cli-read-timeout must be a number of seconds');
+    expect(r.stderr).not.toContain('Started');
+  });
+
   const hasPython = spawnSync('sh', ['-c', 'command -v python3']).status === 0;
   it.skipIf(!hasPython)('a server that never accepts the connection ends after --cli-connect-timeout with 255', async () => {
     // A listener with a full accept queue that never accepts: Linux drops further SYNs, so connect() hangs.
