@@ -34,12 +34,14 @@ export function verbHelpText(verb: AnyVerb): string {
 export const HELP_TOPICS: Record<string, string> = {
   'exit-codes': `Exit codes (the same as the AWS CLI's, so scripts can switch):
 
-  0    the command succeeded
+  0    success
   130  interrupted (Ctrl-C), or a confirmation answered no
-  252  usage or validation error: a bad flag, argument or --input; nothing was sent
-  253  configuration or credentials problem: no region (or not a region name), unknown profile, no credentials
-  254  the service returned an error (the message names its code, e.g. ResourceNotFoundException)
-  255  anything else, such as an unreachable endpoint
+  252  usage or validation error (bad flag, argument or --input); nothing was sent
+  253  configuration or credentials problem (no region or one that is not a region name, unknown
+       profile, no credentials, an IVSRT_HOME that cannot be made, read or written)
+  254  the service returned an error; stderr names its code
+  255  anything else: an unreachable endpoint, a timeout (--cli-connect-timeout, --cli-read-timeout),
+       a reply that is not the operation's result, output that could not be written
 `,
   environment: `Environment variables:
 
@@ -58,7 +60,14 @@ export const HELP_TOPICS: Record<string, string> = {
   IVSRT_ADMIN_SECRET              the secret of an emulator's /_ivsrt/ routes (\`local\` verbs), when it
                                   is not in IVSRT_HOME: \`local start\` uses it, the fixture's cliEnv() sets it
   IVSRT_ADMIN_SIGNED=1            that emulator verifies signatures (--credentials): sign its routes too
-  NO_COLOR, FORCE_COLOR           turn colour off, or on when piped
+  IVSRT_CREDENTIALS=KEY:SECRET,...
+                                  \`local start\`: accept only these credentials and verify signatures
+                                  (--credentials-file; kept out of \`ps\`)
+  IVSRT_THROTTLE=1                \`local start\`: enforce the service's rate limits (--throttle)
+  IVSRT_CACHE_DIR                 where ivsrt keeps its compiled-code cache, in an ivsrt folder
+                                  (default $XDG_CACHE_HOME, else ~/.cache)
+  IVSRT_SHOW_WARNINGS=1           show Node's runtime warnings (as --debug does)
+  NO_COLOR, FORCE_COLOR           turn colour off, or on when piped (CLICOLOR_FORCE too)
   IVSRT_FORCE_TTY=<columns>       lay output out for a terminal even when piped
 
 With no endpoint, profile, region or credentials configured at all, ivsrt talks to its local

@@ -1,14 +1,16 @@
 // Every exit-code class, no stack traces, no warnings, and no request on a validation failure.
 
-import { writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXIT } from '../../src/cli/errors.js';
 import { BIN, runCli, testEnv } from '../helpers/cli.js';
 import { fakeEndpoint, type FakeEndpoint } from '../helpers/fake-endpoint.js';
 import { scratchDir } from '../helpers/scratch.js';
 import { spawnChild } from '../helpers/children.js';
 import { eventually } from '../helpers/wait.js';
 
+const ROOT = join(import.meta.dirname, '..', '..');
 const STACK = /\n\s+at .+\(.+:\d+:\d+\)/;
 const SECRET_TOKEN = 'eyJhbGciOiJLTVMiLCJ0eXAiOiJKV1QifQ.eyJqdGkiOiJhYmMifQ.c2lnbmF0dXJl';
 
@@ -47,6 +49,31 @@ describe('exit codes', () => {
     const environment = await runCli(['help', 'environment']);
     expect(environment.stdout).toContain('AWS_ENDPOINT_URL_IVS_REALTIME');
     expect(environment.stdout).toContain('AWS_DEFAULT_REGION');
+  });
+
+  it("help exit-codes says what the README's table says, code for code, and the codes are the ones the CLI uses", async () => {
+    const words = (text: string) => text.replace(/`/g, '').replace(/\s+/g, ' ').trim();
+    const section = readFileSync(join(ROOT, 'README.md'), 'utf8').split(/^## Exit codes$/m)[1]!.split(/^## /m)[0]!;
+    const readme = [...section.matchAll(/^\| (\d+) \| (.+) \|$/gm)].map(([, code, meaning]) => [code!, words(meaning!)]);
+    const topic = (await runCli(['help', 'exit-codes'])).stdout;
+    // A row is its code and meaning, wrapped onto indented lines.
+    const help = [...topic.matchAll(/^ {2}(\d+) +(.+(?:\n {7}.+)*)/gm)].map(([, code, meaning]) => [code!, words(meaning!)]);
+    expect(help).toEqual(readme);
+    expect(readme.map(([code]) => Number(code)).sort((a, b) => a - b)).toEqual(Object.values(EXIT).sort((a, b) => a - b));
+  });
+
+  it('help environment names every variable ivsrt reads, but for those only tests set', async () => {
+    const TESTS_ONLY = new Set(['IVSRT_COMPLETION_BUDGET_MS', 'IVSRT_FREEZE_RECORDS', 'IVSRT_OPEN_WAIT_MS']);
+    const read = new Set<string>();
+    for (const dir of ['src', 'commands', 'bin']) {
+      for (const file of readdirSync(join(ROOT, dir), { recursive: true, encoding: 'utf8' })) {
+        if (!/\.(ts|tsx|js|mjs)$/.test(file)) continue;
+        for (const [, name] of readFileSync(join(ROOT, dir, file), 'utf8').matchAll(/\benv(?:\.|\[')((?:IVSRT|AWS)_[A-Z0-9_]+)/g)) read.add(name!);
+      }
+    }
+    const topic = (await runCli(['help', 'environment'])).stdout;
+    expect(read.size).toBeGreaterThan(10);
+    expect([...read].filter((name) => !TESTS_ONLY.has(name) && !new RegExp(`\\b${name}\\b`).test(topic)).sort()).toEqual([]);
   });
 
   it('252 for an unknown command, an unknown flag and a missing argument', async () => {
