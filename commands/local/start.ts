@@ -35,7 +35,7 @@ const OPTIONS = [
   { flags: '--event-target <url|exec:command>', description: 'deliver every IVS event here: POST the envelope to a URL, or run a command with it on stdin (repeatable)', parse: 'list' },
   { flags: '--event-rules <file>', description: 'EventBridge patterns paired with targets, and the retry policy (JSON; see docs/events.md)' },
   { flags: '--event-retry <policy>', description: 'retry policy, e.g. attempts=185,max-age=24h (the EventBridge default)' },
-  { flags: '--event-dead-letter <file>', description: 'NDJSON file for events that still fail after the retries (default: dead-letter.ndjson in the data directory)' },
+  { flags: '--event-dead-letter <file>', description: 'NDJSON file for events that still fail after the retries (default: dead-letter.ndjson in the data directory, or in IVSRT_HOME without one)' },
   { flags: '--event-faults <faults>', description: 'faults AWS warns about, all off by default: duplicate=P,reorder=P,drop=P,delay=DURATION' },
   { flags: '--event-seed <n>', description: 'seed for --event-faults (same seed, same faults)', parse: 'int' },
   { flags: '--event-extras', description: 'also emit the events and fields no AWS source shows (replication events, Token Exchanged, the composite recording events, error_code, destination_id; docs/events.md "Extras"), off by default' },
