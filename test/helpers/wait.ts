@@ -13,9 +13,6 @@ const ASK_EVERY_MS = 100;
 /** What a probe passes on about what it found when it did not hold yet, for the failure message. */
 export type See = (seen: unknown) => void;
 
-/** Thrown into an abandoned wait once its test has ended, so it stops asking; nothing awaits it any more. */
-class TestEnded extends Error {}
-
 function describeSeen(seen: unknown): string {
   if (typeof seen === 'string') return seen;
   try {
@@ -67,7 +64,9 @@ export async function eventually<T>(what: string, probe: (see: See) => Promise<T
   const see: See = (value) => (seen = describeSeen(value).slice(0, 2_000));
   const wait = pending(() => `the test ended still waiting for ${what}, after asking ${asks} times; last seen: ${seen}`);
   for (;;) {
-    if (wait.ended) throw new TestEnded(`the test ended while waiting for ${what}`);
+    // The test has ended (its timeout, or another failure): stop asking. Nothing awaits this wait any more,
+    // so it is left unsettled rather than rejected, which would only add an unhandled rejection.
+    if (wait.ended) return new Promise<never>(() => {});
     asks++;
     let value: T | undefined;
     try {
