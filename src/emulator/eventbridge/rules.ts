@@ -98,7 +98,7 @@ function targetOf(value: unknown, where: string): TargetSpec {
   }
   if (typeof value.command !== 'string' || value.command.trim() === '') throw new RulesError(`${where}.command must be a non-empty string`);
   const seconds = value.timeoutSeconds ?? DEFAULT_COMMAND_TIMEOUT_MS / 1000;
-  if (typeof seconds !== 'number' || !(seconds > 0 && seconds <= 900)) throw new RulesError(`${where}.timeoutSeconds must be a number from 0 to 900 (Lambda's limit)`);
+  if (typeof seconds !== 'number' || !(seconds > 0 && seconds <= 900)) throw new RulesError(`${where}.timeoutSeconds must be a number more than 0 and at most 900 (Lambda's limit)`);
   return { kind: 'command', command: value.command, timeoutMs: Math.round(seconds * 1000) };
 }
 
