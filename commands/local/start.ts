@@ -197,6 +197,7 @@ async function eventOptions(options: Options, stateDir: string): Promise<EventBu
 
 /** The flags that carry over to the background emulator, as it would be started by hand. */
 const BACKGROUND_FLAGS: [keyof Options, string][] = [
+  ['allowHost', '--allow-host'],
   ['s3Dir', '--s3-dir'],
   ['clockSpeed', '--clock-speed'],
   ['clockFrozen', '--clock-frozen'],

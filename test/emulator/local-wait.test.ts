@@ -3,7 +3,7 @@
 // the verbs find it the way a user's suite would.
 import { CreateStageCommand } from '@aws-sdk/client-ivs-realtime';
 import { existsSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
@@ -102,14 +102,29 @@ describe.skipIf(!BUILT)('ivsrt local wait', () => {
   });
 });
 
+/** The HTTP status of a signed-looking ListStages sent to `url` with this Host header (fetch cannot set Host). */
+function statusAddressedTo(url: string, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${url}/ListStages`, { method: 'POST', headers: { host, authorization: 'AWS4-HMAC-SHA256 Credential=x', 'content-type': 'application/json' } }, (res) => {
+      res.resume();
+      resolve(res.statusCode!);
+    });
+    req.once('error', reject);
+    req.end('{}');
+  });
+}
+
 describe.skipIf(!BUILT)('ivsrt local start for other languages', () => {
   const home = backgroundHome('background');
 
-  test('--background starts the background emulator with its flags (--s3-dir, --clock-frozen), once', async () => {
+  test('--background starts the background emulator with its flags (--s3-dir, --clock-frozen, --allow-host), once', async () => {
     const env = { IVSRT_HOME: home };
-    const started = await runCli(['local', 'start', '--background', '--s3-dir', join(home, 'recordings'), '--clock-frozen', '--json'], { env });
+    const started = await runCli(['local', 'start', '--background', '--s3-dir', join(home, 'recordings'), '--clock-frozen', '--allow-host', 'ivsrt.test', '--json'], { env });
     expect(started.code, started.stderr).toBe(0);
     expect(started.json()).toMatchObject({ url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/), s3Dir: join(home, 'recordings') });
+    // --allow-host reached it (it was once dropped without a word): a request addressed to that name is answered.
+    expect(await statusAddressedTo(started.json().url, 'ivsrt.test')).toBe(200);
+    expect(await statusAddressedTo(started.json().url, 'elsewhere.test')).toBe(403);
     // Frozen: the clock stands still between two looks, and moves only when advanced.
     const first = (await runCli(['local', 'clock', '--json'], { env })).json().now;
     const second = (await runCli(['local', 'clock', '--json'], { env })).json().now;
