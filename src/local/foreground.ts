@@ -41,9 +41,13 @@ export async function runForeground(options: ForegroundOptions, io: ForegroundIO
   // listens: an emulator that cannot record its admin secret is announced and then stopped otherwise.
   if (options.register) makeHomeDir(ivsrtHome(options.env), options.env);
   makeHomeDir(instancesDir(options.env), options.env);
+  // While a seed loads, the emulator's log is held back: a seed it refuses ends the run with one line, not
+  // after a "listening" line for a server that never served.
+  const log = options.log ?? ((line: string) => io.err(`[ivsrt-local] ${line}`));
+  let held: string[] | undefined = seed ? [] : undefined;
   const emulator = await startEmulator({
     ...options,
-    log: options.log ?? ((line) => io.err(`[ivsrt-local] ${line}`)),
+    log: (line) => (held ? held.push(line) : log(line)),
     // `ivsrt local reset` goes back to the seed, as the fixture's reset() does.
     afterReset: seed ? (emu) => loadSeed(emu, seed, options.seed!.source) : undefined,
   });
@@ -51,9 +55,11 @@ export async function runForeground(options: ForegroundOptions, io: ForegroundIO
     try {
       await emulator.emulator.run(() => loadSeed(emulator.emulator, seed, options.seed!.source));
     } catch (error) {
-      await emulator.close();
+      await emulator.close(); // its log still held, and dropped: the error says it all
       throw error;
     }
+    for (const line of held ?? []) log(line);
+    held = undefined;
   }
   const stop = (signal: NodeJS.Signals): void => {
     io.err(`[ivsrt-local] ${signal}: shutting down`);
