@@ -36,8 +36,8 @@ export const HELP_TOPICS: Record<string, string> = {
 
   0    success
   130  interrupted (Ctrl-C), or a confirmation answered no; the commands that run until you stop
-       them (watch, demo, publish, subscribe, events tail, local start, local simulate) end on Ctrl-C
-       as they do by themselves, with 0
+       them (demo, publish, subscribe, events tail, local start, local simulate, and a watch stream,
+       piped or --json, without --until) end on Ctrl-C as they do by themselves, with 0
   252  usage or validation error (bad flag, argument or --input); nothing was sent
   253  configuration or credentials problem (no region or one that is not a region name, unknown
        profile, no credentials, an IVSRT_HOME that cannot be made, read or written)
