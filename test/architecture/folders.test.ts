@@ -2,6 +2,7 @@
 // import (static, type-only and dynamic) of every file under src/, commands/ and bin/. A folder not in the
 // table, or an import the table does not allow, fails; so does a table in which two folders could reach
 // each other. The file-level rules are in imports.test.ts.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { cycles, importGraph } from './graph.js';
 
@@ -109,6 +110,20 @@ describe('folder rules', () => {
   it('the table has no cycle: no two folders can reach each other', () => {
     const edges = new Map(Object.entries(ALLOWED).map(([from, to]) => [from, [...to]]));
     expect(cycles(edges)).toEqual([]);
+  });
+
+  it('docs/architecture.md lists the table as it is ("The folders")', () => {
+    const text = readFileSync(new URL('../../docs/architecture.md', import.meta.url), 'utf8');
+    const block = /folders\.test\.ts checks that this list is the table[\s\S]*?```text\n([\s\S]*?)```/.exec(text)?.[1];
+    expect(block, 'the list in docs/architecture.md').toBeDefined();
+    const listed = Object.fromEntries(
+      block!
+        .trim()
+        .split('\n')
+        .map((line) => line.replace(/\s+#.*$/, '').split('→'))
+        .map(([from, to]) => [from!.trim(), to!.split(',').map((f) => f.trim()).filter(Boolean).sort()]),
+    );
+    expect(listed).toEqual(Object.fromEntries(Object.entries(ALLOWED).map(([from, to]) => [from, [...to].sort()])));
   });
 
   it('the emulator layers import downwards only: state imports no layer, http none above it', () => {
