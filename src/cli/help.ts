@@ -69,6 +69,8 @@ export const HELP_TOPICS: Record<string, string> = {
   IVSRT_CACHE_DIR                 where ivsrt keeps its compiled-code cache, in an ivsrt folder
                                   (default $XDG_CACHE_HOME, else ~/.cache)
   IVSRT_SHOW_WARNINGS=1           show Node's runtime warnings (as --debug does)
+  IVSRT_OPEN_WAIT_MS=<ms>         how long \`open\` waits for the browser to load the page before it
+                                  removes the launcher file (default 60000)
   NO_COLOR, FORCE_COLOR           turn colour off, or on when piped (CLICOLOR_FORCE too)
   IVSRT_FORCE_TTY=<columns>       lay output out for a terminal even when piped
 

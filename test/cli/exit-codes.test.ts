@@ -63,7 +63,7 @@ describe('exit codes', () => {
   });
 
   it('help environment names every variable ivsrt reads, but for those only tests set', async () => {
-    const TESTS_ONLY = new Set(['IVSRT_COMPLETION_BUDGET_MS', 'IVSRT_FREEZE_RECORDS', 'IVSRT_OPEN_WAIT_MS']);
+    const TESTS_ONLY = new Set(['IVSRT_COMPLETION_BUDGET_MS', 'IVSRT_FREEZE_RECORDS']);
     const read = new Set<string>();
     for (const dir of ['src', 'commands', 'bin']) {
       for (const file of readdirSync(join(ROOT, dir), { recursive: true, encoding: 'utf8' })) {
