@@ -132,5 +132,11 @@ async function showHelp(registry: Registry, program: Command, argv: string[], io
     program.outputHelp();
     return EXIT.ok;
   }
+  // Else commander answers `nope --help` with the whole help and 0, as if the word were a command.
+  const known = registry.nouns.some((n) => n.name === rest[0]) || registry.commands.some((e) => e.path[0] === rest[0]);
+  if (!known) {
+    await printError(io, new UsageError(`no help topic or command "${rest[0]}"`, `Topics: ${Object.keys(HELP_TOPICS).join(', ')}; \`ivsrt --help\` lists the commands.`), false, undefined);
+    return EXIT.usage;
+  }
   return runCommand(registry, [...rest, '--help'], env, io);
 }

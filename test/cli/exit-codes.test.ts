@@ -51,6 +51,16 @@ describe('exit codes', () => {
     expect(environment.stdout).toContain('AWS_DEFAULT_REGION');
   });
 
+  it('252 for help on a topic or command that does not exist, naming it and the topics (it printed the whole help with 0)', async () => {
+    const r = await runCli(['help', 'exit-code']);
+    expect(r.code).toBe(252);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('error: no help topic or command "exit-code"\nTopics: exit-codes, environment; `ivsrt --help` lists the commands.\n');
+    const noun = await runCli(['help', 'stage']);
+    expect(noun.code).toBe(0);
+    expect(noun.stdout).toContain('ivsrt stage <verb>');
+  });
+
   it("help exit-codes says what the README's table says, code for code, and the codes are the ones the CLI uses", async () => {
     const words = (text: string) => text.replace(/`/g, '').replace(/\s+/g, ' ').trim();
     const section = readFileSync(join(ROOT, 'README.md'), 'utf8').split(/^## Exit codes$/m)[1]!.split(/^## /m)[0]!;
