@@ -1,13 +1,16 @@
-import type { AnyVerb, Noun } from './command.js';
+import type { AnyVerb, Noun, Registry } from './command.js';
 
 const GROUPS: Noun['group'][] = ['Stages', 'Media', 'Configuration', 'Local', 'Tools'];
 
-export function rootHelpText(nouns: Noun[]): string {
+export function rootHelpText(registry: Registry): string {
   const lines = ['', 'Command groups:'];
   for (const group of GROUPS) {
-    const inGroup = nouns.filter((n) => n.group === group);
+    const inGroup = registry.nouns.filter((n) => n.group === group);
     if (inGroup.length) lines.push(`  ${group}: ${inGroup.map((n) => n.name).join(', ')}`);
   }
+  // The commands without verbs (watch, publish, ...) have no noun, so no group of their own.
+  const topLevel = registry.commands.filter((e) => e.path.length === 1);
+  if (topLevel.length) lines.push(`  Live: ${topLevel.map((e) => e.path[0]).join(', ')}`);
   lines.push(
     '',
     'Examples:',

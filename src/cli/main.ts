@@ -59,7 +59,7 @@ export async function runCommand(registry: Registry, argv: string[], env: NodeJS
     })
     .helpCommand(false);
   addGlobalOptions(program);
-  program.addHelpText('after', rootHelpText(registry.nouns));
+  program.addHelpText('after', rootHelpText(registry));
 
   const words = locate(argv);
   if (words[0] === 'help') return showHelp(registry, program, argv, io, env);

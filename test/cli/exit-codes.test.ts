@@ -40,6 +40,11 @@ describe('exit codes', () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('stage');
     expect(help.stdout).toContain('exit-codes');
+    // The command groups name every command the list above them has (watch and the like were left out).
+    const commands = [...help.stdout.split(/^Commands:$/m)[1]!.split(/^Command groups:$/m)[0]!.matchAll(/^ {2}([a-z-]+) /gm)].map(([, name]) => name);
+    const grouped = [...help.stdout.split(/^Command groups:$/m)[1]!.split(/\n\n/)[0]!.matchAll(/[a-z-]+(?=,|$)/gm)].map(([name]) => name);
+    expect(commands.length).toBeGreaterThan(15);
+    expect(grouped.sort()).toEqual(commands.sort());
   });
 
   it('help topics for exit codes and environment', async () => {
