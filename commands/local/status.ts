@@ -1,7 +1,6 @@
 import { defineVerb } from '../../src/cli/command.js';
 import { statusLocal } from '../../src/local/background.js';
-import type { AdminStatus, WhipPublisherStatus } from '../../src/emulator/http/admin-contract.js';
-import { describeMedia } from '../../src/local/admin-client.js';
+import type { AdminStatus } from '../../src/emulator/http/admin-contract.js';
 import { emulatorOf, namesEmulator } from './shared.js';
 
 export const verb = defineVerb({
@@ -23,16 +22,9 @@ export const verb = defineVerb({
       { header: 'DATA DIR', field: 'dataDir' },
       { header: 'STAGES', field: 'counts.stages' },
       { header: 'CONNECTED', field: 'counts.connectedParticipants' },
-      {
-        header: 'EVENT BACKLOG',
-        field: 'events',
-        value: (row) => backlogLine(row.events as AdminStatus['events'] | undefined),
-      },
-      {
-        header: 'WHIP PUBLISHERS',
-        field: 'whipPublishers',
-        value: (row) => ((row.whipPublishers as WhipPublisherStatus[] | undefined) ?? []).map(describeMedia).join('; ') || 'none',
-      },
+      // One object prints as a tree in this order (render.ts), the nested ones last as sections of their own.
+      { header: 'EVENTS', field: 'events' },
+      { header: 'WHIP PUBLISHERS', field: 'whipPublishers' },
     ],
   },
   async run(ctx) {
@@ -60,10 +52,4 @@ function statusView(status: AdminStatus): Record<string, unknown> {
     whipPublishers: status.whipPublishers ?? [],
     events: status.events,
   };
-}
-
-/** `none`, or each target with events waiting: `http://...: 1520 waiting, 100 in flight (behind)`. */
-function backlogLine(events: AdminStatus['events'] | undefined): string {
-  const waiting = (events?.targets ?? []).filter((t) => t.waiting + t.inFlight > 0);
-  return waiting.map((t) => `${t.target}: ${t.waiting} waiting, ${t.inFlight} in flight${t.behind ? ' (behind)' : ''}`).join('; ') || 'none';
 }

@@ -12,16 +12,9 @@ import {
   type JsonRoute,
   type ParticipantRef,
   type StreamRoute,
-  type WhipPublisherStatus,
 } from '../emulator/http/admin-contract.js';
 import { ADMIN_SECRET_HEADER, inProcessSecret } from '../emulator/http/admin-secret.js';
 import { readInstanceState } from './instance.js';
-import { mediaLine } from './media.js';
-
-/** One publisher in a line: `alice H264 1280x720 30 fps + OPUS, 2.61 Mbit/s (connected)`. */
-export function describeMedia(p: WhipPublisherStatus): string {
-  return `${p.userId ?? p.participantId} ${mediaLine(p.media)} (${p.connectionState})`;
-}
 
 export class AdminError extends Error {
   /**

@@ -4,7 +4,6 @@
 
 import { describe, expect, it } from 'vitest';
 import type { WhipPublisherStatus } from '../../src/emulator/http/admin-contract.js';
-import { describeMedia } from '../../src/local/admin-client.js';
 import { findFfmpeg } from '../../src/publish/ffmpeg.js';
 import { emulatorBed } from '../helpers/bed.js';
 import { childPids, hasEnded, spawnChild, stopChild } from '../helpers/children.js';
@@ -33,8 +32,7 @@ describe.skipIf(noFfmpeg)('ivsrt publish to the emulator', () => {
     expect(publisher.media).toMatchObject({ videoCodec: 'H264', audioCodec: 'OPUS', width: 640, height: 360 });
     const status = (await bed.cli(['local', 'status', '--json'], { IVSRT_HOME: bed.emu.home })).json();
     const shown = status.whipPublishers.find((p: WhipPublisherStatus) => p.participantId === publisher.participantId);
-    expect(shown).toMatchObject({ userId: 'bob', media: { videoCodec: 'H264', audioCodec: 'OPUS', width: 640, height: 360 } });
-    expect(describeMedia(shown)).toMatch(/^bob H264 640x360 [\d.]+ fps \+ OPUS, [\d.]+ Mbit\/s \(connected\)$/);
+    expect(shown).toMatchObject({ userId: 'bob', connectionState: 'connected', media: { videoCodec: 'H264', audioCodec: 'OPUS', width: 640, height: 360 } });
 
     const done = await run;
     expect(done.code, done.stderr).toBe(0);
