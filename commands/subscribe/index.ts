@@ -131,14 +131,17 @@ export const verb = defineVerb({
     if (typeof reason === 'object' && reason.kind === 'connection' && (await stopped())) reason = { kind: 'publisher-stopped' };
     const endedBy = describeEnd(reason);
     const stats = await session.stop();
+    const { keepIfWritten } = await import('../../src/subscribe/ffmpeg.js');
+    const outWritten = options.out !== undefined && keepIfWritten(options.out);
     if (tty) err.write('\n');
+    if (options.out !== undefined && !outWritten) ctx.info(`ivsrt subscribe: no media arrived, so nothing was written to ${options.out}`);
     const summary = {
       stageArn,
       publisherId: publisher.participantId,
       ...(publisher.userId ? { publisherUserId: publisher.userId } : {}),
       resourceUrl: session.resourceUrl,
       endedBy,
-      ...(options.out !== undefined ? { out: options.out } : {}),
+      ...(outWritten ? { out: options.out } : {}),
       ...(options.frames !== undefined ? { frames: options.frames } : {}),
       ...stats,
     };

@@ -2,6 +2,7 @@
 // unchanged, through an RtpFeed (src/media/rtp-feed.ts). ffmpeg writes the media without re-encoding
 // (--out) and/or a JPEG every interval (--frames).
 import type { ChildProcess } from 'node:child_process';
+import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { RtpFeed } from '../media/rtp-feed.js';
 import { spawnTied } from '../media/spawn.js';
@@ -26,6 +27,20 @@ export function ffmpegArgs(outputs: Outputs): string[] {
     args.push('-map', '0:v', '-vf', `fps=1/${outputs.frames.everySeconds}`, '-q:v', '3', '-y', join(outputs.frames.dir, 'frame-%05d.jpg'));
   }
   return args;
+}
+
+/**
+ * Whether ffmpeg wrote media to `file`. With no media arriving it writes nothing at all (its muxer waits for
+ * the first packet to write a header), and an empty file left behind would pass for a recording, so it goes.
+ */
+export function keepIfWritten(file: string): boolean {
+  try {
+    if (statSync(file).size > 0) return true;
+    rmSync(file);
+  } catch {
+    // never made: nothing to keep or remove
+  }
+  return false;
 }
 
 export interface RunningFfmpeg {
