@@ -102,6 +102,8 @@ describe.skipIf(noFfmpeg)('recording a WHIP publisher: what the files hold', () 
     expect(readdirSync(join(dir, 'media', 'thumbnails', 'high'))).toContain('1.jpg');
     const started = JSON.parse(readFileSync(join(dir, 'events', 'recording-started.json'), 'utf8'));
     expect(started.recording_status).toBe('RECORDING_STARTED');
+    // Its ffmpeg, which reads video only, stopped on the stop signal rather than being killed after the grace period.
+    expect(bed.emu.output()).not.toMatch(/recording: ffmpeg exited with SIGKILL/);
   });
 
   it.skipIf(noWhipClient !== undefined)('asks a publisher back within the reconnect window for a key frame, so its second part is recorded from its start (a 30 s key-frame interval)', async () => {

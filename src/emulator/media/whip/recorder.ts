@@ -274,9 +274,11 @@ export class Recorder {
     ];
   }
 
-  private send(kind: Kind, data: Uint8Array): void {
+  /** Hands `data` to ffmpeg if this recording takes `kind` (see `selected`); says whether it did. */
+  private send(kind: Kind, data: Uint8Array): boolean {
     const stream = this.feed?.streams.findIndex((s) => s.kind === kind) ?? -1;
     if (stream >= 0) this.feed!.send(stream, data);
+    return stream >= 0;
   }
 
   /**
@@ -290,9 +292,9 @@ export class Recorder {
       if (kind !== 'video' || !rtp || !payloadBeginsKeyframe(rtp.payload)) return;
       this.keyframeCame();
     }
-    if (rtp) this.last[kind] = data;
     this.partStartedAt ??= this.target.now();
-    this.send(kind, data);
+    // Only what ffmpeg reads can nudge it at the stop (stopMedia): for NONE that is the video alone.
+    if (this.send(kind, data) && rtp) this.last[kind] = data;
   }
 
   /**
