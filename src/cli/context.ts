@@ -136,8 +136,8 @@ export function createContext(seed: ContextSeed): Context {
   const admin = lazy(async () => {
     const { endpoint } = await target();
     if (endpoint === undefined) throw new UsageError("AWS has no emulator routes: this needs the local emulator (--local) or an ivsrt emulator's --endpoint-url");
-    const { readInstanceState } = await import('../local/instance.js');
-    const instance = readInstanceState(endpoint, env);
+    const { instanceStateForClient } = await import('../local/instance.js');
+    const instance = instanceStateForClient(endpoint, env);
     // An instance started with --credentials verifies the admin routes' signatures too: sign as the API calls are signed.
     const signed = instance?.adminSigned || env.IVSRT_ADMIN_SIGNED === '1';
     const signWith = signed ? { credentials: async () => (await client()).config.credentials(), region: instance?.region ?? (await target()).region } : undefined;

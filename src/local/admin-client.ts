@@ -14,7 +14,7 @@ import {
   type StreamRoute,
 } from '../emulator/http/admin-contract.js';
 import { ADMIN_SECRET_HEADER, inProcessSecret } from '../emulator/http/admin-secret.js';
-import { readInstanceState } from './instance.js';
+import { instanceStateForClient } from './instance.js';
 
 export class AdminError extends Error {
   /**
@@ -109,7 +109,7 @@ export class AdminClient {
   ) {
     this.url = url.replace(/\/+$/, '');
     const env = options.env ?? process.env;
-    const instance = options.secret === undefined || options.signWith === undefined ? readInstanceState(this.url, env) : undefined;
+    const instance = options.secret === undefined || options.signWith === undefined ? instanceStateForClient(this.url, env) : undefined;
     this.secret = options.secret ?? inProcessSecret(this.url) ?? (env.IVSRT_ADMIN_SECRET || undefined) ?? instance?.adminSecret;
     this.signWith = options.signWith;
     if (!this.signWith && instance?.adminSigned && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {

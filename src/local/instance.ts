@@ -3,7 +3,7 @@
 // the URL they were given, while logs, the terminal and `ps` never show it.
 import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { instanceStatePath, makeHomeDir, readHomeFile } from './paths.js';
+import { instanceStatePath, LocalHomeError, makeHomeDir, readHomeFile } from './paths.js';
 
 export interface InstanceState {
   pid: number;
@@ -38,6 +38,20 @@ export function readInstanceState(url: string, env?: NodeJS.ProcessEnv): Instanc
     return typeof state?.adminSecret === 'string' && typeof state.pid === 'number' ? state : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * The state file of the instance at `url` as a client of its /_ivsrt/ routes reads it. With IVSRT_ADMIN_SECRET
+ * the client needs no file (it is for clients on another IVSRT_HOME, docs/fidelity.md), so a home this user
+ * cannot read is no error then: the secret given is used, as it was before homes were checked.
+ */
+export function instanceStateForClient(url: string, env: NodeJS.ProcessEnv): InstanceState | undefined {
+  try {
+    return readInstanceState(url, env);
+  } catch (error) {
+    if (error instanceof LocalHomeError && env.IVSRT_ADMIN_SECRET) return undefined;
+    throw error;
   }
 }
 

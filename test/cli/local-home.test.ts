@@ -10,6 +10,7 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { startTestEmulator } from '../emulator/helpers.js';
 import { runCli, type RunResult } from '../helpers/cli.js';
 import { AS_NOBODY, cannotRunAsNobody } from '../helpers/nobody.js';
 import { scratchDir } from '../helpers/scratch.js';
@@ -88,6 +89,20 @@ describe.skipIf(cannotRunAsNobody !== '')('IVSRT_HOME this user cannot read (roo
     const home = homeWithMode(0o700);
     const r = await runCli(args, { env: { IVSRT_HOME: home }, runAs: AS_NOBODY });
     expectRefused(r, `error: IVSRT_HOME ${home} cannot be used: ${problem(home)}`);
+  });
+
+  it('IVSRT_ADMIN_SECRET given (a client on another home): the home is not needed, and the local verb runs', async () => {
+    const { emu, client } = await startTestEmulator();
+    try {
+      const home = homeWithMode(0o700);
+      const r = await runCli(['local', 'clock', '--json'], { endpoint: emu.url, env: { IVSRT_HOME: home, IVSRT_ADMIN_SECRET: emu.adminSecret }, runAs: AS_NOBODY });
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout)).toHaveProperty('now');
+    } finally {
+      client.destroy();
+      await emu.close();
+    }
   });
 
   it('an IVSRT_HOME this user can read but not write: the background emulator is not started', async () => {
