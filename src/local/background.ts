@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { AdminStatus } from '../emulator/http/admin-contract.js';
 import { plainAdmin, type AdminFactory } from './admin-client.js';
 import { alive } from './instance.js';
-import { defaultDataDir, ivsrtHome, localLockPath, localLogPath, localStatePath, makeHomeDir, readHomeFile } from './paths.js';
+import { defaultDataDir, ivsrtHome, localLockPath, localLogPath, localStatePath, makeHomeDir, openHomeFileToAppend, readHomeFile } from './paths.js';
 
 /**
  * The background emulator did not come up. The CLI reports it as a configuration problem (exit 253: ivsrt
@@ -105,10 +105,12 @@ async function withLock<T>(env: NodeJS.ProcessEnv | undefined, deadline: number,
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      // A lock this user cannot read is one line naming IVSRT_HOME (readHomeFile), not a wait until the deadline.
+      const held = readHomeFile(path, env);
       try {
         // A holder that died leaves the lock behind; locks older than the start timeout are stale.
-        const takenAt = Number(readFileSync(path, 'utf8')) || statSync(path).mtimeMs; // empty while its holder writes it
-        if (Date.now() - takenAt > 20_000) rmSync(path, { force: true });
+        const takenAt = Number(held) || statSync(path).mtimeMs; // empty while its holder writes it
+        if (held !== undefined && Date.now() - takenAt > 20_000) rmSync(path, { force: true });
       } catch {
         // removed meanwhile
       }
@@ -137,7 +139,7 @@ export async function ensureLocalEmulator(options: EnsureOptions = {}): Promise<
     const logFile = localLogPath(env);
     makeHomeDir(ivsrtHome(env), env);
     const logStart = existsSync(logFile) ? statSync(logFile).size : 0;
-    const out = openSync(logFile, 'a', 0o600);
+    const out = openHomeFileToAppend(logFile, env);
     const [program, ...leading] = options.command ?? defaultCommand();
     const child = spawn(program!, [...leading, '--port', '0', '--data-dir', dataDir, ...(options.extraArgs ?? [])], {
       detached: true,

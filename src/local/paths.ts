@@ -1,6 +1,6 @@
 // Where the local emulator keeps its files. IVSRT_HOME (default ~/.ivsrt) is honoured everywhere so
 // tests and parallel users can isolate their state.
-import { accessSync, constants, readFileSync } from 'node:fs';
+import { accessSync, constants, openSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { makeDirs, whyRefused } from '../dirs.js';
@@ -40,6 +40,15 @@ export function readHomeFile(path: string, env?: NodeJS.ProcessEnv): string | un
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw homeError(env, `${path} cannot be read`, error);
+  }
+}
+
+/** A file in IVSRT_HOME opened to append to, made for this user only; one that cannot be written is a LocalHomeError. */
+export function openHomeFileToAppend(path: string, env?: NodeJS.ProcessEnv): number {
+  try {
+    return openSync(path, 'a', 0o600);
+  } catch (error) {
+    throw homeError(env, `${path} cannot be written`, error);
   }
 }
 

@@ -7,7 +7,8 @@
 // directory this user cannot write, as well as /proc). A home this user cannot read or write is named, with
 // the OS's reason in words, by every command that uses it (it said "permission denied, open ..." with exit
 // 255, or "not running" without looking).
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, chownSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startTestEmulator } from '../emulator/helpers.js';
@@ -37,6 +38,9 @@ function homeWithMode(mode: number): string {
   chmodSync(home, mode);
   return home;
 }
+
+/** nobody's user and group ids, for a home of its own (where it can run at all). */
+const nobodyIds = cannotRunAsNobody ? { uid: -1, gid: -1 } : { uid: Number(execFileSync('id', ['-u', 'nobody'], { encoding: 'utf8' })), gid: Number(execFileSync('id', ['-g', 'nobody'], { encoding: 'utf8' })) };
 
 if (cannotRunAsNobody) console.warn(`unreadable and unwritable IVSRT_HOME tests skipped: cannot run a process as nobody here (${cannotRunAsNobody})`);
 
@@ -109,6 +113,26 @@ describe.skipIf(cannotRunAsNobody !== '')('IVSRT_HOME this user cannot read (roo
     const home = homeWithMode(0o755);
     const r = await runCli(['stage', 'list', '--local'], { env: { IVSRT_HOME: home }, runAs: AS_NOBODY });
     expectRefused(r, `error: IVSRT_HOME ${home} cannot be used: ${home} is not writable: permission denied`);
+  });
+});
+
+describe.skipIf(cannotRunAsNobody !== '')('a file in a writable IVSRT_HOME that is another user\'s (root\'s, 0600), as nobody', () => {
+  /** nobody's own home, holding `file` as root's and private. */
+  function homeHolding(file: string): string {
+    const home = homeWithMode(0o700);
+    chownSync(home, nobodyIds.uid, nobodyIds.gid);
+    writeFileSync(join(home, file), '', { mode: 0o600 });
+    return home;
+  }
+
+  it.each([
+    ['local.lock', 'cannot be read', ['stage', 'list', '--local']],
+    ['local.lock', 'cannot be read', ['local', 'start', '--background']],
+    ['local.log', 'cannot be written', ['local', 'start', '--background']],
+  ])('%s that %s: %j is one line naming IVSRT_HOME, exit 253 (not a wait for the lock, not an errno)', async (file, problem, args) => {
+    const home = homeHolding(file);
+    const r = await runCli(args, { env: { IVSRT_HOME: home }, runAs: AS_NOBODY });
+    expectRefused(r, `error: IVSRT_HOME ${home} cannot be used: ${home}/${file} ${problem}: permission denied`);
   });
 });
 
