@@ -52,10 +52,17 @@ function evaluate(file: string, kind: string): Record<string, unknown> {
   } catch {
     // First run of this build: compile normally and save the cache below.
   }
+  const cacheStat = cache === undefined ? undefined : fstatSync(cache);
+  // A cache is compiled code this run would execute: only one this user wrote, and no one else can change,
+  // is used (the cache folder may be shared: IVSRT_CACHE_DIR, XDG_CACHE_HOME, the temporary folder).
+  if (cacheStat && !ownCache(cacheStat)) {
+    closeSync(cache!);
+    cache = undefined;
+  }
   // One buffer holds the bundle's text and then its cache: the text is copied out into a string first,
   // and V8 is done with the cache once the Script is made. Each fresh page costs a page fault (hundreds
   // for the verbs bundle), so the second file reuses the first one's pages rather than new ones.
-  const buffer = Buffer.allocUnsafeSlow(Math.max(size, cache === undefined ? 0 : fstatSync(cache).size));
+  const buffer = Buffer.allocUnsafeSlow(Math.max(size, cache === undefined ? 0 : cacheStat!.size));
   // The build writes ASCII only (esbuild's charset 'ascii' escapes the rest), so latin1 reads the same
   // text as utf8, without the decoding pass over the whole bundle.
   const source = buffer.toString('latin1', 0, readAll(bundle, buffer));
@@ -71,6 +78,12 @@ function evaluate(file: string, kind: string): Record<string, unknown> {
     process.once('beforeExit', () => saveCache(script, cacheFile, kind));
   }
   return module.exports;
+}
+
+/** Whether a cache file is this user's and writable by no one else (always, where there are no uids). */
+function ownCache(stat: { uid: number; mode: number }): boolean {
+  const uid = process.getuid?.();
+  return uid === undefined || (stat.uid === uid && (stat.mode & 0o022) === 0);
 }
 
 /** Reads the open file `fd` to its end into the start of `buffer` (at least as large as the file), closes it, and returns the bytes read. */

@@ -1,7 +1,7 @@
 // Start-up by construction: the bundles run from V8 code caches, a command line loads only the bundles
 // holding code it uses, and Ink/React stay out of every command but watch.
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,6 +36,25 @@ describe('start-up', () => {
     expect(warm.json()).toEqual(cold.json());
     expect(warm.json().stages[0].name).toBe('cached');
   });
+
+  // A cache is code the run executes: one another user wrote, or could change, is compiled afresh and replaced.
+  async function spoiledCacheReplaced(spoil: (file: string) => void): Promise<void> {
+    const cache = scratchDir('cache-foreign');
+    const dir = join(cache, 'ivsrt');
+    expect((await runCli(['--help'], { env: { IVSRT_CACHE_DIR: cache } })).code).toBe(0);
+    const files = readdirSync(dir).map((f) => join(dir, f));
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) spoil(file);
+    expect((await runCli(['--help'], { env: { IVSRT_CACHE_DIR: cache } })).code).toBe(0);
+    // Replaced (a cache that is used is left as it is): this user's, 0600.
+    for (const file of files) expect([statSync(file).uid, statSync(file).mode & 0o777], file).toEqual([process.getuid?.(), 0o600]);
+  }
+
+  it('does not run a cache others can write (0666), and replaces it with its own', () => spoiledCacheReplaced((file) => chmodSync(file, 0o666)));
+
+  it.skipIf(process.getuid?.() !== 0)("does not run another user's cache (nobody's), and replaces it with its own (as root, to chown)", () =>
+    spoiledCacheReplaced((file) => chownSync(file, 65534, 65534)),
+  );
 
   it('keeps the newest few caches of a kind, not one per build ever run', async () => {
     const dir = join(scratchDir('cache-prune'), 'ivsrt');
