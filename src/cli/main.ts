@@ -123,7 +123,8 @@ export async function runCommand(registry: Registry, argv: string[], env: NodeJS
 
 async function showHelp(registry: Registry, program: Command, argv: string[], io: IO, env: NodeJS.ProcessEnv): Promise<number> {
   const rest = locate(argv.slice(argv.indexOf('help') + 1));
-  const topic = rest[0] ? HELP_TOPICS[rest[0]] : undefined;
+  // Own entries only: `help constructor` is not Object's constructor.
+  const topic = rest[0] && Object.hasOwn(HELP_TOPICS, rest[0]) ? HELP_TOPICS[rest[0]] : undefined;
   if (topic) {
     io.stdout.write(topic);
     return EXIT.ok;
@@ -132,10 +133,11 @@ async function showHelp(registry: Registry, program: Command, argv: string[], io
     program.outputHelp();
     return EXIT.ok;
   }
-  // Else commander answers `nope --help` with the whole help and 0, as if the word were a command.
-  const known = registry.nouns.some((n) => n.name === rest[0]) || registry.commands.some((e) => e.path[0] === rest[0]);
+  // Else commander answers `nope --help` (or `stage nope --help`) with the whole help (or the noun's) and 0,
+  // as if the words were a command.
+  const known = (rest.length === 1 && registry.nouns.some((n) => n.name === rest[0])) || findEntry(registry, rest) !== undefined;
   if (!known) {
-    await printError(io, new UsageError(`no help topic or command "${rest[0]}"`, `Topics: ${Object.keys(HELP_TOPICS).join(', ')}; \`ivsrt --help\` lists the commands.`), false, undefined);
+    await printError(io, new UsageError(`no help topic or command "${rest.join(' ')}"`, `Topics: ${Object.keys(HELP_TOPICS).join(', ')}; \`ivsrt --help\` lists the commands.`), false, undefined);
     return EXIT.usage;
   }
   return runCommand(registry, [...rest, '--help'], env, io);

@@ -64,6 +64,14 @@ describe('exit codes', () => {
     const noun = await runCli(['help', 'stage']);
     expect(noun.code).toBe(0);
     expect(noun.stdout).toContain('ivsrt stage <verb>');
+    // A verb the noun does not have (it printed the noun's help with 0), and names every object has (a stack trace).
+    for (const words of [['stage', 'nope'], ['constructor'], ['__proto__'], ['toString']]) {
+      const r = await runCli(['help', ...words]);
+      expect([r.code, r.stdout, r.stderr.split('\n')[0]], words.join(' ')).toEqual([252, '', `error: no help topic or command "${words.join(' ')}"`]);
+    }
+    const verb = await runCli(['help', 'stage', 'list']);
+    expect(verb.code).toBe(0);
+    expect(verb.stdout).toContain('ivsrt stage list');
   });
 
   it("help exit-codes says what the README's table says, code for code, and the codes are the ones the CLI uses", async () => {
