@@ -4,13 +4,15 @@
 // time one of its modules is needed, through linked().
 import { closeSync, fstatSync, openSync, readSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { Script } from 'node:vm';
 import { makeDirs } from '../dirs.js';
 
 function cacheDir(): string {
-  const base = process.env.IVSRT_CACHE_DIR ?? process.env.XDG_CACHE_HOME ?? (homedir() ? join(homedir(), '.cache') : tmpdir());
-  return join(base, 'ivsrt');
+  // Absolute paths only (as the XDG spec says of XDG_CACHE_HOME): an empty or relative one would put the
+  // cache, code every run executes, in whatever folder ivsrt is run from, a cloned repository's say.
+  const given = [process.env.IVSRT_CACHE_DIR, process.env.XDG_CACHE_HOME].find((dir) => dir && isAbsolute(dir));
+  return join(given ?? (homedir() ? join(homedir(), '.cache') : tmpdir()), 'ivsrt');
 }
 
 /**

@@ -70,7 +70,7 @@ export const HELP_TOPICS: Record<string, string> = {
                                   (--credentials-file; kept out of \`ps\`)
   IVSRT_THROTTLE=1                \`local start\`: enforce the service's rate limits (--throttle)
   IVSRT_CACHE_DIR                 where ivsrt keeps its compiled-code cache, in an ivsrt folder
-                                  (default $XDG_CACHE_HOME, else ~/.cache)
+                                  (an absolute path; default $XDG_CACHE_HOME, else ~/.cache)
   IVSRT_SHOW_WARNINGS=1           show Node's runtime warnings (as --debug does)
   IVSRT_OPEN_WAIT_MS=<ms>         how long \`open\` waits for the browser to load the page before it
                                   removes the launcher file (default 60000)

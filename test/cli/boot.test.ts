@@ -56,6 +56,15 @@ describe('start-up', () => {
     spoiledCacheReplaced((file) => chownSync(file, 65534, 65534)),
   );
 
+  it('keeps no cache in the folder it runs from when IVSRT_CACHE_DIR or XDG_CACHE_HOME is empty or relative, but in ~/.cache', async () => {
+    for (const given of ['', 'relative']) {
+      const [cwd, home] = [scratchDir('cache-cwd'), scratchDir('cache-home')];
+      expect((await runCli(['--help'], { cwd, env: { HOME: home, IVSRT_CACHE_DIR: given, XDG_CACHE_HOME: given } })).code).toBe(0);
+      expect(readdirSync(cwd), JSON.stringify(given)).toEqual([]);
+      expect(readdirSync(join(home, '.cache', 'ivsrt')).some((f) => f.startsWith('code-cache-')), JSON.stringify(given)).toBe(true);
+    }
+  });
+
   it('keeps the newest few caches of a kind, not one per build ever run', async () => {
     const dir = join(scratchDir('cache-prune'), 'ivsrt');
     mkdirSync(dir, { recursive: true });
