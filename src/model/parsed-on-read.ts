@@ -5,8 +5,8 @@
 /**
  * `raw`'s entries as values, each parsed from its JSON on its first read. The table's prototype does the
  * parsing and then defines the entry on the table itself, so every later read is a plain property read (the
- * emulator reads shapes on every request). Only entries read so far are the table's own: look names up,
- * never list them.
+ * emulator reads shapes on every request). Only entries read so far are the table's own: look names up
+ * (reads and `in`), never list them (Object.keys and the like see only the entries read so far).
  */
 export function parsedOnRead<T>(raw: Record<string, string>): Record<string, T> {
   const parser = new Proxy(raw, {
@@ -16,6 +16,8 @@ export function parsedOnRead<T>(raw: Record<string, string>): Record<string, T> 
       Object.defineProperty(table, name, { value, enumerable: true });
       return value;
     },
+    // `in` agrees with reads: a name is there if it is an entry, read yet or not, and no inherited name is.
+    has: (entries, name) => typeof name === 'string' && Object.hasOwn(entries, name),
   });
   return Object.create(parser) as Record<string, T>;
 }

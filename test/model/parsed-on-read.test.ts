@@ -19,6 +19,8 @@ describe('parsedOnRead', () => {
     expect(table.missing).toBeUndefined();
     expect(table.toString).toBeUndefined();
     expect(table.constructor).toBeUndefined();
+    // `in` says the same, for an entry not read yet too.
+    expect(['one' in table, 'missing' in table, 'toString' in table, 'constructor' in table, '__proto__' in table]).toEqual([true, false, false, false, false]);
   });
 
   it('serves the API table: a pattern with escapes reads back as the model has it', () => {
