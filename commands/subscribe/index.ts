@@ -134,7 +134,7 @@ export const verb = defineVerb({
     const { keepIfWritten } = await import('../../src/subscribe/ffmpeg.js');
     const outWritten = options.out !== undefined && keepIfWritten(options.out);
     if (tty) err.write('\n');
-    if (options.out !== undefined && !outWritten) ctx.info(`ivsrt subscribe: no media arrived, so nothing was written to ${options.out}`);
+    if (options.out !== undefined && !outWritten) ctx.info(`ivsrt subscribe: no media arrived, so ${options.out} holds none and was removed`);
     const summary = {
       stageArn,
       publisherId: publisher.participantId,
