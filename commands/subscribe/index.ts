@@ -40,7 +40,7 @@ export const verb = defineVerb({
   options: [
     { flags: '--token <token>', description: 'subscribe with this participant token (it needs the SUBSCRIBE capability) instead of making one (- reads it from standard input, out of ps and shell history)' },
     { flags: '--duration <seconds>', description: 'stop after this many seconds (default: until the publisher stops or Ctrl-C)', parse: 'float' },
-    { flags: '--out <file>', description: 'write the media to this .mkv or .mp4 file, as received (no re-encoding)' },
+    { flags: '--out <file>', description: 'write the media to this .mkv or .mp4 file, as received (no re-encoding); it is put in place when the run ends, if any media came' },
     { flags: '--frames <dir>', description: 'write a JPEG of the video to this directory every --every' },
     { flags: '--every <interval>', description: 'how often --frames takes a picture: 500ms, 5s, 1m (default 5s)' },
   ],
@@ -93,6 +93,7 @@ export const verb = defineVerb({
     const endpoint = `${whipUrl.replace(/\/$/, '')}/subscribe/${encodeURIComponent(publisher.participantId)}`;
 
     const { SubscribeSession } = await import('../../src/subscribe/session.js');
+    const { finishOutput, partialPathOf } = await import('../../src/subscribe/ffmpeg.js');
     const { SubscribeRefused } = await import('../../src/subscribe/signal.js');
     const err = ctx.io.stderr;
     const json = ctx.globals.json === true;
@@ -105,11 +106,12 @@ export const verb = defineVerb({
         endpoint,
         token,
         ffmpeg,
-        outputs: { out: options.out, frames: options.frames === undefined ? undefined : { dir: options.frames, everySeconds } },
+        outputs: { out: options.out === undefined ? undefined : partialPathOf(options.out), frames: options.frames === undefined ? undefined : { dir: options.frames, everySeconds } },
         onEnd: run.end,
       });
     } catch (error) {
       run.release();
+      if (options.out !== undefined) finishOutput(partialPathOf(options.out), options.out); // ffmpeg's empty file goes
       if (error instanceof SubscribeRefused) throw new CliError(`${error.code ? `${error.code}: ` : ''}${error.message} (HTTP ${error.status})`, EXIT.service);
       throw new CliError(`could not subscribe: ${error instanceof Error ? error.message : String(error)}`, EXIT.other);
     }
@@ -131,10 +133,9 @@ export const verb = defineVerb({
     if (typeof reason === 'object' && reason.kind === 'connection' && (await stopped())) reason = { kind: 'publisher-stopped' };
     const endedBy = describeEnd(reason);
     const stats = await session.stop();
-    const { keepIfWritten } = await import('../../src/subscribe/ffmpeg.js');
-    const outWritten = options.out !== undefined && keepIfWritten(options.out);
+    const outWritten = options.out !== undefined && finishOutput(partialPathOf(options.out), options.out);
     if (tty) err.write('\n');
-    if (options.out !== undefined && !outWritten) ctx.info(`ivsrt subscribe: no media arrived, so ${options.out} holds none and was removed`);
+    if (options.out !== undefined && !outWritten) ctx.info(`ivsrt subscribe: no media arrived, so ${options.out} was not written`);
     const summary = {
       stageArn,
       publisherId: publisher.participantId,

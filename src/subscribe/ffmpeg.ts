@@ -2,8 +2,8 @@
 // unchanged, through an RtpFeed (src/media/rtp-feed.ts). ffmpeg writes the media without re-encoding
 // (--out) and/or a JPEG every interval (--frames).
 import type { ChildProcess } from 'node:child_process';
-import { rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { renameSync, rmSync, statSync } from 'node:fs';
+import { join, parse } from 'node:path';
 import { RtpFeed } from '../media/rtp-feed.js';
 import { spawnTied } from '../media/spawn.js';
 
@@ -29,16 +29,26 @@ export function ffmpegArgs(outputs: Outputs): string[] {
   return args;
 }
 
+/** Where ffmpeg writes --out while the run lasts: beside it, hidden, with its extension (ffmpeg picks the container by it). */
+export function partialPathOf(out: string): string {
+  const { dir, name, ext } = parse(out);
+  return join(dir, `.${name}.ivsrt-partial${ext}`);
+}
+
 /**
- * Whether ffmpeg wrote media to `file`. With no media arriving it writes nothing at all (its muxer waits for
- * the first packet to write a header), and an empty file left behind would pass for a recording, so it goes.
+ * Puts ffmpeg's output at `out` once the run is over, and says whether it held media. With no media ffmpeg
+ * writes nothing at all (its muxer waits for the first packet to write a header): the empty partial file goes,
+ * and a file that was at `out` before the run is left as it was.
  */
-export function keepIfWritten(file: string): boolean {
+export function finishOutput(partial: string, out: string): boolean {
   try {
-    if (statSync(file).size > 0) return true;
-    rmSync(file);
+    if (statSync(partial).size > 0) {
+      renameSync(partial, out);
+      return true;
+    }
+    rmSync(partial);
   } catch {
-    // never made: nothing to keep or remove
+    // never made: nothing to put in place or remove
   }
   return false;
 }
