@@ -94,6 +94,8 @@ export const verb = defineVerb({
 
     const { SubscribeSession } = await import('../../src/subscribe/session.js');
     const { finishOutput, partialPathOf } = await import('../../src/subscribe/ffmpeg.js');
+    // ffmpeg writes beside --out until the run ends (partialPathOf), and finishOutput puts it in place.
+    const out = options.out === undefined ? undefined : { partial: partialPathOf(options.out), file: options.out };
     const { SubscribeRefused } = await import('../../src/subscribe/signal.js');
     const err = ctx.io.stderr;
     const json = ctx.globals.json === true;
@@ -106,12 +108,12 @@ export const verb = defineVerb({
         endpoint,
         token,
         ffmpeg,
-        outputs: { out: options.out === undefined ? undefined : partialPathOf(options.out), frames: options.frames === undefined ? undefined : { dir: options.frames, everySeconds } },
+        outputs: { out: out?.partial, frames: options.frames === undefined ? undefined : { dir: options.frames, everySeconds } },
         onEnd: run.end,
       });
     } catch (error) {
       run.release();
-      if (options.out !== undefined) finishOutput(partialPathOf(options.out), options.out); // ffmpeg's empty file goes
+      if (out) finishOutput(out.partial, out.file); // ffmpeg's empty file goes
       if (error instanceof SubscribeRefused) throw new CliError(`${error.code ? `${error.code}: ` : ''}${error.message} (HTTP ${error.status})`, EXIT.service);
       throw new CliError(`could not subscribe: ${error instanceof Error ? error.message : String(error)}`, EXIT.other);
     }
@@ -133,16 +135,16 @@ export const verb = defineVerb({
     if (typeof reason === 'object' && reason.kind === 'connection' && (await stopped())) reason = { kind: 'publisher-stopped' };
     const endedBy = describeEnd(reason);
     const stats = await session.stop();
-    const outWritten = options.out !== undefined && finishOutput(partialPathOf(options.out), options.out);
+    const outWritten = out !== undefined && finishOutput(out.partial, out.file);
     if (tty) err.write('\n');
-    if (options.out !== undefined && !outWritten) ctx.info(`ivsrt subscribe: no media arrived, so ${options.out} was not written`);
+    if (out && !outWritten) ctx.info(`ivsrt subscribe: no media arrived, so ${out.file} was not written`);
     const summary = {
       stageArn,
       publisherId: publisher.participantId,
       ...(publisher.userId ? { publisherUserId: publisher.userId } : {}),
       resourceUrl: session.resourceUrl,
       endedBy,
-      ...(outWritten ? { out: options.out } : {}),
+      ...(outWritten ? { out: out.file } : {}),
       ...(options.frames !== undefined ? { frames: options.frames } : {}),
       ...stats,
     };

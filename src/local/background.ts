@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { AdminStatus } from '../emulator/http/admin-contract.js';
 import { plainAdmin, type AdminFactory } from './admin-client.js';
 import { alive } from './instance.js';
-import { defaultDataDir, ivsrtHome, localLockPath, localLogPath, localStatePath, makeHomeDir, openHomeFileToAppend, readHomeFile } from './paths.js';
+import { defaultDataDir, ivsrtHome, localLockPath, localLogPath, localStatePath, makeHomeDir, openHomeFileToAppend, readHomeFile, readHomeJson } from './paths.js';
 
 /**
  * The background emulator did not come up. The CLI reports it as a configuration problem (exit 253: ivsrt
@@ -43,13 +43,8 @@ export interface EnsureOptions extends LocalOptions {
 
 /** What local.json records, if it is there and whole; a home that cannot be read throws (LocalHomeError). */
 export function readLocalState(env?: NodeJS.ProcessEnv): LocalState | undefined {
-  const text = readHomeFile(localStatePath(env), env);
-  try {
-    const state = JSON.parse(text ?? 'null') as LocalState | null;
-    return typeof state?.pid === 'number' && typeof state.url === 'string' ? state : undefined;
-  } catch {
-    return undefined;
-  }
+  const state = readHomeJson(localStatePath(env), env) as Partial<LocalState> | null | undefined;
+  return typeof state?.pid === 'number' && typeof state.url === 'string' ? (state as LocalState) : undefined;
 }
 
 export function writeLocalState(state: LocalState, env?: NodeJS.ProcessEnv): void {

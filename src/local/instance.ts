@@ -3,7 +3,7 @@
 // the URL they were given, while logs, the terminal and `ps` never show it.
 import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { instanceStatePath, LocalHomeError, makeHomeDir, readHomeFile } from './paths.js';
+import { instanceStatePath, LocalHomeError, makeHomeDir, readHomeJson } from './paths.js';
 
 export interface InstanceState {
   pid: number;
@@ -32,13 +32,8 @@ export function alive(pid: number): boolean {
 
 /** The state file of the instance at `url`, if it is there and whole; a home that cannot be read throws (LocalHomeError). */
 export function readInstanceState(url: string, env?: NodeJS.ProcessEnv): InstanceState | undefined {
-  const text = readHomeFile(instanceStatePath(portOf(url), env), env);
-  try {
-    const state = JSON.parse(text ?? 'null') as InstanceState | null;
-    return typeof state?.adminSecret === 'string' && typeof state.pid === 'number' ? state : undefined;
-  } catch {
-    return undefined;
-  }
+  const state = readHomeJson(instanceStatePath(portOf(url), env), env) as Partial<InstanceState> | null | undefined;
+  return typeof state?.adminSecret === 'string' && typeof state.pid === 'number' ? (state as InstanceState) : undefined;
 }
 
 /**

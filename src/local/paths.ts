@@ -43,6 +43,16 @@ export function readHomeFile(path: string, env?: NodeJS.ProcessEnv): string | un
   }
 }
 
+/** The JSON in a file of IVSRT_HOME: undefined if there is none or it is not whole JSON; one that cannot be read is a LocalHomeError. */
+export function readHomeJson(path: string, env?: NodeJS.ProcessEnv): unknown {
+  const text = readHomeFile(path, env);
+  try {
+    return text === undefined ? undefined : (JSON.parse(text) as unknown);
+  } catch {
+    return undefined;
+  }
+}
+
 /** A file in IVSRT_HOME opened to append to, made for this user only; one that cannot be written is a LocalHomeError. */
 export function openHomeFileToAppend(path: string, env?: NodeJS.ProcessEnv): number {
   try {
